@@ -1,0 +1,268 @@
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Func, Value
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+code_validator = RegexValidator(
+    r"^[0-9]+(\.[0-9]+)*$",
+    _("Un code est fait de nombres séparés par des points, par exemple 1.4.7."),
+)
+
+
+def natural_code_key():
+    """'1.4.10' -> {1,4,10}: integer arrays sort 1.4.9 before 1.4.10."""
+    return models.GeneratedField(
+        expression=Cast(
+            Func(F("code"), Value("."), function="string_to_array"),
+            ArrayField(models.IntegerField()),
+        ),
+        output_field=ArrayField(models.IntegerField()),
+        db_persist=True,
+        verbose_name=_("clé de tri"),
+    )
+
+
+class Direction(models.Model):
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    short_name = models.CharField(_("nom court"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("direction")
+        verbose_name_plural = _("directions")
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class PlanQuerySet(models.QuerySet):
+    def current(self):
+        """The adopted plan that started last, else the most recent one."""
+        return self.order_by(
+            models.Case(models.When(state=Plan.State.ADOPTED, then=0), default=1),
+            "-first_year",
+        ).first()
+
+    def with_tree(self):
+        """Prefetch axes -> objectives -> actions (with their pilot direction), in code order."""
+        actions = Action.objects.select_related("pilot_direction").order_by("code_key")
+        objectives = Objective.objects.order_by("code_key").prefetch_related(
+            models.Prefetch("actions", queryset=actions)
+        )
+        axes = Axis.objects.order_by("number").prefetch_related(
+            models.Prefetch("objectives", queryset=objectives)
+        )
+        return self.prefetch_related(models.Prefetch("axes", queryset=axes))
+
+
+class Plan(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "brouillon", _("Brouillon")
+        ADOPTED = "adopte", _("Adopté")
+        CLOSED = "clos", _("Clos")
+
+    title = models.CharField(_("intitulé"), max_length=200)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=80, unique=True)
+    territory = models.CharField(_("territoire"), max_length=200)
+    first_year = models.PositiveSmallIntegerField(_("première année"))
+    last_year = models.PositiveSmallIntegerField(_("dernière année"))
+    deliberation_reference = models.CharField(
+        _("référence de la délibération"), max_length=50, blank=True
+    )
+    adoption_date = models.DateField(_("date d'adoption"), null=True, blank=True)
+    budget_envelope = models.DecimalField(
+        _("enveloppe budgétaire (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    budget_imputation = models.CharField(
+        _("imputation budgétaire"),
+        max_length=200,
+        blank=True,
+        help_text=_("Compte et ligne de crédit, par exemple « compte 6188, LdC n°77592 »."),
+    )
+    state = models.CharField(_("état"), max_length=20, choices=State, default=State.DRAFT)
+    lead_direction = models.ForeignKey(
+        Direction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("direction pilote du plan"),
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_year", "title"]
+        verbose_name = _("plan d'actions")
+        verbose_name_plural = _("plans d'actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_year__gte=F("first_year")),
+                name="plan_years_in_order",
+                violation_error_message=_(
+                    "La dernière année doit être postérieure ou égale à la première."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("plan_detail", kwargs={"slug": self.slug})
+
+    @property
+    def years(self):
+        return range(self.first_year, self.last_year + 1)
+
+
+class Axis(models.Model):
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="axes", verbose_name=_("plan")
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("intitulé"), max_length=300)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("axe stratégique")
+        verbose_name_plural = _("axes stratégiques")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="unique_axis_number_per_plan",
+                violation_error_message=_("Ce plan a déjà un axe portant ce numéro."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Axe {self.number} · {self.title}"
+
+
+class Objective(models.Model):
+    axis = models.ForeignKey(
+        Axis, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("axe")
+    )
+    code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    code_key = natural_code_key()
+    title = models.CharField(_("intitulé"), max_length=300)
+
+    class Meta:
+        ordering = ["code_key"]
+        verbose_name = _("objectif opérationnel")
+        verbose_name_plural = _("objectifs opérationnels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["axis", "code"],
+                name="unique_objective_code_per_axis",
+                violation_error_message=_("Cet axe a déjà un objectif portant ce code."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.title}"
+
+
+class Action(models.Model):
+    class Priority(models.TextChoices):
+        HIGH = "haute", _("Haute")
+        NORMAL = "normale", _("Normale")
+        LOW = "basse", _("Basse")
+
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        blank=True,
+        verbose_name=_("plan"),
+        help_text=_(
+            "Le plan de l'objectif (déduit de l'objectif si laissé vide) ; "
+            "il garantit l'unicité du code dans le plan."
+        ),
+    )
+    objective = models.ForeignKey(
+        Objective,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        verbose_name=_("objectif opérationnel"),
+    )
+    code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    code_key = natural_code_key()
+    title = models.CharField(_("intitulé"), max_length=400)
+    expected_impacts = models.TextField(_("objectifs, impacts attendus"), blank=True)
+    description = models.TextField(_("descriptif"), blank=True)
+    target_publics = models.TextField(_("publics visés"), blank=True)
+    pilot_direction = models.ForeignKey(
+        Direction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="piloted_actions",
+        verbose_name=_("direction pilote"),
+    )
+    associated_directions = models.ManyToManyField(
+        Direction,
+        blank=True,
+        related_name="associated_actions",
+        verbose_name=_("directions associées"),
+    )
+    partners_text = models.TextField(
+        _("partenaires associés"),
+        blank=True,
+        help_text=_("Partenaires qui ne figurent pas (encore) dans l'annuaire."),
+    )
+    resources = models.TextField(_("ressources mobilisables"), blank=True)
+    planned_years = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("années de réalisation prévues"),
+        default=list,
+        blank=True,
+    )
+    start_date = models.DateField(_("date de début"), null=True, blank=True)
+    end_date = models.DateField(_("date de fin"), null=True, blank=True)
+    priority = models.CharField(
+        _("priorité"), max_length=10, choices=Priority, default=Priority.NORMAL
+    )
+    location = models.CharField(_("lieu"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["plan", "code_key"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                name="unique_action_code_per_plan",
+                violation_error_message=_("Ce plan a déjà une action portant ce code."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=F("start_date")),
+                name="action_dates_in_order",
+                violation_error_message=_(
+                    "La date de fin doit être postérieure ou égale à la date de début."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("action_detail", kwargs={"slug": self.plan.slug, "code": self.code})
+
+    def clean(self):
+        if self.objective_id is None:
+            return
+        objective_plan_id = self.objective.axis.plan_id
+        if self.plan_id is None:
+            self.plan_id = objective_plan_id
+        elif self.plan_id != objective_plan_id:
+            raise ValidationError(
+                {"objective": _("Cet objectif appartient à un autre plan que l'action.")}
+            )

@@ -1,0 +1,68 @@
+"""Writes that span several models of the plan tree."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .models import Action, Axis, Direction, Objective, Plan
+
+
+@dataclass
+class LoadReport:
+    plan: Plan
+    created: int = 0
+    existing: int = 0
+
+    def count(self, created):
+        if created:
+            self.created += 1
+        else:
+            self.existing += 1
+
+
+@transaction.atomic
+def load_plan(*, data):
+    """Create the plan described by a seed file, leaving existing rows untouched.
+
+    Rows are matched by natural key (direction name, plan slug, axis number,
+    objective and action codes); what exists is kept as users may have edited
+    it, what is missing is created. Running it twice creates nothing the second
+    time.
+    """
+    directions = {}
+    for row in data["directions"]:
+        directions[row["name"]], _ = Direction.objects.get_or_create(
+            name=row["name"], defaults={"short_name": row.get("short_name", "")}
+        )
+    plan_data = dict(data["plan"])
+    pilot = directions.get(plan_data.pop("actions_pilot_direction", None))
+    lead = directions.get(plan_data.pop("lead_direction", None))
+    slug = plan_data.pop("slug")
+    plan, created = Plan.objects.get_or_create(
+        slug=slug, defaults={**plan_data, "lead_direction": lead}
+    )
+    report = LoadReport(plan=plan)
+    report.count(created)
+    for axis_data in data["axes"]:
+        axis, created = Axis.objects.get_or_create(
+            plan=plan, number=axis_data["number"], defaults={"title": axis_data["title"]}
+        )
+        report.count(created)
+        for objective_data in axis_data["objectives"]:
+            objective, created = Objective.objects.get_or_create(
+                axis=axis, code=objective_data["code"],
+                defaults={"title": objective_data["title"]},
+            )
+            report.count(created)
+            for code, title in objective_data["actions"]:
+                _, created = Action.objects.get_or_create(
+                    plan=plan, code=code,
+                    defaults={
+                        "objective": objective,
+                        "title": title,
+                        "pilot_direction": pilot,
+                        "planned_years": list(plan.years),
+                    },
+                )
+                report.count(created)
+    return report

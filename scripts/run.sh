@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Starts essplan for development on http://127.0.0.1:8000 with the seed data loaded.
+# Without DATABASE_URL the embedded PostgreSQL of var/pgdata is used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG="${DEBUG:-true}"
+.venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py load_seed
+.venv/bin/python manage.py create_demo_users
+echo "essplan : http://127.0.0.1:8000/ (Ctrl-C pour arrêter)"
+exec .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,90 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action, Axis, Objective, Plan
+from tests.conftest import COTENTIN
+from tests.actions.test_seed import ANNEX_CODES
+
+pytestmark = pytest.mark.django_db
+
+PLAN_URL = reverse("plan_detail", kwargs={"slug": COTENTIN})
+
+
+def test_home_leads_a_viewer_to_the_adopted_plan(client_for):
+    response = client_for("viewer").get(reverse("home"))
+    assert response.url == PLAN_URL
+
+
+def test_plan_page_lists_every_action_in_code_order(client_for):
+    html = client_for("viewer").get(PLAN_URL).content.decode()
+    assert '<h1 class="h2">Plan d&#x27;actions ESS 2023-2025</h1>' in html
+    assert "3 axes stratégiques, 17 objectifs opérationnels, 45 actions" in html
+    codes = re.findall(r'<td class="code">([0-9.]+)</td>', html)
+    assert codes == ANNEX_CODES
+    assert "Axe 2 · Promouvoir l&#x27;ESS et ses valeurs" in html
+
+
+def test_each_action_has_its_own_page(client_for):
+    client = client_for("viewer")
+    for action in Action.objects.filter(plan__slug=COTENTIN).select_related("plan"):
+        response = client.get(action.get_absolute_url())
+        assert response.status_code == 200
+        assert f">{action.code}</span>" in response.content.decode()
+
+
+def test_action_page_shows_the_fiche(client_for):
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    action.description = "Café des ASSOS trimestriel à Cherbourg-en-Cotentin."
+    action.save(update_fields=["description"])
+    html = client_for("viewer").get(action.get_absolute_url()).content.decode()
+    assert "Café des ASSOS trimestriel à Cherbourg-en-Cotentin." in html
+    assert "Objectif 1.4 · Favoriser le développement d&#x27;activités" in html
+    assert "Direction du développement économique" in html
+    assert "2023, 2024, 2025" in html
+
+
+def test_unknown_action_code_is_a_french_404(client_for):
+    url = reverse("action_detail", kwargs={"slug": COTENTIN, "code": "9.9.9"})
+    response = client_for("viewer").get(url)
+    assert response.status_code == 404
+
+
+def test_plan_page_query_budget(client_for, django_assert_max_num_queries):
+    client = client_for("viewer")
+    # 8 queries: session, user, user permissions, group permissions,
+    # plan (+ lead direction), axes, objectives, actions (+ pilot direction)
+    with django_assert_max_num_queries(8):
+        assert client.get(PLAN_URL).status_code == 200
+
+
+def test_plan_page_queries_do_not_grow_with_the_plan(client_for, django_assert_max_num_queries):
+    plan = Plan.objects.get(slug=COTENTIN)
+    axis = Axis.objects.create(plan=plan, number=4, title="Axe supplémentaire")
+    for o in range(1, 6):
+        objective = Objective.objects.create(axis=axis, code=f"4.{o}", title=f"Objectif {o}")
+        Action.objects.bulk_create(
+            Action(plan=plan, objective=objective, code=f"4.{o}.{a}", title=f"Action {a}")
+            for a in range(1, 21)
+        )
+    client = client_for("viewer")
+    with django_assert_max_num_queries(8):
+        assert client.get(PLAN_URL).status_code == 200
+
+
+def test_action_page_query_budget(client_for, django_assert_max_num_queries):
+    client = client_for("viewer")
+    url = reverse("action_detail", kwargs={"slug": COTENTIN, "code": "3.6.1"})
+    # 6 queries: session, user, user permissions, group permissions,
+    # action (+ plan, objective, axis, pilot direction), associated directions
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == 200
+
+
+def test_plan_list_query_budget(client_for, django_assert_max_num_queries):
+    client = client_for("viewer")
+    # 5 queries: session, user, user permissions, group permissions, plans (+ lead direction)
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("plan_list"))
+    assert "DEL2023_012A" in response.content.decode()

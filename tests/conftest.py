@@ -1,0 +1,74 @@
+"""Personas and the seed data shared by every test.
+
+The seed (the adopted plan of fixtures/) is loaded once per test session into
+the test database; each test runs in a transaction rolled back at its end.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from essplan import roles
+
+PASSWORD = "mot-de-passe-de-test-2025"
+COTENTIN = "cotentin-ess-2023-2025"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Production settings redirect to HTTPS and serve collected static files;
+    the test client speaks plain HTTP and tests do not run collectstatic."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_user(username, role=None, *, staff=False):
+    user = User.objects.create_user(username, password=PASSWORD, is_staff=staff)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("alice", roles.ADMIN, staff=True)
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("emile", roles.EDITOR)
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user("camille", roles.VIEWER)
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("olga")
+
+
+PERSONAS = ["anonymous", "outsider", "viewer", "editor", "admin_user"]
+
+
+@pytest.fixture
+def client_for(db, client, request):
+    """client_for("viewer") -> a test client logged in as that persona."""
+
+    def _client_for(persona):
+        if persona != "anonymous":
+            client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return _client_for

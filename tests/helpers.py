@@ -1,0 +1,35 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "p9!x7kq$2m#wz4t@v8b&c6n^j3h*r5y(e1u)i0o-a_s+d=f~g|l<k>m?q.w,z;x:c",
+    "ALLOWED_HOSTS": "essplan.lecotentin.fr",
+    "CSRF_TRUSTED_ORIGINS": "https://essplan.lecotentin.fr",
+}
+
+
+def run_python(code, **env):
+    """Run CODE in a fresh interpreter with essplan settings and ENV added to a clean environment."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="essplan.settings", **PRODUCTION_ENV)
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=environment,
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def run_manage(*args, **env):
+    return run_python(
+        "import sys; from django.core.management import execute_from_command_line;"
+        f"execute_from_command_line(['manage.py', *{list(args)!r}])",
+        **env,
+    )

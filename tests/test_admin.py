@@ -1,0 +1,36 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+CHANGELISTS = ["plan", "axis", "objective", "action", "direction"]
+
+
+@pytest.mark.parametrize("model", CHANGELISTS)
+def test_admin_changelists_open_for_administrators(client_for, model):
+    response = client_for("admin_user").get(reverse(f"admin:actions_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_action_changelist_searches_and_filters(client_for):
+    client = client_for("admin_user")
+    url = reverse("admin:actions_action_changelist")
+    html = client.get(url, {"q": "PTCE"}).content.decode()
+    assert "1.4.6" in html and "1.4.7" not in html
+    assert "1 action" in html
+    html = client.get(url, {"priority__exact": "haute"}).content.decode()
+    assert "0 action" in html
+
+
+def test_admin_is_in_french(client_for):
+    html = client_for("admin_user").get(reverse("admin:index")).content.decode()
+    assert "Plans d’actions" in html or "Plans d&#x27;actions" in html
+    assert "Axes stratégiques" in html
+    assert "Objectifs opérationnels" in html
+
+
+@pytest.mark.parametrize("persona", ["viewer", "editor"])
+def test_admin_changelist_is_closed_to_non_administrators(client_for, persona):
+    response = client_for(persona).get(reverse("admin:actions_action_changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")
