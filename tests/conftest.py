@@ -26,6 +26,8 @@ def _test_settings(settings):
     the test client speaks plain HTTP and tests do not run collectstatic."""
     settings.SECURE_SSL_REDIRECT = False
     settings.WHITENOISE_AUTOREFRESH = True
+    # Test personas do not need a slow, brute-force resistant hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

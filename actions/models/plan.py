@@ -1,11 +1,17 @@
+import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Func, Value
-from django.db.models.functions import Cast
+from django.db.models import Case, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from essplan.search import search_query, search_vector
+
+from .followup import ProgressUpdate, Status, Versioned
 
 code_validator = RegexValidator(
     r"^[0-9]+(\.[0-9]+)*$",
@@ -167,7 +173,48 @@ class Objective(models.Model):
         return f"{self.code} · {self.title}"
 
 
-class Action(models.Model):
+class ActionQuerySet(models.QuerySet):
+    def with_status(self):
+        """Annotate the status and progress of the latest update, and "en retard".
+
+        An action is late when its end date has passed and it is neither
+        Réalisée nor Abandonnée (an abandoned action is no longer expected).
+        """
+        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-year")
+        return self.annotate(
+            current_status=Coalesce(
+                Subquery(latest.values("status")[:1]), Value(Status.PLANNED.value)
+            ),
+            current_progress=Coalesce(Subquery(latest.values("progress")[:1]), Value(0)),
+            status_year=Subquery(latest.values("year")[:1]),
+        ).annotate(
+            is_late=Case(
+                When(
+                    Q(end_date__lt=timezone.localdate())
+                    & ~Q(current_status__in=[Status.DONE, Status.ABANDONED]),
+                    then=Value(True),
+                ),
+                default=Value(False),
+            )
+        )
+
+    def search(self, text):
+        """French full-text search on code and title, accent-insensitive; codes by prefix."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.annotate(search=search_vector("code", "title")).filter(
+            Q(search=search_query(text)) | Q(code__startswith=text)
+        )
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    exclude=["code_key"],
+    model_name="ActionHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class Action(Versioned):
     class Priority(models.TextChoices):
         HIGH = "haute", _("Haute")
         NORMAL = "normale", _("Normale")
@@ -229,6 +276,8 @@ class Action(models.Model):
     )
     location = models.CharField(_("lieu"), max_length=200, blank=True)
 
+    objects = ActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["plan", "code_key"]
         verbose_name = _("action")
@@ -255,6 +304,10 @@ class Action(models.Model):
 
     def get_absolute_url(self):
         return reverse("action_detail", kwargs={"slug": self.plan.slug, "code": self.code})
+
+    def url(self, name, **kwargs):
+        """URL of one of the action's pages: action.url("action_edit")."""
+        return reverse(name, kwargs={"slug": self.plan.slug, "code": self.code, **kwargs})
 
     def clean(self):
         if self.objective_id is None:

@@ -1,0 +1,61 @@
+"""Accent-insensitive search, and the roles' follow-up permissions.
+
+The embedded PostgreSQL (pgserver) ships without the unaccent extension, so
+accents are folded by an immutable SQL function of our own, usable in indexes
+and generated columns on every server.
+"""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+FOLLOWUP = ["progressupdate", "budgetline", "event", "eventaction"]
+GRANTS = {
+    "Administrateur": [f"{verb}_{model}" for model in FOLLOWUP
+                       for verb in ("view", "add", "change", "delete")],
+    "Équipe ESS": [f"{verb}_{model}" for model in FOLLOWUP
+                   for verb in ("view", "add", "change", "delete")],
+    "Comité de suivi": [f"view_{model}" for model in FOLLOWUP],
+}
+
+
+def grant(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    app_config = apps.get_app_config("actions")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    for role, codenames in GRANTS.items():
+        group = Group.objects.get(name=role)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="actions", codename__in=codenames)
+        )
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in GRANTS.items():
+        Group.objects.get(name=role).permissions.remove(
+            *Permission.objects.filter(content_type__app_label="actions", codename__in=codenames)
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("actions", "0003_followup_and_history")]
+
+    operations = [
+        migrations.RunSQL(
+            """
+            CREATE FUNCTION essplan_unaccent(text) RETURNS text
+            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+                SELECT replace(replace(replace(replace(translate($1,
+                    'àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸ’',
+                    'aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUYY'''),
+                    'œ', 'oe'), 'Œ', 'OE'), 'æ', 'ae'), 'Æ', 'AE')
+            $$;
+            """,
+            "DROP FUNCTION essplan_unaccent(text);",
+        ),
+        migrations.RunPython(grant, revoke),
+    ]

@@ -1,0 +1,200 @@
+"""The yearly follow-up of an action: progress updates, budget lines, events."""
+
+from decimal import Decimal
+
+import pghistory
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_AMOUNT = Decimal("10000000")
+amount_validators = [
+    MinValueValidator(Decimal("0"), _("Un montant ne peut pas être négatif.")),
+    MaxValueValidator(
+        MAX_AMOUNT, _("Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.")
+    ),
+]
+
+
+class Status(models.TextChoices):
+    PLANNED = "a_venir", _("À venir")
+    IN_PROGRESS = "en_cours", _("En cours")
+    DONE = "realisee", _("Réalisée")
+    PAUSED = "en_pause", _("En pause")
+    ABANDONED = "abandonnee", _("Abandonnée")
+
+
+class Versioned(models.Model):
+    """A version number checked in the UPDATE, so concurrent edits are detected."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    model_name="ProgressUpdateHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class ProgressUpdate(Versioned):
+    action = models.ForeignKey(
+        "actions.Action", on_delete=models.CASCADE, related_name="updates",
+        verbose_name=_("action"),
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    date = models.DateField(_("date du point"), default=timezone.localdate)
+    status = models.CharField(_("statut"), max_length=20, choices=Status, default=Status.PLANNED)
+    progress = models.PositiveSmallIntegerField(
+        _("avancement (%)"),
+        default=0,
+        validators=[MaxValueValidator(100, _("L'avancement est un pourcentage entre 0 et 100."))],
+    )
+    achievements = models.TextField(_("réalisations"), blank=True)
+    difficulties = models.TextField(_("difficultés rencontrées"), blank=True)
+    next_steps = models.TextField(_("prochaines étapes"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("auteur"),
+    )
+
+    class Meta:
+        ordering = ["action", "-year"]
+        verbose_name = _("point d'avancement")
+        verbose_name_plural = _("points d'avancement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "year"],
+                name="unique_progress_update_per_year",
+                violation_error_message=_("Un point d'avancement existe déjà pour cette année."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100),
+                name="progress_is_a_percentage",
+                violation_error_message=_("L'avancement est un pourcentage entre 0 et 100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action.code} · {self.year} · {self.get_status_display()}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    model_name="BudgetLineHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class BudgetLine(Versioned):
+    class Section(models.TextChoices):
+        OPERATING = "fonctionnement", _("Fonctionnement")
+        INVESTMENT = "investissement", _("Investissement")
+
+    class Flow(models.TextChoices):
+        EXPENSE = "depense", _("Dépense")
+        REVENUE = "recette", _("Recette")
+
+    action = models.ForeignKey(
+        "actions.Action", on_delete=models.CASCADE, related_name="budget_lines",
+        verbose_name=_("action"),
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    section = models.CharField(
+        _("section"), max_length=20, choices=Section, default=Section.OPERATING
+    )
+    flow = models.CharField(_("sens"), max_length=10, choices=Flow, default=Flow.EXPENSE)
+    chapter = models.CharField(
+        _("chapitre"), max_length=10, blank=True,
+        help_text=_("Chapitre budgétaire : 011, 012, 65, 70…"),
+    )
+    label = models.CharField(_("libellé"), max_length=300)
+    planned = models.DecimalField(
+        _("prévu (€)"), max_digits=12, decimal_places=2, default=Decimal("0"),
+        validators=amount_validators,
+    )
+    committed = models.DecimalField(
+        _("engagé (€)"), max_digits=12, decimal_places=2, default=Decimal("0"),
+        validators=amount_validators,
+    )
+    spent = models.DecimalField(
+        _("réalisé (€)"), max_digits=12, decimal_places=2, default=Decimal("0"),
+        validators=amount_validators,
+    )
+    co_funder = models.CharField(_("cofinanceur"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["action", "year", "section", "flow", "chapter", "label"]
+        verbose_name = _("ligne budgétaire")
+        verbose_name_plural = _("lignes budgétaires")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned__gte=0, committed__gte=0, spent__gte=0),
+                name="budget_amounts_not_negative",
+                violation_error_message=_("Un montant ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action.code} · {self.year} · {self.label}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    model_name="EventHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class Event(Versioned):
+    class Kind(models.TextChoices):
+        PROJECT_CAFE = "cafe_projet", _("Café projet")
+        FORUM = "forum", _("Forum")
+        FAIR = "salon", _("Salon")
+        WORKSHOP = "atelier", _("Atelier")
+        INFO_MEETING = "reunion_information", _("Réunion d'information")
+        VISIT = "visite", _("Visite")
+        OTHER = "autre", _("Autre")
+
+    plan = models.ForeignKey(
+        "actions.Plan", on_delete=models.CASCADE, related_name="events", verbose_name=_("plan")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("type"), max_length=30, choices=Kind, default=Kind.OTHER)
+    title = models.CharField(_("intitulé"), max_length=300)
+    place = models.CharField(_("commune ou lieu"), max_length=200, blank=True)
+    participants = models.PositiveIntegerField(_("nombre de participants"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    actions = models.ManyToManyField(
+        "actions.Action", through="EventAction", related_name="events",
+        verbose_name=_("actions liées"),
+    )
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} · {self.title}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.DeleteEvent(),
+    model_name="EventActionHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class EventAction(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, verbose_name=_("événement"))
+    action = models.ForeignKey(
+        "actions.Action", on_delete=models.CASCADE, verbose_name=_("action")
+    )
+
+    class Meta:
+        verbose_name = _("action liée à un événement")
+        verbose_name_plural = _("actions liées aux événements")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "action"], name="unique_event_action"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} → {self.action.code}"
