@@ -1,10 +1,15 @@
 """Writes that span several models of the plan tree."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 
-from .models import Action, Axis, Direction, Objective, Plan
+from .models import Action, Axis, BudgetLine, Direction, Objective, Plan
+
+FICHE_FIELDS = [
+    "expected_impacts", "description", "target_publics", "partners_text", "resources", "location",
+]
 
 
 @dataclass
@@ -54,15 +59,106 @@ def load_plan(*, data):
                 defaults={"title": objective_data["title"]},
             )
             report.count(created)
-            for code, title in objective_data["actions"]:
-                _, created = Action.objects.get_or_create(
-                    plan=plan, code=code,
-                    defaults={
-                        "objective": objective,
-                        "title": title,
-                        "pilot_direction": pilot,
-                        "planned_years": list(plan.years),
-                    },
+            for action_data in objective_data["actions"]:
+                report.count(
+                    _load_action(plan, objective, action_data, directions, pilot)
                 )
-                report.count(created)
     return report
+
+
+def _load_action(plan, objective, data, directions, pilot):
+    """Create one action of a seed file (a [code, title] pair or a full fiche) if missing."""
+    if isinstance(data, list):
+        data = {"code": data[0], "title": data[1]}
+    action, created = Action.objects.get_or_create(
+        plan=plan, code=data["code"],
+        defaults={
+            "objective": objective,
+            "title": data["title"],
+            "pilot_direction": pilot,
+            "planned_years": list(plan.years),
+            **{field: data[field] for field in FICHE_FIELDS if field in data},
+        },
+    )
+    if created:
+        action.associated_directions.set(
+            directions[name] for name in data.get("associated_directions", [])
+        )
+        BudgetLine.objects.bulk_create(
+            BudgetLine(
+                action=action, year=year, section=section, flow=flow, chapter=chapter,
+                label=label, planned=Decimal(planned), co_funder=co_funder[0] if co_funder else "",
+            )
+            for year, section, flow, chapter, label, planned, *co_funder in data.get("budget", [])
+        )
+    return created
+
+
+class ConcurrentEdit(Exception):
+    """Someone saved the record after the user opened it: nothing was written."""
+
+    def __init__(self, changes):
+        super().__init__("concurrent edit")
+        self.changes = changes
+
+
+def changes_since(instance, version):
+    """What changed in INSTANCE's row since VERSION: [(label, then, now)], from its history."""
+    model = type(instance)
+    current = model.objects.get(pk=instance.pk)
+    history = model.pgh_event_models["update"]
+    then = (
+        history.objects.filter(pgh_obj_id=instance.pk, version=version).order_by("-pgh_id").first()
+    )
+    changes = []
+    for field in model._meta.concrete_fields:
+        if field.name in {"id", "version", "code_key"} or then is None:
+            continue
+        old, new = getattr(then, field.attname), getattr(current, field.attname)
+        if old != new:
+            changes.append((field.verbose_name, _display(field, old), _display(field, new)))
+    return changes
+
+
+def _display(field, value):
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and value is not None:
+        return str(field.related_model._default_manager.get(pk=value))
+    return "—" if value in (None, "", []) else value
+
+
+@transaction.atomic
+def save_versioned(*, form, version, **extra):
+    """Save a ModelForm whose instance exists, refusing it if VERSION is no longer current.
+
+    The version check is in the UPDATE itself, so two writers cannot both pass it.
+    """
+    instance = form.save(commit=False)
+    for name, value in extra.items():
+        setattr(instance, name, value)
+    opts = type(instance)._meta
+    fields = [name for name in form._meta.fields if not opts.get_field(name).many_to_many]
+    values = {name: getattr(instance, name) for name in [*fields, *extra]}
+    model = type(instance)
+    updated = model.objects.filter(pk=instance.pk, version=version).update(
+        **values, version=models.F("version") + 1
+    )
+    if not updated:
+        raise ConcurrentEdit(changes_since(instance, version))
+    instance.version = version + 1
+    form.save_m2m()
+    return instance
+
+
+@transaction.atomic
+def save_form(*, form, **extra):
+    """Create FORM's instance, or update it under the version check (ConcurrentEdit)."""
+    if not form.instance._state.adding:
+        return save_versioned(form=form, version=form.cleaned_data["version"], **extra)
+    instance = form.save(commit=False)
+    for name, value in extra.items():
+        setattr(instance, name, value)
+    instance.save()
+    form.save_m2m()
+    return instance

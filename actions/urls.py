@@ -2,9 +2,25 @@ from django.urls import path
 
 from . import views
 
+ACTION = "plans/<slug:slug>/actions/<str:code>/"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
-    path("plans/<slug:slug>/actions/<str:code>/", views.action_detail, name="action_detail"),
+    path("plans/<slug:slug>/budget/", views.plan_budget, name="plan_budget"),
+    path("plans/<slug:slug>/actions/", views.action_list, name="action_list"),
+    path("plans/<slug:slug>/evenements/", views.event_list, name="event_list"),
+    path("plans/<slug:slug>/evenements/ajouter/", views.event_edit, name="event_create"),
+    path("plans/<slug:slug>/evenements/<int:pk>/modifier/", views.event_edit, name="event_edit"),
+    path("plans/<slug:slug>/evenements/<int:pk>/supprimer/", views.event_delete,
+         name="event_delete"),
+    path(ACTION, views.action_detail, name="action_detail"),
+    path(f"{ACTION}modifier/", views.action_edit, name="action_edit"),
+    path(f"{ACTION}historique/", views.action_history, name="action_history"),
+    path(f"{ACTION}avancement/<int:year>/", views.progress_edit, name="progress_edit"),
+    path(f"{ACTION}budget/ajouter/", views.budget_line_edit, name="budget_line_create"),
+    path(f"{ACTION}budget/<int:pk>/modifier/", views.budget_line_edit, name="budget_line_edit"),
+    path(f"{ACTION}budget/<int:pk>/supprimer/", views.budget_line_delete,
+         name="budget_line_delete"),
 ]

@@ -4,27 +4,50 @@ A URL without a row in EXPECTED fails test_every_url_has_an_expected_row, so a
 new page cannot ship without saying who may see it.
 """
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from actions.models import Action, BudgetLine, Event
 from tests.conftest import COTENTIN, PERSONAS
 
 LOGIN = "/connexion/"
 ALLOWED = {"viewer": 200, "editor": 200, "admin_user": 200}
 ROLE_REQUIRED = {"anonymous": LOGIN, "outsider": 403, **ALLOWED}
+EDITORS_ONLY = {"anonymous": LOGIN, "outsider": 403, "viewer": 403, "editor": 200,
+                "admin_user": 200}
+POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}
+ACTION = {"slug": COTENTIN, "code": "1.4.7"}
+LINE = {**ACTION, "pk": "line"}
+EVENT = {"slug": COTENTIN, "pk": "event"}
 
-# url name -> (kwargs, {persona: expected status, or the path a 302 leads to})
+# url name -> (kwargs, {persona: expected status, or the path a 302 leads to}).
+# "line" and "event" stand for the budget line and the event of the fixture below.
 EXPECTED = {
     "home": ({}, {"anonymous": LOGIN, "outsider": 403, "viewer": 302, "editor": 302,
                   "admin_user": 302}),
     "plan_list": ({}, ROLE_REQUIRED),
     "plan_detail": ({"slug": COTENTIN}, ROLE_REQUIRED),
-    "action_detail": ({"slug": COTENTIN, "code": "1.4.7"}, ROLE_REQUIRED),
+    "action_detail": (ACTION, ROLE_REQUIRED),
+    "action_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
+    "plan_budget": ({"slug": COTENTIN}, ROLE_REQUIRED),
+    "event_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
+    "action_edit": (ACTION, EDITORS_ONLY),
+    "action_history": (ACTION, EDITORS_ONLY),
+    "progress_edit": ({**ACTION, "year": 2025}, EDITORS_ONLY),
+    "budget_line_create": (ACTION, EDITORS_ONLY),
+    "budget_line_edit": (LINE, EDITORS_ONLY),
+    "budget_line_delete": (LINE, POST_ONLY),
+    "event_create": ({"slug": COTENTIN}, EDITORS_ONLY),
+    "event_edit": (EVENT, EDITORS_ONLY),
+    "event_delete": (EVENT, POST_ONLY),
     "healthz": ({}, dict.fromkeys(PERSONAS, 200)),
     "login": ({}, {"anonymous": 200, "outsider": 302, "viewer": 302, "editor": 302,
                    "admin_user": 302}),
     # Logging out is POST only: a GET is refused to everyone logged in.
-    "logout": ({}, {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}),
+    "logout": ({}, dict(POST_ONLY)),
     # The Django admin is for administrators (staff) only; its other URLs are
     # guarded by the admin site itself, which tests/test_admin.py exercises.
     "admin:index": ({}, {"anonymous": "/admin/login/", "outsider": "/admin/login/",
@@ -59,12 +82,25 @@ def test_every_url_pattern_is_named():
     assert list(unnamed(get_resolver())) == []
 
 
+@pytest.fixture
+def objects(db):
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    line = BudgetLine.objects.create(action=action, year=2024, label="Matrice", planned=Decimal(1))
+    event = Event.objects.create(plan=action.plan, date=datetime.date(2024, 5, 2), title="Matrice")
+    return {"line": line.pk, "event": event.pk}
+
+
+def url_for(name, objects):
+    kwargs, _ = EXPECTED[name]
+    return reverse(name, kwargs={key: objects.get(value, value) for key, value in kwargs.items()})
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_permission_matrix(client_for, name, persona):
-    kwargs, expected = EXPECTED[name]
-    url = reverse(name, kwargs=kwargs)
+def test_permission_matrix(client_for, objects, name, persona):
+    _, expected = EXPECTED[name]
+    url = url_for(name, objects)
     response = client_for(persona).get(url)
     wanted = expected[persona]
     if isinstance(wanted, str):
@@ -86,9 +122,38 @@ def test_no_role_account_sees_a_french_no_access_page(client_for):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["viewer", "editor", "admin_user"])
-def test_read_only_pages_refuse_post(client_for, persona):
-    url = reverse("action_detail", kwargs={"slug": COTENTIN, "code": "1.4.7"})
-    assert client_for(persona).post(url, {"title": "forgé"}).status_code == 405
+@pytest.mark.parametrize("name", ["action_detail", "action_list", "plan_detail", "event_list"])
+def test_read_only_pages_refuse_post(client_for, objects, persona, name):
+    assert client_for(persona).post(url_for(name, objects), {"title": "forgé"}).status_code == 405
+
+
+WRITE_URLS = [
+    "action_edit", "progress_edit", "budget_line_create", "budget_line_edit",
+    "budget_line_delete", "event_create", "event_edit", "event_delete",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["outsider", "viewer"])
+@pytest.mark.parametrize("name", WRITE_URLS)
+def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, objects, persona, name):
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    before = (action.version, BudgetLine.objects.count(), Event.objects.count(),
+              action.updates.count())
+    data = {"version": 1, "title": "forgé", "label": "forgé", "planned": "1", "year": 2025,
+            "date": "2025-01-01", "kind": "autre", "status": "realisee", "progress": 100,
+            "section": "fonctionnement", "flow": "depense", "priority": "haute"}
+    response = client_for(persona).post(url_for(name, objects), data)
+    assert response.status_code == 403
+    action.refresh_from_db()
+    assert (action.version, BudgetLine.objects.count(), Event.objects.count(),
+            action.updates.count()) == before
+
+
+def test_every_write_url_is_checked_for_forged_posts():
+    writable = {name for name, (_, expected) in EXPECTED.items()
+                if expected is EDITORS_ONLY or expected is POST_ONLY}
+    assert writable == set(WRITE_URLS) | {"action_history"}
 
 
 @pytest.mark.django_db

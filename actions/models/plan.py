@@ -55,7 +55,7 @@ class PlanQuerySet(models.QuerySet):
 
     def with_tree(self):
         """Prefetch axes -> objectives -> actions (with their pilot direction), in code order."""
-        actions = Action.objects.select_related("pilot_direction").order_by("code_key")
+        actions = Action.objects.with_status().select_related("pilot_direction").order_by("code_key")
         objectives = Objective.objects.order_by("code_key").prefetch_related(
             models.Prefetch("actions", queryset=actions)
         )
@@ -304,6 +304,11 @@ class Action(Versioned):
 
     def get_absolute_url(self):
         return reverse("action_detail", kwargs={"slug": self.plan.slug, "code": self.code})
+
+    @property
+    def current_status_label(self):
+        """Label of the status annotated by ActionQuerySet.with_status()."""
+        return Status(self.current_status).label
 
     def url(self, name, **kwargs):
         """URL of one of the action's pages: action.url("action_edit")."""

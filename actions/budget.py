@@ -1,0 +1,94 @@
+"""Budget roll-ups: action -> objective -> axis -> plan, per year and overall.
+
+Every total is one GROUP BY in PostgreSQL; nothing is summed row by row in Python.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .models import BudgetLine
+
+ZERO = Decimal("0.00")
+LEVELS = {
+    "action": "action_id",
+    "objective": "action__objective_id",
+    "axis": "action__objective__axis_id",
+    "plan": "action__plan_id",
+}
+
+
+def _sum(field, condition):
+    return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=DecimalField())
+
+
+def amount_annotations():
+    expense = Q(flow=BudgetLine.Flow.EXPENSE)
+    revenue = Q(flow=BudgetLine.Flow.REVENUE)
+    # Prefixed: an annotation may not share the name of a model field it sums.
+    return {
+        "sum_planned": _sum("planned", expense),
+        "sum_committed": _sum("committed", expense),
+        "sum_spent": _sum("spent", expense),
+        "sum_revenue": _sum("planned", revenue),
+        "sum_revenue_received": _sum("spent", revenue),
+        "sum_operating": _sum("planned", expense & Q(section=BudgetLine.Section.OPERATING)),
+        "sum_investment": _sum("planned", expense & Q(section=BudgetLine.Section.INVESTMENT)),
+    }
+
+
+def _amounts(row):
+    return Amounts(**{name.removeprefix("sum_"): value for name, value in row.items()})
+
+
+@dataclass(frozen=True)
+class Amounts:
+    planned: Decimal = ZERO
+    committed: Decimal = ZERO
+    spent: Decimal = ZERO
+    revenue: Decimal = ZERO
+    revenue_received: Decimal = ZERO
+    operating: Decimal = ZERO
+    investment: Decimal = ZERO
+
+    @property
+    def net(self):
+        """Planned expenses less planned revenue: the cost to the authority."""
+        return self.planned - self.revenue
+
+    @property
+    def execution_rate(self):
+        return None if not self.planned else self.spent * 100 / self.planned
+
+
+class Totals:
+    """totals[level][key][year or None] -> Amounts (None: all years)."""
+
+    def __init__(self):
+        self._data = defaultdict(lambda: defaultdict(dict))
+
+    def set(self, level, key, year, amounts):
+        self._data[level][key][year] = amounts
+
+    def get(self, level, key, year=None):
+        return self._data[level][key].get(year, Amounts())
+
+    def by_year(self, level, key, years):
+        return [(year, self.get(level, key, year)) for year in years]
+
+
+def budget_totals(plan, levels=LEVELS):
+    """Totals of PLAN's budget lines at each of LEVELS: two queries a level."""
+    totals = Totals()
+    lines = BudgetLine.objects.filter(action__plan=plan).order_by()
+    annotations = amount_annotations()
+    for level in levels:
+        key = LEVELS[level]
+        for row in lines.values(key, "year").annotate(**annotations):
+            totals.set(level, row.pop(key), row.pop("year"), _amounts(row))
+        for row in lines.values(key).annotate(**annotations):
+            totals.set(level, row.pop(key), None, _amounts(row))
+    return totals

@@ -1,0 +1,59 @@
+import django_filters
+from django import forms
+
+from essplan.forms import StyledFormMixin
+
+from .models import Action, Axis, Direction, Objective, Status
+
+
+class FilterForm(StyledFormMixin, forms.Form):
+    pass
+
+
+class ActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Recherche", method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Code ou mots du titre"}),
+    )
+    axis = django_filters.ModelChoiceFilter(
+        label="Axe", field_name="objective__axis", queryset=Axis.objects.none(),
+        empty_label="Tous les axes",
+    )
+    objective = django_filters.ModelChoiceFilter(
+        label="Objectif", queryset=Objective.objects.none(), empty_label="Tous les objectifs"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Statut", field_name="current_status", choices=Status.choices,
+        empty_label="Tous les statuts",
+    )
+    pilot_direction = django_filters.ModelChoiceFilter(
+        label="Direction pilote", queryset=Direction.objects.all(),
+        empty_label="Toutes les directions",
+    )
+    year = django_filters.ChoiceFilter(
+        label="Année prévue", method="planned_in", empty_label="Toutes les années"
+    )
+    late = django_filters.BooleanFilter(
+        label="En retard uniquement", field_name="is_late",
+        widget=forms.CheckboxInput, method="only_late",
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+        form = FilterForm
+
+    def __init__(self, data=None, *args, plan, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["axis"].queryset = Axis.objects.filter(plan=plan)
+        self.filters["objective"].queryset = Objective.objects.filter(axis__plan=plan)
+        self.filters["year"].extra["choices"] = [(year, str(year)) for year in plan.years]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def planned_in(self, queryset, name, value):
+        return queryset.filter(planned_years__contains=[int(value)])
+
+    def only_late(self, queryset, name, value):
+        return queryset.filter(is_late=True) if value else queryset

@@ -1,0 +1,146 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from essplan.forms import FrenchDecimalField, StyledFormMixin, VersionField
+
+from .models import Action, BudgetLine, Direction, Event, ProgressUpdate
+from .models.followup import amount_validators
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def year_choices(plan):
+    return [(year, str(year)) for year in plan.years]
+
+
+class VersionedForm(StyledFormMixin, forms.ModelForm):
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        if self.instance.pk is None:
+            self.fields["version"].required = False
+
+
+class ActionForm(VersionedForm):
+    planned_years = forms.TypedMultipleChoiceField(
+        label="Années de réalisation prévues", coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "expected_impacts", "description", "target_publics", "pilot_direction",
+            "associated_directions", "partners_text", "resources", "planned_years",
+            "start_date", "end_date", "priority", "location",
+        ]
+        widgets = {
+            "expected_impacts": forms.Textarea(attrs={"rows": 4}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "target_publics": forms.Textarea(attrs={"rows": 3}),
+            "partners_text": forms.Textarea(attrs={"rows": 3}),
+            "resources": forms.Textarea(attrs={"rows": 3}),
+            "associated_directions": forms.CheckboxSelectMultiple,
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned_years"].choices = year_choices(self.instance.plan)
+        self.fields["associated_directions"].queryset = Direction.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "La date de fin doit être postérieure à la date de début.")
+        return data
+
+
+class ProgressUpdateForm(VersionedForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["status", "progress", "date", "achievements", "difficulties", "next_steps"]
+        widgets = {
+            "date": DATE_WIDGET,
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "achievements": forms.Textarea(attrs={"rows": 5}),
+            "difficulties": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_progress(self):
+        progress = self.cleaned_data["progress"]
+        if progress is not None and not 0 <= progress <= 100:
+            raise ValidationError("L'avancement est un pourcentage entre 0 et 100.")
+        return progress
+
+
+def default_year(plan):
+    """The current year when the plan runs, else its nearest year."""
+    return min(max(timezone.localdate().year, plan.first_year), plan.last_year)
+
+
+class BudgetLineForm(VersionedForm):
+    year = forms.TypedChoiceField(label="Année", coerce=int)
+    planned = FrenchDecimalField(
+        label="Prévu (€)", max_digits=12, decimal_places=2, validators=amount_validators
+    )
+    committed = FrenchDecimalField(
+        label="Engagé (€)", max_digits=12, decimal_places=2, validators=amount_validators,
+        required=False,
+    )
+    spent = FrenchDecimalField(
+        label="Réalisé (€)", max_digits=12, decimal_places=2, validators=amount_validators,
+        required=False,
+    )
+
+    class Meta:
+        model = BudgetLine
+        fields = [
+            "year", "section", "flow", "chapter", "label", "planned", "committed", "spent",
+            "co_funder",
+        ]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = year_choices(plan)
+        if self.instance._state.adding:
+            self.fields["year"].initial = default_year(plan)
+
+    def clean_committed(self):
+        return self.cleaned_data["committed"] or 0
+
+    def clean_spent(self):
+        return self.cleaned_data["spent"] or 0
+
+
+class EventForm(VersionedForm):
+    class Meta:
+        model = Event
+        fields = ["date", "kind", "title", "place", "participants", "description", "actions"]
+        widgets = {
+            "date": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "actions": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {"actions": "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["actions"].queryset = Action.objects.filter(plan=plan)
+        self.fields["actions"].label_from_instance = lambda action: str(action)
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date and date.year not in self.plan.years:
+            raise ValidationError(
+                f"La date doit tomber pendant le plan ({self.plan.first_year}-"
+                f"{self.plan.last_year})."
+            )
+        return date

@@ -1,0 +1,94 @@
+"""An action's history, read from the rows pghistory's triggers wrote.
+
+Triggers record every change (in the app, in the admin, by an import or a
+script); the HTTP middleware adds who made it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.formats import localize
+from pghistory.models import Events
+
+LABELS = {"insert": "Création", "update": "Modification", "delete": "Suppression"}
+HIDDEN = {"id", "version", "pgh_obj", "action", "plan"}
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: str
+    what: str
+    label: str
+    changes: list
+
+
+def _tracked_model(event_model_label):
+    event_model = apps.get_model(event_model_label)
+    return event_model.pgh_tracked_model
+
+
+def _value(field, value, related):
+    if value in (None, "", []):
+        return "—"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation:
+        return related.get((field.related_model, value), value)
+    try:
+        return localize(field.to_python(value))
+    except (ValidationError, TypeError):
+        return value
+
+
+def _related_objects(events):
+    """{(model, pk): object} for every foreign key value in EVENTS: one query per model."""
+    wanted = {}
+    for event in events:
+        model = _tracked_model(event.pgh_model)
+        for field in model._meta.concrete_fields:
+            if field.is_relation:
+                for value in (event.pgh_data.get(field.attname),
+                              *(event.pgh_diff or {}).get(field.attname, ())):
+                    if value is not None:
+                        wanted.setdefault(field.related_model, set()).add(value)
+    return {
+        (model, obj.pk): obj
+        for model, pks in wanted.items()
+        for obj in model._default_manager.filter(pk__in=pks)
+    }
+
+
+def for_action(action, limit=200):
+    events = list(Events.objects.references(action).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
+    users = {user.pk: user for user in get_user_model().objects.filter(pk__in=user_ids)}
+    related = _related_objects(events)
+    entries = []
+    for event in events:
+        model = _tracked_model(event.pgh_model)
+        fields = {field.attname: field for field in model._meta.concrete_fields}
+        if event.pgh_label == "update" and event.pgh_diff:
+            diff = event.pgh_diff
+        else:
+            diff = {name: (None, value) for name, value in event.pgh_data.items()}
+        pairs = [(name, diff[name]) for name in fields if name in diff]
+        changes = [
+            (fields[name].verbose_name, _value(fields[name], old, related),
+             _value(fields[name], new, related))
+            for name, (old, new) in pairs
+            if name in fields and fields[name].name not in HIDDEN
+            and not (event.pgh_label == "insert" and new in (None, "", []))
+        ]
+        user = users.get((event.pgh_context or {}).get("user"))
+        entries.append(Entry(
+            when=event.pgh_created_at,
+            who=(user.get_full_name() or user.get_username()) if user else "Système (import, script)",
+            what=str(model._meta.verbose_name).capitalize(),
+            label=LABELS.get(event.pgh_label, event.pgh_label),
+            changes=changes,
+        ))
+    return entries

@@ -1,0 +1,44 @@
+"""Spreadsheet exports (CSV, XLSX, ODS) of a django-import-export resource.
+
+Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, carriage
+return first) are prefixed with an apostrophe.
+"""
+
+import tablib
+from django.http import HttpResponse
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        try:
+            float(value.replace(",", "."))
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def export_dataset(resource, queryset):
+    exported = resource.export(queryset=queryset)
+    dataset = tablib.Dataset(headers=exported.headers)
+    for row in exported:
+        dataset.append([neutralise(value) for value in row])
+    return dataset
+
+
+def export_response(resource, queryset, fmt, filename):
+    """HttpResponse with QUERYSET in FMT; CSV is UTF-8 with a BOM and ";" for French Excel."""
+    dataset = export_dataset(resource, queryset)
+    if fmt == "csv":
+        content = "\ufeff" + dataset.export("csv", delimiter=";")
+    else:
+        content = dataset.export(fmt)
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -1,0 +1,67 @@
+"""Form fields shared by the apps."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """Accepts what French users type: "1 234,50", "1234.5", "1 234 €"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, (int, Decimal)):
+            return super().to_python(value)
+        text = SPACES.sub("", str(value)).removesuffix("€").replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(
+                "Saisissez un montant, par exemple 1 234,50.", code="invalid"
+            ) from None
+        if not number.is_finite():
+            raise ValidationError("Saisissez un montant, par exemple 1 234,50.", code="invalid")
+        return number
+
+
+class VersionField(forms.IntegerField):
+    """The version the user started from, sent back with the form."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+
+
+class StyledFormMixin:
+    """Give every widget its Bootstrap class; invalid fields get is-invalid."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
