@@ -24,9 +24,9 @@ def can_edit(user):
     return user.has_perm(EDIT_ACTION)
 
 
-def get_plan(request, slug, *, perm=VIEW_PLAN):
+def get_plan(request, slug, *, perm=VIEW_PLAN, queryset=Plan.objects):
     require(request.user, perm)
-    return get_object_or_404(Plan, slug=slug)
+    return get_object_or_404(queryset, slug=slug)
 
 
 def get_action(request, slug, code, *, perm=VIEW_PLAN):

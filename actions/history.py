@@ -45,12 +45,15 @@ def _value(field, value, related):
 
 
 def _related_objects(events):
-    """{(model, pk): object} for every foreign key value in EVENTS: one query per model."""
+    """{(model, pk): object} for every shown foreign key value in EVENTS: one query per model.
+
+    The number of queries is bounded by the schema (objective, direction, user, event),
+    not by the number of events."""
     wanted = {}
     for event in events:
         model = _tracked_model(event.pgh_model)
         for field in model._meta.concrete_fields:
-            if field.is_relation:
+            if field.is_relation and field.name not in HIDDEN:
                 for value in (event.pgh_data.get(field.attname),
                               *(event.pgh_diff or {}).get(field.attname, ())):
                     if value is not None:

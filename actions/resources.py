@@ -1,4 +1,4 @@
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 
 from .models import Action, Status
 
@@ -17,8 +17,12 @@ class ActionResource(resources.ModelResource):
     progress = fields.Field(attribute="current_progress", column_name="Avancement (%)")
     late = fields.Field(column_name="En retard")
     planned_years = fields.Field(column_name="Années prévues")
-    start_date = fields.Field(attribute="start_date", column_name="Début")
-    end_date = fields.Field(attribute="end_date", column_name="Fin")
+    start_date = fields.Field(
+        attribute="start_date", column_name="Début", widget=widgets.DateWidget("%d/%m/%Y")
+    )
+    end_date = fields.Field(
+        attribute="end_date", column_name="Fin", widget=widgets.DateWidget("%d/%m/%Y")
+    )
 
     class Meta:
         model = Action

@@ -1,6 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from actions.models import Plan
+from tests.conftest import COTENTIN
+
 pytestmark = pytest.mark.django_db
 
 CHANGELISTS = ["plan", "axis", "objective", "action", "direction"]
@@ -15,11 +18,15 @@ def test_admin_changelists_open_for_administrators(client_for, model):
 def test_action_changelist_searches_and_filters(client_for):
     client = client_for("admin_user")
     url = reverse("admin:actions_action_changelist")
-    html = client.get(url, {"q": "PTCE"}).content.decode()
-    assert "1.4.6" in html and "1.4.7" not in html
-    assert "1 action" in html
-    html = client.get(url, {"priority__exact": "haute"}).content.decode()
-    assert "0 action" in html
+    cotentin = Plan.objects.get(slug=COTENTIN).pk
+    response = client.get(url, {"q": "PTCE"})
+    # Cotentin's 1.4.6 by its title, Caen la mer's 4 by its description
+    assert [action.code for action in response.context["cl"].result_list] == ["1.4.6", "4"]
+    response = client.get(url, {"q": "PTCE", "plan__id__exact": cotentin})
+    assert [action.code for action in response.context["cl"].result_list] == ["1.4.6"]
+    response = client.get(url, {"plan__id__exact": cotentin})
+    assert response.context["cl"].result_count == 45
+    assert client.get(url, {"priority__exact": "haute"}).context["cl"].result_count == 0
 
 
 def test_admin_is_in_french(client_for):

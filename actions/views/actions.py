@@ -27,7 +27,7 @@ def action_list(request, slug):
         Action.objects.filter(plan=plan).with_status()
         .select_related("objective__axis", "pilot_direction").order_by("code_key")
     )
-    filterset = ActionFilter(request.GET or None, queryset=actions, plan=plan)
+    filterset = ActionFilter(request.GET, queryset=actions, plan=plan)
     queryset = filterset.qs if filterset.is_valid() else actions.none()
     fmt = request.GET.get("format")
     if fmt:

@@ -59,8 +59,7 @@ def budget_summary(plan, axes, totals):
 
 @require_safe
 def plan_budget(request, slug):
-    plan = get_plan(request, slug)
-    plan = Plan.objects.with_tree().get(pk=plan.pk)
+    plan = get_plan(request, slug, queryset=Plan.objects.with_tree())
     axes = plan.axes.all()
     totals = budget_totals(plan)
     years = list(plan.years)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from actions.models import Action, Axis, Direction, Objective, Plan
+from actions.models import Action, Axis, BudgetLine, Direction, Objective, Plan
 from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
@@ -103,11 +103,12 @@ def test_loading_the_seed_twice_duplicates_nothing_and_keeps_edits(plan):
     action = plan.actions.get(code="1.4.7")
     action.title = "Titre modifié par l'équipe"
     action.save(update_fields=["title"])
+    counts = (Plan.objects.count(), Action.objects.count(), Objective.objects.count(),
+              Direction.objects.count(), BudgetLine.objects.count())
     call_command("load_seed", verbosity=0)
-    assert Plan.objects.count() == 1
+    assert (Plan.objects.count(), Action.objects.count(), Objective.objects.count(),
+            Direction.objects.count(), BudgetLine.objects.count()) == counts
     assert plan.actions.count() == 45
-    assert Objective.objects.count() == 17
-    assert Direction.objects.count() == 5
     action.refresh_from_db()
     assert action.title == "Titre modifié par l'équipe"
 
@@ -117,3 +118,15 @@ def test_codes_sort_naturally_not_as_text(plan):
     Action.objects.create(plan=plan, objective=objective, code="1.4.10", title="Dixième")
     codes = list(plan.actions.filter(objective=objective).values_list("code", flat=True))
     assert codes[-2:] == ["1.4.9", "1.4.10"]
+
+
+def test_caen_la_mer_programme_is_the_second_plan():
+    # Seed 002: actions 1, 1.1, 2, 3, 3.1, 4, 5, 6 declared of community interest.
+    caen = Plan.objects.get(slug="caen-la-mer-ess-2013-2015")
+    assert list(caen.actions.values_list("code", flat=True)) == [
+        "1", "1.1", "2", "3", "3.1", "4", "5", "6"]
+    assert caen.deliberation_reference == "C-12-05-01"
+    charte = caen.actions.get(code="1.1")
+    assert charte.title == "Constitution d'une charte ESS pour Caen la mer"
+    assert charte.partners_text == "Les acteurs de l'ESS, les services de Caen la mer"
+    assert Plan.objects.current().slug == COTENTIN

@@ -1,9 +1,12 @@
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
 
-from actions.models import Action, Axis, Objective, Plan
+from actions.models import (
+    Action, Axis, BudgetLine, Direction, Event, Objective, Plan, ProgressUpdate, Status,
+)
 from tests.conftest import COTENTIN
 from tests.actions.test_seed import ANNEX_CODES
 
@@ -23,6 +26,7 @@ def test_plan_page_lists_every_action_in_code_order(client_for):
     assert "3 axes stratégiques, 17 objectifs opérationnels, 45 actions" in html
     codes = re.findall(r'<td class="code">([0-9.]+)</td>', html)
     assert codes == ANNEX_CODES
+    assert html.count("À venir</span>") == 45
     assert "Axe 2 · Promouvoir l&#x27;ESS et ses valeurs" in html
 
 
@@ -53,33 +57,58 @@ def test_unknown_action_code_is_a_french_404(client_for):
 
 def test_plan_page_query_budget(client_for, django_assert_max_num_queries):
     client = client_for("viewer")
-    # 8 queries: session, user, user permissions, group permissions,
-    # plan (+ lead direction), axes, objectives, actions (+ pilot direction)
-    with django_assert_max_num_queries(8):
+    # 12 queries: session, user, user permissions, group permissions,
+    # plan (+ lead direction), axes, objectives, actions (+ pilot direction, latest status),
+    # budget totals by axis and for the plan, each by year and overall (4)
+    with django_assert_max_num_queries(12):
         assert client.get(PLAN_URL).status_code == 200
 
 
 def test_plan_page_queries_do_not_grow_with_the_plan(client_for, django_assert_max_num_queries):
     plan = Plan.objects.get(slug=COTENTIN)
     axis = Axis.objects.create(plan=plan, number=4, title="Axe supplémentaire")
-    for o in range(1, 6):
+    for o in range(1, 10):
         objective = Objective.objects.create(axis=axis, code=f"4.{o}", title=f"Objectif {o}")
-        Action.objects.bulk_create(
+        actions = Action.objects.bulk_create(
             Action(plan=plan, objective=objective, code=f"4.{o}.{a}", title=f"Action {a}")
-            for a in range(1, 21)
+            for a in range(1, 46)
         )
+        ProgressUpdate.objects.bulk_create(
+            ProgressUpdate(action=action, year=2024, status=Status.IN_PROGRESS) for action in actions
+        )
+        BudgetLine.objects.bulk_create(
+            BudgetLine(action=action, year=2024, label="L", planned=10) for action in actions
+        )
+    assert plan.actions.count() == 450
     client = client_for("viewer")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         assert client.get(PLAN_URL).status_code == 200
 
 
 def test_action_page_query_budget(client_for, django_assert_max_num_queries):
     client = client_for("viewer")
     url = reverse("action_detail", kwargs={"slug": COTENTIN, "code": "3.6.1"})
-    # 6 queries: session, user, user permissions, group permissions,
-    # action (+ plan, objective, axis, pilot direction), associated directions
-    with django_assert_max_num_queries(6):
+    # 11 queries: session, user, user permissions, group permissions,
+    # action (+ plan, objective, axis, pilot direction, latest status), updates (+ author),
+    # budget lines, budget totals by year and overall, events, associated directions
+    with django_assert_max_num_queries(11):
         assert client.get(url).status_code == 200
+
+
+def test_action_page_queries_do_not_grow_with_its_follow_up(client_for, django_assert_max_num_queries):
+    action = Action.objects.get(plan__slug=COTENTIN, code="3.6.1")
+    for year in action.plan.years:
+        ProgressUpdate.objects.create(action=action, year=year, status=Status.IN_PROGRESS)
+    BudgetLine.objects.bulk_create(
+        BudgetLine(action=action, year=2024, label=f"Ligne {n}", planned=n) for n in range(30)
+    )
+    for n in range(10):
+        Event.objects.create(plan=action.plan, date=datetime.date(2024, 3, n + 1),
+                             title=f"Atelier {n}").actions.add(action)
+    action.associated_directions.set(Direction.objects.all())
+    client = client_for("viewer")
+    with django_assert_max_num_queries(11):
+        assert client.get(action.get_absolute_url()).status_code == 200
 
 
 def test_plan_list_query_budget(client_for, django_assert_max_num_queries):

@@ -1,0 +1,105 @@
+"""Budget roll-ups, checked against the totals printed in the seeds' own tables."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from actions.budget import budget_totals
+from actions.models import Action, BudgetLine, Plan
+from tests.conftest import COTENTIN
+
+pytestmark = pytest.mark.django_db
+
+CAEN = "caen-la-mer-ess-2013-2015"
+
+
+@pytest.fixture
+def caen():
+    return Plan.objects.get(slug=CAEN)
+
+
+def test_caen_la_mer_totals_reproduce_the_deliberation_table(caen):
+    # Seed 002, "Total section de fonctionnement-Dépenses": 73 000 / 121 000 / 67 000;
+    # recettes 0 / 20 000 / 0; investissement 30 000 each year;
+    # "Côté total des actions": 103 000 / 131 000 / 97 000.
+    totals = budget_totals(caen, levels=["plan"])
+    by_year = dict(totals.by_year("plan", caen.pk, caen.years))
+    assert [by_year[y].operating for y in (2013, 2014, 2015)] == [73000, 121000, 67000]
+    assert [by_year[y].revenue for y in (2013, 2014, 2015)] == [0, 20000, 0]
+    assert [by_year[y].investment for y in (2013, 2014, 2015)] == [30000, 30000, 30000]
+    assert [by_year[y].net for y in (2013, 2014, 2015)] == [103000, 131000, 97000]
+    assert totals.get("plan", caen.pk).net == Decimal("331000")
+
+
+def test_caen_la_mer_subtotals_per_action(caen):
+    # "Sous total action 1" 22 000 a year (1.1 included in the table's sub-total);
+    # action 3 with 3.1: 2 000 / 0 / 1 000; action 6: 70 000 of expense, 20 000 of revenue.
+    totals = budget_totals(caen, levels=["action", "objective"])
+    action = {a.code: a.pk for a in caen.actions.all()}
+    objective = {a.code: a.objective_id for a in caen.actions.all()}
+    assert [totals.get("objective", objective["1"], y).planned for y in caen.years] == [
+        22000, 22000, 22000]
+    assert [totals.get("objective", objective["3"], y).planned for y in caen.years] == [
+        2000, 0, 1000]
+    assert totals.get("action", action["6"]).planned == 70000
+    assert totals.get("action", action["6"]).revenue == 20000
+    assert totals.get("action", action["6"]).net == 50000
+
+
+def test_totals_roll_up_from_actions_to_axes_to_the_plan():
+    plan = Plan.objects.get(slug=COTENTIN)
+    lines = [("1.1.1", 2023, "1500.50", "1000", "900"), ("1.4.7", 2023, "2000", "2000", "0"),
+             ("1.4.7", 2024, "499.50", "0", "0"), ("3.5.1", 2025, "12000", "6000", "5999.99")]
+    for code, year, planned, committed, spent in lines:
+        BudgetLine.objects.create(action=plan.actions.get(code=code), year=year, label="L",
+                                  planned=Decimal(planned), committed=Decimal(committed),
+                                  spent=Decimal(spent))
+    BudgetLine.objects.create(action=plan.actions.get(code="3.5.1"), year=2025, label="Région",
+                              flow=BudgetLine.Flow.REVENUE, planned=Decimal("4000"))
+    totals = budget_totals(plan)
+    axis1, axis3 = plan.axes.get(number=1).pk, plan.axes.get(number=3).pk
+    assert totals.get("axis", axis1, 2023).planned == Decimal("3500.50")
+    assert totals.get("axis", axis1).planned == Decimal("4000.00")
+    assert totals.get("axis", axis1).committed == Decimal("3000.00")
+    assert totals.get("axis", axis3).spent == Decimal("5999.99")
+    assert totals.get("plan", plan.pk).planned == Decimal("16000.00")
+    assert totals.get("plan", plan.pk).revenue == Decimal("4000.00")
+    assert totals.get("plan", plan.pk).net == Decimal("12000.00")
+    objective_14 = plan.actions.get(code="1.4.7").objective_id
+    assert totals.get("objective", objective_14, 2024).planned == Decimal("499.50")
+
+
+def test_plan_page_shows_envelope_and_what_remains(client_for):
+    plan = Plan.objects.get(slug=COTENTIN)
+    BudgetLine.objects.create(action=plan.actions.get(code="3.5.1"), year=2024, label="Forum",
+                              planned=Decimal("12345.67"))
+    html = client_for("viewer").get(plan.get_absolute_url()).content.decode()
+    # 85 000 − 12 345,67 = 72 654,33
+    assert '<dd class="col-sm-7 col-lg-9" data-testid="budget-remaining">72\xa0654,33&nbsp;€</dd>' in html
+
+
+def test_budget_page_lists_caen_la_mer_per_axis_objective_and_action(client_for):
+    response = client_for("viewer").get(reverse("plan_budget", kwargs={"slug": CAEN}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<td class=\"text-end\">131\xa0000&nbsp;€</td>" not in html  # planned only
+    # Plan row, planned expenses per year: 103 000 / 151 000 / 97 000 (121 000 + 30 000 in 2014)
+    assert '<td class="text-end">151\xa0000&nbsp;€</td>' in html
+    levels = [level for level, *_ in response.context["rows"]]
+    assert levels.count("axis") == 6 and levels.count("action") == 8
+
+
+def test_budget_page_query_budget_is_fixed(client_for, django_assert_max_num_queries):
+    client = client_for("viewer")
+    # session, user, 2 permission queries, plan, plan tree (axes, objectives, actions with
+    # their status), 8 total queries (2 per level: by year and overall) = 16
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("plan_budget", kwargs={"slug": CAEN})).status_code == 200
+
+
+def test_action_page_shows_its_totals(client_for):
+    action = Action.objects.get(plan__slug=CAEN, code="5")
+    html = client_for("viewer").get(action.get_absolute_url()).content.decode()
+    # 30 000 + 15 000 + 30 000 of operating plus 3 × 30 000 of investment = 165 000
+    assert '<td class="text-end">165\xa0000,00&nbsp;€</td>' in html

@@ -1,0 +1,86 @@
+"""Two editors, one record: the second save is refused, the first one's work is kept."""
+
+import pytest
+from django.test import Client
+
+from actions.models import Action, BudgetLine, ProgressUpdate
+from tests.conftest import COTENTIN, make_user
+from essplan import roles
+
+pytestmark = pytest.mark.django_db
+
+
+def fiche(action, **changes):
+    data = {"version": "1", "priority": "normale", "planned_years": ["2023", "2024", "2025"],
+            "pilot_direction": action.pilot_direction_id}
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def editors(editor):
+    second = make_user("berenice", roles.EDITOR)
+    first_client, second_client = Client(), Client()
+    first_client.force_login(editor)
+    second_client.force_login(second)
+    return first_client, second_client
+
+
+def test_second_save_of_the_same_fiche_is_refused_and_shows_what_changed(editors):
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    url = action.url("action_edit")
+    first, second = editors
+    # Both open the fiche at version 1.
+    assert 'name="version" value="1"' in first.get(url).content.decode()
+    assert 'name="version" value="1"' in second.get(url).content.decode()
+
+    saved = first.post(url, fiche(action, description="Cafés des ASSOS trimestriels."))
+    assert saved.status_code == 302
+
+    refused = second.post(url, fiche(action, description="Version de Bérénice", location="Valognes"))
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert "Modification concurrente : votre enregistrement est refusé" in html
+    assert "<th scope=\"row\">Descriptif</th><td>—</td><td>Cafés des ASSOS trimestriels.</td>" in html
+    assert "Version de Bérénice" in html  # what she typed is still in the form
+
+    action.refresh_from_db()
+    assert action.description == "Cafés des ASSOS trimestriels."
+    assert action.location == ""
+    assert action.version == 2
+
+
+def test_saving_again_from_the_current_version_succeeds(editors):
+    action = Action.objects.get(plan__slug=COTENTIN, code="2.1.1")
+    url = action.url("action_edit")
+    first, second = editors
+    first.post(url, fiche(action, description="Première"))
+    assert second.post(url, fiche(action, description="Seconde", version="2")).status_code == 302
+    action.refresh_from_db()
+    assert (action.description, action.version) == ("Seconde", 3)
+
+
+def test_concurrent_progress_update_edit_is_refused(editors):
+    action = Action.objects.get(plan__slug=COTENTIN, code="3.5.1")
+    ProgressUpdate.objects.create(action=action, year=2025, status="en_cours", progress=20)
+    url = action.url("progress_edit", year=2025)
+    first, second = editors
+    data = {"version": "1", "status": "en_cours", "date": "2025-10-01"}
+    assert first.post(url, {**data, "progress": "60"}).status_code == 302
+    assert second.post(url, {**data, "progress": "30"}).status_code == 409
+    assert ProgressUpdate.objects.get(action=action, year=2025).progress == 60
+
+
+def test_concurrent_budget_line_edit_is_refused(editors):
+    action = Action.objects.get(plan__slug=COTENTIN, code="3.5.1")
+    line = BudgetLine.objects.create(action=action, year=2025, label="Forum", planned=1000)
+    url = action.url("budget_line_edit", pk=line.pk)
+    first, second = editors
+    data = {"version": "1", "year": "2025", "section": "fonctionnement", "flow": "depense",
+            "label": "Forum"}
+    assert first.post(url, {**data, "planned": "1 500"}).status_code == 302
+    response = second.post(url, {**data, "planned": "900"})
+    assert response.status_code == 409
+    assert "Prévu (€)" in response.content.decode()
+    line.refresh_from_db()
+    assert line.planned == 1500

@@ -1,0 +1,191 @@
+"""Progress updates, budget lines and events, as an editor records them in the browser."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action, BudgetLine, Event, ProgressUpdate, Status
+from tests.conftest import COTENTIN
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def action():
+    return Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+
+
+def progress_url(action, year):
+    return action.url("progress_edit", year=year)
+
+
+def test_editor_records_a_progress_update(client_for, action, editor):
+    client = client_for("editor")
+    response = client.post(progress_url(action, 2025), {
+        "status": "en_cours", "progress": "40", "date": "2025-06-30",
+        "achievements": "Deux Cafés des ASSOS.", "difficulties": "", "next_steps": "Un troisième",
+    })
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get(action=action, year=2025)
+    assert (update.status, update.progress, update.author) == (Status.IN_PROGRESS, 40, editor)
+    annotated = Action.objects.with_status().get(pk=action.pk)
+    assert (annotated.current_status, annotated.current_progress) == ("en_cours", 40)
+
+
+def test_a_second_update_for_the_same_year_edits_it(client_for, action):
+    client = client_for("editor")
+    data = {"status": "en_cours", "progress": "40", "date": "2025-06-30"}
+    client.post(progress_url(action, 2025), data)
+    form_page = client.get(progress_url(action, 2025)).content.decode()
+    assert 'value="40"' in form_page
+    client.post(progress_url(action, 2025), {**data, "status": "realisee", "progress": "100",
+                                              "version": "1"})
+    assert ProgressUpdate.objects.filter(action=action).count() == 1
+    assert ProgressUpdate.objects.get(action=action, year=2025).status == Status.DONE
+
+
+def test_current_status_is_the_latest_years(action):
+    ProgressUpdate.objects.create(action=action, year=2023, status=Status.DONE, progress=100)
+    ProgressUpdate.objects.create(action=action, year=2024, status=Status.PAUSED, progress=60)
+    annotated = Action.objects.with_status().get(pk=action.pk)
+    assert (annotated.current_status, annotated.current_progress, annotated.status_year) == (
+        "en_pause", 60, 2024)
+
+
+def test_action_without_update_is_a_venir(action):
+    annotated = Action.objects.with_status().get(pk=action.pk)
+    assert (annotated.current_status, annotated.current_progress) == ("a_venir", 0)
+
+
+@pytest.mark.parametrize(("end", "status", "late"), [
+    (datetime.date(2024, 12, 31), None, True),
+    (datetime.date(2024, 12, 31), Status.IN_PROGRESS, True),
+    (datetime.date(2024, 12, 31), Status.DONE, False),
+    (datetime.date(2024, 12, 31), Status.ABANDONED, False),
+    (datetime.date(2099, 12, 31), Status.IN_PROGRESS, False),
+    (None, Status.IN_PROGRESS, False),
+])
+def test_late_is_computed_from_end_date_and_status(action, end, status, late):
+    action.end_date = end
+    action.save(update_fields=["end_date"])
+    if status:
+        ProgressUpdate.objects.create(action=action, year=2024, status=status)
+    assert Action.objects.with_status().get(pk=action.pk).is_late is late
+
+
+@pytest.mark.parametrize(("progress", "message"), [
+    ("140", "L&#x27;avancement est un pourcentage entre 0 et 100."),
+    ("-5", "Assurez-vous que cette valeur est supérieure ou égale à 0."),
+    ("beaucoup", "Saisissez un nombre entier."),
+])
+def test_progress_outside_0_100_is_refused_in_french(client_for, action, progress, message):
+    response = client_for("editor").post(progress_url(action, 2024), {
+        "status": "en_cours", "progress": progress, "date": "2024-05-01",
+        "achievements": "Texte saisi à conserver",
+    })
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert "Texte saisi à conserver" in html
+    assert not ProgressUpdate.objects.filter(action=action).exists()
+
+
+def test_a_year_outside_the_plan_is_not_found(client_for, action):
+    assert client_for("editor").get(progress_url(action, 2026)).status_code == 404
+
+
+def test_budget_line_accepts_french_amounts(client_for, action):
+    response = client_for("editor").post(action.url("budget_line_create"), {
+        "year": "2024", "section": "fonctionnement", "flow": "depense", "chapter": "011",
+        "label": "Location de salle", "planned": "1 234,50", "committed": "1\u202f000",
+        "spent": "999.99", "co_funder": "Région Normandie",
+    })
+    assert response.status_code == 302
+    line = BudgetLine.objects.get(action=action)
+    assert (line.planned, line.committed, line.spent) == (
+        Decimal("1234.50"), Decimal("1000.00"), Decimal("999.99"))
+
+
+@pytest.mark.parametrize(("planned", "message"), [
+    ("-10", "Un montant ne peut pas être négatif."),
+    ("20 000 000", "Montant invraisemblable"),
+    ("douze", "Saisissez un montant, par exemple 1 234,50."),
+    ("12,345", "Assurez-vous qu’il n’y a pas plus de 2 chiffres après la virgule."),
+])
+def test_bad_amounts_are_refused_and_nothing_is_saved(client_for, action, planned, message):
+    response = client_for("editor").post(action.url("budget_line_create"), {
+        "year": "2024", "section": "fonctionnement", "flow": "depense", "label": "Ma ligne",
+        "planned": planned,
+    })
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'value="Ma ligne"' in html
+    assert not BudgetLine.objects.filter(action=action).exists()
+
+
+def test_budget_line_year_must_be_a_plan_year(client_for, action):
+    response = client_for("editor").post(action.url("budget_line_create"), {
+        "year": "2022", "section": "fonctionnement", "flow": "depense", "label": "Trop tôt",
+        "planned": "10",
+    })
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not BudgetLine.objects.filter(action=action).exists()
+
+
+def test_editor_deletes_a_budget_line(client_for, action):
+    line = BudgetLine.objects.create(action=action, year=2024, label="À supprimer", planned=5)
+    url = action.url("budget_line_delete", pk=line.pk)
+    assert client_for("editor").post(url).status_code == 302
+    assert not BudgetLine.objects.filter(pk=line.pk).exists()
+
+
+def test_budget_line_of_another_action_is_not_found(client_for, action):
+    other = Action.objects.get(plan__slug=COTENTIN, code="1.1.1")
+    line = BudgetLine.objects.create(action=other, year=2024, label="Autre", planned=5)
+    url = action.url("budget_line_edit", pk=line.pk)
+    assert client_for("editor").get(url).status_code == 404
+
+
+def test_editor_records_an_event_linked_to_actions(client_for, action):
+    other = Action.objects.get(plan__slug=COTENTIN, code="3.5.1")
+    response = client_for("editor").post(reverse("event_create", kwargs={"slug": COTENTIN}), {
+        "date": "2025-03-14", "kind": "forum", "title": "Forum de l'ESS", "place": "Cherbourg-en-Cotentin",
+        "participants": "180", "actions": [action.pk, other.pk],
+    })
+    assert response.status_code == 302
+    event = Event.objects.get(title="Forum de l'ESS")
+    assert set(event.actions.values_list("code", flat=True)) == {"1.4.7", "3.5.1"}
+    html = client_for("viewer").get(action.get_absolute_url()).content.decode()
+    assert "Forum de l&#x27;ESS (Cherbourg-en-Cotentin) · 180 participants" in html
+
+
+def test_event_outside_the_plan_years_is_refused(client_for):
+    response = client_for("editor").post(reverse("event_create", kwargs={"slug": COTENTIN}), {
+        "date": "2019-03-14", "kind": "forum", "title": "Ancien forum",
+    })
+    assert "La date doit tomber pendant le plan (2023-2025)." in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_event_list_counts_events_and_participants_by_kind(client_for):
+    plan = Action.objects.get(plan__slug=COTENTIN, code="1.1.1").plan
+    for day, kind, people in [(1, "cafe_projet", 12), (2, "cafe_projet", 8), (3, "forum", None)]:
+        Event.objects.create(plan=plan, date=datetime.date(2024, 4, day), kind=kind,
+                             title=f"Événement {day}", participants=people)
+    html = client_for("viewer").get(reverse("event_list", kwargs={"slug": COTENTIN})).content
+    html = html.decode()
+    assert '<th scope="row" class="fw-normal">Café projet</th><td class="text-end">2</td><td class="text-end">20</td>' in html
+    assert '<th scope="row" class="fw-normal">Forum</th><td class="text-end">1</td><td class="text-end">0</td>' in html
+
+
+def test_viewer_sees_no_edit_control(client_for, action):
+    BudgetLine.objects.create(action=action, year=2024, label="Ligne", planned=5)
+    html = client_for("viewer").get(action.get_absolute_url()).content.decode()
+    for control in ["Modifier la fiche", "Saisir", "Ajouter une ligne", "Supprimer",
+                    "Ajouter un événement", "Historique", '<form method="post" action="/plans']:
+        assert control not in html
+    html = client_for("editor").get(action.get_absolute_url()).content.decode()
+    assert "Modifier la fiche" in html and "Supprimer" in html

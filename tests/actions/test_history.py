@@ -1,0 +1,50 @@
+import pytest
+
+from actions import history
+from actions.models import Action, BudgetLine
+from tests.conftest import COTENTIN
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def action():
+    return Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+
+
+def test_history_shows_who_changed_what_from_what_to_what(client_for, action):
+    client = client_for("editor")
+    client.post(action.url("action_edit"), {
+        "version": "1", "priority": "haute", "location": "Cherbourg-en-Cotentin",
+        "planned_years": ["2024"], "pilot_direction": action.pilot_direction_id,
+    })
+    client.post(action.url("progress_edit", year=2024),
+                {"status": "realisee", "progress": "100", "date": "2024-12-15"})
+    html = client.get(action.url("action_history")).content.decode()
+    assert html.count("<td>emile</td>") == 2
+    assert "<span class=\"fw-semibold\">Priorité</span> : <del>Normale</del> → <ins>Haute</ins>" in html
+    assert "<span class=\"fw-semibold\">Lieu</span> : <del>—</del> → <ins>Cherbourg-en-Cotentin</ins>" in html
+    assert "<span class=\"fw-semibold\">Statut</span> : <ins>Réalisée</ins>" in html
+
+
+def test_changes_outside_the_app_are_recorded_too(action):
+    # An import, a script or a raw UPDATE: the database trigger still records it.
+    Action.objects.filter(pk=action.pk).update(title="Titre changé par un script")
+    BudgetLine.objects.create(action=action, year=2025, label="Ligne importée", planned=10)
+    entries = {(entry.what, entry.label): entry for entry in history.for_action(action)}
+    update = entries[("Action", "Modification")]
+    assert update.who == "Système (import, script)"
+    assert ("intitulé", "Organiser et soutenir des événements favorisant l'interconnaissance "
+            "(Café des ASSOS, …)", "Titre changé par un script") in update.changes
+    assert entries[("Ligne budgétaire", "Création")].who == "Système (import, script)"
+
+
+def test_history_page_query_budget(client_for, action, django_assert_max_num_queries):
+    for n in range(20):
+        BudgetLine.objects.create(action=action, year=2025, label=f"Ligne {n}", planned=n)
+    client = client_for("editor")
+    # session, user, 2 permissions, action, events (one query over every history table),
+    # context users, then one query per model that a shown foreign key points to:
+    # objective, direction, user, event = 11 at most, whatever the number of events.
+    with django_assert_max_num_queries(11):
+        assert client.get(action.url("action_history")).status_code == 200
