@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import Action, Axis, Direction, Objective, Plan
+from .models import Action, Axis, BudgetLine, Direction, Event, Objective, Plan, ProgressUpdate
 
 
 class AxisInline(admin.TabularInline):
@@ -59,8 +59,21 @@ class ObjectiveAdmin(admin.ModelAdmin):
         return obj.axis.plan
 
 
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ["year", "status", "progress", "date", "achievements"]
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+    fields = ["year", "section", "flow", "chapter", "label", "planned", "committed", "spent"]
+
+
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
+    inlines = [ProgressUpdateInline, BudgetLineInline]
     list_display = ["code", "title", "objective_code", "pilot_direction", "priority", "plan"]
     list_display_links = ["code", "title"]
     list_filter = ["plan", "objective__axis", "pilot_direction", "priority"]
@@ -99,3 +112,31 @@ class DirectionAdmin(admin.ModelAdmin):
     @admin.display(description="actions pilotées", ordering="piloted_count")
     def piloted_count(self, obj):
         return obj.piloted_count
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ["action", "year", "status", "progress", "date", "author"]
+    list_filter = ["action__plan", "year", "status"]
+    search_fields = ["action__code", "action__title", "achievements"]
+    list_select_related = ["action", "author"]
+    raw_id_fields = ["action"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["action", "year", "section", "flow", "chapter", "label", "planned",
+                    "committed", "spent"]
+    list_filter = ["action__plan", "year", "section", "flow", "chapter"]
+    search_fields = ["action__code", "label", "co_funder"]
+    list_select_related = ["action"]
+    raw_id_fields = ["action"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "title", "place", "participants", "plan"]
+    list_filter = ["plan", "kind"]
+    search_fields = ["title", "place"]
+    date_hierarchy = "date"
+    list_select_related = ["plan"]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import models, transaction
+from django.db import transaction
 
 from .models import Action, Axis, BudgetLine, Direction, Objective, Plan
 
@@ -132,7 +132,8 @@ def _display(field, value):
 def save_versioned(*, form, version, **extra):
     """Save a ModelForm whose instance exists, refusing it if VERSION is no longer current.
 
-    The version check is in the UPDATE itself, so two writers cannot both pass it.
+    The version check is in the UPDATE itself, so two writers cannot both pass it;
+    the bump_version trigger moves the version on.
     """
     instance = form.save(commit=False)
     for name, value in extra.items():
@@ -141,9 +142,7 @@ def save_versioned(*, form, version, **extra):
     fields = [name for name in form._meta.fields if not opts.get_field(name).many_to_many]
     values = {name: getattr(instance, name) for name in [*fields, *extra]}
     model = type(instance)
-    updated = model.objects.filter(pk=instance.pk, version=version).update(
-        **values, version=models.F("version") + 1
-    )
+    updated = model.objects.filter(pk=instance.pk, version=version).update(**values)
     if not updated:
         raise ConcurrentEdit(changes_since(instance, version))
     instance.version = version + 1

@@ -1,12 +1,14 @@
 import pytest
 from django.urls import reverse
 
-from actions.models import Plan
+from actions.models import Action, Plan
 from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
 
-CHANGELISTS = ["plan", "axis", "objective", "action", "direction"]
+CHANGELISTS = [
+    "plan", "axis", "objective", "action", "direction", "progressupdate", "budgetline", "event",
+]
 
 
 @pytest.mark.parametrize("model", CHANGELISTS)
@@ -41,3 +43,13 @@ def test_admin_changelist_is_closed_to_non_administrators(client_for, persona):
     response = client_for(persona).get(reverse("admin:actions_action_changelist"))
     assert response.status_code == 302
     assert response.url.startswith("/admin/login/")
+
+
+def test_action_change_page_with_its_follow_up_inlines(client_for):
+
+
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    response = client_for("admin_user").get(reverse("admin:actions_action_change", args=[action.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Points d’avancement" in html or "Points d&#x27;avancement" in html

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -26,8 +27,21 @@ class Status(models.TextChoices):
     ABANDONED = "abandonnee", _("Abandonnée")
 
 
+def bump_version():
+    """Every UPDATE, from the app, the admin, an import or SQL, moves the version on."""
+    return pgtrigger.Trigger(
+        name="bump_version",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update,
+        func="NEW.version := OLD.version + 1; RETURN NEW;",
+    )
+
+
 class Versioned(models.Model):
-    """A version number checked in the UPDATE, so concurrent edits are detected."""
+    """A version number checked in the UPDATE, so concurrent edits are detected.
+
+    Concrete models add bump_version() to their Meta.triggers.
+    """
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -65,6 +79,7 @@ class ProgressUpdate(Versioned):
         ordering = ["action", "-year"]
         verbose_name = _("point d'avancement")
         verbose_name_plural = _("points d'avancement")
+        triggers = [bump_version()]
         constraints = [
             models.UniqueConstraint(
                 fields=["action", "year"],
@@ -128,6 +143,7 @@ class BudgetLine(Versioned):
         ordering = ["action", "year", "section", "flow", "chapter", "label"]
         verbose_name = _("ligne budgétaire")
         verbose_name_plural = _("lignes budgétaires")
+        triggers = [bump_version()]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(planned__gte=0, committed__gte=0, spent__gte=0),
@@ -173,6 +189,7 @@ class Event(Versioned):
         ordering = ["-date", "title"]
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
+        triggers = [bump_version()]
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} · {self.title}"

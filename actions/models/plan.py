@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essplan.search import search_query, search_vector
 
-from .followup import ProgressUpdate, Status, Versioned
+from .followup import ProgressUpdate, Status, Versioned, bump_version
 
 code_validator = RegexValidator(
     r"^[0-9]+(\.[0-9]+)*$",
@@ -282,6 +282,7 @@ class Action(Versioned):
         ordering = ["plan", "code_key"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
+        triggers = [bump_version()]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"],

@@ -84,3 +84,19 @@ def test_concurrent_budget_line_edit_is_refused(editors):
     assert "Prévu (€)" in response.content.decode()
     line.refresh_from_db()
     assert line.planned == 1500
+
+
+def test_a_save_from_any_other_path_moves_the_version_on(editors):
+    # The admin, an import or a script save without knowing about versions: the
+    # database trigger bumps the version, so an editor's stale form is still refused.
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.6.1")
+    first, _ = editors
+    assert 'name="version" value="1"' in first.get(action.url("action_edit")).content.decode()
+    action.resources = "Guide des achats responsables"
+    action.save()
+    action.refresh_from_db()
+    assert action.version == 2
+    response = first.post(action.url("action_edit"), fiche(action, resources="Autre texte"))
+    assert response.status_code == 409
+    action.refresh_from_db()
+    assert action.resources == "Guide des achats responsables"
