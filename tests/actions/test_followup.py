@@ -189,3 +189,62 @@ def test_viewer_sees_no_edit_control(client_for, action):
         assert control not in html
     html = client_for("editor").get(action.get_absolute_url()).content.decode()
     assert "Modifier la fiche" in html and "Supprimer" in html
+
+
+def test_fiche_end_before_start_is_refused_and_keeps_the_input(client_for, action):
+    response = client_for("editor").post(action.url("action_edit"), {
+        "version": "1", "priority": "normale", "description": "Mon descriptif",
+        "start_date": "2025-06-01", "end_date": "2024-01-31",
+    })
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "La date de fin doit être postérieure à la date de début." in html
+    assert "Mon descriptif" in html
+    action.refresh_from_db()
+    assert (action.description, action.version) == ("", 1)
+
+
+def test_editor_fills_the_fiche(client_for, action):
+    direction = action.pilot_direction
+    response = client_for("editor").post(action.url("action_edit"), {
+        "version": "1", "priority": "haute", "description": "Cafés trimestriels",
+        "target_publics": "Associations du territoire", "pilot_direction": direction.pk,
+        "associated_directions": [direction.pk], "planned_years": ["2024", "2025"],
+        "start_date": "2024-01-01", "end_date": "2025-12-31", "location": "Valognes",
+        "partners_text": "CRESS Normandie", "expected_impacts": "Interconnaissance",
+        "resources": "Chargée de mission ESS",
+    })
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.planned_years == [2024, 2025]
+    assert action.end_date == datetime.date(2025, 12, 31)
+    assert list(action.associated_directions.all()) == [direction]
+    assert action.version == 2
+
+
+def test_editor_edits_and_deletes_an_event(client_for, action):
+    event = Event.objects.create(plan=action.plan, date=datetime.date(2024, 9, 12),
+                                 title="Salon", kind="salon")
+    client = client_for("editor")
+    url = reverse("event_edit", kwargs={"slug": COTENTIN, "pk": event.pk})
+    response = client.post(url, {"version": "1", "date": "2024-09-13", "kind": "salon",
+                                 "title": "Salon des achats responsables", "participants": "95",
+                                 "actions": [action.pk]})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.participants, event.version) == (
+        "Salon des achats responsables", 95, 2)
+    delete = reverse("event_delete", kwargs={"slug": COTENTIN, "pk": event.pk})
+    assert client.post(delete).status_code == 302
+    assert not Event.objects.filter(pk=event.pk).exists()
+
+
+def test_event_list_query_budget(client_for, action, django_assert_max_num_queries):
+    for n in range(40):
+        Event.objects.create(plan=action.plan, date=datetime.date(2024, 1, 1) + datetime.timedelta(n),
+                             title=f"Événement {n}", participants=n).actions.add(action)
+    client = client_for("viewer")
+    # session, user, 2 permissions, plan, counts by kind, page count, page of events,
+    # their actions = 9
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("event_list", kwargs={"slug": COTENTIN})).status_code == 200
