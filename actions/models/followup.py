@@ -27,6 +27,16 @@ class Status(models.TextChoices):
     ABANDONED = "abandonnee", _("Abandonnée")
 
 
+def tracked(model_name, *trackers, **options):
+    """Record every insert, update and delete of the model in MODEL_NAME (django-pghistory)."""
+    return pghistory.track(
+        *(trackers or (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())),
+        model_name=model_name,
+        obj_field=pghistory.ObjForeignKey(related_name="history"),
+        **options,
+    )
+
+
 def bump_version():
     """Every UPDATE, from the app, the admin, an import or SQL, moves the version on."""
     return pgtrigger.Trigger(
@@ -49,11 +59,7 @@ class Versioned(models.Model):
         abstract = True
 
 
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-    model_name="ProgressUpdateHistory",
-    obj_field=pghistory.ObjForeignKey(related_name="history"),
-)
+@tracked("ProgressUpdateHistory")
 class ProgressUpdate(Versioned):
     action = models.ForeignKey(
         "actions.Action", on_delete=models.CASCADE, related_name="updates",
@@ -97,11 +103,7 @@ class ProgressUpdate(Versioned):
         return f"{self.action.code} · {self.year} · {self.get_status_display()}"
 
 
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-    model_name="BudgetLineHistory",
-    obj_field=pghistory.ObjForeignKey(related_name="history"),
-)
+@tracked("BudgetLineHistory")
 class BudgetLine(Versioned):
     class Section(models.TextChoices):
         OPERATING = "fonctionnement", _("Fonctionnement")
@@ -156,11 +158,7 @@ class BudgetLine(Versioned):
         return f"{self.action.code} · {self.year} · {self.label}"
 
 
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-    model_name="EventHistory",
-    obj_field=pghistory.ObjForeignKey(related_name="history"),
-)
+@tracked("EventHistory")
 class Event(Versioned):
     class Kind(models.TextChoices):
         PROJECT_CAFE = "cafe_projet", _("Café projet")
@@ -195,11 +193,7 @@ class Event(Versioned):
         return f"{self.date:%d/%m/%Y} · {self.title}"
 
 
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.DeleteEvent(),
-    model_name="EventActionHistory",
-    obj_field=pghistory.ObjForeignKey(related_name="history"),
-)
+@tracked("EventActionHistory", pghistory.InsertEvent(), pghistory.DeleteEvent())
 class EventAction(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, verbose_name=_("événement"))
     action = models.ForeignKey(

@@ -1,4 +1,3 @@
-import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essplan.search import search_query, search_vector
 
-from .followup import ProgressUpdate, Status, Versioned, bump_version
+from .followup import ProgressUpdate, Status, Versioned, bump_version, tracked
 
 code_validator = RegexValidator(
     r"^[0-9]+(\.[0-9]+)*$",
@@ -208,12 +207,7 @@ class ActionQuerySet(models.QuerySet):
         )
 
 
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-    exclude=["code_key"],
-    model_name="ActionHistory",
-    obj_field=pghistory.ObjForeignKey(related_name="history"),
-)
+@tracked("ActionHistory", exclude=["code_key"])
 class Action(Versioned):
     class Priority(models.TextChoices):
         HIGH = "haute", _("Haute")
