@@ -1,0 +1,60 @@
+"""axe-core (WCAG 2.1 A and AA) on every page of the app, as each role sees it."""
+
+import datetime
+
+import pytest
+
+from actions.models import Action, BudgetLine, Event
+from tests.conftest import COTENTIN, make_user
+from tests.e2e.conftest import axe_violations, e2e, log_in
+from essplan import roles
+
+PLAN = f"/plans/{COTENTIN}"
+ACTION = f"{PLAN}/actions/1.4.7"
+READ_PAGES = [
+    "/plans/", f"{PLAN}/", f"{PLAN}/actions/", f"{PLAN}/actions/?q=achats&status=a_venir",
+    f"{ACTION}/", f"{PLAN}/budget/", f"{PLAN}/evenements/", "/plans/caen-la-mer-ess-2013-2015/budget/",
+    "/page-inexistante/",
+]
+EDIT_PAGES = [
+    f"{ACTION}/modifier/", f"{ACTION}/avancement/2025/", f"{ACTION}/budget/ajouter/",
+    f"{PLAN}/evenements/ajouter/", f"{ACTION}/historique/",
+]
+PAGES_BY_ROLE = {
+    None: ["/connexion/"],
+    "sans rôle": ["/plans/"],
+    roles.VIEWER: READ_PAGES,
+    roles.EDITOR: READ_PAGES + EDIT_PAGES,
+    roles.ADMIN: EDIT_PAGES,
+}
+
+
+def add_follow_up():
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    BudgetLine.objects.create(action=action, year=2025, label="Location de salle", planned=1200)
+    Event.objects.create(plan=action.plan, date=datetime.date(2025, 3, 14), kind="cafe_projet",
+                         title="Café des ASSOS", participants=27).actions.add(action)
+
+
+@e2e
+@pytest.mark.axe
+@pytest.mark.parametrize("role", list(PAGES_BY_ROLE), ids=["anonyme", "sans-role", "comite",
+                                                            "equipe", "admin"])
+def test_no_wcag_a_or_aa_violation(page, role):
+    add_follow_up()
+    if role is not None:
+        user = make_user("personne", None if role == "sans rôle" else role,
+                         staff=role == roles.ADMIN)
+        log_in(page, user.username) if role != "sans rôle" else None
+        if role == "sans rôle":
+            page.goto("/connexion/")
+            page.get_by_label("Identifiant").fill(user.username)
+            page.get_by_label("Mot de passe").fill("mot-de-passe-de-test-2025")
+            page.get_by_role("button", name="Se connecter").click()
+    found = {}
+    for url in PAGES_BY_ROLE[role]:
+        page.goto(url)
+        violations = axe_violations(page)
+        if violations:
+            found[url] = violations
+    assert found == {}

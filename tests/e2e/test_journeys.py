@@ -1,0 +1,106 @@
+"""The journeys of the issue, as a user clicks them."""
+
+import re
+
+from playwright.sync_api import expect
+
+from actions.models import Action, BudgetLine, Event, ProgressUpdate
+from tests.conftest import COTENTIN, make_user
+from tests.e2e.conftest import e2e, log_in
+from essplan import roles
+
+PLAN = f"/plans/{COTENTIN}/"
+
+
+@e2e
+def test_editor_records_the_2025_follow_up_of_action_1_4_7(page):
+    make_user("emile", roles.EDITOR)
+    log_in(page, "emile")
+
+    page.get_by_role("link", name="Rechercher et filtrer les actions").click()
+    page.get_by_label("Recherche").fill("interconnaissance")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_role("status")).to_have_text("1 action")
+    page.get_by_role("link", name=re.compile("Organiser et soutenir des événements")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1.4.7")
+
+    page.get_by_role("link", name="Saisir le point 2025").click()
+    page.get_by_label("Statut").select_option(label="En cours")
+    page.get_by_label("Avancement (%)").fill("40")
+    page.get_by_label("Réalisations").fill("Deux Cafés des ASSOS à Valognes et Cherbourg.")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Le point d'avancement 2025 de l'action 1.4.7 est enregistré.")).to_be_visible()
+
+    page.get_by_role("link", name="Ajouter une ligne budgétaire").click()
+    page.get_by_label("Année").select_option("2025")
+    page.get_by_label("Chapitre").fill("011")
+    page.get_by_label("Libellé").fill("Location de salle")
+    page.get_by_label("Prévu (€)").fill("1 234,50")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("cell", name="1 234,50 €").first).to_be_visible()
+
+    page.get_by_role("link", name="Ajouter un événement").click()
+    page.get_by_label("Date").fill("2025-03-14")
+    page.get_by_label("Type").select_option(label="Café projet")
+    page.get_by_label("Intitulé").fill("Café des ASSOS de printemps")
+    page.get_by_label("Commune ou lieu").fill("Valognes")
+    page.get_by_label("Nombre de participants").fill("27")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("row", name=re.compile("Café des ASSOS de printemps"))).to_be_visible()
+
+    page.goto(PLAN)
+    row = page.get_by_role("row", name=re.compile("^1.4.7"))
+    expect(row).to_contain_text("En cours")
+
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    assert ProgressUpdate.objects.get(action=action, year=2025).progress == 40
+    assert BudgetLine.objects.get(action=action, label="Location de salle").planned == 1234.5
+    assert Event.objects.get(title="Café des ASSOS de printemps").participants == 27
+
+
+@e2e
+def test_viewer_reads_without_any_edit_control_and_a_forged_post_is_refused(page):
+    make_user("camille", roles.VIEWER)
+    log_in(page, "camille")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plan d'actions ESS 2023-2025")
+    expect(page.get_by_text("3 axes stratégiques, 17 objectifs opérationnels, 45 actions")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Se doter d'outils et d'indicateurs")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("3.6.1")
+    for label in ["Modifier la fiche", "Historique", "Ajouter une ligne budgétaire",
+                  "Ajouter un événement"]:
+        expect(page.get_by_role("link", name=label)).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^Saisir"))).to_have_count(0)
+    expect(page.locator("main form")).to_have_count(0)
+
+    status = page.evaluate("""async () => {
+        const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
+        const response = await fetch('modifier/', {
+            method: 'POST', headers: {'X-CSRFToken': token},
+            body: new URLSearchParams({version: '1', priority: 'haute', description: 'forgé'}),
+        });
+        return response.status;
+    }""")
+    assert status == 403
+    assert Action.objects.get(plan__slug=COTENTIN, code="3.6.1").description == ""
+
+
+@e2e
+def test_keyboard_only_login_and_skip_link(page):
+    make_user("camille", roles.VIEWER)
+    page.goto("/connexion/")
+    # The login field has the focus when the page opens.
+    expect(page.get_by_label("Identifiant")).to_be_focused()
+    page.keyboard.type("camille")
+    page.keyboard.press("Tab")
+    page.keyboard.type("mot-de-passe-de-test-2025")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plan d'actions ESS 2023-2025")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Aller au contenu")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#contenu")).to_be_focused()
+    # Then the first link of the page's content, not the navigation.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Plans d'actions").last).to_be_focused()

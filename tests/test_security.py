@@ -1,0 +1,163 @@
+"""The classic attacks, tried on the app's own forms and URLs."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from actions.models import Action, BudgetLine, Event, Plan
+from tests.conftest import COTENTIN, PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+CAEN = "caen-la-mer-ess-2013-2015"
+
+
+def login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_repeated_failed_logins_lock_the_account_with_a_french_message(viewer):
+    client = Client()
+    for _ in range(4):
+        assert login(client, "camille", "mauvais-mot-de-passe").status_code == 200
+    # The fifth failure locks the account; even the right password is then refused.
+    assert login(client, "camille", "mauvais-mot-de-passe").status_code == 429
+    locked = login(client, "camille", PASSWORD)
+    assert locked.status_code == 429
+    assert "Connexion temporairement bloquée" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_login_before_the_limit_resets_the_count(viewer):
+    client = Client()
+    for _ in range(4):
+        login(client, "camille", "mauvais-mot-de-passe")
+    assert login(client, "camille", PASSWORD).status_code == 302
+
+
+def test_failed_login_message_is_french(viewer):
+    html = login(Client(), "camille", "faux").content.decode()
+    assert "Saisissez un nom d’utilisateur et un mot de passe valides." in html
+
+
+def test_xss_in_every_text_field_of_the_fiche_is_escaped(client_for):
+    client = client_for("editor")
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    fields = ["expected_impacts", "description", "target_publics", "partners_text",
+              "resources", "location"]
+    response = client.post(action.url("action_edit"), {
+        "version": "1", "priority": "normale", **dict.fromkeys(fields, XSS)})
+    assert response.status_code == 302
+    for url in [action.get_absolute_url(), action.url("action_history")]:
+        html = client.get(url).content.decode()
+        assert XSS not in html
+        assert "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;" in html
+
+
+def test_xss_in_progress_budget_and_event_text_is_escaped(client_for):
+    client = client_for("editor")
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    client.post(action.url("progress_edit", year=2025), {
+        "status": "en_cours", "progress": "10", "date": "2025-01-10",
+        "achievements": XSS, "difficulties": XSS, "next_steps": XSS})
+    client.post(action.url("budget_line_create"), {
+        "year": "2025", "section": "fonctionnement", "flow": "depense", "label": XSS,
+        "chapter": "011", "planned": "1", "co_funder": XSS})
+    client.post(reverse("event_create", kwargs={"slug": COTENTIN}), {
+        "date": "2025-02-01", "kind": "autre", "title": XSS, "place": XSS,
+        "actions": [action.pk]})
+    assert BudgetLine.objects.filter(label=XSS).exists() and Event.objects.filter(title=XSS).exists()
+    for url in [action.get_absolute_url(), reverse("event_list", kwargs={"slug": COTENTIN}),
+                action.url("action_history")]:
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html
+
+
+@pytest.mark.parametrize("value", ["' OR 1=1 --", "1.4.7'; DROP TABLE actions_action; --",
+                                   "\\\"&|!:*()", "%", "_"])
+def test_sql_looking_search_is_just_text(client_for, value):
+    client = client_for("viewer")
+    response = client.get(reverse("action_list", kwargs={"slug": COTENTIN}), {"q": value})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    assert Action.objects.count() == 53
+
+
+@pytest.mark.parametrize("field", ["axis", "objective", "pilot_direction", "year", "status"])
+def test_sql_looking_filter_values_are_refused_cleanly(client_for, field):
+    response = client_for("viewer").get(reverse("action_list", kwargs={"slug": COTENTIN}),
+                                        {field: "1 OR 1=1"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "http:evil.example",
+                                    "/\\evil.example"])
+def test_login_never_redirects_off_site(viewer, target):
+    response = Client().post(f"{reverse('login')}?next={target}",
+                             {"username": "camille", "password": PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_posts_without_csrf_token_are_refused(editor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    response = client.post(action.url("budget_line_create"), {
+        "year": "2025", "section": "fonctionnement", "flow": "depense", "label": "Sans jeton",
+        "planned": "1"})
+    assert response.status_code == 403
+    assert not BudgetLine.objects.filter(label="Sans jeton").exists()
+
+
+def test_objects_of_another_plan_are_not_found(client_for):
+    client = client_for("editor")
+    caen_line = BudgetLine.objects.filter(action__plan__slug=CAEN).first()
+    cotentin_action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    assert client.get(cotentin_action.url("budget_line_edit", pk=caen_line.pk)).status_code == 404
+    assert client.post(cotentin_action.url("budget_line_delete", pk=caen_line.pk)).status_code == 404
+    assert BudgetLine.objects.filter(pk=caen_line.pk).exists()
+    caen_event = Event.objects.create(plan=Plan.objects.get(slug=CAEN),
+                                      date=datetime.date(2014, 2, 1), title="Remise des prix")
+    url = reverse("event_edit", kwargs={"slug": COTENTIN, "pk": caen_event.pk})
+    assert client.get(url).status_code == 404
+    # A Caen la mer action cannot be linked to a Cotentin event.
+    caen_action = Action.objects.get(plan__slug=CAEN, code="6")
+    response = client.post(reverse("event_create", kwargs={"slug": COTENTIN}), {
+        "date": "2025-02-01", "kind": "autre", "title": "Mélange", "actions": [caen_action.pk]})
+    assert response.status_code == 200
+    assert not Event.objects.filter(title="Mélange").exists()
+
+
+def test_security_headers(client_for):
+    response = client_for("viewer").get(reverse("plan_list"), secure=True)
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_session_cookie_is_secure_httponly_and_samesite(viewer):
+    response = Client().post(reverse("login"), {"username": "camille", "password": PASSWORD},
+                             secure=True)
+    cookie = response.cookies["sessionid"]
+    assert cookie["secure"] is True and cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert response.cookies["csrftoken"]["secure"] is True
+
+
+def test_weak_passwords_are_refused():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ["azerty", "12345678901234", "motdepasse"]:
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+    validate_password("Cotentin-ESS-plan-2025!")
