@@ -1,7 +1,7 @@
 """French full-text search, accent-insensitive, shared by the apps.
 
 ``essplan_unaccent`` is an immutable SQL function created by migration
-actions.0004 (the embedded PostgreSQL has no unaccent extension).
+structures.0001 (the embedded PostgreSQL has no unaccent extension).
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector

@@ -1,9 +1,4 @@
-"""Accent-insensitive search, and the roles' follow-up permissions.
-
-The embedded PostgreSQL (pgserver) ships without the unaccent extension, so
-accents are folded by an immutable SQL function of our own, usable in indexes
-and generated columns on every server.
-"""
+"""The roles' follow-up permissions; search needs essplan_unaccent (structures.0001)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -42,20 +37,11 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("actions", "0003_followup_and_history")]
+    dependencies = [
+        ("actions", "0003_followup_and_history"),
+        ("structures", "0001_search_function"),
+    ]
 
     operations = [
-        migrations.RunSQL(
-            """
-            CREATE FUNCTION essplan_unaccent(text) RETURNS text
-            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-                SELECT replace(replace(replace(replace(translate($1,
-                    'àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸ’',
-                    'aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUYY'''),
-                    'œ', 'oe'), 'Œ', 'OE'), 'æ', 'ae'), 'Æ', 'AE')
-            $$;
-            """,
-            "DROP FUNCTION essplan_unaccent(text);",
-        ),
         migrations.RunPython(grant, revoke),
     ]

@@ -3,12 +3,13 @@
 from decimal import Decimal
 
 import pghistory
-import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from essplan.versioning import Versioned, bump_version, tracked
 
 MAX_AMOUNT = Decimal("10000000")
 amount_validators = [
@@ -25,38 +26,6 @@ class Status(models.TextChoices):
     DONE = "realisee", _("Réalisée")
     PAUSED = "en_pause", _("En pause")
     ABANDONED = "abandonnee", _("Abandonnée")
-
-
-def tracked(model_name, *trackers, **options):
-    """Record every insert, update and delete of the model in MODEL_NAME (django-pghistory)."""
-    return pghistory.track(
-        *(trackers or (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())),
-        model_name=model_name,
-        obj_field=pghistory.ObjForeignKey(related_name="history"),
-        **options,
-    )
-
-
-def bump_version():
-    """Every UPDATE, from the app, the admin, an import or SQL, moves the version on."""
-    return pgtrigger.Trigger(
-        name="bump_version",
-        when=pgtrigger.Before,
-        operation=pgtrigger.Update,
-        func="NEW.version := OLD.version + 1; RETURN NEW;",
-    )
-
-
-class Versioned(models.Model):
-    """A version number checked in the UPDATE, so concurrent edits are detected.
-
-    Concrete models add bump_version() to their Meta.triggers.
-    """
-
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
-    class Meta:
-        abstract = True
 
 
 @tracked("ProgressUpdateHistory")
@@ -181,6 +150,10 @@ class Event(Versioned):
     actions = models.ManyToManyField(
         "actions.Action", through="EventAction", related_name="events",
         verbose_name=_("actions liées"),
+    )
+    structures = models.ManyToManyField(
+        "structures.Structure", blank=True, related_name="events",
+        verbose_name=_("structures participantes"),
     )
 
     class Meta:

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from essplan.search import search_query, search_vector
 
-from .followup import ProgressUpdate, Status, Versioned, bump_version, tracked
+from essplan.versioning import Versioned, bump_version, tracked
+
+from .followup import ProgressUpdate, Status
 
 code_validator = RegexValidator(
     r"^[0-9]+(\.[0-9]+)*$",
@@ -255,6 +257,11 @@ class Action(Versioned):
         _("partenaires associés"),
         blank=True,
         help_text=_("Partenaires qui ne figurent pas (encore) dans l'annuaire."),
+    )
+    partner_structures = models.ManyToManyField(
+        "structures.Structure", blank=True, related_name="partner_actions",
+        verbose_name=_("structures partenaires"),
+        help_text=_("Structures de l'annuaire associées à l'action."),
     )
     resources = models.TextField(_("ressources mobilisables"), blank=True)
     planned_years = ArrayField(

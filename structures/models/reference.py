@@ -1,0 +1,66 @@
+"""Reference data of the directory: communes, INSEE legal forms, NAF codes."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EssFamily(models.TextChoices):
+    ASSOCIATION = "association", _("Association")
+    COOPERATIVE = "cooperative", _("Coopérative")
+    MUTUAL = "mutuelle", _("Mutuelle")
+    FOUNDATION = "fondation", _("Fondation")
+    COMMERCIAL = "societe_commerciale", _("Société commerciale de l'ESS")
+    OTHER = "autre", _("Autre")
+
+
+class Commune(models.Model):
+    insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+    postal_codes = ArrayField(
+        models.CharField(max_length=5), verbose_name=_("codes postaux"), default=list, blank=True
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    svg_path = models.TextField(_("contour (chemin SVG)"), blank=True)
+    small_town = models.BooleanField(_("Petites Villes de demain"), default=False)
+    priority_district = models.BooleanField(_("quartier prioritaire de la ville"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def __str__(self):
+        return self.name
+
+
+class LegalForm(models.Model):
+    code = models.CharField(_("code INSEE"), max_length=4, unique=True)
+    label = models.CharField(_("libellé"), max_length=200)
+    family = models.CharField(
+        _("famille de l'ESS"), max_length=30, choices=EssFamily, default=EssFamily.OTHER,
+        help_text=_("Famille proposée aux structures de cette forme juridique."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("forme juridique")
+        verbose_name_plural = _("formes juridiques")
+
+    def __str__(self):
+        return f"{self.code} · {self.label}"
+
+
+class NafCode(models.Model):
+    code = models.CharField(_("code NAF"), max_length=6, unique=True)
+    label = models.CharField(_("libellé"), max_length=300)
+    section = models.CharField(_("section"), max_length=1)
+    section_label = models.CharField(_("secteur"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("code NAF")
+        verbose_name_plural = _("codes NAF")
+
+    def __str__(self):
+        return f"{self.code} · {self.label}"

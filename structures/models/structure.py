@@ -1,0 +1,129 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from essplan.search import search_query, search_vector
+from essplan.versioning import Versioned, bump_version, tracked
+
+from ..validators import validate_siren, validate_siret
+from .reference import Commune, EssFamily, LegalForm, NafCode
+
+
+class StructureQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived=False)
+
+    def search(self, text):
+        """Name and acronym (French, accent-insensitive), or SIRET/SIREN by prefix."""
+        text = text.strip()
+        if not text:
+            return self
+        digits = text.replace(" ", "")
+        if digits.isdigit():
+            return self.filter(siret__startswith=digits)
+        return self.filter(search_document=search_query(text))
+
+
+@tracked("StructureHistory", exclude=["search_document"])
+class Structure(Versioned):
+    class SiaeType(models.TextChoices):
+        ACI = "ACI", _("Atelier et chantier d'insertion (ACI)")
+        EI = "EI", _("Entreprise d'insertion (EI)")
+        ETTI = "ETTI", _("Entreprise de travail temporaire d'insertion (ETTI)")
+        AI = "AI", _("Association intermédiaire (AI)")
+        EITI = "EITI", _("Entreprise d'insertion par le travail indépendant (EITI)")
+
+    class DisabilityType(models.TextChoices):
+        EA = "EA", _("Entreprise adaptée (EA)")
+        ESAT = "ESAT", _("ESAT")
+
+    name = models.CharField(_("nom"), max_length=250)
+    acronym = models.CharField(_("sigle"), max_length=50, blank=True)
+    siret = models.CharField(
+        _("SIRET"), max_length=14, blank=True, validators=[validate_siret],
+        help_text=_("14 chiffres ; la clé de contrôle est vérifiée."),
+    )
+    siren = models.CharField(
+        _("SIREN"), max_length=9, blank=True, validators=[validate_siren],
+        help_text=_("9 chiffres ; déduit du SIRET s'il est laissé vide."),
+    )
+    rna = models.CharField(
+        _("numéro RNA"), max_length=10, blank=True,
+        validators=[RegexValidator(r"^W\d{9}$", _("Un numéro RNA s'écrit W suivi de 9 chiffres."))],
+    )
+    legal_form = models.ForeignKey(
+        LegalForm, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("forme juridique")
+    )
+    family = models.CharField(_("famille de l'ESS"), max_length=30, choices=EssFamily,
+                              default=EssFamily.OTHER)
+    is_scop = models.BooleanField(_("SCOP"), default=False)
+    is_scic = models.BooleanField(_("SCIC"), default=False)
+    is_cae = models.BooleanField(_("coopérative d'activité et d'emploi (CAE)"), default=False)
+    is_cuma = models.BooleanField(_("CUMA"), default=False)
+    siae_type = models.CharField(_("structure d'insertion (SIAE)"), max_length=4,
+                                 choices=SiaeType, blank=True)
+    disability_type = models.CharField(_("EA / ESAT"), max_length=4, choices=DisabilityType,
+                                       blank=True)
+    esus_approved = models.BooleanField(_("agrément ESUS"), default=False)
+    naf = models.ForeignKey(NafCode, on_delete=models.PROTECT, null=True, blank=True,
+                            verbose_name=_("code NAF"))
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="structures",
+                                verbose_name=_("commune"))
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True,
+                                    blank=True)
+    employees = models.PositiveIntegerField(_("salariés"), null=True, blank=True)
+    fte = models.DecimalField(_("équivalents temps plein"), max_digits=8, decimal_places=1,
+                              null=True, blank=True, validators=[MinValueValidator(0)])
+    volunteers = models.PositiveIntegerField(_("bénévoles"), null=True, blank=True)
+    founding_year = models.PositiveSmallIntegerField(
+        _("année de création"), null=True, blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    contact_name = models.CharField(_("personne contact"), max_length=150, blank=True)
+    committee_member = models.BooleanField(_("membre du comité de suivi"), default=False)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("dernière mise à jour"), auto_now=True)
+    archived = models.BooleanField(_("archivée"), default=False)
+    search_document = models.GeneratedField(
+        expression=search_vector("name", "acronym"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"], condition=~Q(siret=""), name="unique_structure_siret",
+                violation_error_message=_("Une structure porte déjà ce SIRET."),
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_document"], name="structure_search_gin"),
+            models.Index(fields=["commune", "name"], name="structure_commune_name"),
+            models.Index(fields=["family", "name"], name="structure_family_name"),
+            models.Index(fields=["siret"], name="structure_siret",
+                         opclasses=["varchar_pattern_ops"]),
+        ]
+        triggers = [bump_version()]
+
+    def __str__(self):
+        return self.name if not self.acronym else f"{self.name} ({self.acronym})"
+
+    def get_absolute_url(self):
+        return reverse("structure_detail", kwargs={"pk": self.pk})
