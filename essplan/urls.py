@@ -10,6 +10,7 @@ admin.site.index_title = "Administration du plan d'actions ESS"
 
 urlpatterns = [
     path("", include("actions.urls")),
+    path("structures/", include("structures.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "connexion/",

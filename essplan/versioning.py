@@ -6,11 +6,14 @@
   ``Meta.triggers``.
 - ``tracked(model_name)``: django-pghistory records every insert, update and
   delete of the model in MODEL_NAME, with the request's user as context.
+- ``save_versioned(form=…, version=…)``: saves a ModelForm's existing instance
+  only if its version is still VERSION, else raises ``ConcurrentEdit`` with what
+  changed in between (read from the history).
 """
 
 import pghistory
 import pgtrigger
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,3 +40,88 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ConcurrentEdit(Exception):
+    """Someone saved the record after the user opened it: nothing was written."""
+
+    def __init__(self, changes):
+        super().__init__("concurrent edit")
+        self.changes = changes
+
+
+SKIPPED = {"id", "version", "updated_at"}
+
+
+def changes_since(instance, version):
+    """What changed in INSTANCE's row since VERSION: [(label, then, now)], from its history."""
+    model = type(instance)
+    current = model.objects.get(pk=instance.pk)
+    history = model.pgh_event_models["update"]
+    then = (
+        history.objects.filter(pgh_obj_id=instance.pk, version=version).order_by("-pgh_id").first()
+    )
+    changes = []
+    recorded = {field.attname for field in history._meta.concrete_fields}
+    for field in model._meta.concrete_fields:
+        if then is None or field.attname not in recorded or field.name in SKIPPED:
+            continue
+        old, new = getattr(then, field.attname), getattr(current, field.attname)
+        if old != new:
+            changes.append((field.verbose_name, _display(field, old), _display(field, new)))
+    return changes
+
+
+def _display(field, value):
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and value is not None:
+        return str(field.related_model._default_manager.get(pk=value))
+    return "—" if value in (None, "", []) else value
+
+
+@transaction.atomic
+def save_versioned(*, form, version, **extra):
+    """Save a ModelForm whose instance exists, refusing it if VERSION is no longer current.
+
+    The version check is in the UPDATE itself, so two writers cannot both pass it;
+    the bump_version trigger moves the version on.
+    """
+    instance = form.save(commit=False)
+    for name, value in extra.items():
+        setattr(instance, name, value)
+    opts = type(instance)._meta
+    fields = [name for name in form._meta.fields if not opts.get_field(name).many_to_many]
+    values = {name: getattr(instance, name) for name in [*fields, *extra]}
+    model = type(instance)
+    updated = model.objects.filter(pk=instance.pk, version=version).update(**values)
+    if not updated:
+        raise ConcurrentEdit(changes_since(instance, version))
+    instance.version = version + 1
+    form.save_m2m()
+    return instance
+
+
+@transaction.atomic
+def save_form(*, form, **extra):
+    """Create FORM's instance, or update it under the version check (ConcurrentEdit)."""
+    if not form.instance._state.adding:
+        return save_versioned(form=form, version=form.cleaned_data["version"], **extra)
+    instance = form.save(commit=False)
+    for name, value in extra.items():
+        setattr(instance, name, value)
+    instance.save()
+    form.save_m2m()
+    return instance
+
+
+def save_or_conflict(form, **extra):
+    """Save FORM; return the changes that make it a conflict, or None once saved."""
+    try:
+        save_form(form=form, **extra)
+    except ConcurrentEdit as exc:
+        return exc.changes
+    except IntegrityError:
+        form.add_error(None, "Un autre utilisateur vient d'enregistrer la même fiche : rechargez la page.")
+        return []
+    return None

@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action, BudgetLine, Event
+from structures.models import Structure
 from tests.conftest import COTENTIN, PERSONAS
 
 LOGIN = "/connexion/"
@@ -43,6 +44,14 @@ EXPECTED = {
     "event_create": ({"slug": COTENTIN}, EDITORS_ONLY),
     "event_edit": (EVENT, EDITORS_ONLY),
     "event_delete": (EVENT, POST_ONLY),
+    "structure_list": ({}, ROLE_REQUIRED),
+    "structure_map": ({}, ROLE_REQUIRED),
+    "structure_detail": ({"pk": "structure"}, ROLE_REQUIRED),
+    "structure_create": ({}, EDITORS_ONLY),
+    "structure_edit": ({"pk": "structure"}, EDITORS_ONLY),
+    "structure_import": ({}, EDITORS_ONLY),
+    "structure_archive": ({"pk": "structure"}, POST_ONLY),
+    "structure_import_confirm": ({}, POST_ONLY),
     "healthz": ({}, dict.fromkeys(PERSONAS, 200)),
     "login": ({}, {"anonymous": 200, "outsider": 302, "viewer": 302, "editor": 302,
                    "admin_user": 302}),
@@ -87,7 +96,8 @@ def objects(db):
     action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
     line = BudgetLine.objects.create(action=action, year=2024, label="Matrice", planned=Decimal(1))
     event = Event.objects.create(plan=action.plan, date=datetime.date(2024, 5, 2), title="Matrice")
-    return {"line": line.pk, "event": event.pk}
+    structure = Structure.objects.order_by("pk").first()
+    return {"line": line.pk, "event": event.pk, "structure": structure.pk}
 
 
 def url_for(name, objects):
@@ -129,7 +139,8 @@ def test_read_only_pages_refuse_post(client_for, objects, persona, name):
 
 WRITE_URLS = [
     "action_edit", "progress_edit", "budget_line_create", "budget_line_edit",
-    "budget_line_delete", "event_create", "event_edit", "event_delete",
+    "budget_line_delete", "event_create", "event_edit", "event_delete", "structure_create",
+    "structure_edit", "structure_import", "structure_archive", "structure_import_confirm",
 ]
 
 
@@ -139,15 +150,18 @@ WRITE_URLS = [
 def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, objects, persona, name):
     action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
     before = (action.version, BudgetLine.objects.count(), Event.objects.count(),
-              action.updates.count())
+              action.updates.count(), Structure.objects.filter(archived=False).count(),
+              sum(Structure.objects.values_list("version", flat=True)))
     data = {"version": 1, "title": "forgé", "label": "forgé", "planned": "1", "year": 2025,
+            "name": "forgée", "commune": Structure.objects.first().commune_id, "token": "0" * 32,
             "date": "2025-01-01", "kind": "autre", "status": "realisee", "progress": 100,
             "section": "fonctionnement", "flow": "depense", "priority": "haute"}
     response = client_for(persona).post(url_for(name, objects), data)
     assert response.status_code == 403
     action.refresh_from_db()
     assert (action.version, BudgetLine.objects.count(), Event.objects.count(),
-            action.updates.count()) == before
+            action.updates.count(), Structure.objects.filter(archived=False).count(),
+            sum(Structure.objects.values_list("version", flat=True))) == before
 
 
 def test_every_write_url_is_checked_for_forged_posts():

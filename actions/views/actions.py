@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from essplan.exports import FORMATS, export_response
+from essplan.versioning import save_or_conflict
 
 from .. import history
 from ..access import EDIT_ACTION, can_edit, get_action, get_plan
@@ -15,7 +16,6 @@ from ..filters import ActionFilter
 from ..forms import ActionForm
 from ..models import Action, Event
 from ..resources import ActionResource
-from .followup import save_or_conflict
 
 PAGE_SIZE = 25
 

@@ -6,10 +6,11 @@ from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from essplan.versioning import save_or_conflict
+
 from ..access import EDIT_FOLLOWUP, can_edit, get_plan
 from ..forms import EventForm
 from ..models import Event
-from .followup import save_or_conflict
 
 PAGE_SIZE = 25
 

@@ -1,27 +1,15 @@
 """Yearly follow-up of an action: progress updates and budget lines."""
 
 from django.contrib import messages
-from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from essplan.versioning import save_or_conflict
+
 from ..access import EDIT_FOLLOWUP, get_action
 from ..forms import BudgetLineForm, ProgressUpdateForm
 from ..models import BudgetLine, ProgressUpdate
-from ..services import ConcurrentEdit, save_form
-
-
-def save_or_conflict(form, **extra):
-    """Save FORM; return the changes that make it a conflict, or None once saved."""
-    try:
-        save_form(form=form, **extra)
-    except ConcurrentEdit as exc:
-        return exc.changes
-    except IntegrityError:
-        form.add_error(None, "Un autre utilisateur vient d'enregistrer la même fiche : rechargez la page.")
-        return []
-    return None
 
 
 @require_http_methods(["GET", "POST"])

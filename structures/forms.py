@@ -1,0 +1,76 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from essplan.forms import SPACES, FrenchDecimalField, StyledFormMixin, VersionField
+
+from .models import Structure
+
+MAX_UPLOAD = 10 * 1024 * 1024
+UPLOAD_EXTENSIONS = {".csv", ".xlsx", ".ods"}
+
+
+class StructureForm(StyledFormMixin, forms.ModelForm):
+    version = VersionField(required=False)
+    family = forms.ChoiceField(
+        label="Famille de l'ESS", required=False,
+        help_text="Laissée vide, elle est proposée d'après la forme juridique.",
+    )
+    # Wider than the model's fields: users paste numbers with spaces ("732 829 320 00074").
+    siret = forms.CharField(label="SIRET", max_length=20, required=False,
+                            help_text="14 chiffres ; la clé de contrôle est vérifiée.")
+    siren = forms.CharField(label="SIREN", max_length=12, required=False,
+                            help_text="9 chiffres ; déduit du SIRET s'il est laissé vide.")
+    fte = FrenchDecimalField(label="Équivalents temps plein", required=False, max_digits=8,
+                             decimal_places=1, min_value=0)
+
+    class Meta:
+        model = Structure
+        fields = [
+            "name", "acronym", "siret", "siren", "rna", "legal_form", "family", "is_scop",
+            "is_scic", "is_cae", "is_cuma", "siae_type", "disability_type", "esus_approved",
+            "naf", "address", "commune", "employees", "fte", "volunteers", "founding_year",
+            "website", "email", "phone", "description", "contact_name", "committee_member",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["family"].choices = [("", "Selon la forme juridique"),
+                                         *Structure._meta.get_field("family").choices]
+        self.fields["naf"].queryset = self.fields["naf"].queryset.order_by("code")
+        self.fields["version"].initial = self.instance.version
+        self.fields["version"].required = self.instance.pk is not None
+
+    def clean_siret(self):
+        return SPACES.sub("", self.cleaned_data["siret"])
+
+    def clean_siren(self):
+        return SPACES.sub("", self.cleaned_data["siren"])
+
+    def clean(self):
+        data = super().clean()
+        siret, siren = data.get("siret"), data.get("siren")
+        if siret and not siren:
+            data["siren"] = siret[:9]
+        elif siret and siren and siret[:9] != siren:
+            self.add_error("siren", "Le SIREN doit être le début du SIRET.")
+        if not data.get("family"):
+            legal_form = data.get("legal_form")
+            data["family"] = legal_form.family if legal_form else "autre"
+        return data
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Fichier à importer",
+        help_text="CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252), XLSX ou ODS ; 10 Mo au plus.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not any(name.endswith(extension) for extension in UPLOAD_EXTENSIONS):
+            raise ValidationError("Format non pris en charge : importez un fichier CSV, XLSX ou ODS.")
+        if upload.size > MAX_UPLOAD:
+            raise ValidationError("Fichier trop volumineux : 10 Mo au plus.")
+        return upload

@@ -1,0 +1,140 @@
+"""Importing a spreadsheet of structures: read, dry run, confirm.
+
+The file is read as French spreadsheets write it (UTF-8 with or without BOM, or
+Windows-1252; ";" or ","; XLSX; ODS), checked in full without writing anything
+(dry run), kept under a random name, then imported for good on confirmation,
+all or nothing.
+"""
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from .models import Structure
+from .resources import StructureResource
+
+STAGING = "imports/structures"
+
+
+class UnreadableFile(Exception):
+    pass
+
+
+def read_dataset(name, content):
+    """A tablib Dataset from the uploaded bytes, or UnreadableFile with a French reason."""
+    extension = name.lower().rsplit(".", 1)[-1]
+    try:
+        if extension in {"xlsx", "ods"}:
+            return tablib.Dataset().load(content, format=extension)
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        if "\x00" in text:
+            raise UnreadableFile("le fichier n'est pas un texte CSV (octets nuls).")
+        sample = text[:20000]
+        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure means an unreadable file
+        raise UnreadableFile(f"le fichier ne peut pas être lu comme un tableur {extension.upper()}.") from exc
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise UnreadableFile("le fichier est vide.")
+    headers = [cell.strip() for cell in rows[0]]
+    width = len(headers)
+    dataset = tablib.Dataset(headers=headers)
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != width:
+            raise UnreadableFile(
+                f"la ligne {number} a {len(row)} colonnes au lieu de {width} "
+                f"(séparateur ou guillemets incorrects ?)."
+            )
+        dataset.append(row)
+    return dataset
+
+
+@dataclass
+class Report:
+    """What an import did or would do, row by row, in French."""
+
+    new: int = 0
+    updated: int = 0
+    errors: list = field(default_factory=list)  # (line or None, message)
+    rows: list = field(default_factory=list)  # (line, "création"/"mise à jour", name)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def run_import(dataset, *, dry_run, user=None):
+    result = StructureResource().import_data(
+        dataset, dry_run=dry_run, raise_errors=False, use_transactions=True,
+        collect_failed_rows=False, user=user,
+    )
+    report = Report()
+    for error in result.base_errors:
+        report.errors.append((None, _message(error.error)))
+    if report.errors:
+        # A file-level error (missing column, no row) makes the rows' errors noise.
+        return report
+    for line, errors in result.row_errors():
+        for error in errors:
+            report.errors.append((line + 1, _message(error.error)))
+    for invalid in result.invalid_rows:
+        for name, messages in invalid.error_dict.items():
+            text = " ".join(messages)
+            if name != NON_FIELD_ERRORS:
+                text = f"{_label(name)} : {text}"
+            report.errors.append((invalid.number + 1, text))
+    for number, row in enumerate(result.rows, start=2):
+        kind = {"new": "création", "update": "mise à jour"}.get(row.import_type)
+        if kind:
+            report.rows.append((number, kind, row.object_repr))
+            report.new += kind == "création"
+            report.updated += kind == "mise à jour"
+    report.errors.sort(key=lambda error: (error[0] or 0))
+    return report
+
+
+def _label(name):
+    try:
+        return str(Structure._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return name
+
+
+def _message(error):
+    if hasattr(error, "messages"):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def stage(dataset):
+    token = uuid.uuid4().hex
+    default_storage.save(f"{STAGING}/{token}.csv", ContentFile(dataset.export("csv").encode()))
+    return token
+
+
+def staged(token):
+    """The dataset kept by stage(), or None when the token is unknown or malformed."""
+    try:
+        token = uuid.UUID(hex=token).hex
+    except (ValueError, TypeError):
+        return None
+    path = f"{STAGING}/{token}.csv"
+    if not default_storage.exists(path):
+        return None
+    with default_storage.open(path) as staged_file:
+        content = staged_file.read().decode()
+    return tablib.Dataset().load(content, format="csv"), path

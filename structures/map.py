@@ -1,0 +1,90 @@
+"""The Cotentin's communes as an SVG map shaded by a measure of the directory.
+
+The same data renders in the browser and in the PDF report (WeasyPrint draws
+inline SVG), so nothing here depends on JavaScript.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+
+from .models import Commune
+
+# ColorBrewer "Blues", 5 classes; communes without any structure stay light grey.
+PALETTE = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+EMPTY = "#f1f3f5"
+MEASURES = {"structures": "structures", "employees": "salariés"}
+# The box the derivation script projected the outlines into.
+WIDTH, HEIGHT = json.loads(
+    (Path(settings.BASE_DIR) / "fixtures/reference/communes_cotentin.json").read_text()
+)["map_size"]
+
+
+@dataclass
+class Area:
+    name: str
+    path: str
+    structures: int
+    employees: int
+    fill: str
+    url: str
+
+    @property
+    def label(self):
+        return (f"{self.name} : {self.structures} structure{'s' if self.structures > 1 else ''}, "
+                f"{self.employees} salarié{'s' if self.employees > 1 else ''}")
+
+
+def breaks(values, classes=len(PALETTE)):
+    """Upper bounds of CLASSES quantile classes of the non-zero VALUES."""
+    values = sorted(value for value in values if value)
+    if not values:
+        return []
+    bounds = [values[min(len(values) - 1, (len(values) * (k + 1)) // classes - 1)]
+              for k in range(classes)]
+    return sorted(set(bounds))
+
+
+def commune_map(*, measure="structures"):
+    """Communes with their figures, fill colour, link and the legend: one query."""
+    communes = Commune.objects.annotate(
+        structure_count=Count("structures", filter=Q(structures__archived=False)),
+        employee_count=Sum("structures__employees", filter=Q(structures__archived=False)),
+    ).order_by("name")
+    rows = list(communes)
+    value_of = (lambda c: c.structure_count) if measure == "structures" else (
+        lambda c: c.employee_count or 0)
+    bounds = breaks(value_of(c) for c in rows)
+    palette = PALETTE[len(PALETTE) - len(bounds):] if bounds else []
+    list_url = reverse("structure_list")
+
+    def fill(value):
+        if not value:
+            return EMPTY
+        return next(palette[i] for i, bound in enumerate(bounds) if value <= bound)
+
+    areas = [
+        Area(name=c.name, path=c.svg_path, structures=c.structure_count,
+             employees=c.employee_count or 0, fill=fill(value_of(c)),
+             url=f"{list_url}?commune={c.pk}")
+        for c in rows
+    ]
+    lower = [1, *(bound + 1 for bound in bounds[:-1])]
+    legend = [(EMPTY, "aucune" if measure == "structures" else "0")] + [
+        (colour, f"{low}" if low == high else f"{low} à {high}")
+        for colour, low, high in zip(palette, lower, bounds)
+    ]
+    return {
+        "areas": areas,
+        "legend": legend,
+        "measure_label": MEASURES[measure],
+        "width": WIDTH,
+        "height": HEIGHT,
+        "total_structures": sum(area.structures for area in areas),
+        "total_employees": sum(area.employees for area in areas),
+    }

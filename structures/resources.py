@@ -1,0 +1,231 @@
+"""The directory as a spreadsheet: export, and import through django-import-export.
+
+Imports run in bulk (the library's default costs four queries a row): references
+(communes, legal forms, NAF codes) and the existing structures that the file's
+rows match are read once per import, not once per row. Errors are French and
+point at the row.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
+from import_export import fields, resources, widgets
+
+from essplan.forms import SPACES
+
+from .models import Commune, EssFamily, LegalForm, NafCode, Structure
+
+YES = {"oui", "o", "vrai", "true", "1", "x", "yes"}
+NO = {"non", "n", "faux", "false", "0", "", "no"}
+REQUIRED_COLUMNS = ["Nom", "Code commune"]
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class FrenchBooleanWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = str(strip(value) or "").lower()
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise ValueError(f"« {value} » n'est ni oui ni non.")
+
+    def render(self, value, obj=None, **kwargs):
+        return "oui" if value else "non"
+
+
+class FrenchDecimalWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return Decimal(SPACES.sub("", str(value)).replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(f"« {value} » n'est pas un nombre.") from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value).replace(".", ",")
+
+
+class FrenchIntegerWidget(FrenchDecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        number = super().clean(value, row, **kwargs)
+        if number is None:
+            return None
+        if number != number.to_integral_value() or number < 0:
+            raise ValueError(f"« {value} » n'est pas un nombre entier positif.")
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice read by its label or its value; written by its label."""
+
+    def __init__(self, choices, what):
+        self.by_label = {str(label).lower(): value for value, label in choices}
+        self.values = {value for value, _ in choices}
+        self.labels = dict(choices)
+        self.what = what
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(strip(value) or "")
+        if not text:
+            return ""
+        if text in self.values:
+            return text
+        if text.lower() in self.by_label:
+            return self.by_label[text.lower()]
+        raise ValueError(f"{self.what} inconnu(e) : « {text} ».")
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.labels.get(value, "")) if value else ""
+
+
+class CachedReferenceWidget(widgets.Widget):
+    """A foreign key by its code, looked up in a dict filled once per import."""
+
+    def __init__(self, model, field, what):
+        self.model, self.field, self.what = model, field, what
+        self.cache = None
+
+    def clean(self, value, row=None, **kwargs):
+        code = str(strip(value) or "")
+        if not code:
+            return None
+        if self.cache is None:
+            self.cache = {getattr(obj, self.field): obj for obj in self.model.objects.all()}
+        if code not in self.cache:
+            raise ValueError(f"{self.what} inconnu(e) : « {code} ».")
+        return self.cache[code]
+
+    def render(self, value, obj=None, **kwargs):
+        return getattr(value, self.field) if value else ""
+
+
+def field(attribute, column, widget=None, **options):
+    return fields.Field(attribute=attribute, column_name=column,
+                        widget=widget or widgets.CharWidget(), **options)
+
+
+class StructureResource(resources.ModelResource):
+    siret = field("siret", "SIRET")
+    siren = field("siren", "SIREN")
+    name = field("name", "Nom")
+    acronym = field("acronym", "Sigle")
+    rna = field("rna", "RNA")
+    legal_form = field("legal_form", "Forme juridique",
+                       CachedReferenceWidget(LegalForm, "code", "Forme juridique"))
+    family = field("family", "Famille ESS", ChoiceWidget(EssFamily.choices, "Famille ESS"))
+    naf = field("naf", "Code NAF", CachedReferenceWidget(NafCode, "code", "Code NAF"))
+    address = field("address", "Adresse")
+    commune = field("commune", "Code commune",
+                    CachedReferenceWidget(Commune, "insee_code", "Commune (code INSEE)"))
+    commune_name = fields.Field(attribute="commune__name", column_name="Commune", readonly=True)
+    employees = field("employees", "Salariés", FrenchIntegerWidget())
+    fte = field("fte", "ETP", FrenchDecimalWidget())
+    volunteers = field("volunteers", "Bénévoles", FrenchIntegerWidget())
+    founding_year = field("founding_year", "Année de création", FrenchIntegerWidget())
+    is_scop = field("is_scop", "SCOP", FrenchBooleanWidget())
+    is_scic = field("is_scic", "SCIC", FrenchBooleanWidget())
+    is_cae = field("is_cae", "CAE", FrenchBooleanWidget())
+    is_cuma = field("is_cuma", "CUMA", FrenchBooleanWidget())
+    siae_type = field("siae_type", "SIAE", ChoiceWidget(Structure.SiaeType.choices, "Type de SIAE"))
+    disability_type = field("disability_type", "EA/ESAT",
+                            ChoiceWidget(Structure.DisabilityType.choices, "Type EA/ESAT"))
+    esus_approved = field("esus_approved", "ESUS", FrenchBooleanWidget())
+    committee_member = field("committee_member", "Comité de suivi", FrenchBooleanWidget())
+    website = field("website", "Site web")
+    email = field("email", "Courriel")
+    phone = field("phone", "Téléphone")
+    contact_name = field("contact_name", "Contact")
+    description = field("description", "Description")
+
+    class Meta:
+        model = Structure
+        fields = export_order = (
+            "siret", "siren", "name", "acronym", "rna", "legal_form", "family", "naf", "address",
+            "commune", "commune_name", "employees", "fte", "volunteers", "founding_year",
+            "is_scop", "is_scic", "is_cae", "is_cuma", "siae_type", "disability_type",
+            "esus_approved", "committee_member", "website", "email", "phone", "contact_name",
+            "description",
+        )
+        import_id_fields = ()
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True
+        clean_model_instances = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.existing = {}
+        self.seen = {}
+
+    # The import id is the SIRET, else the name and the commune.
+    @staticmethod
+    def row_key(row):
+        siret = SPACES.sub("", str(row.get("SIRET") or ""))
+        if siret:
+            return ("siret", siret)
+        return ("name", str(row.get("Nom") or "").strip().lower(),
+                str(row.get("Code commune") or "").strip())
+
+    def before_import(self, dataset, **kwargs):
+        missing = [column for column in REQUIRED_COLUMNS if column not in (dataset.headers or [])]
+        if missing:
+            raise ValidationError(
+                f"Colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}. "
+                f"La première ligne doit porter les noms de colonnes (voir le modèle d'export)."
+            )
+        if not len(dataset):
+            raise ValidationError("Le fichier ne contient aucune ligne de données.")
+        keys = [self.row_key(row) for row in dataset.dict]
+        sirets = [key[1] for key in keys if key[0] == "siret"]
+        names = {key[1] for key in keys if key[0] == "name"}
+        for structure in Structure.objects.filter(siret__in=sirets):
+            self.existing[("siret", structure.siret)] = structure
+        if names:
+            same_names = (Structure.objects.annotate(lower_name=Lower("name"))
+                          .filter(siret="", lower_name__in=names).select_related("commune"))
+            for structure in same_names:
+                key = ("name", structure.name.lower(), structure.commune.insee_code)
+                self.existing[key] = structure
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        for column, value in list(row.items()):
+            row[column] = strip(value)
+        if row.get("SIRET"):
+            row["SIRET"] = SPACES.sub("", str(row["SIRET"]))
+        key = self.row_key(row)
+        if key in self.seen:
+            raise ValidationError(
+                f"Doublon dans le fichier : même {'SIRET' if key[0] == 'siret' else 'nom et commune'}"
+                f" qu'à la ligne {self.seen[key]}."
+            )
+        self.seen[key] = row_number + 1  # the line in the file, after the header
+
+    def get_bulk_update_fields(self):
+        return [name for name, field in self.fields.items() if not field.readonly]
+
+    def get_instance(self, instance_loader, row):
+        return self.existing.get(self.row_key(row))
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if not instance.siren and instance.siret:
+            instance.siren = instance.siret[:9]
+        if not instance.family or (instance.family == EssFamily.OTHER and instance.legal_form):
+            instance.family = instance.legal_form.family if instance.legal_form else EssFamily.OTHER
+        try:
+            # Uniqueness is settled above: a known SIRET updates its structure.
+            instance.full_clean(exclude=[*errors, "search_document"], validate_unique=False,
+                                validate_constraints=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,139 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from essplan.exports import FORMATS, export_response
+from essplan.versioning import save_or_conflict
+
+from .filters import StructureFilter
+from .forms import ImportForm, StructureForm
+from .imports import UnreadableFile, read_dataset, run_import, stage, staged
+from .map import commune_map
+from .models import Structure
+from .resources import StructureResource
+
+VIEW = "structures.view_structure"
+EDIT = "structures.change_structure"
+ADD = "structures.add_structure"
+PAGE_SIZE = 30
+
+
+def require(user, perm):
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+@require_safe
+def structure_list(request):
+    require(request.user, VIEW)
+    structures = Structure.objects.active().select_related("commune", "legal_form")
+    filterset = StructureFilter(request.GET, queryset=structures)
+    queryset = filterset.qs if filterset.is_valid() else structures.none()
+    fmt = request.GET.get("format")
+    if fmt:
+        if fmt not in FORMATS:
+            raise Http404("Format d'export inconnu.")
+        return export_response(StructureResource(), queryset.select_related("naf"), fmt,
+                               "structures")
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": Paginator(queryset.order_by(*queryset.query.order_by or ["name"], "pk"),
+                          PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+        "export_formats": FORMATS,
+        "can_edit": request.user.has_perm(EDIT),
+    }
+    return render(request, "structures/structure_list.html", context)
+
+
+@require_safe
+def structure_detail(request, pk):
+    require(request.user, VIEW)
+    structure = get_object_or_404(
+        Structure.objects.select_related("commune", "legal_form", "naf"), pk=pk
+    )
+    context = {
+        "structure": structure,
+        "partner_actions": structure.partner_actions.select_related("plan"),
+        "events": structure.events.order_by("-date"),
+        "can_edit": request.user.has_perm(EDIT),
+    }
+    return render(request, "structures/structure_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def structure_edit(request, pk=None):
+    require(request.user, EDIT if pk else ADD)
+    structure = get_object_or_404(Structure, pk=pk) if pk else Structure()
+    form = StructureForm(request.POST or None, instance=structure)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        conflict = save_or_conflict(form, family=form.cleaned_data["family"],
+                                    siren=form.cleaned_data["siren"])
+        if conflict is None:
+            structure = form.instance
+            messages.success(request, f"La structure « {structure.name} » est enregistrée.")
+            return redirect(structure)
+    context = {"form": form, "structure": structure if pk else None, "conflict": conflict}
+    return render(request, "structures/structure_form.html", context, status=409 if conflict else 200)
+
+
+@require_POST
+def structure_archive(request, pk):
+    require(request.user, EDIT)
+    structure = get_object_or_404(Structure, pk=pk)
+    structure.archived = not structure.archived
+    structure.save(update_fields=["archived", "updated_at"])
+    state = "archivée" if structure.archived else "rétablie dans l'annuaire"
+    messages.success(request, f"La structure « {structure.name} » est {state}.")
+    return redirect(structure)
+
+
+@require_safe
+def structure_map(request):
+    require(request.user, VIEW)
+    measure = "employees" if request.GET.get("mesure") == "emplois" else "structures"
+    context = {"map": commune_map(measure=measure), "measure": measure}
+    return render(request, "structures/structure_map.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def structure_import(request):
+    require(request.user, ADD)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = read_dataset(upload.name, upload.read())
+        except UnreadableFile as exc:
+            form.add_error("file", f"Fichier illisible : {exc}")
+        else:
+            report = run_import(dataset, dry_run=True, user=request.user)
+            context.update(report=report, file_name=upload.name,
+                           token=stage(dataset) if report.ok else None)
+    return render(request, "structures/structure_import.html", context)
+
+
+@require_POST
+def structure_import_confirm(request):
+    require(request.user, ADD)
+    found = staged(request.POST.get("token"))
+    if found is None:
+        messages.error(request, "Cet import a expiré ou a déjà été fait : chargez le fichier à nouveau.")
+        return redirect("structure_import")
+    dataset, path = found
+    report = run_import(dataset, dry_run=False, user=request.user)
+    default_storage.delete(path)
+    if not report.ok:
+        return render(request, "structures/structure_import.html",
+                      {"form": ImportForm(), "report": report, "file_name": ""})
+    messages.success(request, f"Import terminé : {report.new} structure(s) créée(s), "
+                              f"{report.updated} mise(s) à jour.")
+    return redirect("structure_list")
