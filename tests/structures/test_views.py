@@ -1,0 +1,178 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from structures.map import breaks
+from structures.models import Commune, LegalForm, NafCode, Structure
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("structure_list")
+
+
+@pytest.fixture
+def viewer_client(client_for):
+    return client_for("viewer")
+
+
+def names(response):
+    return [structure.name for structure in response.context["page"]]
+
+
+def test_list_shows_the_directory_sorted_by_name(viewer_client):
+    response = viewer_client.get(LIST)
+    assert response.context["page"].paginator.count == 60
+    # The demo generator names rows 18, 38 and 58 "Aide à domicile" + places 8, 9 and 0.
+    assert names(response)[:3] == ["Aide à domicile de la Baie",
+                                   "Aide à domicile du Clos du Cotentin",
+                                   "Aide à domicile du Val de Saire"]
+
+
+def test_search_is_accent_insensitive_on_name_and_acronym(viewer_client):
+    structure = Structure.objects.get(name="Épicerie solidaire du Bocage")
+    structure.acronym = "ÉSB"
+    structure.save()
+    assert names(viewer_client.get(LIST, {"q": "epicerie bocage"})) == [structure.name]
+    assert names(viewer_client.get(LIST, {"q": "esb"})) == [structure.name]
+    assert len(names(viewer_client.get(LIST, {"q": "EPICERIE"}))) == 3
+
+
+def test_search_by_siret_prefix(viewer_client):
+    assert names(viewer_client.get(LIST, {"q": "000 000 018"})) == ["Recyclerie du Val de Saire"]
+
+
+def test_filters_by_family_commune_legal_form_sector_status_and_committee(viewer_client):
+    assert viewer_client.get(LIST, {"family": "mutuelle"}).context["page"].paginator.count == 3
+    cherbourg = Commune.objects.get(insee_code="50129")
+    count = Structure.objects.filter(commune=cherbourg).count()
+    assert viewer_client.get(LIST, {"commune": cherbourg.pk}).context["page"].paginator.count == count
+    cuma = LegalForm.objects.get(code="6316")
+    # The demo generator gives the CUMAs (rows 8, 28 and 48) places 8, 9 and 0.
+    assert names(viewer_client.get(LIST, {"legal_form": cuma.pk})) == [
+        "CUMA de la Baie", "CUMA du Clos du Cotentin", "CUMA du Val de Saire"]
+    assert viewer_client.get(LIST, {"status": "scop"}).context["page"].paginator.count == 3
+    assert viewer_client.get(LIST, {"status": "siae"}).context["page"].paginator.count == 9
+    # Section Q (santé humaine et action sociale): 88.99B, 88.10C, 88.10A, 88.99B kinds, 3 each.
+    assert viewer_client.get(LIST, {"sector": "Q"}).context["page"].paginator.count == 12
+    assert viewer_client.get(LIST, {"committee": "on"}).context["page"].paginator.count == 9
+
+
+def test_sort_by_employees(viewer_client):
+    response = viewer_client.get(LIST, {"sort": "-employees"})
+    employees = [structure.employees for structure in response.context["page"]]
+    assert employees == sorted(employees, reverse=True)
+
+
+def test_archived_structures_leave_the_list(client_for):
+    structure = Structure.objects.get(name="Tiers-lieu du Bocage")
+    client = client_for("editor")
+    assert client.post(reverse("structure_archive", kwargs={"pk": structure.pk})).status_code == 302
+    assert structure.name not in names(client.get(LIST, {"q": "tiers-lieu"}))
+    structure.refresh_from_db()
+    assert structure.archived
+
+
+def test_editor_creates_a_structure(client_for):
+    client = client_for("editor")
+    response = client.post(reverse("structure_create"), {
+        "name": "Garage solidaire", "commune": Commune.objects.get(insee_code="50129").pk,
+        "legal_form": LegalForm.objects.get(code="9221").pk, "family": "", "employees": "7",
+        "fte": "5,5", "siret": "120 001 011 00010", "naf": NafCode.objects.get(code="45.20A").pk,
+        "siae_type": "ACI",
+    })
+    assert response.status_code == 302
+    garage = Structure.objects.get(name="Garage solidaire")
+    assert (garage.family, garage.siren, str(garage.fte), garage.siae_type) == (
+        "association", "120001011", "5.5", "ACI")
+
+
+def test_invalid_structure_keeps_the_input_and_says_why(client_for):
+    response = client_for("editor").post(reverse("structure_create"), {
+        "name": "Clé fausse", "commune": Commune.objects.first().pk, "siret": "12000101100011",
+        "email": "pas-un-courriel", "founding_year": "1492",
+    })
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "SIRET invalide : il faut 14 chiffres dont la clé de contrôle est juste." in html
+    assert "Saisissez une adresse de courriel valide." in html
+    assert 'value="Clé fausse"' in html
+    assert not Structure.objects.filter(name="Clé fausse").exists()
+
+
+def test_concurrent_edit_of_a_structure_is_refused(client_for):
+    structure = Structure.objects.get(name="Recyclerie du Val de Saire")
+    url = reverse("structure_edit", kwargs={"pk": structure.pk})
+    client = client_for("editor")
+    data = {"name": structure.name, "commune": structure.commune_id, "version": "1",
+            "family": "association", "siret": structure.siret}
+    assert client.post(url, {**data, "employees": "4"}).status_code == 302
+    response = client.post(url, {**data, "employees": "9"})
+    assert response.status_code == 409
+    structure.refresh_from_db()
+    assert structure.employees == 4
+
+
+def test_map_has_the_129_communes_shaded_by_count(viewer_client):
+    response = viewer_client.get(reverse("structure_map"))
+    html = response.content.decode()
+    paths = re.findall(r'<path d="M', html)
+    assert len(paths) == 129
+    cherbourg = Commune.objects.get(insee_code="50129")
+    count = Structure.objects.filter(commune=cherbourg).count()
+    assert f'aria-label="Cherbourg-en-Cotentin : {count} structures,' in html
+    assert f'href="/structures/?commune={cherbourg.pk}"' in html
+    empty = Commune.objects.filter(structures__isnull=True).first()
+    assert re.search(rf'aria-label="{re.escape(empty.name)} : 0 structure, 0 salarié"><path d="[^"]+" fill="#f1f3f5"', html)
+
+
+def test_quantile_breaks():
+    # 8 non-zero values, 5 classes: upper bounds at positions 8k/5 - 1 = 0, 2, 3, 5, 7.
+    assert breaks([0, 0, 1, 1, 2, 3, 5, 8, 13, 21]) == [1, 2, 3, 8, 21]
+    assert breaks([0, 4, 4, 4]) == [4]
+    assert breaks([0, 0]) == []
+
+
+def make_structures(count):
+    communes = list(Commune.objects.all())
+    form = LegalForm.objects.get(code="9220")
+    Structure.objects.bulk_create(
+        Structure(name=f"Association de charge {n}", commune=communes[n % len(communes)],
+                  legal_form=form, family="association", employees=n % 30)
+        for n in range(count)
+    )
+
+
+# session, user, 2 permissions, count, page (+ commune, legal form), then the choices of the
+# filter form: communes, legal forms, NAF sections = 9
+LIST_QUERIES = 9
+
+
+@pytest.mark.parametrize("extra", [0, 1000])
+def test_list_query_budget_does_not_grow_with_rows(viewer_client, extra,
+                                                   django_assert_max_num_queries):
+    make_structures(extra)
+    with django_assert_max_num_queries(LIST_QUERIES):
+        response = viewer_client.get(LIST, {"q": "association", "family": "association",
+                                            "sort": "-employees", "page": "2"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 1000])
+def test_map_and_detail_query_budgets(viewer_client, extra, django_assert_max_num_queries):
+    make_structures(extra)
+    # session, user, 2 permissions, communes with their counts = 5
+    with django_assert_max_num_queries(5):
+        assert viewer_client.get(reverse("structure_map")).status_code == 200
+    structure = Structure.objects.order_by("pk").first()
+    # session, user, 2 permissions, structure (+ commune, legal form, NAF), actions, events = 7
+    with django_assert_max_num_queries(7):
+        assert viewer_client.get(structure.get_absolute_url()).status_code == 200
+
+
+def test_export_is_the_filtered_list(viewer_client):
+    content = viewer_client.get(LIST, {"family": "fondation", "format": "csv"}).content.decode()
+    lines = content.strip().split("\r\n")
+    assert lines[0].startswith("\ufeffSIRET;SIREN;Nom;Sigle;RNA;Forme juridique;Famille ESS;Code NAF")
+    assert len(lines) == 1 + Structure.objects.filter(family="fondation").count()
+    assert all(";Fondation;" in line for line in lines[1:])
