@@ -18,6 +18,7 @@ urlpatterns = [
     path(ACTION, views.action_detail, name="action_detail"),
     path(f"{ACTION}modifier/", views.action_edit, name="action_edit"),
     path(f"{ACTION}historique/", views.action_history, name="action_history"),
+    path(f"{ACTION}partenaires/", views.action_partners, name="action_partners"),
     path(f"{ACTION}avancement/<int:year>/", views.progress_edit, name="progress_edit"),
     path(f"{ACTION}budget/ajouter/", views.budget_line_edit, name="budget_line_create"),
     path(f"{ACTION}budget/<int:pk>/modifier/", views.budget_line_edit, name="budget_line_edit"),

@@ -53,3 +53,15 @@ def test_action_change_page_with_its_follow_up_inlines(client_for):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Points d’avancement" in html or "Points d&#x27;avancement" in html
+
+
+@pytest.mark.parametrize("model", ["structure", "commune", "legalform", "nafcode"])
+def test_directory_changelists_open_for_administrators(client_for, model):
+    response = client_for("admin_user").get(reverse(f"admin:structures_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_admin_offers_the_directory_import(client_for):
+    response = client_for("admin_user").get(reverse("admin:structures_structure_import"))
+    assert response.status_code == 200
+    assert "Importer" in response.content.decode()

@@ -37,6 +37,7 @@ EXPECTED = {
     "event_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "action_edit": (ACTION, EDITORS_ONLY),
     "action_history": (ACTION, EDITORS_ONLY),
+    "action_partners": (ACTION, EDITORS_ONLY),
     "progress_edit": ({**ACTION, "year": 2025}, EDITORS_ONLY),
     "budget_line_create": (ACTION, EDITORS_ONLY),
     "budget_line_edit": (LINE, EDITORS_ONLY),
@@ -141,6 +142,7 @@ WRITE_URLS = [
     "action_edit", "progress_edit", "budget_line_create", "budget_line_edit",
     "budget_line_delete", "event_create", "event_edit", "event_delete", "structure_create",
     "structure_edit", "structure_import", "structure_archive", "structure_import_confirm",
+    "action_partners",
 ]
 
 
@@ -154,6 +156,7 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
               sum(Structure.objects.values_list("version", flat=True)))
     data = {"version": 1, "title": "forgé", "label": "forgé", "planned": "1", "year": 2025,
             "name": "forgée", "commune": Structure.objects.first().commune_id, "token": "0" * 32,
+            "structure": Structure.objects.first().pk,
             "date": "2025-01-01", "kind": "autre", "status": "realisee", "progress": 100,
             "section": "fonctionnement", "flow": "depense", "priority": "haute"}
     response = client_for(persona).post(url_for(name, objects), data)

@@ -58,6 +58,7 @@ def action_detail(request, slug, code):
         "budget_total": totals.get("action", action.pk),
         "events": Event.objects.filter(actions=action).order_by("-date"),
         "associated_directions": action.associated_directions.all(),
+        "partner_structures": action.partner_structures.select_related("commune"),
         "can_edit": can_edit(request.user),
     }
     return render(request, "actions/action_detail.html", context)

@@ -248,3 +248,20 @@ def test_event_list_query_budget(client_for, action, django_assert_max_num_queri
     # their actions = 9
     with django_assert_max_num_queries(9):
         assert client.get(reverse("event_list", kwargs={"slug": COTENTIN})).status_code == 200
+
+
+def test_editor_links_directory_structures_as_partners(client_for, action):
+    from structures.models import Structure
+
+    client = client_for("editor")
+    url = action.url("action_partners")
+    found = list(client.get(url, {"q": "recyclerie"}).context["found"])
+    assert [s.name for s in found] == sorted(s.name for s in found) and len(found) == 3
+    client.post(url, {"structure": found[0].pk, "q": "recyclerie"})
+    assert list(action.partner_structures.all()) == [found[0]]
+    html = client.get(action.get_absolute_url()).content.decode()
+    assert f'<a href="/structures/{found[0].pk}/">{found[0].name}</a>' in html
+    assert found[0] not in client.get(url, {"q": "recyclerie"}).context["found"]
+    client.post(url, {"structure": found[0].pk, "remove": "1"})
+    assert not action.partner_structures.exists()
+    assert Structure.objects.filter(pk=found[0].pk).exists()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from actions.models import (
     Action, Axis, BudgetLine, Direction, Event, Objective, Plan, ProgressUpdate, Status,
 )
+from structures.models import Structure
 from tests.conftest import COTENTIN
 from tests.actions.test_seed import ANNEX_CODES
 
@@ -88,10 +89,11 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client_for, django_assert_m
 def test_action_page_query_budget(client_for, django_assert_max_num_queries):
     client = client_for("viewer")
     url = reverse("action_detail", kwargs={"slug": COTENTIN, "code": "3.6.1"})
-    # 11 queries: session, user, user permissions, group permissions,
+    # 12 queries: session, user, user permissions, group permissions,
     # action (+ plan, objective, axis, pilot direction, latest status), updates (+ author),
-    # budget lines, budget totals by year and overall, events, associated directions
-    with django_assert_max_num_queries(11):
+    # budget lines, budget totals by year and overall, events, associated directions,
+    # partner structures (+ commune)
+    with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
 
 
@@ -106,8 +108,9 @@ def test_action_page_queries_do_not_grow_with_its_follow_up(client_for, django_a
         Event.objects.create(plan=action.plan, date=datetime.date(2024, 3, n + 1),
                              title=f"Atelier {n}").actions.add(action)
     action.associated_directions.set(Direction.objects.all())
+    action.partner_structures.set(Structure.objects.all()[:20])
     client = client_for("viewer")
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get(action.get_absolute_url()).status_code == 200
 
 
