@@ -15,6 +15,7 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.text import capfirst
 
 from .models import Structure
 from .resources import StructureResource
@@ -109,7 +110,7 @@ def run_import(dataset, *, dry_run, user=None):
 
 def _label(name):
     try:
-        return str(Structure._meta.get_field(name).verbose_name).capitalize()
+        return capfirst(Structure._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
 

@@ -5,20 +5,24 @@ import datetime
 import pytest
 
 from actions.models import Action, BudgetLine, Event
+from structures.models import Structure
 from tests.conftest import COTENTIN, make_user
 from tests.e2e.conftest import axe_violations, e2e, log_in
 from essplan import roles
 
 PLAN = f"/plans/{COTENTIN}"
 ACTION = f"{PLAN}/actions/1.4.7"
+STRUCTURE = "/structures/{structure}"
 READ_PAGES = [
     "/plans/", f"{PLAN}/", f"{PLAN}/actions/", f"{PLAN}/actions/?q=achats&status=a_venir",
     f"{ACTION}/", f"{PLAN}/budget/", f"{PLAN}/evenements/", "/plans/caen-la-mer-ess-2013-2015/budget/",
-    "/page-inexistante/",
+    "/page-inexistante/", "/structures/", "/structures/?q=recyclerie&sort=-employees",
+    "/structures/carte/", "/structures/carte/?mesure=emplois", f"{STRUCTURE}/",
 ]
 EDIT_PAGES = [
     f"{ACTION}/modifier/", f"{ACTION}/avancement/2025/", f"{ACTION}/budget/ajouter/",
-    f"{PLAN}/evenements/ajouter/", f"{ACTION}/historique/",
+    f"{PLAN}/evenements/ajouter/", f"{ACTION}/historique/", f"{ACTION}/partenaires/?q=cuma",
+    "/structures/ajouter/", f"{STRUCTURE}/modifier/", "/structures/importer/",
 ]
 PAGES_BY_ROLE = {
     None: ["/connexion/"],
@@ -52,8 +56,9 @@ def test_no_wcag_a_or_aa_violation(page, role):
             page.get_by_label("Mot de passe").fill("mot-de-passe-de-test-2025")
             page.get_by_role("button", name="Se connecter").click()
     found = {}
+    structure = Structure.objects.order_by("pk").first().pk
     for url in PAGES_BY_ROLE[role]:
-        page.goto(url)
+        page.goto(url.format(structure=structure))
         violations = axe_violations(page)
         if violations:
             found[url] = violations

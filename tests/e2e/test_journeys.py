@@ -104,3 +104,42 @@ def test_keyboard_only_login_and_skip_link(page):
     # Then the first link of the page's content, not the navigation.
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Plans d'actions").last).to_be_focused()
+
+
+IMPORT = (
+    "SIRET;Nom;Forme juridique;Code commune;Salariés\n"
+    "12000101100010;Garage solidaire de la Hague;9221;50041;6\n"
+    "12000101100011;Repair café de Brix;9220;50087;0\n"
+)
+
+
+@e2e
+def test_editor_imports_a_spreadsheet_fixes_the_bad_row_and_finds_it_on_the_map(page):
+    make_user("emile", roles.EDITOR)
+    log_in(page, "emile")
+    page.get_by_role("link", name="Annuaire").click()
+    page.get_by_role("link", name="Importer un fichier").click()
+
+    page.get_by_label("Fichier à importer").set_input_files(
+        {"name": "structures.csv", "mimeType": "text/csv", "buffer": IMPORT.encode("cp1252")})
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("alert")).to_contain_text("rien n'a été importé")
+    expect(page.get_by_role("row", name=re.compile("^3 SIRET : SIRET invalide"))).to_be_visible()
+    expect(page.get_by_role("button", name="Confirmer l'import")).to_have_count(0)
+
+    fixed = IMPORT.replace("12000101100011", "")
+    page.get_by_label("Fichier à importer").set_input_files(
+        {"name": "structures.csv", "mimeType": "text/csv", "buffer": fixed.encode("cp1252")})
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("status").first).to_contain_text("2 structures à créer")
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.get_by_text("Import terminé : 2 structure(s) créée(s), 0 mise(s) à jour.")).to_be_visible()
+
+    page.get_by_role("link", name="Carte").first.click()
+    brix = page.locator('a[aria-label^="Brix :"]')
+    label = brix.get_attribute("aria-label")
+    brix.click()
+    expect(page.get_by_role("link", name="Repair café de Brix")).to_be_visible()
+    from structures.models import Structure
+    count = Structure.objects.filter(commune__name="Brix").count()
+    assert label.startswith(f"Brix : {count} structures")
