@@ -79,16 +79,16 @@ class Report:
 
 
 def run_import(dataset, *, dry_run, user=None):
+    report = Report()
+    report.errors = [(None, message) for message in StructureResource.file_errors(dataset)]
+    if report.errors:
+        return report
     result = StructureResource().import_data(
         dataset, dry_run=dry_run, raise_errors=False, use_transactions=True,
         collect_failed_rows=False, user=user,
     )
-    report = Report()
     for error in result.base_errors:
         report.errors.append((None, _message(error.error)))
-    if report.errors:
-        # A file-level error (missing column, no row) makes the rows' errors noise.
-        return report
     for line, errors in result.row_errors():
         for error in errors:
             report.errors.append((line + 1, _message(error.error)))

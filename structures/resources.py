@@ -175,15 +175,18 @@ class StructureResource(resources.ModelResource):
         return ("name", str(row.get("Nom") or "").strip().lower(),
                 str(row.get("Code commune") or "").strip())
 
-    def before_import(self, dataset, **kwargs):
+    @staticmethod
+    def file_errors(dataset):
+        """What makes the whole file unusable, checked before any row is read."""
         missing = [column for column in REQUIRED_COLUMNS if column not in (dataset.headers or [])]
         if missing:
-            raise ValidationError(
-                f"Colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}. "
-                f"La première ligne doit porter les noms de colonnes (voir le modèle d'export)."
-            )
+            return [f"Colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}. "
+                    f"La première ligne doit porter les noms de colonnes (voir le modèle d'export)."]
         if not len(dataset):
-            raise ValidationError("Le fichier ne contient aucune ligne de données.")
+            return ["Le fichier ne contient aucune ligne de données."]
+        return []
+
+    def before_import(self, dataset, **kwargs):
         keys = [self.row_key(row) for row in dataset.dict]
         sirets = [key[1] for key in keys if key[0] == "siret"]
         names = {key[1] for key in keys if key[0] == "name"}
@@ -217,14 +220,20 @@ class StructureResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
+        if instance.commune_id is None and "commune" not in errors:
+            errors["commune"] = ["La commune (code INSEE) est obligatoire."]
         if not instance.siren and instance.siret:
             instance.siren = instance.siret[:9]
         if not instance.family or (instance.family == EssFamily.OTHER and instance.legal_form):
             instance.family = instance.legal_form.family if instance.legal_form else EssFamily.OTHER
         try:
-            # Uniqueness is settled above: a known SIRET updates its structure.
-            instance.full_clean(exclude=[*errors, "search_document"], validate_unique=False,
-                                validate_constraints=False)
+            # Uniqueness is settled above (a known SIRET updates its structure) and the
+            # foreign keys come from the cached references: checking them again would cost
+            # queries on every row.
+            instance.full_clean(
+                exclude=[*errors, "search_document", "commune", "legal_form", "naf"],
+                validate_unique=False, validate_constraints=False,
+            )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if errors:

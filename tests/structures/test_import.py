@@ -97,6 +97,7 @@ def test_an_existing_structure_is_updated_not_duplicated(editor_client):
     ("12000101100010;Salariés faux;9220;50129;beaucoup;;;", "« beaucoup » n'est pas un nombre."),
     ("12000101100010;Oui ou non;9220;50129;;;peut-être;", "« peut-être » n'est ni oui ni non."),
     (";;9220;50129;;;;", "Nom"),
+    ("12000101100010;Sans commune;9220;;;;;", "La commune (code INSEE) est obligatoire."),
 ])
 def test_one_bad_row_rejects_the_whole_file_with_a_french_message(editor_client, line, message):
     before = Structure.objects.count()
