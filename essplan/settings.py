@@ -266,7 +266,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    # The nonce lets the inline <style> of the server-side SVG charts (pygal) apply; their
+    # style="…" attributes (dash patterns) need style-src-attr. Scripts stay 'self' only.
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -11,6 +11,7 @@ admin.site.index_title = "Administration du plan d'actions ESS"
 urlpatterns = [
     path("", include("actions.urls")),
     path("structures/", include("structures.urls")),
+    path("", include("indicators.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "connexion/",

@@ -115,10 +115,11 @@ def save_form(*, form, **extra):
     return instance
 
 
-def save_or_conflict(form, **extra):
-    """Save FORM; return the changes that make it a conflict, or None once saved."""
+def save_or_conflict(form, saver=None, **extra):
+    """Save FORM (with SAVER, save_form by default); return the changes that make it a
+    conflict, or None once saved."""
     try:
-        save_form(form=form, **extra)
+        (saver or save_form)(form=form, **extra)
     except ConcurrentEdit as exc:
         return exc.changes
     except IntegrityError:

@@ -45,6 +45,11 @@ EXPECTED = {
     "event_create": ({"slug": COTENTIN}, EDITORS_ONLY),
     "event_edit": (EVENT, EDITORS_ONLY),
     "event_delete": (EVENT, POST_ONLY),
+    "indicator_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
+    "indicator_detail": ({"slug": COTENTIN, "code": "C1"}, ROLE_REQUIRED),
+    "indicator_create": ({"slug": COTENTIN}, EDITORS_ONLY),
+    "indicator_edit": ({"slug": COTENTIN, "code": "C1"}, EDITORS_ONLY),
+    "measurement_edit": ({"slug": COTENTIN, "code": "C1", "year": 2024}, EDITORS_ONLY),
     "structure_list": ({}, ROLE_REQUIRED),
     "structure_map": ({}, ROLE_REQUIRED),
     "structure_detail": ({"pk": "structure"}, ROLE_REQUIRED),
@@ -142,7 +147,7 @@ WRITE_URLS = [
     "action_edit", "progress_edit", "budget_line_create", "budget_line_edit",
     "budget_line_delete", "event_create", "event_edit", "event_delete", "structure_create",
     "structure_edit", "structure_import", "structure_archive", "structure_import_confirm",
-    "action_partners",
+    "action_partners", "indicator_create", "indicator_edit", "measurement_edit",
 ]
 
 
@@ -156,7 +161,8 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
               sum(Structure.objects.values_list("version", flat=True)))
     data = {"version": 1, "title": "forgé", "label": "forgé", "planned": "1", "year": 2025,
             "name": "forgée", "commune": Structure.objects.first().commune_id, "token": "0" * 32,
-            "structure": Structure.objects.first().pk,
+            "structure": Structure.objects.first().pk, "code": "Z9", "unit": "nombre",
+            "kind": "resultat", "direction": "hausse", "value": "1",
             "date": "2025-01-01", "kind": "autre", "status": "realisee", "progress": 100,
             "section": "fonctionnement", "flow": "depense", "priority": "haute"}
     response = client_for(persona).post(url_for(name, objects), data)

@@ -92,8 +92,8 @@ def test_action_page_query_budget(client_for, django_assert_max_num_queries):
     # 12 queries: session, user, user permissions, group permissions,
     # action (+ plan, objective, axis, pilot direction, latest status), updates (+ author),
     # budget lines, budget totals by year and overall, events, associated directions,
-    # partner structures (+ commune)
-    with django_assert_max_num_queries(12):
+    # partner structures (+ commune), linked indicators (+ latest value)
+    with django_assert_max_num_queries(13):
         assert client.get(url).status_code == 200
 
 
@@ -110,7 +110,7 @@ def test_action_page_queries_do_not_grow_with_its_follow_up(client_for, django_a
     action.associated_directions.set(Direction.objects.all())
     action.partner_structures.set(Structure.objects.all()[:20])
     client = client_for("viewer")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(action.get_absolute_url()).status_code == 200
 
 

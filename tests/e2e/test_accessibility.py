@@ -18,11 +18,14 @@ READ_PAGES = [
     f"{ACTION}/", f"{PLAN}/budget/", f"{PLAN}/evenements/", "/plans/caen-la-mer-ess-2013-2015/budget/",
     "/page-inexistante/", "/structures/", "/structures/?q=recyclerie&sort=-employees",
     "/structures/carte/", "/structures/carte/?mesure=emplois", f"{STRUCTURE}/",
+    f"{PLAN}/indicateurs/", f"{PLAN}/indicateurs/C1/", f"{PLAN}/indicateurs/K8/",
 ]
 EDIT_PAGES = [
     f"{ACTION}/modifier/", f"{ACTION}/avancement/2025/", f"{ACTION}/budget/ajouter/",
     f"{PLAN}/evenements/ajouter/", f"{ACTION}/historique/", f"{ACTION}/partenaires/?q=cuma",
     "/structures/ajouter/", f"{STRUCTURE}/modifier/", "/structures/importer/",
+    f"{PLAN}/indicateurs/ajouter/", f"{PLAN}/indicateurs/C1/modifier/",
+    f"{PLAN}/indicateurs/C3/valeurs/2024/",
 ]
 PAGES_BY_ROLE = {
     None: ["/connexion/"],

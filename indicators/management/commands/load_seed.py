@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from actions.services import load_plan
+from indicators.services import load_indicators
 from structures.services import load_demo_structures, load_reference_data
 
 SEED_FILES = sorted((Path(settings.BASE_DIR) / "fixtures").glob("plan_*.json"))
@@ -32,3 +33,4 @@ class Command(BaseCommand):
                 f"{report.plan} : {report.created} élément(s) créé(s), "
                 f"{report.existing} déjà présent(s)."
             )
+        self.stdout.write(f"Indicateurs créés : {load_indicators()}.")

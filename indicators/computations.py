@@ -1,0 +1,130 @@
+"""Indicators whose yearly values come from the app's own data, recomputed on read.
+
+Each computation answers {year: value} for a plan in one query; a page computes
+each computation it shows once, so its number of queries does not depend on the
+number of indicators.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from actions.models import BudgetLine, Event, ProgressUpdate, Status
+from structures.models import EssFamily, Structure
+
+
+@dataclass(frozen=True)
+class Computation:
+    key: str
+    label: str
+    function: object
+
+    def __call__(self, plan):
+        return self.function(plan)
+
+
+REGISTRY = {}
+
+
+def register(key, label):
+    def decorator(function):
+        REGISTRY[key] = Computation(key, label, function)
+        return function
+
+    return decorator
+
+
+def _by_year(rows, field):
+    return {row["year"]: Decimal(row[field] or 0) for row in rows}
+
+
+def _events(plan, kind=None):
+    events = Event.objects.filter(plan=plan)
+    if kind:
+        events = events.filter(kind=kind)
+    return events.annotate(year=ExtractYear("date")).values("year").order_by("year")
+
+
+@register("events_total", "Nombre d'événements (tous types)")
+def events_total(plan):
+    return _by_year(_events(plan).annotate(n=Count("id")), "n")
+
+
+for _kind, _label in Event.Kind.choices:
+    register(f"events_{_kind}", f"Nombre d'événements : {str(_label).lower()}")(
+        lambda plan, kind=_kind: _by_year(_events(plan, kind).annotate(n=Count("id")), "n")
+    )
+
+
+@register("participants_total", "Participants aux événements")
+def participants_total(plan):
+    return _by_year(_events(plan).annotate(n=Sum("participants")), "n")
+
+
+def _actions_with_status(plan, status):
+    rows = (ProgressUpdate.objects.filter(action__plan=plan, status=status).values("year")
+            .annotate(n=Count("action", distinct=True)).order_by("year"))
+    return _by_year(rows, "n")
+
+
+@register("actions_done", "Actions réalisées (point de l'année)")
+def actions_done(plan):
+    return _actions_with_status(plan, Status.DONE)
+
+
+@register("actions_in_progress", "Actions en cours (point de l'année)")
+def actions_in_progress(plan):
+    return _actions_with_status(plan, Status.IN_PROGRESS)
+
+
+@register("budget_spent_share", "Part du budget prévu réalisée (%)")
+def budget_spent_share(plan):
+    rows = (BudgetLine.objects.filter(action__plan=plan, flow=BudgetLine.Flow.EXPENSE)
+            .values("year").annotate(planned=Sum("planned"), spent=Sum("spent")).order_by("year"))
+    return {
+        row["year"]: (row["spent"] * 100 / row["planned"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        for row in rows if row["planned"]
+    }
+
+
+def snapshot_year(plan):
+    """The directory is a snapshot: its figures count for the plan year of today."""
+    return min(max(timezone.localdate().year, plan.first_year), plan.last_year)
+
+
+def _directory(plan, aggregate, **filters):
+    value = Structure.objects.active().filter(**filters).aggregate(n=aggregate)["n"]
+    return {snapshot_year(plan): Decimal(value or 0)}
+
+
+@register("structures_total", "Structures de l'annuaire")
+def structures_total(plan):
+    return _directory(plan, Count("id"))
+
+
+@register("employees_total", "Salariés des structures de l'annuaire")
+def employees_total(plan):
+    return _directory(plan, Sum("employees"))
+
+
+for _family, _label in EssFamily.choices:
+    register(f"structures_{_family}", f"Structures de l'annuaire : {str(_label).lower()}")(
+        lambda plan, family=_family: _directory(plan, Count("id", filter=Q(family=family)))
+    )
+
+
+def computed_values(plan, indicators):
+    """{indicator pk: {year: value}} for the computed INDICATORS: one query per computation."""
+    results = {}
+    for key in {indicator.computation for indicator in indicators if indicator.computation}:
+        results[key] = REGISTRY[key](plan)
+    return {indicator.pk: results[indicator.computation]
+            for indicator in indicators if indicator.computation}
+
+
+COMPUTATION_CHOICES = [("", "Valeurs saisies")] + [
+    (computation.key, computation.label) for computation in REGISTRY.values()
+]

@@ -1,0 +1,163 @@
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from essplan.versioning import Versioned, bump_version, tracked
+
+
+class Unit(models.TextChoices):
+    NUMBER = "nombre", _("nombre")
+    PERCENT = "pourcentage", _("%")
+    EURO = "euros", _("€")
+    FTE = "etp", _("ETP")
+    PEOPLE = "personnes", _("personnes")
+
+
+class Kind(models.TextChoices):
+    CONTEXT = "contexte", _("Contexte territorial")
+    RESULT = "resultat", _("Résultat")
+    OUTPUT = "realisation", _("Réalisation")
+
+
+class Direction(models.TextChoices):
+    UP = "hausse", _("Hausse")
+    DOWN = "baisse", _("Baisse")
+    STABLE = "stabilite", _("Stabilité")
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_latest(self):
+        """Annotate the latest entered value and its year, and the target of that year."""
+        latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-year")
+        return self.annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_year=Subquery(latest.values("year")[:1]),
+        ).annotate(
+            latest_target=Subquery(
+                Target.objects.filter(indicator=OuterRef("pk"), year=OuterRef("latest_year"))
+                .values("value")[:1]
+            )
+        )
+
+
+@tracked("IndicatorHistory")
+class Indicator(Versioned):
+    plan = models.ForeignKey("actions.Plan", on_delete=models.CASCADE, related_name="indicators",
+                             verbose_name=_("plan"))
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("intitulé"), max_length=250)
+    definition = models.TextField(_("définition"), blank=True)
+    unit = models.CharField(_("unité"), max_length=20, choices=Unit, default=Unit.NUMBER)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.OUTPUT)
+    direction = models.CharField(_("sens souhaité"), max_length=20, choices=Direction,
+                                 default=Direction.UP)
+    source = models.CharField(_("source"), max_length=250, blank=True)
+    objectives = models.ManyToManyField("actions.Objective", blank=True, related_name="indicators",
+                                        verbose_name=_("objectifs liés"))
+    actions = models.ManyToManyField("actions.Action", blank=True, related_name="indicators",
+                                     verbose_name=_("actions liées"))
+    baseline_value = models.DecimalField(_("valeur de référence"), max_digits=14, decimal_places=2,
+                                         null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("année de référence"), null=True, blank=True)
+    computation = models.CharField(
+        _("calcul"), max_length=40, blank=True,
+        help_text=_("Laissé vide, les valeurs sont saisies ; sinon elles sont calculées à partir "
+                    "des données de l'application."),
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "code"]
+        verbose_name = _("indicateur")
+        verbose_name_plural = _("indicateurs")
+        triggers = [bump_version()]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"], name="unique_indicator_code_per_plan",
+                violation_error_message=_("Ce plan a déjà un indicateur portant ce code."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("indicator_detail", kwargs={"slug": self.plan.slug, "code": self.code})
+
+    @property
+    def is_computed(self):
+        return bool(self.computation)
+
+    @property
+    def unit_suffix(self):
+        """What follows a value: nothing for a plain number."""
+        return "" if self.unit == Unit.NUMBER else self.get_unit_display()
+
+    @property
+    def sort_key(self):
+        """C2 before C10: the letter, then the number."""
+        match = re.fullmatch(r"([A-Za-z]*)(\d*)(.*)", self.code)
+        return (match[1], int(match[2] or 0), match[3])
+
+
+class Target(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets",
+                                  verbose_name=_("indicateur"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    value = models.DecimalField(_("cible"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("cible")
+        verbose_name_plural = _("cibles")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="unique_target_per_year",
+                                    violation_error_message=_("Une cible existe déjà pour cette année.")),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} · {self.year} · {self.value}"
+
+
+@tracked("MeasurementHistory")
+class Measurement(Versioned):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements",
+                                  verbose_name=_("indicateur"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=250, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+", verbose_name=_("auteur"))
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("valeur d'indicateur")
+        verbose_name_plural = _("valeurs d'indicateurs")
+        triggers = [bump_version()]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"], name="unique_measurement_per_year",
+                violation_error_message=_("Une valeur existe déjà pour cette année."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} · {self.year} · {self.value}"
+
+
+def on_track(direction, value, target, tolerance=Decimal("0.05")):
+    """True / False when VALUE meets TARGET in the desired DIRECTION; None without both."""
+    if value is None or target is None:
+        return None
+    if direction == Direction.UP:
+        return value >= target
+    if direction == Direction.DOWN:
+        return value <= target
+    return abs(value - target) <= abs(target) * tolerance

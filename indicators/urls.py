@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+INDICATORS = "plans/<slug:slug>/indicateurs/"
+
+urlpatterns = [
+    path(INDICATORS, views.indicator_list, name="indicator_list"),
+    path(f"{INDICATORS}ajouter/", views.indicator_edit, name="indicator_create"),
+    path(f"{INDICATORS}<str:code>/", views.indicator_detail, name="indicator_detail"),
+    path(f"{INDICATORS}<str:code>/modifier/", views.indicator_edit, name="indicator_edit"),
+    path(f"{INDICATORS}<str:code>/valeurs/<int:year>/", views.measurement_edit,
+         name="measurement_edit"),
+]

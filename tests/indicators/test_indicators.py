@@ -1,0 +1,186 @@
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action, BudgetLine, Event, Plan, ProgressUpdate, Status
+from indicators.computations import REGISTRY, snapshot_year
+from indicators.models import Direction, Indicator, Measurement, Target, on_track
+from structures.models import Structure
+from tests.conftest import COTENTIN
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan():
+    return Plan.objects.get(slug=COTENTIN)
+
+
+def test_seeded_baselines_are_the_deliberations(plan):
+    baselines = {i.code: (i.baseline_value, i.baseline_year, i.unit)
+                 for i in plan.indicators.filter(kind="contexte", computation="")}
+    assert baselines == {
+        "C1": (Decimal("488"), 2022, "nombre"), "C2": (Decimal("6847"), 2022, "personnes"),
+        "C3": (Decimal("11.2"), 2022, "pourcentage"), "C4": (Decimal("14.1"), 2022, "pourcentage"),
+    }
+    assert list(plan.indicators.get(code="R1").actions.values_list("code", flat=True)) == [
+        "1.6.1", "1.6.2", "1.6.3", "1.6.4"]
+
+
+@pytest.mark.parametrize(("direction", "value", "target", "expected"), [
+    (Direction.UP, "10", "8", True), (Direction.UP, "7", "8", False),
+    (Direction.DOWN, "7", "8", True), (Direction.DOWN, "9", "8", False),
+    (Direction.STABLE, "104", "100", True), (Direction.STABLE, "94", "100", False),
+    (Direction.UP, None, "8", None), (Direction.UP, "8", None, None),
+])
+def test_on_track_for_each_direction(direction, value, target, expected):
+    as_decimal = lambda text: None if text is None else Decimal(text)
+    assert on_track(direction, as_decimal(value), as_decimal(target)) is expected
+
+
+def test_computed_indicators_against_a_hand_built_data_set(plan):
+    action = plan.actions.get(code="1.4.7")
+    for day, kind, people in [(1, "cafe_projet", 12), (2, "cafe_projet", 8), (3, "forum", 150)]:
+        Event.objects.create(plan=plan, date=datetime.date(2024, 3, day), kind=kind,
+                             title=f"E{day}", participants=people)
+    Event.objects.create(plan=plan, date=datetime.date(2025, 1, 10), kind="atelier", title="E4")
+    ProgressUpdate.objects.create(action=action, year=2024, status=Status.DONE)
+    ProgressUpdate.objects.create(action=plan.actions.get(code="1.1.1"), year=2024,
+                                  status=Status.IN_PROGRESS)
+    BudgetLine.objects.create(action=action, year=2024, label="a", planned=1000, spent=250)
+    BudgetLine.objects.create(action=action, year=2024, label="b", planned=600, spent=0)
+    BudgetLine.objects.create(action=action, year=2024, label="r", planned=900, spent=900,
+                              flow=BudgetLine.Flow.REVENUE)
+    assert REGISTRY["events_total"](plan) == {2024: 3, 2025: 1}
+    assert REGISTRY["events_cafe_projet"](plan) == {2024: 2}
+    assert REGISTRY["participants_total"](plan) == {2024: 170, 2025: 0}
+    assert REGISTRY["actions_done"](plan) == {2024: 1}
+    assert REGISTRY["actions_in_progress"](plan) == {2024: 1}
+    # 250 spent of 1 600 planned expenses (revenue excluded) = 15.6 %
+    assert REGISTRY["budget_spent_share"](plan) == {2024: Decimal("15.6")}
+    year = snapshot_year(plan)
+    assert REGISTRY["structures_total"](plan) == {year: Structure.objects.filter(archived=False).count()}
+    assert REGISTRY["structures_mutuelle"](plan) == {year: 3}
+    assert REGISTRY["employees_total"](plan) == {
+        year: sum(Structure.objects.values_list("employees", flat=True))}
+
+
+def test_with_latest_annotates_value_year_and_target_in_one_query(plan, django_assert_num_queries):
+    indicator = plan.indicators.get(code="R3")
+    Measurement.objects.create(indicator=indicator, year=2023, value=12)
+    Measurement.objects.create(indicator=indicator, year=2024, value=30)
+    Target.objects.create(indicator=indicator, year=2024, value=25)
+    with django_assert_num_queries(1):
+        latest = plan.indicators.with_latest().get(code="R3")
+    assert (latest.latest_value, latest.latest_year, latest.latest_target) == (30, 2024, 25)
+
+
+def test_list_shows_latest_value_target_and_track(client_for, plan):
+    indicator = plan.indicators.get(code="R3")
+    Measurement.objects.create(indicator=indicator, year=2024, value=30)
+    Target.objects.create(indicator=indicator, year=2024, value=25)
+    response = client_for("viewer").get(reverse("indicator_list", kwargs={"slug": COTENTIN}))
+    row = next(row for row in response.context["rows"] if row["indicator"].code == "R3")
+    assert (row["value"], row["year"], row["target"], row["on_track"]) == (30, 2024, 25, True)
+    codes = [row["indicator"].code for row in response.context["rows"]]
+    assert codes.index("K2") < codes.index("K10")
+    assert "calculé" in response.content.decode()
+
+
+def test_detail_chart_holds_values_targets_and_baseline(client_for, plan):
+    indicator = plan.indicators.get(code="C1")
+    Measurement.objects.create(indicator=indicator, year=2024, value=501)
+    Target.objects.create(indicator=indicator, year=2025, value=520)
+    html = client_for("viewer").get(indicator.get_absolute_url()).content.decode()
+    svg = html[html.index("<svg role=\"img\""):html.index("</svg>", html.index("<svg role=\"img\""))]
+    assert 'aria-label="Établissements de l&#x27;ESS sur le territoire"' in svg
+    for series in ["Valeurs", "Cibles", "Référence"]:
+        assert series in svg
+    # x axis: the baseline year before the plan, then the plan's years
+    assert re.findall(r">(20\d\d)<", svg)[:4] == ["2022", "2023", "2024", "2025"]
+    assert "<script" not in svg and '<style nonce="' in svg
+    assert "<th scope=\"row\">2024</th>" in html
+
+
+@pytest.mark.parametrize(("code", "value", "message"), [
+    ("C3", "112", "Un pourcentage est compris entre 0 et 100."),
+    ("R3", "-4", "Cette valeur ne peut pas être négative."),
+    ("R3", "beaucoup", "Saisissez un montant, par exemple 1 234,50."),
+])
+def test_bad_values_are_refused_in_french(client_for, plan, code, value, message):
+    indicator = plan.indicators.get(code=code)
+    url = reverse("measurement_edit", kwargs={"slug": COTENTIN, "code": code, "year": 2024})
+    response = client_for("editor").post(url, {"value": value})
+    assert message in response.content.decode()
+    assert not indicator.measurements.exists()
+
+
+def test_french_decimal_comma_is_accepted_and_a_second_value_edits_the_first(client_for, plan):
+    url = reverse("measurement_edit", kwargs={"slug": COTENTIN, "code": "C3", "year": 2024})
+    client = client_for("editor")
+    assert client.post(url, {"value": "11,2", "source": "Observatoire CRESS"}).status_code == 302
+    assert client.post(url, {"value": "11,6", "version": "1"}).status_code == 302
+    measurement = Measurement.objects.get(indicator__code="C3", year=2024)
+    assert (measurement.value, measurement.version) == (Decimal("11.6"), 2)
+
+
+def test_years_outside_the_plan_and_computed_indicators_take_no_value(client_for):
+    client = client_for("editor")
+    outside = reverse("measurement_edit", kwargs={"slug": COTENTIN, "code": "C3", "year": 2030})
+    computed = reverse("measurement_edit", kwargs={"slug": COTENTIN, "code": "K1", "year": 2024})
+    assert client.get(outside).status_code == 404
+    assert client.get(computed).status_code == 404
+
+
+def test_editor_defines_an_indicator_with_targets(client_for, plan):
+    action = plan.actions.get(code="1.6.5")
+    response = client_for("editor").post(reverse("indicator_create", kwargs={"slug": COTENTIN}), {
+        "code": "R7", "name": "Heures d'insertion réalisées", "unit": "nombre", "kind": "resultat",
+        "direction": "hausse", "computation": "", "baseline_value": "12 000", "baseline_year": "2022",
+        "actions": [action.pk], "target_2024": "15 000", "target_2025": "18 000,5",
+    })
+    assert response.status_code == 302
+    indicator = Indicator.objects.get(plan=plan, code="R7")
+    assert indicator.baseline_value == 12000
+    assert dict(indicator.targets.values_list("year", "value")) == {
+        2024: Decimal("15000"), 2025: Decimal("18000.50")}
+
+
+def test_list_and_detail_query_budgets_at_10_and_1000_indicators(client_for, plan,
+                                                                  django_assert_max_num_queries):
+    client = client_for("viewer")
+    url = reverse("indicator_list", kwargs={"slug": COTENTIN})
+    # session, user, 2 permissions, plan, indicators with latest value, their targets, then one
+    # query per distinct computation shown (16 registered) = 23 at most
+    with django_assert_max_num_queries(23):
+        client.get(url)
+    Indicator.objects.bulk_create(Indicator(plan=plan, code=f"X{n}", name=f"Charge {n}",
+                                            computation="events_total" if n % 2 else "")
+                                  for n in range(1000))
+    with django_assert_max_num_queries(23):
+        assert client.get(url).status_code == 200
+    # session, user, 2 permissions, indicator (+ plan), targets, measurements, the computation,
+    # actions (+ plan) = 9
+    detail = plan.indicators.get(code="K1").get_absolute_url()
+    with django_assert_max_num_queries(9):
+        assert client.get(detail).status_code == 200
+
+
+def test_action_page_lists_its_indicators(client_for, plan):
+    html = client_for("viewer").get(plan.actions.get(code="1.6.1").get_absolute_url()).content.decode()
+    assert "R1 · Part des achats et services faisant appel à des acteurs de l&#x27;ESS" in html
+    assert "R2 · Part des marchés publics" in html
+
+
+def test_export_of_values(client_for, plan):
+    Measurement.objects.create(indicator=plan.indicators.get(code="C3"), year=2024,
+                               value=Decimal("11.6"), source="CRESS")
+    content = client_for("viewer").get(reverse("indicator_list", kwargs={"slug": COTENTIN}),
+                                       {"format": "csv"}).content.decode()
+    assert content == (
+        "\ufeffCode indicateur;Indicateur;Unité;Année;Valeur;Source;Commentaire\r\n"
+        "C3;Part de l'ESS dans l'emploi salarié local;%;2024;11,60;CRESS;\r\n"
+    )
