@@ -21,8 +21,9 @@ import tablib  # noqa: E402
 from stdnum import luhn  # noqa: E402
 from django.db import transaction  # noqa: E402
 
-from structures.imports import run_import  # noqa: E402
+from essplan.imports import run_import  # noqa: E402
 from structures.models import Commune  # noqa: E402
+from structures.resources import StructureResource  # noqa: E402
 
 
 def siret(n):
@@ -48,7 +49,7 @@ def main():
     data = dataset(rows)
     started = time.perf_counter()
     with transaction.atomic():
-        report = run_import(data, dry_run=False)
+        report = run_import(StructureResource(), data, dry_run=False)
         transaction.set_rollback(True)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -65,3 +65,23 @@ class StyledFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
+
+
+MAX_UPLOAD = 10 * 1024 * 1024
+UPLOAD_EXTENSIONS = {".csv", ".xlsx", ".ods"}
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Fichier à importer",
+        help_text="CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252), XLSX ou ODS ; 10 Mo au plus.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not any(name.endswith(extension) for extension in UPLOAD_EXTENSIONS):
+            raise ValidationError("Format non pris en charge : importez un fichier CSV, XLSX ou ODS.")
+        if upload.size > MAX_UPLOAD:
+            raise ValidationError("Fichier trop volumineux : 10 Mo au plus.")
+        return upload

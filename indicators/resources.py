@@ -1,14 +1,43 @@
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from structures.resources import FrenchDecimalWidget
+from structures.resources import FrenchDecimalWidget, strip
 
+from .forms import check_unit
 from .models import Measurement
+
+REQUIRED_COLUMNS = ["Code indicateur", "Année", "Valeur"]
+
+
+class IndicatorWidget(widgets.Widget):
+    """An indicator of the plan by its code; computed indicators take no typed value."""
+
+    def __init__(self, plan=None):
+        self.plan = plan
+        self.cache = None
+
+    def clean(self, value, row=None, **kwargs):
+        code = str(strip(value) or "")
+        if not code:
+            raise ValueError("Code indicateur manquant.")
+        if self.cache is None:
+            self.cache = {indicator.code: indicator for indicator in self.plan.indicators.all()}
+        if code not in self.cache:
+            raise ValueError(f"Indicateur inconnu dans ce plan : « {code} ».")
+        indicator = self.cache[code]
+        if indicator.is_computed:
+            raise ValueError(f"L'indicateur {code} est calculé : ses valeurs ne se saisissent pas.")
+        return indicator
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
 
 
 class MeasurementResource(resources.ModelResource):
     """Yearly values of the indicators, one row per indicator and year."""
 
-    indicator = fields.Field(attribute="indicator__code", column_name="Code indicateur")
+    indicator = fields.Field(attribute="indicator", column_name="Code indicateur",
+                             widget=IndicatorWidget())
     name = fields.Field(attribute="indicator__name", column_name="Indicateur", readonly=True)
     unit = fields.Field(attribute="indicator__get_unit_display", column_name="Unité",
                         readonly=True)
@@ -20,3 +49,45 @@ class MeasurementResource(resources.ModelResource):
     class Meta:
         model = Measurement
         fields = export_order = ("indicator", "name", "unit", "year", "value", "source", "comment")
+        import_id_fields = ("indicator", "year")
+        skip_unchanged = True
+        clean_model_instances = True
+
+    def __init__(self, plan=None, **kwargs):
+        super().__init__(**kwargs)
+        self.plan = plan
+        self.fields["indicator"].widget = IndicatorWidget(plan)
+
+    @staticmethod
+    def file_errors(dataset):
+        missing = [column for column in REQUIRED_COLUMNS if column not in (dataset.headers or [])]
+        if missing:
+            return [f"Colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}."]
+        if not len(dataset):
+            return ["Le fichier ne contient aucune ligne de données."]
+        return []
+
+    def before_import_row(self, row, **kwargs):
+        for column, value in list(row.items()):
+            row[column] = strip(value)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if kwargs.get("user"):
+            instance.author = kwargs["user"]
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if "year" not in errors and instance.year not in self.plan.years:
+            errors["year"] = [f"Année hors du plan ({self.plan.first_year}-{self.plan.last_year})."]
+        if "value" not in errors and "indicator" not in errors:
+            try:
+                check_unit(instance.value, instance.indicator.unit)
+            except ValidationError as exc:
+                errors["value"] = exc.messages
+        try:
+            instance.full_clean(exclude=[*errors, "indicator"], validate_unique=False,
+                                validate_constraints=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)

@@ -1,12 +1,15 @@
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actions.models import Plan
 from essplan.exports import FORMATS, export_response
+from essplan.forms import ImportForm
+from essplan.imports import UnreadableFile, read_dataset, run_import, stage, staged
 from essplan.versioning import save_or_conflict
 
 from .charts import trend_chart
@@ -19,6 +22,7 @@ from .services import save_indicator
 VIEW = "indicators.view_indicator"
 EDIT = "indicators.change_indicator"
 ENTER = "indicators.change_measurement"
+STAGING = "indicators"
 
 
 def require(user, perm):
@@ -64,7 +68,8 @@ def indicator_list(request, slug):
         if fmt not in FORMATS:
             raise Http404("Format d'export inconnu.")
         measurements = Measurement.objects.filter(indicator__plan=plan).select_related("indicator")
-        return export_response(MeasurementResource(), measurements, fmt, f"indicateurs-{plan.slug}")
+        return export_response(MeasurementResource(plan), measurements, fmt,
+                               f"indicateurs-{plan.slug}")
     context = {"plan": plan, "rows": rows_for(plan, indicators), "can_edit": request.user.has_perm(EDIT),
                "export_formats": FORMATS}
     return render(request, "indicators/indicator_list.html", context)
@@ -140,3 +145,39 @@ def measurement_edit(request, slug, code, year):
                "creating": measurement.pk is None, "conflict": conflict}
     return render(request, "indicators/measurement_form.html", context,
                   status=409 if conflict else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_import(request, slug):
+    plan = get_plan(request, slug, ENTER)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"plan": plan, "form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = read_dataset(upload.name, upload.read())
+        except UnreadableFile as exc:
+            form.add_error("file", f"Fichier illisible : {exc}")
+        else:
+            report = run_import(MeasurementResource(plan), dataset, dry_run=True, user=request.user)
+            context.update(report=report, file_name=upload.name,
+                           token=stage(dataset, STAGING) if report.ok else None)
+    return render(request, "indicators/measurement_import.html", context)
+
+
+@require_POST
+def measurement_import_confirm(request, slug):
+    plan = get_plan(request, slug, ENTER)
+    found = staged(request.POST.get("token"), STAGING)
+    if found is None:
+        messages.error(request, "Cet import a expiré ou a déjà été fait : chargez le fichier à nouveau.")
+        return redirect("measurement_import", slug=plan.slug)
+    dataset, path = found
+    report = run_import(MeasurementResource(plan), dataset, dry_run=False, user=request.user)
+    default_storage.delete(path)
+    if not report.ok:
+        return render(request, "indicators/measurement_import.html",
+                      {"plan": plan, "form": ImportForm(), "report": report})
+    messages.success(request, f"Import terminé : {report.new} valeur(s) créée(s), "
+                              f"{report.updated} mise(s) à jour.")
+    return redirect("indicator_list", slug=plan.slug)

@@ -1,12 +1,9 @@
 from django import forms
-from django.core.exceptions import ValidationError
 
 from essplan.forms import SPACES, FrenchDecimalField, StyledFormMixin, VersionField
 
 from .models import Structure
 
-MAX_UPLOAD = 10 * 1024 * 1024
-UPLOAD_EXTENSIONS = {".csv", ".xlsx", ".ods"}
 
 
 class StructureForm(StyledFormMixin, forms.ModelForm):
@@ -58,19 +55,3 @@ class StructureForm(StyledFormMixin, forms.ModelForm):
             legal_form = data.get("legal_form")
             data["family"] = legal_form.family if legal_form else "autre"
         return data
-
-
-class ImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label="Fichier à importer",
-        help_text="CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252), XLSX ou ODS ; 10 Mo au plus.",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not any(name.endswith(extension) for extension in UPLOAD_EXTENSIONS):
-            raise ValidationError("Format non pris en charge : importez un fichier CSV, XLSX ou ODS.")
-        if upload.size > MAX_UPLOAD:
-            raise ValidationError("Fichier trop volumineux : 10 Mo au plus.")
-        return upload

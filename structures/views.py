@@ -7,11 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from essplan.exports import FORMATS, export_response
+from essplan.forms import ImportForm
+from essplan.imports import UnreadableFile, read_dataset, run_import, stage, staged
 from essplan.versioning import save_or_conflict
 
 from .filters import StructureFilter
-from .forms import ImportForm, StructureForm
-from .imports import UnreadableFile, read_dataset, run_import, stage, staged
+from .forms import StructureForm
 from .map import commune_map
 from .models import Structure
 from .resources import StructureResource
@@ -20,6 +21,7 @@ VIEW = "structures.view_structure"
 EDIT = "structures.change_structure"
 ADD = "structures.add_structure"
 PAGE_SIZE = 30
+STAGING = "structures"
 
 
 def require(user, perm):
@@ -115,21 +117,21 @@ def structure_import(request):
         except UnreadableFile as exc:
             form.add_error("file", f"Fichier illisible : {exc}")
         else:
-            report = run_import(dataset, dry_run=True, user=request.user)
+            report = run_import(StructureResource(), dataset, dry_run=True, user=request.user)
             context.update(report=report, file_name=upload.name,
-                           token=stage(dataset) if report.ok else None)
+                           token=stage(dataset, STAGING) if report.ok else None)
     return render(request, "structures/structure_import.html", context)
 
 
 @require_POST
 def structure_import_confirm(request):
     require(request.user, ADD)
-    found = staged(request.POST.get("token"))
+    found = staged(request.POST.get("token"), STAGING)
     if found is None:
         messages.error(request, "Cet import a expiré ou a déjà été fait : chargez le fichier à nouveau.")
         return redirect("structure_import")
     dataset, path = found
-    report = run_import(dataset, dry_run=False, user=request.user)
+    report = run_import(StructureResource(), dataset, dry_run=False, user=request.user)
     default_storage.delete(path)
     if not report.ok:
         return render(request, "structures/structure_import.html",

@@ -50,6 +50,8 @@ EXPECTED = {
     "indicator_create": ({"slug": COTENTIN}, EDITORS_ONLY),
     "indicator_edit": ({"slug": COTENTIN, "code": "C1"}, EDITORS_ONLY),
     "measurement_edit": ({"slug": COTENTIN, "code": "C1", "year": 2024}, EDITORS_ONLY),
+    "measurement_import": ({"slug": COTENTIN}, EDITORS_ONLY),
+    "measurement_import_confirm": ({"slug": COTENTIN}, POST_ONLY),
     "structure_list": ({}, ROLE_REQUIRED),
     "structure_map": ({}, ROLE_REQUIRED),
     "structure_detail": ({"pk": "structure"}, ROLE_REQUIRED),
@@ -148,6 +150,7 @@ WRITE_URLS = [
     "budget_line_delete", "event_create", "event_edit", "event_delete", "structure_create",
     "structure_edit", "structure_import", "structure_archive", "structure_import_confirm",
     "action_partners", "indicator_create", "indicator_edit", "measurement_edit",
+    "measurement_import", "measurement_import_confirm",
 ]
 
 

@@ -184,3 +184,40 @@ def test_export_of_values(client_for, plan):
         "\ufeffCode indicateur;Indicateur;Unité;Année;Valeur;Source;Commentaire\r\n"
         "C3;Part de l'ESS dans l'emploi salarié local;%;2024;11,60;CRESS;\r\n"
     )
+
+
+IMPORT_URL = reverse("measurement_import", kwargs={"slug": COTENTIN})
+
+
+def upload_values(client, text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(IMPORT_URL, {"file": SimpleUploadedFile("valeurs.csv", text.encode("cp1252"))})
+
+
+def test_import_of_values_dry_run_then_confirm(client_for, plan):
+    client = client_for("editor")
+    text = "Code indicateur;Année;Valeur;Source\nC3;2024;11,6;CRESS\nR3;2024;30;RH\n"
+    response = upload_values(client, text)
+    report = response.context["report"]
+    assert report.ok and (report.new, report.updated) == (2, 0)
+    assert not Measurement.objects.exists()
+    client.post(reverse("measurement_import_confirm", kwargs={"slug": COTENTIN}),
+                {"token": response.context["token"]})
+    assert dict(Measurement.objects.values_list("indicator__code", "value")) == {
+        "C3": Decimal("11.6"), "R3": Decimal("30")}
+
+
+def test_import_of_values_is_all_or_nothing_with_row_messages(client_for, plan):
+    text = ("Code indicateur;Année;Valeur\nC3;2024;11,6\nC3;2025;140\nR3;2030;5\n"
+            "K1;2024;3\nZZ;2024;1\nR3;2024;dix\n")
+    report = upload_values(client_for("editor"), text).context["report"]
+    assert not report.ok
+    assert report.errors == [
+        (3, "Valeur : Un pourcentage est compris entre 0 et 100."),
+        (4, "Année : Année hors du plan (2023-2025)."),
+        (5, "L'indicateur K1 est calculé : ses valeurs ne se saisissent pas."),
+        (6, "Indicateur inconnu dans ce plan : « ZZ »."),
+        (7, "Valeur : « dix » n'est pas un nombre."),
+    ]
+    assert not Measurement.objects.exists()

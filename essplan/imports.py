@@ -1,4 +1,4 @@
-"""Importing a spreadsheet of structures: read, dry run, confirm.
+"""Importing a spreadsheet through a django-import-export resource: read, dry run, confirm.
 
 The file is read as French spreadsheets write it (UTF-8 with or without BOM, or
 Windows-1252; ";" or ","; XLSX; ODS), checked in full without writing anything
@@ -17,10 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.text import capfirst
 
-from .models import Structure
-from .resources import StructureResource
-
-STAGING = "imports/structures"
+STAGING = "imports"
 
 
 class UnreadableFile(Exception):
@@ -78,12 +75,17 @@ class Report:
         return not self.errors
 
 
-def run_import(dataset, *, dry_run, user=None):
+def run_import(resource, dataset, *, dry_run, user=None):
+    """Check (DRY_RUN) or import DATASET with RESOURCE, all or nothing; a French Report.
+
+    RESOURCE.file_errors(dataset) lists what makes the whole file unusable.
+    """
     report = Report()
-    report.errors = [(None, message) for message in StructureResource.file_errors(dataset)]
+    report.errors = [(None, message) for message in resource.file_errors(dataset)]
     if report.errors:
         return report
-    result = StructureResource().import_data(
+    model = resource._meta.model
+    result = resource.import_data(
         dataset, dry_run=dry_run, raise_errors=False, use_transactions=True,
         collect_failed_rows=False, user=user,
     )
@@ -96,7 +98,7 @@ def run_import(dataset, *, dry_run, user=None):
         for name, messages in invalid.error_dict.items():
             text = " ".join(messages)
             if name != NON_FIELD_ERRORS:
-                text = f"{_label(name)} : {text}"
+                text = f"{_label(model, name)} : {text}"
             report.errors.append((invalid.number + 1, text))
     for number, row in enumerate(result.rows, start=2):
         kind = {"new": "création", "update": "mise à jour"}.get(row.import_type)
@@ -108,9 +110,9 @@ def run_import(dataset, *, dry_run, user=None):
     return report
 
 
-def _label(name):
+def _label(model, name):
     try:
-        return capfirst(Structure._meta.get_field(name).verbose_name)
+        return capfirst(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
 
@@ -121,19 +123,20 @@ def _message(error):
     return str(error)
 
 
-def stage(dataset):
+def stage(dataset, namespace):
     token = uuid.uuid4().hex
-    default_storage.save(f"{STAGING}/{token}.csv", ContentFile(dataset.export("csv").encode()))
+    default_storage.save(f"{STAGING}/{namespace}/{token}.csv",
+                         ContentFile(dataset.export("csv").encode()))
     return token
 
 
-def staged(token):
+def staged(token, namespace):
     """The dataset kept by stage(), or None when the token is unknown or malformed."""
     try:
         token = uuid.UUID(hex=token).hex
     except (ValueError, TypeError):
         return None
-    path = f"{STAGING}/{token}.csv"
+    path = f"{STAGING}/{namespace}/{token}.csv"
     if not default_storage.exists(path):
         return None
     with default_storage.open(path) as staged_file:
