@@ -65,8 +65,8 @@ def _related_objects(events):
     }
 
 
-def for_action(action, limit=200):
-    events = list(Events.objects.references(action).order_by("-pgh_created_at", "-pgh_id")[:limit])
+def for_object(obj, limit=200):
+    events = list(Events.objects.references(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     users = {user.pk: user for user in get_user_model().objects.filter(pk__in=user_ids)}
     related = _related_objects(events)

@@ -12,6 +12,7 @@ urlpatterns = [
          name="measurement_import_confirm"),
     path(f"{INDICATORS}<str:code>/", views.indicator_detail, name="indicator_detail"),
     path(f"{INDICATORS}<str:code>/modifier/", views.indicator_edit, name="indicator_edit"),
+    path(f"{INDICATORS}<str:code>/historique/", views.indicator_history, name="indicator_history"),
     path(f"{INDICATORS}<str:code>/valeurs/<int:year>/", views.measurement_edit,
          name="measurement_edit"),
 ]

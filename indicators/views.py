@@ -6,6 +6,7 @@ from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from actions import history
 from actions.models import Plan
 from essplan.exports import FORMATS, export_response
 from essplan.forms import ImportForm
@@ -181,3 +182,12 @@ def measurement_import_confirm(request, slug):
     messages.success(request, f"Import terminé : {report.new} valeur(s) créée(s), "
                               f"{report.updated} mise(s) à jour.")
     return redirect("indicator_list", slug=plan.slug)
+
+
+@require_safe
+def indicator_history(request, slug, code):
+    indicator = get_indicator(request, slug, code, EDIT)
+    # The history of the indicator and of its values (which reference it).
+    context = {"indicator": indicator, "plan": indicator.plan,
+               "entries": history.for_object(indicator)}
+    return render(request, "indicators/indicator_history.html", context)

@@ -51,6 +51,7 @@ EXPECTED = {
     "indicator_edit": ({"slug": COTENTIN, "code": "C1"}, EDITORS_ONLY),
     "measurement_edit": ({"slug": COTENTIN, "code": "C1", "year": 2024}, EDITORS_ONLY),
     "measurement_import": ({"slug": COTENTIN}, EDITORS_ONLY),
+    "indicator_history": ({"slug": COTENTIN, "code": "C1"}, EDITORS_ONLY),
     "measurement_import_confirm": ({"slug": COTENTIN}, POST_ONLY),
     "structure_list": ({}, ROLE_REQUIRED),
     "structure_map": ({}, ROLE_REQUIRED),
@@ -179,7 +180,7 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
 def test_every_write_url_is_checked_for_forged_posts():
     writable = {name for name, (_, expected) in EXPECTED.items()
                 if expected is EDITORS_ONLY or expected is POST_ONLY}
-    assert writable == set(WRITE_URLS) | {"action_history"}
+    assert writable == set(WRITE_URLS) | {"action_history", "indicator_history"}
 
 
 @pytest.mark.django_db

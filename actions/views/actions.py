@@ -81,5 +81,5 @@ def action_edit(request, slug, code):
 @require_safe
 def action_history(request, slug, code):
     action = get_action(request, slug, code, perm=EDIT_ACTION)
-    context = {"action": action, "plan": action.plan, "entries": history.for_action(action)}
+    context = {"action": action, "plan": action.plan, "entries": history.for_object(action)}
     return render(request, "actions/action_history.html", context)

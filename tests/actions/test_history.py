@@ -31,7 +31,7 @@ def test_changes_outside_the_app_are_recorded_too(action):
     # An import, a script or a raw UPDATE: the database trigger still records it.
     Action.objects.filter(pk=action.pk).update(title="Titre changé par un script")
     BudgetLine.objects.create(action=action, year=2025, label="Ligne importée", planned=10)
-    entries = {(entry.what, entry.label): entry for entry in history.for_action(action)}
+    entries = {(entry.what, entry.label): entry for entry in history.for_object(action)}
     update = entries[("Action", "Modification")]
     assert update.who == "Système (import, script)"
     assert ("intitulé", "Organiser et soutenir des événements favorisant l'interconnaissance "

@@ -25,7 +25,8 @@ EDIT_PAGES = [
     f"{PLAN}/evenements/ajouter/", f"{ACTION}/historique/", f"{ACTION}/partenaires/?q=cuma",
     "/structures/ajouter/", f"{STRUCTURE}/modifier/", "/structures/importer/",
     f"{PLAN}/indicateurs/ajouter/", f"{PLAN}/indicateurs/C1/modifier/",
-    f"{PLAN}/indicateurs/C3/valeurs/2024/",
+    f"{PLAN}/indicateurs/C3/valeurs/2024/", f"{PLAN}/indicateurs/importer/",
+    f"{PLAN}/indicateurs/C1/historique/",
 ]
 PAGES_BY_ROLE = {
     None: ["/connexion/"],

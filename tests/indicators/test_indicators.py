@@ -221,3 +221,13 @@ def test_import_of_values_is_all_or_nothing_with_row_messages(client_for, plan):
         (7, "Valeur : « dix » n'est pas un nombre."),
     ]
     assert not Measurement.objects.exists()
+
+
+def test_history_of_an_indicators_values(client_for, plan):
+    client = client_for("editor")
+    url = reverse("measurement_edit", kwargs={"slug": COTENTIN, "code": "R3", "year": 2024})
+    client.post(url, {"value": "12"})
+    client.post(url, {"value": "15", "version": "1"})
+    html = client.get(reverse("indicator_history", kwargs={"slug": COTENTIN, "code": "R3"})).content.decode()
+    assert '<span class="fw-semibold">Valeur</span> : <del>12</del> → <ins>15</ins>' in html
+    assert html.count("<td>emile</td>") == 2
