@@ -142,3 +142,30 @@ def staged(token, namespace):
     with default_storage.open(path) as staged_file:
         content = staged_file.read().decode()
     return tablib.Dataset().load(content, format="csv"), path
+
+
+def check_upload(form, resource, *, namespace, user):
+    """Read the file of a valid ImportForm and dry-run it: the context of the import page.
+
+    An unreadable file becomes an error of the form; a valid one is staged for confirmation.
+    """
+    upload = form.cleaned_data["file"]
+    try:
+        dataset = read_dataset(upload.name, upload.read())
+    except UnreadableFile as exc:
+        form.add_error("file", f"Fichier illisible : {exc}")
+        return {}
+    report = run_import(resource, dataset, dry_run=True, user=user)
+    return {"report": report, "file_name": upload.name,
+            "token": stage(dataset, namespace) if report.ok else None}
+
+
+def import_staged(token, resource, *, namespace, user):
+    """Import the file staged under TOKEN, all or nothing: a Report, or None if it is gone."""
+    found = staged(token, namespace)
+    if found is None:
+        return None
+    dataset, path = found
+    report = run_import(resource, dataset, dry_run=False, user=user)
+    default_storage.delete(path)
+    return report

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.middleware.csp import get_nonce
@@ -10,7 +9,7 @@ from actions import history
 from actions.models import Plan
 from essplan.exports import FORMATS, export_response
 from essplan.forms import ImportForm
-from essplan.imports import UnreadableFile, read_dataset, run_import, stage, staged
+from essplan.imports import check_upload, import_staged
 from essplan.versioning import save_or_conflict
 
 from .charts import trend_chart
@@ -154,28 +153,19 @@ def measurement_import(request, slug):
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"plan": plan, "form": form}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            dataset = read_dataset(upload.name, upload.read())
-        except UnreadableFile as exc:
-            form.add_error("file", f"Fichier illisible : {exc}")
-        else:
-            report = run_import(MeasurementResource(plan), dataset, dry_run=True, user=request.user)
-            context.update(report=report, file_name=upload.name,
-                           token=stage(dataset, STAGING) if report.ok else None)
+        context.update(check_upload(form, MeasurementResource(plan), namespace=STAGING,
+                                    user=request.user))
     return render(request, "indicators/measurement_import.html", context)
 
 
 @require_POST
 def measurement_import_confirm(request, slug):
     plan = get_plan(request, slug, ENTER)
-    found = staged(request.POST.get("token"), STAGING)
-    if found is None:
+    report = import_staged(request.POST.get("token"), MeasurementResource(plan), namespace=STAGING,
+                           user=request.user)
+    if report is None:
         messages.error(request, "Cet import a expiré ou a déjà été fait : chargez le fichier à nouveau.")
         return redirect("measurement_import", slug=plan.slug)
-    dataset, path = found
-    report = run_import(MeasurementResource(plan), dataset, dry_run=False, user=request.user)
-    default_storage.delete(path)
     if not report.ok:
         return render(request, "indicators/measurement_import.html",
                       {"plan": plan, "form": ImportForm(), "report": report})

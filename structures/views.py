@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from essplan.exports import FORMATS, export_response
 from essplan.forms import ImportForm
-from essplan.imports import UnreadableFile, read_dataset, run_import, stage, staged
+from essplan.imports import check_upload, import_staged
 from essplan.versioning import save_or_conflict
 
 from .filters import StructureFilter
@@ -111,28 +110,19 @@ def structure_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            dataset = read_dataset(upload.name, upload.read())
-        except UnreadableFile as exc:
-            form.add_error("file", f"Fichier illisible : {exc}")
-        else:
-            report = run_import(StructureResource(), dataset, dry_run=True, user=request.user)
-            context.update(report=report, file_name=upload.name,
-                           token=stage(dataset, STAGING) if report.ok else None)
+        context.update(check_upload(form, StructureResource(), namespace=STAGING,
+                                    user=request.user))
     return render(request, "structures/structure_import.html", context)
 
 
 @require_POST
 def structure_import_confirm(request):
     require(request.user, ADD)
-    found = staged(request.POST.get("token"), STAGING)
-    if found is None:
+    report = import_staged(request.POST.get("token"), StructureResource(), namespace=STAGING,
+                           user=request.user)
+    if report is None:
         messages.error(request, "Cet import a expiré ou a déjà été fait : chargez le fichier à nouveau.")
         return redirect("structure_import")
-    dataset, path = found
-    report = run_import(StructureResource(), dataset, dry_run=False, user=request.user)
-    default_storage.delete(path)
     if not report.ok:
         return render(request, "structures/structure_import.html",
                       {"form": ImportForm(), "report": report, "file_name": ""})

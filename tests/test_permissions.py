@@ -166,7 +166,7 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
     data = {"version": 1, "title": "forgé", "label": "forgé", "planned": "1", "year": 2025,
             "name": "forgée", "commune": Structure.objects.first().commune_id, "token": "0" * 32,
             "structure": Structure.objects.first().pk, "code": "Z9", "unit": "nombre",
-            "kind": "resultat", "direction": "hausse", "value": "1",
+            "direction": "hausse", "value": "1",
             "date": "2025-01-01", "kind": "autre", "status": "realisee", "progress": 100,
             "section": "fonctionnement", "flow": "depense", "priority": "haute"}
     response = client_for(persona).post(url_for(name, objects), data)

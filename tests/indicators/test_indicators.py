@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from actions.models import Action, BudgetLine, Event, Plan, ProgressUpdate, Status
+from actions.models import BudgetLine, Event, Plan, ProgressUpdate, Status
 from indicators.computations import REGISTRY, snapshot_year
 from indicators.models import Direction, Indicator, Measurement, Target, on_track
 from structures.models import Structure
