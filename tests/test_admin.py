@@ -65,3 +65,9 @@ def test_admin_offers_the_directory_import(client_for):
     response = client_for("admin_user").get(reverse("admin:structures_structure_import"))
     assert response.status_code == 200
     assert "Importer" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["indicator", "measurement"])
+def test_indicator_changelists_open_for_administrators(client_for, model):
+    response = client_for("admin_user").get(reverse(f"admin:indicators_{model}_changelist"))
+    assert response.status_code == 200

@@ -83,6 +83,15 @@ def test_viewer_reads_without_any_edit_control_and_a_forged_post_is_refused(page
     assert status == 403
     assert Action.objects.get(plan__slug=COTENTIN, code="3.6.1").description == ""
 
+    page.get_by_role("link", name="Annuaire", exact=True).click()
+    page.get_by_label("Recherche").fill("recyclerie")
+    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_role("link", name="Recyclerie du Cotentin").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recyclerie du Cotentin")
+    for label in ["Modifier", "Ajouter une structure", "Importer un fichier"]:
+        expect(page.get_by_role("link", name=label, exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Archiver")).to_have_count(0)
+
 
 @e2e
 def test_keyboard_only_login_and_skip_link(page):
@@ -117,7 +126,7 @@ IMPORT = (
 def test_editor_imports_a_spreadsheet_fixes_the_bad_row_and_finds_it_on_the_map(page):
     make_user("emile", roles.EDITOR)
     log_in(page, "emile")
-    page.get_by_role("link", name="Annuaire").click()
+    page.get_by_role("link", name="Annuaire", exact=True).click()
     page.get_by_role("link", name="Importer un fichier").click()
 
     page.get_by_label("Fichier à importer").set_input_files(

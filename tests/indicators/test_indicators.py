@@ -102,6 +102,10 @@ def test_detail_chart_holds_values_targets_and_baseline(client_for, plan):
     # x axis: the baseline year before the plan, then the plan's years
     assert re.findall(r">(20\d\d)<", svg)[:4] == ["2022", "2023", "2024", "2025"]
     assert "<script" not in svg and '<style nonce="' in svg
+    # One dot per known point: the value 501 (2024), the target 520 (2025), the baseline 488
+    # drawn on the values' line and as its own "Référence" dot.
+    points = re.findall(r'<desc class="value">([^<]*)</desc>', svg)
+    assert sorted(points) == ["488", "488", "501", "520"]
     assert "<th scope=\"row\">2024</th>" in html
 
 
