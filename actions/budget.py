@@ -92,3 +92,16 @@ def budget_totals(plan, levels=LEVELS):
         for row in lines.values(key).annotate(**annotations):
             totals.set(level, row.pop(key), None, _amounts(row))
     return totals
+
+
+def budget_summary(plan, axes, totals):
+    """Rows of the axis × year budget table, the plan's total and what remains of the envelope."""
+    total = totals.get("plan", plan.pk)
+    return {
+        "years": list(plan.years),
+        "rows": [(axis, totals.by_year("axis", axis.pk, plan.years), totals.get("axis", axis.pk))
+                 for axis in axes],
+        "by_year": totals.by_year("plan", plan.pk, plan.years),
+        "total": total,
+        "remaining": None if plan.budget_envelope is None else plan.budget_envelope - total.net,
+    }

@@ -5,7 +5,6 @@ from . import views
 ACTION = "plans/<slug:slug>/actions/<str:code>/"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/budget/", views.plan_budget, name="plan_budget"),

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "structures",
     "actions",
     "indicators",
+    "reports",
 ]
 
 MIDDLEWARE = [

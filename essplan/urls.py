@@ -9,6 +9,7 @@ admin.site.site_title = "essplan"
 admin.site.index_title = "Administration du plan d'actions ESS"
 
 urlpatterns = [
+    path("", include("reports.urls")),
     path("", include("actions.urls")),
     path("structures/", include("structures.urls")),
     path("", include("indicators.urls")),

@@ -15,6 +15,8 @@ from django.utils import timezone
 from actions.models import BudgetLine, Event, ProgressUpdate, Status
 from structures.models import EssFamily, Structure
 
+from .models import on_track
+
 
 @dataclass(frozen=True)
 class Computation:
@@ -123,6 +125,24 @@ def computed_values(plan, indicators):
         results[key] = REGISTRY[key](plan)
     return {indicator.pk: results[indicator.computation]
             for indicator in indicators if indicator.computation}
+
+
+def rows_for(plan, indicators):
+    """Each indicator with its latest value, year, target and whether it is on track."""
+    computed = computed_values(plan, indicators)
+    rows = []
+    for indicator in indicators:
+        targets = {target.year: target.value for target in indicator.targets.all()}
+        if indicator.is_computed:
+            values = computed[indicator.pk]
+            year = max(values, default=None)
+            value = values.get(year)
+        else:
+            year, value = indicator.latest_year, indicator.latest_value
+        target = targets.get(year)
+        rows.append({"indicator": indicator, "year": year, "value": value, "target": target,
+                     "on_track": on_track(indicator.direction, value, target)})
+    return rows
 
 
 COMPUTATION_CHOICES = [("", "Valeurs saisies")] + [

@@ -13,7 +13,7 @@ from essplan.imports import check_upload, import_staged
 from essplan.versioning import save_or_conflict
 
 from .charts import trend_chart
-from .computations import computed_values
+from .computations import computed_values, rows_for
 from .forms import IndicatorForm, MeasurementForm
 from .models import Indicator, Measurement, on_track
 from .resources import MeasurementResource
@@ -38,24 +38,6 @@ def get_plan(request, slug, perm=VIEW):
 def get_indicator(request, slug, code, perm=VIEW):
     require(request.user, perm)
     return get_object_or_404(Indicator.objects.select_related("plan"), plan__slug=slug, code=code)
-
-
-def rows_for(plan, indicators):
-    """Each indicator with its latest value, year, target and whether it is on track."""
-    computed = computed_values(plan, indicators)
-    rows = []
-    for indicator in indicators:
-        targets = {target.year: target.value for target in indicator.targets.all()}
-        if indicator.is_computed:
-            values = computed[indicator.pk]
-            year = max(values, default=None)
-            value = values.get(year)
-        else:
-            year, value = indicator.latest_year, indicator.latest_value
-        target = targets.get(year)
-        rows.append({"indicator": indicator, "year": year, "value": value, "target": target,
-                     "on_track": on_track(indicator.direction, value, target)})
-    return rows
 
 
 @require_safe

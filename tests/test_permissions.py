@@ -27,8 +27,7 @@ EVENT = {"slug": COTENTIN, "pk": "event"}
 # url name -> (kwargs, {persona: expected status, or the path a 302 leads to}).
 # "line" and "event" stand for the budget line and the event of the fixture below.
 EXPECTED = {
-    "home": ({}, {"anonymous": LOGIN, "outsider": 403, "viewer": 302, "editor": 302,
-                  "admin_user": 302}),
+    "home": ({}, ROLE_REQUIRED),
     "plan_list": ({}, ROLE_REQUIRED),
     "plan_detail": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "action_detail": (ACTION, ROLE_REQUIRED),

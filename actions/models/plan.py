@@ -175,13 +175,15 @@ class Objective(models.Model):
 
 
 class ActionQuerySet(models.QuerySet):
-    def with_status(self):
-        """Annotate the status and progress of the latest update, and "en retard".
+    def with_status(self, year=None):
+        """Annotate the status and progress of the latest update (up to YEAR), and "en retard".
 
         An action is late when its end date has passed and it is neither
         Réalisée nor Abandonnée (an abandoned action is no longer expected).
         """
         latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-year")
+        if year is not None:
+            latest = latest.filter(year__lte=year)
         return self.annotate(
             current_status=Coalesce(
                 Subquery(latest.values("status")[:1]), Value(Status.PLANNED.value)

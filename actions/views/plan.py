@@ -1,21 +1,12 @@
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from essplan.roles import VIEW_PLAN
 
 from ..access import get_plan
-from ..budget import budget_totals
+from ..budget import budget_summary, budget_totals
 from ..models import Plan
-
-
-@require_safe
-@permission_required(VIEW_PLAN, raise_exception=True)
-def home(request):
-    plan = Plan.objects.current()
-    if plan is not None:
-        return redirect(plan)
-    return redirect("plan_list")
 
 
 @require_safe
@@ -42,19 +33,6 @@ def plan_detail(request, slug):
         "budget": budget_summary(plan, axes, totals),
     }
     return render(request, "actions/plan_detail.html", context)
-
-
-def budget_summary(plan, axes, totals):
-    """Rows of the axis × year budget table, the plan's total and what remains of the envelope."""
-    total = totals.get("plan", plan.pk)
-    return {
-        "years": list(plan.years),
-        "rows": [(axis, totals.by_year("axis", axis.pk, plan.years), totals.get("axis", axis.pk))
-                 for axis in axes],
-        "by_year": totals.by_year("plan", plan.pk, plan.years),
-        "total": total,
-        "remaining": None if plan.budget_envelope is None else plan.budget_envelope - total.net,
-    }
 
 
 @require_safe

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 PLAN_URL = reverse("plan_detail", kwargs={"slug": COTENTIN})
 
 
-def test_home_leads_a_viewer_to_the_adopted_plan(client_for):
+def test_home_is_the_dashboard_of_the_adopted_plan(client_for):
     response = client_for("viewer").get(reverse("home"))
-    assert response.url == PLAN_URL
+    assert response.context["plan"].slug == COTENTIN
 
 
 def test_plan_page_lists_every_action_in_code_order(client_for):

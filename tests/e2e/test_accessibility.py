@@ -14,7 +14,7 @@ PLAN = f"/plans/{COTENTIN}"
 ACTION = f"{PLAN}/actions/1.4.7"
 STRUCTURE = "/structures/{structure}"
 READ_PAGES = [
-    "/plans/", f"{PLAN}/", f"{PLAN}/actions/", f"{PLAN}/actions/?q=achats&status=a_venir",
+    "/", "/?plan=caen-la-mer-ess-2013-2015&annee=2014", "/plans/", f"{PLAN}/", f"{PLAN}/actions/", f"{PLAN}/actions/?q=achats&status=a_venir",
     f"{ACTION}/", f"{PLAN}/budget/", f"{PLAN}/evenements/", "/plans/caen-la-mer-ess-2013-2015/budget/",
     "/page-inexistante/", "/structures/", "/structures/?q=recyclerie&sort=-employees",
     "/structures/carte/", "/structures/carte/?mesure=emplois", f"{STRUCTURE}/",

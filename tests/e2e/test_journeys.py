@@ -17,6 +17,8 @@ def test_editor_records_the_2025_follow_up_of_action_1_4_7(page):
     make_user("emile", roles.EDITOR)
     log_in(page, "emile")
 
+    page.get_by_role("link", name="Plans d'actions").click()
+    page.get_by_role("link", name="Plan d'actions ESS 2023-2025").click()
     page.get_by_role("link", name="Rechercher et filtrer les actions").click()
     page.get_by_label("Recherche").fill("interconnaissance")
     page.get_by_role("button", name="Filtrer").click()
@@ -51,6 +53,12 @@ def test_editor_records_the_2025_follow_up_of_action_1_4_7(page):
     page.goto(PLAN)
     row = page.get_by_role("row", name=re.compile("^1.4.7"))
     expect(row).to_contain_text("En cours")
+    page.get_by_role("link", name="Tableau de bord").click()
+    page.get_by_label("Année", exact=True).select_option("2025")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.get_by_test_id("status-en_cours")).to_have_text("1")
+    latest = page.get_by_role("region", name="Derniers points d'avancement")
+    expect(latest.get_by_role("link", name="1.4.7", exact=True)).to_be_visible()
 
     action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
     assert ProgressUpdate.objects.get(action=action, year=2025).progress == 40
@@ -62,7 +70,10 @@ def test_editor_records_the_2025_follow_up_of_action_1_4_7(page):
 def test_viewer_reads_without_any_edit_control_and_a_forged_post_is_refused(page):
     make_user("camille", roles.VIEWER)
     log_in(page, "camille")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Plan d'actions ESS 2023-2025")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Où en est le plan ?")
+    expect(page.get_by_test_id("overall")).to_have_text("0\xa0%")
+    page.get_by_role("link", name="Plans d'actions").click()
+    page.get_by_role("link", name="Plan d'actions ESS 2023-2025").click()
     expect(page.get_by_text("3 axes stratégiques, 17 objectifs opérationnels, 45 actions")).to_be_visible()
     page.get_by_role("link", name=re.compile("Se doter d'outils et d'indicateurs")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("3.6.1")
@@ -103,16 +114,16 @@ def test_keyboard_only_login_and_skip_link(page):
     page.keyboard.press("Tab")
     page.keyboard.type("mot-de-passe-de-test-2025")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Plan d'actions ESS 2023-2025")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Où en est le plan ?")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Aller au contenu")
     expect(skip).to_be_focused()
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     expect(page.locator("main#contenu")).to_be_focused()
-    # Then the first link of the page's content, not the navigation.
+    # Then the first control of the page's content, not the navigation.
     page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Plans d'actions").last).to_be_focused()
+    expect(page.get_by_label("Plan", exact=True)).to_be_focused()
 
 
 IMPORT = (

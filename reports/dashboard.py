@@ -1,0 +1,65 @@
+"""Where the plan stands: every figure of the dashboard, aggregated in PostgreSQL.
+
+The number of queries is fixed: it does not grow with actions, structures or events.
+"""
+
+from django.db.models import Avg, Count, Sum
+from django.utils import timezone
+
+from actions.budget import budget_summary, budget_totals
+from actions.models import Action, Event, ProgressUpdate, Status
+from indicators.computations import rows_for
+from structures.map import commune_map
+from structures.models import EssFamily, Structure
+
+KEY_INDICATORS = ["C1", "C2", "K1", "K2", "K5", "K7", "K8"]
+RECENT = 6
+
+
+def default_year(plan):
+    """The current year when the plan runs, else its last (or first) year."""
+    return min(max(timezone.localdate().year, plan.first_year), plan.last_year)
+
+
+def progress_figures(plan, year):
+    actions = Action.objects.filter(plan=plan).with_status(year)
+    overall = actions.aggregate(progress=Avg("current_progress"), count=Count("id"))
+    axes = list(actions.values("objective__axis__number", "objective__axis__title")
+                .annotate(progress=Avg("current_progress"), count=Count("id"))
+                .order_by("objective__axis__number"))
+    objectives = list(actions.values("objective__code", "objective__title", "objective__axis__number")
+                      .annotate(progress=Avg("current_progress"), count=Count("id"))
+                      .order_by("objective__code_key"))
+    counts = dict(actions.values_list("current_status").annotate(n=Count("id")).order_by())
+    statuses = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    late = list(actions.filter(is_late=True).select_related("pilot_direction").order_by("code_key"))
+    return {"overall": overall, "axes": axes, "objectives": objectives, "statuses": statuses,
+            "late": late, "without_update": actions.exclude(updates__year=year).count()}
+
+
+def directory_figures():
+    rows = {row["family"]: row for row in Structure.objects.active().values("family")
+            .annotate(count=Count("id"), jobs=Sum("employees")).order_by()}
+    families = [(label, rows.get(value, {}).get("count", 0), rows.get(value, {}).get("jobs") or 0)
+                for value, label in EssFamily.choices]
+    return {"families": families, "total": sum(count for _, count, _ in families),
+            "jobs": sum(jobs for _, _, jobs in families)}
+
+
+def dashboard(plan, year):
+    indicators = list(plan.indicators.with_latest().prefetch_related("targets")
+                      .filter(code__in=KEY_INDICATORS))
+    indicators.sort(key=lambda indicator: KEY_INDICATORS.index(indicator.code))
+    axes = list(plan.axes.order_by("number"))
+    totals = budget_totals(plan, levels=["axis", "plan"])
+    today = timezone.localdate()
+    return {
+        **progress_figures(plan, year),
+        "budget": budget_summary(plan, axes, totals),
+        "indicators": rows_for(plan, indicators),
+        "directory": directory_figures(),
+        "map": commune_map(),
+        "updates": list(ProgressUpdate.objects.filter(action__plan=plan)
+                        .select_related("action__plan", "author").order_by("-date", "-pk")[:RECENT]),
+        "events": list(Event.objects.filter(plan=plan, date__gte=today).order_by("date")[:RECENT]),
+    }

@@ -1,0 +1,125 @@
+"""The dashboard's figures against a hand-built data set, its selectors and its query budget."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action, BudgetLine, Event, Objective, Plan, ProgressUpdate, Status
+from structures.models import Commune, Structure
+from tests.conftest import COTENTIN
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("home")
+
+
+@pytest.fixture
+def plan():
+    return Plan.objects.get(slug=COTENTIN)
+
+
+@pytest.fixture
+def data(plan):
+    """Axis 2 (11 actions): 2.1.1 done 100 %, 2.1.2 in progress 60 %; axis 1: 1.1.1 at 30 %
+    in 2024 then abandoned in 2025; 3.2.1 late (ended 2024, in progress 40 %)."""
+    get = plan.actions.get
+    ProgressUpdate.objects.create(action=get(code="2.1.1"), year=2024, status=Status.DONE, progress=100)
+    ProgressUpdate.objects.create(action=get(code="2.1.2"), year=2025, status=Status.IN_PROGRESS, progress=60)
+    ProgressUpdate.objects.create(action=get(code="1.1.1"), year=2024, status=Status.IN_PROGRESS, progress=30)
+    ProgressUpdate.objects.create(action=get(code="1.1.1"), year=2025, status=Status.ABANDONED, progress=30)
+    late = get(code="3.2.1")
+    late.end_date = datetime.date(2024, 12, 31)
+    late.save(update_fields=["end_date"])
+    ProgressUpdate.objects.create(action=late, year=2024, status=Status.IN_PROGRESS, progress=40)
+    BudgetLine.objects.create(action=get(code="2.1.1"), year=2024, label="a", planned=Decimal("1000"),
+                              committed=Decimal("800"), spent=Decimal("750.50"))
+    BudgetLine.objects.create(action=get(code="3.5.1"), year=2025, label="b", planned=Decimal("4000"))
+
+
+def figures(response):
+    return response.context
+
+
+def test_progress_per_axis_status_counts_and_late_actions(client_for, data):
+    context = client_for("viewer").get(HOME, {"annee": "2025"}).context
+    axes = {axis["objective__axis__number"]: axis for axis in context["axes"]}
+    # axis 2: (100 + 60 + 0 × 9) / 11 = 14.545…; axis 1: 30 / 26; axis 3: 40 / 8 = 5
+    assert round(axes[2]["progress"], 3) == Decimal("14.545") or round(float(axes[2]["progress"]), 3) == 14.545
+    assert float(axes[3]["progress"]) == 5.0
+    assert round(float(axes[1]["progress"]), 3) == round(30 / 26, 3)
+    # overall: (100 + 60 + 30 + 40) / 45
+    assert round(float(context["overall"]["progress"]), 3) == round(230 / 45, 3)
+    statuses = {value: count for value, _, count in context["statuses"]}
+    assert statuses == {"a_venir": 41, "en_cours": 2, "realisee": 1, "en_pause": 0, "abandonnee": 1}
+    assert [action.code for action in context["late"]] == ["3.2.1"]
+    # Actions without a 2025 update: 45 − 2 (2.1.2 and 1.1.1)
+    assert context["without_update"] == 43
+
+
+def test_year_selector_reads_the_status_of_that_year(client_for, data):
+    context = client_for("viewer").get(HOME, {"annee": "2024"}).context
+    statuses = {value: count for value, _, count in context["statuses"]}
+    # In 2024, 1.1.1 was still in progress and 2.1.2 had no update.
+    assert statuses == {"a_venir": 42, "en_cours": 2, "realisee": 1, "en_pause": 0, "abandonnee": 0}
+    assert context["year"] == 2024
+
+
+def test_budget_figures_against_the_envelope(client_for, data):
+    budget = client_for("viewer").get(HOME).context["budget"]
+    assert (budget["total"].planned, budget["total"].committed, budget["total"].spent) == (
+        Decimal("5000.00"), Decimal("800.00"), Decimal("750.50"))
+    assert budget["remaining"] == Decimal("80000.00")
+
+
+def test_plan_selector_and_a_bad_year_fall_back_cleanly(client_for):
+    client = client_for("viewer")
+    context = client.get(HOME, {"plan": "caen-la-mer-ess-2013-2015", "annee": "1999"}).context
+    assert context["plan"].slug == "caen-la-mer-ess-2013-2015"
+    assert context["year"] == 2015  # the plan has ended: its last year
+    assert client.get(HOME, {"plan": "inconnu", "annee": "abc"}).context["plan"].slug == COTENTIN
+
+
+def test_directory_in_numbers(client_for):
+    directory = client_for("viewer").get(HOME).context["directory"]
+    families = {label: count for label, count, _ in directory["families"]}
+    assert directory["total"] == 60 and families["Mutuelle"] == 3
+    assert directory["jobs"] == sum(Structure.objects.values_list("employees", flat=True))
+
+
+def test_editor_sees_what_needs_attention(client_for, data):
+    html = client_for("editor").get(HOME, {"annee": "2025"}).content.decode()
+    assert "43 actions sans point d'avancement 2025, 1 en retard." in html
+    assert "sans point d'avancement" not in client_for("viewer").get(HOME).content.decode()
+
+
+def grow(plan, actions, structures):
+    axis = plan.axes.create(number=9, title="Charge")
+    objectives = [Objective.objects.create(axis=axis, code=f"9.{n}", title="o") for n in range(1, 11)]
+    created = Action.objects.bulk_create(
+        Action(plan=plan, objective=objectives[n % 10], code=f"9.{n % 10 + 1}.{n}", title="a")
+        for n in range(actions))
+    ProgressUpdate.objects.bulk_create(ProgressUpdate(action=a, year=2025, status=Status.IN_PROGRESS,
+                                                      progress=50) for a in created)
+    communes = list(Commune.objects.all())
+    Structure.objects.bulk_create(Structure(name=f"S{n}", commune=communes[n % len(communes)],
+                                            employees=3) for n in range(structures))
+    Event.objects.bulk_create(Event(plan=plan, date=datetime.date(2026, 12, 1), title="e")
+                              for _ in range(50))
+
+
+# session, user, 2 permissions, plans, current plan, overall, axes, objectives, statuses,
+# late, without-update count, indicators, their targets, computed indicators (K1, K2, K5,
+# K7, K8: 5), axes, budget totals (4), directory by family, map, latest updates (+ action,
+# plan, author), upcoming events = 28, the same with 4 500 actions and 5 060 structures.
+DASHBOARD_QUERIES = 28
+
+
+@pytest.mark.parametrize(("actions", "structures"), [(0, 0), (4455, 5000)])
+def test_dashboard_query_count_does_not_grow(client_for, plan, actions, structures,
+                                             django_assert_max_num_queries):
+    grow(plan, actions, structures)
+    client = client_for("viewer")
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        assert client.get(HOME).status_code == 200
