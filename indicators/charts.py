@@ -7,6 +7,7 @@ of the request; its JavaScript (tooltips and their configuration) is taken out.
 import re
 
 import pygal
+from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from pygal.style import Style
@@ -37,8 +38,23 @@ def trend_chart(*, title, years, values, targets, baseline=None, unit="", nonce=
     if baseline:
         chart.add("Référence", [_float(baseline[1]) if year == baseline[0] else None for year in years],
                   stroke=False, dots_size=7)
-    svg = chart.render(is_unicode=True)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
+    return _finish(chart.render(is_unicode=True), title, nonce)
+
+
+def sparkline(*, label, years, values, nonce=None):
+    """A small line of VALUES ({year: value}) over YEARS, its figures as the accessible label."""
+    chart = pygal.Line(style=STYLE, js=[], disable_xml_declaration=True, allow_interruptions=True)
+    chart.add("", [_float(values.get(year)) for year in years])
+    svg = chart.render_sparkline(width=140, height=32, interpolate=None)
+    if isinstance(svg, bytes):
+        svg = svg.decode()
+    figures = ", ".join(f"{year} : {floatformat(values[year], -2)}" if values.get(year) is not None
+                        else f"{year} : —" for year in years)
+    return _finish(svg, f"{label} — {figures}", nonce)
+
+
+def _finish(svg, label, nonce):
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
     if nonce is not None:  # a LazyNonce is falsy until generated
         svg = svg.replace("<style", f'<style nonce="{escape(str(nonce))}"', 1)
     svg = re.sub(r"<!--.*?-->|<script.*?</script>", "", svg, flags=re.S)

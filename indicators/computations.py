@@ -127,8 +127,12 @@ def computed_values(plan, indicators):
             for indicator in indicators if indicator.computation}
 
 
-def rows_for(plan, indicators):
-    """Each indicator with its latest value, year, target and whether it is on track."""
+def rows_for(plan, indicators, *, entered=None):
+    """Each indicator with its latest value, year, target and whether it is on track.
+
+    ENTERED ({indicator pk: {year: value}}), when given, adds every year's entered values
+    to the rows ("values"), as computed indicators always have them.
+    """
     computed = computed_values(plan, indicators)
     rows = []
     for indicator in indicators:
@@ -139,9 +143,10 @@ def rows_for(plan, indicators):
             value = values.get(year)
         else:
             year, value = indicator.latest_year, indicator.latest_value
+            values = (entered or {}).get(indicator.pk, {})
         target = targets.get(year)
         rows.append({"indicator": indicator, "year": year, "value": value, "target": target,
-                     "on_track": on_track(indicator.direction, value, target)})
+                     "values": values, "on_track": on_track(indicator.direction, value, target)})
     return rows
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from actions.budget import budget_summary, budget_totals
 from actions.models import Action, Event, ProgressUpdate, Status
+from indicators.charts import sparkline
 from indicators.computations import rows_for
 from structures.map import commune_map
 from structures.models import EssFamily, Structure
@@ -46,17 +47,28 @@ def directory_figures():
             "jobs": sum(jobs for _, _, jobs in families)}
 
 
-def dashboard(plan, year):
-    indicators = list(plan.indicators.with_latest().prefetch_related("targets")
+def key_indicators(plan, nonce):
+    """The key indicators' rows, each with a sparkline of its values over the plan's years."""
+    indicators = list(plan.indicators.with_latest().prefetch_related("targets", "measurements")
                       .filter(code__in=KEY_INDICATORS))
     indicators.sort(key=lambda indicator: KEY_INDICATORS.index(indicator.code))
+    entered = {indicator.pk: {m.year: m.value for m in indicator.measurements.all()}
+               for indicator in indicators}
+    rows = rows_for(plan, indicators, entered=entered)
+    for row in rows:
+        row["trend"] = sparkline(label=f"Évolution de {row['indicator'].name}",
+                                 years=list(plan.years), values=row["values"], nonce=nonce)
+    return rows
+
+
+def dashboard(plan, year, nonce=None):
     axes = list(plan.axes.order_by("number"))
     totals = budget_totals(plan, levels=["axis", "plan"])
     today = timezone.localdate()
     return {
         **progress_figures(plan, year),
         "budget": budget_summary(plan, axes, totals),
-        "indicators": rows_for(plan, indicators),
+        "indicators": key_indicators(plan, nonce),
         "directory": directory_figures(),
         "map": commune_map(),
         "updates": list(ProgressUpdate.objects.filter(action__plan=plan)

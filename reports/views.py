@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import permission_required
+from django.middleware.csp import get_nonce
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -25,5 +26,5 @@ def home(request):
         year = default_year(plan)
     context = {"plans": plans, "plan": plan, "year": year, "years": list(plan.years),
                "can_edit": request.user.has_perm("actions.change_action"),
-               **dashboard(plan, year)}
+               **dashboard(plan, year, nonce=get_nonce(request))}
     return render(request, "reports/dashboard.html", context)

@@ -110,10 +110,11 @@ def grow(plan, actions, structures):
 
 
 # session, user, 2 permissions, plans, current plan, overall, axes, objectives, statuses,
-# late, without-update count, indicators, their targets, computed indicators (K1, K2, K5,
-# K7, K8: 5), axes, budget totals (4), directory by family, map, latest updates (+ action,
-# plan, author), upcoming events = 28, the same with 4 500 actions and 5 060 structures.
-DASHBOARD_QUERIES = 28
+# late, without-update count, indicators, their targets, their values, computed indicators
+# (K1, K2, K5, K7, K8: 5), axes, budget totals (4), directory by family, map, latest updates
+# (+ action, plan, author), upcoming events = 29, the same with 4 500 actions and 5 060
+# structures.
+DASHBOARD_QUERIES = 29
 
 
 @pytest.mark.parametrize(("actions", "structures"), [(0, 0), (4455, 5000)])
@@ -123,3 +124,15 @@ def test_dashboard_query_count_does_not_grow(client_for, plan, actions, structur
     client = client_for("viewer")
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         assert client.get(HOME).status_code == 200
+
+
+def test_key_indicators_have_a_trend_with_a_text_alternative(client_for, plan):
+    from indicators.models import Measurement
+
+    c1 = plan.indicators.get(code="C1")
+    Measurement.objects.create(indicator=c1, year=2023, value=495)
+    Measurement.objects.create(indicator=c1, year=2024, value=501)
+    html = client_for("viewer").get(HOME).content.decode()
+    assert ('aria-label="Évolution de Établissements de l&#x27;ESS sur le territoire — '
+            '2023 : 495, 2024 : 501, 2025 : —"') in html
+    assert html.count("pygal-sparkline") == 7
