@@ -45,7 +45,7 @@ def sparkline(*, label, years, values, nonce=None):
     """A small line of VALUES ({year: value}) over YEARS, its figures as the accessible label."""
     chart = pygal.Line(style=STYLE, js=[], disable_xml_declaration=True, allow_interruptions=True)
     chart.add("", [_float(values.get(year)) for year in years])
-    svg = chart.render_sparkline(width=140, height=32, interpolate=None)
+    svg = chart.render_sparkline(width=140, height=32, show_dots=True, dots_size=3)
     if isinstance(svg, bytes):
         svg = svg.decode()
     figures = ", ".join(f"{year} : {floatformat(values[year], -2)}" if values.get(year) is not None
