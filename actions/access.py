@@ -1,9 +1,8 @@
 """Who may do what: the one place where roles (and, later, object-level rules) are checked."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from essplan.roles import VIEW_PLAN
+from essplan.roles import VIEW_PLAN, require
 
 from .models import Action, Plan
 
@@ -14,10 +13,6 @@ EDIT_FOLLOWUP = {
     "event": "actions.change_event",
 }
 
-
-def require(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied
 
 
 def can_edit(user):

@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from essplan.forms import FrenchDecimalField, StyledFormMixin, VersionField
 
@@ -80,11 +79,6 @@ class ProgressUpdateForm(VersionedForm):
         return progress
 
 
-def default_year(plan):
-    """The current year when the plan runs, else its nearest year."""
-    return min(max(timezone.localdate().year, plan.first_year), plan.last_year)
-
-
 class BudgetLineForm(VersionedForm):
     year = forms.TypedChoiceField(label="Année", coerce=int)
     planned = FrenchDecimalField(
@@ -110,7 +104,7 @@ class BudgetLineForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = year_choices(plan)
         if self.instance._state.adding:
-            self.fields["year"].initial = default_year(plan)
+            self.fields["year"].initial = plan.current_year
 
     def clean_committed(self):
         return self.cleaned_data["committed"] or 0

@@ -10,7 +10,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
 
 from actions.models import BudgetLine, Event, ProgressUpdate, Status
 from structures.models import EssFamily, Structure
@@ -92,14 +91,10 @@ def budget_spent_share(plan):
     }
 
 
-def snapshot_year(plan):
-    """The directory is a snapshot: its figures count for the plan year of today."""
-    return min(max(timezone.localdate().year, plan.first_year), plan.last_year)
-
-
 def _directory(plan, aggregate, **filters):
+    """The directory is a snapshot: its figures count for the plan year of today."""
     value = Structure.objects.active().filter(**filters).aggregate(n=aggregate)["n"]
-    return {snapshot_year(plan): Decimal(value or 0)}
+    return {plan.current_year: Decimal(value or 0)}
 
 
 @register("structures_total", "Structures de l'annuaire")

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from actions.models import Plan
 from essplan.exports import FORMATS, export_response
 from essplan.forms import ImportForm
 from essplan.imports import check_upload, import_staged
+from essplan.roles import require
 from essplan.versioning import save_or_conflict
 
 from .charts import trend_chart
@@ -24,10 +24,6 @@ EDIT = "indicators.change_indicator"
 ENTER = "indicators.change_measurement"
 STAGING = "indicators"
 
-
-def require(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied
 
 
 def get_plan(request, slug, perm=VIEW):

@@ -17,11 +17,6 @@ KEY_INDICATORS = ["C1", "C2", "K1", "K2", "K5", "K7", "K8"]
 RECENT = 6
 
 
-def default_year(plan):
-    """The current year when the plan runs, else its last (or first) year."""
-    return min(max(timezone.localdate().year, plan.first_year), plan.last_year)
-
-
 def progress_figures(plan, year):
     actions = Action.objects.filter(plan=plan).with_status(year)
     overall = actions.aggregate(progress=Avg("current_progress"), count=Count("id"))

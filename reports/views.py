@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from actions.models import Plan
 from essplan.roles import VIEW_PLAN
 
-from .dashboard import dashboard, default_year
+from .dashboard import dashboard
 
 
 @require_safe
@@ -23,7 +23,7 @@ def home(request):
     except ValueError:
         year = None
     if year not in plan.years:
-        year = default_year(plan)
+        year = plan.current_year
     context = {"plans": plans, "plan": plan, "year": year, "years": list(plan.years),
                "can_edit": request.user.has_perm("actions.change_action"),
                **dashboard(plan, year, nonce=get_nonce(request))}

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from essplan.exports import FORMATS, export_response
 from essplan.forms import ImportForm
 from essplan.imports import check_upload, import_staged
+from essplan.roles import require
 from essplan.versioning import save_or_conflict
 
 from .filters import StructureFilter
@@ -22,10 +22,6 @@ ADD = "structures.add_structure"
 PAGE_SIZE = 30
 STAGING = "structures"
 
-
-def require(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied
 
 
 @require_safe

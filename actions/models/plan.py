@@ -126,6 +126,11 @@ class Plan(models.Model):
     def years(self):
         return range(self.first_year, self.last_year + 1)
 
+    @property
+    def current_year(self):
+        """Today's year while the plan runs, else its nearest year (first or last)."""
+        return min(max(timezone.localdate().year, self.first_year), self.last_year)
+
 
 class Axis(models.Model):
     plan = models.ForeignKey(
