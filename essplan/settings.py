@@ -147,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
             ],
+            "builtins": ["essplan.french"],
         },
     },
 ]

@@ -7,10 +7,11 @@ of the request; its JavaScript (tooltips and their configuration) is taken out.
 import re
 
 import pygal
-from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from pygal.style import Style
+
+from essplan.french import figure
 
 STYLE = Style(
     font_family="Noto Sans, Liberation Sans, sans-serif",
@@ -30,6 +31,7 @@ def trend_chart(*, title, years, values, targets, baseline=None, unit="", nonce=
         show_legend=True, legend_at_bottom=True, legend_at_bottom_columns=3, dots_size=4,
         print_values=False, include_x_axis=False, allow_interruptions=True, margin=16,
         value_formatter=lambda value: f"{value:n} {unit}".strip(), truncate_legend=-1,
+        no_data_text="Aucune donnée",
     )
     chart.title = title
     chart.x_labels = labels
@@ -48,7 +50,7 @@ def sparkline(*, label, years, values, nonce=None):
     svg = chart.render_sparkline(width=140, height=32, show_dots=True, dots_size=3)
     if isinstance(svg, bytes):
         svg = svg.decode()
-    figures = ", ".join(f"{year} : {floatformat(values[year], -2)}" if values.get(year) is not None
+    figures = ", ".join(f"{year} : {figure(values[year])}" if values.get(year) is not None
                         else f"{year} : —" for year in years)
     return _finish(svg, f"{label} — {figures}", nonce)
 
@@ -58,6 +60,8 @@ def _finish(svg, label, nonce):
     if nonce is not None:  # a LazyNonce is falsy until generated
         svg = svg.replace("<style", f'<style nonce="{escape(str(nonce))}"', 1)
     svg = re.sub(r"<!--.*?-->|<script.*?</script>", "", svg, flags=re.S)
+    # Hooks of the tooltips' script, the same in every chart: ids must be unique in a page.
+    svg = re.sub(r' id="activate-serie-\d+"', "", svg)
     return mark_safe(svg)  # noqa: S308 - pygal output, every text above is escaped
 
 

@@ -2,4 +2,10 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("rapports/", views.report_list, name="report_list"),
+    path("rapports/generer/", views.report_generate, name="report_generate"),
+    path("rapports/<int:pk>/pdf/", views.report_download, name="report_download"),
+    path("rapports/<int:pk>/publication/", views.report_publish, name="report_publish"),
+]

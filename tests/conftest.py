@@ -21,13 +21,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     """Production settings redirect to HTTPS and serve collected static files;
     the test client speaks plain HTTP and tests do not run collectstatic."""
     settings.SECURE_SSL_REDIRECT = False
     settings.WHITENOISE_AUTOREFRESH = True
     # Test personas do not need a slow, brute-force resistant hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

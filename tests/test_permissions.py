@@ -10,7 +10,10 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from django.core.files.base import ContentFile
+
 from actions.models import Action, BudgetLine, Event
+from reports.models import AnnualReport
 from structures.models import Structure
 from tests.conftest import COTENTIN, PERSONAS
 
@@ -60,6 +63,11 @@ EXPECTED = {
     "structure_import": ({}, EDITORS_ONLY),
     "structure_archive": ({"pk": "structure"}, POST_ONLY),
     "structure_import_confirm": ({}, POST_ONLY),
+    "report_list": ({}, ROLE_REQUIRED),
+    # "report" is a published report: every role may download it.
+    "report_download": ({"pk": "report"}, ROLE_REQUIRED),
+    "report_generate": ({}, POST_ONLY),
+    "report_publish": ({"pk": "report"}, POST_ONLY),
     "healthz": ({}, dict.fromkeys(PERSONAS, 200)),
     "login": ({}, {"anonymous": 200, "outsider": 302, "viewer": 302, "editor": 302,
                    "admin_user": 302}),
@@ -105,7 +113,10 @@ def objects(db):
     line = BudgetLine.objects.create(action=action, year=2024, label="Matrice", planned=Decimal(1))
     event = Event.objects.create(plan=action.plan, date=datetime.date(2024, 5, 2), title="Matrice")
     structure = Structure.objects.order_by("pk").first()
-    return {"line": line.pk, "event": event.pk, "structure": structure.pk}
+    report = AnnualReport(plan=action.plan, year=2024, published=True, size=9, page_count=1,
+                          sha256="0" * 64)
+    report.file.save("matrice.pdf", ContentFile(b"%PDF-1.7\n"))
+    return {"line": line.pk, "event": event.pk, "structure": structure.pk, "report": report.pk}
 
 
 def url_for(name, objects):
@@ -150,7 +161,7 @@ WRITE_URLS = [
     "budget_line_delete", "event_create", "event_edit", "event_delete", "structure_create",
     "structure_edit", "structure_import", "structure_archive", "structure_import_confirm",
     "action_partners", "indicator_create", "indicator_edit", "measurement_edit",
-    "measurement_import", "measurement_import_confirm",
+    "measurement_import", "measurement_import_confirm", "report_generate", "report_publish",
 ]
 
 
@@ -159,21 +170,24 @@ WRITE_URLS = [
 @pytest.mark.parametrize("name", WRITE_URLS)
 def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, objects, persona, name):
     action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
-    before = (action.version, BudgetLine.objects.count(), Event.objects.count(),
-              action.updates.count(), Structure.objects.filter(archived=False).count(),
-              sum(Structure.objects.values_list("version", flat=True)))
+    def state():
+        return (action.version, BudgetLine.objects.count(), Event.objects.count(),
+                action.updates.count(), Structure.objects.filter(archived=False).count(),
+                sum(Structure.objects.values_list("version", flat=True)),
+                list(AnnualReport.objects.values_list("pk", "published")))
+
+    before = state()
     data = {"version": 1, "title": "forgé", "label": "forgé", "planned": "1", "year": 2025,
             "name": "forgée", "commune": Structure.objects.first().commune_id, "token": "0" * 32,
             "structure": Structure.objects.first().pk, "code": "Z9", "unit": "nombre",
             "direction": "hausse", "value": "1",
             "date": "2025-01-01", "kind": "autre", "status": "realisee", "progress": 100,
-            "section": "fonctionnement", "flow": "depense", "priority": "haute"}
+            "section": "fonctionnement", "flow": "depense", "priority": "haute",
+            "plan": action.plan_id, "published": "0"}
     response = client_for(persona).post(url_for(name, objects), data)
     assert response.status_code == 403
     action.refresh_from_db()
-    assert (action.version, BudgetLine.objects.count(), Event.objects.count(),
-            action.updates.count(), Structure.objects.filter(archived=False).count(),
-            sum(Structure.objects.values_list("version", flat=True))) == before
+    assert state() == before
 
 
 def test_every_write_url_is_checked_for_forged_posts():

@@ -180,8 +180,9 @@ class Objective(models.Model):
 
 
 class ActionQuerySet(models.QuerySet):
-    def with_status(self, year=None):
-        """Annotate the status and progress of the latest update (up to YEAR), and "en retard".
+    def with_status(self, year=None, *, as_of=None):
+        """Annotate the status and progress of the latest update (up to YEAR), and "en retard"
+        on AS_OF (default: today).
 
         An action is late when its end date has passed and it is neither
         Réalisée nor Abandonnée (an abandoned action is no longer expected).
@@ -198,7 +199,7 @@ class ActionQuerySet(models.QuerySet):
         ).annotate(
             is_late=Case(
                 When(
-                    Q(end_date__lt=timezone.localdate())
+                    Q(end_date__lt=as_of or timezone.localdate())
                     & ~Q(current_status__in=[Status.DONE, Status.ABANDONED]),
                     then=Value(True),
                 ),

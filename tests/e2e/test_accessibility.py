@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 
 from actions.models import Action, BudgetLine, Event
+from reports.models import AnnualReport
 from structures.models import Structure
 from tests.conftest import COTENTIN, make_user
 from tests.e2e.conftest import axe_violations, e2e, log_in
@@ -18,7 +20,7 @@ READ_PAGES = [
     f"{ACTION}/", f"{PLAN}/budget/", f"{PLAN}/evenements/", "/plans/caen-la-mer-ess-2013-2015/budget/",
     "/page-inexistante/", "/structures/", "/structures/?q=recyclerie&sort=-employees",
     "/structures/carte/", "/structures/carte/?mesure=emplois", f"{STRUCTURE}/",
-    f"{PLAN}/indicateurs/", f"{PLAN}/indicateurs/C1/", f"{PLAN}/indicateurs/K8/",
+    f"{PLAN}/indicateurs/", f"{PLAN}/indicateurs/C1/", f"{PLAN}/indicateurs/K8/", "/rapports/",
 ]
 EDIT_PAGES = [
     f"{ACTION}/modifier/", f"{ACTION}/avancement/2025/", f"{ACTION}/budget/ajouter/",
@@ -33,7 +35,7 @@ PAGES_BY_ROLE = {
     "sans rôle": ["/plans/"],
     roles.VIEWER: READ_PAGES,
     roles.EDITOR: READ_PAGES + EDIT_PAGES,
-    roles.ADMIN: EDIT_PAGES,
+    roles.ADMIN: EDIT_PAGES + ["/rapports/"],
 }
 
 
@@ -42,6 +44,10 @@ def add_follow_up():
     BudgetLine.objects.create(action=action, year=2025, label="Location de salle", planned=1200)
     Event.objects.create(plan=action.plan, date=datetime.date(2025, 3, 14), kind="cafe_projet",
                          title="Café des ASSOS", participants=27).actions.add(action)
+    for published in (True, False):
+        report = AnnualReport(plan=action.plan, year=2024, published=published, size=9,
+                              page_count=1, sha256="0" * 64)
+        report.file.save("rapport.pdf", ContentFile(b"%PDF-1.7\n"))
 
 
 @e2e

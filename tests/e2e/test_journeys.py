@@ -1,8 +1,10 @@
 """The journeys of the issue, as a user clicks them."""
 
 import re
+from io import BytesIO
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from actions.models import Action, BudgetLine, Event, ProgressUpdate
 from tests.conftest import COTENTIN, make_user
@@ -163,3 +165,27 @@ def test_editor_imports_a_spreadsheet_fixes_the_bad_row_and_finds_it_on_the_map(
     from structures.models import Structure
     count = Structure.objects.filter(commune__name="Brix").count()
     assert label.startswith(f"Brix : {count} structures")
+
+
+@e2e
+def test_admin_generates_and_publishes_the_2024_report_and_the_committee_downloads_it(page):
+    make_user("alice", roles.ADMIN, staff=True)
+    make_user("camille", roles.VIEWER)
+    log_in(page, "alice")
+    page.get_by_role("link", name="Rapports").click()
+    page.get_by_label("Plan").select_option(label="Plan d'actions ESS 2023-2025")
+    page.get_by_label("Année").select_option("2024")
+    page.get_by_role("button", name="Générer le PDF").click()
+    expect(page.get_by_text("Le rapport 2024 du « Plan d'actions ESS 2023-2025 » est généré")).to_be_visible()
+    page.get_by_role("button", name="Publier cette version").click()
+    expect(page.get_by_text("Cette version du rapport 2024 est publiée")).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    log_in(page, "camille")
+    page.get_by_role("link", name="Rapports").click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("Télécharger")).click()
+    download = info.value
+    assert download.suggested_filename == "rapport-annuel-cotentin-ess-2023-2025-2024.pdf"
+    reader = PdfReader(BytesIO(open(download.path(), "rb").read()))
+    assert "Bilan de l'année 2024" in reader.pages[0].extract_text()

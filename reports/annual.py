@@ -1,0 +1,233 @@
+"""The annual report to the council: what it says, gathered in a fixed number of queries.
+
+Every figure is the state of the plan at the end of the report's year (or on the day of
+generation while that year runs): the status of an action is its latest update up to
+that year, an indicator's value the latest one up to that year.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Sum
+
+from actions.budget import budget_summary, budget_totals
+from actions.models import Action, Event, Objective, ProgressUpdate, Status
+from essplan.french import euros, figure, number
+from indicators.charts import sparkline, trend_chart
+from indicators.computations import computed_values
+from indicators.models import on_track
+from structures.map import commune_map
+
+from .dashboard import KEY_INDICATORS, directory_figures
+
+SUMMARY_INDICATORS = 5
+LATE_CODES_LISTED = 10
+ACTIVE = (Status.IN_PROGRESS, Status.DONE)
+
+
+def counted(count, singular, plural=None):
+    """counted(1, 'action') -> '1 action'; counted(3, 'action') -> '3 actions'."""
+    noun = singular if count <= 1 else plural or f"{singular}s"
+    return f"{number(count)} {noun}"
+
+
+def listing(items):
+    """['1.1.1', '1.2.1', '2.1.1'] -> '1.1.1, 1.2.1 et 2.1.1'."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+def report_date(year, today):
+    """The day the report speaks of: 31 December of YEAR, or TODAY while YEAR runs."""
+    return min(today, datetime.date(year, 12, 31))
+
+
+@dataclass
+class Branch:
+    """An axis or an objective with its actions (an axis also with its objectives)."""
+
+    node: object
+    actions: list
+    children: list = field(default_factory=list)
+
+    @property
+    def progress(self):
+        if not self.actions:
+            return None
+        return sum(action.current_progress for action in self.actions) / len(self.actions)
+
+
+def action_tree(plan, year, as_of):
+    """The plan's axes, objectives and actions, each action with its status up to YEAR and
+    its update of YEAR (``action.update``, None without one): four queries."""
+    year_updates = Prefetch("updates", queryset=ProgressUpdate.objects.filter(year=year),
+                            to_attr="year_updates")
+    actions = list(Action.objects.filter(plan=plan).with_status(year, as_of=as_of)
+                   .select_related("pilot_direction").prefetch_related(year_updates)
+                   .order_by("code_key"))
+    by_objective = defaultdict(list)
+    for action in actions:
+        action.update = action.year_updates[0] if action.year_updates else None
+        action.status_label = Status(action.current_status).label
+        by_objective[action.objective_id].append(action)
+    by_axis = defaultdict(list)
+    for objective in Objective.objects.filter(axis__plan=plan).order_by("code_key"):
+        by_axis[objective.axis_id].append(Branch(objective, by_objective[objective.pk]))
+    axes = [Branch(axis, [a for o in by_axis[axis.pk] for a in o.actions], by_axis[axis.pk])
+            for axis in plan.axes.order_by("number")]
+    return axes, actions
+
+
+def status_counts(actions):
+    counts = Counter(action.current_status for action in actions)
+    return [(value, label, counts[value]) for value, label in Status.choices]
+
+
+def indicator_rows(plan, year, nonce=None):
+    """Every indicator of the plan with its baseline, and its value and target for each year
+    of the plan up to YEAR; the key indicators also with their trend chart."""
+    years = [y for y in plan.years if y <= year]
+    indicators = sorted(plan.indicators.prefetch_related("targets", "measurements"),
+                        key=lambda indicator: indicator.sort_key)
+    computed = computed_values(plan, indicators)
+    rows = []
+    for indicator in indicators:
+        targets = {target.year: target.value for target in indicator.targets.all()}
+        values = computed.get(indicator.pk) or {m.year: m.value for m in indicator.measurements.all()}
+        values = {y: value for y, value in values.items() if y <= year}
+        latest_year = max(values, default=None)
+        latest = values.get(latest_year)
+        row = {
+            "indicator": indicator, "latest_year": latest_year, "latest": latest,
+            "previous": values.get(latest_year - 1) if latest_year else None,
+            "cells": [(y, values.get(y), targets.get(y)) for y in years],
+            "on_track": on_track(indicator.direction, latest, targets.get(latest_year)),
+            "key": indicator.code in KEY_INDICATORS, "is_baseline": False,
+        }
+        if latest is None and indicator.baseline_value is not None:
+            row.update(latest=indicator.baseline_value, latest_year=indicator.baseline_year,
+                       is_baseline=True)
+        if row["key"] and values:
+            chart_years, chart_values = list(years), dict(values)
+            if indicator.baseline_value is not None and indicator.baseline_year:
+                if indicator.baseline_year not in chart_years:
+                    chart_years.insert(0, indicator.baseline_year)
+                chart_values.setdefault(indicator.baseline_year, indicator.baseline_value)
+            row["chart"] = trend_chart(
+                title=f"{indicator.code} · {indicator.name}", years=chart_years,
+                values=chart_values, targets=targets, unit=indicator.unit_suffix, nonce=nonce,
+                baseline=(indicator.baseline_year, indicator.baseline_value)
+                if indicator.baseline_value is not None else None)
+            row["sparkline"] = sparkline(label=f"Évolution de {indicator.name}",
+                                         years=chart_years, values=chart_values, nonce=nonce)
+        rows.append(row)
+    rows.sort(key=lambda row: not row["key"])
+    return rows
+
+
+def trend(row):
+    """'en hausse par rapport à 2023 (12)' when the year before the latest value is known."""
+    latest, previous = row["latest"], row["previous"]
+    if latest is None or previous is None:
+        return ""
+    word = "stable" if latest == previous else "en hausse" if latest > previous else "en baisse"
+    return f"{word} par rapport à {row['latest_year'] - 1} ({figure(previous)})"
+
+
+def event_figures(plan, year):
+    events = Event.objects.filter(plan=plan, date__year=year)
+    by_kind = dict(((row["kind"], (row["count"], row["participants"] or 0))
+                    for row in events.values("kind").annotate(
+                        count=Count("id"), participants=Sum("participants")).order_by()))
+    kinds = [(label, *by_kind[value]) for value, label in Event.Kind.choices if value in by_kind]
+    return {
+        "kinds": kinds,
+        "count": sum(count for _, count, _ in kinds),
+        "participants": sum(participants for _, _, participants in kinds),
+        "list": list(events.order_by("date", "title")),
+    }
+
+
+def summary_sentences(*, year, actions, statuses, late, budget_year, budget, plan, events):
+    """The summary page in sentences, written from the figures."""
+    counts = {value: count for value, _, count in statuses}
+    total = len(actions)
+    active = counts[Status.IN_PROGRESS] + counts[Status.DONE]
+    verb = "sont" if active > 1 else "est"
+    done = "réalisées" if active > 1 else "réalisée"
+    sentences = [
+        f"{number(active)} action{'s' if active > 1 else ''} sur {number(total)} {verb} en cours "
+        f"ou {done} ({counted(counts[Status.DONE], 'réalisée')}, "
+        f"{number(counts[Status.IN_PROGRESS])} en cours) ; {number(counts[Status.PLANNED])} à venir, "
+        f"{number(counts[Status.PAUSED])} en pause, "
+        f"{counted(counts[Status.ABANDONED], 'abandonnée')}."
+    ]
+    if total:
+        average = sum(action.current_progress for action in actions) / total
+        sentences.append(f"L'avancement moyen des actions est de {number(average)}\u00a0%.")
+    if not late:
+        sentences.append("Aucune action n'est en retard.")
+    else:
+        codes = [action.code for action in late[:LATE_CODES_LISTED]]
+        more = len(late) - len(codes)
+        listed = listing(codes) if not more else f"{', '.join(codes)} et {counted(more, 'autre')}"
+        sentences.append(f"{counted(len(late), 'action')} {'sont' if len(late) > 1 else 'est'} "
+                         f"en retard (date de fin dépassée) : {listed}.")
+    missing = sum(1 for action in actions if action.update is None)
+    if missing:
+        plural = missing > 1
+        sentences.append(
+            f"{counted(missing, 'action')} {'n’ont' if plural else 'n’a'} pas de point "
+            f"d'avancement pour {year} : {'elles sont signalées' if plural else 'elle est signalée'}"
+            " dans la suite du rapport.")
+    else:
+        sentences.append(f"Toutes les actions ont un point d'avancement pour {year}.")
+    if budget_year.planned:
+        sentences.append(
+            f"En {year}, les dépenses prévues s'élèvent à {euros(budget_year.planned)}, dont "
+            f"{euros(budget_year.committed)} engagés et {euros(budget_year.spent)} réalisés, soit "
+            f"un taux de réalisation de {number(budget_year.execution_rate, 1)}\u00a0%.")
+    else:
+        sentences.append(f"Aucune dépense n'est inscrite au budget de l'année {year}.")
+    envelope = ""
+    if plan.budget_envelope is not None:
+        envelope = (f" pour une enveloppe de {euros(plan.budget_envelope)} ; "
+                    f"reste à programmer : {euros(budget['remaining'])}")
+    sentences.append(f"Sur toute la durée du plan, {euros(budget['total'].planned)} de dépenses "
+                     f"sont prévues et {euros(budget['total'].spent)} réalisées{envelope}.")
+    participants = (f", avec {counted(events['participants'], 'participant')}"
+                    if events["participants"] else "")
+    sentences.append(f"{counted(events['count'], 'événement')} en {year}{participants}."
+                     if events["count"] else f"Aucun événement n'est enregistré en {year}.")
+    return sentences
+
+
+def report_context(plan, year, *, generated_at, generated_by=None, nonce=None):
+    """Everything the report template shows."""
+    as_of = report_date(year, generated_at.date())
+    axes, actions = action_tree(plan, year, as_of)
+    statuses = status_counts(actions)
+    late = [action for action in actions if action.is_late]
+    totals = budget_totals(plan, levels=["axis", "plan"])
+    budget = budget_summary(plan, [branch.node for branch in axes], totals)
+    budget_year = totals.get("plan", plan.pk, year)
+    events = event_figures(plan, year)
+    indicators = indicator_rows(plan, year, nonce=nonce)
+    for row in indicators:
+        row["trend"] = trend(row)
+    return {
+        "plan": plan, "year": year, "as_of": as_of,
+        "generated_at": generated_at, "generated_by": generated_by,
+        "axes": axes, "actions": actions, "statuses": statuses, "late": late,
+        "progress": Branch(plan, actions).progress,
+        "budget": budget, "budget_year": budget_year,
+        "indicators": indicators,
+        "summary_indicators": [row for row in indicators if row["key"]][:SUMMARY_INDICATORS],
+        "events": events,
+        "directory": directory_figures(),
+        "map": commune_map(),
+        "summary": summary_sentences(year=year, actions=actions, statuses=statuses, late=late,
+                                     budget_year=budget_year, budget=budget, plan=plan,
+                                     events=events),
+    }

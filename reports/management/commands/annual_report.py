@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from actions.models import Plan
+from reports.pdf import render_pdf
+from reports.services import report_html
+
+
+class Command(BaseCommand):
+    help = "Écrit le rapport annuel d'un plan en PDF (le même que celui de la page Rapports)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", required=True, help="Identifiant d'URL du plan (slug).")
+        parser.add_argument("--year", required=True, type=int, help="Année du rapport.")
+        parser.add_argument("--output", required=True, type=Path, help="Fichier PDF à écrire.")
+        parser.add_argument("--html", type=Path, help="Écrit aussi le HTML rendu dans ce fichier.")
+
+    def handle(self, *, plan, year, output, html=None, **options):
+        try:
+            plan = Plan.objects.get(slug=plan)
+        except Plan.DoesNotExist:
+            known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "aucun"
+            raise CommandError(f"Plan inconnu : « {plan} ». Plans enregistrés : {known}.") from None
+        if year not in plan.years:
+            raise CommandError(f"Le plan « {plan.title} » couvre les années {plan.first_year} "
+                               f"à {plan.last_year}, pas {year}.")
+        document = report_html(plan, year)
+        if html:
+            html.write_text(document, encoding="utf-8")
+        pdf = render_pdf(document)
+        output.write_bytes(pdf.data)
+        self.stdout.write(f"{output} : {pdf.page_count} pages, {len(pdf.data) // 1024} Kio.")

@@ -1,0 +1,60 @@
+"""The archive of annual reports: each generated PDF is kept, unchanged, as presented."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def report_path(report, filename):
+    return f"rapports/{report.plan.slug}/{report.year}/{filename}"
+
+
+class AnnualReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every version for those who generate reports, the published ones for the others."""
+        if user.has_perm("reports.add_annualreport"):
+            return self
+        return self.filter(published=True)
+
+
+class AnnualReport(models.Model):
+    plan = models.ForeignKey("actions.Plan", on_delete=models.PROTECT, related_name="reports",
+                             verbose_name=_("plan"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    generated_at = models.DateTimeField(_("généré le"), auto_now_add=True)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("généré par"))
+    file = models.FileField(_("fichier PDF"), upload_to=report_path, max_length=300)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, editable=False)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    page_count = models.PositiveSmallIntegerField(_("nombre de pages"))
+    published = models.BooleanField(
+        _("publié"), default=False,
+        help_text=_("La version présentée au conseil ; le comité de suivi peut la télécharger."),
+    )
+
+    objects = AnnualReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-generated_at"]
+        verbose_name = _("rapport annuel")
+        verbose_name_plural = _("rapports annuels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year"], condition=models.Q(published=True),
+                name="one_published_report_per_plan_year",
+                violation_error_message=_("Une autre version de ce rapport est déjà publiée."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Rapport {self.year} · {self.plan} · {self.generated_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("report_download", kwargs={"pk": self.pk})
+
+    @property
+    def filename(self):
+        return f"rapport-annuel-{self.plan.slug}-{self.year}.pdf"

@@ -1,0 +1,50 @@
+"""Writes of the report archive: generating a report, publishing a version."""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .annual import report_context
+from .models import AnnualReport
+from .pdf import render_pdf
+
+
+def report_html(plan, year, *, generated_at=None, generated_by=None):
+    """The report's HTML, in French whatever the caller's language."""
+    generated_at = timezone.localtime(generated_at)
+    with translation.override("fr"):
+        context = report_context(plan, year, generated_at=generated_at, generated_by=generated_by)
+        return render_to_string("reports/annual/report.html", context)
+
+
+def generate_report(plan, year, *, user=None):
+    """Render the annual report of PLAN for YEAR and archive it: the PDF in the media
+    storage, its record (who, when, size, SHA-256, pages) in the database."""
+    now = timezone.now()
+    pdf = render_pdf(report_html(plan, year, generated_at=now, generated_by=user))
+    report = AnnualReport(plan=plan, year=year, generated_by=user, size=len(pdf.data),
+                          page_count=pdf.page_count, sha256=hashlib.sha256(pdf.data).hexdigest())
+    name = f"rapport-annuel-{plan.slug}-{year}-{timezone.localtime(now):%Y%m%d-%H%M%S}.pdf"
+    report.file.save(name, ContentFile(pdf.data), save=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except BaseException:
+        report.file.delete(save=False)
+        raise
+    return report
+
+
+@transaction.atomic
+def set_published(report, published):
+    """Publish REPORT (the one version of its plan and year shown to the comité de suivi),
+    or withdraw it."""
+    siblings = AnnualReport.objects.select_for_update().filter(plan=report.plan_id, year=report.year)
+    if published:
+        siblings.exclude(pk=report.pk).filter(published=True).update(published=False)
+    siblings.filter(pk=report.pk).update(published=published)
+    report.published = published
+    return report

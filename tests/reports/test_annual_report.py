@@ -1,0 +1,179 @@
+"""The annual report's PDF: its text against hand-computed figures, its pages, its queries."""
+
+import datetime
+import json
+import re
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
+
+from actions.models import Action, BudgetLine, Event, Plan, ProgressUpdate, Status
+from essplan.french import figure, number
+from reports.annual import counted, listing, report_date
+from reports.pdf import render_pdf
+from reports.services import report_html
+from tests.conftest import COTENTIN
+
+from .conftest import pdf_text
+
+pytestmark = pytest.mark.django_db
+GENERATED = datetime.datetime(2026, 11, 30, 10, 15, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def small_report(small_plan):
+    return render_pdf(report_html(small_plan, 2024, generated_at=GENERATED))
+
+
+def test_summary_sentences_are_written_from_the_figures(small_report):
+    text = pdf_text(small_report.data)
+    for sentence in [
+        "3 actions sur 4 sont en cours ou réalisées (1 réalisée, 2 en cours) ; 1 à venir, "
+        "0 en pause, 0 abandonnée.",
+        "L'avancement moyen des actions est de 45 %.",
+        "1 action est en retard (date de fin dépassée) : 2.1.1.",
+        "2 actions n’ont pas de point d'avancement pour 2024 : elles sont signalées dans la "
+        "suite du rapport.",
+        "En 2024, les dépenses prévues s'élèvent à 1 734,75 €, dont 1 000,00 € engagés et "
+        "999,99 € réalisés, soit un taux de réalisation de 57,6 %.",
+        "Sur toute la durée du plan, 1 834,75 € de dépenses sont prévues et 999,99 € réalisées "
+        "pour une enveloppe de 5 000,00 € ; reste à programmer : 3 465,25 €.",
+        "3 événements en 2024, avec 35 participants.",
+    ]:
+        assert sentence in text
+
+
+def test_cover_and_running_footer(small_report):
+    reader = PdfReader(BytesIO(small_report.data))
+    cover = reader.pages[0].extract_text()
+    for fact in ["TERRITOIRE DE TEST", "Plan de test ESS", "Bilan de l'année 2024", "DEL-TEST-1",
+                 "31 décembre 2024", "30 novembre 2026 à 11:15"]:  # 10:15 UTC is 11:15 in Paris
+        assert fact in cover
+    pages = len(reader.pages)
+    assert small_report.page_count == pages
+    assert f"Page 2 / {pages}" in reader.pages[1].extract_text()
+    assert f"Page {pages} / {pages}" in reader.pages[-1].extract_text()
+    assert "Page 1 /" not in cover  # the cover has no running footer
+    assert reader.metadata.title == "Rapport annuel 2024 · Plan de test ESS"
+
+
+def test_table_of_contents_gives_the_page_of_each_chapter(small_report):
+    pages = [page.extract_text() for page in PdfReader(BytesIO(small_report.data)).pages]
+    toc = dict(re.findall(r"^(.+?) \.{3,} (\d+)$", pages[1], flags=re.M))
+    openings = {  # each chapter's title in the table of contents -> a line of its first page
+        "Synthèse de l'année 2024": "L'avancement moyen des actions est de",
+        "Budget": "Dépenses prévues, engagées et réalisées, et recettes prévues",
+        "Annexe · Liste des actions et de leur statut": "Statut fin 2024",
+    }
+    for title, opening in openings.items():
+        page = int(toc[title])
+        assert opening in pages[page - 1] and opening not in pages[page - 2]
+
+
+def test_every_action_is_reported_with_its_update_or_its_absence(small_report):
+    text = pdf_text(small_report.data)
+    for fact in ["1.1.1 Ouvrir un guichet unique", "Réalisations. Guichet ouvert à Cherbourg-en-Cotentin",
+                 "Difficultés rencontrées. Recrutement de l'animateur retardé.",
+                 "Prochaines étapes. Étendre les permanences à Valognes.",
+                 "Réalisations. Quatre cafés projets tenus."]:
+        assert fact in text
+    # 1.2.1 (a 2023 update only) and 2.1.1 (none) are listed as having no 2024 update.
+    assert text.count("Pas de point d'avancement pour 2024.") == 2
+    # Objective 1.1: (100 + 60) / 2 = 80 %; axis 1: (100 + 60 + 20) / 3 = 60 %.
+    assert "80 % d'avancement moyen, 2 actions" in text
+    assert "60 % d'avancement moyen, 3 actions" in text
+
+
+def test_budget_table_totals_to_the_cent(small_report):
+    text = pdf_text(small_report.data)
+    # Axis 1, 2024: 1 734,75 planned, 1 000,00 committed, 999,99 spent, 300,00 revenue.
+    assert "2024 1 734,75 € 1 000,00 € 999,99 € 300,00 €" in text
+    # Plan total: 1 834,75 planned; net 1 534,75; remaining 3 465,25.
+    assert "Total 1 834,75 € 1 000,00 € 999,99 € 300,00 €" in text
+    assert "Coût net prévu (dépenses − recettes) 1 534,75 €" in text
+    assert "Reste à programmer 3 465,25 €" in text
+
+
+def test_indicator_values_targets_and_trend(small_report):
+    text = pdf_text(small_report.data)
+    assert "C1 · Établissements de l'ESS 488 (2022) 500 / — 512,5 / 510" in text
+    assert "512,5 (2024) en hausse par rapport à 2023 (500)" in text
+
+
+def test_events_of_the_year_by_kind(small_report):
+    text = pdf_text(small_report.data)
+    assert "Café projet 2 35" in text
+    assert "Forum 1 0" in text
+    assert "Total 3 35" in text
+    assert "Forum 2023" not in text
+
+
+def test_the_seed_plan_report_lists_all_45_actions(plan_2024_report):
+    text = pdf_text(plan_2024_report.data)
+    codes = list(Action.objects.filter(plan__slug=COTENTIN).values_list("code", flat=True))
+    assert len(codes) == 45
+    annex = text[text.index("Statut fin 2024"):]
+    for code in codes:
+        assert f" {code} " in annex
+    # No follow-up in the seed: every action is "à venir" and said to lack its 2024 update.
+    assert "0 action sur 45 est en cours ou réalisée" in text
+    assert text.count("Pas de point d'avancement pour 2024.") == 45
+    # The deliberation's envelope and baselines (488 establishments, 6 847 employees, 11,2 %).
+    assert "pour une enveloppe de 85 000,00 €" in text
+    assert "488 (2022)" in text and "6 847 (2022)" in text and "11,2 (2022)" in text
+    assert 12 <= plan_2024_report.page_count <= 40
+
+
+def test_directory_figures_match_the_seed_file(plan_2024_report):
+    seed = json.loads((Path(settings.BASE_DIR) / "fixtures" / "demo_structures.json").read_text())
+    active = [row for row in seed["structures"] if not row.get("archived")]
+    text = pdf_text(plan_2024_report.data)
+    assert f"{len(active)} structures, " in text
+
+
+@pytest.fixture
+def plan_2024_report():
+    return render_pdf(report_html(Plan.objects.get(slug=COTENTIN), 2024, generated_at=GENERATED))
+
+
+def test_generation_queries_do_not_grow_with_the_plan(small_plan):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            report_html(small_plan, 2024, generated_at=GENERATED)
+        return len(captured)
+
+    small = queries()
+    objective = small_plan.axes.get(number=2).objectives.get()
+    for index in range(2, 42):
+        action = Action.objects.create(plan=small_plan, objective=objective, code=f"2.1.{index}",
+                                       title=f"Action {index}")
+        ProgressUpdate.objects.create(action=action, year=2024, status=Status.IN_PROGRESS,
+                                      progress=index, achievements="Fait.")
+        BudgetLine.objects.create(action=action, year=2024, label="Ligne", planned=Decimal(index))
+        Event.objects.create(plan=small_plan, date=datetime.date(2024, 5, index % 28 + 1),
+                             title=f"Événement {index}", participants=index)
+    assert queries() == small
+    assert small <= 30
+
+
+def test_report_date_is_the_end_of_the_year_or_today():
+    assert report_date(2024, datetime.date(2026, 11, 30)) == datetime.date(2024, 12, 31)
+    assert report_date(2026, datetime.date(2026, 11, 30)) == datetime.date(2026, 11, 30)
+
+
+def test_french_wording_helpers():
+    assert number(85000) == "85\u00a0000"
+    assert number(Decimal("11.2"), 1) == "11,2"
+    assert counted(1, "action") == "1 action" and counted(0, "action") == "0 action"
+    assert counted(2, "action") == "2 actions"
+    assert (figure(Decimal("512.50")), figure(Decimal("488.00")), figure(Decimal("11.20"))) == (
+        "512,5", "488", "11,2")
+    assert figure(Decimal("6847")) == "6\u00a0847" and figure(None) == ""
+    assert listing(["1.1.1"]) == "1.1.1"
+    assert listing(["1.1.1", "1.2.1", "2.1.1"]) == "1.1.1, 1.2.1 et 2.1.1"
