@@ -1,11 +1,14 @@
-"""Time the directory import (the app's path) on N generated rows; prints rows/s.
+"""Time an import of N generated directory rows; prints one JSON line (rows/s, peak memory).
 
-    DEBUG=true .venv/bin/python bench/import_structures.py 10000
+    .venv/bin/python bench/import_structures.py app 10000      # the app's import path
+    .venv/bin/python bench/import_structures.py rowwise 10000  # django-import-export's default
 
-Runs against the configured database inside a transaction that is rolled back:
-nothing stays. Part of the benchmark (never of the test run).
+Runs against the configured database inside a transaction that is rolled back: nothing
+stays. bench/run.py calls it in a process of its own, so that the peak memory is the
+import's. Part of the benchmark, never of the test run.
 """
 
+import json
 import os
 import resource
 import sys
@@ -18,44 +21,58 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "essplan.settings")
 django.setup()
 
 import tablib  # noqa: E402
-from stdnum import luhn  # noqa: E402
 from django.db import transaction  # noqa: E402
+from import_export import resources  # noqa: E402
 
+from bench.dataset import as_spreadsheet, structure_rows  # noqa: E402
 from essplan.imports import run_import  # noqa: E402
-from structures.models import Commune  # noqa: E402
+from structures.models import Commune, LegalForm, NafCode, Structure  # noqa: E402
 from structures.resources import StructureResource  # noqa: E402
 
 
-def siret(n):
-    """A valid SIRET whose SIREN starts with 99 (a range INSEE does not assign)."""
-    siren = f"99{n:06d}"
-    siren += luhn.calc_check_digit(siren)
-    nic = siren + "0001"
-    return nic + luhn.calc_check_digit(nic)
+class DefaultStructureResource(resources.ModelResource):
+    """What django-import-export does out of the box: row by row, foreign keys by id."""
+
+    class Meta:
+        model = Structure
+        fields = ["siret", "siren", "name", "legal_form", "family", "commune", "employees", "fte",
+                  "naf"]
+        import_id_fields = ["siret"]
 
 
-def dataset(rows):
-    communes = list(Commune.objects.values_list("insee_code", flat=True))
-    data = tablib.Dataset(headers=["SIRET", "Nom", "Forme juridique", "Code commune", "Salariés",
-                                   "ETP", "Code NAF"])
-    for n in range(rows):
-        data.append([siret(n), f"Association générée {n}", "9220", communes[n % len(communes)],
-                     str(n % 40), f"{n % 40},5", "88.99B"])
+def default_dataset(rows):
+    communes = dict(Commune.objects.values_list("insee_code", "pk"))
+    forms = {form.code: form for form in LegalForm.objects.all()}
+    naf = dict(NafCode.objects.values_list("code", "pk"))
+    data = tablib.Dataset(headers=DefaultStructureResource.Meta.fields)
+    for siret, name, form, insee, employees, fte, naf_code in rows:
+        data.append([siret, siret[:9], name, forms[form].pk, forms[form].family, communes[insee],
+                     employees, fte, naf[naf_code]])
     return data
 
 
 def main():
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    data = dataset(rows)
+    mode, count = sys.argv[1], int(sys.argv[2])
+    rows = list(structure_rows(count))
+    if mode == "app":
+        data, resource_ = as_spreadsheet(rows), StructureResource()
+    else:
+        data, resource_ = default_dataset(rows), DefaultStructureResource()
     started = time.perf_counter()
     with transaction.atomic():
-        report = run_import(StructureResource(), data, dry_run=False)
+        if mode == "app":
+            report = run_import(resource_, data, dry_run=False)
+            ok, new = report.ok, report.new
+        else:
+            result = resource_.import_data(data, dry_run=False, raise_errors=True)
+            ok, new = not result.has_errors(), result.totals["new"]
         transaction.set_rollback(True)
     elapsed = time.perf_counter() - started
+    if not ok or new != count:
+        raise SystemExit(f"import en échec : {new} lignes créées sur {count}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    assert report.ok and report.new == rows, report.errors[:5]
-    print(f"import de {rows} structures : {elapsed:.1f} s, {rows / elapsed:.0f} lignes/s, "
-          f"mémoire maximale du processus {peak:.0f} Mio")
+    print(json.dumps({"mode": mode, "rows": count, "seconds": round(elapsed, 3),
+                      "rows_per_s": round(count / elapsed, 1), "peak_mib": round(peak, 1)}))
 
 
 if __name__ == "__main__":

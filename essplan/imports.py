@@ -11,6 +11,7 @@ import io
 import uuid
 from dataclasses import dataclass, field
 
+import pghistory
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.files.base import ContentFile
@@ -85,10 +86,13 @@ def run_import(resource, dataset, *, dry_run, user=None):
     if report.errors:
         return report
     model = resource._meta.model
-    result = resource.import_data(
-        dataset, dry_run=dry_run, raise_errors=False, use_transactions=True,
-        collect_failed_rows=False, user=user,
-    )
+    # With a history context, the history triggers do not look for one row after row
+    # in an exception block (a subtransaction each: 20 times slower on large files).
+    with pghistory.context(source="import"):
+        result = resource.import_data(
+            dataset, dry_run=dry_run, raise_errors=False, use_transactions=True,
+            collect_failed_rows=False, user=user,
+        )
     for error in result.base_errors:
         report.errors.append((None, _message(error.error)))
     for line, errors in result.row_errors():

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "essplan.datacache.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,6 +153,15 @@ TEMPLATES = [
     },
 ]
 
+# Each process keeps its own figures computed from the data (essplan.datacache: keyed by
+# the data version, so they never outlive the data they were computed from).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+    }
+}
+
 # Database: the server named by DATABASE_URL, else the embedded one in var/pgdata.
 if _secret("DATABASE_URL"):
     DATABASES = {"default": database_from_url("DATABASE_URL")}
@@ -165,6 +175,13 @@ else:
     }
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# psycopg's connection pool, one per process (it replaces persistent connections).
+if env_bool("DATABASE_POOL", False):
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_SIZE", 4)},
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Two test runs at once (CI's two passes, a developer's run) each get their own database.
 DATABASES["default"]["TEST"] = {"NAME": f"test_essplan_{os.getpid()}"}
 

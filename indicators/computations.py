@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from actions.models import BudgetLine, Event, ProgressUpdate, Status
+from essplan.datacache import cached
 from structures.models import EssFamily, Structure
 
 from .models import on_track
@@ -113,11 +114,16 @@ for _family, _label in EssFamily.choices:
     )
 
 
+@cached
+def computation_results(plan, keys):
+    """{computation key: {year: value}} for PLAN: one query per computation, cached."""
+    return {key: REGISTRY[key](plan) for key in keys}
+
+
 def computed_values(plan, indicators):
-    """{indicator pk: {year: value}} for the computed INDICATORS: one query per computation."""
-    results = {}
-    for key in {indicator.computation for indicator in indicators if indicator.computation}:
-        results[key] = REGISTRY[key](plan)
+    """{indicator pk: {year: value}} for the computed INDICATORS."""
+    keys = tuple(sorted({indicator.computation for indicator in indicators if indicator.computation}))
+    results = computation_results(plan, keys) if keys else {}
     return {indicator.pk: results[indicator.computation]
             for indicator in indicators if indicator.computation}
 

@@ -1,22 +1,29 @@
 """Where the plan stands: every figure of the dashboard, aggregated in PostgreSQL.
 
 The number of queries is fixed: it does not grow with actions, structures or events.
+The aggregates are cached until the data changes (essplan.datacache).
 """
 
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from actions.budget import budget_summary, budget_totals
 from actions.models import Action, Event, ProgressUpdate, Status
+from essplan.datacache import cached
 from indicators.charts import sparkline
 from indicators.computations import rows_for
 from structures.map import commune_map
 from structures.models import EssFamily, Structure
 
 KEY_INDICATORS = ["C1", "C2", "K1", "K2", "K5", "K7", "K8"]
+NONCE_SLOT = "essplan-nonce-slot"
 RECENT = 6
+LATE_LISTED = 10  # the most overdue; the action list shows them all
 
 
+@cached
 def progress_figures(plan, year):
     actions = Action.objects.filter(plan=plan).with_status(year)
     overall = actions.aggregate(progress=Avg("current_progress"), count=Count("id"))
@@ -28,11 +35,14 @@ def progress_figures(plan, year):
                       .order_by("objective__code_key"))
     counts = dict(actions.values_list("current_status").annotate(n=Count("id")).order_by())
     statuses = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
-    late = list(actions.filter(is_late=True).select_related("pilot_direction").order_by("code_key"))
+    late = actions.filter(is_late=True)
+    late_count = late.count()
+    late = list(late.select_related("plan").order_by("end_date", "code_key")[:LATE_LISTED])
     return {"overall": overall, "axes": axes, "objectives": objectives, "statuses": statuses,
-            "late": late, "without_update": actions.exclude(updates__year=year).count()}
+            "late": late, "late_count": late_count, "without_update": actions.exclude(updates__year=year).count()}
 
 
+@cached
 def directory_figures():
     rows = {row["family"]: row for row in Structure.objects.active().values("family")
             .annotate(count=Count("id"), jobs=Sum("employees")).order_by()}
@@ -42,8 +52,10 @@ def directory_figures():
             "jobs": sum(jobs for _, _, jobs in families)}
 
 
-def key_indicators(plan, nonce):
-    """The key indicators' rows, each with a sparkline of its values over the plan's years."""
+@cached
+def key_indicator_rows(plan):
+    """The key indicators' rows, each with a sparkline of its values over the plan's years
+    (its style element carries NONCE_SLOT, for the nonce of the page that shows it)."""
     indicators = list(plan.indicators.with_latest().prefetch_related("targets", "measurements")
                       .filter(code__in=KEY_INDICATORS))
     indicators.sort(key=lambda indicator: KEY_INDICATORS.index(indicator.code))
@@ -52,17 +64,31 @@ def key_indicators(plan, nonce):
     rows = rows_for(plan, indicators, entered=entered)
     for row in rows:
         row["trend"] = sparkline(label=f"Évolution de {row['indicator'].name}",
-                                 years=list(plan.years), values=row["values"], nonce=nonce)
+                                 years=list(plan.years), values=row["values"], nonce=NONCE_SLOT)
     return rows
 
 
-def dashboard(plan, year, nonce=None):
+def key_indicators(plan, nonce):
+    """The cached rows, their sparklines given the NONCE of the page (None: no nonce)."""
+    slot = f' nonce="{NONCE_SLOT}"'
+    attribute = "" if nonce is None else f' nonce="{escape(str(nonce))}"'
+    rows = key_indicator_rows(plan)
+    for row in rows:
+        row["trend"] = mark_safe(row["trend"].replace(slot, attribute))  # noqa: S308
+    return rows
+
+
+@cached
+def budget_figures(plan):
     axes = list(plan.axes.order_by("number"))
-    totals = budget_totals(plan, levels=["axis", "plan"])
+    return budget_summary(plan, axes, budget_totals(plan, levels=["axis", "plan"]))
+
+
+def dashboard(plan, year, nonce=None):
     today = timezone.localdate()
     return {
         **progress_figures(plan, year),
-        "budget": budget_summary(plan, axes, totals),
+        "budget": budget_figures(plan),
         "indicators": key_indicators(plan, nonce),
         "directory": directory_figures(),
         "map": commune_map(),

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
+
+from essplan.datacache import cached
 
 from .models import Commune
 
@@ -50,6 +51,7 @@ def breaks(values, classes=len(PALETTE)):
     return sorted(set(bounds))
 
 
+@cached
 def commune_map(*, measure="structures"):
     """Communes with their figures, fill colour, link and the legend: one query."""
     communes = Commune.objects.annotate(

@@ -1,9 +1,9 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from essplan.datacache import CachedCountPaginator
 from essplan.exports import FORMATS, export_response
 from essplan.forms import ImportForm
 from essplan.imports import check_upload, import_staged
@@ -40,8 +40,8 @@ def structure_list(request):
     query.pop("page", None)
     context = {
         "filter": filterset,
-        "page": Paginator(queryset.order_by(*queryset.query.order_by or ["name"], "pk"),
-                          PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": CachedCountPaginator(queryset.order_by(*queryset.query.order_by or ["name"], "pk"),
+                                     PAGE_SIZE).get_page(request.GET.get("page")),
         "query": query.urlencode(),
         "export_formats": FORMATS,
         "can_edit": request.user.has_perm(EDIT),

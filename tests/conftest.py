@@ -6,6 +6,7 @@ the test database; each test runs in a transaction rolled back at its end.
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.management import call_command
 
 from essplan import roles
@@ -29,6 +30,8 @@ def _test_settings(settings, tmp_path):
     # Test personas do not need a slow, brute-force resistant hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Figures cached by a previous test would make query counts depend on test order.
+    cache.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

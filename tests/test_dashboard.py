@@ -109,12 +109,12 @@ def grow(plan, actions, structures):
                               for _ in range(50))
 
 
-# session, user, 2 permissions, plans, current plan, overall, axes, objectives, statuses,
-# late, without-update count, indicators, their targets, their values, computed indicators
+# session, user, 2 permissions, plans, current plan, data version, overall, axes, objectives,
+# statuses, late count, the 10 most overdue, without-update count, indicators, their targets, their values, computed indicators
 # (K1, K2, K5, K7, K8: 5), axes, budget totals (4), directory by family, map, latest updates
-# (+ action, plan, author), upcoming events = 29, the same with 4 500 actions and 5 060
-# structures.
-DASHBOARD_QUERIES = 29
+# (+ action, plan, author), upcoming events = 31, the same with 4 500 actions and 5 060
+# structures (on a cold cache: every figure is computed).
+DASHBOARD_QUERIES = 31
 
 
 @pytest.mark.parametrize(("actions", "structures"), [(0, 0), (4455, 5000)])
@@ -136,3 +136,14 @@ def test_key_indicators_have_a_trend_with_a_text_alternative(client_for, plan):
     assert ('aria-label="Évolution de Établissements de l&#x27;ESS sur le territoire — '
             '2023 : 495, 2024 : 501, 2025 : —"') in html
     assert html.count("pygal-sparkline") == 7
+
+
+def test_a_long_late_list_shows_the_ten_most_overdue_and_links_to_all(client_for, plan):
+    """12 actions ended on 1 to 12 March 2024, none done: the 10 earliest are listed."""
+    for day, action in enumerate(plan.actions.order_by("code_key")[:12], start=1):
+        action.end_date = datetime.date(2024, 3, day)
+        action.save(update_fields=["end_date"])
+    response = client_for("viewer").get(HOME)
+    assert response.context["late_count"] == 12
+    assert [a.end_date.day for a in response.context["late"]] == list(range(1, 11))
+    assert "Voir les 12 actions en retard" in response.content.decode()

@@ -157,19 +157,19 @@ def test_list_and_detail_query_budgets_at_10_and_1000_indicators(client_for, pla
                                                                   django_assert_max_num_queries):
     client = client_for("viewer")
     url = reverse("indicator_list", kwargs={"slug": COTENTIN})
-    # session, user, 2 permissions, plan, indicators with latest value, their targets, then one
-    # query per distinct computation shown (16 registered) = 23 at most
-    with django_assert_max_num_queries(23):
+    # session, user, 2 permissions, plan, indicators with latest value, their targets, the data
+    # version, then one query per distinct computation shown (16 registered) = 24 at most
+    with django_assert_max_num_queries(24):
         client.get(url)
     Indicator.objects.bulk_create(Indicator(plan=plan, code=f"X{n}", name=f"Charge {n}",
                                             computation="events_total" if n % 2 else "")
                                   for n in range(1000))
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):
         assert client.get(url).status_code == 200
-    # session, user, 2 permissions, indicator (+ plan), targets, measurements, the computation,
-    # actions (+ plan) = 9
+    # session, user, 2 permissions, indicator (+ plan), targets, measurements, the data version,
+    # the computation, actions (+ plan) = 10
     detail = plan.indicators.get(code="K1").get_absolute_url()
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(detail).status_code == 200
 
 

@@ -143,9 +143,9 @@ def make_structures(count):
     )
 
 
-# session, user, 2 permissions, count, page (+ commune, legal form), then the choices of the
-# filter form: communes, legal forms, NAF sections = 9
-LIST_QUERIES = 9
+# session, user, 2 permissions, data version, count (cached with the data), page (+ commune,
+# legal form), then the choices of the filter form: communes, legal forms, NAF sections = 10
+LIST_QUERIES = 10
 
 
 @pytest.mark.parametrize("extra", [0, 1000])
@@ -161,8 +161,8 @@ def test_list_query_budget_does_not_grow_with_rows(viewer_client, extra,
 @pytest.mark.parametrize("extra", [0, 1000])
 def test_map_and_detail_query_budgets(viewer_client, extra, django_assert_max_num_queries):
     make_structures(extra)
-    # session, user, 2 permissions, communes with their counts = 5
-    with django_assert_max_num_queries(5):
+    # session, user, 2 permissions, data version, communes with their counts = 6
+    with django_assert_max_num_queries(6):
         assert viewer_client.get(reverse("structure_map")).status_code == 200
     structure = Structure.objects.order_by("pk").first()
     # session, user, 2 permissions, structure (+ commune, legal form, NAF), actions, events = 7

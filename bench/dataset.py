@@ -1,0 +1,160 @@
+"""The large data set of the benchmark: generated, plausible, reproducible (fixed seed).
+
+Structures are generated as rows of a directory spreadsheet (what an import receives)
+and as model rows (what COPY writes): the same structures either way.
+"""
+
+import datetime
+import json
+import random
+import uuid
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+from stdnum import luhn
+
+from actions.models import (Action, Axis, BudgetLine, Direction, Event, Objective, Plan,
+                            ProgressUpdate, Status)
+from indicators.models import Indicator, Measurement, Target
+from structures.models import Commune, LegalForm, NafCode, Structure
+
+SLUG = "banc-essai-2023-2025"
+COPIED = ["code", "name", "definition", "unit", "kind", "direction", "source", "baseline_value",
+          "baseline_year", "computation"]
+YEARS = (2023, 2024, 2025)
+HEADERS = ["SIRET", "Nom", "Forme juridique", "Code commune", "Salariés", "ETP", "Code NAF"]
+KINDS = ["Association", "Recyclerie", "Épicerie solidaire", "Coopérative", "Atelier vélo",
+         "Jardin partagé", "Tiers-lieu", "Mutuelle", "Café associatif", "Ressourcerie",
+         "Chantier d'insertion", "Crèche parentale", "AMAP", "Fondation", "Régie de quartier"]
+THEMES = ["du Val de Saire", "de la Hague", "du Clos du Cotentin", "des Pieux", "de Valognes",
+          "de Cherbourg", "de la Côte des Isles", "du Cœur du Cotentin", "de Barfleur",
+          "des Marais", "de Saint-Vaast", "du Bocage", "de la Saire", "des Dunes", "du Port"]
+FORMS = ["9220", "9220", "9220", "5458", "5560", "6316", "8210", "9300", "5499"]
+NAF = ["88.99B", "94.99Z", "38.32Z", "47.11C", "56.10A", "85.59A", "90.01Z", "93.12Z", "81.30Z"]
+
+
+def siret(n):
+    """A valid SIRET whose SIREN starts with 99 (a range INSEE does not assign)."""
+    siren = f"99{n:06d}"
+    siren += luhn.calc_check_digit(siren)
+    head = siren + "0001"
+    return head + luhn.calc_check_digit(head)
+
+
+def structure_rows(count, seed=2025):
+    """COUNT structures as (siret, name, legal form code, INSEE code, employees, fte, NAF)."""
+    rng = random.Random(seed)
+    communes = list(Commune.objects.order_by("insee_code").values_list("insee_code", "population"))
+    weights = [max(population or 1, 1) for _, population in communes]
+    insee = rng.choices([code for code, _ in communes], weights=weights, k=count)
+    for n in range(count):
+        employees = int(rng.paretovariate(1.4)) - 1
+        yield (siret(n), f"{rng.choice(KINDS)} {rng.choice(THEMES)} n° {n + 1}", rng.choice(FORMS),
+               insee[n], employees, Decimal(employees * 8) / 10, rng.choice(NAF))
+
+
+def as_spreadsheet(rows):
+    """The rows as a user's spreadsheet has them: French decimals, text cells."""
+    import tablib
+
+    data = tablib.Dataset(headers=HEADERS)
+    for siret_, name, form, insee, employees, fte, naf in rows:
+        data.append([siret_, name, form, insee, str(employees), str(fte).replace(".", ","), naf])
+    return data
+
+
+def copy_structures(rows):
+    """COPY ROWS into the directory table, every column the model stores; returns the count."""
+    communes = dict(Commune.objects.values_list("insee_code", "pk"))
+    forms = {form.code: form for form in LegalForm.objects.all()}
+    naf = dict(NafCode.objects.values_list("code", "pk"))
+    fields = [f for f in Structure._meta.concrete_fields
+              if not f.primary_key and not f.generated]
+    now = timezone.now()
+    defaults = {f.attname: f.get_default() for f in fields}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    count = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The history context the app's writes carry (see essplan.imports.run_import).
+        cursor.connection.execute(
+            "SELECT set_config('pghistory.context_id', %s, true), "
+            "set_config('pghistory.context_metadata', %s, true)",
+            [str(uuid.uuid4()), json.dumps({"source": "copy"})])
+        with cursor.connection.cursor().copy(
+                f"COPY {Structure._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for siret_, name, form, insee, employees, fte, naf_code in rows:
+                values = {**defaults, "siret": siret_, "siren": siret_[:9], "name": name,
+                          "legal_form_id": forms[form].pk, "family": forms[form].family,
+                          "commune_id": communes[insee], "employees": employees, "fte": fte,
+                          "naf_id": naf[naf_code], "updated_at": now, "version": 1}
+                copy.write_row([values[f.attname] for f in fields])
+                count += 1
+    return count
+
+
+@transaction.atomic
+def build_plan(actions=450, indicators=100, events=300, seed=2025,
+               template_slug="cotentin-ess-2023-2025"):
+    """A plan of ACTIONS actions with updates for three years, budget lines, EVENTS events
+    and INDICATORS indicators: those of the TEMPLATE_SLUG plan, then generated ones with
+    entered values."""
+    rng = random.Random(seed)
+    direction, _ = Direction.objects.get_or_create(name="Direction du banc d'essai")
+    plan = Plan.objects.create(title="Plan de charge (banc d'essai)", slug=SLUG,
+                               territory="Territoire du banc d'essai", first_year=YEARS[0],
+                               last_year=YEARS[-1], budget_envelope=Decimal(actions * 600),
+                               state=Plan.State.ADOPTED, deliberation_reference="BENCH-1")
+    per_axis = actions // 3
+    objectives_per_axis = 5
+    created = []
+    for number in (1, 2, 3):
+        axis = Axis.objects.create(plan=plan, number=number, title=f"Axe généré {number}")
+        for o in range(1, objectives_per_axis + 1):
+            objective = Objective.objects.create(axis=axis, code=f"{number}.{o}",
+                                                 title=f"Objectif généré {number}.{o}")
+            count = per_axis // objectives_per_axis + (o <= per_axis % objectives_per_axis)
+            created += [Action(plan=plan, objective=objective, code=f"{number}.{o}.{a}",
+                               title=f"Action générée {number}.{o}.{a}", pilot_direction=direction,
+                               end_date=datetime.date(rng.choice(YEARS), 12, 31))
+                        for a in range(1, count + 1)]
+    created = Action.objects.bulk_create(created)
+    statuses = [Status.PLANNED, Status.IN_PROGRESS, Status.IN_PROGRESS, Status.DONE, Status.PAUSED]
+    updates, lines = [], []
+    for action in created:
+        progress = 0
+        for year in YEARS:
+            progress = min(100, progress + rng.randint(0, 45))
+            updates.append(ProgressUpdate(
+                action=action, year=year, status=rng.choice(statuses), progress=progress,
+                achievements=f"Réalisations {year} de l'action {action.code}.",
+                difficulties="Disponibilité des partenaires." if rng.random() < 0.3 else "",
+                next_steps="Poursuivre l'accompagnement."))
+            for label in ("Prestations", "Communication"):
+                planned = Decimal(rng.randint(50, 500))
+                lines.append(BudgetLine(action=action, year=year, label=label, planned=planned,
+                                        committed=planned * Decimal("0.8"),
+                                        spent=planned * Decimal("0.6")))
+    ProgressUpdate.objects.bulk_create(updates)
+    BudgetLine.objects.bulk_create(lines)
+    Event.objects.bulk_create([
+        Event(plan=plan, date=datetime.date(rng.choice(YEARS), rng.randint(1, 12), rng.randint(1, 28)),
+              kind=rng.choice(Event.Kind.values), title=f"Événement généré {n}",
+              participants=rng.randint(5, 120))
+        for n in range(events)])
+    # The seed plan's indicators (same codes, same computations), then entered ones.
+    seed = Indicator.objects.exclude(plan=plan).filter(plan__slug=template_slug)
+    copies = [Indicator(plan=plan, **{field: getattr(indicator, field) for field in COPIED})
+              for indicator in seed.order_by("code")]
+    copies += [Indicator(plan=plan, code=f"B{n + 1}", name=f"Indicateur généré {n + 1}",
+                         baseline_value=Decimal(100 + n), baseline_year=2022)
+               for n in range(max(indicators - len(copies), 0))]
+    made = Indicator.objects.bulk_create(copies)
+    entered = [indicator for indicator in made if not indicator.computation]
+    Measurement.objects.bulk_create([
+        Measurement(indicator=indicator, year=year, value=Decimal(rng.randint(90, 200)))
+        for indicator in entered for year in YEARS])
+    Target.objects.bulk_create([
+        Target(indicator=indicator, year=year, value=Decimal(150))
+        for indicator in entered for year in YEARS])
+    return plan

@@ -1,0 +1,290 @@
+"""The benchmark: national-size data, each figure measured against its ceiling in one run.
+
+    make bench                       # 250 000 structures, 450 actions, 20 s of load per URL
+    .venv/bin/python bench/run.py --help
+
+Builds a separate database (essplan_bench, on the server of DATABASE_URL or the embedded
+one), serves the app with gunicorn (production settings, 2 workers, psycopg pool) on
+127.0.0.1, loads each page with wrk (8 connections, fixed duration), and compares:
+pages with /healthz, the directory list with the Django admin's changelist, the app's
+import with PostgreSQL COPY and with django-import-export's default, the annual report
+with bare WeasyPrint, the queries of each page at seed size and at large size.
+Writes bench/results/latest.json and prints a table with each target and whether it holds.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGE_SHARE = 0.20  # each page >= 20 % of /healthz requests/s
+P99_FACTOR = 10  # p99 <= 10 x /healthz p99
+ADMIN_FACTOR = 10  # directory list >= 10 x the admin changelist
+IMPORT_SHARE = 0.20  # import >= 20 % of COPY rows/s
+IMPORT_MEMORY_MIB = 1024
+REPORT_FACTOR = 3  # report <= 3 x bare WeasyPrint
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--structures", type=int, default=250_000)
+    parser.add_argument("--actions", type=int, default=450)
+    parser.add_argument("--indicators", type=int, default=100)
+    parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--import-rows", type=int, help="défaut : --structures")
+    parser.add_argument("--rowwise-rows", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=20, help="secondes de charge par URL")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--database", default="essplan_bench")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    return parser.parse_args()
+
+
+def database_urls(name):
+    """(URL of the server's maintenance database, URL of the bench database)."""
+    if os.environ.get("DATABASE_URL"):
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        return parts._replace(path="/postgres").geturl(), parts._replace(path=f"/{name}").geturl()
+    from essplan import db
+
+    host = db.socket_dir()
+    return (f"postgresql://postgres@/postgres?host={host}",
+            f"postgresql://postgres@/{name}?host={host}")
+
+
+def recreate_database(admin_url, name):
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+START = time.monotonic()
+
+
+def step(message):
+    print(f"[{time.monotonic() - START:7.1f} s] {message}", flush=True)
+
+
+def pages(slug, code):
+    return {
+        "healthz": "/healthz",
+        "dashboard": f"/?plan={slug}",
+        "action_list": f"/plans/{slug}/actions/",
+        "action_detail": f"/plans/{slug}/actions/{code}/",
+        "structure_filter": "/structures/?family=association",
+        "structure_search": "/structures/?q=recyclerie&family=association",
+        "map": "/structures/carte/",
+        "indicator_list": f"/plans/{slug}/indicateurs/",
+        "admin_changelist": "/admin/structures/structure/?family__exact=association",
+    }
+
+
+def query_counts(clients, urls):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for name, url in urls.items():
+        client = clients["admin"] if name == "admin_changelist" else clients["viewer"]
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} : HTTP {response.status_code}")
+        counts[name] = len(captured)
+    return counts
+
+
+def run_import(mode, rows, env):
+    output = subprocess.run([sys.executable, str(ROOT / "bench" / "import_structures.py"), mode,
+                             str(rows)], cwd=ROOT, env=env, capture_output=True, text=True)
+    if output.returncode:
+        raise RuntimeError(f"import {mode} : {output.stderr[-2000:]}")
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def time_report(plan, year):
+    """The app's report generation against bare WeasyPrint on the same saved HTML."""
+    from weasyprint import CSS, HTML
+
+    from reports.pdf import render_pdf, stylesheet_path
+    from reports.services import report_html
+
+    started = time.perf_counter()
+    html = report_html(plan, year)
+    pdf = render_pdf(html)
+    generation = time.perf_counter() - started
+    with tempfile.NamedTemporaryFile("w", suffix=".html", encoding="utf-8") as saved:
+        saved.write(html)
+        saved.flush()
+        stylesheet = stylesheet_path()
+        started = time.perf_counter()
+        HTML(filename=saved.name, base_url=str(stylesheet.parent) + "/").write_pdf(
+            stylesheets=[CSS(filename=stylesheet)])
+        bare = time.perf_counter() - started
+    return {"pages": pdf.page_count, "generation_s": round(generation, 3),
+            "bare_weasyprint_s": round(bare, 3)}
+
+
+def verdict(holds):
+    return "tenu" if holds else "MANQUÉ"
+
+
+def evaluate(results):
+    """Each target with its measured ratio and whether it holds."""
+    loads, targets = results["load"], []
+    ceiling = loads["healthz"]
+    for name, figures in loads.items():
+        if name in {"healthz", "admin_changelist"}:
+            continue
+        share = figures["rps"] / ceiling["rps"]
+        p99 = figures["p99"] / ceiling["p99"]
+        targets.append((f"{name} : débit / healthz", f">= {PAGE_SHARE:.0%}", f"{share:.1%}",
+                        share >= PAGE_SHARE))
+        targets.append((f"{name} : p99 / p99 healthz", f"<= {P99_FACTOR}x", f"{p99:.1f}x",
+                        p99 <= P99_FACTOR))
+    for name, small in results["queries"]["seed"].items():
+        large = results["queries"]["large"][name]
+        targets.append((f"{name} : requêtes SQL petit / grand", "égales", f"{small} / {large}",
+                        small == large))
+    factor = loads["structure_filter"]["rps"] / loads["admin_changelist"]["rps"]
+    targets.append(("annuaire / changelist admin", f">= {ADMIN_FACTOR}x", f"{factor:.1f}x",
+                    factor >= ADMIN_FACTOR))
+    imports = results["import"]
+    share = imports["app"]["rows_per_s"] / imports["copy"]["rows_per_s"]
+    targets.append(("import appli / COPY", f">= {IMPORT_SHARE:.0%}", f"{share:.1%}",
+                    share >= IMPORT_SHARE))
+    targets.append(("mémoire max de l'import", f"< {IMPORT_MEMORY_MIB} Mio",
+                    f"{imports['app']['peak_mib']:.0f} Mio",
+                    imports["app"]["peak_mib"] < IMPORT_MEMORY_MIB))
+    report = results["report"]
+    ratio = report["generation_s"] / report["bare_weasyprint_s"]
+    targets.append(("rapport annuel / WeasyPrint nu", f"<= {REPORT_FACTOR}x", f"{ratio:.2f}x",
+                    ratio <= REPORT_FACTOR))
+    return [{"target": name, "wanted": wanted, "measured": measured, "holds": holds}
+            for name, wanted, measured, holds in targets]
+
+
+def print_tables(results):
+    print("\nCharge (wrk, {connections} connexions, {duration} s par URL, gunicorn 2 workers)"
+          .format(**results["settings"]))
+    print(f"{'page':<20}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}"
+          f"{'/healthz':>10}{'SQL petit':>11}{'SQL grand':>11}")
+    ceiling = results["load"]["healthz"]["rps"]
+    for name, f in results["load"].items():
+        small = results["queries"]["seed"].get(name, "")
+        large = results["queries"]["large"].get(name, "")
+        print(f"{name:<20}{f['rps']:>10.1f}{f['p50']:>10.1f}{f['p95']:>10.1f}{f['p99']:>10.1f}"
+              f"{f['rps'] / ceiling:>10.1%}{small!s:>11}{large!s:>11}")
+    print("\nImport de structures")
+    for mode, f in results["import"].items():
+        memory = f" ; mémoire max {f['peak_mib']:.0f} Mio" if "peak_mib" in f else ""
+        print(f"  {mode:<8} {f['rows']:>8} lignes en {f['seconds']:>8.2f} s : "
+              f"{f['rows_per_s']:>10.0f} lignes/s{memory}")
+    report = results["report"]
+    print(f"\nRapport annuel ({report['pages']} pages) : génération {report['generation_s']:.2f} s, "
+          f"WeasyPrint nu {report['bare_weasyprint_s']:.2f} s")
+    print("\nCibles")
+    for target in results["targets"]:
+        print(f"  {verdict(target['holds']):<7} {target['target']:<42} {target['wanted']:>14} "
+              f"{target['measured']:>14}")
+
+
+def main():
+    args = arguments()
+    admin_url, bench_url = database_urls(args.database)
+    step(f"base {args.database} recréée")
+    recreate_database(admin_url, args.database)
+    os.environ.update(DATABASE_URL=bench_url, DEBUG="false", SECRET_KEY="banc-d-essai-" + "x" * 40,
+                      SECURE_SSL_REDIRECT="false", ALLOWED_HOSTS="127.0.0.1,testserver",
+                      DATABASE_POOL="true", DJANGO_SETTINGS_MODULE="essplan.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.conf import settings
+    from django.test import Client
+
+    from bench import dataset, load
+    from actions.models import Plan
+    from essplan import roles
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    call_command("load_seed", verbosity=0)
+    clients, cookies = {}, {}
+    for name, role in (("viewer", roles.VIEWER), ("admin", roles.ADMIN)):
+        user = User.objects.create_user(f"banc-{name}", is_staff=name == "admin")
+        user.groups.add(Group.objects.get(name=role))
+        clients[name] = Client()
+        clients[name].force_login(user)
+        cookies[name] = {"Cookie": f"{settings.SESSION_COOKIE_NAME}="
+                                   f"{clients[name].cookies[settings.SESSION_COOKIE_NAME].value}"}
+    cotentin = Plan.objects.exclude(slug=dataset.SLUG).order_by("-first_year").first()
+    results = {"settings": vars(args) | {"output": str(args.output)}, "queries": {}, "import": {}}
+    results["queries"]["seed"] = query_counts(clients, pages(cotentin.slug, "1.4.7"))
+    step("requêtes comptées à la taille du jeu d'essai de départ")
+
+    import_rows = args.import_rows or args.structures
+    env = load.child_env()
+    results["import"]["app"] = run_import("app", import_rows, env)
+    step(f"import par l'application : {results['import']['app']}")
+    results["import"]["rowwise"] = run_import("rowwise", min(args.rowwise_rows, import_rows), env)
+    step(f"import ligne à ligne par défaut : {results['import']['rowwise']}")
+    rows = list(dataset.structure_rows(args.structures))
+    started = time.perf_counter()
+    dataset.copy_structures(rows[:import_rows])
+    seconds = time.perf_counter() - started
+    results["import"]["copy"] = {"mode": "copy", "rows": import_rows, "seconds": round(seconds, 3),
+                                 "rows_per_s": round(import_rows / seconds, 1)}
+    if args.structures > import_rows:
+        dataset.copy_structures(rows[import_rows:])
+    step(f"COPY : {results['import']['copy']}")
+    plan = dataset.build_plan(actions=args.actions, indicators=args.indicators, events=args.events)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    step("plan de charge créé, statistiques PostgreSQL à jour")
+    code = plan.actions.order_by("-code_key").values_list("code", flat=True).first()
+    urls = pages(plan.slug, code)
+    results["queries"]["large"] = query_counts(clients, urls)
+    step("requêtes comptées à grande taille")
+
+    server = load.Server(load.child_env(CONN_MAX_AGE="0"))
+    try:
+        results["load"] = {}
+        for name, url in urls.items():
+            # /healthz is what a load balancer calls: no session.
+            headers = {} if name == "healthz" else cookies[
+                "admin" if name == "admin_changelist" else "viewer"]
+            load.check(server.base + url, headers)
+            load.wrk(server.base + url, headers, duration=1, connections=args.connections)  # warm-up
+            results["load"][name] = load.wrk(server.base + url, headers, duration=args.duration,
+                                             connections=args.connections)
+            step(f"{name} : {results['load'][name]['rps']:.1f} req/s")
+    finally:
+        server.close()
+
+    results["report"] = time_report(plan, 2024)
+    step("rapport annuel chronométré")
+    results["targets"] = evaluate(results)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
+                           encoding="utf-8")
+    print_tables(results)
+    print(f"\nRésultats : {args.output}")
+
+
+if __name__ == "__main__":
+    main()

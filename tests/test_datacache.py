@@ -1,0 +1,76 @@
+"""Figures cached with the data: reused while nothing is written, recomputed after any write."""
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+
+from essplan.datacache import cached, data_version, domain_tables
+from structures.models import Structure
+
+pytestmark = pytest.mark.django_db
+CALLS = []
+
+
+@cached
+def structure_count(family):
+    CALLS.append(family)
+    return Structure.objects.filter(family=family).count()
+
+
+@pytest.fixture(autouse=True)
+def _no_calls():
+    CALLS.clear()
+
+
+def test_a_value_is_reused_until_a_write_then_recomputed():
+    first = structure_count("association")
+    assert structure_count("association") == first and CALLS == ["association"]
+    structure = Structure.objects.filter(family="association").first()
+    structure.family = "cooperative"
+    structure.save()
+    assert structure_count("association") == first - 1
+    assert CALLS == ["association", "association"]
+
+
+def test_every_kind_of_write_changes_the_version():
+    before = data_version()
+    with connection.cursor() as cursor:  # plain SQL, as an administrator's script would
+        cursor.execute("UPDATE structures_structure SET employees = employees WHERE id = "
+                       "(SELECT min(id) FROM structures_structure)")
+    middle = data_version()
+    Structure.objects.filter(pk=Structure.objects.order_by("pk").first().pk).delete()
+    assert before != middle != data_version()
+
+
+def test_a_rolled_back_version_is_never_given_again():
+    before = data_version()
+    with transaction.atomic():
+        Structure.objects.filter(family="association").update(employees=1)
+        inside = data_version()
+        transaction.set_rollback(True)
+    assert data_version() == before
+    Structure.objects.filter(family="association").update(employees=2)
+    assert data_version() not in {before, inside}
+
+
+def test_every_domain_table_has_the_trigger():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT event_object_table FROM information_schema.triggers "
+                       "WHERE trigger_name = 'essplan_data_version'")
+        triggered = {row[0] for row in cursor.fetchall()}
+    tables = set(domain_tables())
+    assert {"structures_structure", "actions_progressupdate", "actions_budgetline",
+            "indicators_measurement", "actions_action_partner_structures"} <= tables
+    assert not any(table.endswith("history") for table in tables)
+    assert tables <= triggered
+
+
+def test_the_map_shows_a_new_structure_at_once(client_for, django_assert_max_num_queries):
+    client = client_for("viewer")
+    url = reverse("structure_map")
+    before = client.get(url).context["map"]["total_structures"]
+    with django_assert_max_num_queries(5):  # session, user, 2 permissions, data version
+        assert client.get(url).context["map"]["total_structures"] == before
+    commune = Structure.objects.first().commune
+    Structure.objects.create(name="Nouvelle recyclerie", commune=commune)
+    assert client.get(url).context["map"]["total_structures"] == before + 1
