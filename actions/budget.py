@@ -80,10 +80,12 @@ class Totals:
         return [(year, self.get(level, key, year)) for year in years]
 
 
-def budget_totals(plan, levels=LEVELS):
-    """Totals of PLAN's budget lines at each of LEVELS: two queries a level."""
+def budget_totals(plan, levels=LEVELS, *, action=None):
+    """Totals of PLAN's budget lines (or only ACTION's) at each of LEVELS: two queries a level."""
     totals = Totals()
     lines = BudgetLine.objects.filter(action__plan=plan).order_by()
+    if action is not None:
+        lines = lines.filter(action=action)
     annotations = amount_annotations()
     for level in levels:
         key = LEVELS[level]

@@ -74,3 +74,10 @@ def test_the_map_shows_a_new_structure_at_once(client_for, django_assert_max_num
     commune = Structure.objects.first().commune
     Structure.objects.create(name="Nouvelle recyclerie", commune=commune)
     assert client.get(url).context["map"]["total_structures"] == before + 1
+
+
+def test_sessions_give_the_trigger_ignore_list_a_value():
+    """Unset, the history triggers look it up in an exception block for every row."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pgtrigger.ignore')")
+        assert cursor.fetchone()[0] == "{}"

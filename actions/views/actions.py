@@ -48,7 +48,7 @@ def action_list(request, slug):
 def action_detail(request, slug, code):
     action = get_action(request, slug, code)
     updates = {update.year: update for update in action.updates.select_related("author")}
-    totals = budget_totals(action.plan, levels=["action"])
+    totals = budget_totals(action.plan, levels=["action"], action=action)
     context = {
         "action": action,
         "plan": action.plan,
