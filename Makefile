@@ -1,4 +1,4 @@
-.PHONY: run test lock
+.PHONY: run test lock bench
 
 # Set everything up, load the seed data and serve http://127.0.0.1:8000.
 run:
@@ -9,6 +9,11 @@ run:
 test:
 	scripts/bootstrap.sh
 	scripts/test.sh
+
+# The load benchmark (minutes; never part of the tests): prints its table, writes bench/results/.
+bench:
+	scripts/bootstrap.sh
+	.venv/bin/python bench/run.py
 
 # Re-resolve requirements.lock from pyproject.toml (needs the network).
 lock:

@@ -45,6 +45,7 @@ def arguments():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database", default="essplan_bench")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    parser.add_argument("--drop", action="store_true", help="supprime la base à la fin")
     return parser.parse_args()
 
 
@@ -60,12 +61,13 @@ def database_urls(name):
             f"postgresql://postgres@/{name}?host={host}")
 
 
-def recreate_database(admin_url, name):
+def drop_database(admin_url, name, *, create_again=False):
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        if create_again:
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 START = time.monotonic()
@@ -82,7 +84,7 @@ def pages(slug, code):
         "action_list": f"/plans/{slug}/actions/",
         "action_detail": f"/plans/{slug}/actions/{code}/",
         "structure_filter": "/structures/?family=association",
-        "structure_search": "/structures/?q=recyclerie&family=association",
+        "structure_search": "/structures/?q=recyclerie+saire&family=association",
         "map": "/structures/carte/",
         "indicator_list": f"/plans/{slug}/indicateurs/",
         "admin_changelist": "/admin/structures/structure/?family__exact=association",
@@ -203,7 +205,7 @@ def main():
     args = arguments()
     admin_url, bench_url = database_urls(args.database)
     step(f"base {args.database} recréée")
-    recreate_database(admin_url, args.database)
+    drop_database(admin_url, args.database, create_again=True)
     os.environ.update(DATABASE_URL=bench_url, DEBUG="false", SECRET_KEY="banc-d-essai-" + "x" * 40,
                       SECURE_SSL_REDIRECT="false", ALLOWED_HOSTS="127.0.0.1,testserver",
                       DATABASE_POOL="true", DJANGO_SETTINGS_MODULE="essplan.settings")
@@ -284,6 +286,11 @@ def main():
                            encoding="utf-8")
     print_tables(results)
     print(f"\nRésultats : {args.output}")
+    if args.drop:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(admin_url, args.database)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 DOMAIN_APPS = ["structures", "actions", "indicators"]
 TIMEOUT = 24 * 60 * 60
@@ -80,6 +80,12 @@ def data_version():
     if memo is not None:
         memo["version"] = version
     return version
+
+
+def context(request):
+    """Templates' ``data_version``, read only if a template uses it, e.g. to key a fragment:
+    {% cache 86400 "name" data_version … %}."""
+    return {"data_version": SimpleLazyObject(data_version)}
 
 
 class RequestMemoMiddleware:

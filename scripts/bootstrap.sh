@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# chromium: the browser of the end-to-end tests (Playwright never downloads its own).
-DEB_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils chromium)
+# chromium: the browser of the end-to-end tests (Playwright never downloads its own);
+# wrk: the load generator of the benchmark (make bench).
+DEB_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils chromium wrk)
 
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do

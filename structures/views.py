@@ -27,7 +27,8 @@ STAGING = "structures"
 @require_safe
 def structure_list(request):
     require(request.user, VIEW)
-    structures = Structure.objects.active().select_related("commune", "legal_form")
+    structures = (Structure.objects.active().select_related("commune", "legal_form")
+                  .defer("search_document", "commune__svg_path"))
     filterset = StructureFilter(request.GET, queryset=structures)
     queryset = filterset.qs if filterset.is_valid() else structures.none()
     fmt = request.GET.get("format")

@@ -81,3 +81,16 @@ def test_sessions_give_the_trigger_ignore_list_a_value():
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('pgtrigger.ignore')")
         assert cursor.fetchone()[0] == "{}"
+
+
+def test_cached_filter_forms_follow_the_data_and_the_query(client_for):
+    from actions.models import Direction
+
+    client = client_for("viewer")
+    url = reverse("action_list", kwargs={"slug": "cotentin-ess-2023-2025"})
+    assert "Direction des tiers-lieux" not in client.get(url).content.decode()
+    Direction.objects.create(name="Direction des tiers-lieux")
+    assert "Direction des tiers-lieux" in client.get(url).content.decode()
+    selected = client.get(url, {"status": "en_cours"}).content.decode()
+    assert '<option value="en_cours" selected>' in selected
+    assert '<option value="en_cours" selected>' not in client.get(url).content.decode()

@@ -3,6 +3,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,9 @@ class StructureQuerySet(models.QuerySet):
         digits = text.replace(" ", "")
         if digits.isdigit():
             return self.filter(siret__startswith=digits)
-        return self.filter(search_document=search_query(text))
+        # Sorted after the GIN index found the matches: walking the name index until a page
+        # of matches turns up took 120 ms for a rare word among 250 000 structures.
+        return self.filter(search_document=search_query(text)).order_by(Lower("name"))
 
 
 @tracked("StructureHistory", exclude=["search_document"])

@@ -152,10 +152,11 @@ def make_actions(count):
     )
 
 
-# 6 queries: session, user, user permissions, group permissions, plan, count, page of
-# actions (with objective, axis, pilot direction and the latest update's status) = 7, plus
-# the axis, objective and direction choices of the filter form = 10.
-LIST_QUERIES = 10
+# Session, user, user permissions, group permissions, plan, count, page of actions (with
+# objective, axis, pilot direction and the latest update's status) = 7, plus the data version
+# (key of the cached filter form) and, the first time, the axis, objective and direction
+# choices of the filter form = 11.
+LIST_QUERIES = 11
 
 
 @pytest.mark.parametrize("extra", [0, 405])

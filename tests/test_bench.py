@@ -1,0 +1,38 @@
+"""The benchmark runs end to end on a tiny data set (its figures are not asserted: they are
+the benchmark's to print, never the tests')."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+# The bench sets its own production settings; the test run's must not leak into it.
+TEST_ONLY = {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
+             "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
+    output = tmp_path / "latest.json"
+    env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY}
+    completed = subprocess.run(
+        [sys.executable, "bench/run.py", "--structures", "400", "--actions", "12",
+         "--indicators", "24", "--events", "5", "--rowwise-rows", "50", "--duration", "1",
+         "--connections", "2", "--database", f"essplan_bench_smoke_{os.getpid()}", "--drop",
+         "--output", str(output)],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    results = json.loads(output.read_text())
+    pages = {"healthz", "dashboard", "action_list", "action_detail", "structure_filter",
+             "structure_search", "map", "indicator_list", "admin_changelist"}
+    assert set(results["load"]) == pages == set(results["queries"]["seed"])
+    assert set(results["queries"]["large"]) == pages
+    for figures in results["load"].values():
+        assert figures["requests"] > 0 and figures["non_2xx"] == 0 and figures["socket_errors"] == 0
+        assert figures["p50"] <= figures["p95"] <= figures["p99"]
+    assert {mode: results["import"][mode]["rows"] for mode in ("app", "rowwise", "copy")} == {
+        "app": 400, "rowwise": 50, "copy": 400}
+    assert results["report"]["pages"] > 3
+    assert all(isinstance(target["holds"], bool) for target in results["targets"])
+    assert "Cibles" in completed.stdout and "annuaire / changelist admin" in completed.stdout
