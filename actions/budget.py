@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from essplan.datacache import cached
+
 from .models import BudgetLine
 
 ZERO = Decimal("0.00")
@@ -94,6 +96,13 @@ def budget_totals(plan, levels=LEVELS, *, action=None):
         for row in lines.values(key).annotate(**annotations):
             totals.set(level, row.pop(key), None, _amounts(row))
     return totals
+
+
+@cached
+def action_budget(action):
+    """ACTION's amounts per year of its plan and overall, cached until the data changes."""
+    totals = budget_totals(action.plan, levels=["action"], action=action)
+    return totals.by_year("action", action.pk, action.plan.years), totals.get("action", action.pk)
 
 
 def budget_summary(plan, axes, totals):

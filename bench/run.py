@@ -80,6 +80,8 @@ def step(message):
 def pages(slug, code):
     return {
         "healthz": "/healthz",
+        # The lightest page behind the login (session, user, permissions, base layout).
+        "plan_list": "/plans/",
         "dashboard": f"/?plan={slug}",
         "action_list": f"/plans/{slug}/actions/",
         "action_detail": f"/plans/{slug}/actions/{code}/",

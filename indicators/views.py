@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actions import history
@@ -36,11 +37,15 @@ def get_indicator(request, slug, code, perm=VIEW):
     return get_object_or_404(Indicator.objects.select_related("plan"), plan__slug=slug, code=code)
 
 
+def indicator_rows(plan):
+    indicators = sorted(plan.indicators.with_latest().prefetch_related("targets"),
+                        key=lambda indicator: indicator.sort_key)
+    return rows_for(plan, indicators)
+
+
 @require_safe
 def indicator_list(request, slug):
     plan = get_plan(request, slug)
-    indicators = sorted(plan.indicators.with_latest().prefetch_related("targets"),
-                        key=lambda indicator: indicator.sort_key)
     fmt = request.GET.get("format")
     if fmt:
         if fmt not in FORMATS:
@@ -48,8 +53,9 @@ def indicator_list(request, slug):
         measurements = Measurement.objects.filter(indicator__plan=plan).select_related("indicator")
         return export_response(MeasurementResource(plan), measurements, fmt,
                                f"indicateurs-{plan.slug}")
-    context = {"plan": plan, "rows": rows_for(plan, indicators), "can_edit": request.user.has_perm(EDIT),
-               "export_formats": FORMATS}
+    # Lazy: computed only when the page's cached table must be rendered again.
+    context = {"plan": plan, "rows": SimpleLazyObject(lambda: indicator_rows(plan)),
+               "can_edit": request.user.has_perm(EDIT), "export_formats": FORMATS}
     return render(request, "indicators/indicator_list.html", context)
 
 

@@ -6,6 +6,7 @@ The aggregates are cached until the data changes (essplan.datacache).
 
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -88,10 +89,11 @@ def dashboard(plan, year, nonce=None):
     today = timezone.localdate()
     return {
         **progress_figures(plan, year),
-        "budget": budget_figures(plan),
+        # Lazy: read from the cache only when the page's cached fragments must be rendered.
+        "budget": SimpleLazyObject(lambda: budget_figures(plan)),
         "indicators": key_indicators(plan, nonce),
-        "directory": directory_figures(),
-        "map": commune_map(),
+        "directory": SimpleLazyObject(directory_figures),
+        "map": SimpleLazyObject(commune_map),
         "updates": list(ProgressUpdate.objects.filter(action__plan=plan)
                         .select_related("action__plan", "author").order_by("-date", "-pk")[:RECENT]),
         "events": list(Event.objects.filter(plan=plan, date__gte=today).order_by("date")[:RECENT]),

@@ -24,7 +24,7 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=600)
     assert completed.returncode == 0, completed.stderr[-3000:]
     results = json.loads(output.read_text())
-    pages = {"healthz", "dashboard", "action_list", "action_detail", "structure_filter",
+    pages = {"healthz", "plan_list", "dashboard", "action_list", "action_detail", "structure_filter",
              "structure_search", "map", "indicator_list", "admin_changelist"}
     assert set(results["load"]) == pages == set(results["queries"]["seed"])
     assert set(results["queries"]["large"]) == pages

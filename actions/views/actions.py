@@ -11,7 +11,7 @@ from essplan.versioning import save_or_conflict
 
 from .. import history
 from ..access import EDIT_ACTION, can_edit, get_action, get_plan
-from ..budget import budget_totals
+from ..budget import action_budget
 from ..filters import ActionFilter
 from ..forms import ActionForm
 from ..models import Action, Event
@@ -48,14 +48,14 @@ def action_list(request, slug):
 def action_detail(request, slug, code):
     action = get_action(request, slug, code)
     updates = {update.year: update for update in action.updates.select_related("author")}
-    totals = budget_totals(action.plan, levels=["action"], action=action)
+    budget_by_year, budget_total = action_budget(action)
     context = {
         "action": action,
         "plan": action.plan,
         "updates": [(year, updates.get(year)) for year in action.plan.years],
         "budget_lines": action.budget_lines.all(),
-        "budget_by_year": totals.by_year("action", action.pk, action.plan.years),
-        "budget_total": totals.get("action", action.pk),
+        "budget_by_year": budget_by_year,
+        "budget_total": budget_total,
         "events": Event.objects.filter(actions=action).order_by("-date"),
         "associated_directions": action.associated_directions.all(),
         "partner_structures": action.partner_structures.select_related("commune"),
