@@ -94,3 +94,21 @@ def test_cached_filter_forms_follow_the_data_and_the_query(client_for):
     selected = client.get(url, {"status": "en_cours"}).content.decode()
     assert '<option value="en_cours" selected>' in selected
     assert '<option value="en_cours" selected>' not in client.get(url).content.decode()
+
+
+def test_cached_dashboard_and_indicator_list_show_a_new_entry_at_once(client_for):
+    from actions.models import Action, ProgressUpdate, Status
+    from indicators.models import Measurement
+
+    client = client_for("viewer")
+    assert 'data-testid="overall">0&nbsp;%' in client.get("/").content.decode()
+    action = Action.objects.get(plan__slug="cotentin-ess-2023-2025", code="1.4.7")
+    # 90 % on one action of 45, in 2025 (the plan's current year once it has ended): 2 %.
+    ProgressUpdate.objects.create(action=action, year=2025, status=Status.IN_PROGRESS, progress=90)
+    assert 'data-testid="overall">2&nbsp;%' in client.get("/").content.decode()
+
+    url = reverse("indicator_list", kwargs={"slug": "cotentin-ess-2023-2025"})
+    assert "4\xa0321" not in client.get(url).content.decode()
+    indicator = action.plan.indicators.get(code="C1")
+    Measurement.objects.create(indicator=indicator, year=2025, value=4321)
+    assert "4\xa0321" in client.get(url).content.decode()
