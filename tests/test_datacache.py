@@ -112,3 +112,16 @@ def test_cached_dashboard_and_indicator_list_show_a_new_entry_at_once(client_for
     indicator = action.plan.indicators.get(code="C1")
     Measurement.objects.create(indicator=indicator, year=2025, value=4321)
     assert "4\xa0321" in client.get(url).content.decode()
+
+
+def test_a_readers_cached_action_page_never_reaches_an_editor(client_for):
+    from actions.models import Action, ProgressUpdate, Status
+
+    action = Action.objects.get(plan__slug="cotentin-ess-2023-2025", code="1.4.7")
+    url = action.get_absolute_url()
+    assert "Saisir" not in client_for("viewer").get(url).content.decode()
+    editor_page = client_for("editor").get(url).content.decode()
+    assert "Saisir" in editor_page
+    ProgressUpdate.objects.create(action=action, year=2024, status=Status.IN_PROGRESS,
+                                  achievements="Trois cafés des ASSOS.")
+    assert "Trois cafés des ASSOS." in client_for("viewer").get(url).content.decode()

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
 from essplan.exports import FORMATS, export_response
@@ -47,19 +48,26 @@ def action_list(request, slug):
 @require_safe
 def action_detail(request, slug, code):
     action = get_action(request, slug, code)
-    updates = {update.year: update for update in action.updates.select_related("author")}
-    budget_by_year, budget_total = action_budget(action)
+    editor = can_edit(request.user)
+
+    def updates():
+        by_year = {update.year: update for update in action.updates.select_related("author")}
+        return [(year, by_year.get(year)) for year in action.plan.years]
+
+    # The page's body is cached for readers (editors' pages carry CSRF tokens): its figures
+    # are computed only when it must be rendered again.
     context = {
         "action": action,
         "plan": action.plan,
-        "updates": [(year, updates.get(year)) for year in action.plan.years],
+        "cache_seconds": 0 if editor else 24 * 60 * 60,
+        "updates": SimpleLazyObject(updates),
         "budget_lines": action.budget_lines.all(),
-        "budget_by_year": budget_by_year,
-        "budget_total": budget_total,
+        "budget_by_year": SimpleLazyObject(lambda: action_budget(action)[0]),
+        "budget_total": SimpleLazyObject(lambda: action_budget(action)[1]),
         "events": Event.objects.filter(actions=action).order_by("-date"),
         "associated_directions": action.associated_directions.all(),
         "partner_structures": action.partner_structures.select_related("commune"),
-        "can_edit": can_edit(request.user),
+        "can_edit": editor,
     }
     return render(request, "actions/action_detail.html", context)
 
