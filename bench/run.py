@@ -94,18 +94,22 @@ def pages(slug, code):
 
 
 def query_counts(clients, urls):
+    """Each page's queries and time on a cold cache (its first request since the data
+    changed), in this process: {name: count}, {name: milliseconds}."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    counts = {}
+    counts, cold = {}, {}
     for name, url in urls.items():
         client = clients["admin"] if name == "admin_changelist" else clients["viewer"]
+        started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
+        cold[name] = round((time.perf_counter() - started) * 1000, 1)
         if response.status_code != 200:
             raise RuntimeError(f"{url} : HTTP {response.status_code}")
         counts[name] = len(captured)
-    return counts
+    return counts, cold
 
 
 def run_import(mode, rows, env):
@@ -181,14 +185,17 @@ def evaluate(results):
 def print_tables(results):
     print("\nCharge (wrk, {connections} connexions, {duration} s par URL, gunicorn 2 workers)"
           .format(**results["settings"]))
-    print(f"{'page':<20}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}"
-          f"{'/healthz':>10}{'SQL petit':>11}{'SQL grand':>11}")
+    print(f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+          f"{'/healthz':>10}{'SQL petit':>11}{'SQL grand':>11}{'froid ms':>10}")
     ceiling = results["load"]["healthz"]["rps"]
     for name, f in results["load"].items():
         small = results["queries"]["seed"].get(name, "")
         large = results["queries"]["large"].get(name, "")
-        print(f"{name:<20}{f['rps']:>10.1f}{f['p50']:>10.1f}{f['p95']:>10.1f}{f['p99']:>10.1f}"
-              f"{f['rps'] / ceiling:>10.1%}{small!s:>11}{large!s:>11}")
+        cold = results["cold_ms"]["large"].get(name, "")
+        print(f"{name:<18}{f['rps']:>9.1f}{f['p50']:>9.1f}{f['p95']:>9.1f}{f['p99']:>9.1f}"
+              f"{f['rps'] / ceiling:>10.1%}{small!s:>11}{large!s:>11}{cold!s:>10}")
+    print("(froid : première requête de la page après un changement des données, grande base,"
+          " dans le processus du banc)")
     print("\nImport de structures")
     for mode, f in results["import"].items():
         memory = f" ; mémoire max {f['peak_mib']:.0f} Mio" if "peak_mib" in f else ""
@@ -235,8 +242,10 @@ def main():
         cookies[name] = {"Cookie": f"{settings.SESSION_COOKIE_NAME}="
                                    f"{clients[name].cookies[settings.SESSION_COOKIE_NAME].value}"}
     cotentin = Plan.objects.exclude(slug=dataset.SLUG).order_by("-first_year").first()
-    results = {"settings": vars(args) | {"output": str(args.output)}, "queries": {}, "import": {}}
-    results["queries"]["seed"] = query_counts(clients, pages(cotentin.slug, "1.4.7"))
+    results = {"settings": vars(args) | {"output": str(args.output)}, "queries": {}, "import": {},
+               "cold_ms": {}}
+    results["queries"]["seed"], results["cold_ms"]["seed"] = query_counts(
+        clients, pages(cotentin.slug, "1.4.7"))
     step("requêtes comptées à la taille du jeu d'essai de départ")
 
     import_rows = args.import_rows or args.structures
@@ -262,7 +271,7 @@ def main():
     step("plan de charge créé, statistiques PostgreSQL à jour")
     code = plan.actions.order_by("-code_key").values_list("code", flat=True).first()
     urls = pages(plan.slug, code)
-    results["queries"]["large"] = query_counts(clients, urls)
+    results["queries"]["large"], results["cold_ms"]["large"] = query_counts(clients, urls)
     step("requêtes comptées à grande taille")
 
     server = load.Server(load.child_env(CONN_MAX_AGE="0"))

@@ -1,15 +1,16 @@
 """Figures computed from the data, cached until the data changes.
 
-Every statement that writes a table of the domain apps (ORM, admin, imports, plain SQL)
-sets the one row of ``essplan_data_version`` to a new value of a sequence, through a
-statement-level trigger. That UPDATE is transactional: a reader sees the new version only
-together with the data it stands for. A value computed after reading version V is at
-least as recent as V, so it may be cached under V. A rolled-back transaction never
+Two versions are kept, one row each in ``essplan_versions``: "data" for the tables of the
+domain apps, "auth" for users, groups and permissions. Every statement that writes one of
+those tables (ORM, admin, imports, plain SQL) sets its row to a new value of a sequence,
+through a statement-level trigger. That UPDATE is transactional: a reader sees the new
+version only together with the rows it stands for. A value computed after reading version
+V is at least as recent as V, so it may be cached under V. A rolled-back transaction never
 publishes its version, and a sequence never hands out a value twice, so no cached value
 can be confused with another.
 
-Cost: one small query per request (the version is read once per request) and writers
-of the domain tables take turns on that row until they commit.
+Cost: one small query per request (both versions are read at once, once per request) and
+writers of the same scope take turns on its row until they commit.
 """
 
 import functools
@@ -24,25 +25,29 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 
 DOMAIN_APPS = ["structures", "actions", "indicators"]
+AUTH_TABLES = ["auth_user", "auth_group", "auth_permission", "auth_user_groups",
+               "auth_user_user_permissions", "auth_group_permissions"]
+SCOPES = ["data", "auth"]
 TIMEOUT = 24 * 60 * 60
 
-_request_memo = ContextVar("data_version_memo", default=None)
+_request_memo = ContextVar("versions_memo", default=None)
 
 CREATE_SQL = """
-CREATE SEQUENCE IF NOT EXISTS essplan_data_version_seq;
-CREATE TABLE IF NOT EXISTS essplan_data_version (n bigint NOT NULL);
-INSERT INTO essplan_data_version (n)
-    SELECT nextval('essplan_data_version_seq') WHERE NOT EXISTS (SELECT FROM essplan_data_version);
-CREATE OR REPLACE FUNCTION essplan_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE SEQUENCE IF NOT EXISTS essplan_versions_seq;
+CREATE TABLE IF NOT EXISTS essplan_versions (name text PRIMARY KEY, n bigint NOT NULL);
+INSERT INTO essplan_versions (name, n)
+    SELECT scope, nextval('essplan_versions_seq') FROM unnest(%s::text[]) AS scope
+    ON CONFLICT (name) DO NOTHING;
+CREATE OR REPLACE FUNCTION essplan_bump_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE essplan_data_version SET n = nextval('essplan_data_version_seq');
+    UPDATE essplan_versions SET n = nextval('essplan_versions_seq') WHERE name = TG_ARGV[0];
     RETURN NULL;
 END $$;
 """
 TRIGGER_SQL = """
-CREATE OR REPLACE TRIGGER essplan_data_version
+CREATE OR REPLACE TRIGGER essplan_version
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
-    FOR EACH STATEMENT EXECUTE FUNCTION essplan_bump_data_version();
+    FOR EACH STATEMENT EXECUTE FUNCTION essplan_bump_version('{scope}');
 """
 
 
@@ -60,26 +65,33 @@ def domain_tables():
 
 
 def install(using="default", **kwargs):
-    """Create the version row and its triggers (post_migrate: new tables get theirs too)."""
+    """Create the version rows and their triggers (post_migrate: new tables get theirs too)."""
     from django.db import connections
 
     with connections[using].cursor() as cursor:
-        cursor.execute(CREATE_SQL)
-        for table in domain_tables():
-            cursor.execute(TRIGGER_SQL.format(table=connection.ops.quote_name(table)))
+        cursor.execute(CREATE_SQL, [SCOPES])
+        for scope, tables in (("data", domain_tables()), ("auth", AUTH_TABLES)):
+            for table in tables:
+                cursor.execute(TRIGGER_SQL.format(table=connection.ops.quote_name(table),
+                                                  scope=scope))
+
+
+def versions():
+    """{scope: version}, read once per request."""
+    memo = _request_memo.get()
+    if memo:
+        return memo
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, n FROM essplan_versions")
+        current = dict(cursor.fetchall())
+    if memo is not None:
+        memo.update(current)
+    return current
 
 
 def data_version():
-    """The current version of the data, read once per request."""
-    memo = _request_memo.get()
-    if memo is not None and "version" in memo:
-        return memo["version"]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT n FROM essplan_data_version")
-        version = cursor.fetchone()[0]
-    if memo is not None:
-        memo["version"] = version
-    return version
+    """The current version of the domain data."""
+    return versions()["data"]
 
 
 def context(request):
@@ -89,12 +101,15 @@ def context(request):
 
 
 class RequestMemoMiddleware:
-    """Scope the memo of data_version() to one request."""
+    """Read the versions once per reading request. A request that writes reads them anew
+    each time: what it computes after its own writes must not be keyed by older versions."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
         token = _request_memo.set({})
         try:
             return self.get_response(request)
@@ -102,11 +117,11 @@ class RequestMemoMiddleware:
             _request_memo.reset(token)
 
 
-def cached_value(name, parts, compute):
-    """COMPUTE()'s value, cached under NAME, PARTS, the data version and the day (what is
+def cached_value(name, parts, compute, *, scope="data"):
+    """COMPUTE()'s value, cached under NAME, PARTS, the SCOPE's version and the day (what is
     late or upcoming changes with the date alone)."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"data:{name}:{data_version()}:{timezone.localdate().isoformat()}:{digest}"
+    key = f"{scope}:{name}:{versions()[scope]}:{timezone.localdate().isoformat()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -200,7 +200,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "essplan.backends.CachedPermissionsBackend",
 ]
 
 # Brute-force protection (django-axes): 5 failed logins for one account from one address

@@ -56,13 +56,13 @@ def test_a_rolled_back_version_is_never_given_again():
 def test_every_domain_table_has_the_trigger():
     with connection.cursor() as cursor:
         cursor.execute("SELECT event_object_table FROM information_schema.triggers "
-                       "WHERE trigger_name = 'essplan_data_version'")
+                       "WHERE trigger_name = 'essplan_version'")
         triggered = {row[0] for row in cursor.fetchall()}
     tables = set(domain_tables())
     assert {"structures_structure", "actions_progressupdate", "actions_budgetline",
             "indicators_measurement", "actions_action_partner_structures"} <= tables
     assert not any(table.endswith("history") for table in tables)
-    assert tables <= triggered
+    assert tables | {"auth_user_groups", "auth_group_permissions"} <= triggered
 
 
 def test_the_map_shows_a_new_structure_at_once(client_for, django_assert_max_num_queries):
@@ -125,3 +125,29 @@ def test_a_readers_cached_action_page_never_reaches_an_editor(client_for):
     ProgressUpdate.objects.create(action=action, year=2024, status=Status.IN_PROGRESS,
                                   achievements="Trois cafés des ASSOS.")
     assert "Trois cafés des ASSOS." in client_for("viewer").get(url).content.decode()
+
+
+def test_cached_permissions_follow_every_change_of_role(client, outsider,
+                                                         django_assert_max_num_queries):
+    from django.contrib.auth.models import Group
+
+    from essplan import roles
+
+    client.force_login(outsider)
+    url = reverse("plan_list")
+    assert client.get(url).status_code == 403
+    viewers = Group.objects.get(name=roles.VIEWER)
+    outsider.groups.add(viewers)
+    assert client.get(url).status_code == 200
+    # Permissions now come from the cache: session, user, versions, plans.
+    with django_assert_max_num_queries(4):
+        assert client.get(url).status_code == 200
+    viewers.permissions.remove(*viewers.permissions.filter(codename="view_plan"))
+    assert client.get(url).status_code == 403
+    outsider.groups.clear()
+    viewers.permissions.add(*Group.objects.get(name=roles.EDITOR).permissions.filter(
+        codename="view_plan"))
+    assert client.get(url).status_code == 403
+    outsider.is_active = False
+    outsider.save()
+    assert client.get(url).status_code == 302  # an inactive account is logged out

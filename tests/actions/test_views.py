@@ -58,10 +58,11 @@ def test_unknown_action_code_is_a_french_404(client_for):
 
 def test_plan_page_query_budget(client_for, django_assert_max_num_queries):
     client = client_for("viewer")
-    # 12 queries: session, user, user permissions, group permissions,
-    # plan (+ lead direction), axes, objectives, actions (+ pilot direction, latest status),
-    # budget totals by axis and for the plan, each by year and overall (4)
-    with django_assert_max_num_queries(12):
+    # 13 queries: session, user, versions (data and auth), user permissions, group
+    # permissions (both cached with the auth version once read), plan (+ lead direction),
+    # axes, objectives, actions (+ pilot direction, latest status), budget totals by axis and
+    # for the plan, each by year and overall (4)
+    with django_assert_max_num_queries(13):
         assert client.get(PLAN_URL).status_code == 200
 
 
@@ -82,7 +83,7 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client_for, django_assert_m
         )
     assert plan.actions.count() == 450
     client = client_for("viewer")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(PLAN_URL).status_code == 200
 
 
@@ -91,7 +92,7 @@ def test_action_page_query_budget(client_for, django_assert_max_num_queries):
     url = reverse("action_detail", kwargs={"slug": COTENTIN, "code": "3.6.1"})
     # 14 queries: session, user, user permissions, group permissions,
     # action (+ plan, objective, axis, pilot direction, latest status), updates (+ author),
-    # budget lines, data version, budget totals by year and overall (cached with the data),
+    # budget lines, versions (data and auth), budget totals by year and overall (cached with the data),
     # events, associated directions, partner structures (+ commune), linked indicators
     # (+ latest value)
     with django_assert_max_num_queries(14):
@@ -117,7 +118,8 @@ def test_action_page_queries_do_not_grow_with_its_follow_up(client_for, django_a
 
 def test_plan_list_query_budget(client_for, django_assert_max_num_queries):
     client = client_for("viewer")
-    # 5 queries: session, user, user permissions, group permissions, plans (+ lead direction)
-    with django_assert_max_num_queries(5):
+    # 6 queries: session, user, versions, user permissions, group permissions (both cached
+    # with the auth version once read), plans (+ lead direction)
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("plan_list"))
     assert "DEL2023_012A" in response.content.decode()
