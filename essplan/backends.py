@@ -16,6 +16,6 @@ class CachedPermissionsBackend(ModelBackend):
         if not hasattr(user_obj, attribute):
             perms = cached_value(f"permissions-{from_name}", user_obj.pk,
                                  lambda: super(CachedPermissionsBackend, self)._get_permissions(
-                                     user_obj, obj, from_name), scope="auth")
+                                     user_obj, obj, from_name), scopes=("auth",))
             setattr(user_obj, attribute, perms)
         return getattr(user_obj, attribute)

@@ -117,11 +117,13 @@ class RequestMemoMiddleware:
             _request_memo.reset(token)
 
 
-def cached_value(name, parts, compute, *, scope="data"):
-    """COMPUTE()'s value, cached under NAME, PARTS, the SCOPE's version and the day (what is
-    late or upcoming changes with the date alone)."""
+def cached_value(name, parts, compute, *, scopes=("data",)):
+    """COMPUTE()'s value, cached under NAME, PARTS, the versions of SCOPES and the day (what
+    is late or upcoming changes with the date alone)."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"{scope}:{name}:{versions()[scope]}:{timezone.localdate().isoformat()}:{digest}"
+    current = versions()
+    stamp = "-".join(f"{scope}{current[scope]}" for scope in scopes)
+    key = f"{name}:{stamp}:{timezone.localdate().isoformat()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()

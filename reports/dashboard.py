@@ -5,6 +5,7 @@ The aggregates are cached until the data changes (essplan.datacache).
 """
 
 from django.db.models import Avg, Count, Sum
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
@@ -12,7 +13,7 @@ from django.utils.safestring import mark_safe
 
 from actions.budget import budget_summary, budget_totals
 from actions.models import Action, Event, ProgressUpdate, Status
-from essplan.datacache import cached
+from essplan.datacache import cached, cached_value
 from indicators.charts import sparkline
 from indicators.computations import rows_for
 from structures.map import commune_map
@@ -53,7 +54,6 @@ def directory_figures():
             "jobs": sum(jobs for _, _, jobs in families)}
 
 
-@cached
 def key_indicator_rows(plan):
     """The key indicators' rows, each with a sparkline of its values over the plan's years
     (its style element carries NONCE_SLOT, for the nonce of the page that shows it)."""
@@ -70,13 +70,13 @@ def key_indicator_rows(plan):
 
 
 def key_indicators(plan, nonce):
-    """The cached rows, their sparklines given the NONCE of the page (None: no nonce)."""
-    slot = f' nonce="{NONCE_SLOT}"'
+    """The key indicators' table, cached with the data; its sparklines given the NONCE of
+    the page (None: no nonce)."""
+    html = cached_value("dashboard-indicators", plan.pk, lambda: render_to_string(
+        "reports/includes/key_indicators.html",
+        {"plan": plan, "indicators": key_indicator_rows(plan)}))
     attribute = "" if nonce is None else f' nonce="{escape(str(nonce))}"'
-    rows = key_indicator_rows(plan)
-    for row in rows:
-        row["trend"] = mark_safe(row["trend"].replace(slot, attribute))  # noqa: S308
-    return rows
+    return mark_safe(html.replace(f' nonce="{NONCE_SLOT}"', attribute))  # noqa: S308
 
 
 @cached
@@ -94,7 +94,10 @@ def dashboard(plan, year, nonce=None):
         "indicators": key_indicators(plan, nonce),
         "directory": SimpleLazyObject(directory_figures),
         "map": SimpleLazyObject(commune_map),
-        "updates": list(ProgressUpdate.objects.filter(action__plan=plan)
-                        .select_related("action__plan", "author").order_by("-date", "-pk")[:RECENT]),
-        "events": list(Event.objects.filter(plan=plan, date__gte=today).order_by("date")[:RECENT]),
+        # Authors' names come from the auth tables: both versions key the cached list.
+        "updates": cached_value("dashboard-updates", plan.pk, lambda: list(
+            ProgressUpdate.objects.filter(action__plan=plan).select_related("action__plan", "author")
+            .order_by("-date", "-pk")[:RECENT]), scopes=("data", "auth")),
+        "events": cached_value("dashboard-events", plan.pk, lambda: list(
+            Event.objects.filter(plan=plan, date__gte=today).order_by("date")[:RECENT])),
     }

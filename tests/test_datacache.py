@@ -151,3 +151,16 @@ def test_cached_permissions_follow_every_change_of_role(client, outsider,
     outsider.is_active = False
     outsider.save()
     assert client.get(url).status_code == 302  # an inactive account is logged out
+
+
+def test_the_dashboard_follows_a_renamed_author(client_for, editor):
+    from actions.models import Action, ProgressUpdate, Status
+
+    action = Action.objects.get(plan__slug="cotentin-ess-2023-2025", code="2.1.1")
+    ProgressUpdate.objects.create(action=action, year=2025, status=Status.DONE, progress=100,
+                                  author=editor)
+    client = client_for("viewer")
+    assert "par emile" in client.get("/").content.decode()
+    editor.first_name, editor.last_name = "Émile", "Lecoq"
+    editor.save()
+    assert "par Émile Lecoq" in client.get("/").content.decode()
