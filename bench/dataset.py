@@ -93,6 +93,17 @@ def copy_structures(rows):
     return count
 
 
+def add_follow_up(action):
+    """An update, a budget line and an event for ACTION, for each year of its plan."""
+    for year in action.plan.years:
+        ProgressUpdate.objects.create(action=action, year=year, status=Status.IN_PROGRESS,
+                                      progress=30, achievements=f"Réalisations {year}.")
+        BudgetLine.objects.create(action=action, year=year, label="Prestations",
+                                  planned=Decimal(400), committed=Decimal(300), spent=Decimal(200))
+        Event.objects.create(plan=action.plan, date=datetime.date(year, 5, 12),
+                             title=f"Café projet {year}", participants=20).actions.add(action)
+
+
 @transaction.atomic
 def build_plan(actions=450, indicators=100, events=300, seed=2025,
                template_slug="cotentin-ess-2023-2025"):
