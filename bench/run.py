@@ -209,7 +209,7 @@ def print_tables(results):
           f"WeasyPrint nu {report['bare_weasyprint_s']:.2f} s")
     print("\nCibles")
     for target in results["targets"]:
-        print(f"  {verdict(target['holds']):<7} {target["target"]:<46} {target['wanted']:>14} "
+        print(f"  {verdict(target['holds']):<7} {target['target']:<46} {target['wanted']:>14} "
               f"{target['measured']:>14}")
 
 
