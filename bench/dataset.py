@@ -10,6 +10,7 @@ import random
 import uuid
 from decimal import Decimal
 
+import tablib
 from django.db import connection, transaction
 from django.utils import timezone
 from stdnum import luhn
@@ -56,25 +57,33 @@ def structure_rows(count, seed=2025):
 
 def as_spreadsheet(rows):
     """The rows as a user's spreadsheet has them: French decimals, text cells."""
-    import tablib
-
     data = tablib.Dataset(headers=HEADERS)
     for siret_, name, form, insee, employees, fte, naf in rows:
         data.append([siret_, name, form, insee, str(employees), str(fte).replace(".", ","), naf])
     return data
 
 
-def copy_structures(rows):
-    """COPY ROWS into the directory table, every column the model stores; returns the count."""
+def model_values(rows):
+    """The rows as the directory table stores them, foreign keys by id (a list: its
+    references are read before any COPY takes the connection)."""
     communes = dict(Commune.objects.values_list("insee_code", "pk"))
     forms = {form.code: form for form in LegalForm.objects.all()}
     naf = dict(NafCode.objects.values_list("code", "pk"))
+    return [{"siret": siret_, "siren": siret_[:9], "name": name,
+             "legal_form_id": forms[form].pk, "family": forms[form].family,
+             "commune_id": communes[insee], "employees": employees, "fte": fte,
+             "naf_id": naf[naf_code]}
+            for siret_, name, form, insee, employees, fte, naf_code in rows]
+
+
+def copy_structures(rows):
+    """COPY ROWS into the directory table, every column the model stores."""
     fields = [f for f in Structure._meta.concrete_fields
               if not f.primary_key and not f.generated]
     now = timezone.now()
     defaults = {f.attname: f.get_default() for f in fields}
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    count = 0
+    rows = model_values(rows)
     with transaction.atomic(), connection.cursor() as cursor:
         # The history context the app's writes carry (see essplan.imports.run_import).
         cursor.connection.execute(
@@ -83,14 +92,9 @@ def copy_structures(rows):
             [str(uuid.uuid4()), json.dumps({"source": "copy"})])
         with cursor.connection.cursor().copy(
                 f"COPY {Structure._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for siret_, name, form, insee, employees, fte, naf_code in rows:
-                values = {**defaults, "siret": siret_, "siren": siret_[:9], "name": name,
-                          "legal_form_id": forms[form].pk, "family": forms[form].family,
-                          "commune_id": communes[insee], "employees": employees, "fte": fte,
-                          "naf_id": naf[naf_code], "updated_at": now, "version": 1}
+            for row in rows:
+                values = {**defaults, **row, "updated_at": now, "version": 1}
                 copy.write_row([values[f.attname] for f in fields])
-                count += 1
-    return count
 
 
 def add_follow_up(action):

@@ -24,9 +24,9 @@ import tablib  # noqa: E402
 from django.db import transaction  # noqa: E402
 from import_export import resources  # noqa: E402
 
-from bench.dataset import as_spreadsheet, structure_rows  # noqa: E402
+from bench.dataset import as_spreadsheet, model_values, structure_rows  # noqa: E402
 from essplan.imports import run_import  # noqa: E402
-from structures.models import Commune, LegalForm, NafCode, Structure  # noqa: E402
+from structures.models import Structure  # noqa: E402
 from structures.resources import StructureResource  # noqa: E402
 
 
@@ -41,13 +41,11 @@ class DefaultStructureResource(resources.ModelResource):
 
 
 def default_dataset(rows):
-    communes = dict(Commune.objects.values_list("insee_code", "pk"))
-    forms = {form.code: form for form in LegalForm.objects.all()}
-    naf = dict(NafCode.objects.values_list("code", "pk"))
-    data = tablib.Dataset(headers=DefaultStructureResource.Meta.fields)
-    for siret, name, form, insee, employees, fte, naf_code in rows:
-        data.append([siret, siret[:9], name, forms[form].pk, forms[form].family, communes[insee],
-                     employees, fte, naf[naf_code]])
+    """The rows with a column per model field, foreign keys by id (the resource's default)."""
+    fields = DefaultStructureResource.Meta.fields
+    data = tablib.Dataset(headers=fields)
+    for values in model_values(rows):
+        data.append([values.get(name, values.get(f"{name}_id")) for name in fields])
     return data
 
 

@@ -127,6 +127,15 @@ class BudgetLine(Versioned):
         return f"{self.action.code} · {self.year} · {self.label}"
 
 
+class EventQuerySet(models.QuerySet):
+    def by_kind(self):
+        """[(label, number of events, participants)] for every kind, in the kinds' order."""
+        rows = {row["kind"]: row for row in self.order_by().values("kind").annotate(
+            count=models.Count("id"), people=models.Sum("participants"))}
+        return [(label, rows.get(kind, {}).get("count", 0), rows.get(kind, {}).get("people") or 0)
+                for kind, label in Event.Kind.choices]
+
+
 @tracked("EventHistory")
 class Event(Versioned):
     class Kind(models.TextChoices):
@@ -155,6 +164,8 @@ class Event(Versioned):
         "structures.Structure", blank=True, related_name="events",
         verbose_name=_("structures participantes"),
     )
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "title"]

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,18 +18,10 @@ PAGE_SIZE = 25
 def event_list(request, slug):
     plan = get_plan(request, slug)
     events = Event.objects.filter(plan=plan).prefetch_related("actions").order_by("-date", "title")
-    by_kind = {
-        row["kind"]: row
-        for row in events.order_by().values("kind").annotate(count=Count("id"), people=Sum("participants"))
-    }
-    summary = [
-        (label, by_kind.get(kind, {}).get("count", 0), by_kind.get(kind, {}).get("people") or 0)
-        for kind, label in Event.Kind.choices
-    ]
     context = {
         "plan": plan,
         "page": Paginator(events, PAGE_SIZE).get_page(request.GET.get("page")),
-        "summary": summary,
+        "summary": events.by_kind(),
         "can_edit": can_edit(request.user),
     }
     return render(request, "actions/event_list.html", context)
