@@ -100,9 +100,11 @@ def budget_totals(plan, levels=LEVELS, *, action=None):
 
 @cached
 def action_budget(action):
-    """ACTION's amounts per year of its plan and overall, cached until the data changes."""
+    """ACTION's amounts per year of its plan ("by_year") and overall ("total"), cached until
+    the data changes."""
     totals = budget_totals(action.plan, levels=["action"], action=action)
-    return totals.by_year("action", action.pk, action.plan.years), totals.get("action", action.pk)
+    return {"by_year": totals.by_year("action", action.pk, action.plan.years),
+            "total": totals.get("action", action.pk)}
 
 
 def budget_summary(plan, axes, totals):

@@ -68,11 +68,12 @@ def install(using="default", **kwargs):
     """Create the version rows and their triggers (post_migrate: new tables get theirs too)."""
     from django.db import connections
 
-    with connections[using].cursor() as cursor:
+    database = connections[using]
+    with database.cursor() as cursor:
         cursor.execute(CREATE_SQL, [SCOPES])
         for scope, tables in (("data", domain_tables()), ("auth", AUTH_TABLES)):
             for table in tables:
-                cursor.execute(TRIGGER_SQL.format(table=connection.ops.quote_name(table),
+                cursor.execute(TRIGGER_SQL.format(table=database.ops.quote_name(table),
                                                   scope=scope))
 
 

@@ -9,9 +9,8 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Prefetch
 
-from actions.budget import budget_summary, budget_totals
 from actions.models import Action, Event, Objective, ProgressUpdate, Status
 from essplan.french import euros, figure, number
 from indicators.charts import sparkline, trend_chart
@@ -19,11 +18,10 @@ from indicators.computations import computed_values
 from indicators.models import on_track
 from structures.map import commune_map
 
-from .dashboard import KEY_INDICATORS, directory_figures
+from .dashboard import KEY_INDICATORS, budget_figures, directory_figures
 
 SUMMARY_INDICATORS = 5
 LATE_CODES_LISTED = 10
-ACTIVE = (Status.IN_PROGRESS, Status.DONE)
 
 
 def counted(count, singular, plural=None):
@@ -84,7 +82,7 @@ def status_counts(actions):
     return [(value, label, counts[value]) for value, label in Status.choices]
 
 
-def indicator_rows(plan, year, nonce=None):
+def indicator_rows(plan, year):
     """Every indicator of the plan with its baseline, and its value and target for each year
     of the plan up to YEAR; the key indicators also with their trend chart."""
     years = [y for y in plan.years if y <= year]
@@ -116,11 +114,11 @@ def indicator_rows(plan, year, nonce=None):
                 chart_values.setdefault(indicator.baseline_year, indicator.baseline_value)
             row["chart"] = trend_chart(
                 title=f"{indicator.code} · {indicator.name}", years=chart_years,
-                values=chart_values, targets=targets, unit=indicator.unit_suffix, nonce=nonce,
+                values=chart_values, targets=targets, unit=indicator.unit_suffix,
                 baseline=(indicator.baseline_year, indicator.baseline_value)
                 if indicator.baseline_value is not None else None)
             row["sparkline"] = sparkline(label=f"Évolution de {indicator.name}",
-                                         years=chart_years, values=chart_values, nonce=nonce)
+                                         years=chart_years, values=chart_values)
         rows.append(row)
     rows.sort(key=lambda row: not row["key"])
     return rows
@@ -137,10 +135,7 @@ def trend(row):
 
 def event_figures(plan, year):
     events = Event.objects.filter(plan=plan, date__year=year)
-    by_kind = dict(((row["kind"], (row["count"], row["participants"] or 0))
-                    for row in events.values("kind").annotate(
-                        count=Count("id"), participants=Sum("participants")).order_by()))
-    kinds = [(label, *by_kind[value]) for value, label in Event.Kind.choices if value in by_kind]
+    kinds = [row for row in events.by_kind() if row[1]]
     return {
         "kinds": kinds,
         "count": sum(count for _, count, _ in kinds),
@@ -149,7 +144,8 @@ def event_figures(plan, year):
     }
 
 
-def summary_sentences(*, year, actions, statuses, late, budget_year, budget, plan, events):
+def summary_sentences(*, year, actions, progress, statuses, late, budget_year, budget, plan,
+                      events):
     """The summary page in sentences, written from the figures."""
     counts = {value: count for value, _, count in statuses}
     total = len(actions)
@@ -163,9 +159,8 @@ def summary_sentences(*, year, actions, statuses, late, budget_year, budget, pla
         f"{number(counts[Status.PAUSED])} en pause, "
         f"{counted(counts[Status.ABANDONED], 'abandonnée')}."
     ]
-    if total:
-        average = sum(action.current_progress for action in actions) / total
-        sentences.append(f"L'avancement moyen des actions est de {number(average)}\u00a0%.")
+    if progress is not None:
+        sentences.append(f"L'avancement moyen des actions est de {number(progress)}\u00a0%.")
     if not late:
         sentences.append("Aucune action n'est en retard.")
     else:
@@ -203,31 +198,31 @@ def summary_sentences(*, year, actions, statuses, late, budget_year, budget, pla
     return sentences
 
 
-def report_context(plan, year, *, generated_at, generated_by=None, nonce=None):
+def report_context(plan, year, *, generated_at, generated_by=None):
     """Everything the report template shows."""
     as_of = report_date(year, generated_at.date())
     axes, actions = action_tree(plan, year, as_of)
+    progress = Branch(plan, actions).progress
     statuses = status_counts(actions)
     late = [action for action in actions if action.is_late]
-    totals = budget_totals(plan, levels=["axis", "plan"])
-    budget = budget_summary(plan, [branch.node for branch in axes], totals)
-    budget_year = totals.get("plan", plan.pk, year)
+    budget = budget_figures(plan)
+    budget_year = dict(budget["by_year"])[year]
     events = event_figures(plan, year)
-    indicators = indicator_rows(plan, year, nonce=nonce)
+    indicators = indicator_rows(plan, year)
     for row in indicators:
         row["trend"] = trend(row)
     return {
         "plan": plan, "year": year, "as_of": as_of,
         "generated_at": generated_at, "generated_by": generated_by,
         "axes": axes, "actions": actions, "statuses": statuses, "late": late,
-        "progress": Branch(plan, actions).progress,
+        "progress": progress,
         "budget": budget, "budget_year": budget_year,
         "indicators": indicators,
         "summary_indicators": [row for row in indicators if row["key"]][:SUMMARY_INDICATORS],
         "events": events,
         "directory": directory_figures(),
         "map": commune_map(),
-        "summary": summary_sentences(year=year, actions=actions, statuses=statuses, late=late,
-                                     budget_year=budget_year, budget=budget, plan=plan,
-                                     events=events),
+        "summary": summary_sentences(year=year, actions=actions, progress=progress,
+                                     statuses=statuses, late=late, budget_year=budget_year,
+                                     budget=budget, plan=plan, events=events),
     }

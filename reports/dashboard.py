@@ -41,7 +41,8 @@ def progress_figures(plan, year):
     late_count = late.count()
     late = list(late.select_related("plan").order_by("end_date", "code_key")[:LATE_LISTED])
     return {"overall": overall, "axes": axes, "objectives": objectives, "statuses": statuses,
-            "late": late, "late_count": late_count, "without_update": actions.exclude(updates__year=year).count()}
+            "late": late, "late_count": late_count,
+            "without_update": actions.exclude(updates__year=year).count()}
 
 
 @cached

@@ -6,6 +6,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+# The roles' permissions on the archive, granted by migration 0002_roles.
+GENERATE = "reports.add_annualreport"
+PUBLISH = "reports.change_annualreport"
+VIEW = "reports.view_annualreport"
+
+
 def report_path(report, filename):
     return f"rapports/{report.plan.slug}/{report.year}/{filename}"
 
@@ -13,7 +19,7 @@ def report_path(report, filename):
 class AnnualReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Every version for those who generate reports, the published ones for the others."""
-        if user.has_perm("reports.add_annualreport"):
+        if user.has_perm(GENERATE):
             return self
         return self.filter(published=True)
 

@@ -10,11 +10,8 @@ from essplan.roles import VIEW_PLAN, require
 
 from .dashboard import dashboard
 from .forms import GenerateReportForm
-from .models import AnnualReport
+from .models import GENERATE, PUBLISH, VIEW, AnnualReport
 from .services import generate_report, set_published
-
-VIEW_REPORTS = "reports.view_annualreport"
-GENERATE_REPORTS = "reports.add_annualreport"
 
 
 @require_safe
@@ -42,15 +39,15 @@ def report_list_page(request, form, status=200):
     reports = (AnnualReport.objects.visible_to(request.user)
                .select_related("plan", "generated_by"))
     context = {"reports": reports, "form": form,
-               "can_generate": request.user.has_perm(GENERATE_REPORTS)}
+               "can_generate": request.user.has_perm(GENERATE)}
     return render(request, "reports/report_list.html", context, status=status)
 
 
 @require_safe
 def report_list(request):
-    require(request.user, VIEW_REPORTS)
+    require(request.user, VIEW)
     form = None
-    if request.user.has_perm(GENERATE_REPORTS):
+    if request.user.has_perm(GENERATE):
         current = Plan.objects.current()
         form = GenerateReportForm(initial={"plan": current,
                                            "year": current.current_year if current else None})
@@ -59,7 +56,7 @@ def report_list(request):
 
 @require_POST
 def report_generate(request):
-    require(request.user, GENERATE_REPORTS)
+    require(request.user, GENERATE)
     form = GenerateReportForm(request.POST)
     if not form.is_valid():
         return report_list_page(request, form, status=400)
@@ -71,7 +68,7 @@ def report_generate(request):
 
 @require_safe
 def report_download(request, pk):
-    require(request.user, VIEW_REPORTS)
+    require(request.user, VIEW)
     report = get_object_or_404(AnnualReport.objects.visible_to(request.user).select_related("plan"),
                                pk=pk)
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
@@ -80,7 +77,7 @@ def report_download(request, pk):
 
 @require_POST
 def report_publish(request, pk):
-    require(request.user, "reports.change_annualreport")
+    require(request.user, PUBLISH)
     report = get_object_or_404(AnnualReport.objects.select_related("plan"), pk=pk)
     published = request.POST.get("published") == "1"
     set_published(report, published)

@@ -50,7 +50,7 @@ def small_plan(db):
     done = add_action(o11, "1.1.1", "Ouvrir un guichet unique")
     running = add_action(o11, "1.1.2", "Animer des cafés projets")
     silent = add_action(o12, "1.2.1", "Créer un fonds de prêts d'honneur")
-    late = add_action(o21, "2.1.1", "Publier un guide de l'ESS", end_date=datetime.date(2024, 6, 30))
+    add_action(o21, "2.1.1", "Publier un guide de l'ESS", end_date=datetime.date(2024, 6, 30))
     ProgressUpdate.objects.create(
         action=done, year=2024, status=Status.DONE, progress=100,
         achievements="Guichet ouvert à Cherbourg-en-Cotentin en mars.",
