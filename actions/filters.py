@@ -1,13 +1,9 @@
 import django_filters
 from django import forms
 
-from essplan.forms import StyledFormMixin
+from essplan.forms import FilterForm
 
 from .models import Action, Axis, Direction, Objective, Status
-
-
-class FilterForm(StyledFormMixin, forms.Form):
-    pass
 
 
 class ActionFilter(django_filters.FilterSet):

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from essplan.forms import FrenchDecimalField, StyledFormMixin, VersionField
+from essplan.forms import FrenchDecimalField, VersionedForm
 
 from .models import Action, BudgetLine, Direction, Event, ProgressUpdate
 from .models.followup import amount_validators
@@ -11,16 +11,6 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def year_choices(plan):
     return [(year, str(year)) for year in plan.years]
-
-
-class VersionedForm(StyledFormMixin, forms.ModelForm):
-    version = VersionField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-        if self.instance.pk is None:
-            self.fields["version"].required = False
 
 
 class ActionForm(VersionedForm):

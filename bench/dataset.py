@@ -15,8 +15,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from stdnum import luhn
 
-from actions.models import (Action, Axis, BudgetLine, Direction, Event, Objective, Plan,
-                            ProgressUpdate, Status)
+from actions.models import (
+    Action,
+    Axis,
+    BudgetLine,
+    Direction,
+    Event,
+    Objective,
+    Plan,
+    ProgressUpdate,
+    Status,
+)
 from indicators.models import Indicator, Measurement, Target
 from structures.models import Commune, LegalForm, NafCode, Structure
 

@@ -96,10 +96,9 @@ def pages(slug, code):
 def query_counts(clients, urls):
     """Each page's queries and time on a cold cache (its first request since the data
     changed), in this process: {name: count}, {name: milliseconds}."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from django.core.cache import cache
 
     counts, cold = {}, {}
     for name, url in urls.items():
@@ -224,13 +223,13 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
-    from django.conf import settings
     from django.test import Client
 
-    from bench import dataset, load
     from actions.models import Plan
+    from bench import dataset, load
     from essplan import roles
 
     call_command("collectstatic", interactive=False, verbosity=0)

@@ -27,23 +27,10 @@ from django.utils.functional import SimpleLazyObject, cached_property
 DOMAIN_APPS = ["structures", "actions", "indicators"]
 AUTH_TABLES = ["auth_user", "auth_group", "auth_permission", "auth_user_groups",
                "auth_user_user_permissions", "auth_group_permissions"]
-SCOPES = ["data", "auth"]
 TIMEOUT = 24 * 60 * 60
 
 _request_memo = ContextVar("versions_memo", default=None)
 
-CREATE_SQL = """
-CREATE SEQUENCE IF NOT EXISTS essplan_versions_seq;
-CREATE TABLE IF NOT EXISTS essplan_versions (name text PRIMARY KEY, n bigint NOT NULL);
-INSERT INTO essplan_versions (name, n)
-    SELECT scope, nextval('essplan_versions_seq') FROM unnest(%s::text[]) AS scope
-    ON CONFLICT (name) DO NOTHING;
-CREATE OR REPLACE FUNCTION essplan_bump_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE essplan_versions SET n = nextval('essplan_versions_seq') WHERE name = TG_ARGV[0];
-    RETURN NULL;
-END $$;
-"""
 TRIGGER_SQL = """
 CREATE OR REPLACE TRIGGER essplan_version
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
@@ -65,12 +52,12 @@ def domain_tables():
 
 
 def install(using="default", **kwargs):
-    """Create the version rows and their triggers (post_migrate: new tables get theirs too)."""
+    """The version triggers of every table (post_migrate: new tables get theirs too); the
+    versions table and its function are made by the migration essplan.0002."""
     from django.db import connections
 
     database = connections[using]
     with database.cursor() as cursor:
-        cursor.execute(CREATE_SQL, [SCOPES])
         for scope, tables in (("data", domain_tables()), ("auth", AUTH_TABLES)):
             for table in tables:
                 cursor.execute(TRIGGER_SQL.format(table=database.ops.quote_name(table),

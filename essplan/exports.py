@@ -5,7 +5,7 @@ return first) are prefixed with an apostrophe.
 """
 
 import tablib
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -33,7 +33,10 @@ def export_dataset(resource, queryset):
 
 
 def export_response(resource, queryset, fmt, filename):
-    """HttpResponse with QUERYSET in FMT; CSV is UTF-8 with a BOM and ";" for French Excel."""
+    """HttpResponse with QUERYSET in FMT (404 for an unknown format); CSV is UTF-8 with a
+    BOM and ";" for French Excel."""
+    if fmt not in FORMATS:
+        raise Http404("Format d'export inconnu.")
     dataset = export_dataset(resource, queryset)
     if fmt == "csv":
         content = "\ufeff" + dataset.export("csv", delimiter=";")
@@ -42,3 +45,11 @@ def export_response(resource, queryset, fmt, filename):
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+def requested_export(request, resource, queryset, filename):
+    """The export that ?format= asks for (404 for an unknown one), or None for the page."""
+    fmt = request.GET.get("format")
+    if not fmt:
+        return None
+    return export_response(resource, queryset, fmt, filename)

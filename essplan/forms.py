@@ -1,4 +1,4 @@
-"""Form fields shared by the apps."""
+"""Forms, fields and widgets shared by the apps."""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -65,6 +65,22 @@ class StyledFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
+
+
+class VersionedForm(StyledFormMixin, forms.ModelForm):
+    """A ModelForm of a versioned model: the version the user started from travels with
+    the form, so that essplan.versioning can refuse a save that would overwrite another."""
+
+    version = VersionField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["version"].required = not self.instance._state.adding
+
+
+class FilterForm(StyledFormMixin, forms.Form):
+    """The form of the apps' django-filter FilterSets, styled like every other form."""
 
 
 MAX_UPLOAD = 10 * 1024 * 1024

@@ -1,31 +1,78 @@
-"""Numbers as French documents write them: 85 000, 11,2, 1 734,75 €.
+"""Numbers and words as French documents write them: 85 000, 11,2, 1 734,75 €, 65,8 %,
+« a, b et c », « 1 structure », « 3 structures ».
 
-``figure`` is also a template filter available in every template (TEMPLATES builtins).
+One path for every figure shown, in pages, charts, exports and the PDF: the value is rounded
+half up to the precision printed, then grouped by thousands with a decimal comma. The
+filters (``euros``, ``percent``, ``figure``, ``integer``) are available in every template
+(TEMPLATES builtins).
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.text import get_text_list
+from django.utils.translation import ngettext
 
 register = template.Library()
 
+NBSP = "\u00a0"
+
+
+def rounded(value, decimals=0):
+    """VALUE as a Decimal rounded half up to DECIMALS places: 65.7999 -> 65.80 (2), 0.005 -> 0.01."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
 
 def number(value, decimals=0):
-    """85000 -> '85 000', (11.2, 1) -> '11,2' (French grouping and decimal comma)."""
-    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    """85000 -> '85 000', (11.2, 1) -> '11,2', (65.79, 1) -> '65,8' (French grouping and
+    decimal comma, rounded half up: Django's number_format alone truncates)."""
+    return number_format(rounded(value, decimals), decimal_pos=decimals, use_l10n=True,
+                         force_grouping=True)
 
 
-def euros(value):
-    """1734.75 -> '1 734,75 €': amounts to the cent."""
-    return f"{number(value, 2)}\u00a0€"
+@register.filter
+def integer(value):
+    """A count: 1312 -> '1 312'."""
+    if value is None or value == "":
+        return ""
+    return number(value)
+
+
+@register.filter
+def euros(value, decimals=2):
+    """1734.75 -> '1 734,75 €'; with 0: '1 735 €'. None -> '—'."""
+    if value is None or value == "":
+        return "—"
+    return f"{number(value, int(decimals))}{NBSP}€"
+
+
+@register.filter
+def percent(value, decimals=0):
+    """65.8 -> '66 %'; with 1: '65,8 %'. None -> '—'."""
+    if value is None or value == "":
+        return "—"
+    return f"{number(value, int(decimals))}{NBSP}%"
 
 
 @register.filter
 def figure(value):
-    """A measured value with no trailing zero: 512.50 -> '512,5', 488.00 -> '488', 11.2 -> '11,2'."""
+    """A measured value with no trailing zero: 512.50 -> '512,5', 488.00 -> '488', 11.2 -> '11,2';
+    at most two decimals, rounded half up."""
     if value is None or value == "":
         return ""
-    value = Decimal(str(value))
-    exponent = value.normalize().as_tuple().exponent
-    return number(value, min(max(0, -exponent), 2))
+    value = rounded(value, 2)
+    return number(value, max(0, -value.normalize().as_tuple().exponent))
+
+
+def count(n, singular, plural):
+    """(0 or 1, 'structure', 'structures') -> '1 structure'; (1312, …) -> '1 312 structures'.
+
+    The source strings are French, whose rule puts 0 and 1 in the singular; gettext without
+    a catalog would apply English's (0 plural), hence the count given to ngettext."""
+    return f"{number(n)} {ngettext(singular, plural, 2 if n > 1 else 1)}"
+
+
+def listing(items):
+    """['a', 'b', 'c'] -> 'a, b et c'."""
+    return str(get_text_list([str(item) for item in items], "et"))

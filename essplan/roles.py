@@ -1,7 +1,9 @@
-"""The three roles of the application, as Django groups with model permissions.
+"""The roles of the application: Django groups and the model permissions each holds.
 
-The data migration ``actions.0002_roles`` creates the groups and their
-permissions; a later app grants its own permissions in a migration of its own.
+``GRANTS`` is the one statement of what a role may do on which app; ``sync()`` makes the
+groups hold exactly those permissions after every ``migrate`` (and after a test database is
+flushed). Object-level rules (a pilot's own actions) are not permissions: they live in the
+access helpers of each app (``actions/access.py``…).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -13,8 +15,64 @@ VIEWER = "Comité de suivi"
 # Permission to read the plan: the gate of every page behind the login.
 VIEW_PLAN = "actions.view_plan"
 
+ALL = "*"
+VERBS = ("view", "add", "change", "delete")
+
+
+def verbs(*models, only=VERBS):
+    return [f"{verb}_{model}" for model in models for verb in only]
+
+
+PLAN_READ = verbs("plan", "axis", "objective", "action", "direction", only=["view"])
+FOLLOWUP = ("progressupdate", "budgetline", "event", "eventaction")
+DIRECTORY_REFERENCE = verbs("commune", "legalform", "nafcode", only=["view"])
+INDICATORS = ("indicator", "target", "measurement")
+
+# {role: {app label: [codename, …] or ALL}}
+GRANTS = {
+    ADMIN: {
+        "auth": ALL, "actions": ALL, "structures": ALL, "indicators": verbs(*INDICATORS),
+        "reports": verbs("annualreport"),
+    },
+    EDITOR: {
+        "actions": [*PLAN_READ, "change_action", *verbs(*FOLLOWUP)],
+        "structures": [*verbs("structure"), *DIRECTORY_REFERENCE],
+        "indicators": verbs(*INDICATORS),
+        "reports": ["view_annualreport"],
+    },
+    VIEWER: {
+        "actions": [*PLAN_READ, *verbs(*FOLLOWUP, only=["view"])],
+        "structures": ["view_structure", *DIRECTORY_REFERENCE],
+        "indicators": verbs(*INDICATORS, only=["view"]),
+        "reports": ["view_annualreport"],
+    },
+}
+
+
+def granted(role):
+    """The permissions GRANTS gives ROLE, as a queryset."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    wanted = Q(pk__in=[])
+    for app_label, codenames in GRANTS[role].items():
+        condition = Q(content_type__app_label=app_label)
+        if codenames != ALL:
+            condition &= Q(codename__in=codenames)
+        wanted |= condition
+    return Permission.objects.filter(wanted)
+
+
+def sync(using="default", **kwargs):
+    """Create the roles and give each exactly the permissions of GRANTS (post_migrate)."""
+    from django.contrib.auth.models import Group
+
+    for role in GRANTS:
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.set(granted(role).using(using))
+
 
 def require(user, perm):
-    """403 unless USER holds PERM: the first call of every view."""
+    """403 unless USER holds PERM."""
     if not user.has_perm(perm):
         raise PermissionDenied

@@ -103,7 +103,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django.contrib.postgres",
     "pgtrigger",
     "pghistory",
@@ -114,6 +113,8 @@ INSTALLED_APPS = [
     "actions",
     "indicators",
     "reports",
+    # Last: its post_migrate hooks (roles, version triggers) see every app's tables.
+    "essplan",
 ]
 
 MIDDLEWARE = [

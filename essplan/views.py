@@ -1,8 +1,19 @@
+"""Views and view bodies shared by the apps: the health check, the versioned edit, the
+spreadsheet import in two steps, the paginated list."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .forms import ImportForm
+from .french import count
+from .imports import check_upload, import_staged
+from .versioning import save_or_conflict
 
 
 @login_not_required
@@ -16,3 +27,60 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means "unhealthy"
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def edit_versioned(request, form, *, template, context, message, success_url, saver=None,
+                   **extra):
+    """The body of every edit view, creation or change of a versioned record.
+
+    On a valid POST, FORM is saved under the version check (SAVER, or
+    essplan.versioning.save_form, with EXTRA attributes set); once saved, MESSAGE(instance)
+    is shown and the user goes to SUCCESS_URL(instance). Someone else's save in between
+    gives the form again, the user's input kept, with what changed meanwhile (409).
+    """
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        conflict = save_or_conflict(form, saver, **extra)
+        if conflict is None:
+            messages.success(request, message(form.instance))
+            return redirect(success_url(form.instance))
+    context = {**context, "form": form, "conflict": conflict}
+    return render(request, template, context, status=409 if conflict else 200)
+
+
+def import_check(request, resource, *, namespace, template, context):
+    """Step 1 of an import: the upload form, then the file's dry run, row by row."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {**context, "form": form}
+    if request.method == "POST" and form.is_valid():
+        context.update(check_upload(form, resource, namespace=namespace, user=request.user))
+    return render(request, template, context)
+
+
+def import_confirm(request, resource, *, namespace, template, context, retry_url, done_url,
+                   created):
+    """Step 2: the staged file imported for good, all or nothing. CREATED is the French
+    (singular, plural) of what a new row is, e.g. ("structure créée", "structures créées")."""
+    report = import_staged(request.POST.get("token"), resource, namespace=namespace,
+                           user=request.user)
+    if report is None:
+        messages.error(request, "Cet import a expiré ou a déjà été fait : chargez le fichier à nouveau.")
+        return redirect(retry_url)
+    if not report.ok:
+        return render(request, template, {**context, "form": ImportForm(), "report": report})
+    messages.success(request, f"Import terminé : {count(report.new, *created)}, "
+                              f"{count(report.updated, 'mise à jour', 'mises à jour')}.")
+    return redirect(done_url)
+
+
+def filtered(filterset):
+    """The rows a FilterSet selects; none when its input is invalid."""
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
+def paginate(request, queryset, size, *, paginator=Paginator):
+    """The page the request asks for, and the query string the page links add a page to."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": paginator(queryset, size).get_page(request.GET.get("page")),
+            "query": query.urlencode()}

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from actions.models import Action, Objective
-from essplan.forms import FrenchDecimalField, StyledFormMixin, VersionField
+from essplan.forms import FrenchDecimalField, VersionedForm
 
 from .computations import COMPUTATION_CHOICES
 from .models import Indicator, Measurement, Unit
@@ -21,8 +21,7 @@ def check_unit(value, unit):
     return value
 
 
-class IndicatorForm(StyledFormMixin, forms.ModelForm):
-    version = VersionField(required=False)
+class IndicatorForm(VersionedForm):
     computation = forms.ChoiceField(label="Calcul", choices=COMPUTATION_CHOICES, required=False)
     baseline_value = FrenchDecimalField(label="Valeur de référence", required=False,
                                         max_digits=14, decimal_places=2)
@@ -49,8 +48,6 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
                 label=f"Cible {year}", required=False, max_digits=14, decimal_places=2,
                 initial=targets.get(year),
             )
-        self.fields["version"].initial = self.instance.version
-        self.fields["version"].required = self.instance.pk is not None
 
     def target_fields(self):
         return [self[f"target_{year}"] for year in self.plan.years]
@@ -72,19 +69,13 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
         return {year: self.cleaned_data.get(f"target_{year}") for year in self.plan.years}
 
 
-class MeasurementForm(StyledFormMixin, forms.ModelForm):
-    version = VersionField(required=False)
+class MeasurementForm(VersionedForm):
     value = FrenchDecimalField(label="Valeur", max_digits=14, decimal_places=2)
 
     class Meta:
         model = Measurement
         fields = ["value", "source", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-        self.fields["version"].required = self.instance.pk is not None
 
     def clean_value(self):
         return check_unit(self.cleaned_data["value"], self.instance.indicator.unit)

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from structures.resources import FrenchDecimalWidget, strip
+from essplan.imports import FrenchDecimalWidget, strip
 
 from .forms import check_unit
 from .models import Measurement

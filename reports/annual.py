@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from actions.models import Action, Event, Objective, ProgressUpdate, Status
-from essplan.french import euros, figure, number
+from essplan.french import count, euros, figure, listing, number, percent
 from indicators.charts import sparkline, trend_chart
 from indicators.computations import computed_values
 from indicators.models import on_track
@@ -22,18 +22,6 @@ from .dashboard import KEY_INDICATORS, budget_figures, directory_figures
 
 SUMMARY_INDICATORS = 5
 LATE_CODES_LISTED = 10
-
-
-def counted(count, singular, plural=None):
-    """counted(1, 'action') -> '1 action'; counted(3, 'action') -> '3 actions'."""
-    noun = singular if count <= 1 else plural or f"{singular}s"
-    return f"{number(count)} {noun}"
-
-
-def listing(items):
-    """['1.1.1', '1.2.1', '2.1.1'] -> '1.1.1, 1.2.1 et 2.1.1'."""
-    items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
 
 
 def report_date(year, today):
@@ -153,11 +141,11 @@ def summary_sentences(*, year, actions, progress, statuses, late, budget_year, b
     verb = "sont" if active > 1 else "est"
     done = "réalisées" if active > 1 else "réalisée"
     sentences = [
-        f"{number(active)} action{'s' if active > 1 else ''} sur {number(total)} {verb} en cours "
-        f"ou {done} ({counted(counts[Status.DONE], 'réalisée')}, "
+        f"{count(active, 'action', 'actions')} sur {number(total)} {verb} en cours "
+        f"ou {done} ({count(counts[Status.DONE], 'réalisée', 'réalisées')}, "
         f"{number(counts[Status.IN_PROGRESS])} en cours) ; {number(counts[Status.PLANNED])} à venir, "
         f"{number(counts[Status.PAUSED])} en pause, "
-        f"{counted(counts[Status.ABANDONED], 'abandonnée')}."
+        f"{count(counts[Status.ABANDONED], 'abandonnée', 'abandonnées')}."
     ]
     if progress is not None:
         sentences.append(f"L'avancement moyen des actions est de {number(progress)}\u00a0%.")
@@ -166,14 +154,14 @@ def summary_sentences(*, year, actions, progress, statuses, late, budget_year, b
     else:
         codes = [action.code for action in late[:LATE_CODES_LISTED]]
         more = len(late) - len(codes)
-        listed = listing(codes) if not more else f"{', '.join(codes)} et {counted(more, 'autre')}"
-        sentences.append(f"{counted(len(late), 'action')} {'sont' if len(late) > 1 else 'est'} "
+        listed = listing(codes) if not more else f"{', '.join(codes)} et {count(more, 'autre', 'autres')}"
+        sentences.append(f"{count(len(late), 'action', 'actions')} {'sont' if len(late) > 1 else 'est'} "
                          f"en retard (date de fin dépassée) : {listed}.")
     missing = sum(1 for action in actions if action.update is None)
     if missing:
         plural = missing > 1
         sentences.append(
-            f"{counted(missing, 'action')} {'n’ont' if plural else 'n’a'} pas de point "
+            f"{count(missing, 'action', 'actions')} {'n’ont' if plural else 'n’a'} pas de point "
             f"d'avancement pour {year} : {'elles sont signalées' if plural else 'elle est signalée'}"
             " dans la suite du rapport.")
     else:
@@ -182,7 +170,7 @@ def summary_sentences(*, year, actions, progress, statuses, late, budget_year, b
         sentences.append(
             f"En {year}, les dépenses prévues s'élèvent à {euros(budget_year.planned)}, dont "
             f"{euros(budget_year.committed)} engagés et {euros(budget_year.spent)} réalisés, soit "
-            f"un taux de réalisation de {number(budget_year.execution_rate, 1)}\u00a0%.")
+            f"un taux de réalisation de {percent(budget_year.execution_rate, 1)}.")
     else:
         sentences.append(f"Aucune dépense n'est inscrite au budget de l'année {year}.")
     envelope = ""
@@ -191,9 +179,9 @@ def summary_sentences(*, year, actions, progress, statuses, late, budget_year, b
                     f"reste à programmer : {euros(budget['remaining'])}")
     sentences.append(f"Sur toute la durée du plan, {euros(budget['total'].planned)} de dépenses "
                      f"sont prévues et {euros(budget['total'].spent)} réalisées{envelope}.")
-    participants = (f", avec {counted(events['participants'], 'participant')}"
+    participants = (f", avec {count(events['participants'], 'participant', 'participants')}"
                     if events["participants"] else "")
-    sentences.append(f"{counted(events['count'], 'événement')} en {year}{participants}."
+    sentences.append(f"{count(events['count'], 'événement', 'événements')} en {year}{participants}."
                      if events["count"] else f"Aucun événement n'est enregistré en {year}.")
     return sentences
 

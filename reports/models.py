@@ -5,8 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-
-# The roles' permissions on the archive, granted by migration 0002_roles.
+# The roles' permissions on the archive are granted in essplan/roles.py.
 GENERATE = "reports.add_annualreport"
 PUBLISH = "reports.change_annualreport"
 VIEW = "reports.view_annualreport"

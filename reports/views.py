@@ -1,54 +1,51 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse
 from django.middleware.csp import get_nonce
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from actions.models import Plan
-from essplan.roles import VIEW_PLAN, require
+from actions.access import can_edit, plans
 
+from .access import GENERATE, PUBLISH, can_generate, get_report, reports
 from .dashboard import dashboard
 from .forms import GenerateReportForm
-from .models import GENERATE, PUBLISH, VIEW, AnnualReport
 from .services import generate_report, set_published
 
 
 @require_safe
-@permission_required(VIEW_PLAN, raise_exception=True)
 def home(request):
     """The comité de suivi's dashboard; ?plan=<slug>&annee=<year> choose what it shows."""
-    plans = list(Plan.objects.order_by("-first_year", "title"))
-    if not plans:
-        return render(request, "reports/dashboard.html", {"plans": plans})
-    current = Plan.objects.current()
-    plan = next((p for p in plans if p.slug == request.GET.get("plan")), current)
+    readable = plans(request)
+    choices = list(readable.order_by("-first_year", "title"))
+    if not choices:
+        return render(request, "reports/dashboard.html", {"plans": choices})
+    current = readable.current()
+    plan = next((p for p in choices if p.slug == request.GET.get("plan")), current)
     try:
         year = int(request.GET.get("annee", ""))
     except ValueError:
         year = None
     if year not in plan.years:
         year = plan.current_year
-    context = {"plans": plans, "plan": plan, "year": year, "years": list(plan.years),
-               "can_edit": request.user.has_perm("actions.change_action"),
+    context = {"plans": choices, "plan": plan, "year": year, "years": list(plan.years),
+               "can_edit": can_edit(request.user),
                **dashboard(plan, year, nonce=get_nonce(request))}
     return render(request, "reports/dashboard.html", context)
 
 
 def report_list_page(request, form, status=200):
-    reports = (AnnualReport.objects.visible_to(request.user)
-               .select_related("plan", "generated_by"))
-    context = {"reports": reports, "form": form,
-               "can_generate": request.user.has_perm(GENERATE)}
+    context = {"reports": reports(request).select_related("plan", "generated_by"), "form": form,
+               "can_generate": can_generate(request.user)}
     return render(request, "reports/report_list.html", context, status=status)
 
 
 @require_safe
 def report_list(request):
-    require(request.user, VIEW)
+    readable = plans(request)
+    reports(request)
     form = None
-    if request.user.has_perm(GENERATE):
-        current = Plan.objects.current()
+    if can_generate(request.user):
+        current = readable.current()
         form = GenerateReportForm(initial={"plan": current,
                                            "year": current.current_year if current else None})
     return report_list_page(request, form)
@@ -56,7 +53,7 @@ def report_list(request):
 
 @require_POST
 def report_generate(request):
-    require(request.user, GENERATE)
+    reports(request, perm=GENERATE)
     form = GenerateReportForm(request.POST)
     if not form.is_valid():
         return report_list_page(request, form, status=400)
@@ -68,17 +65,14 @@ def report_generate(request):
 
 @require_safe
 def report_download(request, pk):
-    require(request.user, VIEW)
-    report = get_object_or_404(AnnualReport.objects.visible_to(request.user).select_related("plan"),
-                               pk=pk)
+    report = get_report(request, pk)
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
                         content_type="application/pdf")
 
 
 @require_POST
 def report_publish(request, pk):
-    require(request.user, PUBLISH)
-    report = get_object_or_404(AnnualReport.objects.select_related("plan"), pk=pk)
+    report = get_report(request, pk, perm=PUBLISH)
     published = request.POST.get("published") == "1"
     set_published(report, published)
     if published:

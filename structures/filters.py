@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from essplan.forms import StyledFormMixin
+from essplan.forms import FilterForm
 
 from .models import Commune, EssFamily, LegalForm, NafCode, Structure
 
@@ -18,10 +18,6 @@ STATUSES = {
 
 def sections():
     return NafCode.objects.order_by("section").values_list("section", "section_label").distinct()
-
-
-class FilterForm(StyledFormMixin, forms.Form):
-    pass
 
 
 class StructureFilter(django_filters.FilterSet):

@@ -1,13 +1,11 @@
 from django import forms
 
-from essplan.forms import SPACES, FrenchDecimalField, StyledFormMixin, VersionField
+from essplan.forms import SPACES, FrenchDecimalField, VersionedForm
 
 from .models import Structure
 
 
-
-class StructureForm(StyledFormMixin, forms.ModelForm):
-    version = VersionField(required=False)
+class StructureForm(VersionedForm):
     family = forms.ChoiceField(
         label="Famille de l'ESS", required=False,
         help_text="Laissée vide, elle est proposée d'après la forme juridique.",
@@ -35,8 +33,6 @@ class StructureForm(StyledFormMixin, forms.ModelForm):
         self.fields["family"].choices = [("", "Selon la forme juridique"),
                                          *Structure._meta.get_field("family").choices]
         self.fields["naf"].queryset = self.fields["naf"].queryset.order_by("code")
-        self.fields["version"].initial = self.instance.version
-        self.fields["version"].required = self.instance.pk is not None
 
     def clean_siret(self):
         return SPACES.sub("", self.cleaned_data["siret"])

@@ -6,106 +6,23 @@ rows match are read once per import, not once per row. Errors are French and
 point at the row.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from import_export import fields, resources, widgets
 
 from essplan.forms import SPACES
+from essplan.imports import (
+    CachedReferenceWidget,
+    ChoiceWidget,
+    FrenchBooleanWidget,
+    FrenchDecimalWidget,
+    FrenchIntegerWidget,
+    strip,
+)
 
 from .models import Commune, EssFamily, LegalForm, NafCode, Structure
 
-YES = {"oui", "o", "vrai", "true", "1", "x", "yes"}
-NO = {"non", "n", "faux", "false", "0", "", "no"}
 REQUIRED_COLUMNS = ["Nom", "Code commune"]
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class FrenchBooleanWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        text = str(strip(value) or "").lower()
-        if text in YES:
-            return True
-        if text in NO:
-            return False
-        raise ValueError(f"« {value} » n'est ni oui ni non.")
-
-    def render(self, value, obj=None, **kwargs):
-        return "oui" if value else "non"
-
-
-class FrenchDecimalWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return None
-        try:
-            return Decimal(SPACES.sub("", str(value)).replace(",", "."))
-        except InvalidOperation:
-            raise ValueError(f"« {value} » n'est pas un nombre.") from None
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value).replace(".", ",")
-
-
-class FrenchIntegerWidget(FrenchDecimalWidget):
-    def clean(self, value, row=None, **kwargs):
-        number = super().clean(value, row, **kwargs)
-        if number is None:
-            return None
-        if number != number.to_integral_value() or number < 0:
-            raise ValueError(f"« {value} » n'est pas un nombre entier positif.")
-        return int(number)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
-class ChoiceWidget(widgets.Widget):
-    """A choice read by its label or its value; written by its label."""
-
-    def __init__(self, choices, what):
-        self.by_label = {str(label).lower(): value for value, label in choices}
-        self.values = {value for value, _ in choices}
-        self.labels = dict(choices)
-        self.what = what
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(strip(value) or "")
-        if not text:
-            return ""
-        if text in self.values:
-            return text
-        if text.lower() in self.by_label:
-            return self.by_label[text.lower()]
-        raise ValueError(f"{self.what} inconnu(e) : « {text} ».")
-
-    def render(self, value, obj=None, **kwargs):
-        return str(self.labels.get(value, "")) if value else ""
-
-
-class CachedReferenceWidget(widgets.Widget):
-    """A foreign key by its code, looked up in a dict filled once per import."""
-
-    def __init__(self, model, field, what):
-        self.model, self.field, self.what = model, field, what
-        self.cache = None
-
-    def clean(self, value, row=None, **kwargs):
-        code = str(strip(value) or "")
-        if not code:
-            return None
-        if self.cache is None:
-            self.cache = {getattr(obj, self.field): obj for obj in self.model.objects.all()}
-        if code not in self.cache:
-            raise ValueError(f"{self.what} inconnu(e) : « {code} ».")
-        return self.cache[code]
-
-    def render(self, value, obj=None, **kwargs):
-        return getattr(value, self.field) if value else ""
 
 
 def field(attribute, column, widget=None, **options):

@@ -1,91 +1,71 @@
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from essplan.datacache import CachedCountPaginator
-from essplan.exports import FORMATS, export_response
-from essplan.forms import ImportForm
-from essplan.imports import check_upload, import_staged
-from essplan.roles import require
-from essplan.versioning import save_or_conflict
+from essplan.exports import FORMATS, requested_export
+from essplan.views import edit_versioned, filtered, import_check, import_confirm, paginate
 
+from .access import ADD, EDIT, can_edit, get_structure, structures
 from .filters import StructureFilter
 from .forms import StructureForm
 from .map import commune_map
 from .models import Structure
 from .resources import StructureResource
 
-VIEW = "structures.view_structure"
-EDIT = "structures.change_structure"
-ADD = "structures.add_structure"
 PAGE_SIZE = 30
 STAGING = "structures"
-
+IMPORT_TEMPLATE = "structures/structure_import.html"
 
 
 @require_safe
 def structure_list(request):
-    require(request.user, VIEW)
-    structures = (Structure.objects.active().select_related("commune", "legal_form")
-                  .defer("search_document", "commune__svg_path"))
-    filterset = StructureFilter(request.GET, queryset=structures)
-    queryset = filterset.qs if filterset.is_valid() else structures.none()
-    fmt = request.GET.get("format")
-    if fmt:
-        if fmt not in FORMATS:
-            raise Http404("Format d'export inconnu.")
-        return export_response(StructureResource(), queryset.select_related("naf"), fmt,
-                               "structures")
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filter": filterset,
-        "page": CachedCountPaginator(queryset.order_by(*queryset.query.order_by or ["name"], "pk"),
-                                     PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": query.urlencode(),
-        "export_formats": FORMATS,
-        "can_edit": request.user.has_perm(EDIT),
-    }
+    active = (structures(request).active().select_related("commune", "legal_form")
+              .defer("search_document", "commune__svg_path"))
+    filterset = StructureFilter(request.GET, queryset=active)
+    queryset = filtered(filterset)
+    if export := requested_export(request, StructureResource(), queryset.select_related("naf"),
+                                  "structures"):
+        return export
+    ordered = queryset.order_by(*queryset.query.order_by or ["name"], "pk")
+    context = {"filter": filterset, "export_formats": FORMATS, "can_edit": can_edit(request.user),
+               **paginate(request, ordered, PAGE_SIZE, paginator=CachedCountPaginator)}
     return render(request, "structures/structure_list.html", context)
 
 
 @require_safe
 def structure_detail(request, pk):
-    require(request.user, VIEW)
-    structure = get_object_or_404(
-        Structure.objects.select_related("commune", "legal_form", "naf"), pk=pk
-    )
+    structure = get_structure(
+        request, pk, queryset=Structure.objects.select_related("commune", "legal_form", "naf"))
     context = {
         "structure": structure,
         "partner_actions": structure.partner_actions.select_related("plan"),
         "events": structure.events.order_by("-date"),
-        "can_edit": request.user.has_perm(EDIT),
+        "can_edit": can_edit(request.user),
     }
     return render(request, "structures/structure_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def structure_edit(request, pk=None):
-    require(request.user, EDIT if pk else ADD)
-    structure = get_object_or_404(Structure, pk=pk) if pk else Structure()
-    form = StructureForm(request.POST or None, instance=structure)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        conflict = save_or_conflict(form, family=form.cleaned_data["family"],
-                                    siren=form.cleaned_data["siren"])
-        if conflict is None:
-            structure = form.instance
-            messages.success(request, f"La structure « {structure.name} » est enregistrée.")
-            return redirect(structure)
-    context = {"form": form, "structure": structure if pk else None, "conflict": conflict}
-    return render(request, "structures/structure_form.html", context, status=409 if conflict else 200)
+    if pk:
+        structure = get_structure(request, pk, perm=EDIT)
+    else:
+        structures(request, perm=ADD)
+        structure = Structure()
+    return edit_versioned(
+        request, StructureForm(request.POST or None, instance=structure),
+        template="structures/structure_form.html",
+        context={"structure": structure if pk else None},
+        message=lambda saved: f"La structure « {saved.name} » est enregistrée.",
+        success_url=lambda saved: saved.get_absolute_url(),
+    )
 
 
 @require_POST
 def structure_archive(request, pk):
-    require(request.user, EDIT)
-    structure = get_object_or_404(Structure, pk=pk)
+    structure = get_structure(request, pk, perm=EDIT)
     structure.archived = not structure.archived
     structure.save(update_fields=["archived", "updated_at"])
     state = "archivée" if structure.archived else "rétablie dans l'annuaire"
@@ -95,7 +75,7 @@ def structure_archive(request, pk):
 
 @require_safe
 def structure_map(request):
-    require(request.user, VIEW)
+    structures(request)
     measure = "employees" if request.GET.get("mesure") == "emplois" else "structures"
     context = {"map": commune_map(measure=measure), "measure": measure}
     return render(request, "structures/structure_map.html", context)
@@ -103,26 +83,16 @@ def structure_map(request):
 
 @require_http_methods(["GET", "POST"])
 def structure_import(request):
-    require(request.user, ADD)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        context.update(check_upload(form, StructureResource(), namespace=STAGING,
-                                    user=request.user))
-    return render(request, "structures/structure_import.html", context)
+    structures(request, perm=ADD)
+    return import_check(request, StructureResource(), namespace=STAGING,
+                        template=IMPORT_TEMPLATE, context={})
 
 
 @require_POST
 def structure_import_confirm(request):
-    require(request.user, ADD)
-    report = import_staged(request.POST.get("token"), StructureResource(), namespace=STAGING,
-                           user=request.user)
-    if report is None:
-        messages.error(request, "Cet import a expiré ou a déjà été fait : chargez le fichier à nouveau.")
-        return redirect("structure_import")
-    if not report.ok:
-        return render(request, "structures/structure_import.html",
-                      {"form": ImportForm(), "report": report, "file_name": ""})
-    messages.success(request, f"Import terminé : {report.new} structure(s) créée(s), "
-                              f"{report.updated} mise(s) à jour.")
-    return redirect("structure_list")
+    structures(request, perm=ADD)
+    return import_confirm(
+        request, StructureResource(), namespace=STAGING, template=IMPORT_TEMPLATE,
+        context={"file_name": ""}, retry_url=reverse("structure_import"),
+        done_url=reverse("structure_list"), created=("structure créée", "structures créées"),
+    )

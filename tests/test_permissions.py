@@ -8,9 +8,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-
 from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action, BudgetLine, Event
 from reports.models import AnnualReport

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0004_search_and_followup_roles'),
+        ('actions', '0003_followup_and_history'),
     ]
 
     operations = [

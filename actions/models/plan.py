@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from essplan.search import search_query, search_vector
-
 from essplan.versioning import Versioned, bump_version, tracked
 
 from .followup import ProgressUpdate, Status

@@ -1,16 +1,13 @@
 """The plan's actions: list, fiche, fiche editing, history."""
 
-from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
-from essplan.exports import FORMATS, export_response
-from essplan.versioning import save_or_conflict
+from essplan import history
+from essplan.exports import FORMATS, requested_export
+from essplan.views import edit_versioned, filtered, paginate
 
-from .. import history
 from ..access import EDIT_ACTION, can_edit, get_action, get_plan
 from ..budget import action_budget
 from ..filters import ActionFilter
@@ -29,19 +26,11 @@ def action_list(request, slug):
         .select_related("objective__axis", "pilot_direction").order_by("code_key")
     )
     filterset = ActionFilter(request.GET, queryset=actions, plan=plan)
-    queryset = filterset.qs if filterset.is_valid() else actions.none()
-    fmt = request.GET.get("format")
-    if fmt:
-        if fmt not in FORMATS:
-            raise Http404("Format d'export inconnu.")
-        return export_response(ActionResource(), queryset, fmt, f"actions-{plan.slug}")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "plan": plan, "filter": filterset, "page": page, "query": query.urlencode(),
-        "export_formats": FORMATS,
-    }
+    queryset = filtered(filterset)
+    if export := requested_export(request, ActionResource(), queryset, f"actions-{plan.slug}"):
+        return export
+    context = {"plan": plan, "filter": filterset, "export_formats": FORMATS,
+               **paginate(request, queryset, PAGE_SIZE)}
     return render(request, "actions/action_list.html", context)
 
 
@@ -74,15 +63,12 @@ def action_detail(request, slug, code):
 @require_http_methods(["GET", "POST"])
 def action_edit(request, slug, code):
     action = get_action(request, slug, code, perm=EDIT_ACTION)
-    form = ActionForm(request.POST or None, instance=action)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        conflict = save_or_conflict(form)
-        if conflict is None:
-            messages.success(request, f"La fiche de l'action {action.code} est enregistrée.")
-            return redirect(action)
-    context = {"action": action, "plan": action.plan, "form": form, "conflict": conflict}
-    return render(request, "actions/action_form.html", context, status=409 if conflict else 200)
+    return edit_versioned(
+        request, ActionForm(request.POST or None, instance=action),
+        template="actions/action_form.html", context={"action": action, "plan": action.plan},
+        message=lambda saved: f"La fiche de l'action {saved.code} est enregistrée.",
+        success_url=lambda saved: saved.get_absolute_url(),
+    )
 
 
 @require_safe

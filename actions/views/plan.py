@@ -1,27 +1,22 @@
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from essplan.roles import VIEW_PLAN
-
-from ..access import get_plan
+from ..access import get_plan, plans
 from ..budget import budget_summary, budget_totals
 from ..models import Plan
 
 
 @require_safe
-@permission_required(VIEW_PLAN, raise_exception=True)
 def plan_list(request):
-    plans = Plan.objects.select_related("lead_direction").order_by("-first_year", "title")
-    return render(request, "actions/plan_list.html", {"plans": plans})
+    context = {"plans": plans(request).select_related("lead_direction")
+               .order_by("-first_year", "title")}
+    return render(request, "actions/plan_list.html", context)
 
 
 @require_safe
-@permission_required(VIEW_PLAN, raise_exception=True)
 def plan_detail(request, slug):
-    plan = get_object_or_404(
-        Plan.objects.select_related("lead_direction").with_tree(), slug=slug
-    )
+    plan = get_plan(request, slug,
+                    queryset=Plan.objects.select_related("lead_direction").with_tree())
     axes = plan.axes.all()
     objectives = [objective for axis in axes for objective in axis.objectives.all()]
     totals = budget_totals(plan, levels=["axis", "plan"])

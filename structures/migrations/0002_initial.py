@@ -5,11 +5,12 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.core.validators
 import django.db.models.deletion
-import essplan.search
 import pgtrigger.compiler
 import pgtrigger.migrations
-import structures.validators
 from django.db import migrations, models
+
+import essplan.search
+import structures.validators
 
 
 class Migration(migrations.Migration):
@@ -18,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pghistory', '0007_auto_20250421_0444'),
-        ('structures', '0001_search_function'),
+        ('essplan', '0001_unaccent'),
     ]
 
     operations = [

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from actions.models import Action, BudgetLine, ProgressUpdate
-from tests.conftest import COTENTIN, make_user
 from essplan import roles
+from tests.conftest import COTENTIN, make_user
 
 pytestmark = pytest.mark.django_db
 

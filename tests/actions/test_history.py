@@ -1,7 +1,7 @@
 import pytest
 
-from actions import history
 from actions.models import Action, BudgetLine
+from essplan import history
 from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db

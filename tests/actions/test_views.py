@@ -5,11 +5,19 @@ import pytest
 from django.urls import reverse
 
 from actions.models import (
-    Action, Axis, BudgetLine, Direction, Event, Objective, Plan, ProgressUpdate, Status,
+    Action,
+    Axis,
+    BudgetLine,
+    Direction,
+    Event,
+    Objective,
+    Plan,
+    ProgressUpdate,
+    Status,
 )
 from structures.models import Structure
-from tests.conftest import COTENTIN
 from tests.actions.test_seed import ANNEX_CODES
+from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,11 @@ import pytest
 from django.core.files.base import ContentFile
 
 from actions.models import Action, BudgetLine, Event
+from essplan import roles
 from reports.models import AnnualReport
 from structures.models import Structure
 from tests.conftest import COTENTIN, make_user
 from tests.e2e.conftest import axe_violations, e2e, log_in
-from essplan import roles
 
 PLAN = f"/plans/{COTENTIN}"
 ACTION = f"{PLAN}/actions/1.4.7"

@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from actions.models import Action, BudgetLine, Event, ProgressUpdate
+from essplan import roles
 from tests.conftest import COTENTIN, make_user
 from tests.e2e.conftest import e2e, log_in
-from essplan import roles
 
 PLAN = f"/plans/{COTENTIN}/"
 
@@ -155,7 +155,7 @@ def test_editor_imports_a_spreadsheet_fixes_the_bad_row_and_finds_it_on_the_map(
     page.get_by_role("button", name="Vérifier le fichier").click()
     expect(page.get_by_role("status").first).to_contain_text("2 structures à créer")
     page.get_by_role("button", name="Confirmer l'import").click()
-    expect(page.get_by_text("Import terminé : 2 structure(s) créée(s), 0 mise(s) à jour.")).to_be_visible()
+    expect(page.get_by_text("Import terminé : 2 structures créées, 0 mise à jour.")).to_be_visible()
 
     page.get_by_role("link", name="Carte").first.click()
     brix = page.locator('a[aria-label^="Brix :"]')

@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from actions.models import Action, BudgetLine, Event, Plan, ProgressUpdate, Status
-from essplan.french import figure, number
-from reports.annual import counted, listing, report_date
+from reports.annual import report_date
 from reports.pdf import render_pdf
 from reports.services import report_html
 from tests.conftest import COTENTIN
@@ -167,13 +166,3 @@ def test_report_date_is_the_end_of_the_year_or_today():
     assert report_date(2026, datetime.date(2026, 11, 30)) == datetime.date(2026, 11, 30)
 
 
-def test_french_wording_helpers():
-    assert number(85000) == "85\u00a0000"
-    assert number(Decimal("11.2"), 1) == "11,2"
-    assert counted(1, "action") == "1 action" and counted(0, "action") == "0 action"
-    assert counted(2, "action") == "2 actions"
-    assert (figure(Decimal("512.50")), figure(Decimal("488.00")), figure(Decimal("11.20"))) == (
-        "512,5", "488", "11,2")
-    assert figure(Decimal("6847")) == "6\u00a0847" and figure(None) == ""
-    assert listing(["1.1.1"]) == "1.1.1"
-    assert listing(["1.1.1", "1.2.1", "2.1.1"]) == "1.1.1, 1.2.1 et 2.1.1"

@@ -1,4 +1,5 @@
-"""An action's history, read from the rows pghistory's triggers wrote.
+"""The history of a tracked object (and of the rows that reference it), read from the rows
+pghistory's triggers wrote.
 
 Triggers record every change (in the app, in the admin, by an import or a
 script); the HTTP middleware adds who made it.
@@ -14,6 +15,7 @@ from django.utils.formats import localize
 from pghistory.models import Events
 
 LABELS = {"insert": "Création", "update": "Modification", "delete": "Suppression"}
+# Technical fields, and the parent that the history page already names.
 HIDDEN = {"id", "version", "pgh_obj", "action", "plan"}
 
 

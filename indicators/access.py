@@ -1,0 +1,27 @@
+"""Who may do what with indicators: one helper per object type, called first in every view
+of the app. Plans are reached through actions.access.get_plan."""
+
+from django.shortcuts import get_object_or_404
+
+from actions.access import get_plan
+from essplan.roles import require
+
+from .models import Indicator
+
+VIEW = "indicators.view_indicator"
+EDIT = "indicators.change_indicator"
+ADD = "indicators.add_indicator"
+ENTER = "indicators.change_measurement"
+
+
+
+def plan_indicators(request, slug, *, perm=VIEW):
+    """The plan SLUG, for the user holding PERM on its indicators."""
+    require(request.user, perm)
+    return get_plan(request, slug)
+
+
+def get_indicator(request, slug, code, *, perm=VIEW):
+    """The indicator CODE of the plan SLUG if the user holds PERM."""
+    require(request.user, perm)
+    return get_object_or_404(Indicator.objects.select_related("plan"), plan__slug=slug, code=code)

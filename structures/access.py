@@ -1,0 +1,28 @@
+"""Who may do what in the directory: one helper per object type, called first in every
+view of the app (403 without the role, 404 for an unknown structure)."""
+
+from django.shortcuts import get_object_or_404
+
+from essplan.roles import require
+
+from .models import Structure
+
+VIEW = "structures.view_structure"
+ADD = "structures.add_structure"
+EDIT = "structures.change_structure"
+
+
+def can_edit(user):
+    return user.has_perm(EDIT)
+
+
+def structures(request, *, perm=VIEW, queryset=Structure.objects):
+    """The structures the user may see (or add to, with ADD)."""
+    require(request.user, perm)
+    return queryset.all()
+
+
+def get_structure(request, pk, *, perm=VIEW, queryset=Structure.objects):
+    """The structure PK if the user holds PERM."""
+    require(request.user, perm)
+    return get_object_or_404(queryset, pk=pk)
