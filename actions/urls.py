@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "actions"
+
 ACTION = "plans/<slug:slug>/actions/<str:code>/"
 
 urlpatterns = [

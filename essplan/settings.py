@@ -1,8 +1,10 @@
 """essplan settings: one module, every deployment value read from the environment.
 
-Production defaults are safe (DEBUG off, HTTPS only, secure cookies, HSTS); a
-developer opts into DEBUG. A malformed value stops the start-up with an
-ImproperlyConfigured error that names the variable.
+Every variable is read by one of the env_* helpers below, and only by them; a variable
+NAME may also be given as a file, NAME_FILE (Docker/Kubernetes secrets). django-environ
+parses the two URL values (DATABASE_URL, EMAIL_URL). Production defaults are safe (DEBUG
+off, HTTPS only, secure cookies, HSTS); a developer opts into DEBUG. A malformed value
+stops the start-up with an ImproperlyConfigured error that names the variable.
 """
 
 import datetime
@@ -16,14 +18,12 @@ from django.middleware.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
-
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def _secret(name, default=None):
-    """Read NAME, or the file named by NAME_FILE (Docker/Kubernetes secrets)."""
+def env_str(name, default=None):
+    """NAME's value, or the content of the file named by NAME_FILE."""
     path = os.environ.get(f"{name}_FILE")
     if path:
         try:
@@ -34,7 +34,7 @@ def _secret(name, default=None):
 
 
 def env_bool(name, default):
-    raw = os.environ.get(name)
+    raw = env_str(name)
     if raw is None:
         return default
     value = raw.strip().lower()
@@ -48,7 +48,7 @@ def env_bool(name, default):
 
 
 def env_int(name, default):
-    raw = os.environ.get(name)
+    raw = env_str(name)
     if raw is None:
         return default
     try:
@@ -58,7 +58,7 @@ def env_int(name, default):
 
 
 def env_list(name, default):
-    raw = os.environ.get(name)
+    raw = env_str(name)
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
@@ -66,7 +66,7 @@ def env_list(name, default):
 
 def database_from_url(name):
     """DATABASES["default"] from a postgres:// URL in the NAME variable."""
-    raw = _secret(name)
+    raw = env_str(name)
     scheme = urlsplit(raw).scheme
     if scheme not in {"postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(
@@ -86,7 +86,7 @@ def database_from_url(name):
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = _secret("SECRET_KEY")
+SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
@@ -165,7 +165,7 @@ CACHES = {
 }
 
 # Database: the server named by DATABASE_URL, else the embedded one in var/pgdata.
-if _secret("DATABASE_URL"):
+if env_str("DATABASE_URL"):
     DATABASES = {"default": database_from_url("DATABASE_URL")}
 else:
     DATABASES = {
@@ -213,7 +213,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "fr"
@@ -226,7 +226,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -243,7 +243,7 @@ STORAGES = {
 # the local mail transfer agent; the console in development. Tests use locmem.
 def mailer_from_url(name):
     try:
-        config = environ.Env.email_url_config(os.environ[name])
+        config = environ.Env.email_url_config(env_str(name))
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(f"{name} is malformed: {exc}.") from exc
     return {
@@ -259,14 +259,14 @@ def mailer_from_url(name):
     }
 
 
-if os.environ.get("EMAIL_URL"):
+if env_str("EMAIL_URL"):
     MAILERS = {"default": mailer_from_url("EMAIL_URL")}
 elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
     # The server's own mail transfer agent.
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="essplan <ne-pas-repondre@essplan.local>")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "essplan <ne-pas-repondre@essplan.local>")
 
 # Security: safe unless DEBUG (development) opts out of HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -303,5 +303,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -18,13 +18,13 @@ class Unit(models.TextChoices):
     PEOPLE = "personnes", _("personnes")
 
 
-class Kind(models.TextChoices):
+class IndicatorKind(models.TextChoices):
     CONTEXT = "contexte", _("Contexte territorial")
     RESULT = "resultat", _("Résultat")
     OUTPUT = "realisation", _("Réalisation")
 
 
-class Direction(models.TextChoices):
+class Trend(models.TextChoices):
     UP = "hausse", _("Hausse")
     DOWN = "baisse", _("Baisse")
     STABLE = "stabilite", _("Stabilité")
@@ -32,16 +32,11 @@ class Direction(models.TextChoices):
 
 class IndicatorQuerySet(models.QuerySet):
     def with_latest(self):
-        """Annotate the latest entered value and its year, and the target of that year."""
+        """Annotate the latest entered value and its year."""
         latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-year")
         return self.annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_year=Subquery(latest.values("year")[:1]),
-        ).annotate(
-            latest_target=Subquery(
-                Target.objects.filter(indicator=OuterRef("pk"), year=OuterRef("latest_year"))
-                .values("value")[:1]
-            )
         )
 
 
@@ -53,9 +48,9 @@ class Indicator(Versioned):
     name = models.CharField(_("intitulé"), max_length=250)
     definition = models.TextField(_("définition"), blank=True)
     unit = models.CharField(_("unité"), max_length=20, choices=Unit, default=Unit.NUMBER)
-    kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.OUTPUT)
-    direction = models.CharField(_("sens souhaité"), max_length=20, choices=Direction,
-                                 default=Direction.UP)
+    kind = models.CharField(_("type"), max_length=20, choices=IndicatorKind, default=IndicatorKind.OUTPUT)
+    direction = models.CharField(_("sens souhaité"), max_length=20, choices=Trend,
+                                 default=Trend.UP)
     source = models.CharField(_("source"), max_length=250, blank=True)
     objectives = models.ManyToManyField("actions.Objective", blank=True, related_name="indicators",
                                         verbose_name=_("objectifs liés"))
@@ -88,7 +83,7 @@ class Indicator(Versioned):
         return f"{self.code} · {self.name}"
 
     def get_absolute_url(self):
-        return reverse("indicator_detail", kwargs={"slug": self.plan.slug, "code": self.code})
+        return reverse("indicators:indicator_detail", kwargs={"slug": self.plan.slug, "code": self.code})
 
     @property
     def is_computed(self):
@@ -156,8 +151,8 @@ def on_track(direction, value, target, tolerance=Decimal("0.05")):
     """True / False when VALUE meets TARGET in the desired DIRECTION; None without both."""
     if value is None or target is None:
         return None
-    if direction == Direction.UP:
+    if direction == Trend.UP:
         return value >= target
-    if direction == Direction.DOWN:
+    if direction == Trend.DOWN:
         return value <= target
     return abs(value - target) <= abs(target) * tolerance

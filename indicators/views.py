@@ -122,8 +122,8 @@ def measurement_import_confirm(request, slug):
     plan = plan_indicators(request, slug, perm=ENTER)
     return import_confirm(
         request, MeasurementResource(plan), namespace=STAGING, template=IMPORT_TEMPLATE,
-        context={"plan": plan}, retry_url=reverse("measurement_import", kwargs={"slug": slug}),
-        done_url=reverse("indicator_list", kwargs={"slug": slug}),
+        context={"plan": plan}, retry_url=reverse("indicators:measurement_import", kwargs={"slug": slug}),
+        done_url=reverse("indicators:indicator_list", kwargs={"slug": slug}),
         created=("valeur créée", "valeurs créées"),
     )
 

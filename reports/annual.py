@@ -16,9 +16,10 @@ from essplan.french import count, euros, figure, listing, number, percent
 from indicators.charts import sparkline, trend_chart
 from indicators.computations import computed_values
 from indicators.models import on_track
+from structures.figures import directory_figures
 from structures.map import commune_map
 
-from .dashboard import KEY_INDICATORS, budget_figures, directory_figures
+from .dashboard import KEY_INDICATORS, budget_figures
 
 SUMMARY_INDICATORS = 5
 LATE_CODES_LISTED = 10
@@ -55,7 +56,6 @@ def action_tree(plan, year, as_of):
     by_objective = defaultdict(list)
     for action in actions:
         action.update = action.year_updates[0] if action.year_updates else None
-        action.status_label = Status(action.current_status).label
         by_objective[action.objective_id].append(action)
     by_axis = defaultdict(list)
     for objective in Objective.objects.filter(axis__plan=plan).order_by("code_key"):

@@ -4,7 +4,7 @@ The number of queries is fixed: it does not grow with actions, structures or eve
 The aggregates are cached until the data changes (essplan.datacache).
 """
 
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -16,8 +16,6 @@ from actions.models import Action, Event, ProgressUpdate, Status
 from essplan.datacache import cached, cached_value
 from indicators.charts import sparkline
 from indicators.computations import rows_for
-from structures.map import commune_map
-from structures.models import EssFamily, Structure
 
 KEY_INDICATORS = ["C1", "C2", "K1", "K2", "K5", "K7", "K8"]
 NONCE_SLOT = "essplan-nonce-slot"
@@ -43,16 +41,6 @@ def progress_figures(plan, year):
     return {"overall": overall, "axes": axes, "objectives": objectives, "statuses": statuses,
             "late": late, "late_count": late_count,
             "without_update": actions.exclude(updates__year=year).count()}
-
-
-@cached
-def directory_figures():
-    rows = {row["family"]: row for row in Structure.objects.active().values("family")
-            .annotate(count=Count("id"), jobs=Sum("employees")).order_by()}
-    families = [(label, rows.get(value, {}).get("count", 0), rows.get(value, {}).get("jobs") or 0)
-                for value, label in EssFamily.choices]
-    return {"families": families, "total": sum(count for _, count, _ in families),
-            "jobs": sum(jobs for _, _, jobs in families)}
 
 
 def key_indicator_rows(plan):
@@ -93,8 +81,6 @@ def dashboard(plan, year, nonce=None):
         # Lazy: read from the cache only when the page's cached fragments must be rendered.
         "budget": SimpleLazyObject(lambda: budget_figures(plan)),
         "indicators": key_indicators(plan, nonce),
-        "directory": SimpleLazyObject(directory_figures),
-        "map": SimpleLazyObject(commune_map),
         # Authors' names come from the auth tables: both versions key the cached list.
         "updates": cached_value("dashboard-updates", plan.pk, lambda: list(
             ProgressUpdate.objects.filter(action__plan=plan).select_related("action__plan", "author")

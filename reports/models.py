@@ -58,7 +58,7 @@ class AnnualReport(models.Model):
         return f"Rapport {self.year} · {self.plan} · {self.generated_at:%d/%m/%Y %H:%M}"
 
     def get_absolute_url(self):
-        return reverse("report_download", kwargs={"pk": self.pk})
+        return reverse("reports:report_download", kwargs={"pk": self.pk})
 
     @property
     def filename(self):

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "reports"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("rapports/", views.report_list, name="report_list"),

@@ -60,7 +60,7 @@ def report_generate(request):
     report = generate_report(form.cleaned_data["plan"], form.cleaned_data["year"], user=request.user)
     messages.success(request, f"Le rapport {report.year} du « {report.plan.title} » est généré "
                               f"({report.page_count} pages).")
-    return redirect("report_list")
+    return redirect("reports:report_list")
 
 
 @require_safe
@@ -80,4 +80,4 @@ def report_publish(request, pk):
                                   "de suivi peut la télécharger.")
     else:
         messages.success(request, f"Le rapport {report.year} n'est plus publié.")
-    return redirect("report_list")
+    return redirect("reports:report_list")

@@ -63,7 +63,7 @@ def commune_map(*, measure="structures"):
         lambda c: c.employee_count or 0)
     bounds = breaks(value_of(c) for c in rows)
     palette = PALETTE[len(PALETTE) - len(bounds):] if bounds else []
-    list_url = reverse("structure_list")
+    list_url = reverse("structures:structure_list")
 
     def fill(value):
         if not value:

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "structures"
+
 urlpatterns = [
     path("", views.structure_list, name="structure_list"),
     path("carte/", views.structure_map, name="structure_map"),

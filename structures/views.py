@@ -40,8 +40,6 @@ def structure_detail(request, pk):
         request, pk, queryset=Structure.objects.select_related("commune", "legal_form", "naf"))
     context = {
         "structure": structure,
-        "partner_actions": structure.partner_actions.select_related("plan"),
-        "events": structure.events.order_by("-date"),
         "can_edit": can_edit(request.user),
     }
     return render(request, "structures/structure_detail.html", context)
@@ -93,6 +91,6 @@ def structure_import_confirm(request):
     structures(request, perm=ADD)
     return import_confirm(
         request, StructureResource(), namespace=STAGING, template=IMPORT_TEMPLATE,
-        context={"file_name": ""}, retry_url=reverse("structure_import"),
-        done_url=reverse("structure_list"), created=("structure créée", "structures créées"),
+        context={"file_name": ""}, retry_url=reverse("structures:structure_import"),
+        done_url=reverse("structures:structure_list"), created=("structure créée", "structures créées"),
     )

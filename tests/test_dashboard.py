@@ -12,7 +12,7 @@ from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("home")
+HOME = reverse("reports:home")
 
 
 @pytest.fixture

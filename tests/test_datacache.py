@@ -67,7 +67,7 @@ def test_every_domain_table_has_the_trigger():
 
 def test_the_map_shows_a_new_structure_at_once(client_for, django_assert_max_num_queries):
     client = client_for("viewer")
-    url = reverse("structure_map")
+    url = reverse("structures:structure_map")
     before = client.get(url).context["map"]["total_structures"]
     with django_assert_max_num_queries(5):  # session, user, 2 permissions, data version
         assert client.get(url).context["map"]["total_structures"] == before
@@ -87,7 +87,7 @@ def test_cached_filter_forms_follow_the_data_and_the_query(client_for):
     from actions.models import Direction
 
     client = client_for("viewer")
-    url = reverse("action_list", kwargs={"slug": "cotentin-ess-2023-2025"})
+    url = reverse("actions:action_list", kwargs={"slug": "cotentin-ess-2023-2025"})
     assert "Direction des tiers-lieux" not in client.get(url).content.decode()
     Direction.objects.create(name="Direction des tiers-lieux")
     assert "Direction des tiers-lieux" in client.get(url).content.decode()
@@ -107,7 +107,7 @@ def test_cached_dashboard_and_indicator_list_show_a_new_entry_at_once(client_for
     ProgressUpdate.objects.create(action=action, year=2025, status=Status.IN_PROGRESS, progress=90)
     assert 'data-testid="overall">2\xa0%' in client.get("/").content.decode()
 
-    url = reverse("indicator_list", kwargs={"slug": "cotentin-ess-2023-2025"})
+    url = reverse("indicators:indicator_list", kwargs={"slug": "cotentin-ess-2023-2025"})
     assert "4\xa0321" not in client.get(url).content.decode()
     indicator = action.plan.indicators.get(code="C1")
     Measurement.objects.create(indicator=indicator, year=2025, value=4321)
@@ -134,7 +134,7 @@ def test_cached_permissions_follow_every_change_of_role(client, outsider,
     from essplan import roles
 
     client.force_login(outsider)
-    url = reverse("plan_list")
+    url = reverse("actions:plan_list")
     assert client.get(url).status_code == 403
     viewers = Group.objects.get(name=roles.VIEWER)
     outsider.groups.add(viewers)

@@ -29,44 +29,44 @@ EVENT = {"slug": COTENTIN, "pk": "event"}
 # url name -> (kwargs, {persona: expected status, or the path a 302 leads to}).
 # "line" and "event" stand for the budget line and the event of the fixture below.
 EXPECTED = {
-    "home": ({}, ROLE_REQUIRED),
-    "plan_list": ({}, ROLE_REQUIRED),
-    "plan_detail": ({"slug": COTENTIN}, ROLE_REQUIRED),
-    "action_detail": (ACTION, ROLE_REQUIRED),
-    "action_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
-    "plan_budget": ({"slug": COTENTIN}, ROLE_REQUIRED),
-    "event_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
-    "action_edit": (ACTION, EDITORS_ONLY),
-    "action_history": (ACTION, EDITORS_ONLY),
-    "action_partners": (ACTION, EDITORS_ONLY),
-    "progress_edit": ({**ACTION, "year": 2025}, EDITORS_ONLY),
-    "budget_line_create": (ACTION, EDITORS_ONLY),
-    "budget_line_edit": (LINE, EDITORS_ONLY),
-    "budget_line_delete": (LINE, POST_ONLY),
-    "event_create": ({"slug": COTENTIN}, EDITORS_ONLY),
-    "event_edit": (EVENT, EDITORS_ONLY),
-    "event_delete": (EVENT, POST_ONLY),
-    "indicator_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
-    "indicator_detail": ({"slug": COTENTIN, "code": "C1"}, ROLE_REQUIRED),
-    "indicator_create": ({"slug": COTENTIN}, EDITORS_ONLY),
-    "indicator_edit": ({"slug": COTENTIN, "code": "C1"}, EDITORS_ONLY),
-    "measurement_edit": ({"slug": COTENTIN, "code": "C1", "year": 2024}, EDITORS_ONLY),
-    "measurement_import": ({"slug": COTENTIN}, EDITORS_ONLY),
-    "indicator_history": ({"slug": COTENTIN, "code": "C1"}, EDITORS_ONLY),
-    "measurement_import_confirm": ({"slug": COTENTIN}, POST_ONLY),
-    "structure_list": ({}, ROLE_REQUIRED),
-    "structure_map": ({}, ROLE_REQUIRED),
-    "structure_detail": ({"pk": "structure"}, ROLE_REQUIRED),
-    "structure_create": ({}, EDITORS_ONLY),
-    "structure_edit": ({"pk": "structure"}, EDITORS_ONLY),
-    "structure_import": ({}, EDITORS_ONLY),
-    "structure_archive": ({"pk": "structure"}, POST_ONLY),
-    "structure_import_confirm": ({}, POST_ONLY),
-    "report_list": ({}, ROLE_REQUIRED),
+    "reports:home": ({}, ROLE_REQUIRED),
+    "actions:plan_list": ({}, ROLE_REQUIRED),
+    "actions:plan_detail": ({"slug": COTENTIN}, ROLE_REQUIRED),
+    "actions:action_detail": (ACTION, ROLE_REQUIRED),
+    "actions:action_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
+    "actions:plan_budget": ({"slug": COTENTIN}, ROLE_REQUIRED),
+    "actions:event_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
+    "actions:action_edit": (ACTION, EDITORS_ONLY),
+    "actions:action_history": (ACTION, EDITORS_ONLY),
+    "actions:action_partners": (ACTION, EDITORS_ONLY),
+    "actions:progress_edit": ({**ACTION, "year": 2025}, EDITORS_ONLY),
+    "actions:budget_line_create": (ACTION, EDITORS_ONLY),
+    "actions:budget_line_edit": (LINE, EDITORS_ONLY),
+    "actions:budget_line_delete": (LINE, POST_ONLY),
+    "actions:event_create": ({"slug": COTENTIN}, EDITORS_ONLY),
+    "actions:event_edit": (EVENT, EDITORS_ONLY),
+    "actions:event_delete": (EVENT, POST_ONLY),
+    "indicators:indicator_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
+    "indicators:indicator_detail": ({"slug": COTENTIN, "code": "C1"}, ROLE_REQUIRED),
+    "indicators:indicator_create": ({"slug": COTENTIN}, EDITORS_ONLY),
+    "indicators:indicator_edit": ({"slug": COTENTIN, "code": "C1"}, EDITORS_ONLY),
+    "indicators:measurement_edit": ({"slug": COTENTIN, "code": "C1", "year": 2024}, EDITORS_ONLY),
+    "indicators:measurement_import": ({"slug": COTENTIN}, EDITORS_ONLY),
+    "indicators:indicator_history": ({"slug": COTENTIN, "code": "C1"}, EDITORS_ONLY),
+    "indicators:measurement_import_confirm": ({"slug": COTENTIN}, POST_ONLY),
+    "structures:structure_list": ({}, ROLE_REQUIRED),
+    "structures:structure_map": ({}, ROLE_REQUIRED),
+    "structures:structure_detail": ({"pk": "structure"}, ROLE_REQUIRED),
+    "structures:structure_create": ({}, EDITORS_ONLY),
+    "structures:structure_edit": ({"pk": "structure"}, EDITORS_ONLY),
+    "structures:structure_import": ({}, EDITORS_ONLY),
+    "structures:structure_archive": ({"pk": "structure"}, POST_ONLY),
+    "structures:structure_import_confirm": ({}, POST_ONLY),
+    "reports:report_list": ({}, ROLE_REQUIRED),
     # "report" is a published report: every role may download it.
-    "report_download": ({"pk": "report"}, ROLE_REQUIRED),
-    "report_generate": ({}, POST_ONLY),
-    "report_publish": ({"pk": "report"}, POST_ONLY),
+    "reports:report_download": ({"pk": "report"}, ROLE_REQUIRED),
+    "reports:report_generate": ({}, POST_ONLY),
+    "reports:report_publish": ({"pk": "report"}, POST_ONLY),
     "healthz": ({}, dict.fromkeys(PERSONAS, 200)),
     "login": ({}, {"anonymous": 200, "outsider": 302, "viewer": 302, "editor": 302,
                    "admin_user": 302}),
@@ -140,7 +140,7 @@ def test_permission_matrix(client_for, objects, name, persona):
 
 @pytest.mark.django_db
 def test_no_role_account_sees_a_french_no_access_page(client_for):
-    response = client_for("outsider").get(reverse("plan_list"))
+    response = client_for("outsider").get(reverse("actions:plan_list"))
     assert response.status_code == 403
     content = response.content.decode()
     assert "Accès refusé" in content
@@ -150,17 +150,17 @@ def test_no_role_account_sees_a_french_no_access_page(client_for):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["viewer", "editor", "admin_user"])
-@pytest.mark.parametrize("name", ["action_detail", "action_list", "plan_detail", "event_list"])
+@pytest.mark.parametrize("name", ["actions:action_detail", "actions:action_list", "actions:plan_detail", "actions:event_list"])
 def test_read_only_pages_refuse_post(client_for, objects, persona, name):
     assert client_for(persona).post(url_for(name, objects), {"title": "forgé"}).status_code == 405
 
 
 WRITE_URLS = [
-    "action_edit", "progress_edit", "budget_line_create", "budget_line_edit",
-    "budget_line_delete", "event_create", "event_edit", "event_delete", "structure_create",
-    "structure_edit", "structure_import", "structure_archive", "structure_import_confirm",
-    "action_partners", "indicator_create", "indicator_edit", "measurement_edit",
-    "measurement_import", "measurement_import_confirm", "report_generate", "report_publish",
+    "actions:action_edit", "actions:progress_edit", "actions:budget_line_create", "actions:budget_line_edit",
+    "actions:budget_line_delete", "actions:event_create", "actions:event_edit", "actions:event_delete", "structures:structure_create",
+    "structures:structure_edit", "structures:structure_import", "structures:structure_archive", "structures:structure_import_confirm",
+    "actions:action_partners", "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
+    "indicators:measurement_import", "indicators:measurement_import_confirm", "reports:report_generate", "reports:report_publish",
 ]
 
 
@@ -192,12 +192,12 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
 def test_every_write_url_is_checked_for_forged_posts():
     writable = {name for name, (_, expected) in EXPECTED.items()
                 if expected is EDITORS_ONLY or expected is POST_ONLY}
-    assert writable == set(WRITE_URLS) | {"action_history", "indicator_history"}
+    assert writable == set(WRITE_URLS) | {"actions:action_history", "indicators:indicator_history"}
 
 
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_login_with_next(client):
-    url = reverse("action_detail", kwargs={"slug": COTENTIN, "code": "2.1.1"})
+    url = reverse("actions:action_detail", kwargs={"slug": COTENTIN, "code": "2.1.1"})
     response = client.get(url)
     assert response.status_code == 302
     assert response.url == f"{LOGIN}?next={url}"
@@ -208,4 +208,4 @@ def test_logout_by_post_ends_the_session(client_for):
     client = client_for("viewer")
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert client.get(reverse("plan_list")).status_code == 302
+    assert client.get(reverse("actions:plan_list")).status_code == 302

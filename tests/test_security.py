@@ -48,10 +48,10 @@ def test_xss_in_every_text_field_of_the_fiche_is_escaped(client_for):
     action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
     fields = ["expected_impacts", "description", "target_publics", "partners_text",
               "resources", "location"]
-    response = client.post(action.url("action_edit"), {
+    response = client.post(action.url("actions:action_edit"), {
         "version": "1", "priority": "normale", **dict.fromkeys(fields, XSS)})
     assert response.status_code == 302
-    for url in [action.get_absolute_url(), action.url("action_history")]:
+    for url in [action.get_absolute_url(), action.url("actions:action_history")]:
         html = client.get(url).content.decode()
         assert XSS not in html
         assert "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;" in html
@@ -60,18 +60,18 @@ def test_xss_in_every_text_field_of_the_fiche_is_escaped(client_for):
 def test_xss_in_progress_budget_and_event_text_is_escaped(client_for):
     client = client_for("editor")
     action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
-    client.post(action.url("progress_edit", year=2025), {
+    client.post(action.url("actions:progress_edit", year=2025), {
         "status": "en_cours", "progress": "10", "date": "2025-01-10",
         "achievements": XSS, "difficulties": XSS, "next_steps": XSS})
-    client.post(action.url("budget_line_create"), {
+    client.post(action.url("actions:budget_line_create"), {
         "year": "2025", "section": "fonctionnement", "flow": "depense", "label": XSS,
         "chapter": "011", "planned": "1", "co_funder": XSS})
-    client.post(reverse("event_create", kwargs={"slug": COTENTIN}), {
+    client.post(reverse("actions:event_create", kwargs={"slug": COTENTIN}), {
         "date": "2025-02-01", "kind": "autre", "title": XSS, "place": XSS,
         "actions": [action.pk]})
     assert BudgetLine.objects.filter(label=XSS).exists() and Event.objects.filter(title=XSS).exists()
-    for url in [action.get_absolute_url(), reverse("event_list", kwargs={"slug": COTENTIN}),
-                action.url("action_history")]:
+    for url in [action.get_absolute_url(), reverse("actions:event_list", kwargs={"slug": COTENTIN}),
+                action.url("actions:action_history")]:
         html = client.get(url).content.decode()
         assert "<script>alert" not in html and "<img src=x" not in html
 
@@ -80,7 +80,7 @@ def test_xss_in_progress_budget_and_event_text_is_escaped(client_for):
                                    "\\\"&|!:*()", "%", "_"])
 def test_sql_looking_search_is_just_text(client_for, value):
     client = client_for("viewer")
-    response = client.get(reverse("action_list", kwargs={"slug": COTENTIN}), {"q": value})
+    response = client.get(reverse("actions:action_list", kwargs={"slug": COTENTIN}), {"q": value})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
     assert Action.objects.count() == 53
@@ -88,7 +88,7 @@ def test_sql_looking_search_is_just_text(client_for, value):
 
 @pytest.mark.parametrize("field", ["axis", "objective", "pilot_direction", "year", "status"])
 def test_sql_looking_filter_values_are_refused_cleanly(client_for, field):
-    response = client_for("viewer").get(reverse("action_list", kwargs={"slug": COTENTIN}),
+    response = client_for("viewer").get(reverse("actions:action_list", kwargs={"slug": COTENTIN}),
                                         {field: "1 OR 1=1"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
@@ -100,14 +100,14 @@ def test_login_never_redirects_off_site(viewer, target):
     response = Client().post(f"{reverse('login')}?next={target}",
                              {"username": "camille", "password": PASSWORD, "next": target})
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("reports:home")
 
 
 def test_posts_without_csrf_token_are_refused(editor):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
     action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
-    response = client.post(action.url("budget_line_create"), {
+    response = client.post(action.url("actions:budget_line_create"), {
         "year": "2025", "section": "fonctionnement", "flow": "depense", "label": "Sans jeton",
         "planned": "1"})
     assert response.status_code == 403
@@ -118,23 +118,23 @@ def test_objects_of_another_plan_are_not_found(client_for):
     client = client_for("editor")
     caen_line = BudgetLine.objects.filter(action__plan__slug=CAEN).first()
     cotentin_action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
-    assert client.get(cotentin_action.url("budget_line_edit", pk=caen_line.pk)).status_code == 404
-    assert client.post(cotentin_action.url("budget_line_delete", pk=caen_line.pk)).status_code == 404
+    assert client.get(cotentin_action.url("actions:budget_line_edit", pk=caen_line.pk)).status_code == 404
+    assert client.post(cotentin_action.url("actions:budget_line_delete", pk=caen_line.pk)).status_code == 404
     assert BudgetLine.objects.filter(pk=caen_line.pk).exists()
     caen_event = Event.objects.create(plan=Plan.objects.get(slug=CAEN),
                                       date=datetime.date(2014, 2, 1), title="Remise des prix")
-    url = reverse("event_edit", kwargs={"slug": COTENTIN, "pk": caen_event.pk})
+    url = reverse("actions:event_edit", kwargs={"slug": COTENTIN, "pk": caen_event.pk})
     assert client.get(url).status_code == 404
     # A Caen la mer action cannot be linked to a Cotentin event.
     caen_action = Action.objects.get(plan__slug=CAEN, code="6")
-    response = client.post(reverse("event_create", kwargs={"slug": COTENTIN}), {
+    response = client.post(reverse("actions:event_create", kwargs={"slug": COTENTIN}), {
         "date": "2025-02-01", "kind": "autre", "title": "Mélange", "actions": [caen_action.pk]})
     assert response.status_code == 200
     assert not Event.objects.filter(title="Mélange").exists()
 
 
 def test_security_headers(client_for):
-    response = client_for("viewer").get(reverse("plan_list"), secure=True)
+    response = client_for("viewer").get(reverse("actions:plan_list"), secure=True)
     directives = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";"))
     assert directives["script-src"] == "'self'"
     # Only style attributes (the SVG charts' dash patterns) may be inline; never scripts.

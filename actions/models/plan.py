@@ -119,7 +119,7 @@ class Plan(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("plan_detail", kwargs={"slug": self.slug})
+        return reverse("actions:plan_detail", kwargs={"slug": self.slug})
 
     @property
     def years(self):
@@ -312,7 +312,7 @@ class Action(Versioned):
         return f"{self.code} · {self.title}"
 
     def get_absolute_url(self):
-        return reverse("action_detail", kwargs={"slug": self.plan.slug, "code": self.code})
+        return reverse("actions:action_detail", kwargs={"slug": self.plan.slug, "code": self.code})
 
     @property
     def current_status_label(self):
@@ -320,7 +320,7 @@ class Action(Versioned):
         return Status(self.current_status).label
 
     def url(self, name, **kwargs):
-        """URL of one of the action's pages: action.url("action_edit")."""
+        """URL of one of the action's pages: action.url("actions:action_edit")."""
         return reverse(name, kwargs={"slug": self.plan.slug, "code": self.code, **kwargs})
 
     def clean(self):

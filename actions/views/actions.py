@@ -54,7 +54,6 @@ def action_detail(request, slug, code):
         "budget": SimpleLazyObject(lambda: action_budget(action)),
         "events": Event.objects.filter(actions=action).order_by("-date"),
         "associated_directions": action.associated_directions.all(),
-        "partner_structures": action.partner_structures.select_related("commune"),
         "can_edit": editor,
     }
     return render(request, "actions/action_detail.html", context)

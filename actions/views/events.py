@@ -38,7 +38,7 @@ def event_edit(request, slug, pk=None):
         request, form, template="actions/event_form.html",
         context={"plan": plan, "event": event if pk else None, "creating": not pk},
         message=lambda saved: f"L'événement « {saved.title} » est enregistré.",
-        success_url=lambda saved: reverse("event_list", kwargs={"slug": plan.slug}),
+        success_url=lambda saved: reverse("actions:event_list", kwargs={"slug": plan.slug}),
     )
 
 
@@ -47,4 +47,4 @@ def event_delete(request, slug, pk):
     event = get_event(request, slug, pk, perm=DELETE_EVENT)
     event.delete()
     messages.success(request, f"L'événement « {event.title} » est supprimé.")
-    return redirect("event_list", slug=slug)
+    return redirect("actions:event_list", slug=slug)

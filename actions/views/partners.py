@@ -22,7 +22,7 @@ def action_partners(request, slug, code):
         else:
             action.partner_structures.add(structure)
             messages.success(request, f"« {structure.name} » est partenaire de l'action.")
-        return redirect(action.url("action_partners") + f"?q={request.POST.get('q', '')}")
+        return redirect(action.url("actions:action_partners") + f"?q={request.POST.get('q', '')}")
     query = request.GET.get("q", "").strip()
     partners = action.partner_structures.select_related("commune")
     found = []

@@ -129,4 +129,4 @@ class Structure(Versioned):
         return self.name if not self.acronym else f"{self.name} ({self.acronym})"
 
     def get_absolute_url(self):
-        return reverse("structure_detail", kwargs={"pk": self.pk})
+        return reverse("structures:structure_detail", kwargs={"pk": self.pk})

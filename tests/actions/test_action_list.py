@@ -11,7 +11,7 @@ from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("action_list", kwargs={"slug": COTENTIN})
+URL = reverse("actions:action_list", kwargs={"slug": COTENTIN})
 
 
 def codes(response):

@@ -80,7 +80,7 @@ def test_plan_page_shows_envelope_and_what_remains(client_for):
 
 
 def test_budget_page_lists_caen_la_mer_per_axis_objective_and_action(client_for):
-    response = client_for("viewer").get(reverse("plan_budget", kwargs={"slug": CAEN}))
+    response = client_for("viewer").get(reverse("actions:plan_budget", kwargs={"slug": CAEN}))
     html = response.content.decode()
     assert response.status_code == 200
     assert "<td class=\"text-end\">131\xa0000\xa0€</td>" not in html  # planned only
@@ -96,7 +96,7 @@ def test_budget_page_query_budget_is_fixed(client_for, django_assert_max_num_que
     # version once read), plan, plan tree (axes, objectives, actions with their status),
     # 8 total queries (2 per level: by year and overall) = 17
     with django_assert_max_num_queries(17):
-        assert client.get(reverse("plan_budget", kwargs={"slug": CAEN})).status_code == 200
+        assert client.get(reverse("actions:plan_budget", kwargs={"slug": CAEN})).status_code == 200
 
 
 def test_action_page_shows_its_totals(client_for):

@@ -28,7 +28,7 @@ def editors(editor):
 
 def test_second_save_of_the_same_fiche_is_refused_and_shows_what_changed(editors):
     action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
-    url = action.url("action_edit")
+    url = action.url("actions:action_edit")
     first, second = editors
     # Both open the fiche at version 1.
     assert 'name="version" value="1"' in first.get(url).content.decode()
@@ -52,7 +52,7 @@ def test_second_save_of_the_same_fiche_is_refused_and_shows_what_changed(editors
 
 def test_saving_again_from_the_current_version_succeeds(editors):
     action = Action.objects.get(plan__slug=COTENTIN, code="2.1.1")
-    url = action.url("action_edit")
+    url = action.url("actions:action_edit")
     first, second = editors
     first.post(url, fiche(action, description="Première"))
     assert second.post(url, fiche(action, description="Seconde", version="2")).status_code == 302
@@ -63,7 +63,7 @@ def test_saving_again_from_the_current_version_succeeds(editors):
 def test_concurrent_progress_update_edit_is_refused(editors):
     action = Action.objects.get(plan__slug=COTENTIN, code="3.5.1")
     ProgressUpdate.objects.create(action=action, year=2025, status="en_cours", progress=20)
-    url = action.url("progress_edit", year=2025)
+    url = action.url("actions:progress_edit", year=2025)
     first, second = editors
     data = {"version": "1", "status": "en_cours", "date": "2025-10-01"}
     assert first.post(url, {**data, "progress": "60"}).status_code == 302
@@ -74,7 +74,7 @@ def test_concurrent_progress_update_edit_is_refused(editors):
 def test_concurrent_budget_line_edit_is_refused(editors):
     action = Action.objects.get(plan__slug=COTENTIN, code="3.5.1")
     line = BudgetLine.objects.create(action=action, year=2025, label="Forum", planned=1000)
-    url = action.url("budget_line_edit", pk=line.pk)
+    url = action.url("actions:budget_line_edit", pk=line.pk)
     first, second = editors
     data = {"version": "1", "year": "2025", "section": "fonctionnement", "flow": "depense",
             "label": "Forum"}
@@ -91,12 +91,12 @@ def test_a_save_from_any_other_path_moves_the_version_on(editors):
     # database trigger bumps the version, so an editor's stale form is still refused.
     action = Action.objects.get(plan__slug=COTENTIN, code="1.6.1")
     first, _ = editors
-    assert 'name="version" value="1"' in first.get(action.url("action_edit")).content.decode()
+    assert 'name="version" value="1"' in first.get(action.url("actions:action_edit")).content.decode()
     action.resources = "Guide des achats responsables"
     action.save()
     action.refresh_from_db()
     assert action.version == 2
-    response = first.post(action.url("action_edit"), fiche(action, resources="Autre texte"))
+    response = first.post(action.url("actions:action_edit"), fiche(action, resources="Autre texte"))
     assert response.status_code == 409
     action.refresh_from_db()
     assert action.resources == "Guide des achats responsables"

@@ -18,7 +18,7 @@ def action():
 
 
 def progress_url(action, year):
-    return action.url("progress_edit", year=year)
+    return action.url("actions:progress_edit", year=year)
 
 
 def test_editor_records_a_progress_update(client_for, action, editor):
@@ -97,7 +97,7 @@ def test_a_year_outside_the_plan_is_not_found(client_for, action):
 
 
 def test_budget_line_accepts_french_amounts(client_for, action):
-    response = client_for("editor").post(action.url("budget_line_create"), {
+    response = client_for("editor").post(action.url("actions:budget_line_create"), {
         "year": "2024", "section": "fonctionnement", "flow": "depense", "chapter": "011",
         "label": "Location de salle", "planned": "1 234,50", "committed": "1\u202f000",
         "spent": "999.99", "co_funder": "Région Normandie",
@@ -115,7 +115,7 @@ def test_budget_line_accepts_french_amounts(client_for, action):
     ("12,345", "Assurez-vous qu’il n’y a pas plus de 2 chiffres après la virgule."),
 ])
 def test_bad_amounts_are_refused_and_nothing_is_saved(client_for, action, planned, message):
-    response = client_for("editor").post(action.url("budget_line_create"), {
+    response = client_for("editor").post(action.url("actions:budget_line_create"), {
         "year": "2024", "section": "fonctionnement", "flow": "depense", "label": "Ma ligne",
         "planned": planned,
     })
@@ -127,7 +127,7 @@ def test_bad_amounts_are_refused_and_nothing_is_saved(client_for, action, planne
 
 
 def test_budget_line_year_must_be_a_plan_year(client_for, action):
-    response = client_for("editor").post(action.url("budget_line_create"), {
+    response = client_for("editor").post(action.url("actions:budget_line_create"), {
         "year": "2022", "section": "fonctionnement", "flow": "depense", "label": "Trop tôt",
         "planned": "10",
     })
@@ -137,7 +137,7 @@ def test_budget_line_year_must_be_a_plan_year(client_for, action):
 
 def test_editor_deletes_a_budget_line(client_for, action):
     line = BudgetLine.objects.create(action=action, year=2024, label="À supprimer", planned=5)
-    url = action.url("budget_line_delete", pk=line.pk)
+    url = action.url("actions:budget_line_delete", pk=line.pk)
     assert client_for("editor").post(url).status_code == 302
     assert not BudgetLine.objects.filter(pk=line.pk).exists()
 
@@ -145,13 +145,13 @@ def test_editor_deletes_a_budget_line(client_for, action):
 def test_budget_line_of_another_action_is_not_found(client_for, action):
     other = Action.objects.get(plan__slug=COTENTIN, code="1.1.1")
     line = BudgetLine.objects.create(action=other, year=2024, label="Autre", planned=5)
-    url = action.url("budget_line_edit", pk=line.pk)
+    url = action.url("actions:budget_line_edit", pk=line.pk)
     assert client_for("editor").get(url).status_code == 404
 
 
 def test_editor_records_an_event_linked_to_actions(client_for, action):
     other = Action.objects.get(plan__slug=COTENTIN, code="3.5.1")
-    response = client_for("editor").post(reverse("event_create", kwargs={"slug": COTENTIN}), {
+    response = client_for("editor").post(reverse("actions:event_create", kwargs={"slug": COTENTIN}), {
         "date": "2025-03-14", "kind": "forum", "title": "Forum de l'ESS", "place": "Cherbourg-en-Cotentin",
         "participants": "180", "actions": [action.pk, other.pk],
     })
@@ -163,7 +163,7 @@ def test_editor_records_an_event_linked_to_actions(client_for, action):
 
 
 def test_event_outside_the_plan_years_is_refused(client_for):
-    response = client_for("editor").post(reverse("event_create", kwargs={"slug": COTENTIN}), {
+    response = client_for("editor").post(reverse("actions:event_create", kwargs={"slug": COTENTIN}), {
         "date": "2019-03-14", "kind": "forum", "title": "Ancien forum",
     })
     assert "La date doit tomber pendant le plan (2023-2025)." in response.content.decode()
@@ -175,7 +175,7 @@ def test_event_list_counts_events_and_participants_by_kind(client_for):
     for day, kind, people in [(1, "cafe_projet", 12), (2, "cafe_projet", 8), (3, "forum", None)]:
         Event.objects.create(plan=plan, date=datetime.date(2024, 4, day), kind=kind,
                              title=f"Événement {day}", participants=people)
-    html = client_for("viewer").get(reverse("event_list", kwargs={"slug": COTENTIN})).content
+    html = client_for("viewer").get(reverse("actions:event_list", kwargs={"slug": COTENTIN})).content
     html = html.decode()
     assert '<th scope="row" class="fw-normal">Café projet</th><td class="text-end">2</td><td class="text-end">20</td>' in html
     assert '<th scope="row" class="fw-normal">Forum</th><td class="text-end">1</td><td class="text-end">0</td>' in html
@@ -192,7 +192,7 @@ def test_viewer_sees_no_edit_control(client_for, action):
 
 
 def test_fiche_end_before_start_is_refused_and_keeps_the_input(client_for, action):
-    response = client_for("editor").post(action.url("action_edit"), {
+    response = client_for("editor").post(action.url("actions:action_edit"), {
         "version": "1", "priority": "normale", "description": "Mon descriptif",
         "start_date": "2025-06-01", "end_date": "2024-01-31",
     })
@@ -206,7 +206,7 @@ def test_fiche_end_before_start_is_refused_and_keeps_the_input(client_for, actio
 
 def test_editor_fills_the_fiche(client_for, action):
     direction = action.pilot_direction
-    response = client_for("editor").post(action.url("action_edit"), {
+    response = client_for("editor").post(action.url("actions:action_edit"), {
         "version": "1", "priority": "haute", "description": "Cafés trimestriels",
         "target_publics": "Associations du territoire", "pilot_direction": direction.pk,
         "associated_directions": [direction.pk], "planned_years": ["2024", "2025"],
@@ -226,7 +226,7 @@ def test_editor_edits_and_deletes_an_event(client_for, action):
     event = Event.objects.create(plan=action.plan, date=datetime.date(2024, 9, 12),
                                  title="Salon", kind="salon")
     client = client_for("editor")
-    url = reverse("event_edit", kwargs={"slug": COTENTIN, "pk": event.pk})
+    url = reverse("actions:event_edit", kwargs={"slug": COTENTIN, "pk": event.pk})
     response = client.post(url, {"version": "1", "date": "2024-09-13", "kind": "salon",
                                  "title": "Salon des achats responsables", "participants": "95",
                                  "actions": [action.pk]})
@@ -234,7 +234,7 @@ def test_editor_edits_and_deletes_an_event(client_for, action):
     event.refresh_from_db()
     assert (event.title, event.participants, event.version) == (
         "Salon des achats responsables", 95, 2)
-    delete = reverse("event_delete", kwargs={"slug": COTENTIN, "pk": event.pk})
+    delete = reverse("actions:event_delete", kwargs={"slug": COTENTIN, "pk": event.pk})
     assert client.post(delete).status_code == 302
     assert not Event.objects.filter(pk=event.pk).exists()
 
@@ -247,14 +247,14 @@ def test_event_list_query_budget(client_for, action, django_assert_max_num_queri
     # session, user, versions, 2 permissions (cached with the auth version once read),
     # plan, counts by kind, page count, page of events, their actions = 10
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("event_list", kwargs={"slug": COTENTIN})).status_code == 200
+        assert client.get(reverse("actions:event_list", kwargs={"slug": COTENTIN})).status_code == 200
 
 
 def test_editor_links_directory_structures_as_partners(client_for, action):
     from structures.models import Structure
 
     client = client_for("editor")
-    url = action.url("action_partners")
+    url = action.url("actions:action_partners")
     found = list(client.get(url, {"q": "recyclerie"}).context["found"])
     assert [s.name for s in found] == sorted(s.name for s in found) and len(found) == 3
     client.post(url, {"structure": found[0].pk, "q": "recyclerie"})

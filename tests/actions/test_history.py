@@ -14,13 +14,13 @@ def action():
 
 def test_history_shows_who_changed_what_from_what_to_what(client_for, action):
     client = client_for("editor")
-    client.post(action.url("action_edit"), {
+    client.post(action.url("actions:action_edit"), {
         "version": "1", "priority": "haute", "location": "Cherbourg-en-Cotentin",
         "planned_years": ["2024"], "pilot_direction": action.pilot_direction_id,
     })
-    client.post(action.url("progress_edit", year=2024),
+    client.post(action.url("actions:progress_edit", year=2024),
                 {"status": "realisee", "progress": "100", "date": "2024-12-15"})
-    html = client.get(action.url("action_history")).content.decode()
+    html = client.get(action.url("actions:action_history")).content.decode()
     assert html.count("<td>emile</td>") == 2
     assert "<span class=\"fw-semibold\">Priorité</span> : <del>Normale</del> → <ins>Haute</ins>" in html
     assert "<span class=\"fw-semibold\">Lieu</span> : <del>—</del> → <ins>Cherbourg-en-Cotentin</ins>" in html
@@ -47,4 +47,4 @@ def test_history_page_query_budget(client_for, action, django_assert_max_num_que
     # context users, then one query per model that a shown foreign key points to:
     # objective, direction, user, event = 11 at most, whatever the number of events.
     with django_assert_max_num_queries(11):
-        assert client.get(action.url("action_history")).status_code == 200
+        assert client.get(action.url("actions:action_history")).status_code == 200

@@ -21,11 +21,11 @@ from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
 
-PLAN_URL = reverse("plan_detail", kwargs={"slug": COTENTIN})
+PLAN_URL = reverse("actions:plan_detail", kwargs={"slug": COTENTIN})
 
 
 def test_home_is_the_dashboard_of_the_adopted_plan(client_for):
-    response = client_for("viewer").get(reverse("home"))
+    response = client_for("viewer").get(reverse("reports:home"))
     assert response.context["plan"].slug == COTENTIN
 
 
@@ -59,7 +59,7 @@ def test_action_page_shows_the_fiche(client_for):
 
 
 def test_unknown_action_code_is_a_french_404(client_for):
-    url = reverse("action_detail", kwargs={"slug": COTENTIN, "code": "9.9.9"})
+    url = reverse("actions:action_detail", kwargs={"slug": COTENTIN, "code": "9.9.9"})
     response = client_for("viewer").get(url)
     assert response.status_code == 404
 
@@ -97,7 +97,7 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client_for, django_assert_m
 
 def test_action_page_query_budget(client_for, django_assert_max_num_queries):
     client = client_for("viewer")
-    url = reverse("action_detail", kwargs={"slug": COTENTIN, "code": "3.6.1"})
+    url = reverse("actions:action_detail", kwargs={"slug": COTENTIN, "code": "3.6.1"})
     # 14 queries: session, user, user permissions, group permissions,
     # action (+ plan, objective, axis, pilot direction, latest status), updates (+ author),
     # budget lines, versions (data and auth), budget totals by year and overall (cached with the data),
@@ -129,5 +129,5 @@ def test_plan_list_query_budget(client_for, django_assert_max_num_queries):
     # 6 queries: session, user, versions, user permissions, group permissions (both cached
     # with the auth version once read), plans (+ lead direction)
     with django_assert_max_num_queries(6):
-        response = client.get(reverse("plan_list"))
+        response = client.get(reverse("actions:plan_list"))
     assert "DEL2023_012A" in response.content.decode()

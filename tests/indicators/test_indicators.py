@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from actions.models import BudgetLine, Event, Plan, ProgressUpdate, Status
 from indicators.computations import REGISTRY
-from indicators.models import Direction, Indicator, Measurement, Target, on_track
+from indicators.models import Indicator, Measurement, Target, Trend, on_track
 from structures.models import Structure
 from tests.conftest import COTENTIN
 
@@ -31,10 +31,10 @@ def test_seeded_baselines_are_the_deliberations(plan):
 
 
 @pytest.mark.parametrize(("direction", "value", "target", "expected"), [
-    (Direction.UP, "10", "8", True), (Direction.UP, "7", "8", False),
-    (Direction.DOWN, "7", "8", True), (Direction.DOWN, "9", "8", False),
-    (Direction.STABLE, "104", "100", True), (Direction.STABLE, "94", "100", False),
-    (Direction.UP, None, "8", None), (Direction.UP, "8", None, None),
+    (Trend.UP, "10", "8", True), (Trend.UP, "7", "8", False),
+    (Trend.DOWN, "7", "8", True), (Trend.DOWN, "9", "8", False),
+    (Trend.STABLE, "104", "100", True), (Trend.STABLE, "94", "100", False),
+    (Trend.UP, None, "8", None), (Trend.UP, "8", None, None),
 ])
 def test_on_track_for_each_direction(direction, value, target, expected):
     as_decimal = lambda text: None if text is None else Decimal(text)
@@ -75,14 +75,14 @@ def test_with_latest_annotates_value_year_and_target_in_one_query(plan, django_a
     Target.objects.create(indicator=indicator, year=2024, value=25)
     with django_assert_num_queries(1):
         latest = plan.indicators.with_latest().get(code="R3")
-    assert (latest.latest_value, latest.latest_year, latest.latest_target) == (30, 2024, 25)
+    assert (latest.latest_value, latest.latest_year) == (30, 2024)
 
 
 def test_list_shows_latest_value_target_and_track(client_for, plan):
     indicator = plan.indicators.get(code="R3")
     Measurement.objects.create(indicator=indicator, year=2024, value=30)
     Target.objects.create(indicator=indicator, year=2024, value=25)
-    response = client_for("viewer").get(reverse("indicator_list", kwargs={"slug": COTENTIN}))
+    response = client_for("viewer").get(reverse("indicators:indicator_list", kwargs={"slug": COTENTIN}))
     row = next(row for row in response.context["rows"] if row["indicator"].code == "R3")
     assert (row["value"], row["year"], row["target"], row["on_track"]) == (30, 2024, 25, True)
     codes = [row["indicator"].code for row in response.context["rows"]]
@@ -116,14 +116,14 @@ def test_detail_chart_holds_values_targets_and_baseline(client_for, plan):
 ])
 def test_bad_values_are_refused_in_french(client_for, plan, code, value, message):
     indicator = plan.indicators.get(code=code)
-    url = reverse("measurement_edit", kwargs={"slug": COTENTIN, "code": code, "year": 2024})
+    url = reverse("indicators:measurement_edit", kwargs={"slug": COTENTIN, "code": code, "year": 2024})
     response = client_for("editor").post(url, {"value": value})
     assert message in response.content.decode()
     assert not indicator.measurements.exists()
 
 
 def test_french_decimal_comma_is_accepted_and_a_second_value_edits_the_first(client_for, plan):
-    url = reverse("measurement_edit", kwargs={"slug": COTENTIN, "code": "C3", "year": 2024})
+    url = reverse("indicators:measurement_edit", kwargs={"slug": COTENTIN, "code": "C3", "year": 2024})
     client = client_for("editor")
     assert client.post(url, {"value": "11,2", "source": "Observatoire CRESS"}).status_code == 302
     assert client.post(url, {"value": "11,6", "version": "1"}).status_code == 302
@@ -133,15 +133,15 @@ def test_french_decimal_comma_is_accepted_and_a_second_value_edits_the_first(cli
 
 def test_years_outside_the_plan_and_computed_indicators_take_no_value(client_for):
     client = client_for("editor")
-    outside = reverse("measurement_edit", kwargs={"slug": COTENTIN, "code": "C3", "year": 2030})
-    computed = reverse("measurement_edit", kwargs={"slug": COTENTIN, "code": "K1", "year": 2024})
+    outside = reverse("indicators:measurement_edit", kwargs={"slug": COTENTIN, "code": "C3", "year": 2030})
+    computed = reverse("indicators:measurement_edit", kwargs={"slug": COTENTIN, "code": "K1", "year": 2024})
     assert client.get(outside).status_code == 404
     assert client.get(computed).status_code == 404
 
 
 def test_editor_defines_an_indicator_with_targets(client_for, plan):
     action = plan.actions.get(code="1.6.5")
-    response = client_for("editor").post(reverse("indicator_create", kwargs={"slug": COTENTIN}), {
+    response = client_for("editor").post(reverse("indicators:indicator_create", kwargs={"slug": COTENTIN}), {
         "code": "R7", "name": "Heures d'insertion réalisées", "unit": "nombre", "kind": "resultat",
         "direction": "hausse", "computation": "", "baseline_value": "12 000", "baseline_year": "2022",
         "actions": [action.pk], "target_2024": "15 000", "target_2025": "18 000,5",
@@ -156,7 +156,7 @@ def test_editor_defines_an_indicator_with_targets(client_for, plan):
 def test_list_and_detail_query_budgets_at_10_and_1000_indicators(client_for, plan,
                                                                   django_assert_max_num_queries):
     client = client_for("viewer")
-    url = reverse("indicator_list", kwargs={"slug": COTENTIN})
+    url = reverse("indicators:indicator_list", kwargs={"slug": COTENTIN})
     # session, user, 2 permissions, plan, indicators with latest value, their targets, the data
     # version, then one query per distinct computation shown (16 registered) = 24 at most
     with django_assert_max_num_queries(24):
@@ -182,7 +182,7 @@ def test_action_page_lists_its_indicators(client_for, plan):
 def test_export_of_values(client_for, plan):
     Measurement.objects.create(indicator=plan.indicators.get(code="C3"), year=2024,
                                value=Decimal("11.6"), source="CRESS")
-    content = client_for("viewer").get(reverse("indicator_list", kwargs={"slug": COTENTIN}),
+    content = client_for("viewer").get(reverse("indicators:indicator_list", kwargs={"slug": COTENTIN}),
                                        {"format": "csv"}).content.decode()
     assert content == (
         "\ufeffCode indicateur;Indicateur;Unité;Année;Valeur;Source;Commentaire\r\n"
@@ -190,7 +190,7 @@ def test_export_of_values(client_for, plan):
     )
 
 
-IMPORT_URL = reverse("measurement_import", kwargs={"slug": COTENTIN})
+IMPORT_URL = reverse("indicators:measurement_import", kwargs={"slug": COTENTIN})
 
 
 def upload_values(client, text):
@@ -206,7 +206,7 @@ def test_import_of_values_dry_run_then_confirm(client_for, plan):
     report = response.context["report"]
     assert report.ok and (report.new, report.updated) == (2, 0)
     assert not Measurement.objects.exists()
-    client.post(reverse("measurement_import_confirm", kwargs={"slug": COTENTIN}),
+    client.post(reverse("indicators:measurement_import_confirm", kwargs={"slug": COTENTIN}),
                 {"token": response.context["token"]})
     assert dict(Measurement.objects.values_list("indicator__code", "value")) == {
         "C3": Decimal("11.6"), "R3": Decimal("30")}
@@ -229,9 +229,9 @@ def test_import_of_values_is_all_or_nothing_with_row_messages(client_for, plan):
 
 def test_history_of_an_indicators_values(client_for, plan):
     client = client_for("editor")
-    url = reverse("measurement_edit", kwargs={"slug": COTENTIN, "code": "R3", "year": 2024})
+    url = reverse("indicators:measurement_edit", kwargs={"slug": COTENTIN, "code": "R3", "year": 2024})
     client.post(url, {"value": "12"})
     client.post(url, {"value": "15", "version": "1"})
-    html = client.get(reverse("indicator_history", kwargs={"slug": COTENTIN, "code": "R3"})).content.decode()
+    html = client.get(reverse("indicators:indicator_history", kwargs={"slug": COTENTIN, "code": "R3"})).content.decode()
     assert '<span class="fw-semibold">Valeur</span> : <del>12</del> → <ins>15</ins>' in html
     assert html.count("<td>emile</td>") == 2

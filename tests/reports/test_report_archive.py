@@ -15,8 +15,8 @@ from tests.conftest import COTENTIN
 from .conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
-LIST = reverse("report_list")
-GENERATE = reverse("report_generate")
+LIST = reverse("reports:report_list")
+GENERATE = reverse("reports:report_generate")
 
 
 def generate(client, plan, year=2024):
@@ -24,12 +24,12 @@ def generate(client, plan, year=2024):
 
 
 def download(client, report):
-    response = client.get(reverse("report_download", kwargs={"pk": report.pk}))
+    response = client.get(reverse("reports:report_download", kwargs={"pk": report.pk}))
     return response, b"".join(response.streaming_content) if response.status_code == 200 else b""
 
 
 def publish(client, report, published=True):
-    return client.post(reverse("report_publish", kwargs={"pk": report.pk}),
+    return client.post(reverse("reports:report_publish", kwargs={"pk": report.pk}),
                        {"published": "1" if published else "0"})
 
 

@@ -12,8 +12,8 @@ from structures.models import Structure
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("structure_import")
-CONFIRM = reverse("structure_import_confirm")
+URL = reverse("structures:structure_import")
+CONFIRM = reverse("structures:structure_import_confirm")
 HEADER = "SIRET;Nom;Forme juridique;Code commune;Salariés;ETP;SCOP;Famille ESS\n"
 # Valid checksums, typed by hand: 120001011 00010 (INSEE's own SIRET) and the demo range.
 GOOD = (
@@ -154,7 +154,7 @@ def test_ten_megabytes_of_text_garbage_are_rejected_cleanly(editor_client):
 
 
 def test_export_then_import_changes_nothing(editor_client):
-    exported = editor_client.get(reverse("structure_list"), {"format": "csv"}).content.decode("utf-8")
+    exported = editor_client.get(reverse("structures:structure_list"), {"format": "csv"}).content.decode("utf-8")
     before = list(Structure.objects.order_by("pk").values())
     report = upload(editor_client, exported).context["report"]
     assert report.ok, report.errors[:3]

@@ -8,7 +8,7 @@ from structures.models import Commune, LegalForm, NafCode, Structure
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("structure_list")
+LIST = reverse("structures:structure_list")
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_sort_by_employees(viewer_client):
 def test_archived_structures_leave_the_list(client_for):
     structure = Structure.objects.get(name="Tiers-lieu du Bocage")
     client = client_for("editor")
-    assert client.post(reverse("structure_archive", kwargs={"pk": structure.pk})).status_code == 302
+    assert client.post(reverse("structures:structure_archive", kwargs={"pk": structure.pk})).status_code == 302
     assert structure.name not in names(client.get(LIST, {"q": "tiers-lieu"}))
     structure.refresh_from_db()
     assert structure.archived
@@ -75,7 +75,7 @@ def test_archived_structures_leave_the_list(client_for):
 
 def test_editor_creates_a_structure(client_for):
     client = client_for("editor")
-    response = client.post(reverse("structure_create"), {
+    response = client.post(reverse("structures:structure_create"), {
         "name": "Garage solidaire", "commune": Commune.objects.get(insee_code="50129").pk,
         "legal_form": LegalForm.objects.get(code="9221").pk, "family": "", "employees": "7",
         "fte": "5,5", "siret": "120 001 011 00010", "naf": NafCode.objects.get(code="45.20A").pk,
@@ -88,7 +88,7 @@ def test_editor_creates_a_structure(client_for):
 
 
 def test_invalid_structure_keeps_the_input_and_says_why(client_for):
-    response = client_for("editor").post(reverse("structure_create"), {
+    response = client_for("editor").post(reverse("structures:structure_create"), {
         "name": "Clé fausse", "commune": Commune.objects.first().pk, "siret": "12000101100011",
         "email": "pas-un-courriel", "founding_year": "1492",
     })
@@ -102,7 +102,7 @@ def test_invalid_structure_keeps_the_input_and_says_why(client_for):
 
 def test_concurrent_edit_of_a_structure_is_refused(client_for):
     structure = Structure.objects.get(name="Recyclerie du Val de Saire")
-    url = reverse("structure_edit", kwargs={"pk": structure.pk})
+    url = reverse("structures:structure_edit", kwargs={"pk": structure.pk})
     client = client_for("editor")
     data = {"name": structure.name, "commune": structure.commune_id, "version": "1",
             "family": "association", "siret": structure.siret}
@@ -114,7 +114,7 @@ def test_concurrent_edit_of_a_structure_is_refused(client_for):
 
 
 def test_map_has_the_129_communes_shaded_by_count(viewer_client):
-    response = viewer_client.get(reverse("structure_map"))
+    response = viewer_client.get(reverse("structures:structure_map"))
     html = response.content.decode()
     paths = re.findall(r'<path d="M', html)
     assert len(paths) == 129
@@ -163,7 +163,7 @@ def test_map_and_detail_query_budgets(viewer_client, extra, django_assert_max_nu
     make_structures(extra)
     # session, user, 2 permissions, data version, communes with their counts = 6
     with django_assert_max_num_queries(6):
-        assert viewer_client.get(reverse("structure_map")).status_code == 200
+        assert viewer_client.get(reverse("structures:structure_map")).status_code == 200
     structure = Structure.objects.order_by("pk").first()
     # session, user, 2 permissions, structure (+ commune, legal form, NAF), actions, events = 7
     with django_assert_max_num_queries(7):
