@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -21,29 +22,74 @@ def free_port():
 
 
 class Server:
-    """gunicorn with production settings, WORKERS sync workers, on 127.0.0.1."""
+    """gunicorn with production settings, WORKERS sync workers, on 127.0.0.1.
 
-    def __init__(self, env, workers=2):
+    A context manager: the server, its workers included (a process group of its own), is
+    stopped on the way out whatever happened, even when it never answered. Its output goes to
+    a log file, never to the caller's pipes, which a stray worker would keep open."""
+
+    def __init__(self, env, workers=2, start_timeout=300):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.env, self.workers, self.start_timeout = env, workers, start_timeout
+        self.log = None
+        self.process = None
+
+    def __enter__(self):
+        self.log = open(ROOT / "bench" / f"gunicorn-{self.port}.log", "w+b")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "essplan.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--timeout", "120", "--log-level", "warning"],
-            cwd=ROOT, env=env)
-        deadline = time.monotonic() + 60
+             "--workers", str(self.workers), "--timeout", "120", "--log-level", "warning"],
+            cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+            start_new_session=True)
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def wait_until_ready(self):
+        deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"{self.base}/healthz", timeout=2).read()
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=5).read()
                 return
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if self.process.poll() is not None:
-                    raise RuntimeError("gunicorn s'est arrêté au démarrage") from None
+                    raise RuntimeError(f"gunicorn s'est arrêté au démarrage : {self.output()}") from None
                 time.sleep(0.3)
-        raise RuntimeError("gunicorn ne répond pas sur /healthz")
+        raise RuntimeError(f"gunicorn ne répond pas sur /healthz : {self.output()}")
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-2000:]
 
     def close(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        """Stop the server and its workers: SIGTERM to the group, SIGKILL if it lingers."""
+        if self.process is not None and self.process.poll() is None:
+            stop_group(self.process, timeout=30)
+        if self.log is not None:
+            self.log.close()
+            Path(self.log.name).unlink(missing_ok=True)
+            self.log = None
+
+
+def stop_group(process, timeout):
+    """SIGTERM to PROCESS's process group, then SIGKILL after TIMEOUT seconds."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=timeout)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def check(url, headers):

@@ -15,6 +15,7 @@ Writes bench/results/latest.json and prints a table with each target and whether
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -213,6 +214,8 @@ def print_tables(results):
 
 
 def main():
+    # Stopped by SIGTERM (a CI time-out), the bench unwinds: its gunicorn is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = arguments()
     admin_url, bench_url = database_urls(args.database)
     step(f"base {args.database} recréée")
@@ -279,8 +282,7 @@ def main():
     results["queries"]["large"], results["cold_ms"]["large"] = query_counts(clients, urls)
     step("requêtes comptées à grande taille")
 
-    server = load.Server(load.child_env(CONN_MAX_AGE="0"))
-    try:
+    with load.Server(load.child_env(CONN_MAX_AGE="0")) as server:
         results["load"] = {}
         for name, url in urls.items():
             # /healthz is what a load balancer calls: no session.
@@ -291,8 +293,6 @@ def main():
             results["load"][name] = load.wrk(server.base + url, headers, duration=args.duration,
                                              connections=args.connections)
             step(f"{name} : {results['load'][name]['rps']:.1f} req/s")
-    finally:
-        server.close()
 
     results["report"] = time_report(plan, 2024)
     step("rapport annuel chronométré")

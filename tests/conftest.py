@@ -1,24 +1,29 @@
 """Personas and the seed data shared by every test.
 
 The seed (the adopted plan of fixtures/) is loaded once per test session into
-the test database; each test runs in a transaction rolled back at its end.
+the test database; each test runs in a transaction rolled back at its end. The
+transactional (end-to-end) tests flush the database: they restore this same state,
+seed included, before they run and after they end (tests/e2e/conftest.py).
 """
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
+from actions.models import Plan
 from essplan import roles
+from tests.factories import COTENTIN, PASSWORD, UserFactory, seeded_action
 
-PASSWORD = "mot-de-passe-de-test-2025"
-COTENTIN = "cotentin-ess-2023-2025"
+__all__ = ["COTENTIN", "PASSWORD", "make_user"]
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_seed", verbosity=0)
+        # What serialized_rollback restores: the migrated database with the seed.
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(autouse=True)
@@ -39,10 +44,19 @@ def _test_settings(settings, tmp_path):
 
 
 def make_user(username, role=None, *, staff=False):
-    user = User.objects.create_user(username, password=PASSWORD, is_staff=staff)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+    return UserFactory(username=username, role=role, is_staff=staff)
+
+
+@pytest.fixture
+def plan(db):
+    """The seeded Cotentin plan."""
+    return Plan.objects.get(slug=COTENTIN)
+
+
+@pytest.fixture
+def action(db):
+    """Action 1.4.7 of the seeded plan (events that foster mutual acquaintance)."""
+    return seeded_action()
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from actions.models import Action, Plan
+from actions.models import Plan
 from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +45,9 @@ def test_admin_changelist_is_closed_to_non_administrators(client_for, persona):
     assert response.url.startswith("/admin/login/")
 
 
-def test_action_change_page_with_its_follow_up_inlines(client_for):
+def test_action_change_page_with_its_follow_up_inlines(client_for, action):
 
 
-    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
     response = client_for("admin_user").get(reverse("admin:actions_action_change", args=[action.pk]))
     assert response.status_code == 200
     html = response.content.decode()

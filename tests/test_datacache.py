@@ -96,13 +96,12 @@ def test_cached_filter_forms_follow_the_data_and_the_query(client_for):
     assert '<option value="en_cours" selected>' not in client.get(url).content.decode()
 
 
-def test_cached_dashboard_and_indicator_list_show_a_new_entry_at_once(client_for):
-    from actions.models import Action, ProgressUpdate, Status
+def test_cached_dashboard_and_indicator_list_show_a_new_entry_at_once(client_for, action):
+    from actions.models import ProgressUpdate, Status
     from indicators.models import Measurement
 
     client = client_for("viewer")
     assert 'data-testid="overall">0\xa0%' in client.get("/").content.decode()
-    action = Action.objects.get(plan__slug="cotentin-ess-2023-2025", code="1.4.7")
     # 90 % on one action of 45, in 2025 (the plan's current year once it has ended): 2 %.
     ProgressUpdate.objects.create(action=action, year=2025, status=Status.IN_PROGRESS, progress=90)
     assert 'data-testid="overall">2\xa0%' in client.get("/").content.decode()
@@ -114,10 +113,9 @@ def test_cached_dashboard_and_indicator_list_show_a_new_entry_at_once(client_for
     assert "4\xa0321" in client.get(url).content.decode()
 
 
-def test_a_readers_cached_action_page_never_reaches_an_editor(client_for):
-    from actions.models import Action, ProgressUpdate, Status
+def test_a_readers_cached_action_page_never_reaches_an_editor(client_for, action):
+    from actions.models import ProgressUpdate, Status
 
-    action = Action.objects.get(plan__slug="cotentin-ess-2023-2025", code="1.4.7")
     url = action.get_absolute_url()
     assert "Saisir" not in client_for("viewer").get(url).content.decode()
     editor_page = client_for("editor").get(url).content.decode()

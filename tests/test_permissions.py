@@ -4,17 +4,16 @@ A URL without a row in EXPECTED fails test_every_url_has_an_expected_row, so a
 new page cannot ship without saying who may see it.
 """
 
-import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from actions.models import Action, BudgetLine, Event
+from actions.models import BudgetLine, Event
 from reports.models import AnnualReport
 from structures.models import Structure
 from tests.conftest import COTENTIN, PERSONAS
+from tests.factories import BudgetLineFactory, EventFactory
 
 LOGIN = "/connexion/"
 ALLOWED = {"viewer": 200, "editor": 200, "admin_user": 200}
@@ -107,10 +106,9 @@ def test_every_url_pattern_is_named():
 
 
 @pytest.fixture
-def objects(db):
-    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
-    line = BudgetLine.objects.create(action=action, year=2024, label="Matrice", planned=Decimal(1))
-    event = Event.objects.create(plan=action.plan, date=datetime.date(2024, 5, 2), title="Matrice")
+def objects(action):
+    line = BudgetLineFactory(action=action)
+    event = EventFactory(plan=action.plan)
     structure = Structure.objects.order_by("pk").first()
     report = AnnualReport(plan=action.plan, year=2024, published=True, size=9, page_count=1,
                           sha256="0" * 64)
@@ -167,8 +165,7 @@ WRITE_URLS = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["outsider", "viewer"])
 @pytest.mark.parametrize("name", WRITE_URLS)
-def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, objects, persona, name):
-    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, objects, persona, name, action):
     def state():
         return (action.version, BudgetLine.objects.count(), Event.objects.count(),
                 action.updates.count(), Structure.objects.filter(archived=False).count(),

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actions.models import Action, BudgetLine, Event, Plan
+from actions.models import Action, BudgetLine, Event, Plan, ProgressUpdate
 from tests.conftest import COTENTIN, PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,11 @@ def test_a_successful_login_before_the_limit_resets_the_count(viewer):
     for _ in range(4):
         login(client, "camille", "mauvais-mot-de-passe")
     assert login(client, "camille", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    # Without the reset, the next failure would be the fifth and lock the account.
+    for _ in range(4):
+        assert login(client, "camille", "mauvais-mot-de-passe").status_code == 200
+    assert login(client, "camille", PASSWORD).status_code == 302
 
 
 def test_failed_login_message_is_french(viewer):
@@ -43,9 +48,8 @@ def test_failed_login_message_is_french(viewer):
     assert "Saisissez un nom d’utilisateur et un mot de passe valides." in html
 
 
-def test_xss_in_every_text_field_of_the_fiche_is_escaped(client_for):
+def test_xss_in_every_text_field_of_the_fiche_is_escaped(client_for, action):
     client = client_for("editor")
-    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
     fields = ["expected_impacts", "description", "target_publics", "partners_text",
               "resources", "location"]
     response = client.post(action.url("actions:action_edit"), {
@@ -57,12 +61,14 @@ def test_xss_in_every_text_field_of_the_fiche_is_escaped(client_for):
         assert "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;" in html
 
 
-def test_xss_in_progress_budget_and_event_text_is_escaped(client_for):
+def test_xss_in_progress_budget_and_event_text_is_escaped(client_for, action):
     client = client_for("editor")
-    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
-    client.post(action.url("actions:progress_edit", year=2025), {
+    response = client.post(action.url("actions:progress_edit", year=2025), {
         "status": "en_cours", "progress": "10", "date": "2025-01-10",
         "achievements": XSS, "difficulties": XSS, "next_steps": XSS})
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get(action=action, year=2025)
+    assert (update.achievements, update.difficulties, update.next_steps) == (XSS, XSS, XSS)
     client.post(action.url("actions:budget_line_create"), {
         "year": "2025", "section": "fonctionnement", "flow": "depense", "label": XSS,
         "chapter": "011", "planned": "1", "co_funder": XSS})
@@ -74,6 +80,7 @@ def test_xss_in_progress_budget_and_event_text_is_escaped(client_for):
                 action.url("actions:action_history")]:
         html = client.get(url).content.decode()
         assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;" in html
 
 
 @pytest.mark.parametrize("value", ["' OR 1=1 --", "1.4.7'; DROP TABLE actions_action; --",
@@ -103,10 +110,9 @@ def test_login_never_redirects_off_site(viewer, target):
     assert response.url == reverse("reports:home")
 
 
-def test_posts_without_csrf_token_are_refused(editor):
+def test_posts_without_csrf_token_are_refused(editor, action):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
-    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
     response = client.post(action.url("actions:budget_line_create"), {
         "year": "2025", "section": "fonctionnement", "flow": "depense", "label": "Sans jeton",
         "planned": "1"})
@@ -114,10 +120,10 @@ def test_posts_without_csrf_token_are_refused(editor):
     assert not BudgetLine.objects.filter(label="Sans jeton").exists()
 
 
-def test_objects_of_another_plan_are_not_found(client_for):
+def test_objects_of_another_plan_are_not_found(client_for, action):
     client = client_for("editor")
     caen_line = BudgetLine.objects.filter(action__plan__slug=CAEN).first()
-    cotentin_action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    cotentin_action = action
     assert client.get(cotentin_action.url("actions:budget_line_edit", pk=caen_line.pk)).status_code == 404
     assert client.post(cotentin_action.url("actions:budget_line_delete", pk=caen_line.pk)).status_code == 404
     assert BudgetLine.objects.filter(pk=caen_line.pk).exists()
@@ -164,3 +170,11 @@ def test_weak_passwords_are_refused():
         with pytest.raises(ValidationError):
             validate_password(weak)
     validate_password("Cotentin-ESS-plan-2025!")
+
+
+@pytest.mark.parametrize("url", [f"/plans/{COTENTIN}/actions/", "/structures/",
+                                 f"/plans/{COTENTIN}/indicateurs/"])
+def test_every_export_refuses_an_unknown_format_with_a_404(client_for, url):
+    client = client_for("viewer")
+    assert client.get(url, {"format": "pdf"}).status_code == 404
+    assert client.get(url, {"format": "csv"})["Content-Type"] == "text/csv; charset=utf-8"

@@ -26,8 +26,7 @@ def editors(editor):
     return first_client, second_client
 
 
-def test_second_save_of_the_same_fiche_is_refused_and_shows_what_changed(editors):
-    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+def test_second_save_of_the_same_fiche_is_refused_and_shows_what_changed(editors, action):
     url = action.url("actions:action_edit")
     first, second = editors
     # Both open the fiche at version 1.

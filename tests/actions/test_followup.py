@@ -8,13 +8,9 @@ from django.urls import reverse
 
 from actions.models import Action, BudgetLine, Event, ProgressUpdate, Status
 from tests.conftest import COTENTIN
+from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def action():
-    return Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
 
 
 def progress_url(action, year):
@@ -240,9 +236,7 @@ def test_editor_edits_and_deletes_an_event(client_for, action):
 
 
 def test_event_list_query_budget(client_for, action, django_assert_max_num_queries):
-    for n in range(40):
-        Event.objects.create(plan=action.plan, date=datetime.date(2024, 1, 1) + datetime.timedelta(n),
-                             title=f"Événement {n}", participants=n).actions.add(action)
+    EventFactory.create_batch(40, plan=action.plan, participants=7, actions=[action])
     client = client_for("viewer")
     # session, user, versions, 2 permissions (cached with the auth version once read),
     # plan, counts by kind, page count, page of events, their actions = 10

@@ -2,14 +2,9 @@ import pytest
 
 from actions.models import Action, BudgetLine
 from essplan import history
-from tests.conftest import COTENTIN
+from tests.factories import BudgetLineFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def action():
-    return Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
 
 
 def test_history_shows_who_changed_what_from_what_to_what(client_for, action):
@@ -40,8 +35,7 @@ def test_changes_outside_the_app_are_recorded_too(action):
 
 
 def test_history_page_query_budget(client_for, action, django_assert_max_num_queries):
-    for n in range(20):
-        BudgetLine.objects.create(action=action, year=2025, label=f"Ligne {n}", planned=n)
+    BudgetLineFactory.create_batch(20, action=action, year=2025)
     client = client_for("editor")
     # session, user, 2 permissions, action, events (one query over every history table),
     # context users, then one query per model that a shown foreign key points to:

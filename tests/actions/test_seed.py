@@ -48,11 +48,6 @@ ANNEX_OBJECTIVES = {
 }
 
 
-@pytest.fixture
-def plan():
-    return Plan.objects.get(slug=COTENTIN)
-
-
 def test_plan_carries_the_deliberation_references(plan):
     assert plan.title == "Plan d'actions ESS 2023-2025"
     assert plan.territory == "Communauté d'Agglomération du Cotentin"

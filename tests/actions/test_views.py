@@ -1,4 +1,3 @@
-import datetime
 import re
 
 import pytest
@@ -9,7 +8,6 @@ from actions.models import (
     Axis,
     BudgetLine,
     Direction,
-    Event,
     Objective,
     Plan,
     ProgressUpdate,
@@ -18,6 +16,7 @@ from actions.models import (
 from structures.models import Structure
 from tests.actions.test_seed import ANNEX_CODES
 from tests.conftest import COTENTIN
+from tests.factories import EventFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +46,7 @@ def test_each_action_has_its_own_page(client_for):
         assert f">{action.code}</span>" in response.content.decode()
 
 
-def test_action_page_shows_the_fiche(client_for):
-    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+def test_action_page_shows_the_fiche(client_for, action):
     action.description = "Café des ASSOS trimestriel à Cherbourg-en-Cotentin."
     action.save(update_fields=["description"])
     html = client_for("viewer").get(action.get_absolute_url()).content.decode()
@@ -62,6 +60,10 @@ def test_unknown_action_code_is_a_french_404(client_for):
     url = reverse("actions:action_detail", kwargs={"slug": COTENTIN, "code": "9.9.9"})
     response = client_for("viewer").get(url)
     assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert "<h1 class=\"h2\">Page introuvable</h1>" in html
+    assert "L'adresse demandée ne correspond à aucune page de l'application." in html
 
 
 def test_plan_page_query_budget(client_for, django_assert_max_num_queries):
@@ -110,13 +112,11 @@ def test_action_page_query_budget(client_for, django_assert_max_num_queries):
 def test_action_page_queries_do_not_grow_with_its_follow_up(client_for, django_assert_max_num_queries):
     action = Action.objects.get(plan__slug=COTENTIN, code="3.6.1")
     for year in action.plan.years:
-        ProgressUpdate.objects.create(action=action, year=year, status=Status.IN_PROGRESS)
+        ProgressUpdateFactory(action=action, year=year)
     BudgetLine.objects.bulk_create(
         BudgetLine(action=action, year=2024, label=f"Ligne {n}", planned=n) for n in range(30)
     )
-    for n in range(10):
-        Event.objects.create(plan=action.plan, date=datetime.date(2024, 3, n + 1),
-                             title=f"Atelier {n}").actions.add(action)
+    EventFactory.create_batch(10, plan=action.plan, actions=[action])
     action.associated_directions.set(Direction.objects.all())
     action.partner_structures.set(Structure.objects.all()[:20])
     client = client_for("viewer")

@@ -5,12 +5,13 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 
-from actions.models import Action, BudgetLine, Event
+from actions.models import Event
 from essplan import roles
 from reports.models import AnnualReport
 from structures.models import Structure
 from tests.conftest import COTENTIN, make_user
 from tests.e2e.conftest import axe_violations, e2e, log_in
+from tests.factories import BudgetLineFactory, seeded_action
 
 PLAN = f"/plans/{COTENTIN}"
 ACTION = f"{PLAN}/actions/1.4.7"
@@ -40,8 +41,8 @@ PAGES_BY_ROLE = {
 
 
 def add_follow_up():
-    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
-    BudgetLine.objects.create(action=action, year=2025, label="Location de salle", planned=1200)
+    action = seeded_action()
+    BudgetLineFactory(action=action, year=2025, label="Location de salle", planned=1200)
     Event.objects.create(plan=action.plan, date=datetime.date(2025, 3, 14), kind="cafe_projet",
                          title="Café des ASSOS", participants=27).actions.add(action)
     for published in (True, False):

@@ -9,13 +9,13 @@ from pypdf import PdfReader
 from actions.models import Action, BudgetLine, Event, ProgressUpdate
 from essplan import roles
 from tests.conftest import COTENTIN, make_user
-from tests.e2e.conftest import e2e, log_in
+from tests.e2e.conftest import e2e, log_in, submit_and_wait
 
 PLAN = f"/plans/{COTENTIN}/"
 
 
 @e2e
-def test_editor_records_the_2025_follow_up_of_action_1_4_7(page):
+def test_editor_records_the_2025_follow_up_of_action_1_4_7(page, action):
     make_user("emile", roles.EDITOR)
     log_in(page, "emile")
 
@@ -62,7 +62,6 @@ def test_editor_records_the_2025_follow_up_of_action_1_4_7(page):
     latest = page.get_by_role("region", name="Derniers points d'avancement")
     expect(latest.get_by_role("link", name="1.4.7", exact=True)).to_be_visible()
 
-    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
     assert ProgressUpdate.objects.get(action=action, year=2025).progress == 40
     assert BudgetLine.objects.get(action=action, label="Location de salle").planned == 1234.5
     assert Event.objects.get(title="Café des ASSOS de printemps").participants == 27
@@ -144,7 +143,7 @@ def test_editor_imports_a_spreadsheet_fixes_the_bad_row_and_finds_it_on_the_map(
 
     page.get_by_label("Fichier à importer").set_input_files(
         {"name": "structures.csv", "mimeType": "text/csv", "buffer": IMPORT.encode("cp1252")})
-    page.get_by_role("button", name="Vérifier le fichier").click()
+    submit_and_wait(page, page.get_by_role("button", name="Vérifier le fichier"), "/structures/importer/")
     expect(page.get_by_role("alert")).to_contain_text("rien n'a été importé")
     expect(page.get_by_role("row", name=re.compile("^3 SIRET : SIRET invalide"))).to_be_visible()
     expect(page.get_by_role("button", name="Confirmer l'import")).to_have_count(0)
@@ -152,9 +151,9 @@ def test_editor_imports_a_spreadsheet_fixes_the_bad_row_and_finds_it_on_the_map(
     fixed = IMPORT.replace("12000101100011", "")
     page.get_by_label("Fichier à importer").set_input_files(
         {"name": "structures.csv", "mimeType": "text/csv", "buffer": fixed.encode("cp1252")})
-    page.get_by_role("button", name="Vérifier le fichier").click()
+    submit_and_wait(page, page.get_by_role("button", name="Vérifier le fichier"), "/structures/importer/")
     expect(page.get_by_role("status").first).to_contain_text("2 structures à créer")
-    page.get_by_role("button", name="Confirmer l'import").click()
+    submit_and_wait(page, page.get_by_role("button", name="Confirmer l'import"), "/importer/confirmer/")
     expect(page.get_by_text("Import terminé : 2 structures créées, 0 mise à jour.")).to_be_visible()
 
     page.get_by_role("link", name="Carte").first.click()
@@ -175,7 +174,7 @@ def test_admin_generates_and_publishes_the_2024_report_and_the_committee_downloa
     page.get_by_role("link", name="Rapports").click()
     page.get_by_label("Plan").select_option(label="Plan d'actions ESS 2023-2025")
     page.get_by_label("Année").select_option("2024")
-    page.get_by_role("button", name="Générer le PDF").click()
+    submit_and_wait(page, page.get_by_role("button", name="Générer le PDF"), "/rapports/generer/")
     expect(page.get_by_text("Le rapport 2024 du « Plan d'actions ESS 2023-2025 » est généré")).to_be_visible()
     page.get_by_role("button", name="Publier cette version").click()
     expect(page.get_by_text("Cette version du rapport 2024 est publiée")).to_be_visible()

@@ -5,18 +5,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from actions.models import BudgetLine, Event, Plan, ProgressUpdate, Status
+from actions.models import BudgetLine, Event, ProgressUpdate, Status
 from indicators.computations import REGISTRY
 from indicators.models import Indicator, Measurement, Target, Trend, on_track
 from structures.models import Structure
 from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan():
-    return Plan.objects.get(slug=COTENTIN)
 
 
 def test_seeded_baselines_are_the_deliberations(plan):

@@ -1,0 +1,75 @@
+"""factory-boy factories for the rows tests make when their values do not matter.
+
+Follow-up rows hang from the seeded plan by default (action 1.4.7 of the Cotentin plan);
+a test that needs a given value passes it.
+"""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from actions.models import Action, BudgetLine, Event, ProgressUpdate, Status
+
+PASSWORD = "mot-de-passe-de-test-2025"
+COTENTIN = "cotentin-ess-2023-2025"
+ACTION_CODE = "1.4.7"
+
+
+def seeded_action(code=ACTION_CODE, plan=COTENTIN):
+    return Action.objects.select_related("plan").get(plan__slug=plan, code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user with the test password; UserFactory(role=roles.EDITOR) puts it in that group."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"personne{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@lecotentin.test")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create and extracted:
+            user.groups.add(Group.objects.get(name=extracted))
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    action = factory.LazyFunction(seeded_action)
+    year = 2024
+    status = Status.IN_PROGRESS
+    progress = 50
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    action = factory.LazyFunction(seeded_action)
+    year = 2024
+    label = factory.Sequence(lambda n: f"Ligne {n}")
+    planned = 100
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An event of the action's plan, linked to ACTIONS (EventFactory(actions=[action]))."""
+
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    plan = factory.LazyFunction(lambda: seeded_action().plan)
+    date = factory.Sequence(lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 360))
+    title = factory.Sequence(lambda n: f"Événement {n}")
+
+    @factory.post_generation
+    def actions(event, create, extracted, **kwargs):
+        if create and extracted:
+            event.actions.add(*extracted)
