@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from essplan.admin import VersionedAdmin, VersionedTabularInline
+
 from .models import Action, Axis, BudgetLine, Direction, Event, Objective, Plan, ProgressUpdate
 
 
@@ -59,20 +61,20 @@ class ObjectiveAdmin(admin.ModelAdmin):
         return obj.axis.plan
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(VersionedTabularInline):
     model = ProgressUpdate
     extra = 0
     fields = ["year", "status", "progress", "date", "achievements"]
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(VersionedTabularInline):
     model = BudgetLine
     extra = 0
     fields = ["year", "section", "flow", "chapter", "label", "planned", "committed", "spent"]
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(VersionedAdmin):
     inlines = [ProgressUpdateInline, BudgetLineInline]
     list_display = ["code", "title", "objective_code", "pilot_direction", "priority", "plan"]
     list_display_links = ["code", "title"]
@@ -115,7 +117,7 @@ class DirectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(VersionedAdmin):
     list_display = ["action", "year", "status", "progress", "date", "author"]
     list_filter = ["action__plan", "year", "status"]
     search_fields = ["action__code", "action__title", "achievements"]
@@ -124,7 +126,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(VersionedAdmin):
     list_display = ["action", "year", "section", "flow", "chapter", "label", "planned",
                     "committed", "spent"]
     list_filter = ["action__plan", "year", "section", "flow", "chapter"]
@@ -134,7 +136,7 @@ class BudgetLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(VersionedAdmin):
     list_display = ["date", "kind", "title", "place", "participants", "plan"]
     list_filter = ["plan", "kind"]
     search_fields = ["title", "place"]

@@ -24,12 +24,16 @@ def neutralise(value):
     return value
 
 
-def export_dataset(resource, queryset):
-    exported = resource.export(queryset=queryset)
+def neutralised(exported):
+    """A copy of the Dataset EXPORTED whose formula-like text cells are neutralised."""
     dataset = tablib.Dataset(headers=exported.headers)
     for row in exported:
         dataset.append([neutralise(value) for value in row])
     return dataset
+
+
+def export_dataset(resource, queryset):
+    return neutralised(resource.export(queryset=queryset))
 
 
 def export_response(resource, queryset, fmt, filename):

@@ -69,14 +69,16 @@ class StyledFormMixin:
 
 class VersionedForm(StyledFormMixin, forms.ModelForm):
     """A ModelForm of a versioned model: the version the user started from travels with
-    the form, so that essplan.versioning can refuse a save that would overwrite another."""
+    the form, so that essplan.versioning can refuse a save that would overwrite another. A
+    form opened on a row that does not exist yet carries none: the row must still not exist
+    when the form is saved."""
 
     version = VersionField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-        self.fields["version"].required = not self.instance._state.adding
+        if not self.instance._state.adding:
+            self.fields["version"].initial = self.instance.version
 
 
 class FilterForm(StyledFormMixin, forms.Form):

@@ -2,70 +2,33 @@
 
 The file is read as French spreadsheets write it (UTF-8 with or without BOM, or
 Windows-1252; ";" or ","; XLSX; ODS), checked in full without writing anything
-(dry run), kept under a random name, then imported for good on confirmation,
-all or nothing.
+(dry run), kept in the database for its uploader (StagedImport), then imported for good
+on confirmation, all or nothing, once.
 """
 
-import csv
-import io
+import logging
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import pghistory
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 from import_export import widgets
 
+from .datacache import data_version
 from .forms import SPACES
+from .french import listing
+from .models import StagedImport
+from .spreadsheets import UnreadableFile, read_sheet
 
-STAGING = "imports"
+logger = logging.getLogger(__name__)
 YES = {"oui", "o", "vrai", "true", "1", "x", "yes"}
 NO = {"non", "n", "faux", "false", "0", "", "no"}
-
-
-class UnreadableFile(Exception):
-    pass
-
-
-def read_dataset(name, content):
-    """A tablib Dataset from the uploaded bytes, or UnreadableFile with a French reason."""
-    extension = name.lower().rsplit(".", 1)[-1]
-    try:
-        if extension in {"xlsx", "ods"}:
-            return tablib.Dataset().load(content, format=extension)
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        if "\x00" in text:
-            raise UnreadableFile("le fichier n'est pas un texte CSV (octets nuls).")
-        sample = text[:20000]
-        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except UnreadableFile:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any parser failure means an unreadable file
-        raise UnreadableFile(f"le fichier ne peut pas être lu comme un tableur {extension.upper()}.") from exc
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if not rows:
-        raise UnreadableFile("le fichier est vide.")
-    headers = [cell.strip() for cell in rows[0]]
-    width = len(headers)
-    dataset = tablib.Dataset(headers=headers)
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) != width:
-            raise UnreadableFile(
-                f"la ligne {number} a {len(row)} colonnes au lieu de {width} "
-                f"(séparateur ou guillemets incorrects ?)."
-            )
-        dataset.append(row)
-    return dataset
 
 
 @dataclass
@@ -75,6 +38,7 @@ class Report:
     new: int = 0
     updated: int = 0
     errors: list = field(default_factory=list)  # (line or None, message)
+    notes: list = field(default_factory=list)  # remarks that do not stop the import
     rows: list = field(default_factory=list)  # (line, "création"/"mise à jour", name)
 
     @property
@@ -91,6 +55,12 @@ def run_import(resource, dataset, *, dry_run, user=None):
     report.errors = [(None, message) for message in resource.file_errors(dataset)]
     if report.errors:
         return report
+    known = {field.column_name for field in resource.get_import_fields()}
+    unknown = [header for header in dataset.headers if header not in known]
+    if unknown:
+        report.notes.append(f"Colonne{'s' if len(unknown) > 1 else ''} ignorée"
+                            f"{'s' if len(unknown) > 1 else ''} (nom inconnu) : "
+                            f"{listing(f'« {name} »' for name in unknown)}.")
     model = resource._meta.model
     # With a history context, the history triggers do not look for one row after row
     # in an exception block (a subtransaction each: 20 times slower on large files).
@@ -99,6 +69,7 @@ def run_import(resource, dataset, *, dry_run, user=None):
             dataset, dry_run=dry_run, raise_errors=False, use_transactions=True,
             collect_failed_rows=False, user=user,
         )
+    report.notes.extend(getattr(resource, "notes", []))
     for error in result.base_errors:
         report.errors.append((None, _message(error.error)))
     for line, errors in result.row_errors():
@@ -128,30 +99,35 @@ def _label(model, name):
 
 
 def _message(error):
-    if hasattr(error, "messages"):
+    """A row's error in French: never a Python class name or an SQL message."""
+    if isinstance(error, ValidationError):
         return " ".join(error.messages)
-    return str(error)
+    if isinstance(error, ValueError) and not isinstance(error, ArithmeticError):
+        return str(error)
+    logger.warning("Import: unexpected row error %r", error)
+    return ("Ligne illisible : vérifiez ses valeurs (nombres avec une virgule décimale, "
+            "années sur quatre chiffres, oui ou non, codes existants).")
 
 
-def stage(dataset, namespace):
-    token = uuid.uuid4().hex
-    default_storage.save(f"{STAGING}/{namespace}/{token}.csv",
-                         ContentFile(dataset.export("csv").encode()))
-    return token
+@dataclass
+class Outcome:
+    """What a confirmation did: KIND is imported, invalid (REPORT lists the errors), stale
+    (the data changed since the dry run: REPORT is a new dry run, TOKEN its new staging),
+    done (already imported), or gone (unknown, someone else's, or expired)."""
+
+    kind: str
+    report: Report | None = None
+    token: str | None = None
+    file_name: str = ""
 
 
-def staged(token, namespace):
-    """The dataset kept by stage(), or None when the token is unknown or malformed."""
-    try:
-        token = uuid.UUID(hex=token).hex
-    except (ValueError, TypeError):
-        return None
-    path = f"{STAGING}/{namespace}/{token}.csv"
-    if not default_storage.exists(path):
-        return None
-    with default_storage.open(path) as staged_file:
-        content = staged_file.read().decode()
-    return tablib.Dataset().load(content, format="csv"), path
+def stage(dataset, *, namespace, user, file_name):
+    """Keep DATASET for its confirmation by USER; erase what expired meanwhile."""
+    StagedImport.objects.filter(created_at__lt=timezone.now() - settings.IMPORT_STAGING_TTL).delete()
+    staged = StagedImport.objects.create(
+        namespace=namespace, owner=user, file_name=file_name[:255],
+        data_version=data_version(), content=dataset.export("csv"))
+    return staged.token.hex
 
 
 def check_upload(form, resource, *, namespace, user):
@@ -161,24 +137,56 @@ def check_upload(form, resource, *, namespace, user):
     """
     upload = form.cleaned_data["file"]
     try:
-        dataset = read_dataset(upload.name, upload.read())
+        sheet = read_sheet(upload.name, upload.read())
     except UnreadableFile as exc:
         form.add_error("file", f"Fichier illisible : {exc}")
         return {}
+    context = dry_run(sheet.dataset, resource, namespace=namespace, user=user,
+                      file_name=upload.name)
+    context["report"].notes[:0] = sheet.notes
+    return context
+
+
+def dry_run(dataset, resource, *, namespace, user, file_name):
     report = run_import(resource, dataset, dry_run=True, user=user)
-    return {"report": report, "file_name": upload.name,
-            "token": stage(dataset, namespace) if report.ok else None}
+    token = (stage(dataset, namespace=namespace, user=user, file_name=file_name)
+             if report.ok else None)
+    return {"report": report, "file_name": file_name, "token": token}
 
 
+@transaction.atomic
 def import_staged(token, resource, *, namespace, user):
-    """Import the file staged under TOKEN, all or nothing: a Report, or None if it is gone."""
-    found = staged(token, namespace)
-    if found is None:
-        return None
-    dataset, path = found
+    """Import the file staged under TOKEN, all or nothing and once only: an Outcome.
+
+    The staged row is locked before it is read: a second confirmation of the same file waits
+    for the first one, then finds it done."""
+    try:
+        key = uuid.UUID(hex=token)
+    except (ValueError, TypeError, AttributeError):
+        return Outcome("gone")
+    staged = (StagedImport.objects.select_for_update()
+              .filter(token=key, namespace=namespace, owner=user).first())
+    if staged is None:
+        return Outcome("gone")
+    if staged.consumed_at is not None:
+        return Outcome("done", file_name=staged.file_name)
+    if staged.expired():
+        staged.delete()
+        return Outcome("gone")
+    dataset = tablib.Dataset().load(staged.content, format="csv")
+    if staged.data_version != data_version():
+        staged.delete()
+        again = dry_run(dataset, resource, namespace=namespace, user=user,
+                        file_name=staged.file_name)
+        return Outcome("stale", report=again["report"], token=again["token"],
+                       file_name=staged.file_name)
     report = run_import(resource, dataset, dry_run=False, user=user)
-    default_storage.delete(path)
-    return report
+    if not report.ok:
+        return Outcome("invalid", report=report, file_name=staged.file_name)
+    staged.consumed_at = timezone.now()
+    staged.content = ""
+    staged.save(update_fields=["consumed_at", "content"])
+    return Outcome("imported", report=report, file_name=staged.file_name)
 
 
 # Cells as French spreadsheets write them, for the apps' resources.

@@ -1,2 +1,35 @@
-"""The core app has no model: its SQL objects (the accent-folding function, the data
-versions) are made by its migrations. This module makes Django send it post_migrate."""
+"""The core app's one table: the files staged between an import's dry run and its
+confirmation. Its SQL objects (the accent-folding function, the data versions) are made by
+its migrations."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class StagedImport(models.Model):
+    """A checked file waiting for its confirmation: it belongs to who uploaded it, is
+    consumed once, expires, and its content (contact data) is erased once used or expired."""
+
+    token = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    namespace = models.CharField("import", max_length=50)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="+", verbose_name="déposé par")
+    created_at = models.DateTimeField("vérifié le", default=timezone.now)
+    consumed_at = models.DateTimeField("importé le", null=True, blank=True)
+    # The data version the dry run read: a confirmation after other writes checks again.
+    data_version = models.BigIntegerField("version des données vérifiées")
+    file_name = models.CharField("fichier", max_length=255)
+    content = models.TextField("contenu (CSV)", blank=True)
+
+    class Meta:
+        verbose_name = "import en attente"
+        verbose_name_plural = "imports en attente"
+
+    def __str__(self):
+        return f"{self.file_name} ({self.namespace})"
+
+    def expired(self, now=None):
+        return (now or timezone.now()) - self.created_at > settings.IMPORT_STAGING_TTL

@@ -11,10 +11,14 @@
   changed in between (read from the history).
 """
 
+from decimal import Decimal
+
 import pghistory
 import pgtrigger
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from .french import figure
 
 
 def tracked(model_name, *trackers, **options):
@@ -40,6 +44,11 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+CONFLICT_MESSAGE = ("Quelqu'un a enregistré cette fiche après que vous l'avez ouverte : votre "
+                    "enregistrement est refusé pour ne pas effacer son travail. Rechargez la page, "
+                    "puis reportez-y vos changements.")
 
 
 class ConcurrentEdit(Exception):
@@ -73,6 +82,8 @@ def changes_since(instance, version):
 
 
 def _display(field, value):
+    if isinstance(value, Decimal):
+        return figure(value)
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if field.is_relation and value is not None:
@@ -102,15 +113,53 @@ def save_versioned(*, form, version, **extra):
     return instance
 
 
+def stored_values(instance):
+    """What a row created meanwhile holds: [(label, "—", value)], as changes_since() says."""
+    return [(field.verbose_name, "—", _display(field, getattr(instance, field.attname)))
+            for field in type(instance)._meta.concrete_fields
+            if field.name not in SKIPPED and not field.is_relation
+            and getattr(instance, field.attname) not in (None, "", [])]
+
+
+def existing_twin(instance):
+    """The stored row that takes INSTANCE's place in one of its model's unique constraints."""
+    model = type(instance)
+    for constraint in model._meta.total_unique_constraints:
+        lookup = {name: getattr(instance, model._meta.get_field(name).attname)
+                  for name in constraint.fields}
+        found = model._default_manager.filter(**{
+            model._meta.get_field(name).attname: value for name, value in lookup.items()
+        }).first()
+        if found is not None:
+            return found
+    return None
+
+
 @transaction.atomic
 def save_form(*, form, **extra):
-    """Create FORM's instance, or update it under the version check (ConcurrentEdit)."""
+    """Create FORM's instance, or update it under the version check (ConcurrentEdit).
+
+    A form opened on a row that did not exist yet carries no version: if the row exists by
+    the time it is saved (someone created it meanwhile), or is created at the same moment
+    (the unique constraint refuses the second), the save is a conflict too."""
+    version = form.cleaned_data.get("version")
     if not form.instance._state.adding:
-        return save_versioned(form=form, version=form.cleaned_data["version"], **extra)
+        if version is None:
+            # The form's instance already holds the user's input: read what is stored.
+            stored = type(form.instance)._default_manager.get(pk=form.instance.pk)
+            raise ConcurrentEdit(stored_values(stored))
+        return save_versioned(form=form, version=version, **extra)
     instance = form.save(commit=False)
     for name, value in extra.items():
         setattr(instance, name, value)
-    instance.save()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        twin = existing_twin(instance)
+        if twin is None:
+            raise
+        raise ConcurrentEdit(stored_values(twin)) from None
     form.save_m2m()
     return instance
 
@@ -123,6 +172,6 @@ def save_or_conflict(form, saver=None, **extra):
     except ConcurrentEdit as exc:
         return exc.changes
     except IntegrityError:
-        form.add_error(None, "Un autre utilisateur vient d'enregistrer la même fiche : rechargez la page.")
+        form.add_error(None, CONFLICT_MESSAGE)
         return []
     return None

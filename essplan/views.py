@@ -59,15 +59,26 @@ def import_check(request, resource, *, namespace, template, context):
 
 def import_confirm(request, resource, *, namespace, template, context, retry_url, done_url,
                    created):
-    """Step 2: the staged file imported for good, all or nothing. CREATED is the French
+    """Step 2: the staged file imported for good, all or nothing, once. CREATED is the French
     (singular, plural) of what a new row is, e.g. ("structure créée", "structures créées")."""
-    report = import_staged(request.POST.get("token"), resource, namespace=namespace,
-                           user=request.user)
-    if report is None:
-        messages.error(request, "Cet import a expiré ou a déjà été fait : chargez le fichier à nouveau.")
+    outcome = import_staged(request.POST.get("token"), resource, namespace=namespace,
+                            user=request.user)
+    if outcome.kind == "gone":
+        messages.error(request, "Cet import a expiré ou n'existe pas : chargez le fichier à nouveau.")
         return redirect(retry_url)
-    if not report.ok:
-        return render(request, template, {**context, "form": ImportForm(), "report": report})
+    if outcome.kind == "done":
+        messages.info(request, f"Cet import est déjà fait (« {outcome.file_name} »).")
+        return redirect(done_url)
+    page = {**context, "form": ImportForm(), "report": outcome.report,
+            "file_name": outcome.file_name, "token": outcome.token}
+    if outcome.kind == "stale":
+        messages.warning(request, "Les données ont changé depuis la vérification du fichier : il "
+                                  "vient d'être vérifié à nouveau. Relisez le résultat avant de "
+                                  "confirmer.")
+        return render(request, template, page, status=409)
+    if outcome.kind == "invalid":
+        return render(request, template, page)
+    report = outcome.report
     messages.success(request, f"Import terminé : {count(report.new, *created)}, "
                               f"{count(report.updated, 'mise à jour', 'mises à jour')}.")
     return redirect(done_url)

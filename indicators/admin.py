@@ -1,5 +1,6 @@
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
+
+from essplan.admin import SafeExportMixin, VersionChecked, VersionedAdmin
 
 from .models import Indicator, Measurement, Target
 
@@ -10,7 +11,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ImportExportModelAdmin):
+class IndicatorAdmin(VersionChecked, SafeExportMixin, admin.ModelAdmin):
     list_display = ["code", "name", "plan", "kind", "unit", "direction", "computation",
                     "baseline_value", "baseline_year"]
     list_filter = ["plan", "kind", "unit", "direction"]
@@ -21,7 +22,7 @@ class IndicatorAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(VersionedAdmin):
     list_display = ["indicator", "year", "value", "source", "author"]
     list_filter = ["indicator__plan", "year"]
     search_fields = ["indicator__code", "indicator__name", "source"]

@@ -52,6 +52,13 @@ class IndicatorForm(VersionedForm):
     def target_fields(self):
         return [self[f"target_{year}"] for year in self.plan.years]
 
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        twins = Indicator.objects.filter(plan=self.plan, code=code).exclude(pk=self.instance.pk)
+        if twins.exists():
+            raise ValidationError("Ce plan a déjà un indicateur portant ce code.")
+        return code
+
     def clean(self):
         data = super().clean()
         unit = data.get("unit")

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from essplan.imports import FrenchDecimalWidget, strip
+from essplan.imports import FrenchDecimalWidget, FrenchIntegerWidget, strip
 
 from .forms import check_unit
 from .models import Measurement
@@ -41,10 +41,12 @@ class MeasurementResource(resources.ModelResource):
     name = fields.Field(attribute="indicator__name", column_name="Indicateur", readonly=True)
     unit = fields.Field(attribute="indicator__get_unit_display", column_name="Unité",
                         readonly=True)
-    year = fields.Field(attribute="year", column_name="Année", widget=widgets.IntegerWidget())
+    year = fields.Field(attribute="year", column_name="Année", widget=FrenchIntegerWidget())
     value = fields.Field(attribute="value", column_name="Valeur", widget=FrenchDecimalWidget())
-    source = fields.Field(attribute="source", column_name="Source")
-    comment = fields.Field(attribute="comment", column_name="Commentaire")
+    source = fields.Field(attribute="source", column_name="Source",
+                          widget=widgets.CharWidget(allow_blank=True))
+    comment = fields.Field(attribute="comment", column_name="Commentaire",
+                           widget=widgets.CharWidget(allow_blank=True))
 
     class Meta:
         model = Measurement
@@ -57,6 +59,7 @@ class MeasurementResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.plan = plan
         self.fields["indicator"].widget = IndicatorWidget(plan)
+        self.seen = {}
 
     @staticmethod
     def file_errors(dataset):
@@ -67,9 +70,18 @@ class MeasurementResource(resources.ModelResource):
             return ["Le fichier ne contient aucune ligne de données."]
         return []
 
-    def before_import_row(self, row, **kwargs):
+    def before_import_row(self, row, row_number=None, **kwargs):
         for column, value in list(row.items()):
             row[column] = strip(value)
+        year = str(row.get("Année") or "")
+        if not year.isdigit() or len(year) != 4:
+            raise ValidationError(f"Année : « {year} » n'est pas une année (quatre chiffres, "
+                                  "par exemple 2024).")
+        key = (str(row.get("Code indicateur") or ""), year)
+        if key in self.seen:
+            raise ValidationError(f"Doublon dans le fichier : même indicateur et même année "
+                                  f"qu'à la ligne {self.seen[key]}.")
+        self.seen[key] = row_number + 1  # the line in the file, after the header
 
     def before_save_instance(self, instance, row, **kwargs):
         if kwargs.get("user"):

@@ -1,12 +1,13 @@
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
+
+from essplan.admin import SafeExportMixin, VersionChecked
 
 from .models import Commune, LegalForm, NafCode, Structure
 from .resources import StructureResource
 
 
 @admin.register(Structure)
-class StructureAdmin(ImportExportModelAdmin):
+class StructureAdmin(VersionChecked, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [StructureResource]
     list_display = ["name", "acronym", "siret", "family", "legal_form", "commune", "employees",
                     "committee_member", "archived"]

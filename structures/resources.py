@@ -6,6 +6,9 @@ rows match are read once per import, not once per row. Errors are French and
 point at the row.
 """
 
+import re
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from import_export import fields, resources, widgets
@@ -23,6 +26,13 @@ from essplan.imports import (
 from .models import Commune, EssFamily, LegalForm, NafCode, Structure
 
 REQUIRED_COLUMNS = ["Nom", "Code commune"]
+
+
+def folded(name):
+    """A commune's name without accents, case, hyphens or apostrophes: « Saint-Lô » = « st lo »."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[-'’ ]+", " ", text).strip()
+    return re.sub(r"^st ", "saint ", re.sub(r"^ste ", "sainte ", text))
 
 
 def field(attribute, column, widget=None, **options):
@@ -82,6 +92,9 @@ class StructureResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.existing = {}
         self.seen = {}
+        self.with_siret = {}  # (lower name, INSEE code) -> a structure that has a SIRET
+        self.commune_names = {}
+        self.notes = []  # remarks for the dry run, which do not stop the import
 
     # The import id is the SIRET, else the name and the commune.
     @staticmethod
@@ -111,10 +124,15 @@ class StructureResource(resources.ModelResource):
             self.existing[("siret", structure.siret)] = structure
         if names:
             same_names = (Structure.objects.annotate(lower_name=Lower("name"))
-                          .filter(siret="", lower_name__in=names).select_related("commune"))
+                          .filter(lower_name__in=names).select_related("commune"))
             for structure in same_names:
                 key = ("name", structure.name.lower(), structure.commune.insee_code)
-                self.existing[key] = structure
+                if structure.siret:
+                    self.with_siret[key] = structure
+                else:
+                    self.existing[key] = structure
+        if "Commune" in (dataset.headers or []):
+            self.commune_names = dict(Commune.objects.values_list("insee_code", "name"))
 
     def before_import_row(self, row, row_number=None, **kwargs):
         for column, value in list(row.items()):
@@ -127,7 +145,17 @@ class StructureResource(resources.ModelResource):
                 f"Doublon dans le fichier : même {'SIRET' if key[0] == 'siret' else 'nom et commune'}"
                 f" qu'à la ligne {self.seen[key]}."
             )
-        self.seen[key] = row_number + 1  # the line in the file, after the header
+        line = self.seen[key] = row_number + 1  # the line in the file, after the header
+        twin = self.with_siret.get(key)
+        if twin is not None and key not in self.existing:
+            self.notes.append(f"Ligne {line} : « {row.get('Nom')} » n'a pas de SIRET, mais une "
+                              f"structure de même nom existe dans cette commune (SIRET "
+                              f"{twin.siret}) : doublon probable.")
+        code, named = str(row.get("Code commune") or ""), str(row.get("Commune") or "")
+        known = self.commune_names.get(code)
+        if named and known and folded(named) != folded(known):
+            self.notes.append(f"Ligne {line} : la commune « {named} » ne correspond pas au code "
+                              f"INSEE {code} ({known}) ; c'est le code qui est retenu.")
 
     def get_bulk_update_fields(self):
         return [name for name, field in self.fields.items() if not field.readonly]

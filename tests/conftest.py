@@ -3,13 +3,15 @@
 The seed (the adopted plan of fixtures/) is loaded once per test session into
 the test database; each test runs in a transaction rolled back at its end. The
 transactional (end-to-end) tests flush the database: they restore this same state,
-seed included, before they run and after they end (tests/e2e/conftest.py).
+seed included, before they run (serialized rollback) and after they end (the teardown
+hook below), so that no test depends on running before or after them.
 """
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from pytest_django.plugin import blocking_manager_key
 
 from actions.models import Plan
 from essplan import roles
@@ -24,6 +26,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_seed", verbosity=0)
         # What serialized_rollback restores: the migrated database with the seed.
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+def transactional(item):
+    marker = item.get_closest_marker("django_db") if item else None
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Once the flush of a transactional test is done, give the tests that follow the
+    session's database back (a transactional test restores it itself, when it starts; after
+    the last test, the test database is already gone)."""
+    yield
+    if transactional(item) and nextitem is not None and not transactional(nextitem):
+        with item.config.stash[blocking_manager_key].unblock():
+            # Empty whatever the test's own flush recreated (roles, content types), then load.
+            call_command("flush", interactive=False, inhibit_post_migrate=True,
+                         reset_sequences=False, verbosity=0)
+            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 @pytest.fixture(autouse=True)

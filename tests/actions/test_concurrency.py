@@ -99,3 +99,41 @@ def test_a_save_from_any_other_path_moves_the_version_on(editors):
     assert response.status_code == 409
     action.refresh_from_db()
     assert action.resources == "Guide des achats responsables"
+
+
+def test_two_first_entries_of_a_yearly_point_the_second_gets_the_conflict_screen(editors):
+    action = Action.objects.get(plan__slug=COTENTIN, code="2.2.1")
+    url = action.url("actions:progress_edit", year=2025)
+    first, second = editors
+    # Both open the form of a year without a point: no version is promised.
+    for client in (first, second):
+        assert '<input type="hidden" name="version" class="form-control" id="id_version">' in (
+            client.get(url).content.decode())
+    data = {"version": "", "status": "en_cours", "date": "2025-10-01"}
+    assert first.post(url, {**data, "progress": "60", "achievements": "Forum tenu"}).status_code == 302
+    refused = second.post(url, {**data, "progress": "30", "achievements": "Version de Bérénice"})
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert "<th scope=\"row\">Réalisations</th><td>—</td><td>Forum tenu</td>" in html
+    assert "Version de Bérénice" in html  # her input is kept in the form
+    update = ProgressUpdate.objects.get(action=action, year=2025)
+    assert (update.progress, update.achievements, update.version) == (60, "Forum tenu", 1)
+
+
+def test_a_first_entry_created_at_the_same_moment_is_a_conflict_not_an_error(editor):
+    # Both requests found no row; the other one's INSERT came first: the unique constraint
+    # refuses this one, which becomes a conflict with what the other stored.
+    from actions.forms import ProgressUpdateForm
+    from essplan.versioning import ConcurrentEdit, save_form
+
+    action = Action.objects.get(plan__slug=COTENTIN, code="2.2.2")
+    form = ProgressUpdateForm({"version": "", "status": "en_cours", "progress": "30",
+                               "date": "2025-10-01"},
+                              instance=ProgressUpdate(action=action, year=2025))
+    assert form.is_valid()
+    ProgressUpdate.objects.create(action=action, year=2025, status="realisee", progress=100)
+    with pytest.raises(ConcurrentEdit) as raised:
+        save_form(form=form, author=editor)
+    assert ("avancement (%)", "—", 100) in [(str(label), old, new)
+                                             for label, old, new in raised.value.changes]
+    assert ProgressUpdate.objects.get(action=action, year=2025).progress == 100

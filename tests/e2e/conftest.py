@@ -2,7 +2,7 @@
 
 The live server needs a transactional database: each test starts from the session's
 database, seed included (serialized rollback), and ends with a flush of every table;
-after the last of them the seed is restored, so that no test depends on running first.
+tests/conftest.py then gives the session's database back.
 """
 
 import os
@@ -10,10 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
-from pytest_django.plugin import blocking_manager_key
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the
 # tests themselves are synchronous and safe.
@@ -64,21 +63,6 @@ def live_server(django_db_setup):
         server = LiveServer("localhost")
         yield server
         server.stop()
-
-
-def transactional(item):
-    marker = item.get_closest_marker("django_db") if item else None
-    return bool(marker and marker.kwargs.get("transaction"))
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """Once the flush of a transactional test is done, give the tests that follow the
-    session's database back (a transactional test restores it itself, when it starts)."""
-    yield
-    if transactional(item) and not transactional(nextitem):
-        with item.config.stash[blocking_manager_key].unblock():
-            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 @pytest.fixture

@@ -230,3 +230,50 @@ def test_history_of_an_indicators_values(client_for, plan):
     html = client.get(reverse("indicators:indicator_history", kwargs={"slug": COTENTIN, "code": "R3"})).content.decode()
     assert '<span class="fw-semibold">Valeur</span> : <del>12</del> → <ins>15</ins>' in html
     assert html.count("<td>emile</td>") == 2
+
+
+def test_our_own_xlsx_export_with_empty_cells_imports_back(client_for, plan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("editor")
+    Measurement.objects.create(indicator=plan.indicators.get(code="R3"), year=2024, value=30)
+    exported = client.get(reverse("indicators:indicator_list", kwargs={"slug": COTENTIN}),
+                          {"format": "xlsx"}).content
+    response = client.post(IMPORT_URL, {"file": SimpleUploadedFile("valeurs.xlsx", exported)})
+    report = response.context["report"]
+    assert report.ok, report.errors
+    client.post(reverse("indicators:measurement_import_confirm", kwargs={"slug": COTENTIN}),
+                {"token": response.context["token"]})
+    measurement = Measurement.objects.get(indicator__code="R3", year=2024)
+    assert (measurement.value, measurement.source, measurement.comment) == (30, "", "")
+
+
+def test_value_rows_name_their_error_in_french_never_in_python(client_for, plan):
+    text = ("Code indicateur;Année;Valeur\nC3;2024.5;11,6\nR3;2024;30\nR3;2024;31\n"
+            "C3;2025;1e999999\n")
+    report = upload_values(client_for("editor"), text).context["report"]
+    assert report.errors[:2] == [
+        (2, "Année : « 2024.5 » n'est pas une année (quatre chiffres, par exemple 2024)."),
+        (4, "Doublon dans le fichier : même indicateur et même année qu'à la ligne 3."),
+    ]
+    assert len(report.errors) == 3
+    assert not any("<class" in message or "Error" in message for _, message in report.errors)
+    assert not Measurement.objects.exists()
+
+
+def test_two_first_entries_of_an_indicator_value_the_second_is_a_conflict(client_for, plan):
+    from django.test import Client
+
+    from essplan import roles
+    from tests.conftest import make_user
+
+    url = reverse("indicators:measurement_edit", kwargs={"slug": COTENTIN, "code": "R3",
+                                                        "year": 2024})
+    first = client_for("editor")
+    second = Client()
+    second.force_login(make_user("berenice", roles.EDITOR))
+    assert first.post(url, {"version": "", "value": "12", "source": "RH"}).status_code == 302
+    refused = second.post(url, {"version": "", "value": "15"})
+    assert refused.status_code == 409
+    assert "<th scope=\"row\">Valeur</th><td>—</td><td>12</td>" in refused.content.decode()
+    assert Measurement.objects.get(indicator__code="R3", year=2024).value == 12

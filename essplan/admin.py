@@ -1,0 +1,65 @@
+"""The Django admin's side of the version check: an administrator's save is refused, with a
+French message, when someone saved the same record after the administrator opened it.
+
+Every change form and inline of a versioned model uses VersionCheckedForm (through
+VersionedAdmin and VersionedInline). The admin saves a page inside one transaction: the row
+is locked when its version is checked, so nobody can slip a save in before this one ends.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from import_export.admin import ExportMixin
+
+from .exports import neutralised
+from .versioning import CONFLICT_MESSAGE
+
+
+class VersionCheckedForm(forms.ModelForm):
+    # Named apart from the model's "version", which is not editable.
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding:
+            self.fields["edit_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if self.instance._state.adding:
+            return data
+        current = (type(self.instance)._default_manager.select_for_update()
+                   .filter(pk=self.instance.pk).values_list("version", flat=True).first())
+        if current is None or current != data.get("edit_version"):
+            raise ValidationError(CONFLICT_MESSAGE, code="concurrent_edit")
+        return data
+
+
+class VersionChecked:
+    """For a ModelAdmin or an inline of a versioned model: its form carries and checks the
+    version, whatever fields or fieldsets the admin class lists."""
+
+    form = VersionCheckedForm
+
+    def get_fieldsets(self, request, obj=None):
+        (name, options), *others = super().get_fieldsets(request, obj)
+        if "edit_version" in options["fields"]:
+            return [(name, options), *others]
+        return [(name, {**options, "fields": [*options["fields"], "edit_version"]}), *others]
+
+
+class VersionedAdmin(VersionChecked, admin.ModelAdmin):
+    pass
+
+
+class VersionedTabularInline(VersionChecked, admin.TabularInline):
+    pass
+
+
+class SafeExportMixin(ExportMixin):
+    """django-import-export's admin export, its formula-like cells neutralised as the
+    application's exports do. Imports go through the application's import pages (their
+    reader, dry run and single confirmation), never through the admin."""
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        return neutralised(super().get_data_for_export(request, queryset, **kwargs))

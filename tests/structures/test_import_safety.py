@@ -1,0 +1,220 @@
+"""Imports as users really make them: files saved by LibreOffice, odd encodings and columns,
+confirmations sent twice, by someone else, too late, or after the data changed."""
+
+import datetime
+import threading
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from essplan import roles, spreadsheets
+from essplan.models import StagedImport
+from essplan.spreadsheets import UnreadableFile, read_sheet
+from structures.models import Structure
+from tests.conftest import make_user
+from tests.structures.test_import import CONFIRM, GOOD, HEADER, upload
+
+pytestmark = pytest.mark.django_db
+
+FILES = Path(__file__).resolve().parent.parent / "files"
+
+
+@pytest.fixture
+def editor_client(client_for):
+    return client_for("editor")
+
+
+def confirm(client, response):
+    return client.post(CONFIRM, {"token": response.context["token"]}, follow=True)
+
+
+def notes(response):
+    return response.context["report"].notes
+
+
+# Spreadsheets as offices save them
+
+@pytest.mark.parametrize("name", ["flags-libreoffice.ods", "flags-libreoffice.xlsx"])
+def test_flags_saved_by_libreoffice_land_in_their_own_columns(editor_client, name):
+    response = upload(editor_client, (FILES / name).read_bytes(), name=name)
+    assert response.context["report"].ok, response.context["report"].errors
+    confirm(editor_client, response)
+    three = Structure.objects.get(name="Coopérative des trois oui")
+    assert (three.is_scop, three.is_scic, three.is_cae, three.is_cuma, three.esus_approved,
+            three.committee_member) == (True, True, True, False, False, False)
+    bare = Structure.objects.get(name="Association sans statut")
+    assert (bare.is_scop, bare.committee_member) == (False, True)
+    no = Structure.objects.get(name="Coopérative tout non")
+    assert (no.is_scop, no.esus_approved, no.committee_member) == (False, False, True)
+
+
+def test_a_stray_cell_on_the_last_row_of_an_xlsx_costs_no_memory():
+    content = (FILES / "stray-last-row.xlsx").read_bytes()
+    tracemalloc.start()
+    try:
+        sheet = read_sheet("stray-last-row.xlsx", content)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert list(sheet.dataset) == [("Atelier du bout du monde", "50129"),
+                                   ("Ressourcerie des marais", "50129")]
+    assert peak < 32 * 1024 * 1024  # the whole-sheet reader took gigabytes
+
+
+def test_a_file_over_the_row_limit_is_refused_with_its_reason(monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 2)
+    with pytest.raises(UnreadableFile, match="plus de 2 lignes : découpez-le"):
+        read_sheet("s.csv", (HEADER + "1;a;;50129;;;;\n" * 3).encode())
+
+
+# Encodings
+
+def test_a_utf8_file_with_one_windows_row_is_refused_not_renamed(editor_client):
+    content = ("Nom;Code commune\nAide à domicile;50129\n".encode()
+               + "Café associatif;50129\n".encode("cp1252"))
+    response = upload(editor_client, content)
+    html = response.content.decode()
+    assert "la ligne 3 n&#x27;est pas en UTF-8 alors que le reste du fichier l&#x27;est" in html
+    assert not Structure.objects.filter(name__startswith="Aide Ã").exists()
+
+
+def test_a_windows_file_is_read_and_the_dry_run_says_so_with_a_sample(editor_client):
+    response = upload(editor_client, "Nom;Code commune\nCafé des échanges;50129\n",
+                      encoding="cp1252")
+    assert response.context["report"].ok
+    assert any("lu comme un fichier Windows (Windows-1252) (exemple : « Café »)" in note
+               for note in notes(response))
+    assert response.context["report"].rows[0][2].startswith("Café des échanges")
+
+
+def test_a_bom_never_becomes_part_of_the_first_header(editor_client):
+    response = upload(editor_client, b"\xef\xbb\xbf" + "SIRET;Nom;Code commune\n"
+                      "12000101100010;Atelier vélo;50129\n".encode())
+    assert response.context["report"].ok
+    confirm(editor_client, response)
+    assert Structure.objects.get(name="Atelier vélo").siret == "12000101100010"
+
+
+def test_a_bom_before_windows_text_is_refused():
+    with pytest.raises(UnreadableFile, match="pas en UTF-8"):
+        read_sheet("s.csv", b"\xef\xbb\xbf" + "Nom;Code commune\nCafé;50129\n".encode("cp1252"))
+
+
+# Columns
+
+def test_unknown_columns_are_named_on_the_dry_run(editor_client):
+    response = upload(editor_client, "Nom;Code commune;Salaries;Courriel contact\n"
+                                     "Atelier vélo;50129;3;a@b.fr\n")
+    assert "Colonnes ignorées (nom inconnu) : « Salaries » et « Courriel contact »." in (
+        notes(response))
+
+
+def test_a_repeated_column_is_refused():
+    with pytest.raises(UnreadableFile, match="répète la colonne « Nom »"):
+        read_sheet("s.csv", "Nom;Code commune;Nom\nA;50129;B\n".encode())
+
+
+def test_a_commune_name_that_contradicts_its_code_is_flagged(editor_client):
+    response = upload(editor_client, "Nom;Code commune;Commune\nAtelier vélo;50129;Valognes\n"
+                                     "Épicerie;50615;valognes\n")
+    assert notes(response) == [
+        "Ligne 2 : la commune « Valognes » ne correspond pas au code INSEE 50129 (Cherbourg-en-Cotentin) ; "
+        "c'est le code qui est retenu."]
+
+
+def test_a_row_without_siret_like_a_structure_with_one_is_a_probable_duplicate(editor_client):
+    existing = Structure.objects.exclude(siret="").select_related("commune").first()
+    response = upload(editor_client, f"Nom;Code commune\n{existing.name};"
+                                     f"{existing.commune.insee_code}\n")
+    assert notes(response) == [
+        f"Ligne 2 : « {existing.name} » n'a pas de SIRET, mais une structure de même nom existe "
+        f"dans cette commune (SIRET {existing.siret}) : doublon probable."]
+
+
+def test_our_own_export_comes_back_exactly_even_with_formula_like_text(editor_client):
+    structure = Structure.objects.order_by("pk").first()
+    Structure.objects.filter(pk=structure.pk).update(phone="+33 2 33 00 00 00",
+                                                     address="-12 rue du Port")
+    exported = editor_client.get(reverse("structures:structure_list"), {"format": "csv"})
+    text = exported.content.decode("utf-8-sig")
+    assert "'+33 2 33 00 00 00" in text and "'-12 rue du Port" in text
+    confirm(editor_client, upload(editor_client, text.encode()))
+    structure.refresh_from_db()
+    assert (structure.phone, structure.address) == ("+33 2 33 00 00 00", "-12 rue du Port")
+
+
+# Confirmations
+
+def test_a_staged_import_belongs_to_who_uploaded_it(editor_client):
+    checked = upload(editor_client, GOOD)
+    other = Client()
+    other.force_login(make_user("berenice", roles.EDITOR))
+    refused = other.post(CONFIRM, {"token": checked.context["token"]}, follow=True)
+    assert "Cet import a expiré ou n&#x27;existe pas" in refused.content.decode()
+    assert not Structure.objects.filter(siret="12000101100010").exists()
+
+
+def test_a_staged_import_expires_and_its_content_is_erased(editor_client, settings):
+    checked = upload(editor_client, GOOD)
+    staged = StagedImport.objects.get(token=checked.context["token"])
+    assert "Atelier vélo solidaire" in staged.content
+    StagedImport.objects.filter(pk=staged.pk).update(
+        created_at=timezone.now() - settings.IMPORT_STAGING_TTL - datetime.timedelta(minutes=1))
+    refused = confirm(editor_client, checked)
+    assert "Cet import a expiré ou n&#x27;existe pas" in refused.content.decode()
+    assert not StagedImport.objects.filter(pk=staged.pk).exists()
+    assert not Structure.objects.filter(siret="12000101100010").exists()
+
+
+def test_a_confirmed_import_keeps_no_contact_data(editor_client):
+    checked = upload(editor_client, GOOD)
+    confirm(editor_client, checked)
+    staged = StagedImport.objects.get(token=checked.context["token"])
+    assert staged.consumed_at is not None and staged.content == ""
+
+
+def test_a_dry_run_made_stale_by_an_edit_is_checked_again_instead_of_overwriting(editor_client):
+    structure = Structure.objects.exclude(siret="").select_related("commune").first()
+    checked = upload(editor_client, f"SIRET;Nom;Code commune;Salariés\n{structure.siret};"
+                                    f"{structure.name};{structure.commune.insee_code};7\n")
+    assert checked.context["report"].ok
+    Structure.objects.filter(pk=structure.pk).update(employees=42)  # someone's edit meanwhile
+    stale = editor_client.post(CONFIRM, {"token": checked.context["token"]})
+    assert stale.status_code == 409
+    assert "Les données ont changé depuis la vérification du fichier" in stale.content.decode()
+    assert stale.context["token"] and stale.context["token"] != checked.context["token"]
+    structure.refresh_from_db()
+    assert structure.employees == 42
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_confirmations_import_once(editor):
+    clients = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(editor)
+        clients.append(client)
+    token = upload(clients[0], GOOD).context["token"]
+    before = Structure.objects.count()
+    barrier, answers = threading.Barrier(2), []
+
+    def confirm_now(client):
+        barrier.wait()
+        try:
+            answers.append(client.post(CONFIRM, {"token": token}, follow=True).content.decode())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm_now, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert Structure.objects.count() == before + 2
+    assert sum("Import terminé : 2 structures créées" in answer for answer in answers) == 1
+    assert sum("Cet import est déjà fait" in answer for answer in answers) == 1
