@@ -118,6 +118,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers before any redirect, session or login (essplan/health.py).
+    "essplan.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "essplan.datacache.RequestMemoMiddleware",
@@ -211,6 +213,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
+# How many reverse proxies stand before the application and append to X-Forwarded-For: the
+# client address that the lockout counts is read through them (essplan/security.py).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "essplan.security.client_ip"
 
 # A checked import file waits this long for its confirmation, then is erased.
 IMPORT_STAGING_TTL = datetime.timedelta(minutes=env_int("IMPORT_STAGING_MINUTES", 60))
@@ -302,9 +308,21 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Server errors (500) are logged and, when ADMINS lists addresses, mailed to them.
+ADMINS = env_list("ADMINS", [])
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["require_debug_false"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR",
+                           "propagate": False},
+    },
 }

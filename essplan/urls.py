@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from essplan import views
-
 admin.site.site_header = "essplan · administration"
 admin.site.site_title = "essplan"
 admin.site.index_title = "Administration du plan d'actions ESS"
@@ -13,7 +11,6 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("structures/", include("structures.urls")),
     path("", include("indicators.urls")),
-    path("healthz", views.healthz, name="healthz"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,32 +1,14 @@
-"""Views and view bodies shared by the apps: the health check, the versioned edit, the
-spreadsheet import in two steps, the paginated list."""
+"""View bodies shared by the apps: the versioned edit, the spreadsheet import in two steps,
+the paginated list."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from .forms import ImportForm
 from .french import count
 from .imports import check_upload, import_staged
 from .versioning import save_or_conflict
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request):
-    """200 when the database answers; no session, no write."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database failure means "unhealthy"
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
 
 
 def edit_versioned(request, form, *, template, context, message, success_url, saver=None,

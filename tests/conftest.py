@@ -7,6 +7,8 @@ seed included, before they run (serialized rollback) and after they end (the tea
 hook below), so that no test depends on running before or after them.
 """
 
+import socket
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -113,3 +115,29 @@ def client_for(db, client, request):
         return client
 
     return _client_for
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free loopback port, and the application's mailer
+    pointed at it: the messages it received are in the list returned."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 30},
+    }}
+    yield received
+    controller.stop()
