@@ -138,4 +138,6 @@ class CachedCountPaginator(Paginator):
     @cached_property
     def count(self):
         query = self.object_list.query
+        if query.is_empty():
+            return 0
         return cached_value("count", str(query), lambda: Paginator.count.func(self))

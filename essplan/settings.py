@@ -121,6 +121,7 @@ MIDDLEWARE = [
     # First: /healthz answers before any redirect, session or login (essplan/health.py).
     "essplan.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "essplan.security.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "essplan.datacache.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -42,7 +42,10 @@ def generate_report(plan, year, *, user=None):
 def set_published(report, published):
     """Publish REPORT (the one version of its plan and year shown to the comité de suivi),
     or withdraw it."""
-    siblings = AnnualReport.objects.select_for_update().filter(plan=report.plan_id, year=report.year)
+    siblings = AnnualReport.objects.filter(plan=report.plan_id, year=report.year)
+    # Lock every version of the plan and year (evaluated: a lazy queryset locks nothing), so
+    # that two publications at once leave exactly one published version.
+    list(siblings.select_for_update().order_by("pk").values_list("pk", flat=True))
     if published:
         siblings.exclude(pk=report.pk).filter(published=True).update(published=False)
     siblings.filter(pk=report.pk).update(published=published)

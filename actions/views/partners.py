@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from essplan.security import as_id
 from structures.models import Structure
 
 from ..access import EDIT_ACTION, get_action
@@ -15,7 +16,7 @@ RESULTS = 20
 def action_partners(request, slug, code):
     action = get_action(request, slug, code, perm=EDIT_ACTION)
     if request.method == "POST":
-        structure = get_object_or_404(Structure, pk=request.POST.get("structure"))
+        structure = get_object_or_404(Structure, pk=as_id(request.POST.get("structure")))
         if request.POST.get("remove"):
             action.partner_structures.remove(structure)
             messages.success(request, f"« {structure.name} » n'est plus partenaire de l'action.")

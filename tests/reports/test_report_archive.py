@@ -138,3 +138,38 @@ def test_the_management_command_writes_the_same_report(tmp_path, small_plan):
     with pytest.raises(CommandError, match="couvre les années 2023 à 2025, pas 2022"):
         call_command("annual_report", plan=COTENTIN, year=2022, output=output)
     assert Plan.objects.filter(slug=COTENTIN).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_publications_at_once_leave_exactly_one_published_version(admin_user):
+    import threading
+
+    from django.core.files.base import ContentFile
+    from django.db import connection
+    from django.test import Client
+
+    plan = Plan.objects.get(slug=COTENTIN)
+    versions = []
+    for index in range(2):
+        report = AnnualReport(plan=plan, year=2024, size=9, page_count=1, sha256=f"{index}" * 64)
+        report.file.save(f"v{index}.pdf", ContentFile(b"%PDF-1.7\n"))
+        versions.append(report)
+    barrier, statuses = threading.Barrier(2), []
+
+    def publish_now(report):
+        client = Client(raise_request_exception=False)
+        client.force_login(admin_user)
+        barrier.wait()
+        try:
+            statuses.append(client.post(reverse("reports:report_publish", args=[report.pk]),
+                                        {"published": "1"}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish_now, args=(report,)) for report in versions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert statuses == [302, 302]  # the second waits for the first, then takes its place
+    assert AnnualReport.objects.filter(plan=plan, year=2024, published=True).count() == 1
