@@ -7,12 +7,15 @@ script); the HTTP middleware adds who made it.
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.formats import localize
 from pghistory.models import Events
+
+from .french import figure, listing
 
 LABELS = {"insert": "Création", "update": "Modification", "delete": "Suppression"}
 # Technical fields, and the parent that the history page already names.
@@ -34,14 +37,23 @@ def _tracked_model(event_model_label):
 
 
 def _value(field, value, related):
+    """VALUE as the pages print it: a label, a name, a French number, a list « a, b et c »."""
     if value in (None, "", []):
         return "—"
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if field.is_relation:
-        return related.get((field.related_model, value), value)
+        target = related.get((field.related_model, value), value)
+        return _person(target) if isinstance(target, get_user_model()) else target
+    if isinstance(value, list):
+        return listing(_value(field.base_field, item, related) for item in value)
     try:
-        return localize(field.to_python(value))
+        python = field.to_python(value)
+        if isinstance(python, Decimal):
+            return figure(python)
+        if isinstance(python, int) and not isinstance(python, bool):
+            return str(python)
+        return localize(python)
     except (ValidationError, TypeError):
         return value
 
@@ -65,6 +77,10 @@ def _related_objects(events):
         for model, pks in wanted.items()
         for obj in model._default_manager.filter(pk__in=pks)
     }
+
+
+def _person(user):
+    return user.get_full_name() or user.get_username()
 
 
 def for_object(obj, limit=200):
@@ -91,7 +107,7 @@ def for_object(obj, limit=200):
         user = users.get((event.pgh_context or {}).get("user"))
         entries.append(Entry(
             when=event.pgh_created_at,
-            who=(user.get_full_name() or user.get_username()) if user else "Système (import, script)",
+            who=_person(user) if user else "Système (import, script)",
             what=str(model._meta.verbose_name).capitalize(),
             label=LABELS.get(event.pgh_label, event.pgh_label),
             changes=changes,

@@ -8,6 +8,7 @@ from essplan.exports import FORMATS, requested_export
 from essplan.views import edit_versioned, filtered, import_check, import_confirm, paginate
 
 from .access import ADD, EDIT, can_edit, get_structure, structures
+from .figures import directory_figures
 from .filters import StructureFilter
 from .forms import StructureForm
 from .map import commune_map
@@ -75,7 +76,8 @@ def structure_archive(request, pk):
 def structure_map(request):
     structures(request)
     measure = "employees" if request.GET.get("mesure") == "emplois" else "structures"
-    context = {"map": commune_map(measure=measure), "measure": measure}
+    context = {"map": commune_map(measure=measure), "measure": measure,
+               "directory": directory_figures()}
     return render(request, "structures/structure_map.html", context)
 
 

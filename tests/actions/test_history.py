@@ -42,3 +42,19 @@ def test_history_page_query_budget(client_for, action, django_assert_max_num_que
     # objective, direction, user, event = 11 at most, whatever the number of events.
     with django_assert_max_num_queries(11):
         assert client.get(action.url("actions:action_history")).status_code == 200
+
+
+def test_history_prints_values_as_the_pages_do_with_the_authors_name(client_for, action, editor):
+    editor.first_name, editor.last_name = "Émile", "Martin"
+    editor.save()
+    client = client_for("editor")
+    client.post(action.url("actions:budget_line_create"), {
+        "year": "2024", "section": "fonctionnement", "flow": "depense", "label": "Forum",
+        "planned": "812,30"})
+    client.post(action.url("actions:action_edit"), {
+        "version": "1", "priority": "normale", "planned_years": ["2023", "2024", "2025"],
+        "pilot_direction": action.pilot_direction_id})
+    html = client.get(action.url("actions:action_history")).content.decode()
+    assert "<td>Émile Martin</td>" in html
+    assert "812,3" in html and "812,300000000" not in html
+    assert "2023, 2024 et 2025" in html and "[2023, 2024, 2025]" not in html

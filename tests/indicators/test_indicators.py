@@ -277,3 +277,11 @@ def test_two_first_entries_of_an_indicator_value_the_second_is_a_conflict(client
     assert refused.status_code == 409
     assert "<th scope=\"row\">Valeur</th><td>—</td><td>12</td>" in refused.content.decode()
     assert Measurement.objects.get(indicator__code="R3", year=2024).value == 12
+
+
+def test_an_indicator_page_names_its_unit_even_a_plain_number(client_for, plan):
+    html = client_for("viewer").get(
+        reverse("indicators:indicator_detail", kwargs={"slug": COTENTIN, "code": "C1"})
+    ).content.decode()
+    assert "unité : nombre · sens souhaité" in html
+    assert "unité :  ·" not in html

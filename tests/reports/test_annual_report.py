@@ -134,6 +134,8 @@ def test_directory_figures_match_the_seed_file(plan_2024_report):
     active = [row for row in seed["structures"] if not row.get("archived")]
     text = pdf_text(plan_2024_report.data)
     assert f"{len(active)} structures, " in text
+    # They are fictitious, and the report says so beside their figures.
+    assert f"Données fictives : {len(active)} de ces structures sont des structures de " in text
 
 
 @pytest.fixture

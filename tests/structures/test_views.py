@@ -161,8 +161,9 @@ def test_list_query_budget_does_not_grow_with_rows(viewer_client, extra,
 @pytest.mark.parametrize("extra", [0, 1000])
 def test_map_and_detail_query_budgets(viewer_client, extra, django_assert_max_num_queries):
     make_structures(extra)
-    # session, user, 2 permissions, data version, communes with their counts = 6
-    with django_assert_max_num_queries(6):
+    # session, user, 2 permissions, data version, communes with their counts, families with
+    # their counts (for the note on the fictitious demo structures) = 7
+    with django_assert_max_num_queries(7):
         assert viewer_client.get(reverse("structures:structure_map")).status_code == 200
     structure = Structure.objects.order_by("pk").first()
     # session, user, 2 permissions, structure (+ commune, legal form, NAF), actions, events = 7
@@ -176,3 +177,10 @@ def test_export_is_the_filtered_list(viewer_client):
     assert lines[0].startswith("\ufeffSIRET;SIREN;Nom;Sigle;RNA;Forme juridique;Famille ESS;Code NAF")
     assert len(lines) == 1 + Structure.objects.filter(family="fondation").count()
     assert all(";Fondation;" in line for line in lines[1:])
+
+
+def test_the_fictitious_demo_structures_are_marked_wherever_their_figures_show(client_for):
+    client = client_for("viewer")
+    note = "<strong>Données fictives :</strong> 60 de ces structures sont des structures de démonstration inventées"
+    assert note in client.get("/").content.decode()
+    assert note in client.get(reverse("structures:structure_map")).content.decode()
