@@ -59,6 +59,11 @@ class Indicator(Versioned):
     baseline_value = models.DecimalField(_("valeur de référence"), max_digits=14, decimal_places=2,
                                          null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("année de référence"), null=True, blank=True)
+    baseline_note = models.CharField(
+        _("précision sur la référence"), max_length=200, blank=True,
+        help_text=_("Ce que la source ne dit pas, par exemple « année non précisée par la "
+                    "délibération »."),
+    )
     computation = models.CharField(
         _("calcul"), max_length=40, blank=True,
         help_text=_("Laissé vide, les valeurs sont saisies ; sinon elles sont calculées à partir "
@@ -88,6 +93,13 @@ class Indicator(Versioned):
     @property
     def is_computed(self):
         return bool(self.computation)
+
+    @property
+    def baseline_year_text(self):
+        """« 2022 », or « 2022, année supposée » when the source does not give the year."""
+        if self.baseline_year is None:
+            return ""
+        return f"{self.baseline_year}, année supposée" if self.baseline_note else str(self.baseline_year)
 
     @property
     def unit_suffix(self):

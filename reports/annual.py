@@ -175,7 +175,8 @@ def summary_sentences(*, year, actions, progress, statuses, late, budget_year, b
         sentences.append(f"Aucune dépense n'est inscrite au budget de l'année {year}.")
     envelope = ""
     if plan.budget_envelope is not None:
-        envelope = (f" pour une enveloppe de {euros(plan.budget_envelope)} ; "
+        preposition = "d'" if plan.envelope_is_estimate else "de "
+        envelope = (f" pour une enveloppe {preposition}{plan.envelope_text} ; "
                     f"reste à programmer : {euros(budget['remaining'])}")
     sentences.append(f"Sur toute la durée du plan, {euros(budget['total'].planned)} de dépenses "
                      f"sont prévues et {euros(budget['total'].spent)} réalisées{envelope}.")

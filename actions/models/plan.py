@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from essplan.french import count, euros
 from essplan.search import search_query, search_vector
 from essplan.versioning import Versioned, bump_version, tracked
 
@@ -89,6 +90,13 @@ class Plan(models.Model):
         blank=True,
         help_text=_("Compte et ligne de crédit, par exemple « compte 6188, LdC n°77592 »."),
     )
+    envelope_is_estimate = models.BooleanField(
+        _("enveloppe estimée"), default=False,
+        help_text=_("La délibération donne un ordre de grandeur (« environ 85 000 € »)."),
+    )
+    votes_for = models.PositiveIntegerField(_("voix pour"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("voix contre"), null=True, blank=True)
+    abstentions = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
     state = models.CharField(_("état"), max_length=20, choices=State, default=State.DRAFT)
     lead_direction = models.ForeignKey(
         Direction,
@@ -117,6 +125,23 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def vote_text(self):
+        """« 167 pour, 0 contre, 9 abstentions », as the deliberation records the vote."""
+        if self.votes_for is None:
+            return ""
+        return (f"{count(self.votes_for, 'pour', 'pour')}, "
+                f"{count(self.votes_against or 0, 'contre', 'contre')}, "
+                f"{count(self.abstentions or 0, 'abstention', 'abstentions')}")
+
+    @property
+    def envelope_text(self):
+        """« environ 85 000 € » when the deliberation gives an order of magnitude."""
+        if self.budget_envelope is None:
+            return "—"
+        amount = euros(self.budget_envelope, 0)
+        return f"environ {amount}" if self.envelope_is_estimate else amount
 
     def get_absolute_url(self):
         return reverse("actions:plan_detail", kwargs={"slug": self.slug})

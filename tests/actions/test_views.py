@@ -131,3 +131,10 @@ def test_plan_list_query_budget(client_for, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         response = client.get(reverse("actions:plan_list"))
     assert "DEL2023_012A" in response.content.decode()
+
+
+def test_the_plan_page_shows_the_deliberation_as_adopted(client_for):
+    html = client_for("viewer").get(
+        reverse("actions:plan_detail", kwargs={"slug": COTENTIN})).content.decode()
+    assert "DEL2023_012A · vote : 167 pour, 0 contre, 9 abstentions" in html
+    assert "environ 85\xa0000\xa0€ (Budget principal, compte 6188, LdC n°77592)" in html

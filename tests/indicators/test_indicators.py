@@ -285,3 +285,11 @@ def test_an_indicator_page_names_its_unit_even_a_plain_number(client_for, plan):
     ).content.decode()
     assert "unité : nombre · sens souhaité" in html
     assert "unité :  ·" not in html
+
+
+def test_a_baseline_year_the_deliberation_does_not_give_is_said_to_be_assumed(client_for, plan):
+    html = client_for("viewer").get(
+        reverse("indicators:indicator_detail", kwargs={"slug": COTENTIN, "code": "C2"})
+    ).content.decode()
+    assert ("référence : 6\xa0847 personnes en 2022, année supposée (référence de la délibération "
+            "de 2023, année non précisée)") in html

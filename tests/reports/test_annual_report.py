@@ -42,7 +42,7 @@ def test_summary_sentences_are_written_from_the_figures(small_report):
         "En 2024, les dépenses prévues s'élèvent à 1 734,75 €, dont 1 000,00 € engagés et "
         "999,99 € réalisés, soit un taux de réalisation de 57,6 %.",
         "Sur toute la durée du plan, 1 834,75 € de dépenses sont prévues et 999,99 € réalisées "
-        "pour une enveloppe de 5 000,00 € ; reste à programmer : 3 465,25 €.",
+        "pour une enveloppe de 5 000 € ; reste à programmer : 3 465,25 €.",
         "3 événements en 2024, avec 35 participants.",
     ]:
         assert sentence in text
@@ -124,9 +124,19 @@ def test_the_seed_plan_report_lists_all_45_actions(plan_2024_report):
     assert "0 action sur 45 est en cours ou réalisée" in text
     assert text.count("Pas de point d'avancement pour 2024.") == 45
     # The deliberation's envelope and baselines (488 establishments, 6 847 employees, 11,2 %).
-    assert "pour une enveloppe de 85 000,00 €" in text
-    assert "488 (2022)" in text and "6 847 (2022)" in text and "11,2 (2022)" in text
+    assert "pour une enveloppe d'environ 85 000 €" in text
+    assert all(f"{figure} (2022, année supposée)" in text for figure in ("488", "6 847", "11,2"))
     assert 12 <= plan_2024_report.page_count <= 40
+
+
+def test_the_cover_gives_the_deliberation_as_adopted(plan_2024_report):
+    cover = PdfReader(BytesIO(plan_2024_report.data)).pages[0].extract_text()
+    cover = re.sub(r"\s+", " ", cover.replace("\u202f", " ").replace("\u00a0", " "))
+    assert "Vote 167 pour, 0 contre, 9 abstentions" in cover
+    assert "Enveloppe environ 85 000 € (Budget principal, compte 6188, LdC n°77592)" in cover
+    text = pdf_text(plan_2024_report.data)
+    assert "(2022, année supposée)" in text
+    assert "référence de la délibération de 2023, année non précisée" in text
 
 
 def test_directory_figures_match_the_seed_file(plan_2024_report):
