@@ -118,3 +118,63 @@ def budget_summary(plan, axes, totals):
         "total": total,
         "remaining": None if plan.budget_envelope is None else plan.budget_envelope - total.net,
     }
+
+
+# Labels of the budget chapters the plans use (nomenclature M57 of the local authorities).
+CHAPTERS = {
+    "011": "Charges à caractère général",
+    "012": "Charges de personnel et frais assimilés",
+    "65": "Autres charges de gestion courante",
+    "70": "Produits des services, du domaine et ventes diverses",
+    "74": "Dotations et participations",
+    "20": "Immobilisations incorporelles",
+    "204": "Subventions d'équipement versées",
+    "21": "Immobilisations corporelles",
+}
+
+
+@dataclass
+class BudgetRow:
+    label: str
+    by_year: list  # planned amount per year of the plan
+    total: Decimal
+    kind: str = "line"  # line (a chapter), subtotal (a flow of a section) or total (net)
+
+
+def council_budget(plan):
+    """PLAN's planned budget as a council deliberation presents it: per section
+    (fonctionnement, investissement) and flow (dépenses, recettes), by chapter, with the
+    subtotal of each flow and the net total (expenses less revenue) per year. One query."""
+    years = list(plan.years)
+    amounts = defaultdict(lambda: defaultdict(Decimal))
+    for row in (BudgetLine.objects.filter(action__plan=plan).order_by()
+                .values("section", "flow", "chapter", "year").annotate(amount=Sum("planned"))):
+        amounts[(row["section"], row["flow"], row["chapter"])][row["year"]] += row["amount"]
+    rows, net = [], defaultdict(Decimal)
+    for section, section_label in BudgetLine.Section.choices:
+        for flow, flow_label in BudgetLine.Flow.choices:
+            chapters = sorted(chapter for (s, f, chapter) in amounts if (s, f) == (section, flow))
+            if not chapters:
+                continue
+            subtotal = defaultdict(Decimal)
+            for chapter in chapters:
+                by_year = [amounts[(section, flow, chapter)][year] for year in years]
+                label = (f"{chapter} · {CHAPTERS[chapter]}" if chapter in CHAPTERS
+                         else chapter or "Chapitre non précisé")
+                rows.append(BudgetRow(label, by_year, sum(by_year)))
+                for year, amount in zip(years, by_year):
+                    subtotal[year] += amount
+            plural = "Dépenses" if flow == BudgetLine.Flow.EXPENSE else "Recettes"
+            by_year = [subtotal[year] for year in years]
+            rows.append(BudgetRow(f"{plural} de {section_label.lower()}"
+                                  if section == BudgetLine.Section.OPERATING
+                                  else f"{plural} d'{section_label.lower()}",
+                                  by_year, sum(by_year), kind="subtotal"))
+            sign = 1 if flow == BudgetLine.Flow.EXPENSE else -1
+            for year in years:
+                net[year] += sign * subtotal[year]
+    net_by_year = [net[year] for year in years]
+    if rows:
+        rows.append(BudgetRow("Total net (dépenses moins recettes)", net_by_year,
+                              sum(net_by_year), kind="total"))
+    return {"years": years, "rows": rows}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from actions.budget import council_budget
 from actions.models import Action, Event, Objective, ProgressUpdate, Status
 from essplan.french import count, euros, figure, listing, number, percent
 from indicators.charts import sparkline, trend_chart
@@ -205,7 +206,7 @@ def report_context(plan, year, *, generated_at, generated_by=None):
         "generated_at": generated_at, "generated_by": generated_by,
         "axes": axes, "actions": actions, "statuses": statuses, "late": late,
         "progress": progress,
-        "budget": budget, "budget_year": budget_year,
+        "budget": budget, "budget_year": budget_year, "council": council_budget(plan),
         "indicators": indicators,
         "summary_indicators": [row for row in indicators if row["key"]][:SUMMARY_INDICATORS],
         "events": events,

@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ..access import get_plan, plans
-from ..budget import budget_summary, budget_totals
+from ..budget import budget_summary, budget_totals, council_budget
 from ..models import Plan
 
 
@@ -46,6 +46,6 @@ def plan_budget(request, slug):
                 total = totals.get("action", action.pk)
                 if total.planned or total.revenue or total.committed or total.spent:
                     rows.append(("action", action, totals.by_year("action", action.pk, years), total))
-    context = {"plan": plan, "years": years, "rows": rows,
+    context = {"plan": plan, "years": years, "rows": rows, "council": council_budget(plan),
                "budget": budget_summary(plan, axes, totals)}
     return render(request, "actions/plan_budget.html", context)

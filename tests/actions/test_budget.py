@@ -1,5 +1,7 @@
 """Budget roll-ups, checked against the totals printed in the seeds' own tables."""
 
+import html as html_text
+import re
 from decimal import Decimal
 
 import pytest
@@ -94,8 +96,9 @@ def test_budget_page_query_budget_is_fixed(client_for, django_assert_max_num_que
     client = client_for("viewer")
     # session, user, versions (data and auth), 2 permission queries (cached with the auth
     # version once read), plan, plan tree (axes, objectives, actions with their status),
-    # 8 total queries (2 per level: by year and overall) = 17
-    with django_assert_max_num_queries(17):
+    # 8 total queries (2 per level: by year and overall), the budget by section, flow and
+    # chapter = 18
+    with django_assert_max_num_queries(18):
         assert client.get(reverse("actions:plan_budget", kwargs={"slug": CAEN})).status_code == 200
 
 
@@ -104,3 +107,25 @@ def test_action_page_shows_its_totals(client_for):
     html = client_for("viewer").get(action.get_absolute_url()).content.decode()
     # 30 000 + 15 000 + 30 000 of operating plus 3 × 30 000 of investment = 165 000
     assert '<td class="text-end">165\xa0000,00\xa0€</td>' in html
+
+
+def test_the_budget_page_presents_caen_la_mer_as_its_deliberation_does(client_for):
+    # Seed 002: fonctionnement 73 000 / 121 000 / 67 000 €, recettes 20 000 € in 2014,
+    # investissement 30 000 € each year, net totals 103 000 / 131 000 / 97 000 €.
+    html = client_for("viewer").get(reverse("actions:plan_budget", kwargs={"slug": CAEN})).content.decode()
+    table = html[html.index('council-budget'):]
+    table = table[:table.index("</table>")]
+    text = html_text.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", table))).replace("\xa0", " ")
+
+    def row(label):
+        return re.search(re.escape(label) + r"((?: [\d ]+? €){4})", text).group(1).split("€")[:4]
+
+    def amounts(label):
+        return [cell.strip() for cell in row(label)]
+
+    assert amounts("Dépenses de fonctionnement") == ["73 000", "121 000", "67 000", "261 000"]
+    assert amounts("Recettes de fonctionnement") == ["0", "20 000", "0", "20 000"]
+    assert amounts("Dépenses d'investissement") == ["30 000", "30 000", "30 000", "90 000"]
+    assert amounts("Total net (dépenses moins recettes)") == [
+        "103 000", "131 000", "97 000", "331 000"]
+    assert "011 · Charges à caractère général" in text

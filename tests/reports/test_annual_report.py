@@ -178,3 +178,12 @@ def test_report_date_is_the_end_of_the_year_or_today():
     assert report_date(2026, datetime.date(2026, 11, 30)) == datetime.date(2026, 11, 30)
 
 
+
+
+def test_the_report_presents_the_budget_as_the_deliberation_does():
+    caen = Plan.objects.get(slug="caen-la-mer-ess-2013-2015")
+    text = pdf_text(render_pdf(report_html(caen, 2014, generated_at=GENERATED)).data)
+    assert "Dépenses de fonctionnement 73 000 € 121 000 € 67 000 € 261 000 €" in text
+    assert "Recettes de fonctionnement 0 € 20 000 € 0 € 20 000 €" in text
+    assert "Dépenses d'investissement 30 000 € 30 000 € 30 000 € 90 000 €" in text
+    assert "Total net (dépenses moins recettes) 103 000 € 131 000 € 97 000 € 331 000 €" in text
