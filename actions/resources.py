@@ -1,6 +1,8 @@
 from import_export import fields, resources, widgets
 
-from .models import Action, Status
+from essplan.imports import FrenchDecimalWidget
+
+from .models import Action, BudgetLine, Status
 
 STATUS_LABELS = dict(Status.choices)
 
@@ -42,3 +44,25 @@ class ActionResource(resources.ModelResource):
 
     def dehydrate_planned_years(self, action):
         return ", ".join(str(year) for year in action.planned_years)
+
+
+class BudgetLineResource(resources.ModelResource):
+    """Every budget line of a plan, as a spreadsheet with French headers; amounts are plain
+    numbers (a spreadsheet formats them), with a decimal comma."""
+
+    action = fields.Field(attribute="action__code", column_name="Action")
+    year = fields.Field(attribute="year", column_name="Année")
+    section = fields.Field(attribute="get_section_display", column_name="Section")
+    flow = fields.Field(attribute="get_flow_display", column_name="Sens")
+    chapter = fields.Field(attribute="chapter", column_name="Chapitre")
+    label = fields.Field(attribute="label", column_name="Libellé")
+    planned = fields.Field(attribute="planned", column_name="Prévu (€)", widget=FrenchDecimalWidget())
+    committed = fields.Field(attribute="committed", column_name="Engagé (€)",
+                             widget=FrenchDecimalWidget())
+    spent = fields.Field(attribute="spent", column_name="Réalisé (€)", widget=FrenchDecimalWidget())
+    co_funder = fields.Field(attribute="co_funder", column_name="Cofinanceur")
+
+    class Meta:
+        model = BudgetLine
+        fields = export_order = ("action", "year", "section", "flow", "chapter", "label",
+                                 "planned", "committed", "spent", "co_funder")

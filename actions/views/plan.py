@@ -1,9 +1,12 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from essplan.exports import FORMATS, requested_export
+
 from ..access import get_plan, plans
 from ..budget import budget_summary, budget_totals, council_budget
-from ..models import Plan
+from ..models import BudgetLine, Plan
+from ..resources import BudgetLineResource
 
 
 @require_safe
@@ -33,6 +36,10 @@ def plan_detail(request, slug):
 @require_safe
 def plan_budget(request, slug):
     plan = get_plan(request, slug, queryset=Plan.objects.with_tree())
+    lines = (BudgetLine.objects.filter(action__plan=plan).select_related("action")
+             .order_by("action__code_key", "year", "section", "flow", "chapter", "label"))
+    if export := requested_export(request, BudgetLineResource(), lines, f"budget-{plan.slug}"):
+        return export
     axes = plan.axes.all()
     totals = budget_totals(plan)
     years = list(plan.years)
@@ -47,5 +54,6 @@ def plan_budget(request, slug):
                 if total.planned or total.revenue or total.committed or total.spent:
                     rows.append(("action", action, totals.by_year("action", action.pk, years), total))
     context = {"plan": plan, "years": years, "rows": rows, "council": council_budget(plan),
+               "export_formats": FORMATS,
                "budget": budget_summary(plan, axes, totals)}
     return render(request, "actions/plan_budget.html", context)

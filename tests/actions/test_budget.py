@@ -129,3 +129,17 @@ def test_the_budget_page_presents_caen_la_mer_as_its_deliberation_does(client_fo
     assert amounts("Total net (dépenses moins recettes)") == [
         "103 000", "131 000", "97 000", "331 000"]
     assert "011 · Charges à caractère général" in text
+
+
+def test_every_budget_line_of_a_plan_exports_as_a_spreadsheet(client_for):
+    url = reverse("actions:plan_budget", kwargs={"slug": CAEN})
+    response = client_for("viewer").get(url, {"format": "csv"})
+    assert response["Content-Disposition"] == f'attachment; filename="budget-{CAEN}.csv"'
+    rows = response.content.decode("utf-8-sig").splitlines()
+    assert rows[0] == ("Action;Année;Section;Sens;Chapitre;Libellé;Prévu (€);Engagé (€);"
+                       "Réalisé (€);Cofinanceur")
+    assert len(rows) - 1 == BudgetLine.objects.filter(action__plan__slug=CAEN).count()
+    assert ("6;2014;Fonctionnement;Recette;70;Appel à projets : somme versée par la Caisse des "
+            "Dépôts (fourchette basse);20000,00;0,00;0,00;Caisse des Dépôts") in rows
+    for fmt in ("xlsx", "ods"):
+        assert client_for("viewer").get(url, {"format": fmt}).status_code == 200
