@@ -3,7 +3,7 @@ from django import forms
 
 from essplan.forms import FilterForm
 
-from .models import Action, Axis, Direction, Objective, Status
+from .models import CURRENT_STATUSES, Action, Axis, Direction, Objective
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -19,7 +19,7 @@ class ActionFilter(django_filters.FilterSet):
         label="Objectif", queryset=Objective.objects.none(), empty_label="Tous les objectifs"
     )
     status = django_filters.ChoiceFilter(
-        label="Statut", field_name="current_status", choices=Status.choices,
+        label="Statut", field_name="current_status", choices=CURRENT_STATUSES,
         empty_label="Tous les statuts",
     )
     pilot_direction = django_filters.ModelChoiceFilter(

@@ -2,9 +2,9 @@ from import_export import fields, resources, widgets
 
 from essplan.imports import FrenchDecimalWidget
 
-from .models import Action, BudgetLine, Status
+from .models import CURRENT_STATUSES, Action, BudgetLine
 
-STATUS_LABELS = dict(Status.choices)
+STATUS_LABELS = dict(CURRENT_STATUSES)
 
 
 class ActionResource(resources.ModelResource):

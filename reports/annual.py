@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from actions.budget import council_budget
-from actions.models import Action, Event, Objective, ProgressUpdate, Status
+from actions.models import (
+    CURRENT_STATUSES,
+    NO_POINT,
+    Action,
+    Event,
+    Objective,
+    ProgressUpdate,
+    Status,
+)
 from essplan.french import count, euros, figure, listing, number, percent
 from indicators.charts import sparkline, trend_chart
 from indicators.computations import computed_values
@@ -68,7 +76,7 @@ def action_tree(plan, year, as_of):
 
 def status_counts(actions):
     counts = Counter(action.current_status for action in actions)
-    return [(value, label, counts[value]) for value, label in Status.choices]
+    return [(value, label, counts[value]) for value, label in CURRENT_STATUSES]
 
 
 def indicator_rows(plan, year):
@@ -145,7 +153,7 @@ def summary_sentences(*, year, actions, progress, statuses, late, budget_year, b
         f"{count(active, 'action', 'actions')} sur {number(total)} {verb} en cours "
         f"ou {done} ({count(counts[Status.DONE], 'réalisée', 'réalisées')}, "
         f"{number(counts[Status.IN_PROGRESS])} en cours) ; {number(counts[Status.PLANNED])} à venir, "
-        f"{number(counts[Status.PAUSED])} en pause, "
+        f"{number(counts[Status.PAUSED])} en pause, {number(counts[NO_POINT])} sans point, "
         f"{count(counts[Status.ABANDONED], 'abandonnée', 'abandonnées')}."
     ]
     if progress is not None:

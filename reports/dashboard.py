@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from actions.budget import budget_summary, budget_totals
-from actions.models import Action, Event, ProgressUpdate, Status
+from actions.models import CURRENT_STATUSES, Action, Event, ProgressUpdate
 from essplan.datacache import cached, cached_value
 from indicators.charts import sparkline
 from indicators.computations import rows_for
@@ -34,10 +34,10 @@ def progress_figures(plan, year):
                       .annotate(progress=Avg("current_progress"), count=Count("id"))
                       .order_by("objective__code_key"))
     counts = dict(actions.values_list("current_status").annotate(n=Count("id")).order_by())
-    statuses = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    statuses = [(value, label, counts.get(value, 0)) for value, label in CURRENT_STATUSES]
     late = actions.filter(is_late=True)
     late_count = late.count()
-    late = list(late.select_related("plan").order_by("end_date", "code_key")[:LATE_LISTED])
+    late = list(late.select_related("plan").order_by("due_date", "code_key")[:LATE_LISTED])
     return {"overall": overall, "axes": axes, "objectives": objectives, "statuses": statuses,
             "late": late, "late_count": late_count,
             "without_update": actions.exclude(updates__year=year).count()}

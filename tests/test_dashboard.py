@@ -47,8 +47,13 @@ def test_progress_per_axis_status_counts_and_late_actions(client_for, data):
     # overall: (100 + 60 + 30 + 40) / 45
     assert round(float(context["overall"]["progress"]), 3) == round(230 / 45, 3)
     statuses = {value: count for value, _, count in context["statuses"]}
-    assert statuses == {"a_venir": 41, "en_cours": 2, "realisee": 1, "en_pause": 0, "abandonnee": 1}
-    assert [action.code for action in context["late"]] == ["3.2.1"]
+    # 41 actions have no point at all: « Sans point », not « À venir ».
+    assert statuses == {"sans_point": 41, "a_venir": 0, "en_cours": 2, "realisee": 1,
+                        "en_pause": 0, "abandonnee": 1}
+    # The plan ended on 31 December 2025: all but 2.1.1 (done) and 1.1.1 (abandoned) are late,
+    # 3.2.1 (its own end, 31 December 2024) first, then the others in code order.
+    assert context["late_count"] == 43
+    assert [action.code for action in context["late"]][:3] == ["3.2.1", "1.1.2", "1.1.3"]
     # Actions without a 2025 update: 45 − 2 (2.1.2 and 1.1.1)
     assert context["without_update"] == 43
 
@@ -57,7 +62,8 @@ def test_year_selector_reads_the_status_of_that_year(client_for, data):
     context = client_for("viewer").get(HOME, {"annee": "2024"}).context
     statuses = {value: count for value, _, count in context["statuses"]}
     # In 2024, 1.1.1 was still in progress and 2.1.2 had no update.
-    assert statuses == {"a_venir": 42, "en_cours": 2, "realisee": 1, "en_pause": 0, "abandonnee": 0}
+    assert statuses == {"sans_point": 42, "a_venir": 0, "en_cours": 2, "realisee": 1,
+                        "en_pause": 0, "abandonnee": 0}
     assert context["year"] == 2024
 
 
@@ -85,7 +91,8 @@ def test_directory_in_numbers(client_for):
 
 def test_editor_sees_what_needs_attention(client_for, data):
     html = client_for("editor").get(HOME, {"annee": "2025"}).content.decode()
-    assert "43 actions sans point d'avancement 2025, 1 en retard." in html
+    assert "43 actions sans point d'avancement 2025, 43 en retard." in html
+    assert "situation 2025 · Plan terminé le 31/12/2025" in html
     assert "sans point d'avancement" not in client_for("viewer").get(HOME).content.decode()
 
 
@@ -134,11 +141,12 @@ def test_key_indicators_have_a_trend_with_a_text_alternative(client_for, plan):
 
 
 def test_a_long_late_list_shows_the_ten_most_overdue_and_links_to_all(client_for, plan):
-    """12 actions ended on 1 to 12 March 2024, none done: the 10 earliest are listed."""
+    """12 actions ended on 1 to 12 March 2024, none done: the 10 earliest are listed; the 33
+    others, without an end date of their own, are late since the plan's end (31/12/2025)."""
     for day, action in enumerate(plan.actions.order_by("code_key")[:12], start=1):
         action.end_date = datetime.date(2024, 3, day)
         action.save(update_fields=["end_date"])
     response = client_for("viewer").get(HOME)
-    assert response.context["late_count"] == 12
+    assert response.context["late_count"] == 45
     assert [a.end_date.day for a in response.context["late"]] == list(range(1, 11))
-    assert "Voir les 12 actions en retard" in response.content.decode()
+    assert "Voir les 45 actions en retard" in response.content.decode()

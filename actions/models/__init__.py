@@ -1,7 +1,15 @@
-from .followup import BudgetLine, Event, EventAction, ProgressUpdate, Status
+from .followup import (
+    CURRENT_STATUSES,
+    NO_POINT,
+    BudgetLine,
+    Event,
+    EventAction,
+    ProgressUpdate,
+    Status,
+)
 from .plan import Action, Axis, Direction, Objective, Plan
 
 __all__ = [
-    "Action", "Axis", "BudgetLine", "Direction", "Event", "EventAction", "Objective", "Plan",
-    "ProgressUpdate", "Status",
+    "CURRENT_STATUSES", "NO_POINT", "Action", "Axis", "BudgetLine", "Direction", "Event",
+    "EventAction", "Objective", "Plan", "ProgressUpdate", "Status",
 ]

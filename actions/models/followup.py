@@ -28,6 +28,12 @@ class Status(models.TextChoices):
     ABANDONED = "abandonnee", _("Abandonnée")
 
 
+# An action's current status is its latest point's; an action without any point is
+# « Sans point », which no one types (it is not « À venir », which a point says).
+NO_POINT = "sans_point"
+CURRENT_STATUSES = [(NO_POINT, _("Sans point")), *Status.choices]
+
+
 @tracked("ProgressUpdateHistory")
 class ProgressUpdate(Versioned):
     action = models.ForeignKey(

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -12,7 +14,9 @@ from essplan.french import count, euros
 from essplan.search import search_query, search_vector
 from essplan.versioning import Versioned, bump_version, tracked
 
-from .followup import ProgressUpdate, Status
+from .followup import CURRENT_STATUSES, NO_POINT, ProgressUpdate, Status
+
+CURRENT_STATUS_LABELS = dict(CURRENT_STATUSES)
 
 code_validator = RegexValidator(
     r"^[0-9]+(\.[0-9]+)*$",
@@ -151,6 +155,20 @@ class Plan(models.Model):
         return range(self.first_year, self.last_year + 1)
 
     @property
+    def end(self):
+        """The last day of the plan's period."""
+        return datetime.date(self.last_year, 12, 31)
+
+    @property
+    def period_text(self):
+        """« Plan terminé le 31/12/2025 » once the period is over, else « Plan en cours (…) »."""
+        if timezone.localdate() > self.end:
+            return f"Plan terminé le {self.end:%d/%m/%Y}"
+        if timezone.localdate().year < self.first_year:
+            return f"Plan à venir ({self.first_year}-{self.last_year})"
+        return f"Plan en cours ({self.first_year}-{self.last_year}), jusqu'au {self.end:%d/%m/%Y}"
+
+    @property
     def current_year(self):
         """Today's year while the plan runs, else its nearest year (first or last)."""
         return min(max(timezone.localdate().year, self.first_year), self.last_year)
@@ -208,22 +226,26 @@ class ActionQuerySet(models.QuerySet):
         """Annotate the status and progress of the latest update (up to YEAR), and "en retard"
         on AS_OF (default: today).
 
-        An action is late when its end date has passed and it is neither
-        Réalisée nor Abandonnée (an abandoned action is no longer expected).
+        An action is late when its end date (by default, the end of its plan's last year) has
+        passed and it is neither Réalisée nor Abandonnée (an abandoned action is no longer
+        expected). An action without any point is « Sans point ».
         """
         latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-year")
         if year is not None:
             latest = latest.filter(year__lte=year)
         return self.annotate(
             current_status=Coalesce(
-                Subquery(latest.values("status")[:1]), Value(Status.PLANNED.value)
+                Subquery(latest.values("status")[:1]), Value(NO_POINT)
             ),
             current_progress=Coalesce(Subquery(latest.values("progress")[:1]), Value(0)),
             status_year=Subquery(latest.values("year")[:1]),
+            due_date=Coalesce(F("end_date"), Func(F("plan__last_year"), Value(12), Value(31),
+                                                  function="make_date",
+                                                  output_field=models.DateField())),
         ).annotate(
             is_late=Case(
                 When(
-                    Q(end_date__lt=as_of or timezone.localdate())
+                    Q(due_date__lt=as_of or timezone.localdate())
                     & ~Q(current_status__in=[Status.DONE, Status.ABANDONED]),
                     then=Value(True),
                 ),
@@ -342,7 +364,7 @@ class Action(Versioned):
     @property
     def current_status_label(self):
         """Label of the status annotated by ActionQuerySet.with_status()."""
-        return Status(self.current_status).label
+        return CURRENT_STATUS_LABELS[self.current_status]
 
     def url(self, name, **kwargs):
         """URL of one of the action's pages: action.url("actions:action_edit")."""

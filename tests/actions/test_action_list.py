@@ -63,19 +63,24 @@ def test_filter_by_status_pilot_year_and_late(client):
 
     assert codes(client.get(URL, {"status": "realisee"})) == ["2.1.1"]
     assert codes(client.get(URL, {"status": "en_cours"})) == ["3.2.1"]
-    assert client.get(URL, {"status": "a_venir"}).context["page"].paginator.count == 43
-    assert codes(client.get(URL, {"late": "on"})) == ["3.2.1"]
+    assert client.get(URL, {"status": "a_venir"}).context["page"].paginator.count == 0
+    assert client.get(URL, {"status": "sans_point"}).context["page"].paginator.count == 43
+    # The plan ended on 31 December 2025: every action but the done one is late, 3.2.1 by its
+    # own end date, the 43 others (no end date of their own) by the plan's.
+    late_actions = client.get(URL, {"late": "on"})
+    assert late_actions.context["page"].paginator.count == 44
+    assert "2.1.1" not in codes(late_actions)
     assert codes(client.get(URL, {"pilot_direction": late.pilot_direction.pk})) == ["3.2.1"]
     assert client.get(URL, {"year": "2024"}).context["page"].paginator.count == 45
     assert client.get(URL, {"year": "2023"}).context["page"].paginator.count == 44
 
 
 def test_pagination_keeps_the_filters_in_the_url(client):
-    html = client.get(URL, {"status": "a_venir"}).content.decode()
-    assert 'href="?status=a_venir&amp;page=2"' in html
-    assert 'href="?status=a_venir&amp;format=csv"' in html
+    html = client.get(URL, {"status": "sans_point"}).content.decode()
+    assert 'href="?status=sans_point&amp;page=2"' in html
+    assert 'href="?status=sans_point&amp;format=csv"' in html
     # Axis 1 holds 3+3+2+9+2+5+2 = 26 actions: the 26th, first of page 2, is 1.7.2.
-    page_2 = client.get(URL, {"status": "a_venir", "page": "2"})
+    page_2 = client.get(URL, {"status": "sans_point", "page": "2"})
     assert codes(page_2)[0] == "1.7.2"
 
 
@@ -101,7 +106,7 @@ def test_csv_export_is_the_filtered_list_byte_for_byte(client):
         "3.4.1;Elargir le comité de suivi à d'autres acteurs de l'ESS pour une meilleure "
         "représentativité géographique, des familles et des secteurs d'activité;3;3.4;"
         "Direction du développement économique, emploi, enseignement supérieur, recherche et "
-        "innovation;À venir;0;non;2023, 2024, 2025;;\r\n"
+        "innovation;Sans point;0;oui;2023, 2024, 2025;;\r\n"
         "3.4.2;Mettre en place des ateliers d'échanges avec le comité de suivi et des entreprises "
         "engagées du Cotentin;3;3.4;Direction du développement économique, emploi, enseignement "
         "supérieur, recherche et innovation;En cours;35;oui;2023, 2024, 2025;15/01/2024;30/06/2025\r\n"

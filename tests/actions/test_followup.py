@@ -50,25 +50,30 @@ def test_current_status_is_the_latest_years(action):
         "en_pause", 60, 2024)
 
 
-def test_action_without_update_is_a_venir(action):
+def test_action_without_update_is_sans_point_not_a_venir(action):
     annotated = Action.objects.with_status().get(pk=action.pk)
-    assert (annotated.current_status, annotated.current_progress) == ("a_venir", 0)
+    assert (annotated.current_status, annotated.current_progress) == ("sans_point", 0)
+    assert annotated.current_status_label == "Sans point"
 
 
-@pytest.mark.parametrize(("end", "status", "late"), [
-    (datetime.date(2024, 12, 31), None, True),
-    (datetime.date(2024, 12, 31), Status.IN_PROGRESS, True),
-    (datetime.date(2024, 12, 31), Status.DONE, False),
-    (datetime.date(2024, 12, 31), Status.ABANDONED, False),
-    (datetime.date(2099, 12, 31), Status.IN_PROGRESS, False),
-    (None, Status.IN_PROGRESS, False),
+@pytest.mark.parametrize(("end", "status", "as_of", "late"), [
+    (datetime.date(2024, 12, 31), None, datetime.date(2025, 6, 1), True),
+    (datetime.date(2024, 12, 31), Status.IN_PROGRESS, datetime.date(2025, 6, 1), True),
+    (datetime.date(2024, 12, 31), Status.DONE, datetime.date(2025, 6, 1), False),
+    (datetime.date(2024, 12, 31), Status.ABANDONED, datetime.date(2025, 6, 1), False),
+    (datetime.date(2099, 12, 31), Status.IN_PROGRESS, datetime.date(2025, 6, 1), False),
+    # Without an end date of its own, an action ends with its plan (31 December 2025).
+    (None, Status.IN_PROGRESS, datetime.date(2025, 12, 31), False),
+    (None, Status.IN_PROGRESS, datetime.date(2026, 1, 1), True),
+    (None, None, datetime.date(2026, 11, 30), True),
+    (None, Status.DONE, datetime.date(2026, 11, 30), False),
 ])
-def test_late_is_computed_from_end_date_and_status(action, end, status, late):
+def test_late_is_computed_from_end_date_and_status(action, end, status, as_of, late):
     action.end_date = end
     action.save(update_fields=["end_date"])
     if status:
         ProgressUpdate.objects.create(action=action, year=2024, status=status)
-    assert Action.objects.with_status().get(pk=action.pk).is_late is late
+    assert Action.objects.with_status(as_of=as_of).get(pk=action.pk).is_late is late
 
 
 @pytest.mark.parametrize(("progress", "message"), [

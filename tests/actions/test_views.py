@@ -34,7 +34,10 @@ def test_plan_page_lists_every_action_in_code_order(client_for):
     assert "3 axes stratégiques, 17 objectifs opérationnels, 45 actions" in html
     codes = re.findall(r'<td class="code">([0-9.]+)</td>', html)
     assert codes == ANNEX_CODES
-    assert html.count("À venir</span>") == 45
+    assert html.count("Sans point</span>") == 45 and "À venir</span>" not in html
+    # The period ended on 31 December 2025: every action is late, and the plan says it ended.
+    assert html.count("En retard</span>") == 45
+    assert "Adopté · Plan terminé le 31/12/2025" in html
     assert "Axe 2 · Promouvoir l&#x27;ESS et ses valeurs" in html
 
 

@@ -30,7 +30,7 @@ def small_plan(db):
     - 1.1.1 réalisée 100 % (2024 update with its three texts)
     - 1.1.2 en cours 60 % (2024 update, achievements only)
     - 1.2.1 en cours 20 % (2023 update only: no 2024 update)
-    - 2.1.1 à venir 0 %, no update at all, ended 30/06/2024: late
+    - 2.1.1 sans point 0 %, no update at all, ended 30/06/2024: late
     Average progress (100 + 60 + 20 + 0) / 4 = 45 %.
     Budget 2024 expenses: planned 1 234,50 + 500,25 = 1 734,75; committed 1 000,00;
     spent 999,99 (57,64 % of planned); 2023: 100,00 planned on 1.2.1; revenue 300,00 in 2024.

@@ -33,8 +33,8 @@ def small_report(small_plan):
 def test_summary_sentences_are_written_from_the_figures(small_report):
     text = pdf_text(small_report.data)
     for sentence in [
-        "3 actions sur 4 sont en cours ou réalisées (1 réalisée, 2 en cours) ; 1 à venir, "
-        "0 en pause, 0 abandonnée.",
+        "3 actions sur 4 sont en cours ou réalisées (1 réalisée, 2 en cours) ; 0 à venir, "
+        "0 en pause, 1 sans point, 0 abandonnée.",
         "L'avancement moyen des actions est de 45 %.",
         "1 action est en retard (date de fin dépassée) : 2.1.1.",
         "2 actions n’ont pas de point d'avancement pour 2024 : elles sont signalées dans la "
@@ -133,6 +133,7 @@ def test_the_cover_gives_the_deliberation_as_adopted(plan_2024_report):
     cover = PdfReader(BytesIO(plan_2024_report.data)).pages[0].extract_text()
     cover = re.sub(r"\s+", " ", cover.replace("\u202f", " ").replace("\u00a0", " "))
     assert "Vote 167 pour, 0 contre, 9 abstentions" in cover
+    assert "Période du plan 2023-2025 · Plan terminé le 31/12/2025" in cover
     assert "Enveloppe environ 85 000 € (Budget principal, compte 6188, LdC n°77592)" in cover
     text = pdf_text(plan_2024_report.data)
     assert "(2022, année supposée)" in text
