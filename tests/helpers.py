@@ -34,3 +34,27 @@ def run_manage(*args, **env):
         f"execute_from_command_line(['manage.py', *{list(args)!r}])",
         **env,
     )
+
+
+def at_once(*calls, timeout=120):
+    """Run each of CALLS in a thread of its own, all released at the same moment; their
+    results, in order. Each thread closes its database connection when done."""
+    import threading
+
+    from django.db import connection
+
+    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        try:
+            results[index] = call()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results

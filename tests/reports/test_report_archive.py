@@ -141,12 +141,16 @@ def test_the_management_command_writes_the_same_report(tmp_path, small_plan):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_publications_at_once_leave_exactly_one_published_version(admin_user):
-    import threading
-
+def test_publishing_waits_for_whoever_holds_a_version_of_the_same_year():
+    """Two publications at once must not both see « nothing published yet »: publishing
+    locks every version of the plan and year first. Deterministic: this test holds one
+    version's lock, and a publication of the other, on its own connection, must wait for it
+    (and gives up after 300 ms here)."""
     from django.core.files.base import ContentFile
-    from django.db import connection
-    from django.test import Client
+    from django.db import OperationalError, connection, transaction
+
+    from reports.services import set_published
+    from tests.helpers import at_once
 
     plan = Plan.objects.get(slug=COTENTIN)
     versions = []
@@ -154,22 +158,17 @@ def test_two_publications_at_once_leave_exactly_one_published_version(admin_user
         report = AnnualReport(plan=plan, year=2024, size=9, page_count=1, sha256=f"{index}" * 64)
         report.file.save(f"v{index}.pdf", ContentFile(b"%PDF-1.7\n"))
         versions.append(report)
-    barrier, statuses = threading.Barrier(2), []
 
-    def publish_now(report):
-        client = Client(raise_request_exception=False)
-        client.force_login(admin_user)
-        barrier.wait()
+    def publish_second():
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
         try:
-            statuses.append(client.post(reverse("reports:report_publish", args=[report.pk]),
-                                        {"published": "1"}).status_code)
-        finally:
-            connection.close()
+            set_published(versions[1], True)
+        except OperationalError:
+            return "waited"
+        return "published without waiting"
 
-    threads = [threading.Thread(target=publish_now, args=(report,)) for report in versions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert statuses == [302, 302]  # the second waits for the first, then takes its place
-    assert AnnualReport.objects.filter(plan=plan, year=2024, published=True).count() == 1
+    with transaction.atomic():
+        list(AnnualReport.objects.select_for_update().filter(pk=versions[0].pk))
+        assert at_once(publish_second) == ["waited"]
+    assert not AnnualReport.objects.filter(published=True).exists()

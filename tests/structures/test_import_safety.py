@@ -2,12 +2,10 @@
 confirmations sent twice, by someone else, too late, or after the data changed."""
 
 import datetime
-import threading
 import tracemalloc
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from essplan.models import StagedImport
 from essplan.spreadsheets import UnreadableFile, read_sheet
 from structures.models import Structure
 from tests.conftest import make_user
+from tests.helpers import at_once
 from tests.structures.test_import import CONFIRM, GOOD, HEADER, upload
 
 pytestmark = pytest.mark.django_db
@@ -201,20 +200,47 @@ def test_two_simultaneous_confirmations_import_once(editor):
         clients.append(client)
     token = upload(clients[0], GOOD).context["token"]
     before = Structure.objects.count()
-    barrier, answers = threading.Barrier(2), []
-
-    def confirm_now(client):
-        barrier.wait()
-        try:
-            answers.append(client.post(CONFIRM, {"token": token}, follow=True).content.decode())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=confirm_now, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    answers = at_once(*(
+        lambda client=client: client.post(CONFIRM, {"token": token}, follow=True).content.decode()
+        for client in clients))
     assert Structure.objects.count() == before + 2
     assert sum("Import terminé : 2 structures créées" in answer for answer in answers) == 1
     assert sum("Cet import est déjà fait" in answer for answer in answers) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_confirmation_waits_for_another_one_of_the_same_file(editor, monkeypatch):
+    """Deterministic: while this test holds the staged row (as a first confirmation would),
+    a second confirmation must wait for it before it imports anything."""
+    from django.db import OperationalError, connection, transaction
+
+    from essplan import imports
+    from essplan.imports import import_staged
+    from structures.resources import StructureResource
+
+    imported = []
+    real_run_import = imports.run_import
+
+    def recording_run_import(*args, **kwargs):
+        imported.append(kwargs.get("dry_run"))
+        return real_run_import(*args, **kwargs)
+
+    client = Client()
+    client.force_login(editor)
+    token = upload(client, GOOD).context["token"]
+    monkeypatch.setattr(imports, "run_import", recording_run_import)
+
+    def confirm_again():
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+        try:
+            import_staged(token, StructureResource(), namespace="structures", user=editor)
+        except OperationalError:
+            return "waited"
+        return "imported without waiting"
+
+    with transaction.atomic():
+        list(StagedImport.objects.select_for_update().filter(token=token))
+        assert at_once(confirm_again) == ["waited"]
+    assert imported == []  # it waited before reading the file, not after importing it
+    assert not Structure.objects.filter(siret="12000101100010").exists()
