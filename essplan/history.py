@@ -36,8 +36,9 @@ def _tracked_model(event_model_label):
     return event_model.pgh_tracked_model
 
 
-def _value(field, value, related):
-    """VALUE as the pages print it: a label, a name, a French number, a list « a, b et c »."""
+def display(field, value, related):
+    """VALUE of FIELD as the pages print it: a label, a name (RELATED: {(model, pk): object}),
+    a French number, a list « a, b et c ». Also the conflict screen's (essplan.versioning)."""
     if value in (None, "", []):
         return "—"
     if field.choices:
@@ -46,7 +47,7 @@ def _value(field, value, related):
         target = related.get((field.related_model, value), value)
         return _person(target) if isinstance(target, get_user_model()) else target
     if isinstance(value, list):
-        return listing(_value(field.base_field, item, related) for item in value)
+        return listing(display(field.base_field, item, related) for item in value)
     try:
         python = field.to_python(value)
         if isinstance(python, Decimal):
@@ -98,8 +99,8 @@ def for_object(obj, limit=200):
             diff = {name: (None, value) for name, value in event.pgh_data.items()}
         pairs = [(name, diff[name]) for name in fields if name in diff]
         changes = [
-            (fields[name].verbose_name, _value(fields[name], old, related),
-             _value(fields[name], new, related))
+            (fields[name].verbose_name, display(fields[name], old, related),
+             display(fields[name], new, related))
             for name, (old, new) in pairs
             if name in fields and fields[name].name not in HIDDEN
             and not (event.pgh_label == "insert" and new in (None, "", []))

@@ -11,14 +11,13 @@
   changed in between (read from the history).
 """
 
-from decimal import Decimal
 
 import pghistory
 import pgtrigger
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .french import figure
+from . import history
 
 
 def tracked(model_name, *trackers, **options):
@@ -82,13 +81,11 @@ def changes_since(instance, version):
 
 
 def _display(field, value):
-    if isinstance(value, Decimal):
-        return figure(value)
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
+    """VALUE as the history page prints it, its related object read if it has one."""
+    related = {}
     if field.is_relation and value is not None:
-        return str(field.related_model._default_manager.get(pk=value))
-    return "—" if value in (None, "", []) else value
+        related[(field.related_model, value)] = field.related_model._default_manager.get(pk=value)
+    return history.display(field, value, related)
 
 
 @transaction.atomic

@@ -134,6 +134,6 @@ def test_a_first_entry_created_at_the_same_moment_is_a_conflict_not_an_error(edi
     ProgressUpdate.objects.create(action=action, year=2025, status="realisee", progress=100)
     with pytest.raises(ConcurrentEdit) as raised:
         save_form(form=form, author=editor)
-    assert ("avancement (%)", "—", 100) in [(str(label), old, new)
+    assert ("avancement (%)", "—", "100") in [(str(label), old, new)
                                              for label, old, new in raised.value.changes]
     assert ProgressUpdate.objects.get(action=action, year=2025).progress == 100
