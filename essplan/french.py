@@ -65,12 +65,17 @@ def figure(value):
     return number(value, max(0, -value.normalize().as_tuple().exponent))
 
 
-def count(n, singular, plural):
-    """(0 or 1, 'structure', 'structures') -> '1 structure'; (1312, …) -> '1 312 structures'.
+def noun(n, singular, plural):
+    """(0 or 1, 'colonne', 'colonnes') -> 'colonne'; (2, …) -> 'colonnes'.
 
     The source strings are French, whose rule puts 0 and 1 in the singular; gettext without
     a catalog would apply English's (0 plural), hence the count given to ngettext."""
-    return f"{number(n)} {ngettext(singular, plural, 2 if n > 1 else 1)}"
+    return ngettext(singular, plural, 2 if n > 1 else 1)
+
+
+def count(n, singular, plural):
+    """(0 or 1, 'structure', 'structures') -> '1 structure'; (1312, …) -> '1 312 structures'."""
+    return f"{number(n)} {noun(n, singular, plural)}"
 
 
 def listing(items):

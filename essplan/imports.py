@@ -22,7 +22,7 @@ from import_export import widgets
 
 from .datacache import data_version
 from .forms import SPACES
-from .french import listing
+from .french import listing, noun
 from .models import StagedImport
 from .spreadsheets import UnreadableFile, read_sheet
 
@@ -58,8 +58,8 @@ def run_import(resource, dataset, *, dry_run, user=None):
     known = {field.column_name for field in resource.get_import_fields()}
     unknown = [header for header in dataset.headers if header not in known]
     if unknown:
-        report.notes.append(f"Colonne{'s' if len(unknown) > 1 else ''} ignorée"
-                            f"{'s' if len(unknown) > 1 else ''} (nom inconnu) : "
+        what = noun(len(unknown), "Colonne ignorée", "Colonnes ignorées")
+        report.notes.append(f"{what} (nom inconnu) : "
                             f"{listing(f'« {name} »' for name in unknown)}.")
     model = resource._meta.model
     # With a history context, the history triggers do not look for one row after row
@@ -102,7 +102,7 @@ def _message(error):
     """A row's error in French: never a Python class name or an SQL message."""
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
-    if isinstance(error, ValueError) and not isinstance(error, ArithmeticError):
+    if isinstance(error, ValueError):
         return str(error)
     logger.warning("Import: unexpected row error %r", error)
     return ("Ligne illisible : vérifiez ses valeurs (nombres avec une virgule décimale, "
@@ -187,6 +187,23 @@ def import_staged(token, resource, *, namespace, user):
     staged.content = ""
     staged.save(update_fields=["consumed_at", "content"])
     return Outcome("imported", report=report, file_name=staged.file_name)
+
+
+class FileLines:
+    """The file's line of each row key met so far, for the apps' resources: a second row with
+    a key already met is refused, naming the first one's line."""
+
+    def __init__(self):
+        self.lines = {}
+
+    def add(self, key, row_number, what):
+        """Record KEY for import-export's ROW_NUMBER (0: the first row after the header);
+        its line in the file, or a ValidationError if KEY was met already."""
+        if key in self.lines:
+            raise ValidationError(f"Doublon dans le fichier : même {what} qu'à la ligne "
+                                  f"{self.lines[key]}.")
+        line = self.lines[key] = row_number + 1
+        return line
 
 
 # Cells as French spreadsheets write them, for the apps' resources.

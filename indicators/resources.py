@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from essplan.imports import FrenchDecimalWidget, FrenchIntegerWidget, strip
+from essplan.imports import FileLines, FrenchDecimalWidget, FrenchIntegerWidget, strip
 
 from .forms import check_unit
 from .models import Measurement
@@ -59,7 +59,7 @@ class MeasurementResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.plan = plan
         self.fields["indicator"].widget = IndicatorWidget(plan)
-        self.seen = {}
+        self.seen = FileLines()
 
     @staticmethod
     def file_errors(dataset):
@@ -77,11 +77,8 @@ class MeasurementResource(resources.ModelResource):
         if not year.isdigit() or len(year) != 4:
             raise ValidationError(f"Année : « {year} » n'est pas une année (quatre chiffres, "
                                   "par exemple 2024).")
-        key = (str(row.get("Code indicateur") or ""), year)
-        if key in self.seen:
-            raise ValidationError(f"Doublon dans le fichier : même indicateur et même année "
-                                  f"qu'à la ligne {self.seen[key]}.")
-        self.seen[key] = row_number + 1  # the line in the file, after the header
+        self.seen.add((str(row.get("Code indicateur") or ""), year), row_number,
+                      "indicateur et même année")
 
     def before_save_instance(self, instance, row, **kwargs):
         if kwargs.get("user"):

@@ -17,6 +17,7 @@ from essplan.forms import SPACES
 from essplan.imports import (
     CachedReferenceWidget,
     ChoiceWidget,
+    FileLines,
     FrenchBooleanWidget,
     FrenchDecimalWidget,
     FrenchIntegerWidget,
@@ -91,7 +92,7 @@ class StructureResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.existing = {}
-        self.seen = {}
+        self.seen = FileLines()
         self.with_siret = {}  # (lower name, INSEE code) -> a structure that has a SIRET
         self.commune_names = {}
         self.notes = []  # remarks for the dry run, which do not stop the import
@@ -140,12 +141,7 @@ class StructureResource(resources.ModelResource):
         if row.get("SIRET"):
             row["SIRET"] = SPACES.sub("", str(row["SIRET"]))
         key = self.row_key(row)
-        if key in self.seen:
-            raise ValidationError(
-                f"Doublon dans le fichier : même {'SIRET' if key[0] == 'siret' else 'nom et commune'}"
-                f" qu'à la ligne {self.seen[key]}."
-            )
-        line = self.seen[key] = row_number + 1  # the line in the file, after the header
+        line = self.seen.add(key, row_number, "SIRET" if key[0] == "siret" else "nom et commune")
         twin = self.with_siret.get(key)
         if twin is not None and key not in self.existing:
             self.notes.append(f"Ligne {line} : « {row.get('Nom')} » n'a pas de SIRET, mais une "
