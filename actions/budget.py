@@ -137,44 +137,59 @@ CHAPTERS = {
 class BudgetRow:
     label: str
     by_year: list  # planned amount per year of the plan
-    total: Decimal
+    total: Decimal  # planned over the plan's years
+    committed: Decimal
+    spent: Decimal
     kind: str = "line"  # line (a chapter), subtotal (a flow of a section) or total (net)
 
 
+AMOUNTS = ("planned", "committed", "spent")
+
+
 def council_budget(plan):
-    """PLAN's planned budget as a council deliberation presents it: per section
-    (fonctionnement, investissement) and flow (dépenses, recettes), by chapter, with the
-    subtotal of each flow and the net total (expenses less revenue) per year. One query."""
+    """PLAN's budget as a council deliberation presents it: per section (fonctionnement,
+    investissement) and flow (dépenses, recettes), by chapter, with the subtotal of each flow
+    and the net total (expenses less revenue); planned per year, then committed and spent
+    over the plan (shown when follow-up exists, "followed"). One query."""
     years = list(plan.years)
-    amounts = defaultdict(lambda: defaultdict(Decimal))
+    planned = defaultdict(lambda: defaultdict(Decimal))
+    done = defaultdict(lambda: {"committed": Decimal(0), "spent": Decimal(0)})
     for row in (BudgetLine.objects.filter(action__plan=plan).order_by()
-                .values("section", "flow", "chapter", "year").annotate(amount=Sum("planned"))):
-        amounts[(row["section"], row["flow"], row["chapter"])][row["year"]] += row["amount"]
-    rows, net = [], defaultdict(Decimal)
+                .values("section", "flow", "chapter", "year")
+                .annotate(**{name: Sum(name) for name in AMOUNTS})):
+        key = (row["section"], row["flow"], row["chapter"])
+        planned[key][row["year"]] += row["planned"]
+        for name in ("committed", "spent"):
+            done[key][name] += row[name]
+    rows, net = [], BudgetRow("Total net (dépenses moins recettes)", [Decimal(0)] * len(years),
+                              Decimal(0), Decimal(0), Decimal(0), kind="total")
     for section, section_label in BudgetLine.Section.choices:
         for flow, flow_label in BudgetLine.Flow.choices:
-            chapters = sorted(chapter for (s, f, chapter) in amounts if (s, f) == (section, flow))
+            chapters = sorted(chapter for (s, f, chapter) in planned if (s, f) == (section, flow))
             if not chapters:
                 continue
-            subtotal = defaultdict(Decimal)
+            plural = "Dépenses" if flow == BudgetLine.Flow.EXPENSE else "Recettes"
+            of = "de " if section == BudgetLine.Section.OPERATING else "d'"
+            subtotal = BudgetRow(f"{plural} {of}{section_label.lower()}", [Decimal(0)] * len(years),
+                                 Decimal(0), Decimal(0), Decimal(0), kind="subtotal")
             for chapter in chapters:
-                by_year = [amounts[(section, flow, chapter)][year] for year in years]
+                key = (section, flow, chapter)
+                by_year = [planned[key][year] for year in years]
                 label = (f"{chapter} · {CHAPTERS[chapter]}" if chapter in CHAPTERS
                          else chapter or "Chapitre non précisé")
-                rows.append(BudgetRow(label, by_year, sum(by_year)))
-                for year, amount in zip(years, by_year):
-                    subtotal[year] += amount
-            plural = "Dépenses" if flow == BudgetLine.Flow.EXPENSE else "Recettes"
-            by_year = [subtotal[year] for year in years]
-            rows.append(BudgetRow(f"{plural} de {section_label.lower()}"
-                                  if section == BudgetLine.Section.OPERATING
-                                  else f"{plural} d'{section_label.lower()}",
-                                  by_year, sum(by_year), kind="subtotal"))
-            sign = 1 if flow == BudgetLine.Flow.EXPENSE else -1
-            for year in years:
-                net[year] += sign * subtotal[year]
-    net_by_year = [net[year] for year in years]
+                line = BudgetRow(label, by_year, sum(by_year), **done[key])
+                rows.append(line)
+                _add(subtotal, line)
+            rows.append(subtotal)
+            _add(net, subtotal, sign=1 if flow == BudgetLine.Flow.EXPENSE else -1)
     if rows:
-        rows.append(BudgetRow("Total net (dépenses moins recettes)", net_by_year,
-                              sum(net_by_year), kind="total"))
-    return {"years": years, "rows": rows}
+        rows.append(net)
+    followed = any(row.committed or row.spent for row in rows)
+    return {"years": years, "rows": rows, "followed": followed}
+
+
+def _add(into, row, sign=1):
+    into.by_year = [a + sign * b for a, b in zip(into.by_year, row.by_year)]
+    into.total += sign * row.total
+    into.committed += sign * row.committed
+    into.spent += sign * row.spent

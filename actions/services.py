@@ -9,6 +9,7 @@ from .models import Action, Axis, BudgetLine, Direction, Objective, Plan
 
 FICHE_FIELDS = [
     "expected_impacts", "description", "target_publics", "partners_text", "resources", "location",
+    "planned_years",
 ]
 
 
@@ -67,7 +68,10 @@ def load_plan(*, data):
 
 
 def _load_action(plan, objective, data, directions, pilot):
-    """Create one action of a seed file (a [code, title] pair or a full fiche) if missing."""
+    """Create one action of a seed file (a [code, title] pair or a full fiche) if missing.
+
+    What the source does not give (pilot, years, priority) is left unspecified.
+    """
     if isinstance(data, list):
         data = {"code": data[0], "title": data[1]}
     action, created = Action.objects.get_or_create(
@@ -76,7 +80,6 @@ def _load_action(plan, objective, data, directions, pilot):
             "objective": objective,
             "title": data["title"],
             "pilot_direction": pilot,
-            "planned_years": list(plan.years),
             **{field: data[field] for field in FICHE_FIELDS if field in data},
         },
     )

@@ -39,10 +39,10 @@ def _tracked_model(event_model_label):
 def display(field, value, related):
     """VALUE of FIELD as the pages print it: a label, a name (RELATED: {(model, pk): object}),
     a French number, a list « a, b et c ». Also the conflict screen's (essplan.versioning)."""
+    if field.choices and value in dict(field.flatchoices):
+        return dict(field.flatchoices)[value]
     if value in (None, "", []):
         return "—"
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
     if field.is_relation:
         target = related.get((field.related_model, value), value)
         return _person(target) if isinstance(target, get_user_model()) else target

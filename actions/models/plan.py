@@ -266,6 +266,7 @@ class ActionQuerySet(models.QuerySet):
 @tracked("ActionHistory", exclude=["code_key"])
 class Action(Versioned):
     class Priority(models.TextChoices):
+        UNSPECIFIED = "", _("Non précisée")
         HIGH = "haute", _("Haute")
         NORMAL = "normale", _("Normale")
         LOW = "basse", _("Basse")
@@ -327,7 +328,8 @@ class Action(Versioned):
     start_date = models.DateField(_("date de début"), null=True, blank=True)
     end_date = models.DateField(_("date de fin"), null=True, blank=True)
     priority = models.CharField(
-        _("priorité"), max_length=10, choices=Priority, default=Priority.NORMAL
+        _("priorité"), max_length=10, choices=Priority, default=Priority.UNSPECIFIED, blank=True,
+        help_text=_("Laissée « non précisée » quand la fiche ne la donne pas."),
     )
     location = models.CharField(_("lieu"), max_length=200, blank=True)
 

@@ -109,20 +109,29 @@ def test_action_page_shows_its_totals(client_for):
     assert '<td class="text-end">165\xa0000,00\xa0€</td>' in html
 
 
+def council_table(client):
+    html = client.get(reverse("actions:plan_budget", kwargs={"slug": CAEN})).content.decode()
+    table = html[html.index('council-budget'):]
+    table = table[:table.index("</table>")]
+    return html_text.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", table))).replace(
+        "\xa0", " ").replace("\u2212", "-")
+
+
+def council_row(text, label, columns):
+    cells = re.search(re.escape(label) + r"((?: -?[\d ]+? €){%d})" % columns, text).group(1)
+    return [cell.strip() for cell in cells.split("€")[:columns]]
+
+
 def test_the_budget_page_presents_caen_la_mer_as_its_deliberation_does(client_for):
     # Seed 002: fonctionnement 73 000 / 121 000 / 67 000 €, recettes 20 000 € in 2014,
     # investissement 30 000 € each year, net totals 103 000 / 131 000 / 97 000 €.
-    html = client_for("viewer").get(reverse("actions:plan_budget", kwargs={"slug": CAEN})).content.decode()
-    table = html[html.index('council-budget'):]
-    table = table[:table.index("</table>")]
-    text = html_text.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", table))).replace("\xa0", " ")
-
-    def row(label):
-        return re.search(re.escape(label) + r"((?: [\d ]+? €){4})", text).group(1).split("€")[:4]
+    text = council_table(client_for("viewer"))
 
     def amounts(label):
-        return [cell.strip() for cell in row(label)]
+        return council_row(text, label, 4)
 
+    assert "aucun montant engagé ou réalisé n'est encore saisi" in text
+    assert "Engagé" not in text
     assert amounts("Dépenses de fonctionnement") == ["73 000", "121 000", "67 000", "261 000"]
     assert amounts("Recettes de fonctionnement") == ["0", "20 000", "0", "20 000"]
     assert amounts("Dépenses d'investissement") == ["30 000", "30 000", "30 000", "90 000"]
@@ -139,7 +148,27 @@ def test_every_budget_line_of_a_plan_exports_as_a_spreadsheet(client_for):
     assert rows[0] == ("Action;Année;Section;Sens;Chapitre;Libellé;Prévu (€);Engagé (€);"
                        "Réalisé (€);Cofinanceur")
     assert len(rows) - 1 == BudgetLine.objects.filter(action__plan__slug=CAEN).count()
-    assert ("6;2014;Fonctionnement;Recette;70;Appel à projets : somme versée par la Caisse des "
-            "Dépôts (fourchette basse);20000,00;0,00;0,00;Caisse des Dépôts") in rows
+    assert ("6;2014;Fonctionnement;Recette;70;Appel à projets. Somme versée par la caisse des "
+            "dépôts. Cette somme est susceptible d'évoluer et 20 000 euros est la fourchette "
+            "basse;20000,00;0,00;0,00;Caisse des Dépôts") in rows
     for fmt in ("xlsx", "ods"):
         assert client_for("viewer").get(url, {"format": fmt}).status_code == 200
+
+
+def test_the_council_table_puts_committed_and_spent_beside_planned(client_for):
+    lines = BudgetLine.objects.filter(action__plan__slug=CAEN)
+    lines.filter(action__code="1", chapter="011", year=2013).update(
+        committed=Decimal("1000.50"), spent=Decimal("812.30"))
+    lines.filter(flow="recette").update(spent=Decimal("5000"))
+    text = council_table(client_for("viewer"))
+    assert "montants prévus par année, puis engagés et réalisés sur la durée du plan" in text
+    # Planned 2013 / 2014 / 2015 / total (seed 002, chapter 011: 1 000 + 1 000 + 4 000 + 2 000
+    # + 15 000; 1 000 + 1 000 + 4 000 + 10 000; 1 000 + 1 000 + 4 000 + 1 000 + 10 000), then
+    # committed and spent, rounded half-up to the euro.
+    assert council_row(text, "011 · Charges à caractère général", 6) == [
+        "23 000", "16 000", "17 000", "56 000", "1 001", "812"]
+    assert council_row(text, "Recettes de fonctionnement", 6) == [
+        "0", "20 000", "0", "20 000", "0", "5 000"]
+    # Net: 1 000,50 committed; 812,30 spent less 5 000 received = -4 187,70.
+    assert council_row(text, "Total net (dépenses moins recettes)", 6) == [
+        "103 000", "131 000", "97 000", "331 000", "1 001", "-4 188"]

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def fiche(action, **changes):
     data = {"version": "1", "priority": "normale", "planned_years": ["2023", "2024", "2025"],
-            "pilot_direction": action.pilot_direction_id}
+            "pilot_direction": ""}
     data.update(changes)
     return data
 

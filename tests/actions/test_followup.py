@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from actions.models import Action, BudgetLine, Event, ProgressUpdate, Status
+from actions.models import Action, BudgetLine, Direction, Event, ProgressUpdate, Status
 from tests.conftest import COTENTIN
 from tests.factories import EventFactory
 
@@ -206,7 +206,7 @@ def test_fiche_end_before_start_is_refused_and_keeps_the_input(client_for, actio
 
 
 def test_editor_fills_the_fiche(client_for, action):
-    direction = action.pilot_direction
+    direction = Direction.objects.get(short_name="Développement économique")
     response = client_for("editor").post(action.url("actions:action_edit"), {
         "version": "1", "priority": "haute", "description": "Cafés trimestriels",
         "target_publics": "Associations du territoire", "pilot_direction": direction.pk,

@@ -55,8 +55,9 @@ def test_action_page_shows_the_fiche(client_for, action):
     html = client_for("viewer").get(action.get_absolute_url()).content.decode()
     assert "Café des ASSOS trimestriel à Cherbourg-en-Cotentin." in html
     assert "Objectif 1.4 · Favoriser le développement d&#x27;activités" in html
-    assert "Direction du développement économique" in html
-    assert "2023, 2024, 2025" in html
+    # The annex names no pilot direction and no years for its actions.
+    assert '<dt>Direction pilote</dt>\n      <dd><span class="empty">Non précisée</span>' in html
+    assert '<dt>Années prévues</dt>\n      <dd><span class="empty">Non précisées</span>' in html
 
 
 def test_unknown_action_code_is_a_french_404(client_for):

@@ -123,6 +123,8 @@ def test_the_seed_plan_report_lists_all_45_actions(plan_2024_report):
     # No follow-up in the seed: every action is "à venir" and said to lack its 2024 update.
     assert "0 action sur 45 est en cours ou réalisée" in text
     assert text.count("Pas de point d'avancement pour 2024.") == 45
+    # The annex names no pilot direction for any action.
+    assert text.count("direction pilote : non précisée") == 45
     # The deliberation's envelope and baselines (488 establishments, 6 847 employees, 11,2 %).
     assert "pour une enveloppe d'environ 85 000 €" in text
     assert all(f"{figure} (2022, année supposée)" in text for figure in ("488", "6 847", "11,2"))
@@ -135,6 +137,8 @@ def test_the_cover_gives_the_deliberation_as_adopted(plan_2024_report):
     assert "Vote 167 pour, 0 contre, 9 abstentions" in cover
     assert "Période du plan 2023-2025 · Plan terminé le 31/12/2025" in cover
     assert "Enveloppe environ 85 000 € (Budget principal, compte 6188, LdC n°77592)" in cover
+    assert ("Direction pilote Direction du développement économique, emploi, et de "
+            "l'enseignement supérieur, recherche et innovation") in cover
     text = pdf_text(plan_2024_report.data)
     assert "(2022, année supposée)" in text
     assert "référence de la délibération de 2023, année non précisée" in text
@@ -188,3 +192,17 @@ def test_the_report_presents_the_budget_as_the_deliberation_does():
     assert "Recettes de fonctionnement 0 € 20 000 € 0 € 20 000 €" in text
     assert "Dépenses d'investissement 30 000 € 30 000 € 30 000 € 90 000 €" in text
     assert "Total net (dépenses moins recettes) 103 000 € 131 000 € 97 000 € 331 000 €" in text
+
+
+def test_the_reports_council_table_adds_committed_and_spent_once_followed():
+    caen = Plan.objects.get(slug="caen-la-mer-ess-2013-2015")
+    BudgetLine.objects.filter(action__plan=caen, flow="recette").update(spent=Decimal("20000"))
+    BudgetLine.objects.filter(action__plan=caen, action__code="6", flow="depense").update(
+        committed=Decimal("70000"), spent=Decimal("69999.50"))
+    text = pdf_text(render_pdf(report_html(caen, 2014, generated_at=GENERATED)).data)
+    # 69 999,50 rounds half-up to 70 000; net spent = 69 999,50 - 20 000 = 49 999,50 → 50 000.
+    assert ("Dépenses de fonctionnement 73 000 € 121 000 € 67 000 € 261 000 € 70 000 € 70 000 €"
+            in text)
+    assert "Recettes de fonctionnement 0 € 20 000 € 0 € 20 000 € 0 € 20 000 €" in text
+    assert ("Total net (dépenses moins recettes) 103 000 € 131 000 € 97 000 € 331 000 € "
+            "70 000 € 50 000 €") in text

@@ -184,3 +184,23 @@ def test_the_fictitious_demo_structures_are_marked_wherever_their_figures_show(c
     note = "<strong>Données fictives :</strong> 60 de ces structures sont des structures de démonstration inventées"
     assert note in client.get("/").content.decode()
     assert note in client.get(reverse("structures:structure_map")).content.decode()
+
+
+
+COTE_DES_ISLES = {  # the ten communes of the former canton of Barneville-Carteret
+    "Barneville-Carteret", "Fierville-les-Mines", "Le Mesnil", "Les Moitiers-d'Allonne",
+    "Port-Bail-sur-Mer", "Saint-Georges-de-la-Rivière", "Saint-Jean-de-la-Rivière",
+    "Saint-Maurice-en-Cotentin", "Saint-Pierre-d'Arthéglise", "Sortosville-en-Beaumont",
+}
+
+
+@pytest.mark.parametrize("place, communes", [("des Pieux", {"Les Pieux"}),
+                                             ("de la Hague", {"La Hague"}),
+                                             ("de la Côte des Isles", COTE_DES_ISLES)])
+def test_a_demo_name_that_names_a_place_lies_there(viewer_client, place, communes):
+    demo = Structure.objects.filter(name__endswith=place).select_related("commune")
+    assert demo.count() == 6
+    for structure in demo:
+        assert structure.commune.name in communes
+        html = viewer_client.get(structure.get_absolute_url()).content.decode()
+        assert structure.commune.name.replace("'", "&#x27;") in html
