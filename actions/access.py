@@ -2,6 +2,7 @@
 first in every view of the app. Each checks the role (a model permission, 403) and finds the
 object (404); object-level rules (a pilot's own actions) go here and nowhere else."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from essplan.roles import VIEW_PLAN, require
@@ -14,11 +15,24 @@ EDIT_BUDGET = "actions.change_budgetline"
 DELETE_BUDGET = "actions.delete_budgetline"
 EDIT_EVENT = "actions.change_event"
 DELETE_EVENT = "actions.delete_event"
+ADD_BUDGET = "actions.add_budgetline"
+# What a pilot (role « Pilote ») may do on the actions it pilots, and only on those.
+FOLLOW_OWN = "actions.follow_own_action"
+PILOT_MAY = {EDIT_PROGRESS, ADD_BUDGET, EDIT_BUDGET, DELETE_BUDGET}
 
 
 def can_edit(user):
     """Whether pages show USER the links to edit the plan's actions."""
     return user.has_perm(EDIT_ACTION)
+
+
+def may_follow(user, action, perm=EDIT_PROGRESS):
+    """Whether USER may record ACTION's follow-up (PERM): the ESS team on every action, a
+    pilot on the actions it pilots."""
+    if user.has_perm(perm):
+        return True
+    return (perm in PILOT_MAY and user.has_perm(FOLLOW_OWN)
+            and action.pilots.filter(pk=user.pk).exists())
 
 
 def plans(request):
@@ -34,12 +48,16 @@ def get_plan(request, slug, *, perm=VIEW_PLAN, queryset=Plan.objects):
 
 
 def get_action(request, slug, code, *, perm=VIEW_PLAN):
-    """The action SLUG/CODE, with its status, if the user holds PERM."""
-    require(request.user, perm)
+    """The action SLUG/CODE, with its status, if the user holds PERM (a pilot holds the
+    follow-up permissions on its own actions)."""
+    require(request.user, VIEW_PLAN if perm in PILOT_MAY else perm)
     actions = Action.objects.with_status().select_related(
         "plan", "objective__axis", "pilot_direction"
     )
-    return get_object_or_404(actions, plan__slug=slug, code=code)
+    action = get_object_or_404(actions, plan__slug=slug, code=code)
+    if perm in PILOT_MAY and not may_follow(request.user, action, perm):
+        raise PermissionDenied
+    return action
 
 
 def get_budget_line(request, slug, code, pk, *, perm=EDIT_BUDGET):

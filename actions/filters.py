@@ -1,9 +1,10 @@
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 
 from essplan.forms import FilterForm
 
-from .models import CURRENT_STATUSES, Action, Axis, Direction, Objective
+from .models import CURRENT_STATUSES, REVIEW_STATES, WAITING, Action, Axis, Direction, Objective
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -53,3 +54,35 @@ class ActionFilter(django_filters.FilterSet):
 
     def only_late(self, queryset, name, value):
         return queryset.filter(is_late=True) if value else queryset
+
+
+class CampaignActionFilter(django_filters.FilterSet):
+    """The à-faire view: the plan's actions by state of their point, direction and pilot."""
+    review = django_filters.ChoiceFilter(
+        label="État du point", choices=REVIEW_STATES, empty_label="Tous les états",
+    )
+    waiting = django_filters.BooleanFilter(
+        label="En attente du pilote uniquement", widget=forms.CheckboxInput,
+        method="only_waiting",
+    )
+    pilot_direction = django_filters.ModelChoiceFilter(
+        label="Direction pilote", queryset=Direction.objects.all(),
+        empty_label="Toutes les directions",
+    )
+    pilot = django_filters.ModelChoiceFilter(
+        label="Pilote", field_name="pilots", queryset=None, empty_label="Tous les pilotes",
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+        form = FilterForm
+
+    def __init__(self, data=None, *args, plan, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["pilot"].queryset = (
+            get_user_model().objects.filter(piloted_actions__plan=plan).distinct()
+            .order_by("last_name", "first_name", "username"))
+
+    def only_waiting(self, queryset, name, value):
+        return queryset.filter(review__in=WAITING) if value else queryset

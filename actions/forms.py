@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from essplan.forms import FrenchDecimalField, VersionedForm
 
-from .models import Action, BudgetLine, Direction, Event, ProgressUpdate
+from .models import Action, BudgetLine, Campaign, Direction, Event, ProgressUpdate, Review
 from .models.followup import amount_validators
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -128,3 +128,46 @@ class EventForm(VersionedForm):
                 f"{self.plan.last_year})."
             )
         return date
+
+
+class CampaignForm(VersionedForm):
+    year = forms.TypedChoiceField(label="Année du point demandé", coerce=int)
+
+    class Meta:
+        model = Campaign
+        fields = ["year", "opens_on", "due_on", "message", "closed_on"]
+        widgets = {
+            "opens_on": DATE_WIDGET,
+            "due_on": DATE_WIDGET,
+            "closed_on": DATE_WIDGET,
+            "message": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = year_choices(self.instance.plan)
+        if self.instance._state.adding:
+            del self.fields["closed_on"]
+        else:
+            self.fields["year"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        opens, due = data.get("opens_on"), data.get("due_on")
+        if opens and due and due < opens:
+            self.add_error("due_on", "La date limite doit être postérieure ou égale à l'ouverture.")
+        return data
+
+
+class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[(Review.VALIDATED, "Valider"),
+                                          (Review.TO_REVISE, "Renvoyer au pilote")])
+    text = forms.CharField(label="Commentaire", required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Review.TO_REVISE and not data.get("text", "").strip():
+            self.add_error("text", "Dites au pilote ce qu'il doit revoir.")
+        return data

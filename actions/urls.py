@@ -6,7 +6,15 @@ app_name = "actions"
 
 ACTION = "plans/<slug:slug>/actions/<str:code>/"
 
+CAMPAIGN = "plans/<slug:slug>/campagnes/<int:year>/"
+
 urlpatterns = [
+    path("mes-actions/", views.my_actions, name="my_actions"),
+    path("plans/<slug:slug>/campagnes/", views.campaign_list, name="campaign_list"),
+    path("plans/<slug:slug>/campagnes/ouvrir/", views.campaign_edit, name="campaign_create"),
+    path(CAMPAIGN, views.campaign_detail, name="campaign_detail"),
+    path(f"{CAMPAIGN}modifier/", views.campaign_edit, name="campaign_edit"),
+    path(f"{CAMPAIGN}relancer/<str:code>/", views.campaign_remind, name="campaign_remind"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/budget/", views.plan_budget, name="plan_budget"),
@@ -20,7 +28,9 @@ urlpatterns = [
     path(f"{ACTION}modifier/", views.action_edit, name="action_edit"),
     path(f"{ACTION}historique/", views.action_history, name="action_history"),
     path(f"{ACTION}partenaires/", views.action_partners, name="action_partners"),
+    path(f"{ACTION}pilotes/", views.action_pilots, name="action_pilots"),
     path(f"{ACTION}avancement/<int:year>/", views.progress_edit, name="progress_edit"),
+    path(f"{ACTION}avancement/<int:year>/revue/", views.point_review, name="point_review"),
     path(f"{ACTION}budget/ajouter/", views.budget_line_edit, name="budget_line_create"),
     path(f"{ACTION}budget/<int:pk>/modifier/", views.budget_line_edit, name="budget_line_edit"),
     path(f"{ACTION}budget/<int:pk>/supprimer/", views.budget_line_delete,

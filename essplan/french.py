@@ -65,6 +65,18 @@ def figure(value):
     return number(value, max(0, -value.normalize().as_tuple().exponent))
 
 
+@register.filter
+def plural(n, suffixes="s"):
+    """Django's pluralize with French's rule: 0 and 1 take the singular.
+    {{ n|plural }} -> '' or 's'; {{ n|plural:"n'est,ne sont" }}."""
+    singular, _, plural_suffix = suffixes.rpartition(",") if "," in suffixes else ("", "", suffixes)
+    try:
+        many = float(n) > 1
+    except (TypeError, ValueError):
+        many = len(n) > 1
+    return plural_suffix if many else singular
+
+
 def noun(n, singular, plural):
     """(0 or 1, 'colonne', 'colonnes') -> 'colonne'; (2, …) -> 'colonnes'.
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 ADMIN = "Administrateur"
 EDITOR = "Équipe ESS"
 VIEWER = "Comité de suivi"
+PILOT = "Pilote"
 
 # Permission to read the plan: the gate of every page behind the login.
 VIEW_PLAN = "actions.view_plan"
@@ -24,7 +25,7 @@ def verbs(*models, only=VERBS):
 
 
 PLAN_READ = verbs("plan", "axis", "objective", "action", "direction", only=["view"])
-FOLLOWUP = ("progressupdate", "budgetline", "event", "eventaction")
+FOLLOWUP = ("progressupdate", "budgetline", "event", "eventaction", "campaign", "reviewcomment")
 DIRECTORY_REFERENCE = verbs("commune", "legalform", "nafcode", only=["view"])
 INDICATORS = ("indicator", "target", "measurement")
 
@@ -46,6 +47,12 @@ GRANTS = {
         "indicators": verbs(*INDICATORS, only=["view"]),
         "reports": ["view_annualreport"],
     },
+}
+# A pilot reads what the comité reads, and records the follow-up of the actions it pilots
+# (the object-level rule is actions.access.may_follow).
+GRANTS[PILOT] = {
+    **GRANTS[VIEWER],
+    "actions": [*GRANTS[VIEWER]["actions"], "follow_own_action"],
 }
 
 

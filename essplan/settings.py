@@ -277,6 +277,14 @@ else:
     # The server's own mail transfer agent.
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "essplan <ne-pas-repondre@essplan.local>")
+# The address of the application in e-mails (links of reminders and invitations).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Campaign reminders go this many days before the due date, on it, then weekly.
+try:
+    REMINDER_DAYS_BEFORE = sorted({int(day) for day in env_list("REMINDER_DAYS_BEFORE", ["14", "3"])},
+                                  reverse=True)
+except ValueError:
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE is a list of whole numbers of days.") from None
 
 # Security: safe unless DEBUG (development) opts out of HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

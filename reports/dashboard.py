@@ -12,7 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from actions.budget import budget_summary, budget_totals
-from actions.models import CURRENT_STATUSES, Action, Event, ProgressUpdate
+from actions.campaigns import completion
+from actions.models import CURRENT_STATUSES, WAITING, Action, Event, ProgressUpdate, Review
 from essplan.datacache import cached, cached_value
 from indicators.charts import sparkline
 from indicators.computations import rows_for
@@ -21,6 +22,7 @@ KEY_INDICATORS = ["C1", "C2", "K1", "K2", "K5", "K7", "K8"]
 NONCE_SLOT = "essplan-nonce-slot"
 RECENT = 6
 LATE_LISTED = 10  # the most overdue; the action list shows them all
+WAITING_LISTED = 10  # the first in code order; the campaign page shows them all
 
 
 @cached
@@ -41,6 +43,22 @@ def progress_figures(plan, year):
     return {"overall": overall, "axes": axes, "objectives": objectives, "statuses": statuses,
             "late": late, "late_count": late_count,
             "without_update": actions.exclude(updates__year=year).count()}
+
+
+@cached
+def campaign_figures(plan, year):
+    """The campaign of YEAR, if opened: its completion by direction and the actions still
+    waiting for their pilots; and how many points of YEAR are not validated yet."""
+    unvalidated = (ProgressUpdate.objects.filter(action__plan=plan, year=year)
+                   .exclude(review=Review.VALIDATED).count())
+    campaign = plan.campaigns.filter(year=year).first()
+    if campaign is None:
+        return {"campaign": None, "unvalidated": unvalidated}
+    waiting = list(Action.objects.filter(plan=plan).with_review(year).filter(review__in=WAITING)
+                   .select_related("plan").order_by("code_key")
+                   .prefetch_related("pilots")[:WAITING_LISTED])
+    return {"campaign": campaign, "completion": completion(plan, year), "waiting": waiting,
+            "unvalidated": unvalidated}
 
 
 def key_indicator_rows(plan):
@@ -78,6 +96,7 @@ def dashboard(plan, year, nonce=None):
     today = timezone.localdate()
     return {
         **progress_figures(plan, year),
+        **campaign_figures(plan, year),
         # Lazy: read from the cache only when the page's cached fragments must be rendered.
         "budget": SimpleLazyObject(lambda: budget_figures(plan)),
         "indicators": key_indicators(plan, nonce),

@@ -102,7 +102,25 @@ def outsider(db):
     return make_user("olga")
 
 
-PERSONAS = ["anonymous", "outsider", "viewer", "editor", "admin_user"]
+@pytest.fixture
+def pilot(db, action):
+    """A « Pilote » named pilot of action 1.4.7 (the ``action`` fixture)."""
+    user = make_user("paul", roles.PILOT)
+    user.first_name, user.last_name = "Paul", "Pilote"
+    user.save(update_fields=["first_name", "last_name"])
+    action.pilots.add(user)
+    return user
+
+
+@pytest.fixture
+def other_pilot(db, plan):
+    """A « Pilote » of action 1.4.6 only."""
+    user = make_user("pia", roles.PILOT)
+    plan.actions.get(code="1.4.6").pilots.add(user)
+    return user
+
+
+PERSONAS = ["anonymous", "outsider", "viewer", "pilot", "other_pilot", "editor", "admin_user"]
 
 
 @pytest.fixture

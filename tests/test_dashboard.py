@@ -1,12 +1,23 @@
 """The dashboard's figures against a hand-built data set, its selectors and its query budget."""
 
 import datetime
+import html as html_text
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from actions.models import Action, BudgetLine, Event, Objective, ProgressUpdate, Status
+from actions.models import (
+    Action,
+    BudgetLine,
+    Campaign,
+    Event,
+    Objective,
+    ProgressUpdate,
+    Review,
+    Status,
+)
 from structures.models import Commune, Structure
 from tests.conftest import COTENTIN
 
@@ -112,11 +123,12 @@ def grow(plan, actions, structures):
 
 
 # session, user, 2 permissions, plans, current plan, data version, overall, axes, objectives,
-# statuses, late count, the 10 most overdue, without-update count, indicators, their targets, their values, computed indicators
+# statuses, late count, the 10 most overdue, without-update count, points not validated, the
+# year's campaign, indicators, their targets, their values, computed indicators
 # (K1, K2, K5, K7, K8: 5), axes, budget totals (4), directory by family, map, latest updates
-# (+ action, plan, author), upcoming events = 31, the same with 4 500 actions and 5 060
+# (+ action, plan, author), upcoming events = 33, the same with 4 500 actions and 5 060
 # structures (on a cold cache: every figure is computed).
-DASHBOARD_QUERIES = 31
+DASHBOARD_QUERIES = 33
 
 
 @pytest.mark.parametrize(("actions", "structures"), [(0, 0), (4455, 5000)])
@@ -150,3 +162,29 @@ def test_a_long_late_list_shows_the_ten_most_overdue_and_links_to_all(client_for
     assert response.context["late_count"] == 45
     assert [a.end_date.day for a in response.context["late"]] == list(range(1, 11))
     assert "Voir les 45 actions en retard" in response.content.decode()
+
+
+def test_the_campaign_at_a_glance_and_the_points_not_yet_validated(client_for, plan, pilot):
+    Campaign.objects.create(plan=plan, year=2025, opens_on=datetime.date(2025, 11, 1),
+                            due_on=datetime.date(2025, 12, 15))
+    ProgressUpdate.objects.create(action=plan.actions.get(code="1.4.7"), year=2025,
+                                  status=Status.IN_PROGRESS, progress=40, review=Review.SUBMITTED)
+    ProgressUpdate.objects.create(action=plan.actions.get(code="2.1.1"), year=2025,
+                                  status=Status.DONE, progress=100, review=Review.VALIDATED)
+    text = page_text(client_for("editor").get(reverse("reports:home"), {"annee": "2025"}))
+    assert "Campagne de suivi 2025 · date limite le 15/12/2025" in text
+    assert "2 points soumis ou validés sur 45 actions, dont 1 validé" in text
+    # The to-do link leads to the campaign's waiting actions, not to an empty late list.
+    assert ('href="/plans/cotentin-ess-2023-2025/campagnes/2025/?waiting=on"'
+            in client_for("editor").get(reverse("reports:home"), {"annee": "2025"}).content.decode())
+    # 1.4.7's point counts in the figures but is not validated: the page says so.
+    assert ("1 point d'avancement 2025 pris en compte ci-dessous n'est pas encore validé par "
+            "l'équipe ESS") in text
+    # The waiting list names the pilots; 1.4.7, submitted, is not in it.
+    assert "1.1.1 · Organiser des « cafés projets ESS » aucun pilote nommé" in text
+    assert "1.4.7 · Organiser et soutenir" not in text.split("Actions dont le point est attendu")[1]
+
+
+def page_text(response):
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html_text.unescape(text).replace("\xa0", " "))

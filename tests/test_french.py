@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
+from essplan import french
 from essplan.french import count, euros, figure, listing, number, percent
 
 NBSP = "\u00a0"
@@ -54,3 +55,11 @@ def test_the_filters_are_the_same_path_in_templates():
     html = Template("{{ a|euros }} · {{ a|euros:0 }} · {{ r|percent:1 }} · {{ n|integer }}").render(
         Context({"a": Decimal("1234.505"), "r": Decimal("65.7999"), "n": 1312}))
     assert html == f"1{NBSP}234,51{NBSP}€ · 1{NBSP}235{NBSP}€ · 65,8{NBSP}% · 1{NBSP}312"
+
+
+@pytest.mark.parametrize(("n", "suffixes", "expected"), [
+    (0, "s", ""), (1, "s", ""), (2, "s", "s"), (1.5, "s", "s"), ([1, 2], "s", "s"),
+    (0, "n'est,ne sont", "n'est"), (1, "n'est,ne sont", "n'est"), (3, "n'est,ne sont", "ne sont"),
+])
+def test_plural_follows_the_french_rule_zero_is_singular(n, suffixes, expected):
+    assert french.plural(n, suffixes) == expected

@@ -4,26 +4,39 @@ A URL without a row in EXPECTED fails test_every_url_has_an_expected_row, so a
 new page cannot ship without saying who may see it.
 """
 
+import datetime
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from actions.models import BudgetLine, Event
+from actions.models import (
+    BudgetLine,
+    Campaign,
+    Event,
+    ProgressUpdate,
+    ReminderSent,
+    Review,
+    ReviewComment,
+)
+from essplan import roles
 from reports.models import AnnualReport
 from structures.models import Structure
-from tests.conftest import COTENTIN, PERSONAS
+from tests.conftest import COTENTIN, PERSONAS, make_user
 from tests.factories import BudgetLineFactory, EventFactory
 
 LOGIN = "/connexion/"
-ALLOWED = {"viewer": 200, "editor": 200, "admin_user": 200}
+ALLOWED = {"viewer": 200, "pilot": 200, "other_pilot": 200, "editor": 200, "admin_user": 200}
 ROLE_REQUIRED = {"anonymous": LOGIN, "outsider": 403, **ALLOWED}
-EDITORS_ONLY = {"anonymous": LOGIN, "outsider": 403, "viewer": 403, "editor": 200,
-                "admin_user": 200}
+EDITORS_ONLY = {"anonymous": LOGIN, "outsider": 403, "viewer": 403, "pilot": 403,
+                "other_pilot": 403, "editor": 200, "admin_user": 200}
+# The follow-up of action 1.4.7, which "pilot" pilots and "other_pilot" does not.
+FOLLOWUP = {**EDITORS_ONLY, "pilot": 200}
 POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}
 ACTION = {"slug": COTENTIN, "code": "1.4.7"}
 LINE = {**ACTION, "pk": "line"}
 EVENT = {"slug": COTENTIN, "pk": "event"}
+CAMPAIGN = {"slug": COTENTIN, "year": 2025}
 
 # url name -> (kwargs, {persona: expected status, or the path a 302 leads to}).
 # "line" and "event" stand for the budget line and the event of the fixture below.
@@ -35,12 +48,20 @@ EXPECTED = {
     "actions:action_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "actions:plan_budget": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "actions:event_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
+    "actions:my_actions": ({}, ROLE_REQUIRED),
+    "actions:campaign_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
+    "actions:campaign_detail": (CAMPAIGN, ROLE_REQUIRED),
+    "actions:campaign_create": ({"slug": COTENTIN}, EDITORS_ONLY),
+    "actions:campaign_edit": (CAMPAIGN, EDITORS_ONLY),
+    "actions:campaign_remind": ({**CAMPAIGN, "code": "1.4.7"}, POST_ONLY),
+    "actions:point_review": ({**ACTION, "year": 2024}, POST_ONLY),
     "actions:action_edit": (ACTION, EDITORS_ONLY),
     "actions:action_history": (ACTION, EDITORS_ONLY),
     "actions:action_partners": (ACTION, EDITORS_ONLY),
-    "actions:progress_edit": ({**ACTION, "year": 2025}, EDITORS_ONLY),
-    "actions:budget_line_create": (ACTION, EDITORS_ONLY),
-    "actions:budget_line_edit": (LINE, EDITORS_ONLY),
+    "actions:action_pilots": (ACTION, EDITORS_ONLY),
+    "actions:progress_edit": ({**ACTION, "year": 2025}, FOLLOWUP),
+    "actions:budget_line_create": (ACTION, FOLLOWUP),
+    "actions:budget_line_edit": (LINE, FOLLOWUP),
     "actions:budget_line_delete": (LINE, POST_ONLY),
     "actions:event_create": ({"slug": COTENTIN}, EDITORS_ONLY),
     "actions:event_edit": (EVENT, EDITORS_ONLY),
@@ -66,15 +87,12 @@ EXPECTED = {
     "reports:report_download": ({"pk": "report"}, ROLE_REQUIRED),
     "reports:report_generate": ({}, POST_ONLY),
     "reports:report_publish": ({"pk": "report"}, POST_ONLY),
-    "login": ({}, {"anonymous": 200, "outsider": 302, "viewer": 302, "editor": 302,
-                   "admin_user": 302}),
+    "login": ({}, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
     # Logging out is POST only: a GET is refused to everyone logged in.
     "logout": ({}, dict(POST_ONLY)),
     # The Django admin is for administrators (staff) only; its other URLs are
     # guarded by the admin site itself, which tests/test_admin.py exercises.
-    "admin:index": ({}, {"anonymous": "/admin/login/", "outsider": "/admin/login/",
-                         "viewer": "/admin/login/", "editor": "/admin/login/",
-                         "admin_user": 200}),
+    "admin:index": ({}, {**dict.fromkeys(PERSONAS, "/admin/login/"), "admin_user": 200}),
 }
 
 
@@ -112,7 +130,13 @@ def objects(action):
     report = AnnualReport(plan=action.plan, year=2024, published=True, size=9, page_count=1,
                           sha256="0" * 64)
     report.file.save("matrice.pdf", ContentFile(b"%PDF-1.7\n"))
-    return {"line": line.pk, "event": event.pk, "structure": structure.pk, "report": report.pk}
+    Campaign.objects.create(plan=action.plan, year=2025, opens_on=datetime.date(2025, 11, 1),
+                            due_on=datetime.date(2025, 12, 15))
+    ProgressUpdate.objects.create(action=action, year=2024, status="en_cours", progress=50,
+                                  review=Review.SUBMITTED)
+    candidate = make_user("nina", roles.PILOT)
+    return {"line": line.pk, "event": event.pk, "structure": structure.pk, "report": report.pk,
+            "candidate": candidate.pk}
 
 
 def url_for(name, objects):
@@ -156,21 +180,34 @@ WRITE_URLS = [
     "actions:action_edit", "actions:progress_edit", "actions:budget_line_create", "actions:budget_line_edit",
     "actions:budget_line_delete", "actions:event_create", "actions:event_edit", "actions:event_delete", "structures:structure_create",
     "structures:structure_edit", "structures:structure_import", "structures:structure_archive", "structures:structure_import_confirm",
-    "actions:action_partners", "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
+    "actions:action_partners", "actions:action_pilots", "actions:campaign_create",
+    "actions:campaign_edit", "actions:campaign_remind", "actions:point_review",
+    "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
     "indicators:measurement_import", "indicators:measurement_import_confirm", "reports:report_generate", "reports:report_publish",
 ]
 
 
+# What "pilot" may write: the follow-up of the action it pilots (1.4.7).
+PILOT_WRITES = {"actions:progress_edit", "actions:budget_line_create", "actions:budget_line_edit",
+                "actions:budget_line_delete"}
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["outsider", "viewer"])
-@pytest.mark.parametrize("name", WRITE_URLS)
+@pytest.mark.parametrize(("persona", "name"), [
+    *((persona, name) for persona in ["outsider", "viewer", "other_pilot"] for name in WRITE_URLS),
+    *(("pilot", name) for name in WRITE_URLS if name not in PILOT_WRITES),
+])
 def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, objects, persona, name, action):
     def state():
         return (action.version, BudgetLine.objects.count(), Event.objects.count(),
+                list(Campaign.objects.values_list("pk", "version")),
+                ReviewComment.objects.count(), ReminderSent.objects.count(),
+                list(action.pilots.values_list("pk", flat=True)),
                 action.updates.count(), Structure.objects.filter(archived=False).count(),
                 sum(Structure.objects.values_list("version", flat=True)),
                 list(AnnualReport.objects.values_list("pk", "published")))
 
+    client = client_for(persona)
     before = state()
     data = {"version": 1, "title": "forgé", "label": "forgé", "planned": "1", "year": 2025,
             "name": "forgée", "commune": Structure.objects.first().commune_id, "token": "0" * 32,
@@ -178,8 +215,9 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
             "direction": "hausse", "value": "1",
             "date": "2025-01-01", "kind": "autre", "status": "realisee", "progress": 100,
             "section": "fonctionnement", "flow": "depense", "priority": "haute",
-            "plan": action.plan_id, "published": "0"}
-    response = client_for(persona).post(url_for(name, objects), data)
+            "plan": action.plan_id, "published": "0", "user": objects["candidate"],
+            "decision": "valide", "opens_on": "2025-01-01", "due_on": "2025-02-01"}
+    response = client.post(url_for(name, objects), data)
     assert response.status_code == 403
     action.refresh_from_db()
     assert state() == before
@@ -187,7 +225,7 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
 
 def test_every_write_url_is_checked_for_forged_posts():
     writable = {name for name, (_, expected) in EXPECTED.items()
-                if expected is EDITORS_ONLY or expected is POST_ONLY}
+                if any(expected is kind for kind in (EDITORS_ONLY, FOLLOWUP, POST_ONLY))}
     assert writable == set(WRITE_URLS) | {"actions:action_history", "indicators:indicator_history"}
 
 
@@ -205,3 +243,41 @@ def test_logout_by_post_ends_the_session(client_for):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert client.get(reverse("actions:plan_list")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_pilot_records_the_follow_up_of_its_own_action(client_for, action, pilot):
+    Campaign.objects.create(plan=action.plan, year=2025, opens_on=datetime.date(2025, 11, 1),
+                            due_on=datetime.date(2025, 12, 15))
+    client = client_for("pilot")
+    response = client.post(action.url("actions:progress_edit", year=2025), {
+        "status": "en_cours", "progress": "40", "date": "2025-06-30", "submit": "1"})
+    assert response.status_code == 302
+    assert action.updates.get(year=2025).author == pilot
+    assert client.post(action.url("actions:budget_line_create"), {
+        "year": "2025", "section": "fonctionnement", "flow": "depense", "label": "Affiches",
+        "planned": "120"}).status_code == 302
+    line = BudgetLine.objects.get(action=action, label="Affiches")
+    assert client.post(reverse("actions:budget_line_delete", kwargs={
+        **ACTION, "pk": line.pk})).status_code == 302
+    assert not BudgetLine.objects.filter(pk=line.pk).exists()
+    # Its action's page offers it the entry of the campaign's year (only); another action's
+    # page does not.
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Saisir<span class=\"visually-hidden\"> le point 2024" not in page
+    # Submitted, the 2025 point waits for the ESS team: the pilot can no longer change it.
+    assert "Modifier<span class=\"visually-hidden\"> le point 2025" not in page
+    assert '<span class="badge review review-soumis">Soumis</span>' in page
+    action.updates.filter(year=2025).update(review="a_revoir")
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Modifier<span class=\"visually-hidden\"> le point 2025" in page
+    other = action.plan.actions.get(code="1.4.6")
+    assert "Saisir<span" not in client.get(other.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_pilot_role_without_being_named_edits_nothing(client_for, action, other_pilot):
+    response = client_for("other_pilot").post(action.url("actions:progress_edit", year=2025), {
+        "status": "en_cours", "progress": "40", "date": "2025-06-30"})
+    assert response.status_code == 403
+    assert not action.updates.exists()

@@ -1,15 +1,22 @@
+from .campaign import Campaign, ReminderSent
 from .followup import (
     CURRENT_STATUSES,
     NO_POINT,
+    REVIEW_STATES,
+    TO_ENTER,
+    WAITING,
     BudgetLine,
     Event,
     EventAction,
     ProgressUpdate,
+    Review,
+    ReviewComment,
     Status,
 )
 from .plan import Action, Axis, Direction, Objective, Plan
 
 __all__ = [
-    "CURRENT_STATUSES", "NO_POINT", "Action", "Axis", "BudgetLine", "Direction", "Event",
-    "EventAction", "Objective", "Plan", "ProgressUpdate", "Status",
+    "CURRENT_STATUSES", "NO_POINT", "REVIEW_STATES", "TO_ENTER", "WAITING", "Action", "Axis", "BudgetLine", "Campaign", "Direction",
+    "Event", "EventAction", "Objective", "Plan", "ProgressUpdate", "ReminderSent", "Review", "ReviewComment",
+    "Status",
 ]

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pghistory
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -26,6 +27,22 @@ class Status(models.TextChoices):
     DONE = "realisee", _("Réalisée")
     PAUSED = "en_pause", _("En pause")
     ABANDONED = "abandonnee", _("Abandonnée")
+
+
+class Review(models.TextChoices):
+    """Where a point stands in the campaign: a pilot drafts and submits it, the ESS team
+    validates it or sends it back (« à revoir ») with a comment."""
+    DRAFT = "brouillon", _("Brouillon")
+    SUBMITTED = "soumis", _("Soumis")
+    VALIDATED = "valide", _("Validé")
+    TO_REVISE = "a_revoir", _("À revoir")
+
+
+# An action without a point for a campaign's year has one to enter (« à saisir »).
+TO_ENTER = "a_saisir"
+REVIEW_STATES = [(TO_ENTER, _("À saisir")), *Review.choices]
+# What the ESS team still waits for: no point, or one the pilot has not submitted.
+WAITING = [TO_ENTER, Review.DRAFT, Review.TO_REVISE]
 
 
 # An action's current status is its latest point's; an action without any point is
@@ -55,6 +72,7 @@ class ProgressUpdate(Versioned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("auteur"),
     )
+    review = models.CharField(_("état"), max_length=10, choices=Review, default=Review.VALIDATED)
 
     class Meta:
         ordering = ["action", "-year"]
@@ -76,6 +94,45 @@ class ProgressUpdate(Versioned):
 
     def __str__(self):
         return f"{self.action.code} · {self.year} · {self.get_status_display()}"
+
+    def clean(self):
+        """A point's status and percentage agree, and its date lies in or after its year
+        (the form, the admin and any other writer going through full_clean)."""
+        errors = {}
+        if self.status == Status.DONE and self.progress != 100:
+            errors["progress"] = _("Une action réalisée est avancée à 100 % : corrigez "
+                                   "l'avancement, ou choisissez le statut « En cours ».")
+        elif self.status == Status.PLANNED and self.progress:
+            errors["progress"] = _("Une action à venir est avancée à 0 % : si elle a commencé, "
+                                   "choisissez le statut « En cours ».")
+        if self.date and self.year and self.date.year < self.year:
+            errors["date"] = _("Le point %(year)s ne peut pas être daté d'avant le 1er janvier "
+                               "%(year)s.") % {"year": self.year}
+        if errors:
+            raise ValidationError(errors)
+
+    def previous(self):
+        """The point of the year before, if any."""
+        return ProgressUpdate.objects.filter(action_id=self.action_id, year=self.year - 1).first()
+
+
+class ReviewComment(models.Model):
+    """One message of the dated thread of a point: the ESS team's return, the pilot's answer."""
+    point = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="comments",
+                              verbose_name=_("point d'avancement"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+", verbose_name=_("auteur"))
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    review = models.CharField(_("état donné au point"), max_length=10, choices=Review)
+    text = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        ordering = ["point", "created_at", "pk"]
+        verbose_name = _("commentaire de revue")
+        verbose_name_plural = _("commentaires de revue")
+
+    def __str__(self):
+        return f"{self.point} · {self.get_review_display()}"
 
 
 @tracked("BudgetLineHistory")

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -14,7 +15,7 @@ from essplan.french import count, euros
 from essplan.search import search_query, search_vector
 from essplan.versioning import Versioned, bump_version, tracked
 
-from .followup import CURRENT_STATUSES, NO_POINT, ProgressUpdate, Status
+from .followup import CURRENT_STATUSES, NO_POINT, TO_ENTER, ProgressUpdate, Status
 
 CURRENT_STATUS_LABELS = dict(CURRENT_STATUSES)
 
@@ -222,6 +223,15 @@ class Objective(models.Model):
 
 
 class ActionQuerySet(models.QuerySet):
+    def with_review(self, year):
+        """Annotate the campaign state of the point of YEAR ("review": « à saisir » without a
+        point) and that point's id ("point_id")."""
+        points = ProgressUpdate.objects.filter(action=OuterRef("pk"), year=year)
+        return self.annotate(
+            review=Coalesce(Subquery(points.values("review")[:1]), Value(TO_ENTER)),
+            point_id=Subquery(points.values("pk")[:1]),
+        )
+
     def with_status(self, year=None, *, as_of=None):
         """Annotate the status and progress of the latest update (up to YEAR), and "en retard"
         on AS_OF (default: today).
@@ -302,6 +312,13 @@ class Action(Versioned):
         related_name="piloted_actions",
         verbose_name=_("direction pilote"),
     )
+    pilots = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="piloted_actions",
+        verbose_name=_("pilotes"),
+        help_text=_("Les personnes qui font le point de l'action chaque année."),
+    )
     associated_directions = models.ManyToManyField(
         Direction,
         blank=True,
@@ -339,6 +356,7 @@ class Action(Versioned):
         ordering = ["plan", "code_key"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
+        permissions = [("follow_own_action", _("Faire le point des actions dont on est pilote"))]
         triggers = [bump_version()]
         constraints = [
             models.UniqueConstraint(

@@ -8,7 +8,8 @@ from essplan import history
 from essplan.exports import FORMATS, requested_export
 from essplan.views import edit_versioned, filtered, paginate
 
-from ..access import EDIT_ACTION, can_edit, get_action, get_plan
+from .. import campaigns
+from ..access import EDIT_ACTION, EDIT_PROGRESS, can_edit, get_action, get_plan, may_follow
 from ..budget import action_budget
 from ..filters import ActionFilter
 from ..forms import ActionForm
@@ -38,9 +39,11 @@ def action_list(request, slug):
 def action_detail(request, slug, code):
     action = get_action(request, slug, code)
     editor = can_edit(request.user)
+    follower = may_follow(request.user, action)
 
     def updates():
-        by_year = {update.year: update for update in action.updates.select_related("author")}
+        by_year = {update.year: update for update in action.updates.select_related("author")
+                   .prefetch_related("comments__author")}
         return [(year, by_year.get(year)) for year in action.plan.years]
 
     # The page's body is cached for readers (editors' pages carry CSRF tokens): its figures
@@ -48,13 +51,22 @@ def action_detail(request, slug, code):
     context = {
         "action": action,
         "plan": action.plan,
-        "cache_seconds": 0 if editor else 24 * 60 * 60,
+        "cache_seconds": 0 if follower else 24 * 60 * 60,
         "updates": SimpleLazyObject(updates),
         "budget_lines": action.budget_lines.all(),
         "budget": SimpleLazyObject(lambda: action_budget(action)),
         "events": Event.objects.filter(actions=action).order_by("-date"),
         "associated_directions": action.associated_directions.all(),
+        "pilots": action.pilots.order_by("last_name", "first_name", "username"),
         "can_edit": editor,
+        "can_follow": follower,
+        "can_review": request.user.has_perm("actions.add_reviewcomment"),
+        "team": request.user.has_perm(EDIT_PROGRESS),
+        "pilot_editable": campaigns.PILOT_EDITABLE,
+        # A pilot enters the points of the years whose campaign is open.
+        "entry_years": (list(action.plan.years) if request.user.has_perm(EDIT_PROGRESS)
+                        else list(action.plan.campaigns.open().values_list("year", flat=True))
+                        if follower else []),
     }
     return render(request, "actions/action_detail.html", context)
 

@@ -2,14 +2,23 @@
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from essplan.french import percent
 from essplan.views import edit_versioned
 
-from ..access import DELETE_BUDGET, EDIT_BUDGET, EDIT_PROGRESS, get_action, get_budget_line
+from .. import campaigns
+from ..access import (
+    ADD_BUDGET,
+    DELETE_BUDGET,
+    EDIT_BUDGET,
+    EDIT_PROGRESS,
+    get_action,
+    get_budget_line,
+)
 from ..forms import BudgetLineForm, ProgressUpdateForm
-from ..models import BudgetLine, ProgressUpdate
+from ..models import BudgetLine, ProgressUpdate, Review
 
 
 @require_http_methods(["GET", "POST"])
@@ -18,16 +27,46 @@ def progress_edit(request, slug, code, year):
     if year not in action.plan.years:
         raise Http404("Année hors du plan.")
     update = ProgressUpdate.objects.filter(action=action, year=year).first()
+    team = request.user.has_perm(EDIT_PROGRESS)
+    context = {"action": action, "plan": action.plan, "year": year, "creating": update is None,
+               "point": update, "pilot": not team}
+    if not team:
+        refusal = campaigns.pilot_refusal(action, year, update)
+        if refusal:
+            return render(request, "actions/progress_refused.html",
+                          {**context, "refusal": refusal}, status=403)
     form = ProgressUpdateForm(
         request.POST or None, instance=update or ProgressUpdate(action=action, year=year)
     )
+    if team:
+        # The ESS team's own entry needs no validation; a pilot's point keeps its state.
+        review = update.review if update else Review.VALIDATED
+    else:
+        review = Review.SUBMITTED if "submit" in request.POST else Review.DRAFT
     return edit_versioned(
-        request, form, template="actions/progress_form.html",
-        context={"action": action, "plan": action.plan, "year": year, "creating": update is None},
-        message=lambda saved: f"Le point d'avancement {year} de l'action {action.code} est enregistré.",
+        request, form, template="actions/progress_form.html", context=context,
+        message=lambda saved: saved_point_message(request, saved),
         success_url=lambda saved: action.get_absolute_url(),
-        author=request.user,
+        saver=campaigns.save_point, user=request.user, review=review,
     )
+
+
+def saved_point_message(request, point):
+    """The confirmation of a saved point, and a warning when its percentage went down."""
+    previous = point.previous()
+    if previous and point.progress < previous.progress:
+        messages.warning(request, (
+            f"L'avancement de l'action {point.action.code} baisse : {percent(previous.progress)} "
+            f"au point {previous.year}, {percent(point.progress)} au point {point.year}. "
+            "Vérifiez que c'est voulu, et dites pourquoi dans « Difficultés rencontrées »."))
+    pilot = not request.user.has_perm(EDIT_PROGRESS)
+    if pilot and point.review == Review.SUBMITTED:
+        return (f"Le point d'avancement {point.year} de l'action {point.action.code} est soumis "
+                "à l'équipe ESS.")
+    if pilot and point.review == Review.DRAFT:
+        return (f"Le brouillon du point {point.year} de l'action {point.action.code} est "
+                "enregistré : soumettez-le quand il est prêt.")
+    return f"Le point d'avancement {point.year} de l'action {point.action.code} est enregistré."
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,7 +75,7 @@ def budget_line_edit(request, slug, code, pk=None):
         line = get_budget_line(request, slug, code, pk, perm=EDIT_BUDGET)
         action = line.action
     else:
-        action = get_action(request, slug, code, perm="actions.add_budgetline")
+        action = get_action(request, slug, code, perm=ADD_BUDGET)
         line = BudgetLine(action=action)
     form = BudgetLineForm(request.POST or None, instance=line, plan=action.plan)
     return edit_versioned(

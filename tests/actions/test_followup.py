@@ -1,6 +1,7 @@
 """Progress updates, budget lines and events, as an editor records them in the browser."""
 
 import datetime
+import html
 from decimal import Decimal
 
 import pytest
@@ -91,6 +92,49 @@ def test_progress_outside_0_100_is_refused_in_french(client_for, action, progres
     assert message in html
     assert "Texte saisi à conserver" in html
     assert not ProgressUpdate.objects.filter(action=action).exists()
+
+
+@pytest.mark.parametrize(("status", "progress", "date", "field", "message"), [
+    ("realisee", "90", "2024-12-15", "progress", "Une action réalisée est avancée à 100 %"),
+    ("a_venir", "10", "2024-12-15", "progress", "Une action à venir est avancée à 0 %"),
+    ("en_cours", "40", "2023-12-31", "date",
+     "Le point 2024 ne peut pas être daté d&#x27;avant le 1er janvier 2024."),
+])
+def test_status_percentage_and_date_must_agree(client_for, action, status, progress, date,
+                                               field, message):
+    response = client_for("editor").post(progress_url(action, 2024), {
+        "status": status, "progress": progress, "date": date, "achievements": "À garder"})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+    assert message in response.content.decode()
+    assert "À garder" in response.content.decode()
+    assert not ProgressUpdate.objects.filter(action=action).exists()
+
+
+def test_the_admin_checks_a_point_the_same_way(client_for, action):
+    response = client_for("admin_user").post(reverse("admin:actions_progressupdate_add"), {
+        "action": action.pk, "year": "2024", "date": "2024-06-01", "status": "realisee",
+        "progress": "50"})
+    assert response.status_code == 200
+    assert "Une action réalisée est avancée à 100 %" in response.content.decode()
+    assert not ProgressUpdate.objects.filter(action=action).exists()
+
+
+def test_a_point_lower_than_last_years_is_saved_with_a_warning(client_for, action):
+    ProgressUpdate.objects.create(action=action, year=2023, status=Status.IN_PROGRESS,
+                                  progress=60)
+    client = client_for("editor")
+    response = client.post(progress_url(action, 2024), {
+        "status": "en_cours", "progress": "45", "date": "2024-11-15"}, follow=True)
+    assert ProgressUpdate.objects.get(action=action, year=2024).progress == 45
+    text = html.unescape(response.content.decode()).replace("\xa0", " ")
+    assert ("L'avancement de l'action 1.4.7 baisse : 60 % au point 2023, 45 % au point 2024."
+            in text)
+    # Going up says nothing of the kind.
+    response = client.post(progress_url(action, 2024), {
+        "status": "en_cours", "progress": "70", "date": "2024-11-15", "version": "1"},
+        follow=True)
+    assert "baisse" not in response.content.decode()
 
 
 def test_a_year_outside_the_plan_is_not_found(client_for, action):

@@ -101,15 +101,18 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client_for, django_assert_m
         assert client.get(PLAN_URL).status_code == 200
 
 
+ACTION_PAGE_QUERIES = 16
+
+
 def test_action_page_query_budget(client_for, django_assert_max_num_queries):
     client = client_for("viewer")
     url = reverse("actions:action_detail", kwargs={"slug": COTENTIN, "code": "3.6.1"})
-    # 14 queries: session, user, user permissions, group permissions,
+    # 16 queries: session, user, user permissions, group permissions,
     # action (+ plan, objective, axis, pilot direction, latest status), updates (+ author),
-    # budget lines, versions (data and auth), budget totals by year and overall (cached with the data),
-    # events, associated directions, partner structures (+ commune), linked indicators
-    # (+ latest value)
-    with django_assert_max_num_queries(14):
+    # their review comments (+ author), budget lines, versions (data and auth), budget totals by
+    # year and overall (cached with the data), events, associated directions, pilots, partner
+    # structures (+ commune), linked indicators (+ latest value)
+    with django_assert_max_num_queries(ACTION_PAGE_QUERIES):
         assert client.get(url).status_code == 200
 
 
@@ -124,7 +127,7 @@ def test_action_page_queries_do_not_grow_with_its_follow_up(client_for, django_a
     action.associated_directions.set(Direction.objects.all())
     action.partner_structures.set(Structure.objects.all()[:20])
     client = client_for("viewer")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(ACTION_PAGE_QUERIES):
         assert client.get(action.get_absolute_url()).status_code == 200
 
 

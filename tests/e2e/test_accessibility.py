@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 
-from actions.models import Event
+from actions.models import Campaign, Event, ProgressUpdate, Review, ReviewComment
 from essplan import roles
 from reports.models import AnnualReport
 from structures.models import Structure
@@ -22,6 +22,8 @@ READ_PAGES = [
     "/page-inexistante/", "/structures/", "/structures/?q=recyclerie&sort=-employees",
     "/structures/carte/", "/structures/carte/?mesure=emplois", f"{STRUCTURE}/",
     f"{PLAN}/indicateurs/", f"{PLAN}/indicateurs/C1/", f"{PLAN}/indicateurs/K8/", "/rapports/",
+    f"{PLAN}/campagnes/", f"{PLAN}/campagnes/2025/", f"{PLAN}/campagnes/2025/?waiting=on",
+    "/mes-actions/",
 ]
 EDIT_PAGES = [
     f"{ACTION}/modifier/", f"{ACTION}/avancement/2025/", f"{ACTION}/budget/ajouter/",
@@ -29,7 +31,8 @@ EDIT_PAGES = [
     "/structures/ajouter/", f"{STRUCTURE}/modifier/", "/structures/importer/",
     f"{PLAN}/indicateurs/ajouter/", f"{PLAN}/indicateurs/C1/modifier/",
     f"{PLAN}/indicateurs/C3/valeurs/2024/", f"{PLAN}/indicateurs/importer/",
-    f"{PLAN}/indicateurs/C1/historique/",
+    f"{PLAN}/indicateurs/C1/historique/", f"{PLAN}/campagnes/ouvrir/",
+    f"{PLAN}/campagnes/2025/modifier/", f"{ACTION}/pilotes/?q=a",
 ]
 PAGES_BY_ROLE = {
     None: ["/connexion/"],
@@ -37,6 +40,7 @@ PAGES_BY_ROLE = {
     roles.VIEWER: READ_PAGES,
     roles.EDITOR: READ_PAGES + EDIT_PAGES,
     roles.ADMIN: EDIT_PAGES + ["/rapports/"],
+    roles.PILOT: ["/mes-actions/", f"{ACTION}/", f"{ACTION}/avancement/2025/"],
 }
 
 
@@ -49,17 +53,25 @@ def add_follow_up():
         report = AnnualReport(plan=action.plan, year=2024, published=published, size=9,
                               page_count=1, sha256="0" * 64)
         report.file.save("rapport.pdf", ContentFile(b"%PDF-1.7\n"))
+    # The 2025 campaign is open; the 2024 point, submitted, awaits the ESS team's review.
+    Campaign.objects.create(plan=action.plan, year=2025, opens_on=datetime.date(2025, 11, 1),
+                            due_on=datetime.date(2025, 12, 15), message="Merci.")
+    point = ProgressUpdate.objects.create(action=action, year=2024, status="en_cours",
+                                          progress=30, review=Review.SUBMITTED)
+    ReviewComment.objects.create(point=point, review=Review.SUBMITTED)
+    return action
 
 
 @e2e
 @pytest.mark.axe
 @pytest.mark.parametrize("role", list(PAGES_BY_ROLE), ids=["anonyme", "sans-role", "comite",
-                                                            "equipe", "admin"])
+                                                            "equipe", "admin", "pilote"])
 def test_no_wcag_a_or_aa_violation(page, role):
-    add_follow_up()
+    action = add_follow_up()
     if role is not None:
         user = make_user("personne", None if role == "sans rôle" else role,
                          staff=role == roles.ADMIN)
+        action.pilots.add(user)
         log_in(page, user.username) if role != "sans rôle" else None
         if role == "sans rôle":
             page.goto("/connexion/")

@@ -1,14 +1,16 @@
 """The journeys of the issue, as a user clicks them."""
 
+import io
 import re
 from io import BytesIO
 
+from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from actions.models import Action, BudgetLine, Event, ProgressUpdate
 from essplan import roles
-from tests.conftest import COTENTIN, make_user
+from tests.conftest import COTENTIN, PASSWORD, make_user
 from tests.e2e.conftest import e2e, log_in, submit_and_wait
 
 PLAN = f"/plans/{COTENTIN}/"
@@ -188,3 +190,91 @@ def test_admin_generates_and_publishes_the_2024_report_and_the_committee_downloa
     assert download.suggested_filename == "rapport-annuel-cotentin-ess-2023-2025-2024.pdf"
     reader = PdfReader(BytesIO(open(download.path(), "rb").read()))
     assert "Bilan de l'année 2024" in reader.pages[0].extract_text()
+
+
+@e2e
+def test_the_2025_campaign_from_opening_to_validation(page, action, smtp_server, settings,
+                                                      live_server):
+    """An administrator opens the 2025 campaign and names a pilot of 1.4.7; the pilot follows
+    the opening e-mail's link and submits; the ESS team sends the point back, the pilot
+    corrects it, the ESS team validates it; « Mes actions » and the dashboard follow."""
+    settings.SITE_URL = live_server.url
+    make_user("alice", roles.ADMIN, staff=True)
+    make_user("emile", roles.EDITOR)
+    paul = make_user("paul", roles.PILOT)
+    paul.first_name, paul.last_name = "Paul", "Lemarchand"
+    paul.save()
+
+    log_in(page, "alice")
+    page.goto(PLAN)
+    page.get_by_role("link", name="Campagnes de suivi").click()
+    page.get_by_role("link", name="Ouvrir une campagne").click()
+    page.get_by_label("Année du point demandé").select_option("2025")
+    page.get_by_label("Date limite").fill("2026-12-15")
+    page.get_by_label("Message aux pilotes").fill("Merci de faire le point avant le comité.")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Campagne de suivi 2025")
+    page.goto(f"{PLAN}actions/1.4.7/")
+    page.get_by_role("link", name="gérer les pilotes").click()
+    page.get_by_label("Nom, identifiant ou adresse électronique").press_sequentially("lemarch")
+    # Search as you type: the result appears without pressing « Chercher ».
+    page.get_by_role("button", name="Nommer Paul Lemarchand").click()
+    expect(page.get_by_text("Paul Lemarchand est pilote de l'action 1.4.7.")).to_be_visible()
+    page.context.clear_cookies()
+
+    out = io.StringIO()
+    call_command("send_reminders", stdout=out)
+    assert "ouverture · campagne 2025 · paul@lecotentin.test" in out.getvalue()
+    [opening] = [message for message in smtp_server if message["To"] == "paul@lecotentin.test"]
+    text = next(part for part in opening.walk() if part.get_content_type() == "text/plain")
+    body = text.get_payload(decode=True).decode(text.get_content_charset())
+    assert "Merci de faire le point avant le comité." in body
+    link = re.search(r"Saisir le point : (\S+)", body).group(1)
+
+    page.goto(link)
+    page.get_by_label("Identifiant").fill("paul")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Saisir le point d'avancement 2025")
+    page.get_by_label("Statut").select_option(label="En cours")
+    page.get_by_label("Avancement (%)").fill("40")
+    page.get_by_label("Réalisations").fill("Deux Cafés des ASSOS.")
+    page.get_by_role("button", name="Soumettre à l'équipe ESS").click()
+    expect(page.get_by_text("est soumis à l'équipe ESS")).to_be_visible()
+    page.goto("/mes-actions/")
+    expect(page.get_by_role("row", name=re.compile("1.4.7"))).to_contain_text("Soumis")
+    page.context.clear_cookies()
+
+    log_in(page, "emile")
+    page.goto(f"{PLAN}actions/1.4.7/")
+    page.get_by_label("Commentaire au pilote (obligatoire pour renvoyer)").fill(
+        "Combien de participants ?")
+    page.get_by_role("button", name="Renvoyer au pilote le point 2025").click()
+    expect(page.get_by_text("Le point 2025 de l'action 1.4.7 est renvoyé au pilote.")).to_be_visible()
+    page.context.clear_cookies()
+
+    log_in(page, "paul")
+    page.goto("/mes-actions/")
+    row = page.get_by_role("row", name=re.compile("1.4.7"))
+    expect(row).to_contain_text("À revoir")
+    row.get_by_role("link", name=re.compile("Saisir")).click()
+    expect(page.get_by_text("Combien de participants ?")).to_be_visible()
+    page.get_by_label("Réalisations").fill("Deux Cafés des ASSOS, 35 participants.")
+    page.get_by_role("button", name="Soumettre à l'équipe ESS").click()
+    expect(page.get_by_text("est soumis à l'équipe ESS")).to_be_visible()
+    page.context.clear_cookies()
+
+    log_in(page, "emile")
+    page.goto(f"{PLAN}actions/1.4.7/")
+    page.get_by_role("button", name="Valider le point 2025").click()
+    expect(page.get_by_text("Le point 2025 de l'action 1.4.7 est validé.")).to_be_visible()
+    page.goto("/?annee=2025")
+    expect(page.get_by_role("region", name=re.compile("Campagne de suivi 2025"))).to_contain_text(
+        "1 point soumis ou validé sur 45 actions, dont 1 validé")
+    page.context.clear_cookies()
+
+    log_in(page, "paul")
+    page.goto("/mes-actions/")
+    expect(page.get_by_role("row", name=re.compile("1.4.7"))).to_contain_text("Validé")
+    point = ProgressUpdate.objects.get(action=action, year=2025)
+    assert (point.review, point.achievements) == ("valide", "Deux Cafés des ASSOS, 35 participants.")

@@ -14,6 +14,7 @@ DEMO_ACCOUNTS = [
     ("admin", "Alice", "Administratrice", roles.ADMIN, True),
     ("editeur", "Émile", "Équipe ESS", roles.EDITOR, False),
     ("comite", "Camille", "Comité de suivi", roles.VIEWER, False),
+    ("pilote", "Paul", "Pilote", roles.PILOT, False),
 ]
 PASSWORDS_FILE = Path(settings.BASE_DIR) / "var" / "demo-accounts.json"
 

@@ -1,0 +1,85 @@
+"""The rules of the yearly campaign: when a pilot may enter a point, its review, and
+where the campaign stands."""
+
+from collections import Counter, defaultdict
+
+from django.db import transaction
+from django.db.models import Count
+
+from essplan.french import rounded
+from essplan.versioning import save_form
+
+from .models import REVIEW_STATES, Action, Campaign, ProgressUpdate, Review, ReviewComment
+
+# The states of a point a pilot may still change; submitted or validated, it waits for the
+# ESS team (which may send it back).
+PILOT_EDITABLE = {None, Review.DRAFT, Review.TO_REVISE}
+
+
+def pilot_refusal(action, year, point, today=None):
+    """Why a pilot may not enter ACTION's point of YEAR now (a French sentence), or None."""
+    campaign = Campaign.objects.filter(plan_id=action.plan_id, year=year).first()
+    if campaign is None:
+        return (f"Aucune campagne de suivi {year} n'est ouverte pour ce plan : l'équipe ESS "
+                "vous préviendra par courriel quand elle l'ouvrira.")
+    if not campaign.is_open(today):
+        if campaign.closed_on:
+            return (f"La campagne de suivi {year} est close depuis le "
+                    f"{campaign.closed_on:%d/%m/%Y} : pour corriger ce point, écrivez à "
+                    "l'équipe ESS.")
+        return f"La campagne de suivi {year} ouvrira le {campaign.opens_on:%d/%m/%Y}."
+    if point is not None and point.review not in PILOT_EDITABLE:
+        return (f"Ce point est {point.get_review_display().lower()} : il attend l'équipe ESS, "
+                "qui peut vous le renvoyer pour correction.")
+    return None
+
+
+class ReviewConflict(Exception):
+    """The point changed since the reviewer opened it, or is not in a state to review."""
+
+
+@transaction.atomic
+def review_point(point_id, *, version, decision, text, user):
+    """The ESS team validates a submitted point or sends it back with TEXT; the decision
+    and its comment are one write. The point is locked and its VERSION checked, so that a
+    pilot's change made meanwhile is never validated unseen."""
+    point = ProgressUpdate.objects.select_for_update().get(pk=point_id)
+    if point.version != version or point.review != Review.SUBMITTED:
+        raise ReviewConflict
+    point.review = decision
+    point.save(update_fields=["review"])
+    return ReviewComment.objects.create(point=point, author=user, review=decision, text=text)
+
+
+@transaction.atomic
+def save_point(*, form, user, review):
+    """Save a point's form with its author and state; a submission enters the thread."""
+    point = save_form(form=form, author=user, review=review)
+    if review == Review.SUBMITTED:
+        ReviewComment.objects.create(point=point, author=user, review=review)
+    return point
+
+
+def completion(plan, year):
+    """Where PLAN's campaign of YEAR stands: actions by state, overall and by pilot direction
+    (one query). "reported" counts the points submitted or validated."""
+    rows = (Action.objects.filter(plan=plan).with_review(year).order_by()
+            .values("pilot_direction__name", "review").annotate(n=Count("pk")))
+    states = Counter()
+    directions = defaultdict(Counter)
+    for row in rows:
+        states[row["review"]] += row["n"]
+        directions[row["pilot_direction__name"] or "Direction pilote non précisée"][
+            row["review"]] += row["n"]
+    total = sum(states.values())
+    reported = states[Review.SUBMITTED] + states[Review.VALIDATED]
+    return {
+        "total": total, "reported": reported, "validated": states[Review.VALIDATED],
+        "percent": int(rounded(100 * reported / total)) if total else 0,
+        "states": [(value, label, states[value]) for value, label in REVIEW_STATES],
+        "directions": [
+            {"name": name, "total": sum(counts.values()),
+             "reported": counts[Review.SUBMITTED] + counts[Review.VALIDATED],
+             "validated": counts[Review.VALIDATED]}
+            for name, counts in sorted(directions.items())],
+    }

@@ -1,0 +1,88 @@
+"""The yearly follow-up campaign: the ESS team asks the pilots for a point of each action."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from essplan.versioning import Versioned, bump_version
+
+
+class CampaignQuerySet(models.QuerySet):
+    def open(self, today=None):
+        """Campaigns pilots may answer on TODAY: opened, not closed."""
+        today = today or timezone.localdate()
+        return self.filter(opens_on__lte=today, closed_on__isnull=True)
+
+
+class Campaign(Versioned):
+    plan = models.ForeignKey("actions.Plan", on_delete=models.CASCADE, related_name="campaigns",
+                             verbose_name=_("plan"))
+    year = models.PositiveSmallIntegerField(_("année du point demandé"))
+    opens_on = models.DateField(_("ouverture"), default=timezone.localdate)
+    due_on = models.DateField(_("date limite"))
+    message = models.TextField(
+        _("message aux pilotes"), blank=True,
+        help_text=_("Repris dans le courriel d'ouverture et les relances."))
+    closed_on = models.DateField(
+        _("clôture"), null=True, blank=True,
+        help_text=_("Une fois la campagne close, les pilotes ne peuvent plus saisir ; l'équipe "
+                    "ESS peut encore corriger."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("ouverte par"))
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-year"]
+        verbose_name = _("campagne de suivi")
+        verbose_name_plural = _("campagnes de suivi")
+        triggers = [bump_version()]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year"], name="one_campaign_per_plan_and_year",
+                violation_error_message=_("Ce plan a déjà une campagne pour cette année."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("opens_on")), name="campaign_due_after_opening",
+                violation_error_message=_(
+                    "La date limite doit être postérieure ou égale à l'ouverture."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Campagne {self.year} · {self.plan}"
+
+    def get_absolute_url(self):
+        return reverse("actions:campaign_detail", kwargs={"slug": self.plan.slug,
+                                                          "year": self.year})
+
+    def is_open(self, today=None):
+        today = today or timezone.localdate()
+        return self.opens_on <= today and self.closed_on is None
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mail that went: each (campaign, recipient, stage) goes once."""
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders",
+                                 verbose_name=_("campagne"))
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="+", verbose_name=_("destinataire"))
+    stage = models.CharField(_("étape"), max_length=40)
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+    summary = models.CharField(_("objet"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "sent_at"]
+        verbose_name = _("relance envoyée")
+        verbose_name_plural = _("relances envoyées")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "recipient", "stage"],
+                                    name="one_reminder_per_stage"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.stage} · {self.recipient}"

@@ -1,0 +1,191 @@
+"""The campaign's e-mails: reminders to pilots, the weekly digest to the ESS team.
+
+A pilot receives, for each open campaign where some of its actions still wait for a point,
+the reminder of the latest stage reached: the opening, each of REMINDER_DAYS_BEFORE days
+before the due date, the due date, then one a week. Each (campaign, recipient, stage)
+goes once: its ReminderSent row is written in the same transaction as the sending, so a
+message the SMTP server refused is not recorded and goes at the next run.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from essplan import roles
+
+from .models import WAITING, Action, Campaign, ReminderSent, Review
+
+
+@dataclass
+class Reminder:
+    campaign: Campaign
+    recipient: object
+    stage: str
+    kind: str  # pilot or team
+    actions: list = field(default_factory=list)
+    awaiting: list = field(default_factory=list)  # team: points submitted, to validate
+
+    @property
+    def subject(self):
+        campaign = self.campaign
+        if self.kind == "team":
+            return (f"[essplan] Campagne {campaign.year} : {len(self.actions)} point(s) "
+                    f"attendu(s), {len(self.awaiting)} à valider")
+        when = STAGE_WORDS.get(self.stage.split("-")[0], "Rappel")
+        return (f"[essplan] {when} · campagne de suivi {campaign.year} : {len(self.actions)} "
+                f"point(s) d'avancement à saisir avant le {campaign.due_on:%d/%m/%Y}")
+
+
+STAGE_WORDS = {"ouverture": "Ouverture", "avant": "Rappel", "echeance": "Dernier jour",
+               "semaine": "Relance", "relance": "Relance"}
+
+
+def stage_of(campaign, today):
+    """The latest reminder stage CAMPAIGN has reached on TODAY, or None before it opens."""
+    if today < campaign.opens_on:
+        return None
+    stages = [(campaign.opens_on, "ouverture")]
+    for days in settings.REMINDER_DAYS_BEFORE:
+        stages.append((campaign.due_on - datetime.timedelta(days=days), f"avant-{days}"))
+    stages.append((campaign.due_on, "echeance"))
+    if today > campaign.due_on:
+        weeks = (today - campaign.due_on).days // 7
+        if weeks:
+            stages.append((campaign.due_on + datetime.timedelta(weeks=weeks), f"semaine-{weeks}"))
+    reached = [(day, stage) for day, stage in stages
+               if campaign.opens_on <= day <= today]
+    return max(reached, key=lambda pair: pair[0])[1]
+
+
+def waiting_by_pilot(campaign, actions=None):
+    """{pilot: [actions whose point of the campaign's year is not submitted]}."""
+    actions = actions if actions is not None else Action.objects.filter(plan=campaign.plan)
+    waiting = (actions.with_review(campaign.year).filter(review__in=WAITING)
+               .order_by("code_key").prefetch_related("pilots"))
+    pilots = {}
+    for action in waiting:
+        for pilot in action.pilots.all():
+            if pilot.is_active:
+                pilots.setdefault(pilot, []).append(action)
+    return pilots
+
+
+def due(today):
+    """The reminders that should go on TODAY and have not gone yet, and the pilots that
+    cannot be reached (no e-mail address)."""
+    reminders, unreachable = [], []
+    campaigns = Campaign.objects.open(today).select_related("plan")
+    for campaign in campaigns:
+        stage = stage_of(campaign, today)
+        sent = set(ReminderSent.objects.filter(campaign=campaign)
+                   .values_list("recipient_id", "stage"))
+        for pilot, actions in waiting_by_pilot(campaign).items():
+            if not pilot.email:
+                unreachable.append((campaign, pilot, actions))
+            elif (pilot.pk, stage) not in sent:
+                reminders.append(Reminder(campaign, pilot, stage, "pilot", actions))
+        reminders.extend(_digests(campaign, today, sent))
+    return reminders, unreachable
+
+
+def _digests(campaign, today, sent):
+    """The ESS team's weekly digest: what is missing, what awaits validation."""
+    year, week, _ = today.isocalendar()
+    stage = f"resume-{year}-{week:02d}"
+    actions = list(Action.objects.filter(plan=campaign.plan).with_review(campaign.year)
+                   .order_by("code_key").prefetch_related("pilots"))
+    missing = [action for action in actions if action.review in WAITING]
+    awaiting = [action for action in actions if action.review == Review.SUBMITTED]
+    if not (missing or awaiting):
+        return []
+    team = (get_user_model().objects.filter(is_active=True, groups__name=roles.EDITOR)
+            .exclude(email="").distinct())
+    return [Reminder(campaign, member, stage, "team", missing, awaiting)
+            for member in team if (member.pk, stage) not in sent]
+
+
+def message(reminder, site_url=None):
+    """The French e-mail of REMINDER, text and HTML, with direct links to the entry forms."""
+    site_url = site_url or settings.SITE_URL
+    context = {
+        "reminder": reminder, "campaign": reminder.campaign, "plan": reminder.campaign.plan,
+        "recipient": reminder.recipient,
+        "rows": [(action, site_url + reverse("actions:progress_edit", kwargs={
+            "slug": reminder.campaign.plan.slug, "code": action.code,
+            "year": reminder.campaign.year})) for action in reminder.actions],
+        "awaiting": [(action, site_url + action.get_absolute_url())
+                     for action in reminder.awaiting],
+        "my_actions_url": site_url + reverse("actions:my_actions"),
+        "campaign_url": site_url + reminder.campaign.get_absolute_url(),
+    }
+    email = EmailMultiAlternatives(
+        subject=reminder.subject,
+        body=render_to_string("actions/email/reminder.txt", context),
+        to=[reminder.recipient.email],
+    )
+    email.attach_alternative(render_to_string("actions/email/reminder.html", context),
+                             "text/html")
+    return email
+
+
+@dataclass
+class Outcome:
+    sent: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # another run sent it meanwhile
+    failed: list = field(default_factory=list)  # (reminder, error)
+
+
+def send(reminders, site_url=None):
+    """Send REMINDERS, each recorded with its sending: all or nothing, one by one."""
+    outcome = Outcome()
+    for reminder in reminders:
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(
+                    campaign=reminder.campaign, recipient=reminder.recipient,
+                    stage=reminder.stage, summary=reminder.subject[:300])
+                message(reminder, site_url).send()
+        except IntegrityError:
+            outcome.skipped.append(reminder)
+        except OSError as error:  # smtplib.SMTPException and refused connections
+            outcome.failed.append((reminder, error))
+        else:
+            outcome.sent.append(reminder)
+    return outcome
+
+
+@dataclass
+class ActionReminder:
+    sent_to: str = ""
+    unreachable: str = ""
+    failed: bool = False
+
+    @property
+    def sent(self):
+        return bool(self.sent_to)
+
+
+def remind_action(campaign, action, request):
+    """« Relancer »: a reminder now to the pilots of ACTION, whatever was sent before."""
+    pilots = list(action.pilots.filter(is_active=True))
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    reachable = [pilot for pilot in pilots if pilot.email]
+    reminders = [Reminder(campaign, pilot, f"relance-{action.code}-{stamp}", "pilot", [action])
+                 for pilot in reachable]
+    outcome = send(reminders, site_url=request.build_absolute_uri("/").rstrip("/"))
+    return ActionReminder(
+        sent_to=", ".join(_name(reminder.recipient) for reminder in outcome.sent),
+        unreachable=", ".join(_name(pilot) for pilot in pilots if not pilot.email),
+        failed=bool(outcome.failed),
+    )
+
+
+def _name(user):
+    return user.get_full_name() or user.get_username()

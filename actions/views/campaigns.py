@@ -1,0 +1,126 @@
+"""The yearly campaign: opening it, who has reported, reviewing points, « Mes actions »."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from essplan.roles import VIEW_PLAN, require
+from essplan.views import edit_versioned, filtered
+
+from .. import campaigns, reminders
+from ..access import get_action, get_plan
+from ..filters import CampaignActionFilter
+from ..forms import CampaignForm, ReviewForm
+from ..models import WAITING, Action, Campaign, ProgressUpdate, Review
+
+MANAGE = "actions.change_campaign"
+REVIEW = "actions.add_reviewcomment"
+
+
+def campaign_list(request, slug):
+    plan = get_plan(request, slug)
+    context = {"plan": plan, "campaigns": plan.campaigns.order_by("-year"),
+               "can_manage": request.user.has_perm(MANAGE)}
+    return render(request, "actions/campaign_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, slug, year=None):
+    plan = get_plan(request, slug, perm=MANAGE)
+    campaign = (get_object_or_404(Campaign, plan=plan, year=year) if year
+                else Campaign(plan=plan, created_by=request.user))
+    form = CampaignForm(request.POST or None, instance=campaign)
+    return edit_versioned(
+        request, form, template="actions/campaign_form.html",
+        context={"plan": plan, "campaign": campaign if year else None},
+        message=lambda saved: (f"La campagne de suivi {saved.year} est enregistrée."
+                               if year else
+                               f"La campagne de suivi {saved.year} est ouverte : les pilotes "
+                               "en sont prévenus par courriel au prochain envoi des relances."),
+        success_url=lambda saved: saved.get_absolute_url(),
+    )
+
+
+def campaign_detail(request, slug, year):
+    """Who has reported: every action of the plan with the state of its point of YEAR."""
+    plan = get_plan(request, slug)
+    campaign = get_object_or_404(Campaign, plan=plan, year=year)
+    actions = (Action.objects.filter(plan=plan).with_review(year)
+               .select_related("plan", "pilot_direction").order_by("code_key")
+               .prefetch_related(Prefetch("pilots", to_attr="named_pilots")))
+    board = CampaignActionFilter(request.GET, queryset=actions, plan=plan)
+    context = {
+        "plan": plan, "campaign": campaign, "filter": board,
+        "actions": filtered(board),
+        "completion": campaigns.completion(plan, year),
+        "can_manage": request.user.has_perm(MANAGE),
+        "waiting": WAITING,
+    }
+    return render(request, "actions/campaign_detail.html", context)
+
+
+@require_POST
+def campaign_remind(request, slug, year, code):
+    """« Relancer »: one reminder to the pilots of one action, now."""
+    plan = get_plan(request, slug, perm=MANAGE)
+    campaign = get_object_or_404(Campaign, plan=plan, year=year)
+    action = get_object_or_404(Action, plan=plan, code=code)
+    outcome = reminders.remind_action(campaign, action, request)
+    if outcome.sent:
+        messages.success(request, f"Relance envoyée à {outcome.sent_to} pour l'action {code}.")
+    if outcome.unreachable:
+        messages.warning(request, f"Sans adresse électronique, donc non relancé : "
+                                  f"{outcome.unreachable}.")
+    if outcome.failed:
+        messages.error(request, "Le serveur de courriel n'a pas accepté la relance : "
+                                "réessayez plus tard.")
+    if not (outcome.sent or outcome.unreachable or outcome.failed):
+        messages.warning(request, f"L'action {code} n'a pas de pilote nommé : personne à relancer.")
+    return redirect(campaign.get_absolute_url())
+
+
+@require_POST
+def point_review(request, slug, code, year):
+    """The ESS team validates a submitted point, or sends it back with a comment."""
+    action = get_action(request, slug, code, perm=REVIEW)
+    point = get_object_or_404(ProgressUpdate, action=action, year=year)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(action)
+    try:
+        campaigns.review_point(point.pk, version=form.cleaned_data["version"],
+                               decision=form.cleaned_data["decision"],
+                               text=form.cleaned_data["text"].strip(), user=request.user)
+    except campaigns.ReviewConflict:
+        messages.error(request, "Ce point a changé depuis que vous l'avez ouvert (ou n'est plus "
+                                "soumis) : relisez-le avant de décider.")
+        return redirect(action)
+    if form.cleaned_data["decision"] == Review.VALIDATED:
+        messages.success(request, f"Le point {year} de l'action {code} est validé.")
+    else:
+        messages.success(request, f"Le point {year} de l'action {code} est renvoyé au pilote.")
+    return redirect(action)
+
+
+def my_actions(request):
+    """The signed-in user's actions, the state of each in the open campaign of its plan."""
+    require(request.user, VIEW_PLAN)
+    piloted = list(Action.objects.filter(pilots=request.user).with_status()
+                   .select_related("plan", "pilot_direction").order_by("plan", "code_key"))
+    rows = []
+    open_campaigns = {c.plan_id: c for c in Campaign.objects.open().filter(
+        plan__in={action.plan_id for action in piloted})}
+    points = {(p.action_id, p.year): p for p in ProgressUpdate.objects.filter(
+        action__in=piloted, year__in={c.year for c in open_campaigns.values()})}
+    for action in piloted:
+        campaign = open_campaigns.get(action.plan_id)
+        point = points.get((action.pk, campaign.year)) if campaign else None
+        rows.append({"action": action, "campaign": campaign, "point": point,
+                     "review": point.review if point else None})
+    return render(request, "actions/my_actions.html",
+                  {"rows": rows, "editable": campaigns.PILOT_EDITABLE})
+
+

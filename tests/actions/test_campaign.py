@@ -1,0 +1,228 @@
+"""The yearly follow-up campaign: named pilots enter their points, the ESS team reviews them,
+everyone sees who has reported."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from actions import campaigns
+from actions.models import Campaign, ProgressUpdate, Review, ReviewComment
+from essplan import roles
+from tests.conftest import COTENTIN, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(plan):
+    return Campaign.objects.create(plan=plan, year=2025, opens_on=datetime.date(2025, 11, 1),
+                                   due_on=datetime.date(2025, 12, 15),
+                                   message="Merci de faire le point avant le comité.")
+
+
+def text_of(response):
+    """The page's text: tags dropped, one kind of space."""
+    text = re.sub(r"<[^>]+>", "", response.content.decode())
+    return re.sub(r"\s+", " ", html.unescape(text).replace("\xa0", " "))
+
+
+def point_url(action, year=2025):
+    return action.url("actions:progress_edit", year=year)
+
+
+def entry(**changes):
+    return {"status": "en_cours", "progress": "40", "date": "2025-11-20",
+            "achievements": "Deux Cafés des ASSOS.", **changes}
+
+
+def test_without_an_open_campaign_a_pilot_is_told_why_and_nothing_is_written(
+        client_for, action, pilot):
+    client = client_for("pilot")
+    response = client.post(point_url(action), entry(submit="1"))
+    assert response.status_code == 403
+    assert "Aucune campagne de suivi 2025 n'est ouverte pour ce plan" in text_of(response)
+    campaign = Campaign.objects.create(plan=action.plan, year=2025,
+                                       opens_on=datetime.date(2025, 11, 1),
+                                       due_on=datetime.date(2025, 12, 15),
+                                       closed_on=datetime.date(2026, 1, 10))
+    response = client.post(point_url(action), entry(submit="1"))
+    assert response.status_code == 403
+    assert "La campagne de suivi 2025 est close depuis le 10/01/2026" in text_of(response)
+    assert not action.updates.exists()
+    # The ESS team may still correct after the campaign.
+    assert client_for("editor").post(point_url(action), entry()).status_code == 302
+    assert action.updates.get(year=2025).review == Review.VALIDATED
+    assert campaign.closed_on
+
+
+def test_the_whole_cycle_draft_submit_return_correct_validate(client_for, action, pilot,
+                                                              editor, campaign):
+    pilot_client = client_for("pilot")
+    mine = reverse("actions:my_actions")
+    assert "À saisir" in text_of(pilot_client.get(mine))
+
+    response = pilot_client.post(point_url(action), entry(draft="1"), follow=True)
+    assert "Le brouillon du point 2025 de l'action 1.4.7 est enregistré" in text_of(response)
+    point = action.updates.get(year=2025)
+    assert (point.review, point.author) == (Review.DRAFT, pilot)
+    assert "Brouillon" in text_of(pilot_client.get(mine))
+
+    response = pilot_client.post(point_url(action), entry(submit="1", version=point.version),
+                                 follow=True)
+    assert "est soumis à l'équipe ESS" in text_of(response)
+    point.refresh_from_db()
+    assert point.review == Review.SUBMITTED
+    # Submitted, it is no longer the pilot's to change.
+    refused = pilot_client.get(point_url(action))
+    assert refused.status_code == 403
+    assert "Ce point est soumis : il attend l'équipe ESS" in text_of(refused)
+
+    team = client_for("editor")
+    review = reverse("actions:point_review", kwargs={"slug": COTENTIN, "code": "1.4.7",
+                                                     "year": 2025})
+    # Sending back needs a comment.
+    response = team.post(review, {"version": point.version, "decision": "a_revoir", "text": ""},
+                         follow=True)
+    assert "Dites au pilote ce qu'il doit revoir." in text_of(response)
+    point.refresh_from_db()
+    assert point.review == Review.SUBMITTED
+    team.post(review, {"version": point.version, "decision": "a_revoir",
+                       "text": "Précisez le nombre de participants."})
+    point.refresh_from_db()
+    assert point.review == Review.TO_REVISE
+    page = text_of(client_for("pilot").get(point_url(action)))
+    assert "Précisez le nombre de participants." in page
+    assert "À revoir" in page
+
+    pilot_client = client_for("pilot")
+    pilot_client.post(point_url(action), entry(submit="1", version=point.version,
+                                               achievements="Deux cafés, 35 participants."))
+    point.refresh_from_db()
+    assert point.review == Review.SUBMITTED
+    team = client_for("editor")
+    response = team.post(review, {"version": point.version, "decision": "valide", "text": ""},
+                         follow=True)
+    assert "Le point 2025 de l'action 1.4.7 est validé." in text_of(response)
+    point.refresh_from_db()
+    assert point.review == Review.VALIDATED
+    # The dated thread: submitted, sent back (with its comment), submitted, validated.
+    assert list(point.comments.values_list("review", flat=True)) == [
+        "soumis", "a_revoir", "soumis", "valide"]
+    assert point.comments.get(review="a_revoir").author == editor
+    assert "Validé" in text_of(client_for("pilot").get(mine))
+
+
+def test_a_review_of_a_point_changed_meanwhile_is_refused(client_for, action, pilot, campaign):
+    point = ProgressUpdate.objects.create(action=action, year=2025, status="en_cours",
+                                          progress=40, review=Review.SUBMITTED)
+    opened_version = point.version
+    # The pilot's point changes after the ESS team opened the page (a later submission).
+    ProgressUpdate.objects.filter(pk=point.pk).update(progress=60)
+    response = client_for("editor").post(
+        reverse("actions:point_review", kwargs={"slug": COTENTIN, "code": "1.4.7", "year": 2025}),
+        {"version": opened_version, "decision": "valide"}, follow=True)
+    assert "Ce point a changé depuis que vous l'avez ouvert" in text_of(response)
+    point.refresh_from_db()
+    assert point.review == Review.SUBMITTED
+    assert not ReviewComment.objects.exists()
+
+
+def test_review_point_locks_and_checks_its_version(action, editor):
+    point = ProgressUpdate.objects.create(action=action, year=2025, review=Review.DRAFT)
+    with pytest.raises(campaigns.ReviewConflict):  # a draft is not for the ESS team yet
+        campaigns.review_point(point.pk, version=point.version, decision=Review.VALIDATED,
+                               text="", user=editor)
+    point.review = Review.SUBMITTED
+    point.save()
+    point.refresh_from_db()
+    campaigns.review_point(point.pk, version=point.version, decision=Review.VALIDATED, text="",
+                           user=editor)
+    assert ProgressUpdate.objects.get(pk=point.pk).review == Review.VALIDATED
+
+
+def test_the_campaign_is_opened_with_french_errors_for_bad_dates(client_for, plan):
+    client = client_for("editor")
+    url = reverse("actions:campaign_create", kwargs={"slug": COTENTIN})
+    response = client.post(url, {"year": "2025", "opens_on": "2025-12-01",
+                                 "due_on": "2025-11-01", "message": "À vous"})
+    assert response.status_code == 200
+    assert "La date limite doit être postérieure ou égale à l'ouverture." in text_of(response)
+    assert not Campaign.objects.exists()
+    response = client.post(url, {"year": "2025", "opens_on": "2025-11-01",
+                                 "due_on": "2025-12-15", "message": "À vous"})
+    assert response.status_code == 302
+    campaign = Campaign.objects.get()
+    assert (campaign.year, campaign.created_by.username) == (2025, "emile")
+    again = client.post(url, {"year": "2025", "opens_on": "2025-11-01", "due_on": "2025-12-15"})
+    assert again.status_code in (200, 409)
+    assert Campaign.objects.count() == 1
+
+
+def test_who_has_reported_by_state_direction_and_pilot(client_for, plan, action, pilot,
+                                                       other_pilot, campaign,
+                                                       django_assert_max_num_queries):
+    ProgressUpdate.objects.create(action=action, year=2025, review=Review.SUBMITTED,
+                                  status="en_cours", progress=30)
+    ProgressUpdate.objects.create(action=plan.actions.get(code="2.1.1"), year=2025,
+                                  review=Review.VALIDATED, status="realisee", progress=100)
+    client = client_for("viewer")
+    url = reverse("actions:campaign_detail", kwargs={"slug": COTENTIN, "year": 2025})
+    # session, user, permissions (2), plan, campaign, pilots of the plan (filter), actions with
+    # their state, their pilots, completion, directions (filter)
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    text = text_of(response)
+    # 45 actions: 1.4.7 submitted, 2.1.1 validated, 43 to enter.
+    assert "2 points soumis ou validés sur 45 actions, dont 1 validé" in text
+    assert "À saisir : 43" in text
+    assert response.context["completion"]["directions"] == [
+        {"name": "Direction pilote non précisée", "total": 45, "reported": 2, "validated": 1}]
+    waiting = client.get(url, {"waiting": "on"})
+    assert len(waiting.context["actions"]) == 43
+    assert "1.4.7" not in [a.code for a in waiting.context["actions"]]
+    by_pilot = client.get(url, {"pilot": other_pilot.pk})
+    assert [a.code for a in by_pilot.context["actions"]] == ["1.4.6"]
+    assert "Paul Pilote" in text
+
+
+def test_my_actions_lists_the_users_actions_with_their_campaign_state(
+        client_for, plan, action, pilot, campaign, django_assert_max_num_queries):
+    plan.actions.get(code="3.5.1").pilots.add(pilot)
+    ProgressUpdate.objects.create(action=action, year=2025, review=Review.TO_REVISE)
+    client = client_for("pilot")
+    # session, user, data versions, permissions (2), actions, open campaigns, their points
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("actions:my_actions"))
+    rows = response.context["rows"]
+    assert [row["action"].code for row in rows] == ["1.4.7", "3.5.1"]
+    assert [row["review"] for row in rows] == ["a_revoir", None]
+    text = text_of(response)
+    assert "2025, avant le 15/12/2025" in text
+    assert text.count("Saisir le point 2025") == 2
+    assert "Vous n'êtes pilote d'aucune action" in text_of(
+        client_for("viewer").get(reverse("actions:my_actions")))
+
+
+def test_pilots_are_found_as_you_type_and_named(client_for, action, django_assert_max_num_queries):
+    candidate = make_user("zoe", roles.PILOT)
+    candidate.first_name, candidate.last_name = "Zoé", "Lefèvre"
+    candidate.save()
+    make_user("victor", roles.VIEWER)  # a comité member is not a pilot candidate
+    client = client_for("editor")
+    url = action.url("actions:action_pilots")
+    with django_assert_max_num_queries(8):
+        response = client.get(url, {"q": "lefevre"})
+    assert [person.username for person in response.context["found"]] == ["zoe"]
+    assert list(client.get(url, {"q": "victor"}).context["found"]) == []
+    response = client.post(url, {"user": candidate.pk, "q": "lefevre"}, follow=True)
+    assert "Zoé Lefèvre est pilote de l'action 1.4.7." in text_of(response)
+    assert list(action.pilots.all()) == [candidate]
+    # Named twice at once (two editors): one row, no error.
+    client.post(url, {"user": candidate.pk})
+    assert action.pilots.count() == 1
+    assert "Zoé Lefèvre" in text_of(client.get(action.get_absolute_url()))
+    client.post(url, {"user": candidate.pk, "remove": "1"})
+    assert not action.pilots.exists()

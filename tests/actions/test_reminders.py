@@ -1,0 +1,138 @@
+"""Campaign reminders by e-mail: each goes once, in French, with a link that works."""
+
+import datetime
+import html
+import io
+import re
+import socket
+from email.header import decode_header, make_header
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.urls import resolve, reverse
+
+from actions.models import Campaign, ProgressUpdate, ReminderSent, Review
+from tests.conftest import COTENTIN
+
+pytestmark = pytest.mark.django_db
+
+OPENS, DUE = datetime.date(2025, 11, 1), datetime.date(2025, 12, 15)
+
+
+@pytest.fixture
+def campaign(plan):
+    return Campaign.objects.create(plan=plan, year=2025, opens_on=OPENS, due_on=DUE,
+                                   message="Le comité de suivi se réunit en janvier.")
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("send_reminders", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def days(first, last):
+    while first <= last:
+        yield first
+        first += datetime.timedelta(days=1)
+
+
+def test_a_simulated_campaign_sends_each_reminder_exactly_once(campaign, action, pilot, editor):
+    for day in days(datetime.date(2025, 10, 25), datetime.date(2026, 1, 10)):
+        if day == datetime.date(2025, 12, 20):
+            ProgressUpdate.objects.create(action=action, year=2025, review=Review.SUBMITTED)
+        run("--date", day.isoformat())
+        run("--date", day.isoformat())  # run every hour: the second run of a day sends nothing
+    to_pilot = [m for m in mail.outbox if m.to == [pilot.email]]
+    to_team = [m for m in mail.outbox if m.to == [editor.email]]
+    # Opening (1/11), 14 days (1/12) and 3 days (12/12) before the due date, the due date
+    # (15/12); submitted on 20/12, so no weekly reminder after it.
+    assert list(ReminderSent.objects.filter(recipient=pilot).values_list("stage", flat=True)) == [
+        "ouverture", "avant-14", "avant-3", "echeance"]
+    assert len(to_pilot) == 4
+    assert to_pilot[0].subject == ("[essplan] Ouverture · campagne de suivi 2025 : 1 point(s) "
+                                   "d'avancement à saisir avant le 15/12/2025")
+    # One digest a week to the ESS team, from ISO week 44 of 2025 (opening on Saturday 1/11)
+    # to week 2 of 2026: 9 weeks in 2025 (44 to 52) and 2 in 2026.
+    assert len(to_team) == 11
+    assert len({m.subject for m in to_team}) >= 2  # the counts move as points come in
+    assert ReminderSent.objects.count() == 15
+
+
+def test_weekly_reminders_follow_the_due_date_until_submitted(campaign, action, pilot):
+    for day in days(OPENS, datetime.date(2026, 1, 5)):
+        run("--date", day.isoformat())
+    stages = list(ReminderSent.objects.filter(recipient=pilot).values_list("stage", flat=True))
+    # 22/12, 29/12 and 5/1: one, two and three weeks after the due date.
+    assert stages == ["ouverture", "avant-14", "avant-3", "echeance", "semaine-1", "semaine-2",
+                      "semaine-3"]
+
+
+def test_the_reminder_reaches_a_real_smtp_server_in_french_with_a_working_link(
+        campaign, action, pilot, smtp_server, client_for):
+    out, _ = run("--date", "2025-11-01")
+    assert f"Envoyée : ouverture · campagne 2025 · {pilot.email} · 1 action(s)" in out
+    [message] = [m for m in smtp_server if m["To"] == pilot.email]
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert subject == ("[essplan] Ouverture · campagne de suivi 2025 : 1 point(s) d'avancement "
+                       "à saisir avant le 15/12/2025")
+    parts = {part.get_content_type(): part.get_payload(decode=True).decode(
+        part.get_content_charset()) for part in message.walk() if not part.is_multipart()}
+    text, page = parts["text/plain"], parts["text/html"]
+    assert "Bonjour Paul Pilote," in text
+    assert "La campagne de suivi 2025 du « Plan d'actions ESS 2023-2025 » est ouverte." in text
+    assert "Le comité de suivi se réunit en janvier." in text
+    link = re.search(r"Saisir le point : (\S+)", text).group(1)
+    path = urlsplit(link).path
+    assert path == f"/plans/{COTENTIN}/actions/1.4.7/avancement/2025/"
+    assert resolve(path).view_name == "actions:progress_edit"
+    assert f'href="{link}"' in page
+    assert client_for("pilot").get(path).status_code == 200
+
+
+def test_smtp_down_sends_nothing_records_nothing_and_the_next_run_sends(
+        campaign, action, pilot, settings, smtp_server):
+    working = settings.MAILERS
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5}}}
+    with pytest.raises(CommandError, match="1 relance\\(s\\) non envoyée\\(s\\)"):
+        run("--date", "2025-11-02")
+    assert not ReminderSent.objects.exists()
+    settings.MAILERS = working
+    out, _ = run("--date", "2025-11-02")
+    assert "1 relance(s) envoyée(s) le 02/11/2025." in out
+    assert ReminderSent.objects.get().stage == "ouverture"
+    assert len(smtp_server) == 1
+
+
+def test_a_pilot_without_address_is_listed_not_a_crash(campaign, action, pilot):
+    pilot.email = ""
+    pilot.save()
+    out, _ = run("--date", "2025-11-03")
+    assert ("Injoignable (pas d'adresse électronique) : Paul Pilote, pilote de 1.4.7 "
+            "(campagne 2025).") in out
+    assert not mail.outbox
+
+
+def test_dry_run_lists_and_sends_nothing(campaign, action, pilot):
+    out, _ = run("--dry-run", "--date", "2025-12-01")
+    assert f"Partirait : avant-14 · campagne 2025 · {pilot.email} · 1 action(s)" in out
+    assert not mail.outbox and not ReminderSent.objects.exists()
+
+
+def test_relancer_sends_one_reminder_now(client_for, campaign, action, pilot):
+    url = reverse("actions:campaign_remind", kwargs={"slug": COTENTIN, "year": 2025,
+                                                     "code": "1.4.7"})
+    response = client_for("editor").post(url, follow=True)
+    assert "Relance envoyée à Paul Pilote pour l'action 1.4.7." in html.unescape(
+        response.content.decode())
+    [message] = mail.outbox
+    assert message.to == [pilot.email]
+    assert "http://testserver/plans/cotentin-ess-2023-2025/actions/1.4.7/avancement/2025/" in (
+        message.body)
+    assert ReminderSent.objects.get().stage.startswith("relance-1.4.7-")
