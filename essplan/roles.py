@@ -25,7 +25,8 @@ def verbs(*models, only=VERBS):
 
 
 PLAN_READ = verbs("plan", "axis", "objective", "action", "direction", only=["view"])
-FOLLOWUP = ("progressupdate", "budgetline", "event", "eventaction", "campaign", "reviewcomment")
+FOLLOWUP = ("progressupdate", "budgetline", "event", "eventaction", "campaign", "reviewcomment",
+            "attachment")
 DIRECTORY_REFERENCE = verbs("commune", "legalform", "nafcode", only=["view"])
 INDICATORS = ("indicator", "target", "measurement")
 

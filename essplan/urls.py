@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .accounts import ResetForm, invite_view
+
 admin.site.site_header = "essplan · administration"
 admin.site.site_title = "essplan"
 admin.site.index_title = "Administration du plan d'actions ESS"
@@ -17,5 +19,14 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/oubli/", auth_views.PasswordResetView.as_view(form_class=ResetForm),
+         name="password_reset"),
+    path("mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("mot-de-passe/choisir/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("mot-de-passe/choisi/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("comptes/inviter/", invite_view, name="invite"),
     path("admin/", admin.site.urls),
 ]

@@ -7,10 +7,13 @@ new page cannot ship without saying who may see it.
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import (
+    Attachment,
     BudgetLine,
     Campaign,
     Event,
@@ -30,6 +33,7 @@ ALLOWED = {"viewer": 200, "pilot": 200, "other_pilot": 200, "editor": 200, "admi
 ROLE_REQUIRED = {"anonymous": LOGIN, "outsider": 403, **ALLOWED}
 EDITORS_ONLY = {"anonymous": LOGIN, "outsider": 403, "viewer": 403, "pilot": 403,
                 "other_pilot": 403, "editor": 200, "admin_user": 200}
+ADMINS_ONLY = {**EDITORS_ONLY, "editor": 403}
 # The follow-up of action 1.4.7, which "pilot" pilots and "other_pilot" does not.
 FOLLOWUP = {**EDITORS_ONLY, "pilot": 200}
 POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}
@@ -55,6 +59,9 @@ EXPECTED = {
     "actions:campaign_edit": (CAMPAIGN, EDITORS_ONLY),
     "actions:campaign_remind": ({**CAMPAIGN, "code": "1.4.7"}, POST_ONLY),
     "actions:point_review": ({**ACTION, "year": 2024}, POST_ONLY),
+    "actions:attachment_add": ({**ACTION, "year": 2024}, POST_ONLY),
+    "actions:attachment_delete": ({**ACTION, "year": 2024, "pk": "attachment"}, POST_ONLY),
+    "actions:attachment_download": ({**ACTION, "year": 2024, "pk": "attachment"}, ROLE_REQUIRED),
     "actions:action_edit": (ACTION, EDITORS_ONLY),
     "actions:action_history": (ACTION, EDITORS_ONLY),
     "actions:action_partners": (ACTION, EDITORS_ONLY),
@@ -88,6 +95,12 @@ EXPECTED = {
     "reports:report_generate": ({}, POST_ONLY),
     "reports:report_publish": ({"pk": "report"}, POST_ONLY),
     "login": ({}, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
+    # « Mot de passe oublié ? » is open to all; a made-up link shows « Ce lien ne sert plus ».
+    "password_reset": ({}, dict.fromkeys(PERSONAS, 200)),
+    "password_reset_done": ({}, dict.fromkeys(PERSONAS, 200)),
+    "password_reset_confirm": ({"uidb64": "MQ", "token": "abc-def"}, dict.fromkeys(PERSONAS, 200)),
+    "password_reset_complete": ({}, dict.fromkeys(PERSONAS, 200)),
+    "invite": ({}, ADMINS_ONLY),
     # Logging out is POST only: a GET is refused to everyone logged in.
     "logout": ({}, dict(POST_ONLY)),
     # The Django admin is for administrators (staff) only; its other URLs are
@@ -132,11 +145,14 @@ def objects(action):
     report.file.save("matrice.pdf", ContentFile(b"%PDF-1.7\n"))
     Campaign.objects.create(plan=action.plan, year=2025, opens_on=datetime.date(2025, 11, 1),
                             due_on=datetime.date(2025, 12, 15))
-    ProgressUpdate.objects.create(action=action, year=2024, status="en_cours", progress=50,
-                                  review=Review.SUBMITTED)
+    point = ProgressUpdate.objects.create(action=action, year=2024, status="en_cours",
+                                          progress=50, review=Review.SUBMITTED)
+    attachment = Attachment(point=point, name="bilan.pdf", size=9, content_type="application/pdf")
+    attachment.file.save("bilan.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+    attachment.save()
     candidate = make_user("nina", roles.PILOT)
     return {"line": line.pk, "event": event.pk, "structure": structure.pk, "report": report.pk,
-            "candidate": candidate.pk}
+            "candidate": candidate.pk, "attachment": attachment.pk}
 
 
 def url_for(name, objects):
@@ -182,7 +198,8 @@ WRITE_URLS = [
     "structures:structure_edit", "structures:structure_import", "structures:structure_archive", "structures:structure_import_confirm",
     "actions:action_partners", "actions:action_pilots", "actions:campaign_create",
     "actions:campaign_edit", "actions:campaign_remind", "actions:point_review",
-    "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
+    "actions:attachment_add", "actions:attachment_delete",
+    "invite", "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
     "indicators:measurement_import", "indicators:measurement_import_confirm", "reports:report_generate", "reports:report_publish",
 ]
 
@@ -196,13 +213,15 @@ PILOT_WRITES = {"actions:progress_edit", "actions:budget_line_create", "actions:
 @pytest.mark.parametrize(("persona", "name"), [
     *((persona, name) for persona in ["outsider", "viewer", "other_pilot"] for name in WRITE_URLS),
     *(("pilot", name) for name in WRITE_URLS if name not in PILOT_WRITES),
+    ("editor", "invite"),
 ])
 def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, objects, persona, name, action):
     def state():
         return (action.version, BudgetLine.objects.count(), Event.objects.count(),
                 list(Campaign.objects.values_list("pk", "version")),
                 ReviewComment.objects.count(), ReminderSent.objects.count(),
-                list(action.pilots.values_list("pk", flat=True)),
+                Attachment.objects.count(),
+                list(action.pilots.values_list("pk", flat=True)), User.objects.count(),
                 action.updates.count(), Structure.objects.filter(archived=False).count(),
                 sum(Structure.objects.values_list("version", flat=True)),
                 list(AnnualReport.objects.values_list("pk", "published")))
@@ -216,7 +235,9 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
             "date": "2025-01-01", "kind": "autre", "status": "realisee", "progress": 100,
             "section": "fonctionnement", "flow": "depense", "priority": "haute",
             "plan": action.plan_id, "published": "0", "user": objects["candidate"],
-            "decision": "valide", "opens_on": "2025-01-01", "due_on": "2025-02-01"}
+            "decision": "valide", "opens_on": "2025-01-01", "due_on": "2025-02-01",
+            "first_name": "Faux", "last_name": "Compte", "email": "faux@example.org",
+            "role": roles.ADMIN, "file": SimpleUploadedFile("forge.pdf", b"%PDF-1.4\n%%EOF\n")}
     response = client.post(url_for(name, objects), data)
     assert response.status_code == 403
     action.refresh_from_db()
@@ -225,7 +246,8 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
 
 def test_every_write_url_is_checked_for_forged_posts():
     writable = {name for name, (_, expected) in EXPECTED.items()
-                if any(expected is kind for kind in (EDITORS_ONLY, FOLLOWUP, POST_ONLY))}
+                if any(expected is kind for kind in (EDITORS_ONLY, ADMINS_ONLY, FOLLOWUP,
+                                                     POST_ONLY))}
     assert writable == set(WRITE_URLS) | {"actions:action_history", "indicators:indicator_history"}
 
 

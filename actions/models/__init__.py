@@ -5,6 +5,7 @@ from .followup import (
     REVIEW_STATES,
     TO_ENTER,
     WAITING,
+    Attachment,
     BudgetLine,
     Event,
     EventAction,
@@ -16,7 +17,7 @@ from .followup import (
 from .plan import Action, Axis, Direction, Objective, Plan
 
 __all__ = [
-    "CURRENT_STATUSES", "NO_POINT", "REVIEW_STATES", "TO_ENTER", "WAITING", "Action", "Axis", "BudgetLine", "Campaign", "Direction",
+    "CURRENT_STATUSES", "NO_POINT", "REVIEW_STATES", "TO_ENTER", "WAITING", "Action", "Attachment", "Axis", "BudgetLine", "Campaign", "Direction",
     "Event", "EventAction", "Objective", "Plan", "ProgressUpdate", "ReminderSent", "Review", "ReviewComment",
     "Status",
 ]

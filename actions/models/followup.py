@@ -1,5 +1,6 @@
 """The yearly follow-up of an action: progress updates, budget lines, events."""
 
+import uuid
 from decimal import Decimal
 
 import pghistory
@@ -256,3 +257,30 @@ class EventAction(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.action.code}"
+
+
+def attachment_path(instance, filename):
+    """Stored under an unguessable name: the original name is kept in the row only."""
+    return f"justificatifs/{instance.point.action.plan_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A supporting document of a point (PDF, image, office file), served only through a
+    view that checks the reader's role."""
+    point = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE,
+                              related_name="attachments", verbose_name=_("point d'avancement"))
+    file = models.FileField(_("fichier"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, related_name="+", verbose_name=_("déposé par"))
+    uploaded_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["point", "uploaded_at", "pk"]
+        verbose_name = _("justificatif")
+        verbose_name_plural = _("justificatifs")
+
+    def __str__(self):
+        return self.name

@@ -8,12 +8,20 @@ from .campaigns import (
     point_review,
 )
 from .events import event_delete, event_edit, event_list
-from .followup import budget_line_delete, budget_line_edit, progress_edit
+from .followup import (
+    attachment_add,
+    attachment_delete,
+    attachment_download,
+    budget_line_delete,
+    budget_line_edit,
+    progress_edit,
+)
 from .partners import action_partners
 from .pilots import action_pilots
 from .plan import plan_budget, plan_detail, plan_list
 
 __all__ = [
+    "attachment_add", "attachment_delete", "attachment_download",
     "action_detail", "campaign_detail", "campaign_edit", "campaign_list", "campaign_remind",
     "my_actions", "point_review", "action_edit", "action_partners", "action_pilots", "action_history", "action_list", "budget_line_delete",
     "budget_line_edit", "event_delete", "event_edit", "event_list", "plan_budget",

@@ -43,7 +43,7 @@ def action_detail(request, slug, code):
 
     def updates():
         by_year = {update.year: update for update in action.updates.select_related("author")
-                   .prefetch_related("comments__author")}
+                   .prefetch_related("comments__author", "attachments")}
         return [(year, by_year.get(year)) for year in action.plan.years]
 
     # The page's body is cached for readers (editors' pages carry CSRF tokens): its figures

@@ -1,9 +1,11 @@
-"""Yearly follow-up of an action: progress updates and budget lines."""
+"""Yearly follow-up of an action: progress updates, their supporting documents, budget
+lines."""
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from essplan.french import percent
 from essplan.views import edit_versioned
@@ -17,8 +19,9 @@ from ..access import (
     get_action,
     get_budget_line,
 )
+from ..attachments import AttachmentForm
 from ..forms import BudgetLineForm, ProgressUpdateForm
-from ..models import BudgetLine, ProgressUpdate, Review
+from ..models import Attachment, BudgetLine, ProgressUpdate, Review
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,3 +96,51 @@ def budget_line_delete(request, slug, code, pk):
     line.delete()
     messages.success(request, f"La ligne « {line.label} » ({line.year}) est supprimée.")
     return redirect(line.action)
+
+
+def followed_point(request, slug, code, year):
+    """The point of YEAR of an action whose follow-up the user records, or 403/404; a pilot
+    only while the campaign is open and the point is its to change."""
+    action = get_action(request, slug, code, perm=EDIT_PROGRESS)
+    point = get_object_or_404(ProgressUpdate, action=action, year=year)
+    if not request.user.has_perm(EDIT_PROGRESS):
+        refusal = campaigns.pilot_refusal(action, year, point)
+        if refusal:
+            raise PermissionDenied(refusal)
+    return action, point
+
+
+@require_POST
+def attachment_add(request, slug, code, year):
+    action, point = followed_point(request, slug, code, year)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        attachment = Attachment(point=point, name=upload.name[:200], size=upload.size,
+                                content_type=upload.sniffed_type, uploaded_by=request.user)
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        messages.success(request, f"Le justificatif « {attachment.name} » est joint au point {year}.")
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+    return redirect(action.url("actions:progress_edit", year=year))
+
+
+@require_POST
+def attachment_delete(request, slug, code, year, pk):
+    action, point = followed_point(request, slug, code, year)
+    attachment = get_object_or_404(Attachment, pk=pk, point=point)
+    attachment.file.delete(save=False)
+    attachment.delete()
+    messages.success(request, f"Le justificatif « {attachment.name} » est retiré.")
+    return redirect(action.url("actions:progress_edit", year=year))
+
+
+@require_safe
+def attachment_download(request, slug, code, year, pk):
+    """Only through here, for a reader of the plan: never from a public URL."""
+    action = get_action(request, slug, code)
+    attachment = get_object_or_404(Attachment, pk=pk, point__action=action, point__year=year)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True,
+                        filename=attachment.name, content_type=attachment.content_type)

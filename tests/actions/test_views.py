@@ -101,15 +101,15 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client_for, django_assert_m
         assert client.get(PLAN_URL).status_code == 200
 
 
-ACTION_PAGE_QUERIES = 16
+ACTION_PAGE_QUERIES = 17
 
 
 def test_action_page_query_budget(client_for, django_assert_max_num_queries):
     client = client_for("viewer")
     url = reverse("actions:action_detail", kwargs={"slug": COTENTIN, "code": "3.6.1"})
-    # 16 queries: session, user, user permissions, group permissions,
+    # 17 queries: session, user, user permissions, group permissions,
     # action (+ plan, objective, axis, pilot direction, latest status), updates (+ author),
-    # their review comments (+ author), budget lines, versions (data and auth), budget totals by
+    # their review comments (+ author), their attachments, budget lines, versions (data and auth), budget totals by
     # year and overall (cached with the data), events, associated directions, pilots, partner
     # structures (+ commune), linked indicators (+ latest value)
     with django_assert_max_num_queries(ACTION_PAGE_QUERIES):

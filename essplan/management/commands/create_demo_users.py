@@ -33,8 +33,12 @@ class Command(BaseCommand):
         for username, first, last, role, staff in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last, "is_staff": staff},
+                defaults={"first_name": first, "last_name": last, "is_staff": staff,
+                          "email": f"{username}@essplan.invalid"},
             )
+            if not user.email:
+                user.email = f"{username}@essplan.invalid"
+                user.save(update_fields=["email"])
             if created or username not in known:
                 known[username] = secrets.token_urlsafe(12)
                 user.set_password(known[username])
