@@ -3,7 +3,7 @@ where the campaign stands."""
 
 from collections import Counter, defaultdict
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from essplan.french import rounded
@@ -83,3 +83,33 @@ def completion(plan, year):
              "validated": counts[Review.VALIDATED]}
             for name, counts in sorted(directions.items())],
     }
+
+
+class RowConflict(Exception):
+    """Someone saved the point after the bulk page was opened: STORED is what they saved."""
+
+    def __init__(self, stored):
+        super().__init__("row conflict")
+        self.stored = stored
+
+
+@transaction.atomic
+def save_row(*, action, year, version, status, progress, user):
+    """One row of the bulk entry: the point of YEAR of ACTION gets STATUS and PROGRESS if it
+    is still at VERSION (None: if it still does not exist). The ESS team's entry."""
+    point = (ProgressUpdate.objects.select_for_update()
+             .filter(action=action, year=year).first())
+    if (point.version if point else None) != version:
+        raise RowConflict(point)
+    if point is None:
+        try:
+            with transaction.atomic():
+                return ProgressUpdate.objects.create(
+                    action=action, year=year, status=status, progress=progress, author=user,
+                    review=Review.VALIDATED)
+        except IntegrityError:  # created by someone else at the same moment
+            raise RowConflict(ProgressUpdate.objects.get(action=action, year=year)) from None
+    point.status, point.progress, point.author = status, progress, user
+    point.save(update_fields=["status", "progress", "author"])
+    point.refresh_from_db(fields=["version"])  # moved on by the database trigger
+    return point

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from essplan.forms import FrenchDecimalField, VersionedForm
 
-from .models import Action, BudgetLine, Campaign, Direction, Event, ProgressUpdate, Review
+from .models import Action, BudgetLine, Campaign, Direction, Event, ProgressUpdate, Review, Status
 from .models.followup import amount_validators
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -171,3 +171,40 @@ class ReviewForm(forms.Form):
         if data.get("decision") == Review.TO_REVISE and not data.get("text", "").strip():
             self.add_error("text", "Dites au pilote ce qu'il doit revoir.")
         return data
+
+
+class BulkPointForm(forms.Form):
+    """One row of the bulk entry: an action's status and percentage for the year, with the
+    version of its point when the page was opened and the values it showed."""
+    action = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    shown_status = forms.CharField(widget=forms.HiddenInput, required=False)
+    shown_progress = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    status = forms.ChoiceField(label="Statut", choices=[("", "—"), *Status.choices],
+                               required=False)
+    progress = forms.IntegerField(label="Avancement (%)", min_value=0, max_value=100,
+                                  required=False)
+
+    def changed(self):
+        data = self.cleaned_data
+        return (data.get("status") or "", data.get("progress")) != (
+            data.get("shown_status") or "", data.get("shown_progress"))
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and self.changed():
+            if not data.get("status"):
+                self.add_error("status", "Choisissez un statut.")
+            elif data.get("progress") is None:
+                self.add_error("progress", "Indiquez l'avancement.")
+            else:
+                try:
+                    ProgressUpdate(status=data["status"], progress=data["progress"]).clean()
+                except ValidationError as error:
+                    for field, messages in error.message_dict.items():
+                        for message in messages:
+                            self.add_error(field if field in self.fields else None, message)
+        return data
+
+
+BulkPointFormSet = forms.formset_factory(BulkPointForm, extra=0)

@@ -1,7 +1,8 @@
 from import_export import fields, resources, widgets
 
-from essplan.imports import FrenchDecimalWidget
+from essplan.imports import FileLines, FrenchDecimalWidget, strip
 
+from . import pilots
 from .models import CURRENT_STATUSES, Action, BudgetLine
 
 STATUS_LABELS = dict(CURRENT_STATUSES)
@@ -66,3 +67,84 @@ class BudgetLineResource(resources.ModelResource):
         model = BudgetLine
         fields = export_order = ("action", "year", "section", "flow", "chapter", "label",
                                  "planned", "committed", "spent", "co_funder")
+
+
+class PlanActionWidget(widgets.Widget):
+    """An action of the plan by its code."""
+
+    def __init__(self, plan=None):
+        self.plan = plan
+        self.cache = None
+
+    def clean(self, value, row=None, **kwargs):
+        code = str(strip(value) or "")
+        if not code:
+            raise ValueError("Code d'action manquant.")
+        if self.cache is None:
+            self.cache = {action.code: action for action in self.plan.actions.all()}
+        if code not in self.cache:
+            raise ValueError(f"Action inconnue dans ce plan : « {code} ».")
+        return self.cache[code]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+class PilotWidget(widgets.Widget):
+    """A person who may be named pilot, by e-mail address (case ignored)."""
+
+    def __init__(self):
+        self.cache = None
+
+    def clean(self, value, row=None, **kwargs):
+        email = str(strip(value) or "").lower()
+        if not email:
+            raise ValueError("Adresse électronique manquante.")
+        if self.cache is None:
+            self.cache = {user.email.lower(): user for user in pilots.candidates() if user.email}
+        if email not in self.cache:
+            raise ValueError(f"Aucun compte de pilote, de l'équipe ESS ou d'administrateur n'a "
+                             f"l'adresse « {email} » : invitez d'abord la personne.")
+        return self.cache[email]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.email if value else ""
+
+
+PILOT_COLUMNS = ["Code", "E-mail"]
+
+
+class PilotResource(resources.ModelResource):
+    """Who pilots which action: one row per action and pilot (« Code;E-mail »)."""
+
+    action = fields.Field(attribute="action", column_name="Code", widget=PlanActionWidget())
+    title = fields.Field(attribute="action__title", column_name="Action", readonly=True)
+    user = fields.Field(attribute="user", column_name="E-mail", widget=PilotWidget())
+    name = fields.Field(attribute="user__get_full_name", column_name="Pilote", readonly=True)
+
+    class Meta:
+        model = Action.pilots.through
+        fields = export_order = ("action", "title", "user", "name")
+        import_id_fields = ("action", "user")
+        skip_unchanged = True
+
+    def __init__(self, plan=None, **kwargs):
+        super().__init__(**kwargs)
+        self.plan = plan
+        self.fields["action"].widget = PlanActionWidget(plan)
+        self.seen = FileLines()
+
+    @staticmethod
+    def file_errors(dataset):
+        missing = [column for column in PILOT_COLUMNS if column not in (dataset.headers or [])]
+        if missing:
+            return [f"Colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}."]
+        if not len(dataset):
+            return ["Le fichier ne contient aucune ligne de données."]
+        return []
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        for column, value in list(row.items()):
+            row[column] = strip(value)
+        self.seen.add((str(row.get("Code") or ""), str(row.get("E-mail") or "").lower()),
+                      row_number, "action et même pilote")

@@ -57,6 +57,10 @@ EXPECTED = {
     "actions:campaign_detail": (CAMPAIGN, ROLE_REQUIRED),
     "actions:campaign_create": ({"slug": COTENTIN}, EDITORS_ONLY),
     "actions:campaign_edit": (CAMPAIGN, EDITORS_ONLY),
+    "actions:bulk_entry": (CAMPAIGN, EDITORS_ONLY),
+    "actions:pilot_table": ({"slug": COTENTIN}, EDITORS_ONLY),
+    "actions:pilot_import": ({"slug": COTENTIN}, EDITORS_ONLY),
+    "actions:pilot_import_confirm": ({"slug": COTENTIN}, POST_ONLY),
     "actions:campaign_remind": ({**CAMPAIGN, "code": "1.4.7"}, POST_ONLY),
     "actions:point_review": ({**ACTION, "year": 2024}, POST_ONLY),
     "actions:attachment_add": ({**ACTION, "year": 2024}, POST_ONLY),
@@ -198,7 +202,8 @@ WRITE_URLS = [
     "structures:structure_edit", "structures:structure_import", "structures:structure_archive", "structures:structure_import_confirm",
     "actions:action_partners", "actions:action_pilots", "actions:campaign_create",
     "actions:campaign_edit", "actions:campaign_remind", "actions:point_review",
-    "actions:attachment_add", "actions:attachment_delete",
+    "actions:attachment_add", "actions:attachment_delete", "actions:bulk_entry",
+    "actions:pilot_import", "actions:pilot_import_confirm",
     "invite", "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
     "indicators:measurement_import", "indicators:measurement_import_confirm", "reports:report_generate", "reports:report_publish",
 ]
@@ -248,7 +253,8 @@ def test_every_write_url_is_checked_for_forged_posts():
     writable = {name for name, (_, expected) in EXPECTED.items()
                 if any(expected is kind for kind in (EDITORS_ONLY, ADMINS_ONLY, FOLLOWUP,
                                                      POST_ONLY))}
-    assert writable == set(WRITE_URLS) | {"actions:action_history", "indicators:indicator_history"}
+    assert writable == set(WRITE_URLS) | {"actions:action_history", "indicators:indicator_history",
+                                          "actions:pilot_table"}
 
 
 @pytest.mark.django_db

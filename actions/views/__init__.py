@@ -1,5 +1,6 @@
 from .actions import action_detail, action_edit, action_history, action_list
 from .campaigns import (
+    bulk_entry,
     campaign_detail,
     campaign_edit,
     campaign_list,
@@ -17,11 +18,11 @@ from .followup import (
     progress_edit,
 )
 from .partners import action_partners
-from .pilots import action_pilots
+from .pilots import action_pilots, pilot_import, pilot_import_confirm, pilot_table
 from .plan import plan_budget, plan_detail, plan_list
 
 __all__ = [
-    "attachment_add", "attachment_delete", "attachment_download",
+    "attachment_add", "bulk_entry", "pilot_import", "pilot_import_confirm", "pilot_table", "attachment_delete", "attachment_download",
     "action_detail", "campaign_detail", "campaign_edit", "campaign_list", "campaign_remind",
     "my_actions", "point_review", "action_edit", "action_partners", "action_pilots", "action_history", "action_list", "budget_line_delete",
     "budget_line_edit", "event_delete", "event_edit", "event_list", "plan_budget",

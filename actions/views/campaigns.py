@@ -2,16 +2,19 @@
 
 from django.contrib import messages
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from essplan.french import count
 from essplan.roles import VIEW_PLAN, require
-from essplan.views import edit_versioned, filtered
+from essplan.security import as_id
+from essplan.views import edit_versioned, filtered, paginate
 
 from .. import campaigns, reminders
-from ..access import get_action, get_plan
+from ..access import EDIT_PROGRESS, get_action, get_plan
 from ..filters import CampaignActionFilter
-from ..forms import CampaignForm, ReviewForm
+from ..forms import BulkPointFormSet, CampaignForm, ReviewForm
 from ..models import WAITING, Action, Campaign, ProgressUpdate, Review
 
 MANAGE = "actions.change_campaign"
@@ -124,3 +127,75 @@ def my_actions(request):
                   {"rows": rows, "editable": campaigns.PILOT_EDITABLE})
 
 
+
+
+BULK_PAGE = 50
+
+
+@require_http_methods(["GET", "POST"])
+def bulk_entry(request, slug, year):
+    """The ESS team sets the status and percentage of many actions for YEAR at once. Each row
+    is saved on its own under its version check: a row someone changed meanwhile is shown in
+    conflict, with the user's input kept, and the other rows are saved."""
+    plan = get_plan(request, slug, perm=EDIT_PROGRESS)
+    if year not in plan.years:
+        raise Http404("Année hors du plan.")
+    pagination = paginate(request, Action.objects.filter(plan=plan).select_related("plan")
+                          .order_by("code_key"), BULK_PAGE)
+    actions = {action.pk: action for action in pagination["page"]}
+    points = {point.action_id: point for point in
+              ProgressUpdate.objects.filter(action__in=list(actions), year=year)}
+    formset = BulkPointFormSet(request.POST or None, initial=[
+        bulk_initial(pk, points.get(pk)) for pk in actions])
+    conflicts, stored = {}, {}
+    if request.method == "POST" and formset.management_form.is_valid():
+        saved = 0
+        for form in formset.forms:
+            if not form.is_valid() or not form.changed():
+                continue
+            action = actions.get(form.cleaned_data["action"])
+            if action is None:  # a row of another page or plan: not this page's to save
+                continue
+            try:
+                stored[form.prefix] = campaigns.save_row(
+                    action=action, year=year, version=form.cleaned_data["version"],
+                    status=form.cleaned_data["status"], progress=form.cleaned_data["progress"],
+                    user=request.user)
+            except campaigns.RowConflict as conflict:
+                conflicts[form.prefix] = stored[form.prefix] = conflict.stored
+            else:
+                saved += 1
+        invalid = sum(1 for form in formset.forms if form.errors)
+        if saved:
+            messages.success(request, f"{count(saved, 'point enregistré', 'points enregistrés')}.")
+        if not (invalid or conflicts):
+            return redirect(request.get_full_path())
+        formset = keep_input(formset, stored)
+    rows = [(actions.get(as_id(form["action"].value())), form, conflicts.get(form.prefix))
+            for form in formset.forms]
+    context = {"plan": plan, "year": year, "formset": formset, "rows": rows, **pagination}
+    return render(request, "actions/bulk_entry.html", context,
+                  status=409 if conflicts else 200)
+
+
+def bulk_initial(action_id, point):
+    return {"action": action_id, "version": point.version if point else None,
+            "shown_status": point.status if point else "",
+            "shown_progress": point.progress if point else None,
+            "status": point.status if point else "",
+            "progress": point.progress if point else None}
+
+
+def keep_input(formset, stored):
+    """The same rows with the user's input. A row saved, or in conflict, now carries the
+    stored point's version and values (STORED: {prefix: point}): saving the page again
+    changes nothing a saved row, and applies a conflicting row's input knowingly."""
+    data = formset.data.copy()
+    for prefix, point in stored.items():
+        data[f"{prefix}-version"] = point.version if point else ""
+        data[f"{prefix}-shown_status"] = point.status if point else ""
+        data[f"{prefix}-shown_progress"] = point.progress if point else ""
+    rebuilt = BulkPointFormSet(data, initial=formset.initial)
+    for old, new in zip(formset.forms, rebuilt.forms):
+        new._errors = old._errors
+    return rebuilt

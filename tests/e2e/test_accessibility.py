@@ -32,14 +32,15 @@ EDIT_PAGES = [
     f"{PLAN}/indicateurs/ajouter/", f"{PLAN}/indicateurs/C1/modifier/",
     f"{PLAN}/indicateurs/C3/valeurs/2024/", f"{PLAN}/indicateurs/importer/",
     f"{PLAN}/indicateurs/C1/historique/", f"{PLAN}/campagnes/ouvrir/",
-    f"{PLAN}/campagnes/2025/modifier/", f"{ACTION}/pilotes/?q=a",
+    f"{PLAN}/campagnes/2025/modifier/", f"{ACTION}/pilotes/?q=a", f"{PLAN}/saisie-groupee/2025/",
+    f"{PLAN}/pilotes/", f"{PLAN}/pilotes/importer/",
 ]
 PAGES_BY_ROLE = {
-    None: ["/connexion/"],
+    None: ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/choisir/MQ/abc-def/"],
     "sans rôle": ["/plans/"],
     roles.VIEWER: READ_PAGES,
     roles.EDITOR: READ_PAGES + EDIT_PAGES,
-    roles.ADMIN: EDIT_PAGES + ["/rapports/"],
+    roles.ADMIN: EDIT_PAGES + ["/rapports/", "/comptes/inviter/"],
     roles.PILOT: ["/mes-actions/", f"{ACTION}/", f"{ACTION}/avancement/2025/"],
 }
 
