@@ -19,6 +19,7 @@ from actions.models import (
     Event,
     Objective,
     ProgressUpdate,
+    Review,
     Status,
 )
 from essplan.french import count, euros, figure, listing, number, percent
@@ -175,6 +176,16 @@ def summary_sentences(*, year, actions, progress, statuses, late, budget_year, b
             " dans la suite du rapport.")
     else:
         sentences.append(f"Toutes les actions ont un point d'avancement pour {year}.")
+    unvalidated = [action.code for action in actions
+                   if action.update is not None and action.update.review != Review.VALIDATED]
+    if unvalidated:
+        sentences.append(
+            f"{count(len(unvalidated), 'point', 'points')} d'avancement {year} "
+            f"({listing(unvalidated[:LATE_CODES_LISTED])}"
+            f"{' …' if len(unvalidated) > LATE_CODES_LISTED else ''}) "
+            f"{'ne sont' if len(unvalidated) > 1 else 'n’est'} pas encore "
+            f"{'validés' if len(unvalidated) > 1 else 'validé'} par l'équipe ESS : les figures qui "
+            f"en dépendent sont provisoires.")
     if budget_year.planned:
         sentences.append(
             f"En {year}, les dépenses prévues s'élèvent à {euros(budget_year.planned)}, dont "

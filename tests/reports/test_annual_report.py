@@ -206,3 +206,14 @@ def test_the_reports_council_table_adds_committed_and_spent_once_followed():
     assert "Recettes de fonctionnement 0 € 20 000 € 0 € 20 000 € 0 € 20 000 €" in text
     assert ("Total net (dépenses moins recettes) 103 000 € 131 000 € 97 000 € 331 000 € "
             "70 000 € 50 000 €") in text
+
+
+def test_the_report_says_which_points_are_not_validated(small_plan):
+    # 1.1.2's 2024 point is submitted by its pilot, not yet validated by the ESS team.
+    ProgressUpdate.objects.filter(action__plan=small_plan, action__code="1.1.2",
+                                  year=2024).update(review="soumis")
+    text = pdf_text(render_pdf(report_html(small_plan, 2024, generated_at=GENERATED)).data)
+    assert ("1 point d'avancement 2024 (1.1.2) n’est pas encore validé par l'équipe ESS : les "
+            "figures qui en dépendent sont provisoires.") in text
+    assert "point 2024 soumis, non validé" in text
+    assert "point 2024 brouillon" not in text
