@@ -19,11 +19,13 @@ from actions.models import (
     Action,
     Axis,
     BudgetLine,
+    Campaign,
     Direction,
     Event,
     Objective,
     Plan,
     ProgressUpdate,
+    Review,
     Status,
 )
 from indicators.models import Indicator, Measurement, Target
@@ -182,3 +184,38 @@ def build_plan(actions=450, indicators=100, events=300, seed=2025,
         Target(indicator=indicator, year=year, value=Decimal(150))
         for indicator in entered for year in YEARS])
     return plan
+
+
+CAMPAIGN_YEAR = 2025
+PILOTS_PER_ACTION = 3
+
+
+def add_campaign(plan, pilots, *, pilot_count=None, today=None):
+    """The campaign of CAMPAIGN_YEAR for PLAN, open today, each action with PILOTS_PER_ACTION
+    of PILOTS (users); two points out of three of the year are drafts, so that the à-faire
+    view and the reminders have work."""
+    today = today or timezone.localdate()
+    Campaign.objects.create(plan=plan, year=CAMPAIGN_YEAR,
+                            opens_on=today - datetime.timedelta(days=10),
+                            due_on=today + datetime.timedelta(days=20),
+                            message="Merci de faire le point de vos actions.")
+    actions = list(plan.actions.order_by("code_key"))
+    links = Action.pilots.through
+    links.objects.bulk_create([
+        links(action=action, user=pilots[(n + k) % len(pilots)])
+        for n, action in enumerate(actions) for k in range(min(PILOTS_PER_ACTION, len(pilots)))],
+        ignore_conflicts=True)
+    points = ProgressUpdate.objects.filter(action__plan=plan, year=CAMPAIGN_YEAR).order_by("pk")
+    drafts = [point.pk for n, point in enumerate(points) if n % 3]
+    ProgressUpdate.objects.filter(pk__in=drafts).update(review=Review.DRAFT)
+
+
+def make_pilots(count, group, prefix):
+    """COUNT pilot accounts with an address, in GROUP (the « Pilote » role)."""
+    from django.contrib.auth.models import User
+
+    users = User.objects.bulk_create([
+        User(username=f"{prefix}-{n}", email=f"{prefix}-{n}@banc.essplan.test",
+             first_name="Pilote", last_name=f"n° {n}") for n in range(count)])
+    group.user_set.add(*users)
+    return users

@@ -78,7 +78,14 @@ def step(message):
     print(f"[{time.monotonic() - START:7.1f} s] {message}", flush=True)
 
 
+# The persona each page is read as (the others: the comité de suivi's).
+PAGE_CLIENTS = {"admin_changelist": "admin", "bulk_entry": "editor", "my_actions": "pilot"}
+REMINDERS_SECONDS = 10  # send_reminders for the large plan's pilots
+
+
 def pages(slug, code):
+    from bench.dataset import CAMPAIGN_YEAR as year
+
     return {
         "healthz": "/healthz",
         # The lightest page behind the login (session, user, permissions, base layout).
@@ -91,6 +98,9 @@ def pages(slug, code):
         "map": "/structures/carte/",
         "indicator_list": f"/plans/{slug}/indicateurs/",
         "admin_changelist": "/admin/structures/structure/?family__exact=association",
+        "my_actions": "/mes-actions/",
+        "campaign_waiting": f"/plans/{slug}/campagnes/{year}/?waiting=on",
+        "bulk_entry": f"/plans/{slug}/saisie-groupee/{year}/",
     }
 
 
@@ -103,7 +113,7 @@ def query_counts(clients, urls):
 
     counts, cold = {}, {}
     for name, url in urls.items():
-        client = clients["admin"] if name == "admin_changelist" else clients["viewer"]
+        client = clients[PAGE_CLIENTS.get(name, "viewer")]
         cache.clear()  # the same state at both sizes: nothing computed yet
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
@@ -146,6 +156,39 @@ def time_report(plan, year):
             "bare_weasyprint_s": round(bare, 3)}
 
 
+def time_reminders(plan):
+    """send_reminders' work for the large plan's open campaign (its pilots, 3 per action),
+    received by a local SMTP server (aiosmtpd) on a loopback port."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+    from django.conf import settings
+    from django.utils import timezone
+
+    from actions import reminders
+    from actions.models import Action
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": port}}}
+    try:
+        started = time.perf_counter()
+        due, unreachable = reminders.due(timezone.localdate())
+        outcome = reminders.send([r for r in due if r.campaign.plan_id == plan.pk])
+        seconds = time.perf_counter() - started
+    finally:
+        controller.stop()
+    return {"actions": plan.actions.count(),
+            "pilots": Action.pilots.through.objects.filter(action__plan=plan).count(),
+            "sent": len(outcome.sent), "failed": len(outcome.failed),
+            "unreachable": len(unreachable), "seconds": round(seconds, 3)}
+
+
 def verdict(holds):
     return "tenu" if holds else "MANQUÉ"
 
@@ -181,6 +224,10 @@ def evaluate(results):
     ratio = report["generation_s"] / report["bare_weasyprint_s"]
     targets.append(("rapport annuel / WeasyPrint nu", f"<= {REPORT_FACTOR}x", f"{ratio:.2f}x",
                     ratio <= REPORT_FACTOR))
+    sent = results["reminders"]
+    targets.append((f"send_reminders ({sent['actions']} actions, {sent['pilots']} pilotes)",
+                    f"<= {REMINDERS_SECONDS} s", f"{sent['seconds']:.2f} s",
+                    sent["seconds"] <= REMINDERS_SECONDS and not sent["failed"]))
     return [{"target": name, "wanted": wanted, "measured": measured, "holds": holds}
             for name, wanted, measured, holds in targets]
 
@@ -207,6 +254,10 @@ def print_tables(results):
     report = results["report"]
     print(f"\nRapport annuel ({report['pages']} pages) : génération {report['generation_s']:.2f} s, "
           f"WeasyPrint nu {report['bare_weasyprint_s']:.2f} s")
+    sent = results["reminders"]
+    print(f"\nRelances : {sent['sent']} courriels envoyés en {sent['seconds']:.2f} s pour "
+          f"{sent['actions']} actions et {sent['pilots']} nominations de pilotes ; "
+          f"{sent['failed']} échec(s)")
     print("\nCibles")
     for target in results["targets"]:
         print(f"  {verdict(target['holds']):<7} {target['target']:<46} {target['wanted']:>14} "
@@ -238,9 +289,11 @@ def main():
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     call_command("load_seed", verbosity=0)
-    clients, cookies = {}, {}
-    for name, role in (("viewer", roles.VIEWER), ("admin", roles.ADMIN)):
-        user = User.objects.create_user(f"banc-{name}", is_staff=name == "admin")
+    clients, cookies, users = {}, {}, {}
+    for name, role in (("viewer", roles.VIEWER), ("admin", roles.ADMIN),
+                       ("editor", roles.EDITOR), ("pilot", roles.PILOT)):
+        user = users[name] = User.objects.create_user(
+            f"banc-{name}", email=f"banc-{name}@banc.essplan.test", is_staff=name == "admin")
         user.groups.add(Group.objects.get(name=role))
         clients[name] = Client()
         clients[name].force_login(user)
@@ -250,6 +303,10 @@ def main():
     # Like the large plan's actions, the measured action has follow-up: the same page parts
     # are drawn at both sizes (an action without budget lines skips its totals).
     dataset.add_follow_up(cotentin.actions.get(code="1.4.7"))
+    # The pilot of the measured pages pilots actions of both plans, within an open campaign.
+    pilot_group = Group.objects.get(name=roles.PILOT)
+    seed_pilots = [users["pilot"], *dataset.make_pilots(2, pilot_group, "banc-pilote-essai")]
+    dataset.add_campaign(cotentin, seed_pilots)
     results = {"settings": vars(args) | {"output": str(args.output)}, "queries": {}, "import": {},
                "cold_ms": {}}
     results["queries"]["seed"], results["cold_ms"]["seed"] = query_counts(
@@ -272,6 +329,9 @@ def main():
         dataset.copy_structures(rows[import_rows:])
     step(f"COPY : {results['import']['copy']}")
     plan = dataset.build_plan(actions=args.actions, indicators=args.indicators, events=args.events)
+    large_pilots = [users["pilot"], *dataset.make_pilots(max(args.actions // 3, 3) - 1,
+                                                         pilot_group, "banc-pilote")]
+    dataset.add_campaign(plan, large_pilots)
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -286,8 +346,7 @@ def main():
         results["load"] = {}
         for name, url in urls.items():
             # /healthz is what a load balancer calls: no session.
-            headers = {} if name == "healthz" else cookies[
-                "admin" if name == "admin_changelist" else "viewer"]
+            headers = {} if name == "healthz" else cookies[PAGE_CLIENTS.get(name, "viewer")]
             load.check(server.base + url, headers)
             load.wrk(server.base + url, headers, duration=1, connections=args.connections)  # warm-up
             results["load"][name] = load.wrk(server.base + url, headers, duration=args.duration,
@@ -296,6 +355,8 @@ def main():
 
     results["report"] = time_report(plan, 2024)
     step("rapport annuel chronométré")
+    results["reminders"] = time_reminders(plan)
+    step(f"relances : {results['reminders']}")
     results["targets"] = evaluate(results)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",

@@ -38,7 +38,8 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     assert process.returncode == 0, stderr[-3000:]
     results = json.loads(output.read_text())
     pages = {"healthz", "plan_list", "dashboard", "action_list", "action_detail", "structure_filter",
-             "structure_search", "map", "indicator_list", "admin_changelist"}
+             "structure_search", "map", "indicator_list", "admin_changelist", "my_actions",
+             "campaign_waiting", "bulk_entry"}
     assert set(results["load"]) == pages == set(results["queries"]["seed"])
     assert set(results["queries"]["large"]) == pages
     for figures in results["load"].values():
@@ -47,6 +48,10 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     assert {mode: results["import"][mode]["rows"] for mode in ("app", "rowwise", "copy")} == {
         "app": 400, "rowwise": 50, "copy": 400}
     assert results["report"]["pages"] > 3
+    # 12 actions, 3 pilots each, 4 pilots in all: each pilot with waiting actions is reminded.
+    reminders = results["reminders"]
+    assert (reminders["actions"], reminders["pilots"], reminders["failed"]) == (12, 36, 0)
+    assert reminders["sent"] >= 4
     assert all(isinstance(target["holds"], bool) for target in results["targets"])
     assert "Cibles" in stdout and "annuaire / changelist admin" in stdout
 

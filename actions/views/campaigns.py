@@ -18,6 +18,7 @@ from ..forms import BulkPointFormSet, CampaignForm, ReviewForm
 from ..models import WAITING, Action, Campaign, ProgressUpdate, Review
 
 MANAGE = "actions.change_campaign"
+CAMPAIGN_PAGE = 50
 REVIEW = "actions.add_reviewcomment"
 
 
@@ -55,7 +56,7 @@ def campaign_detail(request, slug, year):
     board = CampaignActionFilter(request.GET, queryset=actions, plan=plan)
     context = {
         "plan": plan, "campaign": campaign, "filter": board,
-        "actions": filtered(board),
+        **paginate(request, filtered(board), CAMPAIGN_PAGE),
         "completion": campaigns.completion(plan, year),
         "can_manage": request.user.has_perm(MANAGE),
         "waiting": WAITING,
