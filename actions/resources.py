@@ -1,6 +1,6 @@
 from import_export import fields, resources, widgets
 
-from essplan.imports import FileLines, FrenchDecimalWidget, strip
+from essplan.imports import FileLines, FrenchDecimalWidget, missing_parts, strip, strip_cells
 
 from . import pilots
 from .models import CURRENT_STATUSES, Action, BudgetLine
@@ -136,15 +136,9 @@ class PilotResource(resources.ModelResource):
 
     @staticmethod
     def file_errors(dataset):
-        missing = [column for column in PILOT_COLUMNS if column not in (dataset.headers or [])]
-        if missing:
-            return [f"Colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}."]
-        if not len(dataset):
-            return ["Le fichier ne contient aucune ligne de données."]
-        return []
+        return missing_parts(dataset, PILOT_COLUMNS)
 
     def before_import_row(self, row, row_number=None, **kwargs):
-        for column, value in list(row.items()):
-            row[column] = strip(value)
+        strip_cells(row)
         self.seen.add((str(row.get("Code") or ""), str(row.get("E-mail") or "").lower()),
                       row_number, "action et même pilote")

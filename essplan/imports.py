@@ -206,10 +206,27 @@ class FileLines:
         return line
 
 
+def missing_parts(dataset, required, hint=""):
+    """What makes a whole file unusable, checked before any row is read (a resource's
+    file_errors): a REQUIRED column absent, no data row."""
+    missing = [column for column in required if column not in (dataset.headers or [])]
+    if missing:
+        return [f"Colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}.{hint}"]
+    if not len(dataset):
+        return ["Le fichier ne contient aucune ligne de données."]
+    return []
+
+
 # Cells as French spreadsheets write them, for the apps' resources.
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def strip_cells(row):
+    """ROW's text cells without their surrounding blanks (a resource's before_import_row)."""
+    for column, value in list(row.items()):
+        row[column] = strip(value)
 
 
 class FrenchBooleanWidget(widgets.Widget):

@@ -1,7 +1,14 @@
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from essplan.imports import FileLines, FrenchDecimalWidget, FrenchIntegerWidget, strip
+from essplan.imports import (
+    FileLines,
+    FrenchDecimalWidget,
+    FrenchIntegerWidget,
+    missing_parts,
+    strip,
+    strip_cells,
+)
 
 from .forms import check_unit
 from .models import Measurement
@@ -63,16 +70,10 @@ class MeasurementResource(resources.ModelResource):
 
     @staticmethod
     def file_errors(dataset):
-        missing = [column for column in REQUIRED_COLUMNS if column not in (dataset.headers or [])]
-        if missing:
-            return [f"Colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}."]
-        if not len(dataset):
-            return ["Le fichier ne contient aucune ligne de données."]
-        return []
+        return missing_parts(dataset, REQUIRED_COLUMNS)
 
     def before_import_row(self, row, row_number=None, **kwargs):
-        for column, value in list(row.items()):
-            row[column] = strip(value)
+        strip_cells(row)
         year = str(row.get("Année") or "")
         if not year.isdigit() or len(year) != 4:
             raise ValidationError(f"Année : « {year} » n'est pas une année (quatre chiffres, "

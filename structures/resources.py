@@ -21,7 +21,8 @@ from essplan.imports import (
     FrenchBooleanWidget,
     FrenchDecimalWidget,
     FrenchIntegerWidget,
-    strip,
+    missing_parts,
+    strip_cells,
 )
 
 from .models import Commune, EssFamily, LegalForm, NafCode, Structure
@@ -109,13 +110,8 @@ class StructureResource(resources.ModelResource):
     @staticmethod
     def file_errors(dataset):
         """What makes the whole file unusable, checked before any row is read."""
-        missing = [column for column in REQUIRED_COLUMNS if column not in (dataset.headers or [])]
-        if missing:
-            return [f"Colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}. "
-                    f"La première ligne doit porter les noms de colonnes (voir le modèle d'export)."]
-        if not len(dataset):
-            return ["Le fichier ne contient aucune ligne de données."]
-        return []
+        return missing_parts(dataset, REQUIRED_COLUMNS, " La première ligne doit porter les noms "
+                             "de colonnes (voir le modèle d'export).")
 
     def before_import(self, dataset, **kwargs):
         keys = [self.row_key(row) for row in dataset.dict]
@@ -136,8 +132,7 @@ class StructureResource(resources.ModelResource):
             self.commune_names = dict(Commune.objects.values_list("insee_code", "name"))
 
     def before_import_row(self, row, row_number=None, **kwargs):
-        for column, value in list(row.items()):
-            row[column] = strip(value)
+        strip_cells(row)
         if row.get("SIRET"):
             row["SIRET"] = SPACES.sub("", str(row["SIRET"]))
         key = self.row_key(row)
