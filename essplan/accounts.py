@@ -5,7 +5,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, PasswordResetForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
@@ -113,3 +114,37 @@ def invite_view(request):
                                           f"lui a été envoyé à {user.email}.")
             return redirect("invite")
     return render(request, "registration/invite.html", {"form": form})
+
+
+class AddressRequired:
+    """Every account has an e-mail address, one per account (case ignored): one logs in
+    with it and receives the campaign's reminders at it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        others = get_user_model().objects.filter(email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(TAKEN)
+        return email
+
+
+class AccountCreationForm(AddressRequired, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ("username", "email")
+
+
+class AccountChangeForm(AddressRequired, UserChangeForm):
+    pass
+
+
+class AccountAdmin(UserAdmin):
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": (
+        "username", "email", "usable_password", "password1", "password2")}),)

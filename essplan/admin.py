@@ -8,9 +8,11 @@ is locked when its version is checked, so nobody can slip a save in before this 
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from import_export.admin import ExportMixin
 
+from .accounts import AccountAdmin
 from .exports import neutralised
 from .versioning import CONFLICT_MESSAGE
 
@@ -63,3 +65,8 @@ class SafeExportMixin(ExportMixin):
 
     def get_data_for_export(self, request, queryset, **kwargs):
         return neutralised(super().get_data_for_export(request, queryset, **kwargs))
+
+
+# Accounts: the address is required and unique (essplan.accounts).
+admin.site.unregister(User)
+admin.site.register(User, AccountAdmin)

@@ -102,3 +102,21 @@ def test_log_in_by_username_or_address(client, viewer):
     response = client.post(reverse("login"), {"username": viewer.email, "password": "faux"})
     assert response.status_code == 200
     assert "mot de passe valides" in text_of(response)
+
+
+def test_the_django_admin_requires_a_unique_address(client_for, editor):
+    admin = client_for("admin_user")
+    url = reverse("admin:auth_user_add")
+    response = admin.post(url, {"username": "sans-adresse", "email": "", "usable_password": "true",
+                                "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 200
+    assert not User.objects.filter(username="sans-adresse").exists()
+    response = admin.post(url, {"username": "doublon", "email": editor.email.upper(),
+                                "usable_password": "true", "password1": NEW_PASSWORD,
+                                "password2": NEW_PASSWORD})
+    assert "Un compte utilise déjà cette adresse électronique." in text_of(response)
+    response = admin.post(url, {"username": "nouvelle", "email": "nouvelle@lecotentin.fr",
+                                "usable_password": "true", "password1": NEW_PASSWORD,
+                                "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert User.objects.get(username="nouvelle").email == "nouvelle@lecotentin.fr"
