@@ -1,6 +1,7 @@
 """The plans say what their sources say, and no more.
 
-The seed texts are read from shared/seeds/ by the tests themselves; the expected
+The source texts are read by the tests themselves (fixtures/sources/, copies of
+shared/seeds/000 and 002); the expected
 years of Caen la mer's fiches are read by hand from each fiche's « Calendrier
 souhaité ».
 """
@@ -18,8 +19,10 @@ from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+SOURCES = FIXTURES / "sources"
+COTENTIN_SOURCE = "deliberation_cotentin_DEL2023_012A.txt"
+CAEN_SOURCE = "deliberation_caen_la_mer_C-12-05-01.txt"
 CAEN = "caen-la-mer-ess-2013-2015"
 LEAD = ("Direction du développement économique, emploi, et de l'enseignement supérieur, "
         "recherche et innovation")
@@ -46,7 +49,7 @@ def flat(text):
 
 
 def seed_text(name):
-    return flat((SEEDS / name).read_text(encoding="utf-8"))
+    return flat((SOURCES / name).read_text(encoding="utf-8"))
 
 
 def fixture(name):
@@ -69,7 +72,7 @@ def as_in_seed(text, deviations, where):
 
 def test_every_cotentin_title_is_the_annex_wording_or_a_listed_deviation():
     data = fixture("plan_cotentin_2023_2025.json")
-    annex = seed_text("000_6989fec541fee346.txt").split("Axes stratégiques N°")[1]
+    annex = seed_text(COTENTIN_SOURCE).split("Axes stratégiques N°")[1]
     deviations = data["deviations"]
     titles = {}
     for axis in data["axes"]:
@@ -89,7 +92,7 @@ def test_every_cotentin_title_is_the_annex_wording_or_a_listed_deviation():
 
 
 def test_caen_fiches_carry_the_seed_word_for_word():
-    seed = seed_text("002_5ea178ca00e1d196.txt")
+    seed = seed_text(CAEN_SOURCE)
     data = fixture("plan_caen_la_mer_2013_2015.json")
     fiches = [fiche for axis in data["axes"] for objective in axis["objectives"]
               for fiche in objective["actions"]]
@@ -137,5 +140,5 @@ def test_what_the_annex_does_not_say_is_shown_as_not_given(client_for):
 def test_the_lead_direction_has_the_deliberation_words(client_for):
     text = page_text(client_for("viewer"), f"/plans/{COTENTIN}/")
     assert LEAD in text
-    assert LEAD.replace("’", "'") in seed_text("000_6989fec541fee346.txt").replace(
+    assert LEAD.replace("’", "'") in seed_text(COTENTIN_SOURCE).replace(
         "la direction du développement", "la Direction du développement")
