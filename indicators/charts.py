@@ -11,16 +11,22 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from pygal.style import Style
 
-from essplan.french import figure
+from essplan.french import euros, figure
 
-STYLE = Style(
-    font_family="Noto Sans, Liberation Sans, sans-serif",
-    background="#ffffff", plot_background="#ffffff",
-    foreground="#212529", foreground_strong="#212529", foreground_subtle="#6c757d",
-    colors=("#0b4f6c", "#d9480f", "#6c757d"),
-    title_font_size=16, label_font_size=13, major_label_font_size=13, legend_font_size=13,
-    value_font_size=12,
-)
+BASE = {
+    "font_family": "Noto Sans, Liberation Sans, sans-serif",
+    "background": "#ffffff", "plot_background": "#ffffff",
+    "foreground": "#212529", "foreground_strong": "#212529", "foreground_subtle": "#6c757d",
+    "title_font_size": 16, "label_font_size": 13, "major_label_font_size": 13,
+    "legend_font_size": 13, "value_font_size": 12, "opacity": "1", "opacity_hover": "1",
+}
+STYLE = Style(**{**BASE, "colors": ("#0b4f6c", "#d9480f", "#6c757d"), "opacity": ".7",
+                 "opacity_hover": ".8"})
+SMALL_STYLE = Style(**{**BASE, "colors": ("#5b8fb0",), "label_font_size": 12,
+                       "value_font_size": 12})
+# The badges' colours of the statuses (static/css/app.css), a shade darker to be seen.
+STATUS_COLORS = {"sans_point": "#dee2e6", "a_venir": "#adb5bd", "en_cours": "#6ea8fe",
+                 "realisee": "#479f76", "en_pause": "#ffcd39", "abandonnee": "#6c757d"}
 
 
 def trend_chart(*, title, years, values, targets, baseline=None, unit="", nonce=None):
@@ -43,16 +49,58 @@ def trend_chart(*, title, years, values, targets, baseline=None, unit="", nonce=
     return _finish(chart.render(is_unicode=True), title, nonce)
 
 
-def sparkline(*, label, years, values, nonce=None):
-    """A small line of VALUES ({year: value}) over YEARS, its figures as the accessible label."""
-    chart = pygal.Line(style=STYLE, js=[], disable_xml_declaration=True, allow_interruptions=True)
+def year_bars(*, label, years, values, unit="", nonce=None):
+    """Small bars of VALUES ({year: value}) over YEARS, each with its figure printed above it:
+    one or two values read as well as three. The figures are the accessible label too.
+    Without any value: an empty string."""
+    if all(values.get(year) is None for year in years):
+        return ""
+    chart = pygal.Bar(
+        width=210, height=84, style=SMALL_STYLE, js=[], disable_xml_declaration=True,
+        show_legend=False, show_y_labels=False, show_y_guides=False, show_x_guides=False,
+        print_values=True, print_values_position="top", allow_interruptions=True,
+        include_x_axis=True, margin=2, margin_top=16, spacing=6, truncate_label=-1,
+        value_formatter=figure,
+    )
+    chart.x_labels = [str(year) for year in years]
     chart.add("", [_float(values.get(year)) for year in years])
-    svg = chart.render_sparkline(width=140, height=32, show_dots=True, dots_size=3)
-    if isinstance(svg, bytes):
-        svg = svg.decode()
-    figures = ", ".join(f"{year} : {figure(values[year])}" if values.get(year) is not None
-                        else f"{year} : —" for year in years)
-    return _finish(svg, f"{label} — {figures}", nonce)
+    figures = ", ".join(f"{year} : {figure(values[year])} {unit}".strip()
+                        if values.get(year) is not None else f"{year} : pas de valeur"
+                        for year in years)
+    return _finish(chart.render(is_unicode=True), f"{label} — {figures}", nonce)
+
+
+def status_donut(*, statuses, nonce=None):
+    """A ring of the actions by status, STATUSES being (value, label, count) triples; the
+    counts are the accessible label (the page shows them in a table beside it)."""
+    colors = tuple(STATUS_COLORS[value] for value, _, _ in statuses)
+    chart = pygal.Pie(
+        width=220, height=220, inner_radius=.58, style=Style(**{**BASE, "colors": colors}),
+        js=[], disable_xml_declaration=True, show_legend=False, margin=2,
+    )
+    for _, label, count in statuses:
+        chart.add(str(label), count)
+    counts = ", ".join(f"{label} : {count}" for _, label, count in statuses)
+    return _finish(chart.render(is_unicode=True), f"Actions par statut — {counts}", nonce)
+
+
+def budget_bars(*, amounts, plan, nonce=None):
+    """PLAN's envelope (if any, in grey), planned, committed and spent AMOUNTS as bars on one
+    scale, each labelled with its figure."""
+    bars = [("Prévu", amounts.planned), ("Engagé", amounts.committed), ("Réalisé", amounts.spent)]
+    chart = pygal.HorizontalBar(
+        width=380, height=150, style=Style(**{**BASE, "colors": ("#5b8fb0",)}), js=[],
+        disable_xml_declaration=True, show_legend=False, include_x_axis=True, show_y_guides=False,
+        show_x_labels=False, show_x_guides=False, margin=2, truncate_label=-1, spacing=6,
+    )
+    labels = [f"{name} {euros(value, 0)}" for name, value in bars]
+    if plan.budget_envelope is not None:
+        bars.insert(0, ("Enveloppe", plan.budget_envelope))
+        labels.insert(0, f"Enveloppe {plan.envelope_text}")
+    chart.x_labels = list(reversed(labels))
+    chart.add("", [{"value": float(value), "color": "#ced4da" if name == "Enveloppe" else "#5b8fb0"}
+                   for name, value in reversed(bars)])
+    return _finish(chart.render(is_unicode=True), f"Budget : {', '.join(labels)}", nonce)
 
 
 def _finish(svg, label, nonce):

@@ -23,7 +23,7 @@ from actions.models import (
     Status,
 )
 from essplan.french import count, euros, figure, listing, number, percent
-from indicators.charts import sparkline, trend_chart
+from indicators.charts import trend_chart, year_bars
 from indicators.computations import computed_values
 from indicators.models import on_track
 from structures.figures import directory_figures
@@ -115,8 +115,9 @@ def indicator_rows(plan, year):
                 values=chart_values, targets=targets, unit=indicator.unit_suffix,
                 baseline=(indicator.baseline_year, indicator.baseline_value)
                 if indicator.baseline_value is not None else None)
-            row["sparkline"] = sparkline(label=f"Évolution de {indicator.name}",
-                                         years=chart_years, values=chart_values)
+            row["bars"] = year_bars(label=f"Évolution de {indicator.name}",
+                                         years=chart_years, values=chart_values,
+                                         unit=indicator.unit_suffix)
         rows.append(row)
     rows.sort(key=lambda row: not row["key"])
     return rows

@@ -7,7 +7,6 @@ The aggregates are cached until the data changes (essplan.datacache).
 from django.db.models import Avg, Count
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -15,7 +14,7 @@ from actions.budget import budget_summary, budget_totals
 from actions.campaigns import completion
 from actions.models import CURRENT_STATUSES, WAITING, Action, Event, ProgressUpdate, Review
 from essplan.datacache import cached, cached_value
-from indicators.charts import sparkline
+from indicators.charts import budget_bars, status_donut, year_bars
 from indicators.computations import rows_for
 
 KEY_INDICATORS = ["C1", "C2", "K1", "K2", "K5", "K7", "K8"]
@@ -37,10 +36,12 @@ def progress_figures(plan, year):
                       .order_by("objective__code_key"))
     counts = dict(actions.values_list("current_status").annotate(n=Count("id")).order_by())
     statuses = [(value, label, counts.get(value, 0)) for value, label in CURRENT_STATUSES]
+    tiles = {value: count for value, _, count in statuses}
     late = actions.filter(is_late=True)
     late_count = late.count()
     late = list(late.select_related("plan").order_by("due_date", "code_key")[:LATE_LISTED])
     return {"overall": overall, "axes": axes, "objectives": objectives, "statuses": statuses,
+            "status_count": tiles, "status_chart": status_donut(statuses=statuses, nonce=NONCE_SLOT),
             "late": late, "late_count": late_count,
             "without_update": actions.exclude(updates__year=year).count()}
 
@@ -62,7 +63,7 @@ def campaign_figures(plan, year):
 
 
 def key_indicator_rows(plan):
-    """The key indicators' rows, each with a sparkline of its values over the plan's years
+    """The key indicators' rows, each with small bars of its values over the plan's years
     (its style element carries NONCE_SLOT, for the nonce of the page that shows it)."""
     indicators = list(plan.indicators.with_latest().prefetch_related("targets", "measurements")
                       .filter(code__in=KEY_INDICATORS))
@@ -71,34 +72,48 @@ def key_indicator_rows(plan):
                for indicator in indicators}
     rows = rows_for(plan, indicators, entered=entered)
     for row in rows:
-        row["trend"] = sparkline(label=f"Évolution de {row['indicator'].name}",
-                                 years=list(plan.years), values=row["values"], nonce=NONCE_SLOT)
+        row["trend"] = year_bars(label=f"Évolution de {row['indicator'].name}",
+                                 years=list(plan.years), values=row["values"],
+                                 unit=row["indicator"].unit_suffix, nonce=NONCE_SLOT)
     return rows
 
 
 def key_indicators(plan, nonce):
-    """The key indicators' table, cached with the data; its sparklines given the NONCE of
+    """The key indicators' table, cached with the data; its charts given the NONCE of
     the page (None: no nonce)."""
-    html = cached_value("dashboard-indicators", plan.pk, lambda: render_to_string(
+    return with_nonce(cached_value("dashboard-indicators", plan.pk, lambda: render_to_string(
         "reports/includes/key_indicators.html",
-        {"plan": plan, "indicators": key_indicator_rows(plan)}))
-    attribute = "" if nonce is None else f' nonce="{escape(str(nonce))}"'
-    return mark_safe(html.replace(f' nonce="{NONCE_SLOT}"', attribute))  # noqa: S308
+        {"plan": plan, "indicators": key_indicator_rows(plan)})), nonce)
 
 
 @cached
 def budget_figures(plan):
+    """The axis × year table, the totals against the envelope and their chart (whose style
+    element carries NONCE_SLOT)."""
     axes = list(plan.axes.order_by("number"))
-    return budget_summary(plan, axes, budget_totals(plan, levels=["axis", "plan"]))
+    summary = budget_summary(plan, axes, budget_totals(plan, levels=["axis", "plan"]))
+    envelope = plan.budget_envelope
+    return {**summary, "chart": budget_bars(amounts=summary["total"], plan=plan, nonce=NONCE_SLOT),
+            "spent_share": summary["total"].spent * 100 / envelope if envelope else None}
+
+
+def with_nonce(html, nonce):
+    """HTML cached with NONCE_SLOT in its style elements, given the NONCE of the page that
+    shows it (None: no nonce)."""
+    attribute = "" if nonce is None else f' nonce="{escape(str(nonce))}"'
+    return mark_safe(html.replace(f' nonce="{NONCE_SLOT}"', attribute))  # noqa: S308
 
 
 def dashboard(plan, year, nonce=None):
     today = timezone.localdate()
+    progress = progress_figures(plan, year)
+    budget = budget_figures(plan)
     return {
-        **progress_figures(plan, year),
+        **progress,
         **campaign_figures(plan, year),
-        # Lazy: read from the cache only when the page's cached fragments must be rendered.
-        "budget": SimpleLazyObject(lambda: budget_figures(plan)),
+        "status_chart": with_nonce(progress["status_chart"], nonce),
+        "budget": budget,
+        "budget_chart": with_nonce(budget["chart"], nonce),
         "indicators": key_indicators(plan, nonce),
         # Authors' names come from the auth tables: both versions key the cached list.
         "updates": cached_value("dashboard-updates", plan.pk, lambda: list(

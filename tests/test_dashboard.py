@@ -140,16 +140,54 @@ def test_dashboard_query_count_does_not_grow(client_for, plan, actions, structur
         assert client.get(HOME).status_code == 200
 
 
-def test_key_indicators_have_a_trend_with_a_text_alternative(client_for, plan):
+def test_key_indicators_show_each_value_as_a_bar_with_its_figure(client_for, plan):
+    """C1 has two values: two bars, each with its figure printed, the third year said to be
+    missing in the text alternative; K1 has none: no chart, « aucune valeur »."""
     from indicators.models import Measurement
 
     c1 = plan.indicators.get(code="C1")
     Measurement.objects.create(indicator=c1, year=2023, value=495)
     Measurement.objects.create(indicator=c1, year=2024, value=501)
     html = client_for("viewer").get(HOME).content.decode()
-    assert ('aria-label="Évolution de Établissements de l&#x27;ESS sur le territoire — '
-            '2023 : 495, 2024 : 501, 2025 : —"') in html
-    assert html.count("pygal-sparkline") == 7
+    label = ('aria-label="Évolution de Établissements de l&#x27;ESS sur le territoire — '
+             '2023 : 495, 2024 : 501, 2025 : pas de valeur"')
+    assert label in html
+    chart = html[html.index(label):html.index("</svg>", html.index(label))]
+    assert re.findall(r'<text[^>]*class="value[^"]*"[^>]*>([^<]+)<', chart) == ["495", "501"]
+    k1 = re.search(r"K1 · .*?</tr>", html, flags=re.S).group()
+    assert "aucune valeur" in k1 and "<svg" not in k1
+
+
+def flat(text):
+    return re.sub(r"\s+", " ", html_text.unescape(text).replace("\xa0", " ").replace("\u202f", " "))
+
+
+def test_the_first_screen_answers_where_the_plan_stands(client_for, data):
+    """Key figures as tiles, the statuses as a ring, the budget as bars, each chart with its
+    figures as its text alternative (data: see the fixture)."""
+    response = client_for("viewer").get(HOME, {"annee": "2025"})
+    html = flat(response.content.decode())
+    tile = {name: re.search(rf'data-testid="{name}">([^<]+)<', html).group(1)
+            for name in ("overall", "tile-realisee", "tile-en_cours", "tile-sans_point",
+                         "tile-spent")}
+    # (100 + 60 + 30 + 40) / 45 = 5.1 %; 750.50 € spent is 0.88 % of 85 000 €
+    assert tile == {"overall": "5 %", "tile-realisee": "1", "tile-en_cours": "2",
+                    "tile-sans_point": "41", "tile-spent": "751 €"}
+    assert "751 € dépensés, 1 % de l'enveloppe" in page_text(response)
+    assert ('aria-label="Actions par statut — Sans point : 41, À venir : 0, En cours : 2, '
+            'Réalisée : 1, En pause : 0, Abandonnée : 1"') in html
+    assert ('aria-label="Budget : Enveloppe environ 85 000 €, Prévu 5 000 €, Engagé 800 €, '
+            'Réalisé 751 €"') in html
+    # No campaign opened for 2025: no campaign tile.
+    assert "tile-campaign" not in html
+
+
+def test_axes_and_objectives_keep_their_full_names(client_for, plan):
+    text = page_text(client_for("viewer").get(HOME))
+    assert ("Axe 1 · Favoriser l'entrepreneuriat dans l'ESS et renforcer l'accompagnement des "
+            "acteurs") in text
+    objective = plan.actions.get(code="1.2.1").objective
+    assert f"{objective.code} · {objective.title}" in text
 
 
 def test_a_long_late_list_shows_the_ten_most_overdue_and_links_to_all(client_for, plan):
@@ -174,6 +212,7 @@ def test_the_campaign_at_a_glance_and_the_points_not_yet_validated(client_for, p
     text = page_text(client_for("editor").get(reverse("reports:home"), {"annee": "2025"}))
     assert "Campagne de suivi 2025 · date limite le 15/12/2025" in text
     assert "2 points soumis ou validés sur 45 actions, dont 1 validé" in text
+    assert "4 % des points 2025 soumis ou validés" in text  # 2 / 45 = 4.4 %
     # The to-do link leads to the campaign's waiting actions, not to an empty late list.
     assert ('href="/plans/cotentin-ess-2023-2025/campagnes/2025/?waiting=on"'
             in client_for("editor").get(reverse("reports:home"), {"annee": "2025"}).content.decode())

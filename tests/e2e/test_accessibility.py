@@ -1,4 +1,5 @@
-"""axe-core (WCAG 2.1 A and AA) on every page of the app, as each role sees it."""
+"""axe-core (WCAG 2.1 A and AA) on every page of the app, as each role sees it; the same
+pages on a phone (390 × 844): none may scroll sideways."""
 
 import datetime
 
@@ -13,6 +14,8 @@ from tests.conftest import COTENTIN, make_user
 from tests.e2e.conftest import axe_violations, e2e, log_in
 from tests.factories import BudgetLineFactory, seeded_action
 
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 PLAN = f"/plans/{COTENTIN}"
 ACTION = f"{PLAN}/actions/1.4.7"
 STRUCTURE = "/structures/{structure}"
@@ -79,11 +82,17 @@ def test_no_wcag_a_or_aa_violation(page, role):
             page.get_by_label("Identifiant").fill(user.username)
             page.get_by_label("Mot de passe").fill("mot-de-passe-de-test-2025")
             page.get_by_role("button", name="Se connecter").click()
-    found = {}
+    found, too_wide = {}, {}
     structure = Structure.objects.order_by("pk").first().pk
     for url in PAGES_BY_ROLE[role]:
+        page.set_viewport_size(DESKTOP)
         page.goto(url.format(structure=structure))
         violations = axe_violations(page)
         if violations:
             found[url] = violations
+        page.set_viewport_size(PHONE)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[url] = width
     assert found == {}
+    assert too_wide == {}
