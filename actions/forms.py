@@ -94,7 +94,8 @@ class BudgetLineForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = year_choices(plan)
         if self.instance._state.adding:
-            self.fields["year"].initial = plan.current_year
+            # The plan's current year; amounts left empty, not « 0 », until typed.
+            self.initial.update(year=plan.current_year, planned=None, committed=None, spent=None)
 
     def clean_committed(self):
         return self.cleaned_data["committed"] or 0

@@ -1,5 +1,5 @@
-"""View bodies shared by the apps: the versioned edit, the spreadsheet import in two steps,
-the paginated list."""
+"""View bodies shared by the apps: the versioned edit, the deletion asked for confirmation,
+the spreadsheet import in two steps, the paginated list."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -28,6 +28,18 @@ def edit_versioned(request, form, *, template, context, message, success_url, sa
             return redirect(success_url(form.instance))
     context = {**context, "form": form, "conflict": conflict}
     return render(request, template, context, status=409 if conflict else 200)
+
+
+def delete_confirmed(request, obj, *, question, crumbs, cancel_url, message, success_url):
+    """The body of every delete view: a GET asks QUESTION on a page of its own (CRUMBS: the
+    breadcrumb's (label, url) pairs, CANCEL_URL: where « Annuler » leads); the POST it sends
+    deletes OBJ, shows MESSAGE and goes to SUCCESS_URL."""
+    if request.method == "POST":
+        obj.delete()
+        messages.success(request, message)
+        return redirect(success_url)
+    return render(request, "includes/confirm_delete.html", {
+        "question": question, "crumbs": crumbs, "cancel_url": cancel_url})
 
 
 def import_check(request, resource, *, namespace, template, context):

@@ -73,10 +73,11 @@ EXPECTED = {
     "actions:progress_edit": ({**ACTION, "year": 2025}, FOLLOWUP),
     "actions:budget_line_create": (ACTION, FOLLOWUP),
     "actions:budget_line_edit": (LINE, FOLLOWUP),
-    "actions:budget_line_delete": (LINE, POST_ONLY),
+    # A GET asks for confirmation; the POST it sends deletes.
+    "actions:budget_line_delete": (LINE, FOLLOWUP),
     "actions:event_create": ({"slug": COTENTIN}, EDITORS_ONLY),
     "actions:event_edit": (EVENT, EDITORS_ONLY),
-    "actions:event_delete": (EVENT, POST_ONLY),
+    "actions:event_delete": (EVENT, EDITORS_ONLY),
     "indicators:indicator_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "indicators:indicator_detail": ({"slug": COTENTIN, "code": "C1"}, ROLE_REQUIRED),
     "indicators:indicator_create": ({"slug": COTENTIN}, EDITORS_ONLY),

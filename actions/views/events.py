@@ -1,11 +1,10 @@
 """Events (temps forts) of a plan."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from essplan.views import edit_versioned, paginate
+from essplan.views import delete_confirmed, edit_versioned, paginate
 
 from ..access import DELETE_EVENT, EDIT_EVENT, can_edit, get_event, get_plan
 from ..forms import EventForm
@@ -23,28 +22,49 @@ def event_list(request, slug):
     return render(request, "actions/event_list.html", context)
 
 
+def origin(request, plan):
+    """The action whose page the user came from (?action=<code>), else None: the event's pages
+    lead back to it."""
+    code = request.GET.get("action")
+    return plan.actions.filter(code=code).first() if code else None
+
+
+def back_url(plan, action):
+    return action.get_absolute_url() if action else reverse("actions:event_list",
+                                                            kwargs={"slug": plan.slug})
+
+
 @require_http_methods(["GET", "POST"])
 def event_edit(request, slug, pk=None):
     if pk:
         event = get_event(request, slug, pk, perm=EDIT_EVENT)
         plan, initial = event.plan, {}
+        action = origin(request, plan)
     else:
         plan = get_plan(request, slug, perm="actions.add_event")
         event, initial = Event(plan=plan), {}
-        if request.GET.get("action"):
-            initial["actions"] = plan.actions.filter(code=request.GET["action"])
+        action = origin(request, plan)
+        if action:
+            initial["actions"] = [action]
     form = EventForm(request.POST or None, instance=event, plan=plan, initial=initial)
     return edit_versioned(
         request, form, template="actions/event_form.html",
-        context={"plan": plan, "event": event if pk else None, "creating": not pk},
+        context={"plan": plan, "event": event if pk else None, "creating": not pk,
+                 "action": action, "back_url": back_url(plan, action)},
         message=lambda saved: f"L'événement « {saved.title} » est enregistré.",
-        success_url=lambda saved: reverse("actions:event_list", kwargs={"slug": plan.slug}),
+        success_url=lambda saved: back_url(plan, action),
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_delete(request, slug, pk):
     event = get_event(request, slug, pk, perm=DELETE_EVENT)
-    event.delete()
-    messages.success(request, f"L'événement « {event.title} » est supprimé.")
-    return redirect("actions:event_list", slug=slug)
+    plan = event.plan
+    return delete_confirmed(
+        request, event, question=f"Supprimer l'événement « {event.title} » du "
+                                 f"{event.date:%d/%m/%Y} ?",
+        crumbs=[(plan.title, plan.get_absolute_url()),
+                ("Événements", reverse("actions:event_list", kwargs={"slug": plan.slug}))],
+        cancel_url=reverse("actions:event_list", kwargs={"slug": plan.slug}),
+        message=f"L'événement « {event.title} » est supprimé.",
+        success_url=reverse("actions:event_list", kwargs={"slug": plan.slug}))

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from essplan.french import percent
-from essplan.views import edit_versioned
+from essplan.views import delete_confirmed, edit_versioned
 
 from .. import campaigns
 from ..access import (
@@ -90,12 +90,18 @@ def budget_line_edit(request, slug, code, pk=None):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def budget_line_delete(request, slug, code, pk):
     line = get_budget_line(request, slug, code, pk, perm=DELETE_BUDGET)
-    line.delete()
-    messages.success(request, f"La ligne « {line.label} » ({line.year}) est supprimée.")
-    return redirect(line.action)
+    action = line.action
+    return delete_confirmed(
+        request, line, question=f"Supprimer la ligne budgétaire « {line.label} » ({line.year}) "
+                                f"de l'action {action.code} ?",
+        crumbs=[(action.plan.title, action.plan.get_absolute_url()),
+                (f"Action {action.code}", action.get_absolute_url())],
+        cancel_url=action.get_absolute_url(),
+        message=f"La ligne « {line.label} » ({line.year}) est supprimée.",
+        success_url=action.get_absolute_url())
 
 
 def followed_point(request, slug, code, year):

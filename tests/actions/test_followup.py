@@ -180,11 +180,28 @@ def test_budget_line_year_must_be_a_plan_year(client_for, action):
     assert not BudgetLine.objects.filter(action=action).exists()
 
 
-def test_editor_deletes_a_budget_line(client_for, action):
-    line = BudgetLine.objects.create(action=action, year=2024, label="À supprimer", planned=5)
+def test_deleting_a_budget_line_asks_for_confirmation_first(client_for, action):
+    line = BudgetLine.objects.create(action=action, year=2024, label="Affiches", planned=5)
+    client = client_for("editor")
+    page = client.get(action.get_absolute_url()).content.decode()
     url = action.url("actions:budget_line_delete", pk=line.pk)
-    assert client_for("editor").post(url).status_code == 302
+    # The action page's « Supprimer » is a link to a page that asks; nothing is deleted yet.
+    assert f'href="{url}"' in page
+    confirm = client.get(url)
+    text = confirm.content.decode()
+    assert "Supprimer la ligne budgétaire « Affiches » (2024) de l&#x27;action 1.4.7 ?" in text
+    assert f'href="{action.get_absolute_url()}">Annuler</a>' in text
+    assert BudgetLine.objects.filter(pk=line.pk).exists()
+    response = client.post(url)
+    assert response.url == action.get_absolute_url()
     assert not BudgetLine.objects.filter(pk=line.pk).exists()
+
+
+def test_a_new_budget_line_is_for_the_current_year_with_empty_amounts(client_for, action):
+    form = client_for("editor").get(action.url("actions:budget_line_create")).context["form"]
+    # The plan runs 2023-2025 and today is past its end: its current year is its last.
+    assert form["year"].value() == action.plan.current_year == 2025
+    assert [form[name].value() for name in ("planned", "committed", "spent")] == [None] * 3
 
 
 def test_budget_line_of_another_action_is_not_found(client_for, action):
@@ -280,8 +297,29 @@ def test_editor_edits_and_deletes_an_event(client_for, action):
     assert (event.title, event.participants, event.version) == (
         "Salon des achats responsables", 95, 2)
     delete = reverse("actions:event_delete", kwargs={"slug": COTENTIN, "pk": event.pk})
+    assert "Supprimer l&#x27;événement « Salon des achats responsables » du 13/09/2024 ?" in (
+        client.get(delete).content.decode())
+    assert Event.objects.filter(pk=event.pk).exists()
     assert client.post(delete).status_code == 302
     assert not Event.objects.filter(pk=event.pk).exists()
+
+
+def test_an_event_added_from_an_action_page_leads_back_to_it(client_for, action):
+    client = client_for("editor")
+    url = reverse("actions:event_create", kwargs={"slug": COTENTIN}) + "?action=1.4.7"
+    page = client.get(url)
+    html = page.content.decode()
+    assert f'<a href="{action.get_absolute_url()}">Action 1.4.7</a>' in html
+    assert f'href="{action.get_absolute_url()}">Annuler</a>' in html
+    assert list(page.context["form"]["actions"].value()) == [action.pk]
+    response = client.post(url, {"date": "2025-03-14", "kind": "forum", "title": "Forum",
+                                 "actions": [action.pk]})
+    assert response.url == action.get_absolute_url()
+    assert Event.objects.get(title="Forum").actions.get() == action
+    # From the event list, the list is where one returns.
+    response = client.post(reverse("actions:event_create", kwargs={"slug": COTENTIN}), {
+        "date": "2025-03-15", "kind": "forum", "title": "Forum bis", "actions": [action.pk]})
+    assert response.url == reverse("actions:event_list", kwargs={"slug": COTENTIN})
 
 
 def test_event_list_query_budget(client_for, action, django_assert_max_num_queries):

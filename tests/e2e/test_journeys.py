@@ -127,6 +127,9 @@ def test_keyboard_only_login_and_skip_link(page):
     # Then the first control of the page's content, not the navigation.
     page.keyboard.press("Tab")
     expect(page.get_by_label("Plan", exact=True)).to_be_focused()
+    # A focused field is outlined as clearly as a focused link (RGAA 10.7), not a faint halo.
+    expect(page.get_by_label("Plan", exact=True)).to_have_css("outline-width", "3px")
+    expect(page.get_by_label("Plan", exact=True)).to_have_css("outline-style", "solid")
 
 
 IMPORT = (
