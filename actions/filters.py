@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from essplan.forms import FilterForm
+from essplan.search import PEOPLE_ORDER
 
 from .models import CURRENT_STATUSES, REVIEW_STATES, WAITING, Action, Axis, Direction, Objective
 
@@ -82,7 +83,7 @@ class CampaignActionFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["pilot"].queryset = (
             get_user_model().objects.filter(piloted_actions__plan=plan).distinct()
-            .order_by("last_name", "first_name", "username"))
+            .order_by(*PEOPLE_ORDER))
 
     def only_waiting(self, queryset, name, value):
         return queryset.filter(review__in=WAITING) if value else queryset

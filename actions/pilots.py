@@ -5,7 +5,7 @@ from django.db.models import TextField, Value
 from django.db.models.functions import Concat
 
 from essplan import roles
-from essplan.search import Unaccent
+from essplan.search import PEOPLE_ORDER, Unaccent
 
 # A pilot records an action's follow-up: the roles that may do so.
 PILOT_ROLES = [roles.PILOT, roles.EDITOR, roles.ADMIN]
@@ -14,7 +14,7 @@ PILOT_ROLES = [roles.PILOT, roles.EDITOR, roles.ADMIN]
 def candidates():
     """Active accounts holding a role that may record the follow-up of an action."""
     return (get_user_model().objects.filter(is_active=True, groups__name__in=PILOT_ROLES)
-            .distinct().order_by("last_name", "first_name", "username"))
+            .distinct().order_by(*PEOPLE_ORDER))
 
 
 def search(text, people, *, limit=20):

@@ -1,11 +1,12 @@
-"""French full-text search, accent-insensitive, shared by the apps.
+"""French full-text search, accent-insensitive, and French sorting, shared by the apps.
 
 ``essplan_unaccent`` is an immutable SQL function created by migration
-structures.0001 (the embedded PostgreSQL has no unaccent extension).
+essplan.0001 (the embedded PostgreSQL has no unaccent extension).
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Func, TextField, Value
+from django.db.models import F, Func, TextField, Value
+from django.db.models.functions import Lower
 
 CONFIG = "french"
 
@@ -22,3 +23,26 @@ def search_vector(*fields):
 def search_query(text):
     """websearch syntax: words are ANDed, "quoted phrases", -excluded, or."""
     return SearchQuery(Unaccent(Value(text)), config=CONFIG, search_type="websearch")
+
+
+def sort_key(field):
+    """FIELD as French sorts it, case and accents aside: « Café » before « CUMA »,
+    « Écausseville » before « Yvetot-Bocage ». The embedded PostgreSQL is built without ICU and
+    the machine has no fr_FR locale, so no French collation exists on every server."""
+    return Lower(Unaccent(field))
+
+
+def french_order(*fields):
+    """ORDER BY terms for FIELDS in French order ("-field": descending), each followed by the
+    field itself, which settles ties (« Cote » before « Côte »)."""
+    terms = []
+    for field in fields:
+        name = field.lstrip("-")
+        key, raw = sort_key(name), F(name)
+        descending = field.startswith("-")
+        terms += [key.desc(), raw.desc()] if descending else [key.asc(), raw.asc()]
+    return terms
+
+
+# People in French order of their names; the username settles ties.
+PEOPLE_ORDER = [*french_order("last_name", "first_name"), "username"]

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from essplan.forms import FilterForm
+from essplan.search import french_order
 
 from .models import Commune, EssFamily, LegalForm, NafCode, Structure
 
@@ -18,6 +19,19 @@ STATUSES = {
 
 def sections():
     return NafCode.objects.order_by("section").values_list("section", "section_label").distinct()
+
+
+class FrenchOrderingFilter(django_filters.OrderingFilter):
+    """Orders names as French does (essplan.search.french_order), numbers as they are."""
+
+    NAMES = {"name", "commune__name"}
+
+    def filter(self, qs, value):
+        fields = [self.get_ordering_value(param) for param in value or []]
+        if not fields:
+            return qs
+        return qs.order_by(*(term for field in fields for term in (
+            french_order(field) if field.lstrip("-") in self.NAMES else [field])))
 
 
 class StructureFilter(django_filters.FilterSet):
@@ -45,7 +59,7 @@ class StructureFilter(django_filters.FilterSet):
         label="Membres du comité de suivi", field_name="committee_member",
         widget=forms.CheckboxInput, method="only_committee",
     )
-    sort = django_filters.OrderingFilter(
+    sort = FrenchOrderingFilter(
         label="Trier par", empty_label="Nom",
         fields=[("name", "name"), ("commune__name", "commune"), ("employees", "employees"),
                 ("founding_year", "founding_year")],

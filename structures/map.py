@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from essplan.datacache import cached
+from essplan.search import french_order
 
 from .models import Commune
 
@@ -57,7 +58,7 @@ def commune_map(*, measure="structures"):
     communes = Commune.objects.annotate(
         structure_count=Count("structures", filter=Q(structures__archived=False)),
         employee_count=Sum("structures__employees", filter=Q(structures__archived=False)),
-    ).order_by("name")
+    ).order_by(*french_order("name"))
     rows = list(communes)
     value_of = (lambda c: c.structure_count) if measure == "structures" else (
         lambda c: c.employee_count or 0)

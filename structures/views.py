@@ -5,6 +5,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from essplan.datacache import CachedCountPaginator
 from essplan.exports import FORMATS, requested_export
+from essplan.search import french_order
 from essplan.views import edit_versioned, filtered, import_check, import_confirm, paginate
 
 from .access import ADD, EDIT, can_edit, get_structure, structures
@@ -29,7 +30,7 @@ def structure_list(request):
     if export := requested_export(request, StructureResource(), queryset.select_related("naf"),
                                   "structures"):
         return export
-    ordered = queryset.order_by(*queryset.query.order_by or ["name"], "pk")
+    ordered = queryset.order_by(*queryset.query.order_by or french_order("name"), "pk")
     context = {"filter": filterset, "export_formats": FORMATS, "can_edit": can_edit(request.user),
                **paginate(request, ordered, PAGE_SIZE, paginator=CachedCountPaginator)}
     return render(request, "structures/structure_list.html", context)

@@ -63,3 +63,17 @@ def test_the_filters_are_the_same_path_in_templates():
 ])
 def test_plural_follows_the_french_rule_zero_is_singular(n, suffixes, expected):
     assert french.plural(n, suffixes) == expected
+
+
+@pytest.mark.django_db
+def test_people_are_listed_in_french_order_of_their_names():
+    from actions.pilots import candidates
+    from essplan import roles
+    from tests.conftest import make_user
+
+    for username, last_name in [("z", "Zola"), ("e", "Étienne"), ("d", "dupont"), ("l", "Leroy")]:
+        user = make_user(username, roles.PILOT)
+        user.last_name, user.first_name = last_name, "Anne"
+        user.save()
+    names = [u.last_name for u in candidates().filter(username__in=["z", "e", "d", "l"])]
+    assert names == ["dupont", "Étienne", "Leroy", "Zola"]

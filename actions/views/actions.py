@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from essplan import history
 from essplan.exports import FORMATS, requested_export
+from essplan.search import PEOPLE_ORDER
 from essplan.views import edit_versioned, filtered, paginate
 
 from .. import campaigns
@@ -57,7 +58,7 @@ def action_detail(request, slug, code):
         "budget": SimpleLazyObject(lambda: action_budget(action)),
         "events": Event.objects.filter(actions=action).order_by("-date"),
         "associated_directions": action.associated_directions.all(),
-        "pilots": action.pilots.order_by("last_name", "first_name", "username"),
+        "pilots": action.pilots.order_by(*PEOPLE_ORDER),
         "can_edit": editor,
         "can_follow": follower,
         "can_review": request.user.has_perm("actions.add_reviewcomment"),

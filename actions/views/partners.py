@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from essplan.search import french_order
 from essplan.security import as_id
 from structures.models import Structure
 
@@ -29,7 +30,7 @@ def action_partners(request, slug, code):
     found = []
     if query:
         found = (Structure.objects.active().search(query).exclude(partner_actions=action)
-                 .select_related("commune").order_by("name")[:RESULTS])
+                 .select_related("commune").order_by(*french_order("name"))[:RESULTS])
     context = {"action": action, "plan": action.plan, "partners": partners, "found": found,
                "query": query}
     return render(request, "actions/action_partners.html", context)

@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from essplan.exports import FORMATS, requested_export
+from essplan.search import PEOPLE_ORDER, french_order
 from essplan.security import as_id
 from essplan.views import import_check, import_confirm
 
@@ -34,7 +35,7 @@ def action_pilots(request, slug, code):
         query = request.POST.get("q", "").strip()
         suffix = f"?{urlencode({'q': query})}" if query else ""
         return redirect(action.url("actions:action_pilots") + suffix)
-    current = action.pilots.order_by("last_name", "first_name", "username")
+    current = action.pilots.order_by(*PEOPLE_ORDER)
     others = pilots.candidates().exclude(piloted_actions=action)
     found = pilots.search(query, others) if query else []
     context = {"action": action, "plan": action.plan, "pilots": current, "found": found,
@@ -51,7 +52,7 @@ def pilot_table(request, slug):
     """The plan's actions and their pilots, to name them in bulk (and export them)."""
     plan = get_plan(request, slug, perm=EDIT_ACTION)
     links = Action.pilots.through.objects.filter(action__plan=plan).select_related(
-        "action", "user").order_by("action__code_key", "user__last_name")
+        "action", "user").order_by("action__code_key", *french_order("user__last_name"))
     if export := requested_export(request, PilotResource(plan), links, f"pilotes-{plan.slug}"):
         return export
     actions = (plan.actions.order_by("code_key").select_related("plan")

@@ -4,6 +4,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from essplan.search import french_order
+
 
 class EssFamily(models.TextChoices):
     ASSOCIATION = "association", _("Association")
@@ -26,7 +28,7 @@ class Commune(models.Model):
     priority_district = models.BooleanField(_("quartier prioritaire de la ville"), default=False)
 
     class Meta:
-        ordering = ["name"]
+        ordering = french_order("name")
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
 

@@ -2,12 +2,11 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from essplan.search import search_query, search_vector
+from essplan.search import french_order, search_query, search_vector, sort_key
 from essplan.versioning import Versioned, bump_version, tracked
 
 from ..validators import validate_siren, validate_siret
@@ -28,7 +27,7 @@ class StructureQuerySet(models.QuerySet):
             return self.filter(siret__startswith=digits)
         # Sorted after the GIN index found the matches: walking the name index until a page
         # of matches turns up took 120 ms for a rare word among 250 000 structures.
-        return self.filter(search_document=search_query(text)).order_by(Lower("name"))
+        return self.filter(search_document=search_query(text)).order_by(*french_order("name"))
 
 
 @tracked("StructureHistory", exclude=["search_document"])
@@ -107,7 +106,7 @@ class Structure(Versioned):
     objects = StructureQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = french_order("name")
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
         constraints = [
@@ -118,6 +117,9 @@ class Structure(Versioned):
         ]
         indexes = [
             GinIndex(fields=["search_document"], name="structure_search_gin"),
+            # The directory's default order, French (essplan.search.french_order).
+            models.Index(sort_key("name"), F("name"), F("id"), name="structure_french_name",
+                         condition=Q(archived=False)),
             models.Index(fields=["commune", "name"], name="structure_commune_name"),
             models.Index(fields=["family", "name"], name="structure_family_name"),
             models.Index(fields=["siret"], name="structure_siret",

@@ -204,3 +204,38 @@ def test_a_demo_name_that_names_a_place_lies_there(viewer_client, place, commune
         assert structure.commune.name in communes
         html = viewer_client.get(structure.get_absolute_url()).content.decode()
         assert structure.commune.name.replace("'", "&#x27;") in html
+
+
+FRENCH_NAMES = ["CUMA des Pieux", "Café associatif", "zèbre solidaire", "Épicerie sociale",
+                "Ecole de musique"]
+# Case and accents aside, then the name itself: « Ecole » before « Épicerie », « Café »
+# before « CUMA » (byte order puts upper case and accented letters after « z »).
+IN_FRENCH_ORDER = ["Café associatif", "CUMA des Pieux", "Ecole de musique", "Épicerie sociale",
+                   "zèbre solidaire"]
+
+
+def test_names_sort_in_french_in_the_list_its_sort_and_its_export(viewer_client):
+    commune = Commune.objects.get(name="Écausseville")
+    for name in FRENCH_NAMES:
+        Structure.objects.create(name=name, commune=commune, family="association")
+    assert names(viewer_client.get(LIST, {"commune": commune.pk})) == IN_FRENCH_ORDER
+    assert names(viewer_client.get(LIST, {"commune": commune.pk, "sort": "-name"})) == (
+        IN_FRENCH_ORDER[::-1])
+    export = viewer_client.get(LIST, {"commune": commune.pk, "format": "csv"}).content.decode()
+    assert [line.split(";")[2] for line in export.strip().split("\r\n")[1:]] == IN_FRENCH_ORDER
+    # A search's matches too.
+    found = viewer_client.get(LIST, {"q": "associatif or pieux or sociale or musique or zèbre",
+                                     "commune": commune.pk})
+    assert names(found) == IN_FRENCH_ORDER
+
+
+def test_communes_sort_in_french_in_the_filter_and_by_commune(viewer_client):
+    options = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>',
+                         viewer_client.get(LIST).content.decode())
+    communes = [name for name in options if name in {
+        "Digosville", "Écausseville", "Émondeville", "Fermanville", "Yvetot-Bocage"}]
+    assert communes == ["Digosville", "Écausseville", "Émondeville", "Fermanville",
+                        "Yvetot-Bocage"]
+    by_commune = viewer_client.get(LIST, {"sort": "commune"}).context["page"]
+    assert [s.commune.name for s in by_commune] == sorted(
+        (s.commune.name for s in by_commune), key=lambda n: n.lower().replace("é", "e"))
