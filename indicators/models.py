@@ -3,10 +3,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from essplan.search import search_query, search_vector
 from essplan.versioning import Versioned, bump_version, tracked
 
 
@@ -38,6 +39,14 @@ class IndicatorQuerySet(models.QuerySet):
             latest_value=Subquery(latest.values("value")[:1]),
             latest_year=Subquery(latest.values("year")[:1]),
         )
+
+    def search(self, text):
+        """French full-text search on code and name, accent-insensitive; codes as typed."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.annotate(search=search_vector("code", "name")).filter(
+            Q(search=search_query(text)) | Q(code__iexact=text))
 
 
 @tracked("IndicatorHistory")

@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("recherche/", views.search, name="search"),
     path("rapports/", views.report_list, name="report_list"),
     path("rapports/generer/", views.report_generate, name="report_generate"),
     path("rapports/<int:pk>/pdf/", views.report_download, name="report_download"),

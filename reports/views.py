@@ -9,7 +9,10 @@ from actions.access import can_edit, plans
 from .access import GENERATE, PUBLISH, can_generate, get_report, reports
 from .dashboard import dashboard
 from .forms import GenerateReportForm
+from .search import search_everything
 from .services import generate_report, set_published
+
+MAX_QUERY = 200
 
 
 @require_safe
@@ -31,6 +34,16 @@ def home(request):
                "can_edit": can_edit(request.user),
                **dashboard(plan, year, nonce=get_nonce(request))}
     return render(request, "reports/dashboard.html", context)
+
+
+@require_safe
+def search(request):
+    """The header's search box: ?q=<text>."""
+    readable = plans(request)
+    text = request.GET.get("q", "").strip()[:MAX_QUERY]
+    sections = search_everything(request.user, readable, text) if text else []
+    return render(request, "reports/search.html", {
+        "q": text, "sections": sections, "found": sum(len(s.rows) for s in sections)})
 
 
 def report_list_page(request, form, status=200):

@@ -46,6 +46,7 @@ CAMPAIGN = {"slug": COTENTIN, "year": 2025}
 # "line" and "event" stand for the budget line and the event of the fixture below.
 EXPECTED = {
     "reports:home": ({}, ROLE_REQUIRED),
+    "reports:search": ({}, ROLE_REQUIRED),
     "actions:plan_list": ({}, ROLE_REQUIRED),
     "actions:plan_detail": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "actions:action_detail": (ACTION, ROLE_REQUIRED),

@@ -26,7 +26,7 @@ READ_PAGES = [
     "/structures/carte/", "/structures/carte/?mesure=emplois", f"{STRUCTURE}/",
     f"{PLAN}/indicateurs/", f"{PLAN}/indicateurs/C1/", f"{PLAN}/indicateurs/K8/", "/rapports/",
     f"{PLAN}/campagnes/", f"{PLAN}/campagnes/2025/", f"{PLAN}/campagnes/2025/?waiting=on",
-    "/mes-actions/",
+    "/mes-actions/", "/recherche/?q=cafe",
 ]
 EDIT_PAGES = [
     f"{ACTION}/modifier/", f"{ACTION}/avancement/2025/", f"{ACTION}/budget/ajouter/",

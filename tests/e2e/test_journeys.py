@@ -24,7 +24,7 @@ def test_editor_records_the_2025_follow_up_of_action_1_4_7(page, action):
     page.get_by_role("link", name="Plans d'actions").click()
     page.get_by_role("link", name="Plan d'actions ESS 2023-2025").click()
     page.get_by_role("link", name="Rechercher et filtrer les actions").click()
-    page.get_by_label("Recherche").fill("interconnaissance")
+    page.get_by_label("Recherche", exact=True).fill("interconnaissance")
     page.get_by_role("button", name="Filtrer").click()
     expect(page.get_by_role("status")).to_have_text("1 action")
     page.get_by_role("link", name=re.compile("Organiser et soutenir des événements")).click()
@@ -52,7 +52,10 @@ def test_editor_records_the_2025_follow_up_of_action_1_4_7(page, action):
     page.get_by_label("Commune ou lieu").fill("Valognes")
     page.get_by_label("Nombre de participants").fill("27")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_role("row", name=re.compile("Café des ASSOS de printemps"))).to_be_visible()
+    # Back on the action page it was added from, the event listed there.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1.4.7")
+    events = page.get_by_role("region", name="Événements")
+    expect(events.get_by_text("Café des ASSOS de printemps")).to_be_visible()
 
     page.goto(PLAN)
     row = page.get_by_role("row", name=re.compile("^1.4.7"))
@@ -98,7 +101,7 @@ def test_viewer_reads_without_any_edit_control_and_a_forged_post_is_refused(page
     assert Action.objects.get(plan__slug=COTENTIN, code="3.6.1").description == ""
 
     page.get_by_role("link", name="Annuaire", exact=True).click()
-    page.get_by_label("Recherche").fill("recyclerie")
+    page.get_by_label("Recherche", exact=True).fill("recyclerie")
     page.get_by_role("button", name="Filtrer").click()
     page.get_by_role("link", name="Recyclerie du Cotentin").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Recyclerie du Cotentin")
