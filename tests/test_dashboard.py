@@ -227,3 +227,11 @@ def test_the_campaign_at_a_glance_and_the_points_not_yet_validated(client_for, p
 def page_text(response):
     text = re.sub(r"<[^>]+>", " ", response.content.decode())
     return re.sub(r"\s+", " ", html_text.unescape(text).replace("\xa0", " "))
+
+
+def test_the_map_has_a_table_of_its_figures(client_for):
+    commune = Structure.objects.order_by("pk").first().commune
+    count = Structure.objects.filter(commune=commune, archived=False).count()
+    text = page_text(client_for("viewer").get(HOME))
+    table = text.split("Les chiffres de la carte, commune par commune")[1]
+    assert f"{commune.name} {count} " in table

@@ -167,6 +167,12 @@ def test_editor_imports_a_spreadsheet_fixes_the_bad_row_and_finds_it_on_the_map(
     page.get_by_role("link", name="Carte").first.click()
     brix = page.locator('a[aria-label^="Brix :"]')
     label = brix.get_attribute("aria-label")
+    # Its name and figures show under the map on hover, and on keyboard focus.
+    readout = page.locator(".map-readout")
+    brix.hover()
+    expect(readout).to_have_text(label)
+    page.locator('a[aria-label^="Cherbourg-en-Cotentin :"]').focus()
+    expect(readout).to_contain_text("Cherbourg-en-Cotentin : ")
     brix.click()
     expect(page.get_by_role("link", name="Repair café de Brix")).to_be_visible()
     from structures.models import Structure
