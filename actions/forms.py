@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from essplan.forms import FrenchDecimalField, VersionedForm
+from essplan.forms import ACTIONS_HELP, ChoicePicker, FrenchDecimalField, VersionedForm
 
 from .models import Action, BudgetLine, Campaign, Direction, Event, ProgressUpdate, Review, Status
 from .models.followup import amount_validators
@@ -111,9 +111,9 @@ class EventForm(VersionedForm):
         widgets = {
             "date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 3}),
-            "actions": forms.SelectMultiple(attrs={"size": 8}),
+            "actions": ChoicePicker,
         }
-        help_texts = {"actions": "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."}
+        help_texts = {"actions": ACTIONS_HELP}
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)

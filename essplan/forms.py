@@ -43,6 +43,16 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
+ACTIONS_HELP = ("Cochez les actions concernées ; le filtre retrouve une action par son code "
+                "ou un mot de son intitulé.")
+
+
+class ChoicePicker(forms.CheckboxSelectMultiple):
+    """Checkboxes with a filter box (static/js/choice-picker.js): a long list of choices (the
+    45 actions of a plan) found by a code or a word, ticked, and the ticked ones always in
+    view. Without JavaScript, the plain checkboxes (includes/field.html draws them)."""
+
+
 class StyledFormMixin:
     """Give every widget its Bootstrap class; invalid fields get is-invalid."""
 

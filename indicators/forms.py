@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from actions.models import Action, Objective
-from essplan.forms import FrenchDecimalField, VersionedForm
+from essplan.forms import ChoicePicker, FrenchDecimalField, VersionedForm
 
 from .computations import COMPUTATION_CHOICES
 from .models import Indicator, Measurement, Unit
@@ -32,8 +32,8 @@ class IndicatorForm(VersionedForm):
                   "computation", "baseline_value", "baseline_year", "objectives", "actions"]
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 3}),
-            "objectives": forms.SelectMultiple(attrs={"size": 6}),
-            "actions": forms.SelectMultiple(attrs={"size": 8}),
+            "objectives": ChoicePicker,
+            "actions": ChoicePicker,
         }
 
     def __init__(self, *args, plan, **kwargs):

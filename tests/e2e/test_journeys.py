@@ -299,3 +299,28 @@ def test_the_2025_campaign_from_opening_to_validation(page, action, smtp_server,
     expect(page.get_by_role("row", name=re.compile("1.4.7"))).to_contain_text("Validé")
     point = ProgressUpdate.objects.get(action=action, year=2025)
     assert (point.review, point.achievements) == ("valide", "Deux Cafés des ASSOS, 35 participants.")
+
+
+@e2e
+def test_linked_actions_are_found_by_a_filter_and_ticked(page, action):
+    make_user("line", roles.EDITOR)
+    log_in(page, "line")
+    page.goto(f"{action.get_absolute_url()}")
+    page.get_by_role("link", name="Ajouter un événement").click()
+    picker = page.get_by_role("group", name="Actions liées")
+    boxes = picker.get_by_role("checkbox")
+    # The action the user came from is ticked, first of the list.
+    expect(boxes.first).to_be_checked()
+    expect(picker.locator(".form-check").first).to_contain_text("1.4.7 ·")
+    picker.get_by_label("Filtrer la liste : Actions liées").fill("structures employeuses")
+    visible = picker.locator(".form-check:visible")
+    expect(visible).to_have_count(2)
+    expect(visible.nth(1)).to_contain_text("1.4.4 · Permettre l'accès aux dispositifs")
+    expect(picker.get_by_text("1 cochée · 2 affichées sur 45")).to_be_visible()
+    picker.get_by_label(re.compile("^1.4.4 ·")).check()
+    page.get_by_label("Date").fill("2025-04-02")
+    page.get_by_label("Intitulé").fill("Atelier employeurs")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1.4.7")
+    linked = Event.objects.get(title="Atelier employeurs").actions.order_by("code_key")
+    assert [a.code for a in linked] == ["1.4.4", "1.4.7"]
