@@ -11,14 +11,19 @@ can be confused with another.
 
 Cost: one small query per request (both versions are read at once, once per request) and
 writers of the same scope take turns on its row until they commit.
+
+The values are kept in the memory of the process, as they are: no pickling on each read (the
+dashboard's figures took 3.6 ms to unpickle from Django's local-memory cache, half of the
+page's time). Readers share a value: they must never change it.
 """
 
 import functools
 import hashlib
+import threading
+from collections import OrderedDict
 from contextvars import ContextVar
 
 from django.apps import apps
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
@@ -27,7 +32,10 @@ from django.utils.functional import SimpleLazyObject, cached_property
 DOMAIN_APPS = ["structures", "actions", "indicators"]
 AUTH_TABLES = ["auth_user", "auth_group", "auth_permission", "auth_user_groups",
                "auth_user_user_permissions", "auth_group_permissions"]
-TIMEOUT = 24 * 60 * 60
+MEMO_SIZE = 1000  # values kept, the least recently read dropped first
+
+_memo = OrderedDict()
+_memo_lock = threading.Lock()
 
 _request_memo = ContextVar("versions_memo", default=None)
 
@@ -112,11 +120,22 @@ def cached_value(name, parts, compute, *, scopes=("data",)):
     current = versions()
     stamp = "-".join(f"{scope}{current[scope]}" for scope in scopes)
     key = f"{name}:{stamp}:{timezone.localdate().isoformat()}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+    value = compute()
+    with _memo_lock:
+        _memo[key] = value
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
     return value
+
+
+def forget():
+    """Drop every cached value (tests start from a cold cache)."""
+    with _memo_lock:
+        _memo.clear()
 
 
 def cached(function):

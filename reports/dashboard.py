@@ -1,7 +1,8 @@
 """Where the plan stands: every figure of the dashboard, aggregated in PostgreSQL.
 
 The number of queries is fixed: it does not grow with actions, structures or events.
-The aggregates are cached until the data changes (essplan.datacache).
+The page's body is rendered once and cached until the data changes (essplan.datacache):
+a reading costs the shell of the page and one string replacement (the CSP nonce).
 """
 
 from django.db.models import Avg, Count
@@ -41,7 +42,7 @@ def progress_figures(plan, year):
     late_count = late.count()
     late = list(late.select_related("plan").order_by("due_date", "code_key")[:LATE_LISTED])
     return {"overall": overall, "axes": axes, "objectives": objectives, "statuses": statuses,
-            "status_count": tiles, "status_chart": status_donut(statuses=statuses, nonce=NONCE_SLOT),
+            "status_count": tiles,
             "late": late, "late_count": late_count,
             "without_update": actions.exclude(updates__year=year).count()}
 
@@ -63,8 +64,7 @@ def campaign_figures(plan, year):
 
 
 def key_indicator_rows(plan):
-    """The key indicators' rows, each with small bars of its values over the plan's years
-    (its style element carries NONCE_SLOT, for the nonce of the page that shows it)."""
+    """The key indicators' rows, each with small bars of its values over the plan's years."""
     indicators = list(plan.indicators.with_latest().prefetch_related("targets", "measurements")
                       .filter(code__in=KEY_INDICATORS))
     indicators.sort(key=lambda indicator: KEY_INDICATORS.index(indicator.code))
@@ -78,47 +78,41 @@ def key_indicator_rows(plan):
     return rows
 
 
-def key_indicators(plan, nonce):
-    """The key indicators' table, cached with the data; its charts given the NONCE of
-    the page (None: no nonce)."""
-    return with_nonce(cached_value("dashboard-indicators", plan.pk, lambda: render_to_string(
-        "reports/includes/key_indicators.html",
-        {"plan": plan, "indicators": key_indicator_rows(plan)})), nonce)
-
-
 @cached
 def budget_figures(plan):
-    """The axis × year table, the totals against the envelope and their chart (whose style
-    element carries NONCE_SLOT)."""
+    """The axis × year table and the totals against the envelope."""
     axes = list(plan.axes.order_by("number"))
     summary = budget_summary(plan, axes, budget_totals(plan, levels=["axis", "plan"]))
     envelope = plan.budget_envelope
-    return {**summary, "chart": budget_bars(amounts=summary["total"], plan=plan, nonce=NONCE_SLOT),
+    return {**summary,
             "spent_share": summary["total"].spent * 100 / envelope if envelope else None}
 
 
-def with_nonce(html, nonce):
-    """HTML cached with NONCE_SLOT in its style elements, given the NONCE of the page that
-    shows it (None: no nonce)."""
-    attribute = "" if nonce is None else f' nonce="{escape(str(nonce))}"'
-    return mark_safe(html.replace(f' nonce="{NONCE_SLOT}"', attribute))  # noqa: S308
-
-
-def dashboard(plan, year, nonce=None):
-    today = timezone.localdate()
+def dashboard(plan, year):
+    """Every figure of the dashboard; its charts' style elements carry NONCE_SLOT."""
     progress = progress_figures(plan, year)
     budget = budget_figures(plan)
     return {
         **progress,
         **campaign_figures(plan, year),
-        "status_chart": with_nonce(progress["status_chart"], nonce),
+        "status_chart": status_donut(statuses=progress["statuses"], nonce=NONCE_SLOT),
         "budget": budget,
-        "budget_chart": with_nonce(budget["chart"], nonce),
-        "indicators": key_indicators(plan, nonce),
-        # Authors' names come from the auth tables: both versions key the cached list.
-        "updates": cached_value("dashboard-updates", plan.pk, lambda: list(
-            ProgressUpdate.objects.filter(action__plan=plan).select_related("action__plan", "author")
-            .order_by("-date", "-pk")[:RECENT]), scopes=("data", "auth")),
-        "events": cached_value("dashboard-events", plan.pk, lambda: list(
-            Event.objects.filter(plan=plan, date__gte=today).order_by("date")[:RECENT])),
+        "budget_chart": budget_bars(amounts=budget["total"], plan=plan, nonce=NONCE_SLOT),
+        "indicators": key_indicator_rows(plan),
+        "updates": list(ProgressUpdate.objects.filter(action__plan=plan)
+                        .select_related("action__plan", "author").order_by("-date", "-pk")[:RECENT]),
+        "events": list(Event.objects.filter(plan=plan, date__gte=timezone.localdate())
+                       .order_by("date")[:RECENT]),
     }
+
+
+def dashboard_body(plan, year, *, can_edit, nonce=None):
+    """The dashboard below its title, as HTML rendered once per version of the data and of the
+    accounts (the latest points name their authors), per plan, year, day and whether the
+    reader edits (the to-do line); given the NONCE of the page (None: no nonce)."""
+    html = cached_value("dashboard-body", (plan.pk, year, can_edit), lambda: render_to_string(
+        "reports/includes/dashboard_body.html",
+        {"plan": plan, "year": year, "can_edit": can_edit, **dashboard(plan, year)}),
+        scopes=("data", "auth"))
+    attribute = "" if nonce is None else f' nonce="{escape(str(nonce))}"'
+    return mark_safe(html.replace(f' nonce="{NONCE_SLOT}"', attribute))  # noqa: S308

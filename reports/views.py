@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 from actions.access import can_edit, plans
 
 from .access import GENERATE, PUBLISH, can_generate, get_report, reports
-from .dashboard import dashboard
+from .dashboard import dashboard_body
 from .forms import GenerateReportForm
 from .search import search_everything
 from .services import generate_report, set_published
@@ -31,8 +31,8 @@ def home(request):
     if year not in plan.years:
         year = plan.current_year
     context = {"plans": choices, "plan": plan, "year": year, "years": list(plan.years),
-               "can_edit": can_edit(request.user),
-               **dashboard(plan, year, nonce=get_nonce(request))}
+               "body": dashboard_body(plan, year, can_edit=can_edit(request.user),
+                                      nonce=get_nonce(request))}
     return render(request, "reports/dashboard.html", context)
 
 

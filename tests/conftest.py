@@ -16,7 +16,7 @@ from django.db import connection
 from pytest_django.plugin import blocking_manager_key
 
 from actions.models import Plan
-from essplan import roles
+from essplan import datacache, roles
 from tests.factories import COTENTIN, PASSWORD, UserFactory, seeded_action
 
 __all__ = ["COTENTIN", "PASSWORD", "make_user"]
@@ -60,6 +60,7 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Figures cached by a previous test would make query counts depend on test order.
     cache.clear()
+    datacache.forget()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
