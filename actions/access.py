@@ -2,9 +2,13 @@
 first in every view of the app. Each checks the role (a model permission, 403) and finds the
 object (404); object-level rules (a pilot's own actions) go here and nowhere else."""
 
+import copy
+
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from essplan.datacache import cached_value
 from essplan.roles import VIEW_PLAN, require
 
 from .models import Action, BudgetLine, Event, Plan
@@ -41,20 +45,41 @@ def plans(request):
     return Plan.objects.all()
 
 
-def get_plan(request, slug, *, perm=VIEW_PLAN, queryset=Plan.objects):
-    """The plan SLUG if the user holds PERM, else 403 (404 if it does not exist)."""
+def get_plan(request, slug, *, perm=VIEW_PLAN, queryset=None):
+    """The plan SLUG if the user holds PERM, else 403 (404 if it does not exist); for reading
+    (VIEW_PLAN, the plain plan), looked up once per version of the data."""
     require(request.user, perm)
-    return get_object_or_404(queryset, slug=slug)
+    if queryset is not None or perm != VIEW_PLAN:
+        return get_object_or_404(Plan.objects if queryset is None else queryset, slug=slug)
+    return shared_copy(cached_value("plan", slug, lambda: Plan.objects.filter(slug=slug).first()))
+
+
+def shared_copy(instance):
+    """A copy of a cached INSTANCE (404 if None), related objects included: the shared one
+    stays as is whatever the view does with it."""
+    if instance is None:
+        raise Http404
+    return copy.deepcopy(instance)
+
+
+def _actions():
+    return Action.objects.with_status().select_related("plan", "objective__axis",
+                                                       "pilot_direction")
+
+
+def read_action(request, slug, code):
+    """The action SLUG/CODE, with its status, for a page that only reads it: looked up once
+    per version of the data (its status takes the costliest query of the action's page)."""
+    require(request.user, VIEW_PLAN)
+    return shared_copy(cached_value(
+        "action", (slug, code), lambda: _actions().filter(plan__slug=slug, code=code).first()))
 
 
 def get_action(request, slug, code, *, perm=VIEW_PLAN):
     """The action SLUG/CODE, with its status, if the user holds PERM (a pilot holds the
     follow-up permissions on its own actions)."""
     require(request.user, VIEW_PLAN if perm in PILOT_MAY else perm)
-    actions = Action.objects.with_status().select_related(
-        "plan", "objective__axis", "pilot_direction"
-    )
-    action = get_object_or_404(actions, plan__slug=slug, code=code)
+    action = get_object_or_404(_actions(), plan__slug=slug, code=code)
     if perm in PILOT_MAY and not may_follow(request.user, action, perm):
         raise PermissionDenied
     return action

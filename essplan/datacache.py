@@ -152,11 +152,18 @@ def cached(function):
 
 
 class CachedCountPaginator(Paginator):
-    """A paginator whose COUNT(*) (a scan of the matching rows) is cached with the data."""
+    """A paginator whose COUNT(*) (a scan of the matching rows) is cached with the data, under
+    KEY: what selects the rows (the SQL by default, whose compiling costs as much as a count
+    for a query with subqueries)."""
+
+    def __init__(self, object_list, per_page, *, key=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.key = key
 
     @cached_property
     def count(self):
         query = self.object_list.query
         if query.is_empty():
             return 0
-        return cached_value("count", str(query), lambda: Paginator.count.func(self))
+        key = str(query) if self.key is None else self.key
+        return cached_value("count", key, lambda: Paginator.count.func(self))

@@ -51,9 +51,10 @@ def export_response(resource, queryset, fmt, filename):
     return response
 
 
-def requested_export(request, resource, queryset, filename):
-    """The export that ?format= asks for (404 for an unknown one), or None for the page."""
+def requested_export(request, make_resource, queryset, filename):
+    """The export that ?format= asks for (404 for an unknown one), or None for the page.
+    MAKE_RESOURCE() gives the resource, made only for an export (a resource is slow to make)."""
     fmt = request.GET.get("format")
     if not fmt:
         return None
-    return export_response(resource, queryset, fmt, filename)
+    return export_response(make_resource(), queryset, fmt, filename)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from .datacache import CachedCountPaginator
 from .forms import ImportForm
 from .french import count
 from .imports import check_upload, import_staged
@@ -83,9 +84,12 @@ def filtered(filterset):
     return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
-def paginate(request, queryset, size, *, paginator=Paginator):
-    """The page the request asks for, and the query string the page links add a page to."""
+def paginate(request, queryset, size, *, count_key=None):
+    """The page the request asks for, and the query string the page links add a page to.
+    With COUNT_KEY (what, besides the query string, selects the rows), the number of rows is
+    cached with the data."""
     query = request.GET.copy()
     query.pop("page", None)
-    return {"page": paginator(queryset, size).get_page(request.GET.get("page")),
-            "query": query.urlencode()}
+    paginator = Paginator(queryset, size) if count_key is None else CachedCountPaginator(
+        queryset, size, key=(count_key, sorted(query.lists())))
+    return {"page": paginator.get_page(request.GET.get("page")), "query": query.urlencode()}

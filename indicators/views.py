@@ -31,7 +31,7 @@ def indicator_rows(plan):
 def indicator_list(request, slug):
     plan = plan_indicators(request, slug)
     measurements = Measurement.objects.filter(indicator__plan=plan).select_related("indicator")
-    if export := requested_export(request, MeasurementResource(plan), measurements,
+    if export := requested_export(request, lambda: MeasurementResource(plan), measurements,
                                   f"indicateurs-{plan.slug}"):
         return export
     # Lazy: computed only when the page's cached table must be rendered again.

@@ -3,7 +3,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from essplan.datacache import CachedCountPaginator
 from essplan.exports import FORMATS, requested_export
 from essplan.search import french_order
 from essplan.views import edit_versioned, filtered, import_check, import_confirm, paginate
@@ -27,12 +26,12 @@ def structure_list(request):
               .defer("search_document", "commune__svg_path"))
     filterset = StructureFilter(request.GET, queryset=active)
     queryset = filtered(filterset)
-    if export := requested_export(request, StructureResource(), queryset.select_related("naf"),
+    if export := requested_export(request, StructureResource, queryset.select_related("naf"),
                                   "structures"):
         return export
     ordered = queryset.order_by(*queryset.query.order_by or french_order("name"), "pk")
     context = {"filter": filterset, "export_formats": FORMATS, "can_edit": can_edit(request.user),
-               **paginate(request, ordered, PAGE_SIZE, paginator=CachedCountPaginator)}
+               **paginate(request, ordered, PAGE_SIZE, count_key="structures")}
     return render(request, "structures/structure_list.html", context)
 
 

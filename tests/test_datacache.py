@@ -162,3 +162,21 @@ def test_the_dashboard_follows_a_renamed_author(client_for, editor):
     editor.first_name, editor.last_name = "Émile", "Lecoq"
     editor.save()
     assert "par Émile Lecoq" in client.get("/").content.decode()
+
+
+def test_a_cached_action_or_plan_is_read_as_a_copy_and_refreshed_by_any_write(rf, editor):
+    from actions.access import get_plan, read_action
+    from tests.factories import COTENTIN
+
+    request = rf.get("/")
+    request.user = editor
+    first = read_action(request, COTENTIN, "1.4.7")
+    first.title = "changé en mémoire seulement"
+    first.plan.title = "lui aussi"
+    again = read_action(request, COTENTIN, "1.4.7")
+    assert again is not first and again.title != first.title
+    assert again.plan.title == get_plan(request, COTENTIN).title == "Plan d'actions ESS 2023-2025"
+    # A write by another path (plain SQL) is seen at once.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE actions_action SET title = 'Nouvel intitulé' WHERE code = '1.4.7'")
+    assert read_action(request, COTENTIN, "1.4.7").title == "Nouvel intitulé"

@@ -10,7 +10,15 @@ from essplan.search import PEOPLE_ORDER
 from essplan.views import edit_versioned, filtered, paginate
 
 from .. import campaigns
-from ..access import EDIT_ACTION, EDIT_PROGRESS, can_edit, get_action, get_plan, may_follow
+from ..access import (
+    EDIT_ACTION,
+    EDIT_PROGRESS,
+    can_edit,
+    get_action,
+    get_plan,
+    may_follow,
+    read_action,
+)
 from ..budget import action_budget
 from ..filters import ActionFilter
 from ..forms import ActionForm
@@ -29,16 +37,16 @@ def action_list(request, slug):
     )
     filterset = ActionFilter(request.GET, queryset=actions, plan=plan)
     queryset = filtered(filterset)
-    if export := requested_export(request, ActionResource(), queryset, f"actions-{plan.slug}"):
+    if export := requested_export(request, ActionResource, queryset, f"actions-{plan.slug}"):
         return export
     context = {"plan": plan, "filter": filterset, "export_formats": FORMATS,
-               **paginate(request, queryset, PAGE_SIZE)}
+               **paginate(request, queryset, PAGE_SIZE, count_key=("actions", plan.pk))}
     return render(request, "actions/action_list.html", context)
 
 
 @require_safe
 def action_detail(request, slug, code):
-    action = get_action(request, slug, code)
+    action = read_action(request, slug, code)
     editor = can_edit(request.user)
     follower = may_follow(request.user, action)
 
