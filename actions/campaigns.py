@@ -60,6 +60,11 @@ def save_point(*, form, user, review):
     return point
 
 
+def _reported(counts):
+    """Of COUNTS by review state, the points submitted or validated."""
+    return counts[Review.SUBMITTED] + counts[Review.VALIDATED]
+
+
 def completion(plan, year):
     """Where PLAN's campaign of YEAR stands: actions by state, overall and by pilot direction
     (one query). "reported" counts the points submitted or validated."""
@@ -72,14 +77,14 @@ def completion(plan, year):
         directions[row["pilot_direction__name"] or "Direction pilote non précisée"][
             row["review"]] += row["n"]
     total = sum(states.values())
-    reported = states[Review.SUBMITTED] + states[Review.VALIDATED]
+    reported = _reported(states)
     return {
         "total": total, "reported": reported, "validated": states[Review.VALIDATED],
         "percent": int(rounded(100 * reported / total)) if total else 0,
         "states": [(value, label, states[value]) for value, label in REVIEW_STATES],
         "directions": [
             {"name": name, "total": sum(counts.values()),
-             "reported": counts[Review.SUBMITTED] + counts[Review.VALIDATED],
+             "reported": _reported(counts),
              "validated": counts[Review.VALIDATED]}
             for name, counts in sorted(directions.items())],
     }

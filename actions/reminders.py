@@ -64,13 +64,19 @@ def stage_of(campaign, today):
     return max(reached, key=lambda pair: pair[0])[1]
 
 
-def waiting_by_pilot(campaign, actions=None):
-    """{pilot: [actions whose point of the campaign's year is not submitted]}."""
-    actions = actions if actions is not None else Action.objects.filter(plan=campaign.plan)
-    waiting = (actions.with_review(campaign.year).filter(review__in=WAITING)
-               .order_by("code_key").prefetch_related("pilots"))
+def campaign_actions(campaign):
+    """The actions of CAMPAIGN's plan, in code order, each with the review of its point of the
+    campaign's year and its pilots: read once for the pilots' reminders and the digest."""
+    return list(Action.objects.filter(plan=campaign.plan).with_review(campaign.year)
+                .order_by("code_key").prefetch_related("pilots"))
+
+
+def waiting_by_pilot(actions):
+    """{pilot: [ACTIONS whose point is not submitted]}."""
     pilots = {}
-    for action in waiting:
+    for action in actions:
+        if action.review not in WAITING:
+            continue
         for pilot in action.pilots.all():
             if pilot.is_active:
                 pilots.setdefault(pilot, []).append(action)
@@ -86,21 +92,20 @@ def due(today):
         stage = stage_of(campaign, today)
         sent = set(ReminderSent.objects.filter(campaign=campaign)
                    .values_list("recipient_id", "stage"))
-        for pilot, actions in waiting_by_pilot(campaign).items():
+        actions = campaign_actions(campaign)
+        for pilot, waiting in waiting_by_pilot(actions).items():
             if not pilot.email:
-                unreachable.append((campaign, pilot, actions))
+                unreachable.append((campaign, pilot, waiting))
             elif (pilot.pk, stage) not in sent:
-                reminders.append(Reminder(campaign, pilot, stage, "pilot", actions))
-        reminders.extend(_digests(campaign, today, sent))
+                reminders.append(Reminder(campaign, pilot, stage, "pilot", waiting))
+        reminders.extend(_digests(campaign, actions, today, sent))
     return reminders, unreachable
 
 
-def _digests(campaign, today, sent):
-    """The ESS team's weekly digest: what is missing, what awaits validation."""
+def _digests(campaign, actions, today, sent):
+    """The ESS team's weekly digest: of ACTIONS, what is missing, what awaits validation."""
     year, week, _ = today.isocalendar()
     stage = f"resume-{year}-{week:02d}"
-    actions = list(Action.objects.filter(plan=campaign.plan).with_review(campaign.year)
-                   .order_by("code_key").prefetch_related("pilots"))
     missing = [action for action in actions if action.review in WAITING]
     awaiting = [action for action in actions if action.review == Review.SUBMITTED]
     if not (missing or awaiting):

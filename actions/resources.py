@@ -1,6 +1,12 @@
 from import_export import fields, resources, widgets
 
-from essplan.imports import FileLines, FrenchDecimalWidget, missing_parts, strip, strip_cells
+from essplan.imports import (
+    FileLines,
+    FrenchDecimalWidget,
+    LookupWidget,
+    missing_parts,
+    strip_cells,
+)
 
 from . import pilots
 from .models import CURRENT_STATUSES, Action, BudgetLine
@@ -69,46 +75,33 @@ class BudgetLineResource(resources.ModelResource):
                                  "planned", "committed", "spent", "co_funder")
 
 
-class PlanActionWidget(widgets.Widget):
+class PlanActionWidget(LookupWidget):
     """An action of the plan by its code."""
 
+    missing = "Code d'action manquant."
+    unknown = "Action inconnue dans ce plan : « {key} »."
+
     def __init__(self, plan=None):
+        super().__init__()
         self.plan = plan
-        self.cache = None
 
-    def clean(self, value, row=None, **kwargs):
-        code = str(strip(value) or "")
-        if not code:
-            raise ValueError("Code d'action manquant.")
-        if self.cache is None:
-            self.cache = {action.code: action for action in self.plan.actions.all()}
-        if code not in self.cache:
-            raise ValueError(f"Action inconnue dans ce plan : « {code} ».")
-        return self.cache[code]
-
-    def render(self, value, obj=None, **kwargs):
-        return value.code if value else ""
+    def choices(self):
+        return self.plan.actions.all()
 
 
-class PilotWidget(widgets.Widget):
+class PilotWidget(LookupWidget):
     """A person who may be named pilot, by e-mail address (case ignored)."""
 
-    def __init__(self):
-        self.cache = None
+    field = "email"
+    missing = "Adresse électronique manquante."
+    unknown = ("Aucun compte de pilote, de l'équipe ESS ou d'administrateur n'a l'adresse "
+               "« {key} » : invitez d'abord la personne.")
 
-    def clean(self, value, row=None, **kwargs):
-        email = str(strip(value) or "").lower()
-        if not email:
-            raise ValueError("Adresse électronique manquante.")
-        if self.cache is None:
-            self.cache = {user.email.lower(): user for user in pilots.candidates() if user.email}
-        if email not in self.cache:
-            raise ValueError(f"Aucun compte de pilote, de l'équipe ESS ou d'administrateur n'a "
-                             f"l'adresse « {email} » : invitez d'abord la personne.")
-        return self.cache[email]
+    def choices(self):
+        return pilots.candidates()
 
-    def render(self, value, obj=None, **kwargs):
-        return value.email if value else ""
+    def normalise(self, key):
+        return key.lower()
 
 
 PILOT_COLUMNS = ["Code", "E-mail"]

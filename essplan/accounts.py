@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, PasswordResetForm, 
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -126,6 +126,11 @@ class AddressRequired:
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
+        # Two administrators adding the same address at once: the second waits here until
+        # the first one's transaction (the admin saves in one) ends, then sees its account.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                           [f"account-email:{email.lower()}"])
         others = get_user_model().objects.filter(email__iexact=email)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)

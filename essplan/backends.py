@@ -1,5 +1,7 @@
-"""Log-in by username or e-mail address; permissions read once per change of the auth
-tables, not on every request."""
+"""Log-in by username or e-mail address; the account and its permissions read once per
+change of the auth tables, not on every request."""
+
+import copy
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -11,6 +13,14 @@ class CachedPermissionsBackend(ModelBackend):
     """ModelBackend whose permission sets are cached until a user, group or permission
     changes (the "auth" version of essplan.datacache): two queries fewer per page. One logs
     in with one's username or e-mail address."""
+
+    def get_user(self, user_id):
+        """The account of a session: read once per version of the auth tables, given as a
+        copy (a request's user collects caches of its own)."""
+        user = cached_value("user", user_id,
+                            lambda: super(CachedPermissionsBackend, self).get_user(user_id),
+                            scopes=("auth",))
+        return None if user is None else copy.deepcopy(user)
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username and "@" in username:

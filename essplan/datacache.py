@@ -1,7 +1,7 @@
 """Figures computed from the data, cached until the data changes.
 
-Two versions are kept, one row each in ``essplan_versions``: "data" for the tables of the
-domain apps, "auth" for users, groups and permissions. Every statement that writes one of
+Three versions are kept, one row each in ``essplan_versions``: "data" for the tables of the
+domain apps, "auth" for users, groups and permissions, "sessions" for the sessions. Every statement that writes one of
 those tables (ORM, admin, imports, plain SQL) sets its row to a new value of a sequence,
 through a statement-level trigger. That UPDATE is transactional: a reader sees the new
 version only together with the rows it stands for. A value computed after reading version
@@ -66,7 +66,8 @@ def install(using="default", **kwargs):
 
     database = connections[using]
     with database.cursor() as cursor:
-        for scope, tables in (("data", domain_tables()), ("auth", AUTH_TABLES)):
+        for scope, tables in (("data", domain_tables()), ("auth", AUTH_TABLES),
+                              ("sessions", ["django_session"])):
             for table in tables:
                 cursor.execute(TRIGGER_SQL.format(table=database.ops.quote_name(table),
                                                   scope=scope))

@@ -291,22 +291,53 @@ class ChoiceWidget(widgets.Widget):
         return str(self.labels.get(value, "")) if value else ""
 
 
-class CachedReferenceWidget(widgets.Widget):
-    """A foreign key by its code, looked up in a dict filled once per import."""
+class LookupWidget(widgets.Widget):
+    """A related object by a key of its own (its FIELD), looked up in a dict filled once per
+    import. Subclasses give the objects (choices), the messages for an empty cell (MISSING;
+    None: an empty cell is no object) and for an unknown key (UNKNOWN, with {key}), and may
+    normalise the key or refuse an object found (check)."""
 
-    def __init__(self, model, field, what):
-        self.model, self.field, self.what = model, field, what
+    field = "code"
+    missing = None
+    unknown = "Inconnu : « {key} »."
+
+    def __init__(self):
         self.cache = None
 
+    def choices(self):
+        raise NotImplementedError
+
+    def normalise(self, key):
+        return key
+
+    def check(self, obj):
+        return obj
+
     def clean(self, value, row=None, **kwargs):
-        code = str(strip(value) or "")
-        if not code:
-            return None
+        key = self.normalise(str(strip(value) or ""))
+        if not key:
+            if self.missing is None:
+                return None
+            raise ValueError(self.missing)
         if self.cache is None:
-            self.cache = {getattr(obj, self.field): obj for obj in self.model.objects.all()}
-        if code not in self.cache:
-            raise ValueError(f"{self.what} inconnu(e) : « {code} ».")
-        return self.cache[code]
+            self.cache = {self.normalise(getattr(obj, self.field) or ""): obj
+                          for obj in self.choices()}
+            self.cache.pop("", None)
+        if key not in self.cache:
+            raise ValueError(self.unknown.format(key=key))
+        return self.check(self.cache[key])
 
     def render(self, value, obj=None, **kwargs):
         return getattr(value, self.field) if value else ""
+
+
+class CachedReferenceWidget(LookupWidget):
+    """A reference row (commune, legal form, NAF code) by its code; an empty cell is none."""
+
+    def __init__(self, model, field, what):
+        super().__init__()
+        self.model, self.field = model, field
+        self.unknown = f"{what} inconnu(e) : « {{key}} »."
+
+    def choices(self):
+        return self.model.objects.all()

@@ -5,8 +5,8 @@ from essplan.imports import (
     FileLines,
     FrenchDecimalWidget,
     FrenchIntegerWidget,
+    LookupWidget,
     missing_parts,
-    strip,
     strip_cells,
 )
 
@@ -16,28 +16,24 @@ from .models import Measurement
 REQUIRED_COLUMNS = ["Code indicateur", "Année", "Valeur"]
 
 
-class IndicatorWidget(widgets.Widget):
+class IndicatorWidget(LookupWidget):
     """An indicator of the plan by its code; computed indicators take no typed value."""
 
+    missing = "Code indicateur manquant."
+    unknown = "Indicateur inconnu dans ce plan : « {key} »."
+
     def __init__(self, plan=None):
+        super().__init__()
         self.plan = plan
-        self.cache = None
 
-    def clean(self, value, row=None, **kwargs):
-        code = str(strip(value) or "")
-        if not code:
-            raise ValueError("Code indicateur manquant.")
-        if self.cache is None:
-            self.cache = {indicator.code: indicator for indicator in self.plan.indicators.all()}
-        if code not in self.cache:
-            raise ValueError(f"Indicateur inconnu dans ce plan : « {code} ».")
-        indicator = self.cache[code]
+    def choices(self):
+        return self.plan.indicators.all()
+
+    def check(self, indicator):
         if indicator.is_computed:
-            raise ValueError(f"L'indicateur {code} est calculé : ses valeurs ne se saisissent pas.")
+            raise ValueError(f"L'indicateur {indicator.code} est calculé : ses valeurs ne se "
+                             "saisissent pas.")
         return indicator
-
-    def render(self, value, obj=None, **kwargs):
-        return value.code if value else ""
 
 
 class MeasurementResource(resources.ModelResource):

@@ -120,3 +120,50 @@ def test_the_django_admin_requires_a_unique_address(client_for, editor):
                                 "password2": NEW_PASSWORD})
     assert response.status_code == 302
     assert User.objects.get(username="nouvelle").email == "nouvelle@lecotentin.fr"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_administrators_adding_one_address_at_once_get_a_french_error_not_a_crash(
+        client_for):
+    """Another administrator's account with the address is saved but not yet committed when
+    this one's form is sent; it commits once this one waits on it (a lock not granted): the
+    form then refuses the address instead of failing on the unique index."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from essplan.accounts import AccountCreationForm
+
+    inserted = threading.Event()
+    admin = client_for("admin_user")  # logged in first: a log-in writes the auth tables too
+
+    def other_administrator():
+        try:
+            with transaction.atomic():
+                form = AccountCreationForm({
+                    "username": "premier", "email": "meme@lecotentin.fr", "usable_password": "true",
+                    "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+                assert form.is_valid(), form.errors
+                form.save()
+                inserted.set()
+                with connection.cursor() as cursor:
+                    for _ in range(1200):
+                        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted)")
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.05)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_administrator)
+    thread.start()
+    assert inserted.wait(60)
+    response = admin.post(reverse("admin:auth_user_add"), {
+        "username": "second", "email": "MEME@lecotentin.fr", "usable_password": "true",
+        "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    thread.join(60)
+    assert response.status_code == 200
+    assert "Un compte utilise déjà cette adresse électronique." in text_of(response)
+    assert list(User.objects.filter(email__iexact="meme@lecotentin.fr")
+                .values_list("username", flat=True)) == ["premier"]

@@ -180,3 +180,30 @@ def test_a_cached_action_or_plan_is_read_as_a_copy_and_refreshed_by_any_write(rf
     with connection.cursor() as cursor:
         cursor.execute("UPDATE actions_action SET title = 'Nouvel intitulé' WHERE code = '1.4.7'")
     assert read_action(request, COTENTIN, "1.4.7").title == "Nouvel intitulé"
+
+
+def test_a_session_ended_elsewhere_ends_here_at_the_next_request(client_for):
+    """Sessions are read once per version of their table: a log-out by another process (here
+    a plain SQL delete) is seen at once; a session's expiry too."""
+    client = client_for("viewer")
+    plans = reverse("actions:plan_list")
+    assert client.get(plans).status_code == 200
+    key = client.session.session_key
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE django_session SET expire_date = now() - interval '1 second' "
+                       "WHERE session_key = %s", [key])
+    assert client.get(plans).status_code == 302
+    client = client_for("viewer")
+    assert client.get(plans).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_session")
+    assert client.get(plans).status_code == 302
+
+
+def test_a_deactivated_account_is_refused_at_its_next_request(client_for, viewer):
+    client = client_for("viewer")
+    plans = reverse("actions:plan_list")
+    assert client.get(plans).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE auth_user SET is_active = false WHERE id = %s", [viewer.pk])
+    assert client.get(plans).status_code == 302

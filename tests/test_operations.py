@@ -67,7 +67,7 @@ def test_a_server_error_is_mailed_to_the_administrators(settings, smtp_server, c
     def broken(*args, **kwargs):
         raise RuntimeError("panne simulée")
 
-    monkeypatch.setattr("reports.views.dashboard", broken)
+    monkeypatch.setattr("reports.views.dashboard_body", broken)
     client = client_for("viewer")
     client.raise_request_exception = False
     response = client.get("/")
