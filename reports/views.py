@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.http import FileResponse
 from django.middleware.csp import get_nonce
@@ -5,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from actions.access import can_edit, plans
+from essplan.datacache import cached_value
 
 from .access import GENERATE, PUBLISH, can_generate, get_report, reports
 from .dashboard import dashboard_body
@@ -19,11 +22,11 @@ MAX_QUERY = 200
 def home(request):
     """The comité de suivi's dashboard; ?plan=<slug>&annee=<year> choose what it shows."""
     readable = plans(request)
-    choices = list(readable.order_by("-first_year", "title"))
+    choices, current = cached_value("dashboard-plans", (), lambda: (
+        list(readable.order_by("-first_year", "title")), readable.current()))
     if not choices:
         return render(request, "reports/dashboard.html", {"plans": choices})
-    current = readable.current()
-    plan = next((p for p in choices if p.slug == request.GET.get("plan")), current)
+    plan = copy.deepcopy(next((p for p in choices if p.slug == request.GET.get("plan")), current))
     try:
         year = int(request.GET.get("annee", ""))
     except ValueError:

@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
 from essplan import history
+from essplan.datacache import cached_value
 from essplan.exports import FORMATS, requested_export
 from essplan.search import PEOPLE_ORDER
 from essplan.views import edit_versioned, filtered, paginate
@@ -31,10 +32,11 @@ PAGE_SIZE = 25
 @require_safe
 def action_list(request, slug):
     plan = get_plan(request, slug)
-    actions = (
+    # Building the status annotations costs more than the page's cached rows: the query is
+    # built once per day and data version, and each request filters a clone of it.
+    actions = cached_value("action-list-query", plan.pk, lambda: (
         Action.objects.filter(plan=plan).with_status()
-        .select_related("objective__axis", "pilot_direction").order_by("code_key")
-    )
+        .select_related("objective__axis", "pilot_direction").order_by("code_key"))).all()
     filterset = ActionFilter(request.GET, queryset=actions, plan=plan)
     queryset = filtered(filterset)
     if export := requested_export(request, ActionResource, queryset, f"actions-{plan.slug}"):
