@@ -111,10 +111,13 @@ def query_counts(clients, urls):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from essplan import datacache
+
     counts, cold = {}, {}
     for name, url in urls.items():
         client = clients[PAGE_CLIENTS.get(name, "viewer")]
         cache.clear()  # the same state at both sizes: nothing computed yet
+        datacache.forget()
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
