@@ -4,8 +4,10 @@ the spreadsheet import in two steps, the paginated list."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from .datacache import CachedCountPaginator
+from .datacache import CachedCountPaginator, cached_value
 from .forms import ImportForm
 from .french import count
 from .imports import check_upload, import_staged
@@ -41,6 +43,15 @@ def delete_confirmed(request, obj, *, question, crumbs, cancel_url, message, suc
         return redirect(success_url)
     return render(request, "includes/confirm_delete.html", {
         "question": question, "crumbs": crumbs, "cancel_url": cancel_url})
+
+
+def cached_body(request, name, parts, template, context):
+    """The body of a list page for readers: TEMPLATE rendered with CONTEXT() (called only when
+    it must be rendered again), cached with the data under NAME, PARTS and the query string.
+    A reading then builds neither the filters nor the query: it costs the page's shell."""
+    query = sorted(request.GET.lists())
+    return mark_safe(cached_value(  # noqa: S308 - rendered by a template, escaped there
+        name, (parts, query), lambda: render_to_string(template, context())))
 
 
 def import_check(request, resource, *, namespace, template, context):

@@ -5,7 +5,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from essplan.exports import FORMATS, requested_export
 from essplan.search import french_order
-from essplan.views import edit_versioned, filtered, import_check, import_confirm, paginate
+from essplan.views import (
+    cached_body,
+    edit_versioned,
+    filtered,
+    import_check,
+    import_confirm,
+    paginate,
+)
 
 from .access import ADD, EDIT, can_edit, get_structure, structures
 from .figures import directory_figures
@@ -18,21 +25,32 @@ from .resources import StructureResource
 PAGE_SIZE = 30
 STAGING = "structures"
 IMPORT_TEMPLATE = "structures/structure_import.html"
+LIST_BODY = "structures/includes/structure_list_body.html"
 
 
 @require_safe
 def structure_list(request):
     active = (structures(request).active().select_related("commune", "legal_form")
               .defer("search_document", "commune__svg_path"))
-    filterset = StructureFilter(request.GET, queryset=active)
-    queryset = filtered(filterset)
-    if export := requested_export(request, StructureResource, queryset.select_related("naf"),
-                                  "structures"):
-        return export
-    ordered = queryset.order_by(*queryset.query.order_by or french_order("name"), "pk")
-    context = {"filter": filterset, "export_formats": FORMATS, "can_edit": can_edit(request.user),
-               **paginate(request, ordered, PAGE_SIZE, count_key="structures")}
-    return render(request, "structures/structure_list.html", context)
+
+    def selected():
+        filterset = StructureFilter(request.GET, queryset=active)
+        return filterset, filtered(filterset)
+
+    if request.GET.get("format"):
+        _, queryset = selected()
+        return requested_export(request, StructureResource, queryset.select_related("naf"),
+                                "structures")
+
+    def body():
+        filterset, queryset = selected()
+        ordered = queryset.order_by(*queryset.query.order_by or french_order("name"), "pk")
+        return {"filter": filterset, "export_formats": FORMATS,
+                **paginate(request, ordered, PAGE_SIZE, count_key="structures")}
+
+    return render(request, "structures/structure_list.html", {
+        "can_edit": can_edit(request.user),
+        "body": cached_body(request, "structure-list", (), LIST_BODY, body)})
 
 
 @require_safe

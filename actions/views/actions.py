@@ -5,10 +5,9 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
 from essplan import history
-from essplan.datacache import cached_value
 from essplan.exports import FORMATS, requested_export
 from essplan.search import PEOPLE_ORDER
-from essplan.views import edit_versioned, filtered, paginate
+from essplan.views import cached_body, edit_versioned, filtered, paginate
 
 from .. import campaigns
 from ..access import (
@@ -27,23 +26,30 @@ from ..models import Action, Event
 from ..resources import ActionResource
 
 PAGE_SIZE = 25
+LIST_BODY = "actions/includes/action_list_body.html"
 
 
 @require_safe
 def action_list(request, slug):
     plan = get_plan(request, slug)
-    # Building the status annotations costs more than the page's cached rows: the query is
-    # built once per day and data version, and each request filters a clone of it.
-    actions = cached_value("action-list-query", plan.pk, lambda: (
-        Action.objects.filter(plan=plan).with_status()
-        .select_related("objective__axis", "pilot_direction").order_by("code_key"))).all()
-    filterset = ActionFilter(request.GET, queryset=actions, plan=plan)
-    queryset = filtered(filterset)
-    if export := requested_export(request, ActionResource, queryset, f"actions-{plan.slug}"):
-        return export
-    context = {"plan": plan, "filter": filterset, "export_formats": FORMATS,
-               **paginate(request, queryset, PAGE_SIZE, count_key=("actions", plan.pk))}
-    return render(request, "actions/action_list.html", context)
+
+    def selected():
+        actions = (Action.objects.filter(plan=plan).with_status()
+                   .select_related("objective__axis", "pilot_direction").order_by("code_key"))
+        filterset = ActionFilter(request.GET, queryset=actions, plan=plan)
+        return filterset, filtered(filterset)
+
+    if request.GET.get("format"):
+        _, queryset = selected()
+        return requested_export(request, ActionResource, queryset, f"actions-{plan.slug}")
+
+    def body():
+        filterset, queryset = selected()
+        return {"plan": plan, "filter": filterset, "export_formats": FORMATS,
+                **paginate(request, queryset, PAGE_SIZE)}
+
+    return render(request, "actions/action_list.html", {
+        "plan": plan, "body": cached_body(request, "action-list", plan.pk, LIST_BODY, body)})
 
 
 @require_safe
