@@ -8,12 +8,12 @@ number of indicators.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import ExtractYear
 
 from actions.models import BudgetLine, Event, ProgressUpdate, Status
 from essplan.datacache import cached
-from structures.models import EssFamily, Structure
+from structures.models import DirectorySnapshot, EssFamily, Structure
 
 from .models import on_track
 
@@ -92,25 +92,38 @@ def budget_spent_share(plan):
     }
 
 
-def _directory(plan, aggregate, **filters):
-    """The directory is a snapshot: its figures count for the plan year of today."""
-    value = Structure.objects.active().filter(**filters).aggregate(n=aggregate)["n"]
-    return {plan.current_year: Decimal(value or 0)}
+def _directory(plan, field, **filters):
+    """FIELD ("structures" or "employees") of the directory for each of PLAN's years that has
+    a snapshot (structures.DirectorySnapshot, taken each 31 December); for the plan's current
+    year without one, the directory as it stands today. One query."""
+    # A year's snapshot without a row of the family counts none of it (0, not unknown).
+    snapshots = (DirectorySnapshot.objects.filter(year__in=list(plan.years))
+                 .annotate(live=Value(False)).values("year", "live")
+                 .annotate(n=Sum(field, filter=Q(**filters) if filters else None))
+                 .values_list("year", "live", "n").order_by())
+    today = (Structure.objects.active().filter(**filters)
+             .annotate(year=Value(plan.current_year), live=Value(True)).values("year", "live")
+             .annotate(n=Count("id") if field == "structures" else Sum("employees"))
+             .values_list("year", "live", "n").order_by())
+    values = {}
+    for year, _, n in sorted(snapshots.union(today, all=True).order_by(), key=lambda row: row[1]):
+        values.setdefault(year, Decimal(n or 0))
+    return dict(sorted(values.items()))
 
 
 @register("structures_total", "Structures de l'annuaire")
 def structures_total(plan):
-    return _directory(plan, Count("id"))
+    return _directory(plan, "structures")
 
 
 @register("employees_total", "Salariés des structures de l'annuaire")
 def employees_total(plan):
-    return _directory(plan, Sum("employees"))
+    return _directory(plan, "employees")
 
 
 for _family, _label in EssFamily.choices:
     register(f"structures_{_family}", f"Structures de l'annuaire : {str(_label).lower()}")(
-        lambda plan, family=_family: _directory(plan, Count("id", filter=Q(family=family)))
+        lambda plan, family=_family: _directory(plan, "structures", family=family)
     )
 
 

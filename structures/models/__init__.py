@@ -1,4 +1,5 @@
 from .reference import Commune, EssFamily, LegalForm, NafCode
+from .snapshot import DirectorySnapshot
 from .structure import Structure
 
-__all__ = ["Commune", "EssFamily", "LegalForm", "NafCode", "Structure"]
+__all__ = ["Commune", "DirectorySnapshot", "EssFamily", "LegalForm", "NafCode", "Structure"]
