@@ -1,15 +1,15 @@
 """Figures computed from the data, cached until the data changes.
 
 Three versions are kept, one row each in ``essplan_versions``: "data" for the tables of the
-domain apps, "auth" for users, groups and permissions, "sessions" for the sessions. Every statement that writes one of
-those tables (ORM, admin, imports, plain SQL) sets its row to a new value of a sequence,
+domain apps, "auth" for users, groups and permissions, "sessions" for the sessions. Every
+statement that writes one of those tables (ORM, admin, imports, plain SQL) sets its row to a new value of a sequence,
 through a statement-level trigger. That UPDATE is transactional: a reader sees the new
 version only together with the rows it stands for. A value computed after reading version
 V is at least as recent as V, so it may be cached under V. A rolled-back transaction never
 publishes its version, and a sequence never hands out a value twice, so no cached value
 can be confused with another.
 
-Cost: one small query per request (both versions are read at once, once per request) and
+Cost: one small query per request (the versions are read at once, once per request) and
 writers of the same scope take turns on its row until they commit.
 
 The values are kept in the memory of the process, as they are: no pickling on each read (the
@@ -154,17 +154,14 @@ def cached(function):
 
 class CachedCountPaginator(Paginator):
     """A paginator whose COUNT(*) (a scan of the matching rows) is cached with the data, under
-    KEY: what selects the rows (the SQL by default, whose compiling costs as much as a count
-    for a query with subqueries)."""
+    KEY: what selects the rows (not the SQL, whose compiling can cost as much as a count)."""
 
-    def __init__(self, object_list, per_page, *, key=None, **kwargs):
+    def __init__(self, object_list, per_page, *, key, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.key = key
 
     @cached_property
     def count(self):
-        query = self.object_list.query
-        if query.is_empty():
+        if self.object_list.query.is_empty():
             return 0
-        key = str(query) if self.key is None else self.key
-        return cached_value("count", key, lambda: Paginator.count.func(self))
+        return cached_value("count", self.key, lambda: Paginator.count.func(self))

@@ -1,12 +1,10 @@
-import copy
-
 from django.contrib import messages
 from django.http import FileResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from actions.access import can_edit, plans
+from actions.access import can_edit, plans, shared_copy
 from essplan.datacache import cached_value
 
 from .access import GENERATE, PUBLISH, can_generate, get_report, reports
@@ -26,7 +24,7 @@ def home(request):
         list(readable.order_by("-first_year", "title")), readable.current()))
     if not choices:
         return render(request, "reports/dashboard.html", {"plans": choices})
-    plan = copy.deepcopy(next((p for p in choices if p.slug == request.GET.get("plan")), current))
+    plan = shared_copy(next((p for p in choices if p.slug == request.GET.get("plan")), current))
     try:
         year = int(request.GET.get("annee", ""))
     except ValueError:

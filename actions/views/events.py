@@ -60,11 +60,10 @@ def event_edit(request, slug, pk=None):
 def event_delete(request, slug, pk):
     event = get_event(request, slug, pk, perm=DELETE_EVENT)
     plan = event.plan
+    events = back_url(plan, None)
     return delete_confirmed(
         request, event, question=f"Supprimer l'événement « {event.title} » du "
                                  f"{event.date:%d/%m/%Y} ?",
-        crumbs=[(plan.title, plan.get_absolute_url()),
-                ("Événements", reverse("actions:event_list", kwargs={"slug": plan.slug}))],
-        cancel_url=reverse("actions:event_list", kwargs={"slug": plan.slug}),
-        message=f"L'événement « {event.title} » est supprimé.",
-        success_url=reverse("actions:event_list", kwargs={"slug": plan.slug}))
+        crumbs=[(plan.title, plan.get_absolute_url()), ("Événements", events)],
+        cancel_url=events, message=f"L'événement « {event.title} » est supprimé.",
+        success_url=events)
