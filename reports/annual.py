@@ -26,7 +26,7 @@ from essplan.french import count, euros, figure, listing, number, percent
 from indicators.charts import trend_chart, year_bars
 from indicators.computations import computed_values
 from indicators.models import on_track
-from structures.figures import directory_figures
+from structures.figures import directory_figures, snapshot_figures
 from structures.map import commune_map
 
 from .dashboard import KEY_INDICATORS, budget_figures
@@ -56,16 +56,17 @@ class Branch:
 
 
 def action_tree(plan, year, as_of):
-    """The plan's axes, objectives and actions, each action with its status up to YEAR and
-    its update of YEAR (``action.update``, None without one): four queries."""
-    year_updates = Prefetch("updates", queryset=ProgressUpdate.objects.filter(year=year),
-                            to_attr="year_updates")
+    """The plan's axes, objectives and actions, each action with its status up to YEAR, its
+    updates up to YEAR in year order (``action.points``) and its update of YEAR
+    (``action.update``, None without one): four queries."""
+    points = Prefetch("updates", queryset=ProgressUpdate.objects.filter(year__lte=year)
+                      .order_by("year"), to_attr="points")
     actions = list(Action.objects.filter(plan=plan).with_status(year, as_of=as_of)
-                   .select_related("pilot_direction").prefetch_related(year_updates)
+                   .select_related("pilot_direction").prefetch_related(points)
                    .order_by("code_key"))
     by_objective = defaultdict(list)
     for action in actions:
-        action.update = action.year_updates[0] if action.year_updates else None
+        action.update = next((point for point in action.points if point.year == year), None)
         by_objective[action.objective_id].append(action)
     by_axis = defaultdict(list)
     for objective in Objective.objects.filter(axis__plan=plan).order_by("code_key"):
@@ -80,9 +81,10 @@ def status_counts(actions):
     return [(value, label, counts[value]) for value, label in CURRENT_STATUSES]
 
 
-def indicator_rows(plan, year):
+def indicator_rows(plan, year, *, all_charts=False):
     """Every indicator of the plan with its baseline, and its value and target for each year
-    of the plan up to YEAR; the key indicators also with their trend chart."""
+    of the plan up to YEAR; the key indicators (ALL_CHARTS: every indicator with a value)
+    also with their trend chart."""
     years = [y for y in plan.years if y <= year]
     indicators = sorted(plan.indicators.prefetch_related("targets", "measurements"),
                         key=lambda indicator: indicator.sort_key)
@@ -104,7 +106,7 @@ def indicator_rows(plan, year):
         if latest is None and indicator.baseline_value is not None:
             row.update(latest=indicator.baseline_value, latest_year=indicator.baseline_year,
                        is_baseline=True)
-        if row["key"] and values:
+        if (row["key"] or all_charts) and values:
             chart_years, chart_values = list(years), dict(values)
             if indicator.baseline_value is not None and indicator.baseline_year:
                 if indicator.baseline_year not in chart_years:
@@ -208,6 +210,16 @@ def summary_sentences(*, year, actions, progress, statuses, late, budget_year, b
     return sentences
 
 
+def directory_of_year(year):
+    """The directory chapter's figures: YEAR's snapshot when one was taken, else the
+    directory as it stands ("snapshot" None, which the chapter says)."""
+    snapshot = snapshot_figures([year]).get(year)
+    today = directory_figures()
+    if snapshot:  # the demonstration structures are those of the directory, then as now
+        snapshot = {**snapshot, "fictitious": today["fictitious"]}
+    return {"directory": snapshot or today, "snapshot": snapshot, "map": commune_map()}
+
+
 def report_context(plan, year, *, generated_at, generated_by=None):
     """Everything the report template shows."""
     as_of = report_date(year, generated_at.date())
@@ -223,6 +235,8 @@ def report_context(plan, year, *, generated_at, generated_by=None):
         row["trend"] = trend(row)
     return {
         "plan": plan, "year": year, "as_of": as_of,
+        "cover_kind": "Rapport annuel au conseil communautaire",
+        "cover_subtitle": f"Bilan de l'année {year}", "document_title": f"Rapport annuel {year}",
         "generated_at": generated_at, "generated_by": generated_by,
         "axes": axes, "actions": actions, "statuses": statuses, "late": late,
         "progress": progress,
@@ -230,8 +244,7 @@ def report_context(plan, year, *, generated_at, generated_by=None):
         "indicators": indicators,
         "summary_indicators": [row for row in indicators if row["key"]][:SUMMARY_INDICATORS],
         "events": events,
-        "directory": directory_figures(),
-        "map": commune_map(),
+        **directory_of_year(year),
         "summary": summary_sentences(year=year, actions=actions, progress=progress,
                                      statuses=statuses, late=late, budget_year=budget_year,
                                      budget=budget, plan=plan, events=events),

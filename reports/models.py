@@ -1,4 +1,5 @@
-"""The archive of annual reports: each generated PDF is kept, unchanged, as presented."""
+"""The archive of reports: each generated PDF (an annual report, or the evaluation of a
+whole plan) is kept, unchanged, as presented."""
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 GENERATE = "reports.add_annualreport"
 PUBLISH = "reports.change_annualreport"
 VIEW = "reports.view_annualreport"
+
+
+class Kind(models.TextChoices):
+    ANNUAL = "annuel", _("Rapport annuel")
+    EVALUATION = "bilan", _("Bilan du plan")
 
 
 def report_path(report, filename):
@@ -24,6 +30,10 @@ class AnnualReportQuerySet(models.QuerySet):
 
 
 class AnnualReport(models.Model):
+    """A generated report: the annual report of YEAR, or the evaluation of the plan's whole
+    period (YEAR is then the plan's last year)."""
+
+    kind = models.CharField(_("document"), max_length=10, choices=Kind, default=Kind.ANNUAL)
     plan = models.ForeignKey("actions.Plan", on_delete=models.PROTECT, related_name="reports",
                              verbose_name=_("plan"))
     year = models.PositiveSmallIntegerField(_("année"))
@@ -44,22 +54,31 @@ class AnnualReport(models.Model):
 
     class Meta:
         ordering = ["-year", "-generated_at"]
-        verbose_name = _("rapport annuel")
-        verbose_name_plural = _("rapports annuels")
+        verbose_name = _("rapport")
+        verbose_name_plural = _("rapports")
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "year"], condition=models.Q(published=True),
+                fields=["plan", "kind", "year"], condition=models.Q(published=True),
                 name="one_published_report_per_plan_year",
                 violation_error_message=_("Une autre version de ce rapport est déjà publiée."),
             ),
         ]
 
     def __str__(self):
-        return f"Rapport {self.year} · {self.plan} · {self.generated_at:%d/%m/%Y %H:%M}"
+        return f"{self.title} · {self.plan} · {self.generated_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def title(self):
+        """« Rapport annuel 2024 » or « Bilan du plan 2023-2025 »."""
+        if self.kind == Kind.EVALUATION:
+            return f"Bilan du plan {self.plan.first_year}-{self.plan.last_year}"
+        return f"Rapport annuel {self.year}"
 
     def get_absolute_url(self):
         return reverse("reports:report_download", kwargs={"pk": self.pk})
 
     @property
     def filename(self):
+        if self.kind == Kind.EVALUATION:
+            return f"bilan-{self.plan.slug}-{self.plan.first_year}-{self.plan.last_year}.pdf"
         return f"rapport-annuel-{self.plan.slug}-{self.year}.pdf"

@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .annual import report_context
-from .models import AnnualReport
+from .evaluation import evaluation_context
+from .models import AnnualReport, Kind
 from .pdf import render_pdf
 
 
@@ -20,14 +21,28 @@ def report_html(plan, year, *, generated_at=None, generated_by=None):
         return render_to_string("reports/annual/report.html", context)
 
 
-def generate_report(plan, year, *, user=None):
-    """Render the annual report of PLAN for YEAR and archive it: the PDF in the media
-    storage, its record (who, when, size, SHA-256, pages) in the database."""
+def evaluation_html(plan, *, generated_at=None, generated_by=None):
+    """The evaluation report's HTML (the whole period of PLAN), in French."""
+    generated_at = timezone.localtime(generated_at)
+    with translation.override("fr"):
+        context = evaluation_context(plan, generated_at=generated_at, generated_by=generated_by)
+        return render_to_string("reports/evaluation/report.html", context)
+
+
+def generate_report(plan, year=None, *, user=None, kind=Kind.ANNUAL):
+    """Render the annual report of PLAN for YEAR (or, KIND being the evaluation, the report
+    on its whole period) and archive it: the PDF in the media storage, its record (who,
+    when, size, SHA-256, pages) in the database."""
     now = timezone.now()
-    pdf = render_pdf(report_html(plan, year, generated_at=now, generated_by=user))
-    report = AnnualReport(plan=plan, year=year, generated_by=user, size=len(pdf.data),
+    if kind == Kind.EVALUATION:
+        year = plan.last_year
+        html = evaluation_html(plan, generated_at=now, generated_by=user)
+    else:
+        html = report_html(plan, year, generated_at=now, generated_by=user)
+    pdf = render_pdf(html)
+    report = AnnualReport(plan=plan, kind=kind, year=year, generated_by=user, size=len(pdf.data),
                           page_count=pdf.page_count, sha256=hashlib.sha256(pdf.data).hexdigest())
-    name = f"rapport-annuel-{plan.slug}-{year}-{timezone.localtime(now):%Y%m%d-%H%M%S}.pdf"
+    name = f"{report.filename.removesuffix('.pdf')}-{timezone.localtime(now):%Y%m%d-%H%M%S}.pdf"
     report.file.save(name, ContentFile(pdf.data), save=False)
     try:
         with transaction.atomic():
@@ -40,9 +55,9 @@ def generate_report(plan, year, *, user=None):
 
 @transaction.atomic
 def set_published(report, published):
-    """Publish REPORT (the one version of its plan and year shown to the comité de suivi),
-    or withdraw it."""
-    siblings = AnnualReport.objects.filter(plan=report.plan_id, year=report.year)
+    """Publish REPORT (the one version of its plan, kind and year shown to the comité de
+    suivi), or withdraw it."""
+    siblings = AnnualReport.objects.filter(plan=report.plan_id, kind=report.kind, year=report.year)
     # Lock every version of the plan and year (evaluated: a lazy queryset locks nothing), so
     # that two publications at once leave exactly one published version.
     list(siblings.select_for_update().order_by("pk").values_list("pk", flat=True))

@@ -71,8 +71,9 @@ def report_generate(request):
     form = GenerateReportForm(request.POST)
     if not form.is_valid():
         return report_list_page(request, form, status=400)
-    report = generate_report(form.cleaned_data["plan"], form.cleaned_data["year"], user=request.user)
-    messages.success(request, f"Le rapport {report.year} du « {report.plan.title} » est généré "
+    data = form.cleaned_data
+    report = generate_report(data["plan"], data["year"], user=request.user, kind=data["kind"])
+    messages.success(request, f"{report.title} du « {report.plan.title} » : généré "
                               f"({report.page_count} pages).")
     return redirect("reports:report_list")
 
@@ -90,8 +91,8 @@ def report_publish(request, pk):
     published = request.POST.get("published") == "1"
     set_published(report, published)
     if published:
-        messages.success(request, f"Cette version du rapport {report.year} est publiée : le comité "
-                                  "de suivi peut la télécharger.")
+        messages.success(request, f"Cette version du document « {report.title} » est publiée : "
+                                  "le comité de suivi peut la télécharger.")
     else:
-        messages.success(request, f"Le rapport {report.year} n'est plus publié.")
+        messages.success(request, f"Le document « {report.title} » n'est plus publié.")
     return redirect("reports:report_list")

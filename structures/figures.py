@@ -1,10 +1,10 @@
 """The directory in figures, read by the dashboard, the annual report and the indicators."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from essplan.datacache import cached
 
-from .models import EssFamily, Structure
+from .models import DirectorySnapshot, EssFamily, Structure
 from .services import DEMO_SOURCE
 
 
@@ -20,3 +20,27 @@ def directory_figures():
     return {"families": families, "total": sum(count for _, count, _ in families),
             "jobs": sum(jobs for _, _, jobs in families),
             "fictitious": sum(row["fictitious"] for row in rows.values())}
+
+
+def snapshot_figures(years):
+    """{year: figures} for those of YEARS that have a snapshot (structures.DirectorySnapshot):
+    structures and employees by ESS family and in total, as ``directory_figures`` gives them,
+    with the day the snapshot was taken and whether it is provisional (taken before the 31st
+    of December of its year). A year without a snapshot is absent. One query."""
+    rows = (DirectorySnapshot.objects.filter(year__in=list(years)).values("year", "family")
+            .annotate(count=Sum("structures"), jobs=Sum("employees"), taken_on=Max("taken_on"))
+            .order_by())
+    by_year = {}
+    for row in rows:
+        by_year.setdefault(row["year"], {})[row["family"]] = row
+    figures = {}
+    for year, found in sorted(by_year.items()):
+        families = [(label, found.get(value, {}).get("count", 0), found.get(value, {}).get("jobs", 0))
+                    for value, label in EssFamily.choices]
+        taken_on = max(row["taken_on"] for row in found.values())
+        figures[year] = {
+            "families": families, "total": sum(count for _, count, _ in families),
+            "jobs": sum(jobs for _, _, jobs in families), "taken_on": taken_on,
+            "provisional": DirectorySnapshot(year=year, taken_on=taken_on).provisional,
+        }
+    return figures

@@ -17,6 +17,7 @@ from actions.models import Action, BudgetLine, Event, Plan, ProgressUpdate, Stat
 from reports.annual import report_date
 from reports.pdf import render_pdf
 from reports.services import report_html
+from structures.models import Commune, DirectorySnapshot
 from tests.conftest import COTENTIN
 
 from .conftest import pdf_text
@@ -148,7 +149,9 @@ def test_directory_figures_match_the_seed_file(plan_2024_report):
     seed = json.loads((Path(settings.BASE_DIR) / "fixtures" / "demo_structures.json").read_text())
     active = [row for row in seed["structures"] if not row.get("archived")]
     text = pdf_text(plan_2024_report.data)
-    assert f"{len(active)} structures, " in text
+    # No snapshot was taken for 2024: the report says so and gives the directory of the day.
+    assert "Aucun relevé de l'annuaire n'a été pris pour 2024" in text
+    assert f"{len(active)} structures actives, " in text
     # They are fictitious, and the report says so beside their figures.
     assert f"Données fictives : {len(active)} de ces structures sont des structures de " in text
 
@@ -217,3 +220,14 @@ def test_the_report_says_which_points_are_not_validated(small_plan):
             "figures qui en dépendent sont provisoires.") in text
     assert "point 2024 soumis, non validé" in text
     assert "point 2024 brouillon" not in text
+
+
+def test_the_directory_chapter_reads_the_years_snapshot(small_plan):
+    """A 2024 snapshot taken on 15 June 2024 (provisional): 7 associations, 21 employees."""
+    DirectorySnapshot.objects.create(
+        year=2024, commune=Commune.objects.first(), family="association", structures=7,
+        employees=21, taken_on=datetime.date(2024, 6, 15), source="annuaire")
+    text = pdf_text(render_pdf(report_html(small_plan, 2024, generated_at=GENERATED)).data)
+    assert ("Relevé de l'annuaire pour 2024, pris le 15 juin 2024 (provisoire : avant le "
+            "31 décembre) : 7 structures, 21 salariés.") in text
+    assert "Association 7 21" in text and "Total 7 21" in text

@@ -46,7 +46,7 @@ def test_an_administrator_generates_the_report_in_one_click(client_for, admin_us
     assert report.page_count == len(PdfReader(BytesIO(stored)).pages)
     assert "par alice" in pdf_text(stored)
     page = client.get(LIST).content.decode()
-    assert "Le rapport 2024 du « Plan de test ESS » est généré" in page
+    assert "Rapport annuel 2024 du « Plan de test ESS » : généré" in page
     assert "Non publié" in page and "alice" in page
 
 

@@ -7,6 +7,15 @@ from reports.pdf import render_pdf
 from reports.services import report_html
 
 
+def find_plan(slug):
+    """The plan SLUG, or a French error naming the plans there are."""
+    try:
+        return Plan.objects.get(slug=slug)
+    except Plan.DoesNotExist:
+        known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "aucun"
+        raise CommandError(f"Plan inconnu : « {slug} ». Plans enregistrés : {known}.") from None
+
+
 class Command(BaseCommand):
     help = "Écrit le rapport annuel d'un plan en PDF (le même que celui de la page Rapports)."
 
@@ -17,11 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--html", type=Path, help="Écrit aussi le HTML rendu dans ce fichier.")
 
     def handle(self, *, plan, year, output, html=None, **options):
-        try:
-            plan = Plan.objects.get(slug=plan)
-        except Plan.DoesNotExist:
-            known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "aucun"
-            raise CommandError(f"Plan inconnu : « {plan} ». Plans enregistrés : {known}.") from None
+        plan = find_plan(plan)
         if year not in plan.years:
             raise CommandError(f"Le plan « {plan.title} » couvre les années {plan.first_year} "
                                f"à {plan.last_year}, pas {year}.")
