@@ -20,6 +20,11 @@ DELETE_BUDGET = "actions.delete_budgetline"
 EDIT_EVENT = "actions.change_event"
 DELETE_EVENT = "actions.delete_event"
 ADD_BUDGET = "actions.add_budgetline"
+# Drafting, adopting and closing plans; the only role that sees a draft and writes to a
+# closed plan.
+MANAGE_PLAN = "actions.change_plan"
+CLOSED_MESSAGE = ("Ce plan est clos : il reste consultable, mais seuls les administrateurs "
+                  "peuvent encore le modifier.")
 # What a pilot (role « Pilote ») may do on the actions it pilots, and only on those.
 FOLLOW_OWN = "actions.follow_own_action"
 PILOT_MAY = {EDIT_PROGRESS, ADD_BUDGET, EDIT_BUDGET, DELETE_BUDGET}
@@ -28,6 +33,16 @@ PILOT_MAY = {EDIT_PROGRESS, ADD_BUDGET, EDIT_BUDGET, DELETE_BUDGET}
 def can_edit(user):
     """Whether pages show USER the links to edit the plan's actions."""
     return user.has_perm(EDIT_ACTION)
+
+
+def can_manage(user):
+    """Whether USER drafts, adopts and closes plans (and so sees the drafts)."""
+    return user.has_perm(MANAGE_PLAN)
+
+
+def writable(user, plan):
+    """Whether USER may still write to PLAN: a closed plan only for those who manage plans."""
+    return plan.state != Plan.State.CLOSED or can_manage(user)
 
 
 def may_follow(user, action, perm=EDIT_PROGRESS):
@@ -40,9 +55,19 @@ def may_follow(user, action, perm=EDIT_PROGRESS):
 
 
 def plans(request):
-    """The plans the user may read."""
+    """The plans the user may read: a draft only for those who manage plans."""
     require(request.user, VIEW_PLAN)
-    return Plan.objects.all()
+    return Plan.objects.readable_by(request.user)
+
+
+def check_plan(user, plan, perm):
+    """404 on a draft for those who do not manage plans; 403 on any write (PERM other than
+    reading) to a closed plan but theirs."""
+    if plan.state == Plan.State.DRAFT and not can_manage(user):
+        raise Http404
+    if perm != VIEW_PLAN and plan.state == Plan.State.CLOSED and not can_manage(user):
+        raise PermissionDenied(CLOSED_MESSAGE)
+    return plan
 
 
 def get_plan(request, slug, *, perm=VIEW_PLAN, queryset=None):
@@ -50,8 +75,10 @@ def get_plan(request, slug, *, perm=VIEW_PLAN, queryset=None):
     (VIEW_PLAN, the plain plan), looked up once per version of the data."""
     require(request.user, perm)
     if queryset is not None or perm != VIEW_PLAN:
-        return get_object_or_404(Plan.objects if queryset is None else queryset, slug=slug)
-    return shared_copy(cached_value("plan", slug, lambda: Plan.objects.filter(slug=slug).first()))
+        plan = get_object_or_404(Plan.objects if queryset is None else queryset, slug=slug)
+    else:
+        plan = shared_copy(cached_value("plan", slug, lambda: Plan.objects.filter(slug=slug).first()))
+    return check_plan(request.user, plan, perm)
 
 
 def shared_copy(instance):
@@ -64,15 +91,17 @@ def shared_copy(instance):
 
 def _actions():
     return Action.objects.with_status().select_related("plan", "objective__axis",
-                                                       "pilot_direction")
+                                                       "pilot_direction", "predecessor__plan")
 
 
 def read_action(request, slug, code):
     """The action SLUG/CODE, with its status, for a page that only reads it: looked up once
     per version of the data (its status takes the costliest query of the action's page)."""
     require(request.user, VIEW_PLAN)
-    return shared_copy(cached_value(
+    action = shared_copy(cached_value(
         "action", (slug, code), lambda: _actions().filter(plan__slug=slug, code=code).first()))
+    check_plan(request.user, action.plan, VIEW_PLAN)
+    return action
 
 
 def get_action(request, slug, code, *, perm=VIEW_PLAN):
@@ -80,6 +109,7 @@ def get_action(request, slug, code, *, perm=VIEW_PLAN):
     follow-up permissions on its own actions)."""
     require(request.user, VIEW_PLAN if perm in PILOT_MAY else perm)
     action = get_object_or_404(_actions(), plan__slug=slug, code=code)
+    check_plan(request.user, action.plan, perm)
     if perm in PILOT_MAY and not may_follow(request.user, action, perm):
         raise PermissionDenied
     return action

@@ -1,7 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from essplan.forms import ACTIONS_HELP, ChoicePicker, FrenchDecimalField, VersionedForm
+from essplan.forms import (
+    ACTIONS_HELP,
+    ChoicePicker,
+    FrenchDecimalField,
+    StyledFormMixin,
+    VersionedForm,
+)
 
 from .models import Action, BudgetLine, Campaign, Direction, Event, ProgressUpdate, Review, Status
 from .models.followup import amount_validators
@@ -209,3 +215,54 @@ class BulkPointForm(forms.Form):
 
 
 BulkPointFormSet = forms.formset_factory(BulkPointForm, extra=0)
+
+
+class DraftPlanForm(StyledFormMixin, forms.Form):
+    """The next plan drafted from SOURCE: its identity, its period, the actions carried."""
+
+    slug = forms.SlugField(label="Identifiant d'URL", max_length=80,
+                           help_text="Lettres minuscules, chiffres et tirets, par exemple "
+                                     "cotentin-ess-2026-2028.")
+    title = forms.CharField(label="Intitulé", max_length=200)
+    first_year = forms.IntegerField(label="Première année", min_value=2000, max_value=2100)
+    last_year = forms.IntegerField(label="Dernière année", min_value=2000, max_value=2100)
+    actions = forms.MultipleChoiceField(
+        label="Actions à reconduire", widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins une action à reconduire."})
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].choices = [(action.code, f"{action.code} · {action.title}")
+                                          for action in actions]
+
+
+class DraftNodeForm(StyledFormMixin, forms.Form):
+    """An axis, objective or action of a draft: its title, code and parent."""
+
+    title = forms.CharField(label="Intitulé", max_length=300)
+    code = forms.CharField(label="Code", max_length=20, required=False,
+                           help_text="Laissé tel quel en changeant de parent : le code suivant "
+                                     "libre y est donné.")
+    parent = forms.TypedChoiceField(label="Rattachement", coerce=int, required=False)
+
+    def __init__(self, *args, parents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if parents:
+            self.fields["parent"].choices = parents
+            self.fields["parent"].required = True
+        else:
+            del self.fields["parent"]
+
+
+class AdoptPlanForm(StyledFormMixin, forms.Form):
+    """The council's deliberation that adopts a draft."""
+
+    reference = forms.CharField(label="Référence de la délibération", max_length=50)
+    adopted_on = forms.DateField(label="Date de la délibération", widget=DATE_WIDGET)
+    votes_for = forms.IntegerField(label="Voix pour", min_value=0)
+    votes_against = forms.IntegerField(label="Voix contre", min_value=0)
+    abstentions = forms.IntegerField(label="Abstentions", min_value=0)
+    envelope = FrenchDecimalField(label="Enveloppe budgétaire (€)", max_digits=12,
+                                  decimal_places=2, min_value=0)
+    envelope_is_estimate = forms.BooleanField(
+        label="La délibération donne un ordre de grandeur (« environ … € »)", required=False)

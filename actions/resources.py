@@ -32,12 +32,13 @@ class ActionResource(resources.ModelResource):
     end_date = fields.Field(
         attribute="end_date", column_name="Fin", widget=widgets.DateWidget("%d/%m/%Y")
     )
+    plan = fields.Field(attribute="plan__title", column_name="Plan")
 
     class Meta:
         model = Action
         fields = export_order = (
             "code", "title", "axis", "objective", "pilot_direction", "status", "progress", "late",
-            "planned_years", "start_date", "end_date",
+            "planned_years", "start_date", "end_date", "plan",
         )
 
     def dehydrate_pilot_direction(self, action):

@@ -8,6 +8,8 @@ ACTION = "plans/<slug:slug>/actions/<str:code>/"
 
 CAMPAIGN = "plans/<slug:slug>/campagnes/<int:year>/"
 
+DRAFT_NODE = "plans/<slug:slug>/brouillon/<str:kind>/<int:pk>/"
+
 urlpatterns = [
     path("mes-actions/", views.my_actions, name="my_actions"),
     path("plans/<slug:slug>/campagnes/", views.campaign_list, name="campaign_list"),
@@ -20,6 +22,13 @@ urlpatterns = [
     path("plans/<slug:slug>/pilotes/importer/", views.pilot_import, name="pilot_import"),
     path("plans/<slug:slug>/pilotes/importer/confirmer/", views.pilot_import_confirm,
          name="pilot_import_confirm"),
+    path("plans/<slug:slug>/preparer-le-suivant/", views.draft_create, name="draft_create"),
+    path("plans/<slug:slug>/brouillon/", views.draft_detail, name="draft_detail"),
+    path("plans/<slug:slug>/brouillon/renumeroter/", views.draft_renumber, name="draft_renumber"),
+    path("plans/<slug:slug>/brouillon/ajouter/<str:kind>/", views.draft_add, name="draft_add"),
+    path(DRAFT_NODE, views.draft_node, name="draft_node"),
+    path(f"{DRAFT_NODE}retirer/", views.draft_remove, name="draft_remove"),
+    path("plans/<slug:slug>/adopter/", views.plan_adopt, name="plan_adopt"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/budget/", views.plan_budget, name="plan_budget"),

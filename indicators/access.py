@@ -3,8 +3,8 @@ of the app. Plans are reached through actions.access.get_plan."""
 
 from django.shortcuts import get_object_or_404
 
-from actions.access import get_plan
-from essplan.roles import require
+from actions.access import check_plan, get_plan
+from essplan.roles import VIEW_PLAN, require
 
 from .models import Indicator
 
@@ -14,14 +14,15 @@ ADD = "indicators.add_indicator"
 ENTER = "indicators.change_measurement"
 
 
-
 def plan_indicators(request, slug, *, perm=VIEW):
     """The plan SLUG, for the user holding PERM on its indicators."""
     require(request.user, perm)
-    return get_plan(request, slug)
+    return check_plan(request.user, get_plan(request, slug), VIEW_PLAN if perm == VIEW else perm)
 
 
 def get_indicator(request, slug, code, *, perm=VIEW):
     """The indicator CODE of the plan SLUG if the user holds PERM."""
     require(request.user, perm)
-    return get_object_or_404(Indicator.objects.select_related("plan"), plan__slug=slug, code=code)
+    indicator = get_object_or_404(Indicator.objects.select_related("plan"), plan__slug=slug, code=code)
+    check_plan(request.user, indicator.plan, VIEW_PLAN if perm == VIEW else perm)
+    return indicator

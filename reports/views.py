@@ -4,7 +4,7 @@ from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from actions.access import can_edit, plans, shared_copy
+from actions.access import can_edit, can_manage, plans, shared_copy
 from essplan.datacache import cached_value
 
 from .access import GENERATE, PUBLISH, can_generate, get_report, reports
@@ -20,7 +20,7 @@ MAX_QUERY = 200
 def home(request):
     """The comité de suivi's dashboard; ?plan=<slug>&annee=<year> choose what it shows."""
     readable = plans(request)
-    choices, current = cached_value("dashboard-plans", (), lambda: (
+    choices, current = cached_value("dashboard-plans", (can_manage(request.user),), lambda: (
         list(readable.order_by("-first_year", "title")), readable.current()))
     if not choices:
         return render(request, "reports/dashboard.html", {"plans": choices})

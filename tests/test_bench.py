@@ -48,6 +48,8 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     assert {mode: results["import"][mode]["rows"] for mode in ("app", "rowwise", "copy")} == {
         "app": 400, "rowwise": 50, "copy": 400}
     assert results["report"]["pages"] > 3
+    assert results["evaluation"]["pages"] > 3
+    assert "bilan du plan / WeasyPrint nu" in stdout
     # 12 actions, 3 pilots each, 4 pilots in all: each pilot with waiting actions is reminded.
     reminders = results["reminders"]
     assert (reminders["actions"], reminders["pilots"], reminders["failed"]) == (12, 36, 0)

@@ -12,11 +12,14 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from actions.drafting import draft_next_plan
 from actions.models import (
+    Action,
     Attachment,
     BudgetLine,
     Campaign,
     Event,
+    Plan,
     ProgressUpdate,
     ReminderSent,
     Review,
@@ -79,6 +82,15 @@ EXPECTED = {
     "actions:event_create": ({"slug": COTENTIN}, EDITORS_ONLY),
     "actions:event_edit": (EVENT, EDITORS_ONLY),
     "actions:event_delete": (EVENT, EDITORS_ONLY),
+    # The next plan: drafted, edited and adopted by administrators only.
+    "actions:draft_create": ({"slug": COTENTIN}, ADMINS_ONLY),
+    "actions:draft_detail": ({"slug": "draft"}, ADMINS_ONLY),
+    "actions:draft_node": ({"slug": "draft", "kind": "action", "pk": "draft_action"}, ADMINS_ONLY),
+    "actions:draft_remove": ({"slug": "draft", "kind": "action", "pk": "draft_action"},
+                             ADMINS_ONLY),
+    "actions:draft_add": ({"slug": "draft", "kind": "action"}, POST_ONLY),
+    "actions:draft_renumber": ({"slug": "draft"}, POST_ONLY),
+    "actions:plan_adopt": ({"slug": "draft"}, ADMINS_ONLY),
     "indicators:indicator_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "indicators:indicator_detail": ({"slug": COTENTIN, "code": "C1"}, ROLE_REQUIRED),
     "indicators:indicator_create": ({"slug": COTENTIN}, EDITORS_ONLY),
@@ -157,8 +169,11 @@ def objects(action):
     attachment.file.save("bilan.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
     attachment.save()
     candidate = make_user("nina", roles.PILOT)
+    draft = draft_next_plan(action.plan, slug="brouillon-2026-2028", first_year=2026,
+                            last_year=2028, codes=["1.4.7"])
     return {"line": line.pk, "event": event.pk, "structure": structure.pk, "report": report.pk,
-            "candidate": candidate.pk, "attachment": attachment.pk}
+            "candidate": candidate.pk, "attachment": attachment.pk, "draft": draft.slug,
+            "draft_action": draft.actions.get().pk}
 
 
 def url_for(name, objects):
@@ -208,6 +223,8 @@ WRITE_URLS = [
     "actions:pilot_import", "actions:pilot_import_confirm",
     "invite", "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
     "indicators:measurement_import", "indicators:measurement_import_confirm", "reports:report_generate", "reports:report_publish",
+    *(DRAFT_WRITES := ["actions:draft_create", "actions:draft_add", "actions:draft_node",
+                       "actions:draft_remove", "actions:draft_renumber", "actions:plan_adopt"]),
 ]
 
 
@@ -221,6 +238,7 @@ PILOT_WRITES = {"actions:progress_edit", "actions:budget_line_create", "actions:
     *((persona, name) for persona in ["outsider", "viewer", "other_pilot"] for name in WRITE_URLS),
     *(("pilot", name) for name in WRITE_URLS if name not in PILOT_WRITES),
     ("editor", "invite"),
+    *(("editor", name) for name in DRAFT_WRITES),
 ])
 def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, objects, persona, name, action):
     def state():
@@ -231,7 +249,9 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
                 list(action.pilots.values_list("pk", flat=True)), User.objects.count(),
                 action.updates.count(), Structure.objects.filter(archived=False).count(),
                 sum(Structure.objects.values_list("version", flat=True)),
-                list(AnnualReport.objects.values_list("pk", "published")))
+                list(AnnualReport.objects.values_list("pk", "published")),
+                sorted(Plan.objects.values_list("slug", "state", "title", "deliberation_reference")),
+                sorted(Action.objects.values_list("plan__slug", "code", "title")))
 
     client = client_for(persona)
     before = state()
@@ -256,7 +276,7 @@ def test_every_write_url_is_checked_for_forged_posts():
                 if any(expected is kind for kind in (EDITORS_ONLY, ADMINS_ONLY, FOLLOWUP,
                                                      POST_ONLY))}
     assert writable == set(WRITE_URLS) | {"actions:action_history", "indicators:indicator_history",
-                                          "actions:pilot_table"}
+                                          "actions:pilot_table", "actions:draft_detail"}
 
 
 @pytest.mark.django_db

@@ -52,6 +52,12 @@ class Direction(models.Model):
 
 
 class PlanQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """Every plan for those who manage plans; the others do not see the drafts."""
+        if user.has_perm("actions.change_plan"):
+            return self
+        return self.exclude(state=Plan.State.DRAFT)
+
     def current(self):
         """The adopted plan that started last, else the most recent one."""
         return self.order_by(
@@ -110,6 +116,11 @@ class Plan(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("direction pilote du plan"),
+    )
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_plans",
+        verbose_name=_("plan précédent"),
+        help_text=_("Le plan dont celui-ci a été préparé ; il est clos quand celui-ci est adopté."),
     )
 
     objects = PlanQuerySet.as_manager()
@@ -349,6 +360,11 @@ class Action(Versioned):
         help_text=_("Laissée « non précisée » quand la fiche ne la donne pas."),
     )
     location = models.CharField(_("lieu"), max_length=200, blank=True)
+    predecessor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="successors",
+        verbose_name=_("action du plan précédent"),
+        help_text=_("L'action dont celle-ci est la reconduction."),
+    )
 
     objects = ActionQuerySet.as_manager()
 

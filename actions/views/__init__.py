@@ -8,6 +8,15 @@ from .campaigns import (
     my_actions,
     point_review,
 )
+from .drafting import (
+    draft_add,
+    draft_create,
+    draft_detail,
+    draft_node,
+    draft_remove,
+    draft_renumber,
+    plan_adopt,
+)
 from .events import event_delete, event_edit, event_list
 from .followup import (
     attachment_add,
@@ -26,5 +35,6 @@ __all__ = [
     "action_detail", "campaign_detail", "campaign_edit", "campaign_list", "campaign_remind",
     "my_actions", "point_review", "action_edit", "action_partners", "action_pilots", "action_history", "action_list", "budget_line_delete",
     "budget_line_edit", "event_delete", "event_edit", "event_list", "plan_budget",
-    "plan_detail", "plan_list", "progress_edit",
+    "plan_detail", "plan_list", "progress_edit", "draft_add", "draft_create", "draft_detail",
+    "draft_node", "draft_remove", "draft_renumber", "plan_adopt",
 ]

@@ -14,10 +14,13 @@ from ..access import (
     EDIT_ACTION,
     EDIT_PROGRESS,
     can_edit,
+    can_manage,
     get_action,
     get_plan,
     may_follow,
+    plans,
     read_action,
+    writable,
 )
 from ..budget import action_budget
 from ..filters import ActionFilter
@@ -35,7 +38,7 @@ def action_list(request, slug):
 
     def selected():
         actions = (Action.objects.filter(plan=plan).with_status()
-                   .select_related("objective__axis", "pilot_direction").order_by("code_key"))
+                   .select_related("plan", "objective__axis", "pilot_direction").order_by("code_key"))
         filterset = ActionFilter(request.GET, queryset=actions, plan=plan)
         return filterset, filtered(filterset)
 
@@ -55,8 +58,9 @@ def action_list(request, slug):
 @require_safe
 def action_detail(request, slug, code):
     action = read_action(request, slug, code)
-    editor = can_edit(request.user)
-    follower = may_follow(request.user, action)
+    open_to_user = writable(request.user, action.plan)
+    editor = can_edit(request.user) and open_to_user
+    follower = open_to_user and may_follow(request.user, action)
 
     def updates():
         by_year = {update.year: update for update in action.updates.select_related("author")
@@ -75,9 +79,12 @@ def action_detail(request, slug, code):
         "events": Event.objects.filter(actions=action).order_by("-date"),
         "associated_directions": action.associated_directions.all(),
         "pilots": action.pilots.order_by(*PEOPLE_ORDER),
+        "successors": Action.objects.filter(predecessor=action, plan__in=plans(request))
+        .select_related("plan").order_by("plan__first_year"),
+        "can_manage": can_manage(request.user),
         "can_edit": editor,
         "can_follow": follower,
-        "can_review": request.user.has_perm("actions.add_reviewcomment"),
+        "can_review": open_to_user and request.user.has_perm("actions.add_reviewcomment"),
         "team": request.user.has_perm(EDIT_PROGRESS),
         "pilot_editable": campaigns.PILOT_EDITABLE,
         # A pilot enters the points of the years whose campaign is open.

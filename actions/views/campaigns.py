@@ -7,12 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from essplan.french import count
-from essplan.roles import VIEW_PLAN, require
 from essplan.security import as_id
 from essplan.views import edit_versioned, filtered, paginate
 
 from .. import campaigns, reminders
-from ..access import EDIT_PROGRESS, get_action, get_plan
+from ..access import EDIT_PROGRESS, get_action, get_plan, plans
 from ..filters import CampaignActionFilter
 from ..forms import BulkPointFormSet, CampaignForm, ReviewForm
 from ..models import WAITING, Action, Campaign, ProgressUpdate, Review
@@ -111,8 +110,8 @@ def point_review(request, slug, code, year):
 
 def my_actions(request):
     """The signed-in user's actions, the state of each in the open campaign of its plan."""
-    require(request.user, VIEW_PLAN)
-    piloted = list(Action.objects.filter(pilots=request.user).with_status()
+    piloted = list(Action.objects.filter(pilots=request.user, plan__in=plans(request))
+                   .with_status()
                    .select_related("plan", "pilot_direction").order_by("plan", "code_key"))
     rows = []
     open_campaigns = {c.plan_id: c for c in Campaign.objects.open().filter(

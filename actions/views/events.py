@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from essplan.views import delete_confirmed, edit_versioned, paginate
 
-from ..access import DELETE_EVENT, EDIT_EVENT, can_edit, get_event, get_plan
+from ..access import DELETE_EVENT, EDIT_EVENT, can_edit, get_event, get_plan, writable
 from ..forms import EventForm
 from ..models import Event
 
@@ -17,7 +17,7 @@ PAGE_SIZE = 25
 def event_list(request, slug):
     plan = get_plan(request, slug)
     events = Event.objects.filter(plan=plan).prefetch_related("actions").order_by("-date", "title")
-    context = {"plan": plan, "summary": events.by_kind(), "can_edit": can_edit(request.user),
+    context = {"plan": plan, "summary": events.by_kind(), "can_edit": can_edit(request.user) and writable(request.user, plan),
                **paginate(request, events, PAGE_SIZE)}
     return render(request, "actions/event_list.html", context)
 

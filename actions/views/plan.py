@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from essplan.exports import FORMATS, requested_export
 
-from ..access import get_plan, plans
+from ..access import can_manage, get_plan, plans
 from ..budget import budget_summary, budget_totals, council_budget
 from ..models import BudgetLine, Plan
 from ..resources import BudgetLineResource
@@ -18,13 +18,16 @@ def plan_list(request):
 
 @require_safe
 def plan_detail(request, slug):
-    plan = get_plan(request, slug,
-                    queryset=Plan.objects.select_related("lead_direction").with_tree())
+    plan = get_plan(request, slug, queryset=Plan.objects.select_related("lead_direction", "previous")
+                    .with_tree())
     axes = plan.axes.all()
     objectives = [objective for axis in axes for objective in axis.objectives.all()]
     totals = budget_totals(plan, levels=["axis", "plan"])
     context = {
         "plan": plan,
+        "can_manage": can_manage(request.user),
+        # Read only on a closed plan's page.
+        "next_plans": Plan.objects.filter(previous=plan).readable_by(request.user),
         "axes": axes,
         "objective_count": len(objectives),
         "action_count": sum(len(objective.actions.all()) for objective in objectives),

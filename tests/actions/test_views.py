@@ -101,7 +101,7 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client_for, django_assert_m
         assert client.get(PLAN_URL).status_code == 200
 
 
-ACTION_PAGE_QUERIES = 17
+ACTION_PAGE_QUERIES = 18
 
 
 def test_action_page_query_budget(client_for, django_assert_max_num_queries):
@@ -111,7 +111,8 @@ def test_action_page_query_budget(client_for, django_assert_max_num_queries):
     # action (+ plan, objective, axis, pilot direction, latest status), updates (+ author),
     # their review comments (+ author), their attachments, budget lines, versions (data and auth), budget totals by
     # year and overall (cached with the data), events, associated directions, pilots, partner
-    # structures (+ commune), linked indicators (+ latest value)
+    # structures (+ commune), linked indicators (+ latest value), the actions that carry it
+    # into a later plan
     with django_assert_max_num_queries(ACTION_PAGE_QUERIES):
         assert client.get(url).status_code == 200
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 
+from actions.drafting import draft_next_plan
 from actions.models import Campaign, Event, ProgressUpdate, Review, ReviewComment
 from essplan import roles
 from reports.models import AnnualReport
@@ -19,6 +20,7 @@ PHONE = {"width": 390, "height": 844}
 PLAN = f"/plans/{COTENTIN}"
 ACTION = f"{PLAN}/actions/1.4.7"
 STRUCTURE = "/structures/{structure}"
+DRAFT = "/plans/cotentin-ess-2026-2028"
 READ_PAGES = [
     "/", "/?plan=caen-la-mer-ess-2013-2015&annee=2014", "/plans/", f"{PLAN}/", f"{PLAN}/actions/", f"{PLAN}/actions/?q=achats&status=a_venir",
     f"{ACTION}/", f"{PLAN}/budget/", f"{PLAN}/evenements/", "/plans/caen-la-mer-ess-2013-2015/budget/",
@@ -43,7 +45,9 @@ PAGES_BY_ROLE = {
     "sans rôle": ["/plans/"],
     roles.VIEWER: READ_PAGES,
     roles.EDITOR: READ_PAGES + EDIT_PAGES,
-    roles.ADMIN: EDIT_PAGES + ["/rapports/", "/comptes/inviter/"],
+    roles.ADMIN: EDIT_PAGES + ["/rapports/", "/comptes/inviter/", f"{PLAN}/preparer-le-suivant/",
+                               f"{DRAFT}/brouillon/", f"{DRAFT}/brouillon/action/{{draft_action}}/",
+                               f"{DRAFT}/adopter/", f"{DRAFT}/"],
     roles.PILOT: ["/mes-actions/", f"{ACTION}/", f"{ACTION}/avancement/2025/"],
 }
 
@@ -84,9 +88,12 @@ def test_no_wcag_a_or_aa_violation(page, role):
             page.get_by_role("button", name="Se connecter").click()
     found, too_wide = {}, {}
     structure = Structure.objects.order_by("pk").first().pk
+    draft = draft_next_plan(action.plan, slug=DRAFT.rsplit("/", 1)[1], first_year=2026,
+                            last_year=2028, codes=["1.4.6", "1.4.7"])
+    draft_action = draft.actions.get(code="1.4.7").pk
     for url in PAGES_BY_ROLE[role]:
         page.set_viewport_size(DESKTOP)
-        page.goto(url.format(structure=structure))
+        page.goto(url.format(structure=structure, draft_action=draft_action))
         violations = axe_violations(page)
         if violations:
             found[url] = violations

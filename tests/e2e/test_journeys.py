@@ -189,9 +189,9 @@ def test_admin_generates_and_publishes_the_2024_report_and_the_committee_downloa
     page.get_by_label("Plan").select_option(label="Plan d'actions ESS 2023-2025")
     page.get_by_label("Année").select_option("2024")
     submit_and_wait(page, page.get_by_role("button", name="Générer le PDF"), "/rapports/generer/")
-    expect(page.get_by_text("Le rapport 2024 du « Plan d'actions ESS 2023-2025 » est généré")).to_be_visible()
+    expect(page.get_by_text("Rapport annuel 2024 du « Plan d'actions ESS 2023-2025 » : généré")).to_be_visible()
     page.get_by_role("button", name="Publier cette version").click()
-    expect(page.get_by_text("Cette version du rapport 2024 est publiée")).to_be_visible()
+    expect(page.get_by_text("Cette version du document « Rapport annuel 2024 » est publiée")).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
     log_in(page, "camille")
@@ -324,3 +324,42 @@ def test_linked_actions_are_found_by_a_filter_and_ticked(page, action):
     expect(page.get_by_role("heading", level=1)).to_contain_text("1.4.7")
     linked = Event.objects.get(title="Atelier employeurs").actions.order_by("code_key")
     assert [a.code for a in linked] == ["1.4.4", "1.4.7"]
+
+
+@e2e
+def test_admin_drafts_2026_2028_renumbers_adopts_and_the_committee_sees_both_plans(page):
+    make_user("alice", roles.ADMIN, staff=True)
+    make_user("camille", roles.VIEWER)
+    log_in(page, "alice")
+    page.goto(PLAN)
+    page.get_by_role("link", name="Préparer le plan suivant").click()
+    expect(page.get_by_label("Intitulé")).to_have_value("Plan d'actions ESS 2026-2028")
+    expect(page.get_by_label("Identifiant d'URL")).to_have_value("cotentin-ess-2026-2028")
+    submit_and_wait(page, page.get_by_role("button", name="Créer le brouillon"),
+                    "/preparer-le-suivant/")
+    expect(page.get_by_text("45 actions reconduites")).to_be_visible()
+    page.get_by_role("link", name="Modifier l'action 1.2.2").click()
+    page.get_by_role("link", name="Retirer l'action du brouillon").click()
+    page.get_by_role("button", name="Supprimer").click()
+    expect(page.get_by_text("1.2.3 → 1.2.2")).to_be_visible()
+    page.get_by_role("button", name="Renuméroter le brouillon").click()
+    expect(page.get_by_text("Brouillon renuméroté : 1 code changé.")).to_be_visible()
+    page.get_by_role("link", name="Adopter le plan…").click()
+    page.get_by_label("Référence de la délibération").fill("DEL2026_101")
+    page.get_by_label("Date de la délibération").fill("2026-02-12")
+    page.get_by_label("Voix pour").fill("150")
+    page.get_by_label("Voix contre").fill("0")
+    page.get_by_label("Abstentions").fill("3")
+    page.get_by_label("Enveloppe budgétaire (€)").fill("90 000")
+    page.get_by_role("button", name="Adopter le plan").click()
+    expect(page.get_by_text("Le plan « Plan d'actions ESS 2026-2028 » est adopté")).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    log_in(page, "camille")
+    page.get_by_role("link", name="Plans d'actions").first.click()
+    rows = page.get_by_role("row")
+    expect(rows.filter(has_text="Plan d'actions ESS 2026-2028")).to_contain_text("Adopté")
+    expect(rows.filter(has_text="Plan d'actions ESS 2023-2025")).to_contain_text("Clos")
+    page.get_by_role("link", name="Plan d'actions ESS 2026-2028").click()
+    expect(page.get_by_test_id("plan-counts")).to_have_text(
+        "3 axes stratégiques, 17 objectifs opérationnels, 44 actions")
