@@ -18,6 +18,16 @@ def pdf_text(data):
     return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " "))
 
 
+def assert_chapters_start_on_their_pages(data, openings):
+    """Each chapter title of the table of contents (page 2) -> a line of the chapter's first
+    page (OPENINGS): the line is on the page the contents give, not on the one before."""
+    pages = [page.extract_text() for page in PdfReader(BytesIO(data)).pages]
+    toc = dict(re.findall(r"^(.+?) \.{3,} (\d+)$", pages[1], flags=re.M))
+    for title, opening in openings.items():
+        page = int(toc[title])
+        assert opening in pages[page - 1] and opening not in pages[page - 2]
+
+
 def add_action(objective, code, title, **fields):
     return Action.objects.create(plan=objective.axis.plan, objective=objective, code=code,
                                  title=title, **fields)

@@ -20,7 +20,7 @@ from reports.services import report_html
 from structures.models import Commune, DirectorySnapshot
 from tests.conftest import COTENTIN
 
-from .conftest import pdf_text
+from .conftest import assert_chapters_start_on_their_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 GENERATED = datetime.datetime(2026, 11, 30, 10, 15, tzinfo=datetime.UTC)
@@ -64,16 +64,11 @@ def test_cover_and_running_footer(small_report):
 
 
 def test_table_of_contents_gives_the_page_of_each_chapter(small_report):
-    pages = [page.extract_text() for page in PdfReader(BytesIO(small_report.data)).pages]
-    toc = dict(re.findall(r"^(.+?) \.{3,} (\d+)$", pages[1], flags=re.M))
-    openings = {  # each chapter's title in the table of contents -> a line of its first page
+    assert_chapters_start_on_their_pages(small_report.data, {
         "Synthèse de l'année 2024": "L'avancement moyen des actions est de",
         "Budget": "Dépenses prévues, engagées et réalisées, et recettes prévues",
         "Annexe · Liste des actions et de leur statut": "Statut fin 2024",
-    }
-    for title, opening in openings.items():
-        page = int(toc[title])
-        assert opening in pages[page - 1] and opening not in pages[page - 2]
+    })
 
 
 def test_every_action_is_reported_with_its_update_or_its_absence(small_report):

@@ -20,7 +20,7 @@ from reports.services import evaluation_html
 from structures.models import Commune, DirectorySnapshot
 from tests.conftest import COTENTIN
 
-from .conftest import pdf_text
+from .conftest import assert_chapters_start_on_their_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 GENERATED = datetime.datetime(2026, 11, 30, 10, 15, tzinfo=datetime.UTC)
@@ -111,16 +111,11 @@ def test_the_directory_year_by_year_from_the_snapshots(small_plan):
 
 
 def test_the_table_of_contents_gives_the_page_of_each_chapter(small_evaluation):
-    pages = [page.extract_text() for page in PdfReader(BytesIO(small_evaluation.data)).pages]
-    toc = dict(re.findall(r"^(.+?) \.{3,} (\d+)$", pages[1], flags=re.M))
-    openings = {
+    assert_chapters_start_on_their_pages(small_evaluation.data, {
         "Synthèse du plan 2023-2024": "L'avancement moyen des actions est de",
         "Événements, année par année": "Nombre d'événements et de participants",
         "Annexe · Les actions candidates au prochain plan": "avec leur dernier point",
-    }
-    for title, opening in openings.items():
-        page = int(toc[title])
-        assert opening in pages[page - 1] and opening not in pages[page - 2]
+    })
 
 
 def test_the_seed_plans_evaluation_holds_its_45_actions_3_years_and_4_baselines():
