@@ -79,7 +79,8 @@ def action_detail(request, slug, code):
         "events": Event.objects.filter(actions=action).order_by("-date"),
         "associated_directions": action.associated_directions.all(),
         "pilots": action.pilots.order_by(*PEOPLE_ORDER),
-        "successors": Action.objects.filter(predecessor=action, plan__in=plans(request))
+        # Built only when the cached body is rendered again (a callable, as "updates").
+        "successors": lambda: Action.objects.filter(predecessor=action, plan__in=plans(request))
         .select_related("plan").order_by("plan__first_year"),
         "can_manage": can_manage(request.user),
         "can_edit": editor,
