@@ -11,14 +11,22 @@ from django.http import HttpResponse
 PATH = "/healthz"
 
 
-def health():
-    """200 when the database answers; no session, no write."""
+JOBS_QUERY = ("SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::int "
+              "FROM jobs_job WHERE status = 'en_attente'")
+
+
+def health(jobs=False):
+    """200 when the database answers; no session, no write. JOBS: also the age in seconds
+    of the oldest job waiting for a worker (0 when none waits), for a monitoring system to
+    alert when no worker takes them."""
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+            cursor.execute(JOBS_QUERY if jobs else "SELECT 1")
+            waiting = cursor.fetchone()[0]
     except Exception:  # noqa: BLE001 - any database failure means "unhealthy"
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    body = f"ok\noldest_waiting_job_seconds {waiting}\n" if jobs else "ok\n"
+    return HttpResponse(body, content_type="text/plain")
 
 
 class HealthCheckMiddleware:
@@ -27,7 +35,7 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path_info == PATH and request.method in ("GET", "HEAD"):
-            response = health()
+            response = health(jobs=request.GET.get("jobs") == "1")
             response["Cache-Control"] = "no-store"
             return response
         return self.get_response(request)

@@ -34,7 +34,7 @@ INDICATORS = ("indicator", "target", "measurement")
 GRANTS = {
     ADMIN: {
         "auth": ALL, "actions": ALL, "structures": ALL, "indicators": verbs(*INDICATORS),
-        "reports": verbs("annualreport"),
+        "reports": verbs("annualreport"), "jobs": verbs("job", only=["view"]),
     },
     EDITOR: {
         "actions": [*PLAN_READ, "change_action", *verbs(*FOLLOWUP)],

@@ -10,7 +10,7 @@ stops the start-up with an ImproperlyConfigured error that names the variable.
 import datetime
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -81,6 +81,8 @@ def database_from_url(name):
         raise ImproperlyConfigured(f"{name} must name a database, e.g. .../essplan.")
     if config.get("PORT") == "":
         config.pop("PORT")
+    # A socket directory is written percent-encoded: postgresql://user@%2Fvar%2Frun%2Fpg/db.
+    config["HOST"] = unquote(config.get("HOST") or "")
     return config
 
 
@@ -113,6 +115,8 @@ INSTALLED_APPS = [
     "actions",
     "indicators",
     "reports",
+    "jobs",
+    "django_tasks_db",
     # Last: its post_migrate hooks (roles, version triggers) see every app's tables.
     "essplan",
 ]
@@ -166,6 +170,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
     }
 }
+
+# Long work (reports, large imports) runs as jobs (jobs/): queued in the database by
+# django-tasks-db and run by `manage.py db_worker` processes; JOBS_BACKEND=immediate runs a
+# job inside the request that asks for it (no worker needed).
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+}
+JOBS_BACKEND = env_str("JOBS_BACKEND", "default")
 
 # Database: the server named by DATABASE_URL, else the embedded one in var/pgdata.
 if env_str("DATABASE_URL"):

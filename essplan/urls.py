@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("structures/", include("structures.urls")),
     path("", include("indicators.urls")),
+    path("", include("jobs.urls")),
     path(
         "connexion/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

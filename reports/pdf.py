@@ -39,12 +39,17 @@ def stylesheet_path():
     return Path(finders.find(STYLESHEET)).resolve()
 
 
-def render_pdf(html):
-    """The PDF of HTML, laid out with the report stylesheet."""
+def render_pdf(html, progress=None):
+    """The PDF of HTML, laid out with the report stylesheet; PROGRESS(step=…, done=…), when
+    given, hears of the layout and of the writing."""
     stylesheet = stylesheet_path()
     fetcher = StaticFilesFetcher(stylesheet.parent.parent)
     fonts = FontConfiguration()
     css = CSS(filename=stylesheet, font_config=fonts, url_fetcher=fetcher)
+    if progress:
+        progress(step="Mise en page", done=1)
     document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/",
                     url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
+    if progress:
+        progress(step=f"Écriture du PDF ({len(document.pages)} pages mises en page)", done=2)
     return Pdf(document.write_pdf(), len(document.pages))

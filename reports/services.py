@@ -29,17 +29,19 @@ def evaluation_html(plan, *, generated_at=None, generated_by=None):
         return render_to_string("reports/evaluation/report.html", context)
 
 
-def generate_report(plan, year=None, *, user=None, kind=Kind.ANNUAL):
+def generate_report(plan, year=None, *, user=None, kind=Kind.ANNUAL, progress=None):
     """Render the annual report of PLAN for YEAR (or, KIND being the evaluation, the report
     on its whole period) and archive it: the PDF in the media storage, its record (who,
-    when, size, SHA-256, pages) in the database."""
+    when, size, SHA-256, pages) in the database. PROGRESS, when given, hears of each step."""
     now = timezone.now()
+    if progress:
+        progress(step="Rassemblement des chiffres", done=0, total=3, unit="étapes")
     if kind == Kind.EVALUATION:
         year = plan.last_year
         html = evaluation_html(plan, generated_at=now, generated_by=user)
     else:
         html = report_html(plan, year, generated_at=now, generated_by=user)
-    pdf = render_pdf(html)
+    pdf = render_pdf(html, progress)
     report = AnnualReport(plan=plan, kind=kind, year=year, generated_by=user, size=len(pdf.data),
                           page_count=pdf.page_count, sha256=hashlib.sha256(pdf.data).hexdigest())
     name = f"{report.filename.removesuffix('.pdf')}-{timezone.localtime(now):%Y%m%d-%H%M%S}.pdf"

@@ -10,8 +10,9 @@ from essplan.datacache import cached_value
 from .access import GENERATE, PUBLISH, can_generate, get_report, reports
 from .dashboard import dashboard_body
 from .forms import GenerateReportForm
+from .jobs import start_report
 from .search import search_everything
-from .services import generate_report, set_published
+from .services import set_published
 
 MAX_QUERY = 200
 
@@ -72,10 +73,8 @@ def report_generate(request):
     if not form.is_valid():
         return report_list_page(request, form, status=400)
     data = form.cleaned_data
-    report = generate_report(data["plan"], data["year"], user=request.user, kind=data["kind"])
-    messages.success(request, f"{report.title} du « {report.plan.title} » : généré "
-                              f"({report.page_count} pages).")
-    return redirect("reports:report_list")
+    job = start_report(data["plan"], data["year"], data["kind"], request.user)
+    return redirect(job.get_absolute_url())
 
 
 @require_safe

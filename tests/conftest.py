@@ -58,6 +58,8 @@ def _test_settings(settings, tmp_path):
     # Test personas do not need a slow, brute-force resistant hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Jobs run inside the request; tests/jobs/ runs them in real worker processes.
+    settings.JOBS_BACKEND = "immediate"
     # Figures cached by a previous test would make query counts depend on test order.
     cache.clear()
     datacache.forget()

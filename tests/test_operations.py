@@ -20,6 +20,23 @@ def test_healthz_answers_200_over_plain_http_without_a_session(client, django_as
     assert "sessionid" not in response.cookies
 
 
+def test_healthz_reports_the_age_of_the_oldest_job_waiting_for_a_worker(client, db):
+    import datetime
+
+    from django.utils import timezone
+
+    from jobs.models import Job, Status
+
+    assert client.get("/healthz?jobs=1").content == b"ok\noldest_waiting_job_seconds 0\n"
+    for minutes, status in ((5, Status.DONE), (3, Status.WAITING), (1, Status.WAITING)):
+        job = Job.objects.create(kind="report", label="Rapport", status=status)
+        Job.objects.filter(pk=job.pk).update(
+            created_at=timezone.now() - datetime.timedelta(minutes=minutes))
+    body = client.get("/healthz?jobs=1").content.decode()
+    seconds = int(body.split()[-1])
+    assert body.startswith("ok\noldest_waiting_job_seconds ") and 180 <= seconds < 190
+
+
 @pytest.mark.parametrize("request_args", [
     "secure=True", "secure=False",
     "secure=True, HTTP_COOKIE='sessionid=abcdefghijklmnopqrstuvwxyz012345'",

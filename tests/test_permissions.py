@@ -26,6 +26,7 @@ from actions.models import (
     ReviewComment,
 )
 from essplan import roles
+from jobs.models import Job
 from reports.models import AnnualReport
 from structures.models import Structure
 from tests.conftest import COTENTIN, PERSONAS, make_user
@@ -111,6 +112,12 @@ EXPECTED = {
     # "report" is a published report: every role may download it.
     "reports:report_download": ({"pk": "report"}, ROLE_REQUIRED),
     "reports:report_generate": ({}, POST_ONLY),
+    # A job's page: the person who asked for it (here the administrator) and administrators.
+    "jobs:job_detail": ({"pk": "job"}, {**ADMINS_ONLY, "outsider": 404, "viewer": 404,
+                                        "pilot": 404, "other_pilot": 404, "editor": 404}),
+    "jobs:job_state": ({"pk": "job"}, {**ADMINS_ONLY, "outsider": 404, "viewer": 404,
+                                       "pilot": 404, "other_pilot": 404, "editor": 404}),
+    "jobs:job_cancel": ({"pk": "job"}, POST_ONLY),
     "reports:report_publish": ({"pk": "report"}, POST_ONLY),
     "login": ({}, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
     # « Mot de passe oublié ? » is open to all; a made-up link shows « Ce lien ne sert plus ».
@@ -171,7 +178,10 @@ def objects(action):
     candidate = make_user("nina", roles.PILOT)
     draft = draft_next_plan(action.plan, slug="brouillon-2026-2028", first_year=2026,
                             last_year=2028, codes=["1.4.7"])
+    job = Job.objects.create(kind="report", label="Rapport annuel 2024",
+                             created_by=make_user("adele", roles.ADMIN))
     return {"line": line.pk, "event": event.pk, "structure": structure.pk, "report": report.pk,
+            "job": job.pk,
             "candidate": candidate.pk, "attachment": attachment.pk, "draft": draft.slug,
             "draft_action": draft.actions.get().pk}
 
@@ -276,7 +286,18 @@ def test_every_write_url_is_checked_for_forged_posts():
                 if any(expected is kind for kind in (EDITORS_ONLY, ADMINS_ONLY, FOLLOWUP,
                                                      POST_ONLY))}
     assert writable == set(WRITE_URLS) | {"actions:action_history", "indicators:indicator_history",
-                                          "actions:pilot_table", "actions:draft_detail"}
+                                          "actions:pilot_table", "actions:draft_detail",
+                                          # someone else's job is not found: see below
+                                          "jobs:job_cancel"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["outsider", "viewer", "pilot", "editor"])
+def test_cancelling_someone_elses_job_finds_nothing_and_changes_nothing(client_for, objects,
+                                                                       persona):
+    response = client_for(persona).post(url_for("jobs:job_cancel", objects))
+    assert response.status_code == 404
+    assert Job.objects.get(pk=objects["job"]).status == "en_attente"
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from actions.drafting import draft_next_plan
 from actions.models import Campaign, Event, ProgressUpdate, Review, ReviewComment
 from essplan import roles
+from jobs.models import Job
 from reports.models import AnnualReport
 from structures.models import Structure
 from tests.conftest import COTENTIN, make_user
@@ -47,7 +48,7 @@ PAGES_BY_ROLE = {
     roles.EDITOR: READ_PAGES + EDIT_PAGES,
     roles.ADMIN: EDIT_PAGES + ["/rapports/", "/comptes/inviter/", f"{PLAN}/preparer-le-suivant/",
                                f"{DRAFT}/brouillon/", f"{DRAFT}/brouillon/action/{{draft_action}}/",
-                               f"{DRAFT}/adopter/", f"{DRAFT}/"],
+                               f"{DRAFT}/adopter/", f"{DRAFT}/", "/travaux/{job}/"],
     roles.PILOT: ["/mes-actions/", f"{ACTION}/", f"{ACTION}/avancement/2025/"],
 }
 
@@ -91,9 +92,11 @@ def test_no_wcag_a_or_aa_violation(page, role):
     draft = draft_next_plan(action.plan, slug=DRAFT.rsplit("/", 1)[1], first_year=2026,
                             last_year=2028, codes=["1.4.6", "1.4.7"])
     draft_action = draft.actions.get(code="1.4.7").pk
+    job = Job.objects.create(kind="report", label="Rapport annuel 2024 · Plan d'actions ESS",
+                             created_by=user if role not in (None, "sans rôle") else None)
     for url in PAGES_BY_ROLE[role]:
         page.set_viewport_size(DESKTOP)
-        page.goto(url.format(structure=structure, draft_action=draft_action))
+        page.goto(url.format(structure=structure, draft_action=draft_action, job=job.pk))
         violations = axe_violations(page)
         if violations:
             found[url] = violations

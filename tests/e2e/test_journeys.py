@@ -190,6 +190,7 @@ def test_admin_generates_and_publishes_the_2024_report_and_the_committee_downloa
     page.get_by_label("Année").select_option("2024")
     submit_and_wait(page, page.get_by_role("button", name="Générer le PDF"), "/rapports/generer/")
     expect(page.get_by_text("Rapport annuel 2024 du « Plan d'actions ESS 2023-2025 » : généré")).to_be_visible()
+    page.get_by_role("link", name="Voir le résultat").click()
     page.get_by_role("button", name="Publier cette version").click()
     expect(page.get_by_text("Cette version du document « Rapport annuel 2024 » est publiée")).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from actions.models import Plan, ProgressUpdate, Status
+from jobs.models import Job
 from reports.models import AnnualReport
 from tests.conftest import COTENTIN
 
@@ -36,7 +37,8 @@ def publish(client, report, published=True):
 def test_an_administrator_generates_the_report_in_one_click(client_for, admin_user, small_plan):
     client = client_for("admin_user")
     response = generate(client, small_plan)
-    assert response.status_code == 302 and response.url == LIST
+    job = Job.objects.get()  # run in the request here (tests/jobs/ runs jobs in workers)
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
     report = AnnualReport.objects.get()
     assert (report.plan, report.year, report.generated_by, report.published) == (
         small_plan, 2024, admin_user, False)
@@ -45,8 +47,10 @@ def test_an_administrator_generates_the_report_in_one_click(client_for, admin_us
     assert report.sha256 == hashlib.sha256(stored).hexdigest()
     assert report.page_count == len(PdfReader(BytesIO(stored)).pages)
     assert "par alice" in pdf_text(stored)
-    page = client.get(LIST).content.decode()
+    page = client.get(response.url).content.decode()
     assert "Rapport annuel 2024 du « Plan de test ESS » : généré" in page
+    assert f'href="{LIST}"' in page and "Terminé" in page
+    page = client.get(LIST).content.decode()
     assert "Non publié" in page and "alice" in page
 
 

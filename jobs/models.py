@@ -1,0 +1,76 @@
+"""A long piece of work run by a worker process (django.tasks), as its page shows it."""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# A job « en cours » whose worker has not said anything for this long has lost its worker
+# (killed, machine restarted): it is marked failed rather than left running for ever.
+STALE_AFTER = timedelta(seconds=90)
+
+
+class Status(models.TextChoices):
+    WAITING = "en_attente", _("En attente d'un processus de travail")
+    RUNNING = "en_cours", _("En cours")
+    DONE = "termine", _("Terminé")
+    FAILED = "echec", _("Échec")
+    CANCELLED = "annule", _("Annulé")
+
+
+FINISHED = {Status.DONE, Status.FAILED, Status.CANCELLED}
+
+
+class JobQuerySet(models.QuerySet):
+    def stale(self, now=None):
+        """Running jobs whose worker went silent (see STALE_AFTER)."""
+        return self.filter(status=Status.RUNNING,
+                           heartbeat_at__lt=(now or timezone.now()) - STALE_AFTER)
+
+
+class Job(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("travail"), max_length=40)
+    label = models.CharField(_("intitulé"), max_length=300)
+    arguments = models.JSONField(_("paramètres"), default=dict)
+    status = models.CharField(_("état"), max_length=20, choices=Status, default=Status.WAITING)
+    done = models.PositiveIntegerField(_("fait"), default=0)
+    total = models.PositiveIntegerField(_("à faire"), default=0)
+    unit = models.CharField(_("unité"), max_length=40, blank=True)
+    step = models.CharField(_("étape"), max_length=200, blank=True)
+    message = models.TextField(_("résultat"), blank=True)
+    result_url = models.CharField(_("adresse du résultat"), max_length=500, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("demandé par"))
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("dernier signe du processus"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("travail en arrière-plan")
+        verbose_name_plural = _("travaux en arrière-plan")
+        indexes = [models.Index(fields=["status", "created_at"], name="job_status_created")]
+
+    def __str__(self):
+        return f"{self.label} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("jobs:job_detail", kwargs={"pk": self.pk})
+
+    @property
+    def finished(self):
+        return self.status in FINISHED
+
+    @property
+    def percent(self):
+        return round(self.done * 100 / self.total) if self.total else None

@@ -1,0 +1,49 @@
+"""Jobs run in the request (the immediate backend): their outcome, failure, page and queries."""
+
+import pytest
+from django.urls import reverse
+
+from jobs import runner
+from jobs.models import Job, Status
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_failing_job_shows_a_french_error_and_its_cause(client, monkeypatch):
+    def fails(job, progress):
+        progress(step="Lecture du fichier", done=1, total=4, unit="lots")
+        raise ValueError("colonne « Nom » absente")
+
+    monkeypatch.setitem(runner.HANDLERS, "essai", fails)
+    user = make_user("alice")
+    job = runner.start("essai", label="Essai", arguments={}, user=user)
+    assert (job.status, job.done, job.total, job.step) == (Status.FAILED, 1, 4, "Lecture du fichier")
+    assert job.error == "ValueError : colonne « Nom » absente"
+    client.force_login(user)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Le travail a échoué" in page and "colonne « Nom » absente" in page
+
+
+def test_a_finished_job_cannot_be_cancelled(client, monkeypatch):
+    monkeypatch.setitem(runner.HANDLERS, "essai", lambda job, progress: {"message": "Fait."})
+    user = make_user("alice")
+    job = runner.start("essai", label="Essai", arguments={}, user=user)
+    assert (job.status, job.message) == (Status.DONE, "Fait.")
+    client.force_login(user)
+    response = client.post(reverse("jobs:job_cancel", kwargs={"pk": job.pk}), follow=True)
+    assert "ne peut plus être annulé" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == Status.DONE
+
+
+def test_the_job_page_and_its_state_run_a_fixed_number_of_queries(client,
+                                                                  django_assert_max_num_queries):
+    user = make_user("alice")
+    job = Job.objects.create(kind="report", label="Rapport", created_by=user)
+    client.force_login(user)
+    # session, user, versions, reap, the job (+ asker), the jobs ahead of it
+    with django_assert_max_num_queries(8):
+        assert client.get(job.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("jobs:job_state", kwargs={"pk": job.pk})).status_code == 200
