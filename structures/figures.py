@@ -15,11 +15,16 @@ def directory_figures():
     rows = {row["family"]: row for row in Structure.objects.active().values("family")
             .annotate(count=Count("id"), jobs=Sum("employees"),
                       fictitious=Count("id", filter=Q(source=DEMO_SOURCE))).order_by()}
+    return {**by_family(rows), "fictitious": sum(row["fictitious"] for row in rows.values())}
+
+
+def by_family(rows):
+    """{"families": [(label, structures, employees)] in the families' order, "total",
+    "jobs"} from ROWS, {family: {"count", "jobs"}} (a family without a row counts none)."""
     families = [(label, rows.get(value, {}).get("count", 0), rows.get(value, {}).get("jobs") or 0)
                 for value, label in EssFamily.choices]
     return {"families": families, "total": sum(count for _, count, _ in families),
-            "jobs": sum(jobs for _, _, jobs in families),
-            "fictitious": sum(row["fictitious"] for row in rows.values())}
+            "jobs": sum(jobs for _, _, jobs in families)}
 
 
 def snapshot_figures(years):
@@ -35,12 +40,9 @@ def snapshot_figures(years):
         by_year.setdefault(row["year"], {})[row["family"]] = row
     figures = {}
     for year, found in sorted(by_year.items()):
-        families = [(label, found.get(value, {}).get("count", 0), found.get(value, {}).get("jobs", 0))
-                    for value, label in EssFamily.choices]
         taken_on = max(row["taken_on"] for row in found.values())
         figures[year] = {
-            "families": families, "total": sum(count for _, count, _ in families),
-            "jobs": sum(jobs for _, _, jobs in families), "taken_on": taken_on,
+            **by_family(found), "taken_on": taken_on,
             "provisional": DirectorySnapshot(year=year, taken_on=taken_on).provisional,
         }
     return figures

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from actions import drafting
-from reports.management.commands.annual_report import find_plan
+from actions.management.plans import find_plan
 
 
 class Command(BaseCommand):

@@ -2,18 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from actions.models import Plan
+from actions.management.plans import find_plan
 from reports.pdf import render_pdf
 from reports.services import report_html
-
-
-def find_plan(slug):
-    """The plan SLUG, or a French error naming the plans there are."""
-    try:
-        return Plan.objects.get(slug=slug)
-    except Plan.DoesNotExist:
-        known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "aucun"
-        raise CommandError(f"Plan inconnu : « {slug} ». Plans enregistrés : {known}.") from None
 
 
 class Command(BaseCommand):

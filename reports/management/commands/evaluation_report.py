@@ -2,10 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from actions.management.plans import find_plan
 from reports.pdf import render_pdf
 from reports.services import evaluation_html
-
-from .annual_report import find_plan
 
 
 class Command(BaseCommand):
