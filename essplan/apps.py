@@ -22,7 +22,7 @@ class EssplanConfig(AppConfig):
     verbose_name = "essplan"
 
     def ready(self):
-        from . import datacache, roles
+        from . import datacache, import_jobs, roles  # noqa: F401 - import_jobs: the import job
 
         connection_created.connect(set_trigger_defaults, dispatch_uid="essplan-trigger-defaults")
         # essplan is the last installed app: when it migrates, every table and permission exists.

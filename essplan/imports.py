@@ -3,10 +3,13 @@
 The file is read as French spreadsheets write it (UTF-8 with or without BOM, or
 Windows-1252; ";" or ","; XLSX; ODS), checked in full without writing anything
 (dry run), kept in the database for its uploader (StagedImport), then imported for good
-on confirmation, all or nothing, once.
+on confirmation, all or nothing, once. A file of more than IMPORT_JOB_ROWS rows is checked
+and imported by a background job (jobs/), whose page shows the rows read.
 """
 
+import dataclasses
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -45,11 +48,39 @@ class Report:
     def ok(self):
         return not self.errors
 
+    def as_data(self):
+        """The report as JSON data, kept with the job that made it."""
+        return dataclasses.asdict(self)
 
-def run_import(resource, dataset, *, dry_run, user=None):
+    @classmethod
+    def from_data(cls, data):
+        return cls(**data)
+
+
+PROGRESS_EVERY = 2.0  # seconds between two progress reports of a job
+
+
+def count_rows(resource, progress, total):
+    """Report to a job's PROGRESS the rows RESOURCE has read, every PROGRESS_EVERY seconds."""
+    import_row = resource.import_row
+    state = {"done": 0, "said": time.monotonic()}
+
+    def counted(row, instance_loader, **kwargs):
+        state["done"] += 1
+        if time.monotonic() - state["said"] >= PROGRESS_EVERY:
+            state["said"] = time.monotonic()
+            progress(done=state["done"])
+        return import_row(row, instance_loader, **kwargs)
+
+    resource.import_row = counted
+    progress(done=0, total=total, unit="lignes")
+
+
+def run_import(resource, dataset, *, dry_run, user=None, progress=None):
     """Check (DRY_RUN) or import DATASET with RESOURCE, all or nothing; a French Report.
 
-    RESOURCE.file_errors(dataset) lists what makes the whole file unusable.
+    RESOURCE.file_errors(dataset) lists what makes the whole file unusable. PROGRESS, a job's,
+    is told the rows read.
     """
     report = Report()
     report.errors = [(None, message) for message in resource.file_errors(dataset)]
@@ -62,6 +93,8 @@ def run_import(resource, dataset, *, dry_run, user=None):
         report.notes.append(f"{what} (nom inconnu) : "
                             f"{listing(f'« {name} »' for name in unknown)}.")
     model = resource._meta.model
+    if progress:
+        count_rows(resource, progress, len(dataset))
     # With a history context, the history triggers do not look for one row after row
     # in an exception block (a subtransaction each: 20 times slower on large files).
     with pghistory.context(source="import"):
@@ -121,41 +154,45 @@ class Outcome:
     file_name: str = ""
 
 
-def stage(dataset, *, namespace, user, file_name):
-    """Keep DATASET for its confirmation by USER; erase what expired meanwhile."""
+def stage(dataset, *, namespace, user, file_name, version=None, checked=True):
+    """Keep DATASET for its confirmation by USER (VERSION: the data version its dry run read);
+    erase what expired meanwhile."""
     StagedImport.objects.filter(created_at__lt=timezone.now() - settings.IMPORT_STAGING_TTL).delete()
     staged = StagedImport.objects.create(
-        namespace=namespace, owner=user, file_name=file_name[:255],
-        data_version=data_version(), content=dataset.export("csv"))
+        namespace=namespace, owner=user, file_name=file_name[:255], rows=len(dataset),
+        data_version=data_version() if version is None else version,
+        content=dataset.export("csv"), checked=checked)
     return staged.token.hex
 
 
-def check_upload(form, resource, *, namespace, user):
-    """Read the file of a valid ImportForm and dry-run it: the context of the import page.
-
-    An unreadable file becomes an error of the form; a valid one is staged for confirmation.
-    """
+def read_upload(form):
+    """The sheet of a valid ImportForm's file; None, with an error on the form, if unreadable."""
     upload = form.cleaned_data["file"]
     try:
-        sheet = read_sheet(upload.name, upload.read())
+        return read_sheet(upload.name, upload.read())
     except UnreadableFile as exc:
         form.add_error("file", f"Fichier illisible : {exc}")
-        return {}
+        return None
+
+
+def check_sheet(sheet, resource, *, namespace, user, file_name):
+    """The dry run of a SHEET read from FILE_NAME: the context of the import page."""
     context = dry_run(sheet.dataset, resource, namespace=namespace, user=user,
-                      file_name=upload.name)
+                      file_name=file_name)
     context["report"].notes[:0] = sheet.notes
     return context
 
 
-def dry_run(dataset, resource, *, namespace, user, file_name):
-    report = run_import(resource, dataset, dry_run=True, user=user)
-    token = (stage(dataset, namespace=namespace, user=user, file_name=file_name)
-             if report.ok else None)
+def dry_run(dataset, resource, *, namespace, user, file_name, progress=None):
+    version = data_version()
+    report = run_import(resource, dataset, dry_run=True, user=user, progress=progress)
+    token = (stage(dataset, namespace=namespace, user=user, file_name=file_name,
+                   version=version) if report.ok else None)
     return {"report": report, "file_name": file_name, "token": token}
 
 
 @transaction.atomic
-def import_staged(token, resource, *, namespace, user):
+def import_staged(token, resource, *, namespace, user, progress=None):
     """Import the file staged under TOKEN, all or nothing and once only: an Outcome.
 
     The staged row is locked before it is read: a second confirmation of the same file waits
@@ -165,7 +202,7 @@ def import_staged(token, resource, *, namespace, user):
     except (ValueError, TypeError, AttributeError):
         return Outcome("gone")
     staged = (StagedImport.objects.select_for_update()
-              .filter(token=key, namespace=namespace, owner=user).first())
+              .filter(token=key, namespace=namespace, owner=user, checked=True).first())
     if staged is None:
         return Outcome("gone")
     if staged.consumed_at is not None:
@@ -177,10 +214,10 @@ def import_staged(token, resource, *, namespace, user):
     if staged.data_version != data_version():
         staged.delete()
         again = dry_run(dataset, resource, namespace=namespace, user=user,
-                        file_name=staged.file_name)
+                        file_name=staged.file_name, progress=progress)
         return Outcome("stale", report=again["report"], token=again["token"],
                        file_name=staged.file_name)
-    report = run_import(resource, dataset, dry_run=False, user=user)
+    report = run_import(resource, dataset, dry_run=False, user=user, progress=progress)
     if not report.ok:
         return Outcome("invalid", report=report, file_name=staged.file_name)
     staged.consumed_at = timezone.now()

@@ -23,6 +23,9 @@ class StagedImport(models.Model):
     data_version = models.BigIntegerField("version des données vérifiées")
     file_name = models.CharField("fichier", max_length=255)
     content = models.TextField("contenu (CSV)", blank=True)
+    rows = models.PositiveIntegerField("lignes", default=0)
+    # A large file is staged before its dry run (a job does it): it cannot be confirmed before.
+    checked = models.BooleanField("vérifié", default=True)
 
     class Meta:
         verbose_name = "import en attente"

@@ -162,14 +162,28 @@ TEMPLATES = [
     },
 ]
 
-# Each process keeps its own figures computed from the data (essplan.datacache: keyed by
-# the data version, so they never outlive the data they were computed from).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+# The cache of rendered fragments and counts: each process's own memory by default (one
+# server); with several servers, a Redis server that they share (CACHE_URL=redis://host:6379/1,
+# Django's own Redis backend). Keys carry the data version (essplan.datacache), so a value never
+# outlives the data it was computed from, whichever server computed it.
+def cache_from_url(name):
+    raw = env_str(name)
+    if urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"{name} must be a Redis URL such as redis://127.0.0.1:6379/1 (got {raw!r}).")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "essplan")}
+
+
+if env_str("CACHE_URL"):
+    CACHES = {"default": cache_from_url("CACHE_URL")}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+        }
     }
-}
 
 # Long work (reports, large imports) runs as jobs (jobs/): queued in the database by
 # django-tasks-db and run by `manage.py db_worker` processes; JOBS_BACKEND=immediate runs a
@@ -234,6 +248,8 @@ AXES_CLIENT_IP_CALLABLE = "essplan.security.client_ip"
 
 # A checked import file waits this long for its confirmation, then is erased.
 IMPORT_STAGING_TTL = datetime.timedelta(minutes=env_int("IMPORT_STAGING_MINUTES", 60))
+# A file of more rows than this is checked and imported by a background job.
+IMPORT_JOB_ROWS = env_int("IMPORT_JOB_ROWS", 2000)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reports:home"
@@ -251,8 +267,28 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 WHITENOISE_AUTOREFRESH = DEBUG
+# Every file the application writes (reports, attachments) goes through the default storage:
+# MEDIA_ROOT, a directory that several servers may share (NFS), or, with S3_BUCKET, an
+# S3-compatible object store through django-storages (pip install -e '.[s3]').
+if env_str("S3_BUCKET"):
+    default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL"),
+            "region_name": env_str("S3_REGION"),
+            "access_key": env_str("S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+            "location": env_str("S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

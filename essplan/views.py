@@ -10,7 +10,8 @@ from django.utils.safestring import mark_safe
 from .datacache import CachedCountPaginator, cached_value
 from .forms import ImportForm
 from .french import count
-from .imports import check_upload, import_staged
+from .import_jobs import is_large, job_result, staged_rows, start_check, start_confirmation
+from .imports import check_sheet, import_staged, read_upload
 from .versioning import save_or_conflict
 
 
@@ -55,20 +56,32 @@ def cached_body(request, name, parts, template, context):
 
 
 def import_check(request, resource, *, namespace, template, context):
-    """Step 1 of an import: the upload form, then the file's dry run, row by row."""
+    """Step 1 of an import: the upload form, then the file's dry run, row by row (a large
+    file's by a job, whose result this page shows at ?travail=<job>)."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {**context, "form": form}
-    if request.method == "POST" and form.is_valid():
-        context.update(check_upload(form, resource, namespace=namespace, user=request.user))
+    context = {**context, "form": form, **job_result(request, namespace)}
+    if request.method == "POST" and form.is_valid() and (sheet := read_upload(form)):
+        file_name = form.cleaned_data["file"].name
+        if is_large(len(sheet.dataset)):
+            job = start_check(sheet, resource, namespace=namespace, user=request.user,
+                              file_name=file_name, page_url=request.path)
+            return redirect(job)
+        context.update(check_sheet(sheet, resource, namespace=namespace, user=request.user,
+                                   file_name=file_name))
     return render(request, template, context)
 
 
 def import_confirm(request, resource, *, namespace, template, context, retry_url, done_url,
                    created):
-    """Step 2: the staged file imported for good, all or nothing, once. CREATED is the French
-    (singular, plural) of what a new row is, e.g. ("structure créée", "structures créées")."""
-    outcome = import_staged(request.POST.get("token"), resource, namespace=namespace,
-                            user=request.user)
+    """Step 2: the staged file imported for good, all or nothing, once (a large file by a
+    job). CREATED is the French (singular, plural) of what a new row is, e.g. ("structure
+    créée", "structures créées")."""
+    token = request.POST.get("token")
+    if is_large(staged_rows(token, namespace=namespace, user=request.user)):
+        return redirect(start_confirmation(
+            token, resource, namespace=namespace, user=request.user, page_url=retry_url,
+            done_url=done_url, created=created))
+    outcome = import_staged(token, resource, namespace=namespace, user=request.user)
     if outcome.kind == "gone":
         messages.error(request, "Cet import a expiré ou n'existe pas : chargez le fichier à nouveau.")
         return redirect(retry_url)

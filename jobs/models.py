@@ -44,6 +44,7 @@ class Job(models.Model):
     step = models.CharField(_("étape"), max_length=200, blank=True)
     message = models.TextField(_("résultat"), blank=True)
     result_url = models.CharField(_("adresse du résultat"), max_length=500, blank=True)
+    result = models.JSONField(_("données du résultat"), default=dict, blank=True)
     error = models.TextField(_("erreur"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",

@@ -25,8 +25,15 @@ LOST_WORKER = ("Le processus de travail qui l'exécutait s'est arrêté avant la
                "ou redémarrage du serveur) : rien n'a été enregistré. Relancez-le.")
 
 
+class Refused(Exception):
+    """Raised by a handler that cannot do its work for a reason the user can act on: the job
+    fails with this French message as its cause."""
+
+
 def handler(kind):
-    """Register the function that does the work of the jobs of KIND: f(job, progress)."""
+    """Register the function that does the work of the jobs of KIND: f(job, progress), which
+    returns {"message": …} and optionally "url" (the result's page) and "result" (JSON data
+    that this page reads)."""
     def register(function):
         HANDLERS[kind] = function
         return function
@@ -86,6 +93,10 @@ def run_job(job_id):
     beat.start()
     try:
         outcome = HANDLERS[job.kind](job, Progress(job))
+    except Refused as refusal:
+        Job.objects.filter(pk=job.pk).update(
+            status=Status.FAILED, finished_at=timezone.now(), error=str(refusal))
+        return "échec"
     except Exception as error:  # noqa: BLE001 - any failure is the job's, told on its page
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         Job.objects.filter(pk=job.pk).update(
@@ -97,5 +108,6 @@ def run_job(job_id):
         beat.join()
     Job.objects.filter(pk=job.pk).update(
         status=Status.DONE, finished_at=timezone.now(), message=outcome["message"],
-        result_url=outcome.get("url", ""), done=job.total or job.done)
+        result_url=outcome.get("url", ""), result=outcome.get("result", {}),
+        done=job.total or job.done)
     return "terminé"

@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium: the browser of the end-to-end tests (Playwright never downloads its own);
-# wrk: the load generator of the benchmark (make bench).
-DEB_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils chromium wrk)
+# wrk: the load generator of the benchmark (make bench); haproxy: its load balancer in front
+# of one or two application servers; redis-server: the shared cache that the two-server test
+# starts (a standalone one, never the machine's service).
+DEB_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils chromium wrk haproxy redis-server)
 
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do

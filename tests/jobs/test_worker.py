@@ -12,17 +12,23 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Plan
+from essplan import roles
 from jobs.models import STALE_AFTER, Job, Status
 from jobs.runner import LOST_WORKER, reap, run_job
 from reports.jobs import start_report
 from reports.models import AnnualReport, Kind
+from structures.models import Structure
 from tests.conftest import COTENTIN, make_user
 from tests.helpers import BASE_DIR, PRODUCTION_ENV
+from tests.jobs.test_import_jobs import THREE
+from tests.structures.test_import import CONFIRM
+from tests.structures.test_import import URL as IMPORT
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 WAIT = 180  # seconds a worker may take on a busy machine before the test gives up
@@ -122,3 +128,26 @@ def test_a_job_whose_worker_is_killed_is_marked_failed(settings):
     job.refresh_from_db()
     assert (job.status, job.error) == (Status.FAILED, LOST_WORKER)
     assert not AnnualReport.objects.exists()
+
+
+def test_a_large_import_is_checked_then_imported_by_a_worker(client, settings):
+    """A file above IMPORT_JOB_ROWS: its dry run, then its confirmation, each done by a
+    worker; nothing is written before the confirmation."""
+    settings.JOBS_BACKEND = "default"
+    settings.IMPORT_JOB_ROWS = 1
+    client.force_login(make_user("emile", roles.EDITOR))
+    before = Structure.objects.count()
+    client.post(IMPORT, {"file": SimpleUploadedFile("annuaire.csv", THREE.encode())})
+    check = Job.objects.get(arguments__step="check")
+    assert check.status == Status.WAITING
+    assert finish(worker("--batch")) == [0]
+    check.refresh_from_db()
+    assert check.status == Status.DONE, check.error
+    assert Structure.objects.count() == before
+    client.post(CONFIRM, {"token": check.result["token"]})
+    client.post(CONFIRM, {"token": check.result["token"]})  # clicked twice
+    assert finish(worker("--batch"), worker("--batch")) == [0, 0]
+    confirm = Job.objects.get(arguments__step="confirm")
+    assert confirm.status == Status.DONE, confirm.error
+    assert confirm.message == "Import terminé : 3 structures créées, 0 mise à jour."
+    assert Structure.objects.count() == before + 3

@@ -1,0 +1,143 @@
+"""Large imports as background jobs: a file of more than IMPORT_JOB_ROWS rows is staged
+unchecked, then checked by a job, and its confirmation is another job; both report the rows
+read on the job's page. The job rebuilds the import's resource from its class and plan.
+
+What a job found (the report, the token of the checked file) is kept with the job; the
+import page shows it at ?travail=<job>, to the person who asked for it only.
+"""
+
+import uuid
+
+import tablib
+from django.apps import apps
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from jobs.models import Job, Status
+from jobs.runner import Refused, handler, start
+
+from .french import count
+from .imports import Report, dry_run, import_staged
+from .models import StagedImport
+
+GONE = "Cet import a expiré ou n'existe pas : chargez le fichier à nouveau."
+
+
+def is_large(rows):
+    return rows > settings.IMPORT_JOB_ROWS
+
+
+def resource_spec(resource, namespace):
+    """What a worker needs to build RESOURCE again: its class, its plan, the import's NAMESPACE."""
+    plan = getattr(resource, "plan", None)
+    return {"resource": f"{type(resource).__module__}.{type(resource).__qualname__}",
+            "plan": plan.pk if plan else None, "namespace": namespace}
+
+
+def build_resource(arguments):
+    resource_class = import_string(arguments["resource"])
+    if arguments["plan"] is None:
+        return resource_class()
+    return resource_class(apps.get_model("actions", "Plan").objects.get(pk=arguments["plan"]))
+
+
+def start_check(sheet, resource, *, namespace, user, file_name, page_url):
+    """Stage SHEET unchecked and queue its dry run: the job."""
+    staged = StagedImport.objects.create(
+        namespace=namespace, owner=user, file_name=file_name[:255], rows=len(sheet.dataset),
+        data_version=0, content=sheet.dataset.export("csv"), checked=False)
+    return start("import", user=user,
+                 label=f"Vérification de « {file_name} » ({len(sheet.dataset)} lignes)",
+                 arguments={"step": "check", "token": staged.token.hex, "notes": sheet.notes,
+                            "page_url": page_url, **resource_spec(resource, namespace)})
+
+
+def staged_rows(token, *, namespace, user):
+    """The number of rows of the file staged under TOKEN for USER (0: none)."""
+    try:
+        key = uuid.UUID(hex=token)
+    except (ValueError, TypeError, AttributeError):
+        return 0
+    return (StagedImport.objects.filter(token=key, namespace=namespace, owner=user)
+            .values_list("rows", flat=True).first() or 0)
+
+
+def start_confirmation(token, resource, *, namespace, user, page_url, done_url, created):
+    """The job that imports the large file staged under TOKEN: the one already asked for
+    (a second click on « Confirmer »), or a new one."""
+    asked = (Job.objects.filter(kind="import", created_by=user, arguments__step="confirm",
+                                arguments__token=token)
+             .exclude(status__in=[Status.FAILED, Status.CANCELLED]).first())
+    if asked:
+        return asked
+    file_name = StagedImport.objects.filter(token=token).values_list("file_name", flat=True)[0]
+    return start("import", user=user, label=f"Import de « {file_name} »",
+                 arguments={"step": "confirm", "token": token, "page_url": page_url,
+                            "done_url": done_url, "created": list(created),
+                            **resource_spec(resource, namespace)})
+
+
+def job_result(request, namespace):
+    """The context that the import page shows for the job of ?travail=: its report, file and
+    token; empty unless the job is the user's, an import of NAMESPACE, and done."""
+    try:
+        key = uuid.UUID(request.GET.get("travail", ""))
+    except ValueError:
+        return {}
+    job = Job.objects.filter(pk=key, kind="import", created_by=request.user,
+                             status=Status.DONE, arguments__namespace=namespace).first()
+    if job is None or "report" not in job.result:
+        return {}
+    return {"report": Report.from_data(job.result["report"]),
+            "file_name": job.result["file_name"], "token": job.result.get("token")}
+
+
+def _found(context, *, notes=()):
+    report = context["report"]
+    report.notes[:0] = notes
+    return {"report": report.as_data(), "file_name": context["file_name"],
+            "token": context.get("token")}
+
+
+@handler("import")
+def run(job, progress):
+    arguments = job.arguments
+    resource = build_resource(arguments)
+    namespace, token, user = arguments["namespace"], arguments["token"], job.created_by
+    result_url = f"{arguments['page_url']}?travail={job.pk}"
+    if arguments["step"] == "check":
+        progress(step="Vérification du fichier, ligne par ligne")
+        staged = StagedImport.objects.filter(token=token, owner=user, checked=False).first()
+        if staged is None:
+            raise Refused(GONE)
+        dataset = tablib.Dataset().load(staged.content, format="csv")
+        staged.delete()
+        found = dry_run(dataset, resource, namespace=namespace, user=user,
+                        file_name=staged.file_name, progress=progress)
+        report = found["report"]
+        message = (f"Le fichier est valide : {report.new} à créer, {report.updated} à mettre à "
+                   "jour. Rien n'est encore enregistré : ouvrez le résultat pour confirmer."
+                   if report.ok else
+                   f"Le fichier contient {count(len(report.errors), 'erreur', 'erreurs')} : "
+                   "rien n'a été importé. Ouvrez le résultat pour les voir ligne par ligne.")
+        return {"message": message, "url": result_url,
+                "result": _found(found, notes=arguments["notes"])}
+    progress(step="Import du fichier")
+    outcome = import_staged(token, resource, namespace=namespace, user=user, progress=progress)
+    if outcome.kind == "gone":
+        raise Refused(GONE)
+    if outcome.kind == "done":
+        return {"message": f"Cet import était déjà fait (« {outcome.file_name} »).",
+                "url": arguments["done_url"]}
+    if outcome.kind == "imported":
+        report = outcome.report
+        return {"message": f"Import terminé : {count(report.new, *arguments['created'])}, "
+                           f"{count(report.updated, 'mise à jour', 'mises à jour')}.",
+                "url": arguments["done_url"]}
+    found = {"report": outcome.report, "file_name": outcome.file_name, "token": outcome.token}
+    message = ("Les données ont changé depuis la vérification du fichier : il vient d'être "
+               "vérifié à nouveau, rien n'est importé. Relisez le résultat avant de confirmer."
+               if outcome.kind == "stale" else
+               "Le fichier n'a pas pu être importé : rien n'a été enregistré. Ouvrez le "
+               "résultat pour voir les erreurs.")
+    return {"message": message, "url": result_url, "result": _found(found)}
