@@ -147,10 +147,13 @@ class Outcome:
     failed: list = field(default_factory=list)  # (reminder, error)
 
 
-def send(reminders, site_url=None):
-    """Send REMINDERS, each recorded with its sending: all or nothing, one by one."""
+def send(reminders, site_url=None, progress=None):
+    """Send REMINDERS, each recorded with its sending: all or nothing, one by one. PROGRESS,
+    a job's, is told how many went through."""
     outcome = Outcome()
-    for reminder in reminders:
+    for number, reminder in enumerate(reminders, start=1):
+        if progress and number % 10 == 0:
+            progress(done=number - 1)
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(
@@ -190,6 +193,18 @@ def remind_action(campaign, action, request):
         unreachable=", ".join(_name(pilot) for pilot in pilots if not pilot.email),
         failed=bool(outcome.failed),
     )
+
+
+def remind_all(campaign, stage, site_url, progress):
+    """« Relancer tous les pilotes en attente »: one reminder to each pilot of an action whose
+    point is awaited, listing them all, sent once per STAGE (the job's: a job that runs
+    again sends nothing twice); (outcome, names of the pilots without an e-mail address)."""
+    pilots = waiting_by_pilot(campaign_actions(campaign))
+    reminders = [Reminder(campaign, pilot, stage, "pilot", actions)
+                 for pilot, actions in pilots.items() if pilot.email]
+    progress(total=len(reminders), unit="courriels", step="Envoi des relances")
+    outcome = send(reminders, site_url=site_url, progress=progress)
+    return outcome, sorted(_name(pilot) for pilot in pilots if not pilot.email)
 
 
 def _name(user):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("plans/<slug:slug>/campagnes/ouvrir/", views.campaign_edit, name="campaign_create"),
     path(CAMPAIGN, views.campaign_detail, name="campaign_detail"),
     path(f"{CAMPAIGN}modifier/", views.campaign_edit, name="campaign_edit"),
+    path(f"{CAMPAIGN}relancer/", views.campaign_remind_all, name="campaign_remind_all"),
     path(f"{CAMPAIGN}relancer/<str:code>/", views.campaign_remind, name="campaign_remind"),
     path("plans/<slug:slug>/saisie-groupee/<int:year>/", views.bulk_entry, name="bulk_entry"),
     path("plans/<slug:slug>/pilotes/", views.pilot_table, name="pilot_table"),

@@ -14,6 +14,7 @@ from .. import campaigns, reminders
 from ..access import EDIT_PROGRESS, get_action, get_plan, plans
 from ..filters import CampaignActionFilter
 from ..forms import BulkPointFormSet, CampaignForm, ReviewForm
+from ..jobs import start_reminders
 from ..models import WAITING, Action, Campaign, ProgressUpdate, Review
 
 MANAGE = "actions.change_campaign"
@@ -81,6 +82,19 @@ def campaign_remind(request, slug, year, code):
     if not (outcome.sent or outcome.unreachable or outcome.failed):
         messages.warning(request, f"L'action {code} n'a pas de pilote nommé : personne à relancer.")
     return redirect(campaign.get_absolute_url())
+
+
+@require_POST
+def campaign_remind_all(request, slug, year):
+    """« Relancer tous les pilotes en attente »: a job, whose page shows the e-mails sent."""
+    plan = get_plan(request, slug, perm=MANAGE)
+    campaign = get_object_or_404(Campaign, plan=plan, year=year)
+    if not campaign.is_open():
+        messages.error(request, "La campagne n'est pas ouverte aux pilotes : personne n'est "
+                                "relancé.")
+        return redirect(campaign.get_absolute_url())
+    job = start_reminders(campaign, request.user, request.build_absolute_uri("/").rstrip("/"))
+    return redirect(job)
 
 
 @require_POST

@@ -13,8 +13,12 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import resolve, reverse
 
+from actions import jobs
 from actions.models import Campaign, ProgressUpdate, ReminderSent, Review
-from tests.conftest import COTENTIN
+from essplan import roles
+from jobs.models import Job, Status
+from jobs.runner import Progress, run_job
+from tests.conftest import COTENTIN, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +140,51 @@ def test_relancer_sends_one_reminder_now(client_for, campaign, action, pilot):
     assert "http://testserver/plans/cotentin-ess-2023-2025/actions/1.4.7/avancement/2025/" in (
         message.body)
     assert ReminderSent.objects.get().stage.startswith("relance-1.4.7-")
+
+
+def test_relancer_tous_reminds_each_awaited_pilot_once_through_a_job(
+        client_for, campaign, action, pilot, other_pilot, editor):
+    """Pilots await points of 1.4.7 (Paul, Pia) and 1.4.6 (Pia, and one without an address):
+    one e-mail per reachable pilot, listing all its actions; the same job run again sends
+    nothing."""
+    action.pilots.add(other_pilot)
+    nobody = make_user("sans-adresse", roles.PILOT)
+    nobody.email, nobody.first_name, nobody.last_name = "", "Sans", "Adresse"
+    nobody.save()
+    action.plan.actions.get(code="1.4.6").pilots.add(nobody)
+    url = reverse("actions:campaign_remind_all", kwargs={"slug": COTENTIN, "year": 2025})
+    response = client_for("editor").post(url)
+    job = Job.objects.get(kind="reminders")
+    assert response.url == job.get_absolute_url()
+    assert job.status == Status.DONE, job.error
+    assert job.message == ("2 relances envoyées. Sans adresse électronique, donc non "
+                           "relancé(s) : Sans Adresse.")
+    assert (job.done, job.total, job.unit) == (2, 2, "courriels")
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert sorted(by_address) == sorted([pilot.email, other_pilot.email])
+    assert "1.4.7" in by_address[pilot.email].body and "1.4.6" not in by_address[pilot.email].body
+    both = by_address[other_pilot.email]
+    assert "1.4.7" in both.body and "1.4.6" in both.body
+    assert both.subject.startswith("[essplan] Relance · campagne de suivi 2025 : 2 point(s)")
+    run_job.call(str(job.pk))  # the same job once more: claimed already, sends nothing
+    assert len(mail.outbox) == 2
+
+
+def test_relancer_tous_is_refused_for_a_closed_campaign(client_for, campaign, action, pilot):
+    campaign.closed_on = datetime.date(2025, 12, 20)
+    campaign.save()
+    url = reverse("actions:campaign_remind_all", kwargs={"slug": COTENTIN, "year": 2025})
+    response = client_for("editor").post(url, follow=True)
+    assert "La campagne n'est pas ouverte aux pilotes : personne n'est relancé." in html.unescape(
+        response.content.decode())
+    assert not Job.objects.exists() and not mail.outbox
+
+
+def test_a_job_run_again_never_sends_a_reminder_twice(campaign, action, pilot, editor):
+    job = Job.objects.create(kind="reminders", label="Relance", created_by=editor,
+                             arguments={"campaign": campaign.pk, "site_url": "https://x.fr"})
+    first = jobs.remind(job, Progress(job))
+    again = jobs.remind(job, Progress(job))
+    assert first["message"] == "1 relance envoyée."
+    assert again["message"] == "0 relance envoyée. 1 relance déjà envoyée(s) auparavant."
+    assert len(mail.outbox) == 1

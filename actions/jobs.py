@@ -1,0 +1,41 @@
+"""The campaign's jobs: reminding every pilot still awaited, in a worker."""
+
+from django.urls import reverse
+
+from essplan.french import count
+from jobs.models import Job, Status
+from jobs.runner import handler, start
+
+from . import reminders
+from .models import Campaign
+
+
+def start_reminders(campaign, user, site_url):
+    """Queue the reminder of every awaited pilot of CAMPAIGN: its job (the one already waiting
+    or running, when someone asked for it a moment ago)."""
+    asked = Job.objects.filter(kind="reminders", arguments__campaign=campaign.pk,
+                               status__in=[Status.WAITING, Status.RUNNING]).first()
+    return asked or start(
+        "reminders", user=user,
+        label=f"Relance des pilotes · campagne {campaign.year} · {campaign.plan.title}",
+        arguments={"campaign": campaign.pk, "site_url": site_url})
+
+
+@handler("reminders")
+def remind(job, progress):
+    campaign = Campaign.objects.select_related("plan").get(pk=job.arguments["campaign"])
+    outcome, unreachable = reminders.remind_all(
+        campaign, f"relance-{job.pk.hex[:12]}", job.arguments["site_url"], progress)
+    parts = [f"{count(len(outcome.sent), 'relance envoyée', 'relances envoyées')}."]
+    if outcome.skipped:
+        parts.append(f"{count(len(outcome.skipped), 'relance', 'relances')} déjà "
+                     "envoyée(s) auparavant.")
+    if outcome.failed:
+        parts.append(f"{count(len(outcome.failed), 'relance', 'relances')} non envoyée(s) : le "
+                     "serveur de courriel ne les a pas acceptées ; relancez plus tard.")
+    if unreachable:
+        parts.append(f"Sans adresse électronique, donc non relancé(s) : {', '.join(unreachable)}.")
+    if not (outcome.sent or outcome.skipped or outcome.failed or unreachable):
+        parts = ["Aucun pilote à relancer : tous les points attendus sont saisis."]
+    return {"message": " ".join(parts), "url": reverse(
+        "actions:campaign_detail", kwargs={"slug": campaign.plan.slug, "year": campaign.year})}
