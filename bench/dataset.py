@@ -54,16 +54,17 @@ def siret(n):
     return head + luhn.calc_check_digit(head)
 
 
-def structure_rows(count, seed=2025):
-    """COUNT structures as (siret, name, legal form code, INSEE code, employees, fte, NAF)."""
+def structure_rows(count, seed=2025, first=0):
+    """COUNT structures as (siret, name, legal form code, INSEE code, employees, fte, NAF),
+    numbered from FIRST."""
     rng = random.Random(seed)
     communes = list(Commune.objects.order_by("insee_code").values_list("insee_code", "population"))
     weights = [max(population or 1, 1) for _, population in communes]
     insee = rng.choices([code for code, _ in communes], weights=weights, k=count)
-    for n in range(count):
+    for index, n in enumerate(range(first, first + count)):
         employees = int(rng.paretovariate(1.4)) - 1
         yield (siret(n), f"{rng.choice(KINDS)} {rng.choice(THEMES)} n° {n + 1}", rng.choice(FORMS),
-               insee[n], employees, Decimal(employees * 8) / 10, rng.choice(NAF))
+               insee[index], employees, Decimal(employees * 8) / 10, rng.choice(NAF))
 
 
 def as_spreadsheet(rows):

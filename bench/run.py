@@ -8,7 +8,9 @@ one), serves the app with gunicorn (production settings, 2 workers, psycopg pool
 127.0.0.1, loads each page with wrk (8 connections, fixed duration), and compares:
 pages with /healthz, the directory list with the Django admin's changelist, the app's
 import with PostgreSQL COPY and with django-import-export's default, the annual report
-with bare WeasyPrint, the queries of each page at seed size and at large size.
+with bare WeasyPrint, the queries of each page at seed size and at large size. Then, with a
+real worker (db_worker): a large import confirmed and the annual report asked for, from the
+click to « terminé »; and the key pages through haproxy before one and two servers.
 Writes bench/results/latest.json and prints a table with each target and whether it holds.
 """
 
@@ -31,6 +33,9 @@ P99_FACTOR = 10  # p99 <= 10 x /healthz p99
 ADMIN_FACTOR = 10  # directory list >= 10 x the admin changelist
 IMPORT_SHARE = 0.20  # import >= 20 % of COPY rows/s
 IMPORT_MEMORY_MIB = 1024
+WORKER_MEMORY_MIB = 500  # the worker's peak while it imports
+# The pages loaded through the load balancer, before one then two application servers.
+BALANCED = ["healthz", "dashboard", "action_detail", "structure_filter"]
 REPORT_FACTOR = 3  # report <= 3 x bare WeasyPrint
 
 
@@ -228,6 +233,12 @@ def evaluate(results):
         ratio = report["generation_s"] / report["bare_weasyprint_s"]
         targets.append((f"{label} / WeasyPrint nu", f"<= {REPORT_FACTOR}x", f"{ratio:.2f}x",
                         ratio <= REPORT_FACTOR))
+    job = results["import_job"]
+    share = job["rows_per_s"] / imports["copy"]["rows_per_s"]
+    targets.append(("import par un travail / COPY", f">= {IMPORT_SHARE:.0%}", f"{share:.1%}",
+                    share >= IMPORT_SHARE))
+    targets.append(("mémoire max du processus de travail", f"<= {WORKER_MEMORY_MIB} Mio",
+                    f"{job['worker_peak_mib']:.0f} Mio", job["worker_peak_mib"] <= WORKER_MEMORY_MIB))
     sent = results["reminders"]
     targets.append((f"send_reminders ({sent['actions']} actions, {sent['pilots']} pilotes)",
                     f"<= {REMINDERS_SECONDS} s", f"{sent['seconds']:.2f} s",
@@ -263,6 +274,22 @@ def print_tables(results):
     print(f"\nRelances : {sent['sent']} courriels envoyés en {sent['seconds']:.2f} s pour "
           f"{sent['actions']} actions et {sent['pilots']} nominations de pilotes ; "
           f"{sent['failed']} échec(s)")
+    job = results["import_job"]
+    print(f"\nImport par un travail ({job['rows']} lignes, processus db_worker) : de « Confirmer » "
+          f"à « terminé » {job['click_to_done_s']:.1f} s, dont {job['worker_s']:.1f} s de "
+          f"travail ({job['rows_per_s']:.0f} lignes/s) ; mémoire max du processus "
+          f"{job['worker_peak_mib']:.0f} Mio")
+    made = results["report_job"]
+    print(f"Rapport annuel par un travail ({made['pages']} pages) : de « Générer » à « terminé » "
+          f"{made['click_to_done_s']:.1f} s ; mémoire max du processus {made['worker_peak_mib']:.0f} Mio")
+    print("\nÀ travers haproxy (req/s ; part du CPU des {cores} cœurs occupée)".format(
+        cores=os.cpu_count()))
+    print(f"{'page':<18}{'1 serveur':>11}{'CPU':>6}{'2 serveurs':>12}{'CPU':>6}{'gain':>8}")
+    one, two = results["balancer"]["1"], results["balancer"]["2"]
+    for name in one:
+        print(f"{name:<18}{one[name]['rps']:>11.1f}{one[name]['cpu']:>6.0%}"
+              f"{two[name]['rps']:>12.1f}{two[name]['cpu']:>6.0%}"
+              f"{two[name]['rps'] / one[name]['rps'] - 1:>+8.0%}")
     print("\nCibles")
     for target in results["targets"]:
         print(f"  {verdict(target['holds']):<7} {target['target']:<46} {target['wanted']:>14} "
@@ -286,9 +313,10 @@ def main():
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
     from django.test import Client
+    from django.test.utils import override_settings
 
     from actions.models import Plan
-    from bench import dataset, load
+    from bench import background, balancer, dataset, load
     from essplan import roles
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -366,6 +394,19 @@ def main():
     step("bilan du plan chronométré")
     results["reminders"] = time_reminders(plan)
     step(f"relances : {results['reminders']}")
+    results["balancer"] = balancer.one_and_two_servers(
+        load.child_env(CONN_MAX_AGE="0"), {name: urls[name] for name in BALANCED},
+        lambda name: {} if name == "healthz" else cookies["viewer"],
+        duration=args.duration, connections=args.connections)
+    step("pages à travers haproxy, 1 puis 2 serveurs")
+    worker_env = load.child_env(JOBS_BACKEND="default")
+    results["report_job"] = background.generated_report(users["admin"], plan, 2024, worker_env)
+    step(f"rapport annuel par un travail : {results['report_job']}")
+    with override_settings(IMPORT_JOB_ROWS=0):  # a job whatever the size (the smoke test's)
+        results["import_job"] = background.confirmed_import(
+            users["editor"], list(dataset.structure_rows(import_rows, first=args.structures)),
+            worker_env)
+    step(f"import par un travail : {results['import_job']}")
     results["targets"] = evaluate(results)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",

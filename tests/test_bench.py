@@ -54,6 +54,19 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     reminders = results["reminders"]
     assert (reminders["actions"], reminders["pilots"], reminders["failed"]) == (12, 36, 0)
     assert reminders["sent"] >= 4
+    # The long work through a real worker: the 400 new rows imported, the report made.
+    job = results["import_job"]
+    assert (job["rows"], job["message"]) == (400, "Import terminé : 400 structures créées, 0 mise "
+                                                  "à jour.")
+    assert job["worker_peak_mib"] > 0 and job["click_to_done_s"] >= job["worker_s"] > 0
+    assert results["report_job"]["pages"] == results["report"]["pages"]
+    # Through haproxy, before one then two servers: every request answered.
+    for servers in ("1", "2"):
+        assert set(results["balancer"][servers]) == {"healthz", "dashboard", "action_detail",
+                                                     "structure_filter"}
+        for figures in results["balancer"][servers].values():
+            assert figures["requests"] > 0 and figures["non_2xx"] == 0 and 0 < figures["cpu"] <= 1
+    assert "À travers haproxy" in stdout
     assert all(isinstance(target["holds"], bool) for target in results["targets"])
     assert "Cibles" in stdout and "annuaire / changelist admin" in stdout
 
