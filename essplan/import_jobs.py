@@ -11,13 +11,15 @@ import uuid
 import tablib
 from django.apps import apps
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from jobs.models import Job, Status
 from jobs.runner import Refused, handler, start
 
+from .datacache import data_version
 from .french import count
-from .imports import Report, dry_run, import_staged
+from .imports import Report, import_staged, run_import, stage
 from .models import StagedImport
 
 GONE = "Cet import a expiré ou n'existe pas : chargez le fichier à nouveau."
@@ -43,12 +45,11 @@ def build_resource(arguments):
 
 def start_check(sheet, resource, *, namespace, user, file_name, page_url):
     """Stage SHEET unchecked and queue its dry run: the job."""
-    staged = StagedImport.objects.create(
-        namespace=namespace, owner=user, file_name=file_name[:255], rows=len(sheet.dataset),
-        data_version=0, content=sheet.dataset.export("csv"), checked=False)
+    token = stage(sheet.dataset, namespace=namespace, user=user, file_name=file_name,
+                  version=0, checked=False)
     return start("import", user=user,
                  label=f"Vérification de « {file_name} » ({len(sheet.dataset)} lignes)",
-                 arguments={"step": "check", "token": staged.token.hex, "notes": sheet.notes,
+                 arguments={"step": "check", "token": token, "notes": sheet.notes,
                             "page_url": page_url, **resource_spec(resource, namespace)})
 
 
@@ -92,38 +93,43 @@ def job_result(request, namespace):
             "file_name": job.result["file_name"], "token": job.result.get("token")}
 
 
-def _found(context, *, notes=()):
-    report = context["report"]
-    report.notes[:0] = notes
-    return {"report": report.as_data(), "file_name": context["file_name"],
-            "token": context.get("token")}
-
-
 @handler("import")
 def run(job, progress):
-    arguments = job.arguments
-    resource = build_resource(arguments)
-    namespace, token, user = arguments["namespace"], arguments["token"], job.created_by
-    result_url = f"{arguments['page_url']}?travail={job.pk}"
-    if arguments["step"] == "check":
-        progress(step="Vérification du fichier, ligne par ligne")
-        staged = StagedImport.objects.filter(token=token, owner=user, checked=False).first()
-        if staged is None:
-            raise Refused(GONE)
-        dataset = tablib.Dataset().load(staged.content, format="csv")
+    step = check if job.arguments["step"] == "check" else confirm
+    return step(job, build_resource(job.arguments), progress)
+
+
+def check(job, resource, progress):
+    """The dry run of a large file, staged unchecked: it becomes the checked file if valid."""
+    progress(step="Vérification du fichier, ligne par ligne")
+    staged = StagedImport.objects.filter(token=job.arguments["token"], owner=job.created_by,
+                                         checked=False).first()
+    if staged is None:
+        raise Refused(GONE)
+    dataset = tablib.Dataset().load(staged.content, format="csv")
+    version = data_version()
+    report = run_import(resource, dataset, dry_run=True, user=job.created_by, progress=progress)
+    if report.ok:
+        StagedImport.objects.filter(pk=staged.pk).update(
+            checked=True, data_version=version, created_at=timezone.now())
+    else:
         staged.delete()
-        found = dry_run(dataset, resource, namespace=namespace, user=user,
-                        file_name=staged.file_name, progress=progress)
-        report = found["report"]
-        message = (f"Le fichier est valide : {report.new} à créer, {report.updated} à mettre à "
-                   "jour. Rien n'est encore enregistré : ouvrez le résultat pour confirmer."
-                   if report.ok else
-                   f"Le fichier contient {count(len(report.errors), 'erreur', 'erreurs')} : "
-                   "rien n'a été importé. Ouvrez le résultat pour les voir ligne par ligne.")
-        return {"message": message, "url": result_url,
-                "result": _found(found, notes=arguments["notes"])}
+    message = (f"Le fichier est valide : {report.new} à créer, {report.updated} à mettre à "
+               "jour. Rien n'est encore enregistré : ouvrez le résultat pour confirmer."
+               if report.ok else
+               f"Le fichier contient {count(len(report.errors), 'erreur', 'erreurs')} : rien "
+               "n'a été importé. Ouvrez le résultat pour les voir ligne par ligne.")
+    report.notes[:0] = job.arguments["notes"]
+    return {"message": message, "url": result_url(job),
+            "result": found(report, staged.file_name, staged.token.hex if report.ok else None)}
+
+
+def confirm(job, resource, progress):
+    """The import for good of a checked large file, once."""
+    arguments = job.arguments
     progress(step="Import du fichier")
-    outcome = import_staged(token, resource, namespace=namespace, user=user, progress=progress)
+    outcome = import_staged(arguments["token"], resource, namespace=arguments["namespace"],
+                            user=job.created_by, progress=progress)
     if outcome.kind == "gone":
         raise Refused(GONE)
     if outcome.kind == "done":
@@ -134,10 +140,19 @@ def run(job, progress):
         return {"message": f"Import terminé : {count(report.new, *arguments['created'])}, "
                            f"{count(report.updated, 'mise à jour', 'mises à jour')}.",
                 "url": arguments["done_url"]}
-    found = {"report": outcome.report, "file_name": outcome.file_name, "token": outcome.token}
     message = ("Les données ont changé depuis la vérification du fichier : il vient d'être "
                "vérifié à nouveau, rien n'est importé. Relisez le résultat avant de confirmer."
                if outcome.kind == "stale" else
                "Le fichier n'a pas pu être importé : rien n'a été enregistré. Ouvrez le "
                "résultat pour voir les erreurs.")
-    return {"message": message, "url": result_url, "result": _found(found)}
+    return {"message": message, "url": result_url(job),
+            "result": found(outcome.report, outcome.file_name, outcome.token)}
+
+
+def result_url(job):
+    return f"{job.arguments['page_url']}?travail={job.pk}"
+
+
+def found(report, file_name, token):
+    """What the import page shows of a job's result (see job_result)."""
+    return {"report": report.as_data(), "file_name": file_name, "token": token}

@@ -1,7 +1,10 @@
 """The journeys of the issue, as a user clicks them."""
 
+import contextlib
 import io
+import os
 import re
+import signal
 from io import BytesIO
 
 from django.core.management import call_command
@@ -12,8 +15,11 @@ from actions.models import Action, BudgetLine, Event, ProgressUpdate
 from essplan import roles
 from tests.conftest import COTENTIN, PASSWORD, make_user
 from tests.e2e.conftest import e2e, log_in, submit_and_wait
+from tests.jobs.test_import_jobs import THREE
+from tests.jobs.test_worker import WAIT, finish, worker
 
 PLAN = f"/plans/{COTENTIN}/"
+WORKER_WAIT = WAIT * 1000  # Playwright's milliseconds: a worker may be slow on a busy machine
 
 
 @e2e
@@ -364,3 +370,44 @@ def test_admin_drafts_2026_2028_renumbers_adopts_and_the_committee_sees_both_pla
     page.get_by_role("link", name="Plan d'actions ESS 2026-2028").click()
     expect(page.get_by_test_id("plan-counts")).to_have_text(
         "3 axes stratégiques, 17 objectifs opérationnels, 44 actions")
+
+
+@e2e
+def test_a_large_import_waits_for_the_worker_then_shows_its_result_by_itself(page, settings):
+    """Above IMPORT_JOB_ROWS rows (one here), the check and the import are jobs: their page
+    says they wait for a worker, then shows « Terminé » without a reload by the user, once
+    a real worker (db_worker) has done them."""
+    settings.JOBS_BACKEND, settings.IMPORT_JOB_ROWS = "default", 1
+    make_user("emile", roles.EDITOR)
+    log_in(page, "emile")
+    page.goto("/structures/importer/")
+    page.get_by_label("Fichier à importer").set_input_files(
+        {"name": "annuaire.csv", "mimeType": "text/csv", "buffer": THREE.encode()})
+    submit_and_wait(page, page.get_by_role("button", name="Vérifier le fichier"),
+                    "/structures/importer/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Vérification de « annuaire.csv » (3 lignes)")
+    expect(page.get_by_text("Ce travail attend un processus de travail")).to_be_visible()
+    with running_worker():
+        expect(page.get_by_text("Le fichier est valide : 3 à créer, 0 à mettre à jour.")
+               ).to_be_visible(timeout=WORKER_WAIT)
+        page.get_by_role("link", name="Voir le résultat").click()
+        expect(page.get_by_role("status").first).to_contain_text("3 structures à créer")
+        submit_and_wait(page, page.get_by_role("button", name="Confirmer l'import"),
+                        "/importer/confirmer/")
+        expect(page.get_by_text("Import terminé : 3 structures créées, 0 mise à jour.")
+               ).to_be_visible(timeout=WORKER_WAIT)
+    page.get_by_role("link", name="Voir le résultat").click()
+    page.get_by_label("Recherche", exact=True).fill("Garage solidaire")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_role("link", name="Garage solidaire de la Hague")).to_be_visible()
+
+
+@contextlib.contextmanager
+def running_worker():
+    process = worker()
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        finish(process)
