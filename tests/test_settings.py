@@ -57,3 +57,25 @@ def test_production_settings_pass_check_deploy():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_cache_and_file_storage_for_several_servers_come_from_the_environment():
+    shown = ("c = settings.CACHES['default']; s = settings.STORAGES['default'];"
+             "print(c['BACKEND'], c.get('LOCATION'), s['BACKEND'],"
+             "s.get('OPTIONS', {}).get('bucket_name'), s.get('OPTIONS', {}).get('endpoint_url'))")
+    alone = run_python(SETUP + shown)
+    assert alone.stdout.split() == [
+        "django.core.cache.backends.locmem.LocMemCache", "None",
+        "django.core.files.storage.FileSystemStorage", "None", "None"], alone.stderr
+    shared = run_python(SETUP + shown, CACHE_URL="redis://cache.internal:6379/1",
+                        S3_BUCKET="essplan-fichiers", S3_ENDPOINT_URL="https://s3.fr-par.example")
+    assert shared.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache", "redis://cache.internal:6379/1",
+        "storages.backends.s3.S3Storage", "essplan-fichiers", "https://s3.fr-par.example"
+    ], shared.stderr
+
+
+def test_a_cache_url_that_is_not_redis_fails_naming_the_variable():
+    result = run_python(SETUP, CACHE_URL="memcached://127.0.0.1:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL must be a Redis URL" in result.stderr
