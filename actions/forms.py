@@ -11,6 +11,7 @@ from essplan.forms import (
 
 from .models import Action, BudgetLine, Campaign, Direction, Event, ProgressUpdate, Review, Status
 from .models.followup import amount_validators
+from .models.plan import PUBLIC_POINT_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -266,3 +267,16 @@ class AdoptPlanForm(StyledFormMixin, forms.Form):
                                   decimal_places=2, min_value=0)
     envelope_is_estimate = forms.BooleanField(
         label="La délibération donne un ordre de grandeur (« environ … € »)", required=False)
+
+
+class PublicationForm(StyledFormMixin, forms.Form):
+    """What an administrator publishes of a plan on the public site."""
+
+    is_public = forms.BooleanField(
+        label="Publier ce plan sur le site public", required=False,
+        help_text="Axes, objectifs et actions avec leur statut (d'après les points validés), "
+                  "indicateurs et rapports publiés. Jamais : commentaires internes, budget, "
+                  "justificatifs, pilotes.")
+    public_point_fields = forms.MultipleChoiceField(
+        label="Textes des points d'avancement rendus publics", choices=PUBLIC_POINT_FIELDS,
+        widget=forms.CheckboxSelectMultiple, required=False)

@@ -30,6 +30,7 @@ urlpatterns = [
     path(DRAFT_NODE, views.draft_node, name="draft_node"),
     path(f"{DRAFT_NODE}retirer/", views.draft_remove, name="draft_remove"),
     path("plans/<slug:slug>/adopter/", views.plan_adopt, name="plan_adopt"),
+    path("plans/<slug:slug>/publication/", views.plan_publication, name="plan_publication"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/budget/", views.plan_budget, name="plan_budget"),

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "jobs",
+    "public",
     "django_tasks_db",
     # Last: its post_migrate hooks (roles, version triggers) see every app's tables.
     "essplan",
@@ -140,6 +141,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# The history records who wrote: only requests that write carry that context (a reading
+# request then never loads the user for it: the public pages touch no session).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 ROOT_URLCONF = "essplan.urls"
 WSGI_APPLICATION = "essplan.wsgi.application"

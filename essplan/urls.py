@@ -14,6 +14,7 @@ urlpatterns = [
     path("structures/", include("structures.urls")),
     path("", include("indicators.urls")),
     path("", include("jobs.urls")),
+    path("public/", include("public.urls")),
     path(
         "connexion/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from essplan.forms import SPACES, FrenchDecimalField, VersionedForm
 
@@ -17,6 +18,10 @@ class StructureForm(VersionedForm):
                             help_text="9 chiffres ; déduit du SIRET s'il est laissé vide.")
     fte = FrenchDecimalField(label="Équivalents temps plein", required=False, max_digits=8,
                              decimal_places=1, min_value=0)
+    published = forms.BooleanField(
+        label="Publiée dans l'annuaire public", required=False,
+        help_text="À cocher seulement quand la structure a donné son accord (la date et votre "
+                  "nom sont enregistrés) ; décocher la retire aussitôt du site public.")
 
     class Meta:
         model = Structure
@@ -25,14 +30,27 @@ class StructureForm(VersionedForm):
             "is_scic", "is_cae", "is_cuma", "siae_type", "disability_type", "esus_approved",
             "naf", "address", "commune", "employees", "fte", "volunteers", "founding_year",
             "website", "email", "phone", "description", "contact_name", "committee_member",
+            "public_contact",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["published"].initial = self.instance.public_since is not None
         self.fields["family"].choices = [("", "Selon la forme juridique"),
                                          *Structure._meta.get_field("family").choices]
         self.fields["naf"].queryset = self.fields["naf"].queryset.order_by("code")
+
+    def publication(self):
+        """The consent fields saved with the form: kept while published, recorded (now, by
+        USER) when published, emptied when withdrawn."""
+        if not self.cleaned_data.get("published"):
+            return {"public_since": None, "public_recorded_by": None}
+        if self.instance.public_since:
+            return {"public_since": self.instance.public_since,
+                    "public_recorded_by": self.instance.public_recorded_by}
+        return {"public_since": timezone.now(), "public_recorded_by": self.user}
 
     def clean_siret(self):
         return SPACES.sub("", self.cleaned_data["siret"])

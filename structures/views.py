@@ -5,6 +5,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from essplan.exports import FORMATS, requested_export
 from essplan.search import french_order
+from essplan.versioning import save_form
 from essplan.views import (
     cached_body,
     edit_versioned,
@@ -72,7 +73,8 @@ def structure_edit(request, pk=None):
         structures(request, perm=ADD)
         structure = Structure()
     return edit_versioned(
-        request, StructureForm(request.POST or None, instance=structure),
+        request, StructureForm(request.POST or None, instance=structure, user=request.user),
+        saver=lambda form: save_form(form=form, **form.publication()),
         template="structures/structure_form.html",
         context={"structure": structure if pk else None},
         message=lambda saved: f"La structure « {saved.name} » est enregistrée.",

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from actions.drafting import draft_next_plan
 from actions.models import (
@@ -93,6 +94,7 @@ EXPECTED = {
     "actions:draft_add": ({"slug": "draft", "kind": "action"}, POST_ONLY),
     "actions:draft_renumber": ({"slug": "draft"}, POST_ONLY),
     "actions:plan_adopt": ({"slug": "draft"}, ADMINS_ONLY),
+    "actions:plan_publication": ({"slug": COTENTIN}, POST_ONLY),
     "indicators:indicator_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "indicators:indicator_detail": ({"slug": COTENTIN, "code": "C1"}, ROLE_REQUIRED),
     "indicators:indicator_create": ({"slug": COTENTIN}, EDITORS_ONLY),
@@ -132,6 +134,13 @@ EXPECTED = {
     # The Django admin is for administrators (staff) only; its other URLs are
     # guarded by the admin site itself, which tests/test_admin.py exercises.
     "admin:index": ({}, {**dict.fromkeys(PERSONAS, "/admin/login/"), "admin_user": 200}),
+    # The public site: the published plan and a consenting structure, for anyone.
+    "public:home": ({}, dict.fromkeys(PERSONAS, 200)),
+    "public:plan_detail": ({"slug": COTENTIN}, dict.fromkeys(PERSONAS, 200)),
+    "public:action_detail": (ACTION, dict.fromkeys(PERSONAS, 200)),
+    "public:report_download": ({"slug": COTENTIN, "pk": "report"}, dict.fromkeys(PERSONAS, 200)),
+    "public:structure_list": ({}, dict.fromkeys(PERSONAS, 200)),
+    "public:structure_detail": ({"pk": "structure"}, dict.fromkeys(PERSONAS, 200)),
 }
 
 
@@ -166,6 +175,8 @@ def objects(action):
     line = BudgetLineFactory(action=action)
     event = EventFactory(plan=action.plan)
     structure = Structure.objects.order_by("pk").first()
+    Structure.objects.filter(pk=structure.pk).update(public_since=timezone.now())
+    Plan.objects.filter(pk=action.plan_id).update(is_public=True)
     report = AnnualReport(plan=action.plan, year=2024, published=True, size=9, page_count=1,
                           sha256="0" * 64)
     report.file.save("matrice.pdf", ContentFile(b"%PDF-1.7\n"))
@@ -236,7 +247,8 @@ WRITE_URLS = [
     "invite", "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
     "indicators:measurement_import", "indicators:measurement_import_confirm", "reports:report_generate", "reports:report_publish",
     *(DRAFT_WRITES := ["actions:draft_create", "actions:draft_add", "actions:draft_node",
-                       "actions:draft_remove", "actions:draft_renumber", "actions:plan_adopt"]),
+                       "actions:draft_remove", "actions:draft_renumber", "actions:plan_adopt",
+                       "actions:plan_publication"]),
 ]
 
 
@@ -262,7 +274,8 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
                 action.updates.count(), Structure.objects.filter(archived=False).count(),
                 sum(Structure.objects.values_list("version", flat=True)),
                 list(AnnualReport.objects.values_list("pk", "published")),
-                sorted(Plan.objects.values_list("slug", "state", "title", "deliberation_reference")),
+                sorted(Plan.objects.values_list("slug", "state", "title", "deliberation_reference",
+                                                "is_public", "public_point_fields")),
                 sorted(Action.objects.values_list("plan__slug", "code", "title")))
 
     client = client_for(persona)

@@ -15,7 +15,7 @@ from essplan.french import count, euros
 from essplan.search import search_query, search_vector
 from essplan.versioning import Versioned, bump_version, tracked
 
-from .followup import CURRENT_STATUSES, NO_POINT, TO_ENTER, ProgressUpdate, Status
+from .followup import CURRENT_STATUSES, NO_POINT, TO_ENTER, ProgressUpdate, Review, Status
 
 CURRENT_STATUS_LABELS = dict(CURRENT_STATUSES)
 
@@ -58,6 +58,10 @@ class PlanQuerySet(models.QuerySet):
             return self
         return self.exclude(state=Plan.State.DRAFT)
 
+    def public(self):
+        """The plans an administrator published on the public site (never a draft)."""
+        return self.filter(is_public=True).exclude(state=Plan.State.DRAFT)
+
     def current(self):
         """The adopted plan that started last, else the most recent one."""
         return self.order_by(
@@ -65,9 +69,11 @@ class PlanQuerySet(models.QuerySet):
             "-first_year",
         ).first()
 
-    def with_tree(self):
-        """Prefetch axes -> objectives -> actions (with their pilot direction), in code order."""
-        actions = Action.objects.with_status().select_related("pilot_direction").order_by("code_key")
+    def with_tree(self, *, validated_only=False):
+        """Prefetch axes -> objectives -> actions (with their pilot direction), in code order;
+        VALIDATED_ONLY: each action's status from the points the ESS team validated."""
+        actions = (Action.objects.with_status(validated_only=validated_only)
+                   .select_related("pilot_direction").order_by("code_key"))
         objectives = Objective.objects.order_by("code_key").prefetch_related(
             models.Prefetch("actions", queryset=actions)
         )
@@ -77,6 +83,18 @@ class PlanQuerySet(models.QuerySet):
         return self.prefetch_related(models.Prefetch("axes", queryset=axes))
 
 
+# The fields of a yearly point that a public plan may show; internal comments, the review
+# thread, budget lines and attachments never appear on the public site.
+PUBLIC_POINT_FIELDS = [("achievements", _("réalisations")),
+                       ("difficulties", _("difficultés rencontrées")),
+                       ("next_steps", _("prochaines étapes"))]
+
+
+def default_public_point_fields():
+    return ["achievements"]
+
+
+@tracked("PlanHistory")
 class Plan(models.Model):
     class State(models.TextChoices):
         DRAFT = "brouillon", _("Brouillon")
@@ -122,6 +140,14 @@ class Plan(models.Model):
         verbose_name=_("plan précédent"),
         help_text=_("Le plan dont celui-ci a été préparé ; il est clos quand celui-ci est adopté."),
     )
+    is_public = models.BooleanField(
+        _("publié sur le site public"), default=False,
+        help_text=_("Ses axes, objectifs et actions, leur avancement, les indicateurs et les "
+                    "rapports publiés sont lisibles par tous sous /public/."))
+    public_point_fields = ArrayField(
+        models.CharField(max_length=20, choices=PUBLIC_POINT_FIELDS),
+        verbose_name=_("textes publics des points d'avancement"),
+        default=default_public_point_fields, blank=True)
 
     objects = PlanQuerySet.as_manager()
 
@@ -243,15 +269,17 @@ class ActionQuerySet(models.QuerySet):
             point_id=Subquery(points.values("pk")[:1]),
         )
 
-    def with_status(self, year=None, *, as_of=None):
-        """Annotate the status and progress of the latest update (up to YEAR), and "en retard"
-        on AS_OF (default: today).
+    def with_status(self, year=None, *, as_of=None, validated_only=False):
+        """Annotate the status and progress of the latest update (up to YEAR; VALIDATED_ONLY:
+        of the latest point the ESS team validated), and "en retard" on AS_OF (default: today).
 
         An action is late when its end date (by default, the end of its plan's last year) has
         passed and it is neither Réalisée nor Abandonnée (an abandoned action is no longer
         expected). An action without any point is « Sans point ».
         """
         latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-year")
+        if validated_only:
+            latest = latest.filter(review=Review.VALIDATED)
         if year is not None:
             latest = latest.filter(year__lte=year)
         return self.annotate(

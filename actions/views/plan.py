@@ -1,10 +1,12 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from essplan.exports import FORMATS, requested_export
 
-from ..access import can_manage, get_plan, plans
+from ..access import MANAGE_PLAN, can_manage, get_plan, plans
 from ..budget import budget_summary, budget_totals, council_budget
+from ..forms import PublicationForm
 from ..models import BudgetLine, Plan
 from ..resources import BudgetLineResource
 
@@ -32,8 +34,29 @@ def plan_detail(request, slug):
         "objective_count": len(objectives),
         "action_count": sum(len(objective.actions.all()) for objective in objectives),
         "budget": budget_summary(plan, axes, totals),
+        "publication": PublicationForm(initial={
+            "is_public": plan.is_public, "public_point_fields": plan.public_point_fields}),
     }
     return render(request, "actions/plan_detail.html", context)
+
+
+@require_POST
+def plan_publication(request, slug):
+    """An administrator publishes a plan on the public site, or withdraws it (one UPDATE: the
+    history records it; the public pages read the plan afresh)."""
+    plan = get_plan(request, slug, perm=MANAGE_PLAN)
+    form = PublicationForm(request.POST)
+    if plan.state == Plan.State.DRAFT:
+        messages.error(request, "Un brouillon ne se publie pas : adoptez d'abord le plan.")
+        return redirect(plan)
+    if not form.is_valid():
+        messages.error(request, "Choix de publication invalide : rien n'a changé.")
+        return redirect(plan)
+    Plan.objects.filter(pk=plan.pk).update(**form.cleaned_data)
+    messages.success(request, f"« {plan.title} » est publié sur le site public."
+                     if form.cleaned_data["is_public"] else
+                     f"« {plan.title} » n'est pas publié sur le site public.")
+    return redirect(plan)
 
 
 @require_safe

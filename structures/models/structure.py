@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -16,6 +17,10 @@ from .reference import Commune, EssFamily, LegalForm, NafCode
 class StructureQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived=False)
+
+    def public(self):
+        """The structures whose consent to appear on the public directory is recorded."""
+        return self.filter(archived=False, public_since__isnull=False)
 
     def search(self, text):
         """Name and acronym (French, accent-insensitive), or SIRET/SIREN by prefix."""
@@ -94,6 +99,16 @@ class Structure(Versioned):
     description = models.TextField(_("description"), blank=True)
     contact_name = models.CharField(_("personne contact"), max_length=150, blank=True)
     committee_member = models.BooleanField(_("membre du comité de suivi"), default=False)
+    # Publication on the public directory: never by default; who recorded the structure's
+    # consent, and when (the history keeps every publication and withdrawal).
+    public_since = models.DateTimeField(_("publiée depuis le"), null=True, blank=True)
+    public_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("consentement enregistré par"))
+    public_contact = models.CharField(
+        _("contact public"), max_length=200, blank=True,
+        help_text=_("Seulement si la structure a choisi d'en donner un : courriel, téléphone ou "
+                    "page de contact. Les autres coordonnées ne sont jamais publiées."))
     source = models.CharField(_("source"), max_length=100, blank=True)
     updated_at = models.DateTimeField(_("dernière mise à jour"), auto_now=True)
     archived = models.BooleanField(_("archivée"), default=False)
@@ -120,6 +135,9 @@ class Structure(Versioned):
             # The directory's default order, French (essplan.search.french_order).
             models.Index(sort_key("name"), F("name"), F("id"), name="structure_french_name",
                          condition=Q(archived=False)),
+            # The public directory: the few structures that consented, in French order.
+            models.Index(sort_key("name"), F("name"), F("id"), name="structure_public_name",
+                         condition=Q(archived=False, public_since__isnull=False)),
             models.Index(fields=["commune", "name"], name="structure_commune_name"),
             models.Index(fields=["family", "name"], name="structure_family_name"),
             models.Index(fields=["siret"], name="structure_siret",

@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from actions.drafting import draft_next_plan
-from actions.models import Campaign, Event, ProgressUpdate, Review, ReviewComment
+from actions.models import Campaign, Event, Plan, ProgressUpdate, Review, ReviewComment
 from essplan import roles
 from jobs.models import Job
 from reports.models import AnnualReport
@@ -42,7 +43,9 @@ EDIT_PAGES = [
     f"{PLAN}/pilotes/", f"{PLAN}/pilotes/importer/",
 ]
 PAGES_BY_ROLE = {
-    None: ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/choisir/MQ/abc-def/"],
+    None: ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/choisir/MQ/abc-def/",
+           "/public/", f"/public{PLAN}/", f"/public{ACTION}/", "/public/annuaire/",
+           "/public/annuaire/?q=recyclerie", "/public/annuaire/{structure}/"],
     "sans rôle": ["/plans/"],
     roles.VIEWER: READ_PAGES,
     roles.EDITOR: READ_PAGES + EDIT_PAGES,
@@ -62,6 +65,10 @@ def add_follow_up():
         report = AnnualReport(plan=action.plan, year=2024, published=published, size=9,
                               page_count=1, sha256="0" * 64)
         report.file.save("rapport.pdf", ContentFile(b"%PDF-1.7\n"))
+    # Published on the public site, with the first structure of the directory.
+    Plan.objects.filter(pk=action.plan_id).update(is_public=True)
+    Structure.objects.filter(pk=Structure.objects.order_by("pk").first().pk).update(
+        public_since=timezone.now(), public_contact="contact@structure.example")
     # The 2025 campaign is open; the 2024 point, submitted, awaits the ESS team's review.
     Campaign.objects.create(plan=action.plan, year=2025, opens_on=datetime.date(2025, 11, 1),
                             due_on=datetime.date(2025, 12, 15), message="Merci.")

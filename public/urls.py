@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
+    path("plans/<slug:slug>/actions/<str:code>/", views.action_detail, name="action_detail"),
+    path("plans/<slug:slug>/rapports/<int:pk>/pdf/", views.report_download,
+         name="report_download"),
+    path("annuaire/", views.structure_list, name="structure_list"),
+    path("annuaire/<int:pk>/", views.structure_detail, name="structure_detail"),
+]

@@ -1,0 +1,95 @@
+"""The public site (/public/): the plans an administrator published and the structures that
+consented, for anyone, without logging in.
+
+Its pages touch neither the session nor the user (no cookie set, no CSRF token), and carry
+Cache-Control: public, so that a proxy may keep them for PUBLIC_MAX_AGE seconds; a
+withdrawal is therefore seen at once by the application, within that delay behind a proxy.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from actions.models import Action, Plan, ProgressUpdate, Review
+from actions.models.plan import PUBLIC_POINT_FIELDS
+from essplan.views import filtered, paginate
+from reports.models import AnnualReport
+from structures.models import Structure
+from structures.services import DEMO_SOURCE
+
+from .filters import PublicStructureFilter
+
+PUBLIC_MAX_AGE = 60
+PAGE_SIZE = 50
+
+
+def public_page(view):
+    """Readable by anyone, cacheable by a proxy, GET and HEAD only."""
+    return login_not_required(cache_control(public=True, max_age=PUBLIC_MAX_AGE)(
+        require_safe(view)))
+
+
+def public_plan(slug, queryset=None):
+    plans = Plan.objects.all() if queryset is None else queryset
+    return get_object_or_404(plans.public(), slug=slug)
+
+
+def published_reports(plan):
+    return AnnualReport.objects.filter(plan=plan, published=True).order_by("-year", "kind")
+
+
+@public_page
+def home(request):
+    return render(request, "public/home.html", {
+        "plans": Plan.objects.public().order_by("-first_year", "title"),
+        "structure_count": Structure.objects.public().count()})
+
+
+@public_page
+def plan_detail(request, slug):
+    plan = public_plan(slug, Plan.objects.with_tree(validated_only=True))
+    return render(request, "public/plan_detail.html", {
+        "plan": plan, "axes": plan.axes.all(), "reports": published_reports(plan)})
+
+
+@public_page
+def action_detail(request, slug, code):
+    plan = public_plan(slug)
+    points = ProgressUpdate.objects.filter(review=Review.VALIDATED).order_by("-year")
+    action = get_object_or_404(
+        Action.objects.with_status(validated_only=True).select_related("objective__axis")
+        .prefetch_related(Prefetch("updates", queryset=points, to_attr="public_points")),
+        plan=plan, code=code)
+    for point in action.public_points:  # only the fields the plan made public
+        point.public_texts = [(label, getattr(point, name)) for name, label in PUBLIC_POINT_FIELDS
+                              if name in plan.public_point_fields and getattr(point, name)]
+    return render(request, "public/action_detail.html", {"plan": plan, "action": action})
+
+
+@public_page
+def report_download(request, slug, pk):
+    report = get_object_or_404(published_reports(public_plan(slug)), pk=pk)
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
+                        content_type="application/pdf")
+
+
+@public_page
+def structure_list(request):
+    board = PublicStructureFilter(request.GET, queryset=Structure.objects.public()
+                                  .select_related("commune").order_by(*Structure._meta.ordering))
+    return render(request, "public/structure_list.html", {
+        "filter": board, **paginate(request, filtered(board), PAGE_SIZE),
+        "fictitious": Structure.objects.public().filter(source=DEMO_SOURCE).count()})
+
+
+@public_page
+def structure_detail(request, pk):
+    structure = (Structure.objects.public().select_related("commune", "naf")
+                 .filter(pk=pk).first())
+    if structure is None:
+        raise Http404
+    return render(request, "public/structure_detail.html", {
+        "structure": structure, "fictitious": structure.source == DEMO_SOURCE})

@@ -1,0 +1,251 @@
+"""The public site (/public/): what an administrator published and the structures that
+consented, for anyone; never a draft, an internal field, a contact or an account."""
+
+import html
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import BudgetLine, Plan, ProgressUpdate, Review, ReviewComment
+from reports.models import AnnualReport
+from structures.models import Structure
+from tests.conftest import COTENTIN
+
+pytestmark = pytest.mark.django_db
+HOME = reverse("public:home")
+PLAN = reverse("public:plan_detail", kwargs={"slug": COTENTIN})
+ACTION = reverse("public:action_detail", kwargs={"slug": COTENTIN, "code": "1.4.7"})
+DIRECTORY = reverse("public:structure_list")
+# What the staff know and the public must never read.
+SECRETS = {
+    "difficulties": "La salle municipale manque pour la session de printemps",
+    "comment": "Relancer le financeur avant le comité, il hésite",
+    "budget": "Location de la salle des fêtes de Bricquebec",
+    "draft": "Point soumis pas encore validé : trois cafés prévus",
+}
+
+
+@pytest.fixture
+def published(plan, action, pilot, editor):
+    """The seeded plan published; action 1.4.7 with a validated 2024 point and a submitted
+    2025 one, an internal comment and a budget line; one structure that consented."""
+    Plan.objects.filter(pk=plan.pk).update(is_public=True)
+    point = ProgressUpdate.objects.create(
+        action=action, year=2024, status="en_cours", progress=40, review=Review.VALIDATED,
+        achievements="Deux Cafés des ASSOS à Valognes et Cherbourg.",
+        difficulties=SECRETS["difficulties"])
+    ReviewComment.objects.create(point=point, author=editor, review=Review.VALIDATED,
+                                 text=SECRETS["comment"])
+    ProgressUpdate.objects.create(action=action, year=2025, status="realisee", progress=100,
+                                  review=Review.SUBMITTED, achievements=SECRETS["draft"])
+    BudgetLine.objects.create(action=action, year=2024, label=SECRETS["budget"], planned=1200,
+                              section="fonctionnement", flow="depense")
+    structures = list(Structure.objects.select_related("commune").order_by("pk")[:2])
+    consenting, other = structures
+    Structure.objects.filter(pk=consenting.pk).update(
+        public_since=timezone.now(), public_recorded_by=editor,
+        public_contact="bonjour@recyclerie.example", email="direction.interne@example.org",
+        phone="02 33 00 00 01", contact_name="Mireille Interne")
+    consenting.refresh_from_db()
+    return {"plan": plan, "point": point, "structure": consenting, "other": other}
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+def test_the_home_lists_the_published_plans_only(client, published):
+    Plan.objects.exclude(pk=published["plan"].pk).update(is_public=False)
+    page = text(client.get(HOME))
+    assert "Plan d'actions ESS 2023-2025" in page
+    assert "Programme d'actions ESS 2013-2015" not in page
+    assert "1 structure de l'économie sociale et solidaire" in page
+
+
+def test_the_plan_page_shows_statuses_from_validated_points_only(client, published,
+                                                                 django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        response = client.get(PLAN)
+    row = re.search(r"<tr>\s*<td class=\"code\">1\.4\.7</td>.*?</tr>", text(response),
+                    re.S)[0]
+    assert "En cours" in row and 'value="40"' in row  # 2024 validated, not 2025 submitted
+    assert "Réalisée" not in row
+
+
+def test_an_action_shows_the_public_fields_of_its_validated_points(client, published,
+                                                                   django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        page = text(client.get(ACTION))
+    assert "Deux Cafés des ASSOS à Valognes et Cherbourg." in page
+    assert "2024 · En cours · 40 %" in page
+    for secret in SECRETS.values():
+        assert secret not in page
+    Plan.objects.filter(pk=published["plan"].pk).update(
+        public_point_fields=["achievements", "difficulties"])
+    assert SECRETS["difficulties"] in text(client.get(ACTION))
+
+
+@pytest.mark.parametrize("url", [PLAN, ACTION])
+def test_an_unpublished_or_draft_plan_is_not_found(client, published, url):
+    Plan.objects.filter(pk=published["plan"].pk).update(is_public=False)
+    assert client.get(url).status_code == 404
+    Plan.objects.filter(pk=published["plan"].pk).update(is_public=True, state=Plan.State.DRAFT)
+    assert client.get(url).status_code == 404
+
+
+def test_public_pages_are_cacheable_and_set_no_cookie(client_for, published):
+    client = client_for("editor")  # even a logged-in visitor gets the proxy's page
+    for url in [HOME, PLAN, ACTION, DIRECTORY,
+                reverse("public:structure_detail", kwargs={"pk": published["structure"].pk})]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "public, max-age=60", url
+        assert "Cookie" not in response.get("Vary", ""), url
+        assert not response.cookies, url
+        assert "csrfmiddlewaretoken" not in text(response), url
+
+
+def test_the_directory_lists_consenting_structures_only(client, published,
+                                                        django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        page = text(client.get(DIRECTORY))
+    structure, other = published["structure"], published["other"]
+    assert structure.name in page and other.name not in page
+    assert re.search(r'role="status">1 structure<', page)
+    searched = text(client.get(DIRECTORY, {"q": other.name}))
+    assert re.search(r'role="status">0 structure<', searched)
+    filtered = text(client.get(DIRECTORY, {"commune": structure.commune_id}))
+    assert structure.name in filtered
+
+
+def test_a_structure_card_shows_its_public_contact_never_the_staff_ones(
+        client, published, django_assert_max_num_queries):
+    structure = published["structure"]
+    url = reverse("public:structure_detail", kwargs={"pk": structure.pk})
+    with django_assert_max_num_queries(3):
+        page = text(client.get(url))
+    assert "bonjour@recyclerie.example" in page and structure.commune.name in page
+    for private in ["direction.interne@example.org", "02 33 00 00 01", "Mireille Interne"]:
+        assert private not in page
+    other = reverse("public:structure_detail", kwargs={"pk": published["other"].pk})
+    assert client.get(other).status_code == 404
+    Structure.objects.filter(pk=structure.pk).update(archived=True)
+    assert client.get(url).status_code == 404
+
+
+def test_a_withdrawal_in_the_staff_form_removes_the_structure_at_once(client_for, client,
+                                                                     published, editor):
+    structure = published["structure"]
+    card = reverse("public:structure_detail", kwargs={"pk": structure.pk})
+    assert client.get(card).status_code == 200
+    assert structure.name in text(client.get(DIRECTORY))
+    staff = client_for("editor")
+    form = staff.get(reverse("structures:structure_edit", kwargs={"pk": structure.pk})
+                     ).context["form"]
+    assert form["published"].value() is True
+    data = {name: value for name, value in form.initial.items()
+            if value is not None and name != "published"}
+    data.update(version=structure.version, family=structure.family,
+                commune=structure.commune_id, legal_form=structure.legal_form_id or "",
+                naf=structure.naf_id or "")
+    response = staff.post(reverse("structures:structure_edit", kwargs={"pk": structure.pk}), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert client.get(card).status_code == 404
+    assert structure.name not in text(client.get(DIRECTORY))
+    structure.refresh_from_db()
+    assert (structure.public_since, structure.public_recorded_by) == (None, None)
+    # The history keeps the publication and the withdrawal.
+    since = list(structure.history.order_by("pgh_id").values_list("public_since", flat=True))
+    assert since[-1] is None and since[-2] is not None
+
+
+def test_consent_recorded_in_the_staff_form_names_who_and_when(client_for, client, published,
+                                                               editor):
+    other = published["other"]
+    staff = client_for("editor")
+    form = staff.get(reverse("structures:structure_edit", kwargs={"pk": other.pk})).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(version=other.version, published="on", public_contact="contact@atelier.example",
+                family=other.family, commune=other.commune_id,
+                legal_form=other.legal_form_id or "", naf=other.naf_id or "")
+    before = timezone.now()
+    response = staff.post(reverse("structures:structure_edit", kwargs={"pk": other.pk}), data)
+    assert response.status_code == 302, response.context["form"].errors
+    other.refresh_from_db()
+    assert other.public_recorded_by == editor and other.public_since >= before
+    card = client.get(reverse("public:structure_detail", kwargs={"pk": other.pk}))
+    assert "contact@atelier.example" in text(card)
+
+
+def test_an_administrator_publishes_and_withdraws_a_plan(client_for, client, plan):
+    url = reverse("actions:plan_publication", kwargs={"slug": COTENTIN})
+    admin = client_for("admin_user")
+    admin.post(url, {"is_public": "on", "public_point_fields": ["achievements", "next_steps"]})
+    plan.refresh_from_db()
+    assert (plan.is_public, plan.public_point_fields) == (True, ["achievements", "next_steps"])
+    assert client.get(PLAN).status_code == 200
+    admin.post(url, {"public_point_fields": ["achievements"]})
+    assert client.get(PLAN).status_code == 404
+    assert list(plan.history.order_by("pgh_id").values_list("is_public", flat=True))[-2:] == [
+        True, False]
+
+
+def test_a_draft_is_never_published(client_for, plan):
+    Plan.objects.filter(pk=plan.pk).update(state=Plan.State.DRAFT)
+    url = reverse("actions:plan_publication", kwargs={"slug": COTENTIN})
+    response = client_for("admin_user").post(url, {"is_public": "on"}, follow=True)
+    assert "Un brouillon ne se publie pas : adoptez d'abord le plan." in text(response)
+    plan.refresh_from_db()
+    assert not plan.is_public
+
+
+def test_a_published_report_of_a_public_plan_downloads_and_no_other(client, published):
+    plan = published["plan"]
+    reports = []
+    for published_flag, year in ((True, 2024), (False, 2023)):
+        report = AnnualReport(plan=plan, year=year, published=published_flag, size=9,
+                              page_count=1, sha256="0" * 64)
+        report.file.save(f"rapport-{year}.pdf", ContentFile(b"%PDF-1.7\n"))
+        reports.append(report)
+    page = text(client.get(PLAN))
+    assert "Rapport annuel 2024" in page and "Rapport annuel 2023" not in page
+    urls = [reverse("public:report_download", kwargs={"slug": COTENTIN, "pk": r.pk})
+            for r in reports]
+    assert b"".join(client.get(urls[0]).streaming_content) == b"%PDF-1.7\n"
+    assert client.get(urls[1]).status_code == 404
+
+
+def test_nothing_personal_leaves_through_the_public_pages(client, published, other_pilot,
+                                                          viewer, admin_user):
+    """Every public page of the test data: no account's e-mail or name, no structure's
+    staff-side contact, no structure that did not consent, no phone number, no e-mail address
+    but the public contact a structure chose to give."""
+    plan = published["plan"]
+    for user in (other_pilot, viewer, admin_user):
+        user.first_name, user.last_name = "Prénom" + user.username, "Nom" + user.username
+        user.save()
+    urls = [HOME, PLAN, DIRECTORY, f"{DIRECTORY}?page=2",
+            *(reverse("public:action_detail", kwargs={"slug": COTENTIN, "code": code})
+              for code in plan.actions.values_list("code", flat=True)),
+            *(reverse("public:structure_detail", kwargs={"pk": pk})
+              for pk in Structure.objects.public().values_list("pk", flat=True))]
+    pages = {url: text(client.get(url)) for url in urls}
+    assert all(page for page in pages.values())
+    forbidden = set()
+    for user in User.objects.all():
+        forbidden |= {user.email, user.get_full_name()}
+    for structure in Structure.objects.all():
+        forbidden |= {structure.email, structure.phone, structure.contact_name}
+        if structure.public_since is None:
+            forbidden.add(structure.name)
+    forbidden -= {""}
+    assert len(forbidden) > 60  # the accounts, the seeded directory's names and contacts
+    for url, page in pages.items():
+        leaked = sorted(value for value in forbidden if value in page)
+        assert not leaked, (url, leaked)
+        assert set(re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", page)) <= {"bonjour@recyclerie.example"}, url
+        assert not re.search(r"\b0\d(?:[ .]?\d\d){4}\b", page), url
