@@ -253,6 +253,10 @@ AXES_CLIENT_IP_CALLABLE = "essplan.security.client_ip"
 
 # A checked import file waits this long for its confirmation, then is erased.
 IMPORT_STAGING_TTL = datetime.timedelta(minutes=env_int("IMPORT_STAGING_MINUTES", 60))
+# The licence of the open data (/public/donnees/).
+OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", "Licence Ouverte 2.0 (Etalab)")
+OPEN_DATA_LICENCE_URL = env_str("OPEN_DATA_LICENCE_URL",
+                                "https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
 # A file of more rows than this is checked and imported by a background job.
 IMPORT_JOB_ROWS = env_int("IMPORT_JOB_ROWS", 2000)
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from public.api import public_urls
+
 from .accounts import ResetForm, invite_view
 
 admin.site.site_header = "essplan · administration"
@@ -14,6 +16,7 @@ urlpatterns = [
     path("structures/", include("structures.urls")),
     path("", include("indicators.urls")),
     path("", include("jobs.urls")),
+    path("public/api/v1/", public_urls()),
     path("public/", include("public.urls")),
     path(
         "connexion/",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import opendata, views
 
 app_name = "public"
 
@@ -12,4 +12,9 @@ urlpatterns = [
          name="report_download"),
     path("annuaire/", views.structure_list, name="structure_list"),
     path("annuaire/<int:pk>/", views.structure_detail, name="structure_detail"),
+    path("donnees/", opendata.documentation, name="open_data"),
+    path("donnees/structures.csv", opendata.structures_csv, name="structures_csv"),
+    path("donnees/plans/<slug:slug>/actions.csv", opendata.actions_csv, name="actions_csv"),
+    path("donnees/plans/<slug:slug>/indicateurs.csv", opendata.measurements_csv,
+         name="measurements_csv"),
 ]

@@ -20,9 +20,9 @@ from reports.models import AnnualReport
 from structures.models import Structure
 from structures.services import DEMO_SOURCE
 
+from .api import PUBLIC_MAX_AGE
 from .filters import PublicStructureFilter
 
-PUBLIC_MAX_AGE = 60
 PAGE_SIZE = 50
 
 

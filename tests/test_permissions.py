@@ -141,6 +141,18 @@ EXPECTED = {
     "public:report_download": ({"slug": COTENTIN, "pk": "report"}, dict.fromkeys(PERSONAS, 200)),
     "public:structure_list": ({}, dict.fromkeys(PERSONAS, 200)),
     "public:structure_detail": ({"pk": "structure"}, dict.fromkeys(PERSONAS, 200)),
+    "public:open_data": ({}, dict.fromkeys(PERSONAS, 200)),
+    "public:structures_csv": ({}, dict.fromkeys(PERSONAS, 200)),
+    "public:actions_csv": ({"slug": COTENTIN}, dict.fromkeys(PERSONAS, 200)),
+    "public:measurements_csv": ({"slug": COTENTIN}, dict.fromkeys(PERSONAS, 200)),
+    "public-api:openapi-json": ({}, dict.fromkeys(PERSONAS, 200)),
+    "public-api:structures": ({}, dict.fromkeys(PERSONAS, 200)),
+    "public-api:structure": ({"structure_id": "structure"}, dict.fromkeys(PERSONAS, 200)),
+    "public-api:plans": ({}, dict.fromkeys(PERSONAS, 200)),
+    "public-api:actions": ({"slug": COTENTIN}, dict.fromkeys(PERSONAS, 200)),
+    "public-api:measurements": ({"slug": COTENTIN}, dict.fromkeys(PERSONAS, 200)),
+    # The API's root has no page of its own (no interactive documentation is served).
+    "public-api:api-root": ({}, dict.fromkeys(PERSONAS, 404)),
 }
 
 

@@ -45,7 +45,7 @@ EDIT_PAGES = [
 PAGES_BY_ROLE = {
     None: ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/choisir/MQ/abc-def/",
            "/public/", f"/public{PLAN}/", f"/public{ACTION}/", "/public/annuaire/",
-           "/public/annuaire/?q=recyclerie", "/public/annuaire/{structure}/"],
+           "/public/annuaire/?q=recyclerie", "/public/annuaire/{structure}/", "/public/donnees/"],
     "sans rôle": ["/plans/"],
     roles.VIEWER: READ_PAGES,
     roles.EDITOR: READ_PAGES + EDIT_PAGES,

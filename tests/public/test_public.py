@@ -55,7 +55,9 @@ def published(plan, action, pilot, editor):
 
 
 def text(response):
-    return html.unescape(response.content.decode())
+    content = (b"".join(response.streaming_content) if response.streaming
+               else response.content)
+    return html.unescape(content.decode())
 
 
 def test_the_home_lists_the_published_plans_only(client, published):
@@ -232,6 +234,16 @@ def test_nothing_personal_leaves_through_the_public_pages(client, published, oth
             *(reverse("public:action_detail", kwargs={"slug": COTENTIN, "code": code})
               for code in plan.actions.values_list("code", flat=True)),
             *(reverse("public:structure_detail", kwargs={"pk": pk})
+              for pk in Structure.objects.public().values_list("pk", flat=True)),
+            # The open data: files, documentation, API.
+            reverse("public:open_data"), reverse("public:structures_csv"),
+            reverse("public:actions_csv", kwargs={"slug": COTENTIN}),
+            reverse("public:measurements_csv", kwargs={"slug": COTENTIN}),
+            "/public/api/v1/structures", "/public/api/v1/plans",
+            f"/public/api/v1/plans/{COTENTIN}/actions?page=1",
+            f"/public/api/v1/plans/{COTENTIN}/actions?page=2",
+            f"/public/api/v1/plans/{COTENTIN}/indicateurs",
+            *(f"/public/api/v1/structures/{pk}"
               for pk in Structure.objects.public().values_list("pk", flat=True))]
     pages = {url: text(client.get(url)) for url in urls}
     assert all(page for page in pages.values())
