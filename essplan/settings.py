@@ -116,7 +116,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "jobs",
-    "public",
+    "publicsite",
     "django_tasks_db",
     # Last: its post_migrate hooks (roles, version triggers) see every app's tables.
     "essplan",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from public.api import public_urls
+from publicsite.api import public_urls
 
 from .accounts import ResetForm, invite_view
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("jobs.urls")),
     path("public/api/v1/", public_urls()),
-    path("public/", include("public.urls")),
+    path("public/", include("publicsite.urls")),
     path(
         "connexion/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -63,7 +63,7 @@ def test_cache_and_file_storage_for_several_servers_come_from_the_environment():
     shown = ("c = settings.CACHES['default']; s = settings.STORAGES['default'];"
              "print(c['BACKEND'], c.get('LOCATION'), s['BACKEND'],"
              "s.get('OPTIONS', {}).get('bucket_name'), s.get('OPTIONS', {}).get('endpoint_url'))")
-    alone = run_python(SETUP + shown)
+    alone = run_python(SETUP + shown, CACHE_URL="", S3_BUCKET="")
     assert alone.stdout.split() == [
         "django.core.cache.backends.locmem.LocMemCache", "None",
         "django.core.files.storage.FileSystemStorage", "None", "None"], alone.stderr

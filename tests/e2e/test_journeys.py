@@ -411,3 +411,63 @@ def running_worker():
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         finish(process)
+
+
+@e2e
+def test_the_public_sees_what_was_published_and_a_withdrawal_at_once(page):
+    """An administrator publishes the plan and records a structure's consent; an anonymous
+    visitor finds the plan's progress, the structure and the CSV, nothing internal; the
+    structure withdraws and is gone."""
+    from structures.models import Structure
+
+    structure = Structure.objects.order_by("pk").first()
+    Structure.objects.filter(pk=structure.pk).update(email="direction@interne.example",
+                                                     contact_name="Mireille Interne")
+    action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
+    ProgressUpdate.objects.create(action=action, year=2024, status="en_cours", progress=40,
+                                  achievements="Deux Cafés des ASSOS.",
+                                  difficulties="Salle trop petite (interne).")
+    make_user("alice", roles.ADMIN, staff=True)
+    log_in(page, "alice")
+    page.goto(PLAN)
+    page.get_by_label("Publier ce plan sur le site public").check()
+    page.get_by_role("button", name="Enregistrer la publication").click()
+    expect(page.get_by_text("« Plan d'actions ESS 2023-2025 » est publié sur le site public."
+                            )).to_be_visible()
+    page.goto(f"/structures/{structure.pk}/modifier/")
+    page.get_by_label("Publiée dans l'annuaire public").check()
+    page.get_by_label("Contact public").fill("bonjour@recyclerie.example")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text(f"La structure « {structure.name} » est enregistrée.")).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto("/public/")
+    page.get_by_role("link", name="Plan d'actions ESS 2023-2025").click()
+    expect(page.get_by_role("row", name=re.compile("^1.4.7 .* En cours 40"))).to_be_visible()
+    page.get_by_role("link", name=re.compile("Organiser et soutenir des événements")).click()
+    expect(page.get_by_text("Deux Cafés des ASSOS.")).to_be_visible()
+    expect(page.get_by_text("Salle trop petite (interne).")).to_have_count(0)
+    page.get_by_role("link", name="Annuaire", exact=True).click()
+    page.get_by_label("Recherche", exact=True).fill(structure.name)
+    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_role("link", name=structure.name).click()
+    expect(page.get_by_text("bonjour@recyclerie.example")).to_be_visible()
+    expect(page.get_by_text("direction@interne.example")).to_have_count(0)
+    page.get_by_role("link", name="Données ouvertes").click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Annuaire public (CSV)").click()
+    content = open(info.value.path(), encoding="utf-8-sig").read()
+    assert structure.name in content and "Mireille Interne" not in content
+    card = page.url
+
+    log_in(page, "alice")
+    page.goto(f"/structures/{structure.pk}/modifier/")
+    page.get_by_label("Publiée dans l'annuaire public").uncheck()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text(f"La structure « {structure.name} » est enregistrée.")).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.goto("/public/annuaire/")
+    expect(page.get_by_role("status")).to_have_text("0 structure")
+    assert page.goto(card).status == 200  # the open data page itself
+    response = page.goto(f"/public/annuaire/{structure.pk}/")
+    assert response.status == 404

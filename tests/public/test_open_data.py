@@ -76,7 +76,7 @@ def test_the_api_lists_pages_and_filters_public_structures(client, published,  #
     assert [item["id"] for item in found["items"]] == [published["structure"].pk]
     assert client.get(f"{API}/structures/{published['other'].pk}").status_code == 404
     response = client.get(f"{API}/structures/{published['structure'].pk}")
-    assert response["Cache-Control"] == "public, max-age=60" and not response.cookies
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=60" and not response.cookies
 
 
 def test_only_published_plans_are_in_the_api(client, published,  # noqa: F811

@@ -224,6 +224,6 @@ def public_urls():
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
         pattern.callback = login_not_required(
-            cache_control(public=True, max_age=PUBLIC_MAX_AGE)(pattern.callback))
+            cache_control(public=True, max_age=0, s_maxage=PUBLIC_MAX_AGE)(pattern.callback))
     return patterns, app_name, namespace
 

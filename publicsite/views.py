@@ -2,8 +2,9 @@
 consented, for anyone, without logging in.
 
 Its pages touch neither the session nor the user (no cookie set, no CSRF token), and carry
-Cache-Control: public, so that a proxy may keep them for PUBLIC_MAX_AGE seconds; a
-withdrawal is therefore seen at once by the application, within that delay behind a proxy.
+Cache-Control: public, max-age=0, s-maxage=PUBLIC_MAX_AGE: a shared proxy may keep them for
+that long, a browser asks again each time. A withdrawal is therefore seen at once, within
+that delay behind a proxy.
 """
 
 from django.contrib.auth.decorators import login_not_required
@@ -27,8 +28,8 @@ PAGE_SIZE = 50
 
 
 def public_page(view):
-    """Readable by anyone, cacheable by a proxy, GET and HEAD only."""
-    return login_not_required(cache_control(public=True, max_age=PUBLIC_MAX_AGE)(
+    """Readable by anyone, cacheable by a shared proxy, GET and HEAD only."""
+    return login_not_required(cache_control(public=True, max_age=0, s_maxage=PUBLIC_MAX_AGE)(
         require_safe(view)))
 
 
