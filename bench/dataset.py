@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import tablib
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from stdnum import luhn
 
@@ -220,3 +221,10 @@ def make_pilots(count, group, prefix):
              first_name="Pilote", last_name=f"n° {n}") for n in range(count)])
     group.user_set.add(*users)
     return users
+
+
+def publish(plan):
+    """PLAN on the public site, with one structure in ten of the directory (its consent)."""
+    Plan.objects.filter(pk=plan.pk).update(is_public=True)
+    Structure.objects.annotate(tenth=F("id") % 10).filter(tenth=0).update(
+        public_since=timezone.now())

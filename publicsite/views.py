@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from actions.models import Action, Plan, ProgressUpdate, Review
 from actions.models.plan import PUBLIC_POINT_FIELDS
-from essplan.views import filtered, paginate
+from essplan.views import cached_body, filtered, paginate
 from reports.models import AnnualReport
 from structures.models import Structure
 from structures.services import DEMO_SOURCE
@@ -51,9 +51,16 @@ def home(request):
 
 @public_page
 def plan_detail(request, slug):
-    plan = public_plan(slug, Plan.objects.with_tree(validated_only=True))
+    """The plan's tree is rendered once per version of the data (the page carries no user)."""
+    plan = public_plan(slug)
+
+    def tree():
+        full = Plan.objects.with_tree(validated_only=True).get(pk=plan.pk)
+        return {"plan": full, "axes": full.axes.all(), "reports": published_reports(full)}
+
     return render(request, "public/plan_detail.html", {
-        "plan": plan, "axes": plan.axes.all(), "reports": published_reports(plan)})
+        "plan": plan, "body": cached_body(request, "public-plan", plan.pk,
+                                          "public/includes/plan_body.html", tree)})
 
 
 @public_page
@@ -79,11 +86,19 @@ def report_download(request, slug, pk):
 
 @public_page
 def structure_list(request):
-    board = PublicStructureFilter(request.GET, queryset=Structure.objects.public()
-                                  .select_related("commune").order_by(*Structure._meta.ordering))
+    """The list is rendered once per version of the data and query string."""
+
+    def listing():
+        board = PublicStructureFilter(request.GET, queryset=Structure.objects.public()
+                                      .select_related("commune")
+                                      .order_by(*Structure._meta.ordering))
+        return {"filter": board, **paginate(request, filtered(board), PAGE_SIZE),
+                "reset_url": request.path,
+                "fictitious": Structure.objects.public().filter(source=DEMO_SOURCE).count()}
+
     return render(request, "public/structure_list.html", {
-        "filter": board, **paginate(request, filtered(board), PAGE_SIZE),
-        "fictitious": Structure.objects.public().filter(source=DEMO_SOURCE).count()})
+        "body": cached_body(request, "public-directory", None,
+                            "public/includes/structure_list_body.html", listing)})
 
 
 @public_page
