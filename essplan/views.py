@@ -10,7 +10,14 @@ from django.utils.safestring import mark_safe
 from .datacache import CachedCountPaginator, cached_value
 from .forms import ImportForm
 from .french import count
-from .import_jobs import is_large, job_result, staged_rows, start_check, start_confirmation
+from .import_jobs import (
+    GONE,
+    is_large,
+    job_result,
+    staged_rows,
+    start_check,
+    start_confirmation,
+)
 from .imports import check_sheet, import_staged, read_upload
 from .versioning import save_or_conflict
 
@@ -83,7 +90,7 @@ def import_confirm(request, resource, *, namespace, template, context, retry_url
             done_url=done_url, created=created))
     outcome = import_staged(token, resource, namespace=namespace, user=request.user)
     if outcome.kind == "gone":
-        messages.error(request, "Cet import a expiré ou n'existe pas : chargez le fichier à nouveau.")
+        messages.error(request, GONE)
         return redirect(retry_url)
     if outcome.kind == "done":
         messages.info(request, f"Cet import est déjà fait (« {outcome.file_name} »).")

@@ -18,6 +18,8 @@ from structures.models import Structure
 from structures.services import DEMO_SOURCE
 
 PUBLIC_MAX_AGE = 60
+# Every public answer: a shared proxy may keep it PUBLIC_MAX_AGE seconds, a browser asks again.
+public_cache = cache_control(public=True, max_age=0, s_maxage=PUBLIC_MAX_AGE)
 PAGE_SIZE = 100
 
 api = NinjaAPI(
@@ -169,6 +171,10 @@ def structure_rows(filters):
     return rows
 
 
+def published_plans():
+    return Plan.objects.public().order_by("-first_year", "title")
+
+
 def public_plan(slug):
     return get_object_or_404(Plan.objects.public(), slug=slug)
 
@@ -197,7 +203,7 @@ def structure(request, structure_id: int):
 
 @api.get("/plans", response=list[PlanRow], summary="Plans d'actions publiés")
 def plans(request):
-    return Plan.objects.public().order_by("-first_year", "title")
+    return published_plans()
 
 
 @api.get("/plans/{slug}/actions", response={200: list[ActionRow], 404: NotFound},
@@ -223,7 +229,6 @@ def public_urls():
     """The API's URL patterns, readable without logging in, cacheable like the public pages."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = login_not_required(
-            cache_control(public=True, max_age=0, s_maxage=PUBLIC_MAX_AGE)(pattern.callback))
+        pattern.callback = login_not_required(public_cache(pattern.callback))
     return patterns, app_name, namespace
 

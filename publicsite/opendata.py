@@ -1,5 +1,5 @@
 """The open data files (CSV, UTF-8 with BOM and « ; » as French spreadsheets open them) and
-the page that documents them: one dataset per schema of public/api.py."""
+the page that documents them: one dataset per schema of publicsite/api.py."""
 
 import csv
 from decimal import Decimal
@@ -7,8 +7,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
-
-from actions.models import Plan
 
 from .api import (
     ActionRow,
@@ -19,6 +17,7 @@ from .api import (
     plan_measurements,
     public_plan,
     public_structures,
+    published_plans,
 )
 from .views import public_page
 
@@ -86,5 +85,5 @@ def documentation(request):
                              for name, field in schema.model_fields.items()]}
                 for key, title, schema, url_name in DATASETS]
     return render(request, "public/open_data.html", {
-        "datasets": datasets, "plans": Plan.objects.public().order_by("-first_year", "title"),
+        "datasets": datasets, "plans": published_plans(),
         "licence": settings.OPEN_DATA_LICENCE, "licence_url": settings.OPEN_DATA_LICENCE_URL})

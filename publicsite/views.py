@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from actions.models import Action, Plan, ProgressUpdate, Review
@@ -21,7 +20,7 @@ from reports.models import AnnualReport
 from structures.models import Structure
 from structures.services import DEMO_SOURCE
 
-from .api import PUBLIC_MAX_AGE
+from .api import public_cache, public_plan, published_plans
 from .filters import PublicStructureFilter
 
 PAGE_SIZE = 50
@@ -29,13 +28,7 @@ PAGE_SIZE = 50
 
 def public_page(view):
     """Readable by anyone, cacheable by a shared proxy, GET and HEAD only."""
-    return login_not_required(cache_control(public=True, max_age=0, s_maxage=PUBLIC_MAX_AGE)(
-        require_safe(view)))
-
-
-def public_plan(slug, queryset=None):
-    plans = Plan.objects.all() if queryset is None else queryset
-    return get_object_or_404(plans.public(), slug=slug)
+    return login_not_required(public_cache(require_safe(view)))
 
 
 def published_reports(plan):
@@ -45,7 +38,7 @@ def published_reports(plan):
 @public_page
 def home(request):
     return render(request, "public/home.html", {
-        "plans": Plan.objects.public().order_by("-first_year", "title"),
+        "plans": published_plans(),
         "structure_count": Structure.objects.public().count()})
 
 
