@@ -1,5 +1,6 @@
 """The campaign's jobs: reminding every pilot still awaited, in a worker."""
 
+from django.db import transaction
 from django.urls import reverse
 
 from essplan.french import count
@@ -10,9 +11,12 @@ from . import reminders
 from .models import Campaign
 
 
+@transaction.atomic
 def start_reminders(campaign, user, site_url):
     """Queue the reminder of every awaited pilot of CAMPAIGN: its job (the one already waiting
-    or running, when someone asked for it a moment ago)."""
+    or running, when someone asked for it a moment ago). The campaign's row is locked first:
+    two clicks at once take turns, and the second finds the first one's job."""
+    Campaign.objects.select_for_update().only("pk").get(pk=campaign.pk)
     asked = Job.objects.filter(kind="reminders", arguments__campaign=campaign.pk,
                                status__in=[Status.WAITING, Status.RUNNING]).first()
     return asked or start(

@@ -11,6 +11,7 @@ import uuid
 import tablib
 from django.apps import apps
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -63,15 +64,18 @@ def staged_rows(token, *, namespace, user):
             .values_list("rows", flat=True).first() or 0)
 
 
+@transaction.atomic
 def start_confirmation(token, resource, *, namespace, user, page_url, done_url, created):
     """The job that imports the large file staged under TOKEN: the one already asked for
-    (a second click on « Confirmer »), or a new one."""
+    (a second click on « Confirmer »), or a new one. The staged row is locked first: two
+    clicks at once take turns, and the second finds the first one's job."""
+    file_name = (StagedImport.objects.select_for_update().filter(token=token)
+                 .values_list("file_name", flat=True)[0])
     asked = (Job.objects.filter(kind="import", created_by=user, arguments__step="confirm",
                                 arguments__token=token)
              .exclude(status__in=[Status.FAILED, Status.CANCELLED]).first())
     if asked:
         return asked
-    file_name = StagedImport.objects.filter(token=token).values_list("file_name", flat=True)[0]
     return start("import", user=user, label=f"Import de « {file_name} »",
                  arguments={"step": "confirm", "token": token, "page_url": page_url,
                             "done_url": done_url, "created": list(created),

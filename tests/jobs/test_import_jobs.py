@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essplan import imports, roles
+from essplan.import_jobs import start_confirmation
 from essplan.models import StagedImport
 from jobs.models import Job, Status
 from jobs.runner import start
 from structures.models import Structure
 from structures.resources import StructureResource
 from tests.conftest import make_user
+from tests.helpers import at_once
 from tests.structures.test_import import CONFIRM, GOOD, HEADER, URL
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +167,21 @@ def test_headers_only_keep_the_large_path_out(editor_client):
     response = upload(editor_client, HEADER)
     assert "Le fichier ne contient aucune ligne de données." in response.content.decode()
     assert not Job.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_confirmations_at_the_same_moment_start_one_job(settings):
+    """Two « Confirmer » at once (two tabs, a double click that beats the page): the staged
+    row is locked first, so the second finds the first one's job."""
+    settings.JOBS_BACKEND = "default"  # queued, not run: both requests look for a job
+    user = make_user("emile", roles.EDITOR)
+    dataset = imports.read_sheet("a.csv", THREE.encode()).dataset
+    token = imports.stage(dataset, namespace="structures", user=user, file_name="a.csv")
+
+    def confirm():
+        return start_confirmation(token, StructureResource(), namespace="structures", user=user,
+                                  page_url=URL, done_url=LIST, created=("créée", "créées")).pk
+
+    first, second = at_once(confirm, confirm)
+    assert first == second
+    assert Job.objects.filter(kind="import", arguments__step="confirm").count() == 1
