@@ -38,7 +38,7 @@ GRANTS = {
     },
     EDITOR: {
         "actions": [*PLAN_READ, "change_action", *verbs(*FOLLOWUP)],
-        "structures": [*verbs("structure"), *DIRECTORY_REFERENCE],
+        "structures": [*verbs("structure", "listingrequest"), *DIRECTORY_REFERENCE],
         "indicators": verbs(*INDICATORS),
         "reports": ["view_annualreport"],
     },

@@ -257,6 +257,8 @@ IMPORT_STAGING_TTL = datetime.timedelta(minutes=env_int("IMPORT_STAGING_MINUTES"
 OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", "Licence Ouverte 2.0 (Etalab)")
 OPEN_DATA_LICENCE_URL = env_str("OPEN_DATA_LICENCE_URL",
                                 "https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
+# Requests to appear on the public directory accepted from one address within an hour.
+LISTING_REQUESTS_PER_HOUR = env_int("LISTING_REQUESTS_PER_HOUR", 5)
 # A file of more rows than this is checked and imported by a background job.
 IMPORT_JOB_ROWS = env_int("IMPORT_JOB_ROWS", 2000)
 

@@ -10,13 +10,19 @@ that delay behind a proxy.
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.middleware.csp import get_nonce
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.models import Action, Plan, ProgressUpdate, Review
 from actions.models.plan import PUBLIC_POINT_FIELDS
 from essplan.views import cached_body, filtered, paginate
+from reports.dashboard import key_indicator_rows, with_nonce
 from reports.models import AnnualReport
+from structures.forms import ListingRequestForm
+from structures.listing import TooManyRequests, client_key, receive
+from structures.map import commune_map
 from structures.models import Structure
 from structures.services import DEMO_SOURCE
 
@@ -24,6 +30,8 @@ from .api import public_cache, public_plan, published_plans
 from .filters import PublicStructureFilter
 
 PAGE_SIZE = 50
+# The computed indicators that count the directory (indicators.computations).
+DIRECTORY_COMPUTATIONS = ("structures_", "employees_")
 
 
 def public_page(view):
@@ -35,6 +43,11 @@ def published_reports(plan):
     return AnnualReport.objects.filter(plan=plan, published=True).order_by("-year", "kind")
 
 
+def fictitious_count():
+    """How many public structures are invented demonstration ones."""
+    return Structure.objects.public().filter(source=DEMO_SOURCE).count()
+
+
 @public_page
 def home(request):
     return render(request, "public/home.html", {
@@ -44,16 +57,23 @@ def home(request):
 
 @public_page
 def plan_detail(request, slug):
-    """The plan's tree is rendered once per version of the data (the page carries no user)."""
+    """The plan's tree and key indicators, rendered once per version of the data (the page
+    carries no user); a proxy keeps the page's CSP nonce with its body."""
     plan = public_plan(slug)
 
     def tree():
         full = Plan.objects.with_tree(validated_only=True).get(pk=plan.pk)
-        return {"plan": full, "axes": full.axes.all(), "reports": published_reports(full)}
+        indicators = key_indicator_rows(full)
+        from_directory = [row["indicator"].code for row in indicators
+                          if row["indicator"].computation.startswith(DIRECTORY_COMPUTATIONS)]
+        return {"plan": full, "axes": full.axes.all(), "reports": published_reports(full),
+                "indicators": indicators, "from_directory": from_directory,
+                "fictitious": from_directory and Structure.objects.active().filter(
+                    source=DEMO_SOURCE).count()}
 
+    body = cached_body(request, "public-plan", plan.pk, "public/includes/plan_body.html", tree)
     return render(request, "public/plan_detail.html", {
-        "plan": plan, "body": cached_body(request, "public-plan", plan.pk,
-                                          "public/includes/plan_body.html", tree)})
+        "plan": plan, "body": with_nonce(body, get_nonce(request))})
 
 
 @public_page
@@ -87,11 +107,20 @@ def structure_list(request):
                                       .order_by(*Structure._meta.ordering))
         return {"filter": board, **paginate(request, filtered(board), PAGE_SIZE),
                 "reset_url": request.path,
-                "fictitious": Structure.objects.public().filter(source=DEMO_SOURCE).count()}
+                "fictitious": fictitious_count()}
 
     return render(request, "public/structure_list.html", {
         "body": cached_body(request, "public-directory", None,
                             "public/includes/structure_list_body.html", listing)})
+
+
+@public_page
+def structure_map(request):
+    """The communes shaded by their number of public structures."""
+    return render(request, "public/structure_map.html", {
+        "body": cached_body(request, "public-map", None, "public/includes/structure_map_body.html",
+                            lambda: {"map": commune_map(public=True),
+                                     "fictitious": fictitious_count()})})
 
 
 @public_page
@@ -102,3 +131,31 @@ def structure_detail(request, pk):
         raise Http404
     return render(request, "public/structure_detail.html", {
         "structure": structure, "fictitious": structure.source == DEMO_SOURCE})
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def listing_request(request):
+    """A structure asks to appear on the directory; a robot that filled the honeypot is
+    thanked and nothing is saved."""
+    form = ListingRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_robot():
+        return redirect("public:listing_request_sent")
+    if request.method == "POST" and form.is_valid():
+        try:
+            receive(form, client_key(request))
+        except TooManyRequests:
+            form.add_error(None, "Trop de demandes sont parties de votre connexion depuis une "
+                                 "heure : réessayez plus tard, ou écrivez à l'équipe ESS de "
+                                 "l'agglomération.")
+            status = 429
+        else:
+            return redirect("public:listing_request_sent")
+    return render(request, "public/listing_request.html", {"form": form}, status=status)
+
+
+@public_page
+def listing_request_sent(request):
+    return render(request, "public/listing_request_sent.html")

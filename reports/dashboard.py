@@ -114,5 +114,11 @@ def dashboard_body(plan, year, *, can_edit, nonce=None):
         "reports/includes/dashboard_body.html",
         {"plan": plan, "year": year, "can_edit": can_edit, **dashboard(plan, year)}),
         scopes=("data", "auth"))
+    return with_nonce(html, nonce)
+
+
+def with_nonce(html, nonce):
+    """HTML rendered with NONCE_SLOT in its charts' style elements, given the page's NONCE
+    (None: no nonce)."""
     attribute = "" if nonce is None else f' nonce="{escape(str(nonce))}"'
     return mark_safe(html.replace(f' nonce="{NONCE_SLOT}"', attribute))  # noqa: S308

@@ -5,11 +5,12 @@ from django.shortcuts import get_object_or_404
 
 from essplan.roles import require
 
-from .models import Structure
+from .models import ListingRequest, Structure
 
 VIEW = "structures.view_structure"
 ADD = "structures.add_structure"
 EDIT = "structures.change_structure"
+DECIDE = "structures.change_listingrequest"
 
 
 def can_edit(user):
@@ -26,3 +27,9 @@ def get_structure(request, pk, *, perm=VIEW, queryset=Structure.objects):
     """The structure PK if the user holds PERM."""
     require(request.user, perm)
     return get_object_or_404(queryset, pk=pk)
+
+
+def listing_requests(request):
+    """The requests to appear on the public directory, for those who decide them."""
+    require(request.user, DECIDE)
+    return ListingRequest.objects.all()

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from essplan.admin import SafeExportMixin, VersionChecked
 
-from .models import Commune, LegalForm, NafCode, Structure
+from .models import Commune, LegalForm, ListingRequest, NafCode, Structure
 from .resources import StructureResource
 
 
@@ -17,6 +17,24 @@ class StructureAdmin(VersionChecked, SafeExportMixin, admin.ModelAdmin):
     list_select_related = ["commune", "legal_form"]
     autocomplete_fields = ["commune", "naf", "legal_form"]
     show_full_result_count = False
+
+
+@admin.register(ListingRequest)
+class ListingRequestAdmin(admin.ModelAdmin):
+    """Read and deleted here (spam); decided on the directory's « Demandes d'inscription »
+    page, which publishes the structure with the decision."""
+
+    list_display = ["name", "siret", "commune", "state", "created_at", "decided_by"]
+    list_filter = ["state"]
+    search_fields = ["name", "siret"]
+    list_select_related = ["commune", "decided_by"]
+    exclude = ["client_key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Commune)

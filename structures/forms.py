@@ -1,9 +1,11 @@
 from django import forms
 from django.utils import timezone
 
-from essplan.forms import SPACES, FrenchDecimalField, VersionedForm
+from essplan.forms import SPACES, FrenchDecimalField, StyledFormMixin, VersionedForm
+from essplan.search import french_order
 
-from .models import Structure
+from .models import Commune, ListingRequest, Structure
+from .validators import validate_siret
 
 
 class StructureForm(VersionedForm):
@@ -69,3 +71,50 @@ class StructureForm(VersionedForm):
             legal_form = data.get("legal_form")
             data["family"] = legal_form.family if legal_form else "autre"
         return data
+
+
+class ListingRequestForm(StyledFormMixin, forms.ModelForm):
+    """The public form of a structure asking to appear on the public directory. FAX is a
+    honeypot: hidden from people, filled by robots."""
+
+    siret = forms.CharField(label="SIRET", max_length=20,
+                            help_text="14 chiffres, sur l'avis de situation Sirene ou un "
+                                      "justificatif de l'Insee.")
+    consent = forms.BooleanField(
+        label="La structure accepte que son nom, sa famille de l'ESS, son activité, sa commune, "
+              "son site web et le contact public ci-dessus paraissent sur l'annuaire public.",
+        error_messages={"required": "Sans cet accord, la structure ne peut pas paraître dans "
+                                    "l'annuaire."})
+    fax = forms.CharField(label="Fax (laissez ce champ vide)", required=False)
+
+    class Meta:
+        model = ListingRequest
+        fields = ["name", "siret", "commune", "activity", "website", "public_contact",
+                  "contact_name", "email", "consent"]
+        widgets = {"activity": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "public_contact": "Facultatif : le courriel, le téléphone ou la page de contact à "
+                              "publier. Laissé vide, aucun contact n'est publié.",
+            "email": "Pour que l'équipe ESS vous réponde ; il n'est jamais publié.",
+            "contact_name": "Il n'est jamais publié.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.only("pk", "name").order_by(
+            *french_order("name"))
+        self.fields["fax"].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    def is_robot(self):
+        return bool(self.data.get("fax"))
+
+    def clean_siret(self):
+        value = SPACES.sub("", self.cleaned_data["siret"])
+        validate_siret(value)
+        if Structure.objects.public().filter(siret=value).exists():
+            raise forms.ValidationError("Cette structure figure déjà dans l'annuaire public.")
+        if ListingRequest.objects.filter(siret=value,
+                                         state=ListingRequest.State.PENDING).exists():
+            raise forms.ValidationError("Une demande pour ce SIRET attend déjà la réponse de "
+                                        "l'équipe ESS.")
+        return value

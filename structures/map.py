@@ -35,11 +35,16 @@ class Area:
     employees: int
     fill: str
     url: str
+    public: bool = False
 
     @property
     def label(self):
-        return (f"{self.name} : {self.structures} structure{'s' if self.structures > 1 else ''}, "
-                f"{self.employees} salarié{'s' if self.employees > 1 else ''}")
+        """The commune's figures; the public map gives no employees (with one structure in a
+        commune, they would be that structure's own)."""
+        structures = f"{self.name} : {self.structures} structure{'s' if self.structures > 1 else ''}"
+        if self.public:
+            return structures
+        return f"{structures}, {self.employees} salarié{'s' if self.employees > 1 else ''}"
 
 
 def breaks(values, classes=len(PALETTE)):
@@ -53,18 +58,24 @@ def breaks(values, classes=len(PALETTE)):
 
 
 @cached
-def commune_map(*, measure="structures"):
-    """Communes with their figures, fill colour, link and the legend: one query."""
+def commune_map(*, measure="structures", public=False):
+    """Communes with their figures, fill colour, link and the legend: one query.
+
+    PUBLIC counts only the structures on the public directory and links to it (the structures
+    measure only)."""
+    shown = Q(structures__archived=False)
+    if public:
+        shown &= Q(structures__public_since__isnull=False)
     communes = Commune.objects.annotate(
-        structure_count=Count("structures", filter=Q(structures__archived=False)),
-        employee_count=Sum("structures__employees", filter=Q(structures__archived=False)),
+        structure_count=Count("structures", filter=shown),
+        employee_count=Sum("structures__employees", filter=shown),
     ).order_by(*french_order("name"))
     rows = list(communes)
     value_of = (lambda c: c.structure_count) if measure == "structures" else (
         lambda c: c.employee_count or 0)
     bounds = breaks(value_of(c) for c in rows)
     palette = PALETTE[len(PALETTE) - len(bounds):] if bounds else []
-    list_url = reverse("structures:structure_list")
+    list_url = reverse("public:structure_list" if public else "structures:structure_list")
 
     def fill(value):
         if not value:
@@ -74,7 +85,7 @@ def commune_map(*, measure="structures"):
     areas = [
         Area(name=c.name, path=c.svg_path, structures=c.structure_count,
              employees=c.employee_count or 0, fill=fill(value_of(c)),
-             url=f"{list_url}?commune={c.pk}")
+             url=f"{list_url}?commune={c.pk}", public=public)
         for c in rows
     ]
     lower = [1, *(bound + 1 for bound in bounds[:-1])]
@@ -86,6 +97,7 @@ def commune_map(*, measure="structures"):
         "areas": areas,
         "legend": legend,
         "measure_label": MEASURES[measure],
+        "public": public,
         "width": WIDTH,
         "height": HEIGHT,
         "total_structures": sum(area.structures for area in areas),

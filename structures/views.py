@@ -1,8 +1,10 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from essplan.datacache import cached_value
 from essplan.exports import FORMATS, requested_export
 from essplan.search import french_order
 from essplan.versioning import save_form
@@ -15,12 +17,13 @@ from essplan.views import (
     paginate,
 )
 
-from .access import ADD, EDIT, can_edit, get_structure, structures
+from . import listing
+from .access import ADD, DECIDE, EDIT, can_edit, get_structure, listing_requests, structures
 from .figures import directory_figures
 from .filters import StructureFilter
 from .forms import StructureForm
 from .map import commune_map
-from .models import Structure
+from .models import ListingRequest, Structure
 from .resources import StructureResource
 
 PAGE_SIZE = 30
@@ -51,6 +54,7 @@ def structure_list(request):
 
     return render(request, "structures/structure_list.html", {
         "can_edit": can_edit(request.user),
+        "pending_requests": pending_request_count(request.user),
         "body": cached_body(request, "structure-list", (), LIST_BODY, body)})
 
 
@@ -116,3 +120,51 @@ def structure_import_confirm(request):
         context={"file_name": ""}, retry_url=reverse("structures:structure_import"),
         done_url=reverse("structures:structure_list"), created=("structure créée", "structures créées"),
     )
+
+
+def pending_request_count(user):
+    """How many requests wait for a decision, for those who decide them (else None)."""
+    if not user.has_perm(DECIDE):
+        return None
+    return cached_value("listing-requests-pending", (), ListingRequest.objects.filter(
+        state=ListingRequest.State.PENDING).count)
+
+
+DECIDED_LISTED = 20
+
+
+@require_safe
+def listing_request_list(request):
+    """The requests waiting for a decision, each with the directory's structure of its SIRET,
+    then the latest decided ones."""
+    requests = listing_requests(request).select_related("commune")
+    pending = list(requests.filter(state=ListingRequest.State.PENDING).order_by("created_at"))
+    matches = Structure.objects.filter(siret__in=[item.siret for item in pending]).only(
+        "pk", "name", "acronym", "siret", "archived", "public_since")
+    by_siret = {structure.siret: structure for structure in matches}
+    for item in pending:
+        item.match = by_siret.get(item.siret)
+    decided = (requests.exclude(state=ListingRequest.State.PENDING)
+               .select_related("decided_by", "structure").order_by("-decided_at")[:DECIDED_LISTED])
+    return render(request, "structures/listing_requests.html",
+                  {"pending": pending, "decided": decided})
+
+
+@require_POST
+def listing_request_decide(request, pk, accept):
+    listing_requests(request)
+    decide = listing.accept if accept else listing.refuse
+    try:
+        item = decide(pk, request.user)
+    except ListingRequest.DoesNotExist:
+        raise Http404 from None
+    except listing.AlreadyDecided as error:
+        messages.warning(request, f"La demande de « {error.listing.name} » a déjà été "
+                                  f"{error.listing.get_state_display()} par quelqu'un d'autre.")
+    else:
+        if item.state == ListingRequest.State.ACCEPTED:
+            messages.success(request, f"La demande est acceptée : « {item.structure.name} » "
+                                      "paraît dans l'annuaire public.")
+        else:
+            messages.success(request, f"La demande de « {item.name} » est refusée.")
+    return redirect("structures:listing_request_list")

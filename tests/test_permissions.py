@@ -29,7 +29,7 @@ from actions.models import (
 from essplan import roles
 from jobs.models import Job
 from reports.models import AnnualReport
-from structures.models import Structure
+from structures.models import ListingRequest, Structure
 from tests.conftest import COTENTIN, PERSONAS, make_user
 from tests.factories import BudgetLineFactory, EventFactory
 
@@ -111,6 +111,10 @@ EXPECTED = {
     "structures:structure_import": ({}, EDITORS_ONLY),
     "structures:structure_archive": ({"pk": "structure"}, POST_ONLY),
     "structures:structure_import_confirm": ({}, POST_ONLY),
+    # Requests to appear on the public directory: decided by the ESS team.
+    "structures:listing_request_list": ({}, EDITORS_ONLY),
+    "structures:listing_request_accept": ({"pk": "listing"}, POST_ONLY),
+    "structures:listing_request_refuse": ({"pk": "listing"}, POST_ONLY),
     "reports:report_list": ({}, ROLE_REQUIRED),
     # "report" is a published report: every role may download it.
     "reports:report_download": ({"pk": "report"}, ROLE_REQUIRED),
@@ -141,6 +145,9 @@ EXPECTED = {
     "public:report_download": ({"slug": COTENTIN, "pk": "report"}, dict.fromkeys(PERSONAS, 200)),
     "public:structure_list": ({}, dict.fromkeys(PERSONAS, 200)),
     "public:structure_detail": ({"pk": "structure"}, dict.fromkeys(PERSONAS, 200)),
+    "public:structure_map": ({}, dict.fromkeys(PERSONAS, 200)),
+    "public:listing_request": ({}, dict.fromkeys(PERSONAS, 200)),
+    "public:listing_request_sent": ({}, dict.fromkeys(PERSONAS, 200)),
     "public:open_data": ({}, dict.fromkeys(PERSONAS, 200)),
     "public:structures_csv": ({}, dict.fromkeys(PERSONAS, 200)),
     "public:actions_csv": ({"slug": COTENTIN}, dict.fromkeys(PERSONAS, 200)),
@@ -204,8 +211,11 @@ def objects(action):
                             last_year=2028, codes=["1.4.7"])
     job = Job.objects.create(kind="report", label="Rapport annuel 2024",
                              created_by=make_user("adele", roles.ADMIN))
+    listing = ListingRequest.objects.create(
+        name="Recyclerie de la Hague", siret="73282932000074", commune=structure.commune,
+        contact_name="Paule Martin", email="paule@example.org", consent=True)
     return {"line": line.pk, "event": event.pk, "structure": structure.pk, "report": report.pk,
-            "job": job.pk,
+            "job": job.pk, "listing": listing.pk,
             "candidate": candidate.pk, "attachment": attachment.pk, "draft": draft.slug,
             "draft_action": draft.actions.get().pk}
 
@@ -251,6 +261,7 @@ WRITE_URLS = [
     "actions:action_edit", "actions:progress_edit", "actions:budget_line_create", "actions:budget_line_edit",
     "actions:budget_line_delete", "actions:event_create", "actions:event_edit", "actions:event_delete", "structures:structure_create",
     "structures:structure_edit", "structures:structure_import", "structures:structure_archive", "structures:structure_import_confirm",
+    "structures:listing_request_accept", "structures:listing_request_refuse",
     "actions:action_partners", "actions:action_pilots", "actions:campaign_create",
     "actions:campaign_edit", "actions:campaign_remind", "actions:campaign_remind_all",
     "actions:point_review",
@@ -288,7 +299,8 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
                 list(AnnualReport.objects.values_list("pk", "published")),
                 sorted(Plan.objects.values_list("slug", "state", "title", "deliberation_reference",
                                                 "is_public", "public_point_fields")),
-                sorted(Action.objects.values_list("plan__slug", "code", "title")))
+                sorted(Action.objects.values_list("plan__slug", "code", "title")),
+                list(ListingRequest.objects.values_list("pk", "state")))
 
     client = client_for(persona)
     before = state()
@@ -313,6 +325,7 @@ def test_every_write_url_is_checked_for_forged_posts():
                 if any(expected is kind for kind in (EDITORS_ONLY, ADMINS_ONLY, FOLLOWUP,
                                                      POST_ONLY))}
     assert writable == set(WRITE_URLS) | {"actions:action_history", "indicators:indicator_history",
+                                          "structures:listing_request_list",
                                           "actions:pilot_table", "actions:draft_detail",
                                           # someone else's job is not found: see below
                                           "jobs:job_cancel"}

@@ -12,7 +12,7 @@ from actions.models import Campaign, Event, Plan, ProgressUpdate, Review, Review
 from essplan import roles
 from jobs.models import Job
 from reports.models import AnnualReport
-from structures.models import Structure
+from structures.models import ListingRequest, Structure
 from tests.conftest import COTENTIN, make_user
 from tests.e2e.conftest import axe_violations, e2e, log_in
 from tests.factories import BudgetLineFactory, seeded_action
@@ -40,12 +40,14 @@ EDIT_PAGES = [
     f"{PLAN}/indicateurs/C3/valeurs/2024/", f"{PLAN}/indicateurs/importer/",
     f"{PLAN}/indicateurs/C1/historique/", f"{PLAN}/campagnes/ouvrir/",
     f"{PLAN}/campagnes/2025/modifier/", f"{ACTION}/pilotes/?q=a", f"{PLAN}/saisie-groupee/2025/",
-    f"{PLAN}/pilotes/", f"{PLAN}/pilotes/importer/",
+    f"{PLAN}/pilotes/", f"{PLAN}/pilotes/importer/", "/structures/demandes/",
 ]
 PAGES_BY_ROLE = {
     None: ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/choisir/MQ/abc-def/",
            "/public/", f"/public{PLAN}/", f"/public{ACTION}/", "/public/annuaire/",
-           "/public/annuaire/?q=recyclerie", "/public/annuaire/{structure}/", "/public/donnees/"],
+           "/public/annuaire/?q=recyclerie", "/public/annuaire/{structure}/", "/public/donnees/",
+           "/public/annuaire/carte/", "/public/annuaire/inscription/",
+           "/public/annuaire/inscription/envoyee/"],
     "sans rôle": ["/plans/"],
     roles.VIEWER: READ_PAGES,
     roles.EDITOR: READ_PAGES + EDIT_PAGES,
@@ -67,8 +69,15 @@ def add_follow_up():
         report.file.save("rapport.pdf", ContentFile(b"%PDF-1.7\n"))
     # Published on the public site, with the first structure of the directory.
     Plan.objects.filter(pk=action.plan_id).update(is_public=True)
-    Structure.objects.filter(pk=Structure.objects.order_by("pk").first().pk).update(
+    first = Structure.objects.order_by("pk").first()
+    Structure.objects.filter(pk=first.pk).update(
         public_since=timezone.now(), public_contact="contact@structure.example")
+    # A structure asked to be listed; another request was refused.
+    for state in ("en_attente", "refusee"):
+        ListingRequest.objects.create(
+            name=f"Atelier du réemploi ({state})", siret="73282932000074", state=state,
+            commune=first.commune, contact_name="Paule Martin", email="paule@example.org",
+            consent=True, decided_at=None if state == "en_attente" else timezone.now())
     # The 2025 campaign is open; the 2024 point, submitted, awaits the ESS team's review.
     Campaign.objects.create(plan=action.plan, year=2025, opens_on=datetime.date(2025, 11, 1),
                             due_on=datetime.date(2025, 12, 15), message="Merci.")

@@ -444,12 +444,16 @@ def test_the_public_sees_what_was_published_and_a_withdrawal_at_once(page):
     page.goto("/public/")
     page.get_by_role("link", name="Plan d'actions ESS 2023-2025").click()
     expect(page.get_by_role("row", name=re.compile("^1.4.7 .* En cours 40"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Indicateurs clés")).to_be_visible()
     page.get_by_role("link", name=re.compile("Organiser et soutenir des événements")).click()
     expect(page.get_by_text("Deux Cafés des ASSOS.")).to_be_visible()
     expect(page.get_by_text("Salle trop petite (interne).")).to_have_count(0)
     page.get_by_role("link", name="Annuaire", exact=True).click()
-    page.get_by_label("Recherche", exact=True).fill(structure.name)
-    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_role("link", name="Voir la carte par commune").click()
+    commune = structure.commune.name
+    expect(page.get_by_text("1 structure de l'annuaire dans")).to_be_visible()
+    page.get_by_role("link", name=f"{commune} : 1 structure", exact=True).click()
+    expect(page.get_by_label("Commune")).to_have_value(str(structure.commune_id))
     page.get_by_role("link", name=structure.name).click()
     expect(page.get_by_text("bonjour@recyclerie.example")).to_be_visible()
     expect(page.get_by_text("direction@interne.example")).to_have_count(0)
@@ -471,3 +475,41 @@ def test_the_public_sees_what_was_published_and_a_withdrawal_at_once(page):
     assert page.goto(card).status == 200  # the open data page itself
     response = page.goto(f"/public/annuaire/{structure.pk}/")
     assert response.status == 404
+
+
+@e2e
+def test_a_structure_asks_to_be_listed_and_the_team_publishes_it(page):
+    """An anonymous visitor fills the public form; an editor accepts the request; the
+    structure is on the public directory, without its contact person."""
+    from structures.models import Structure
+
+    page.goto("/public/annuaire/")
+    page.get_by_role("link", name="Demandez son inscription").click()
+    page.get_by_label("Nom de la structure").fill("Atelier du réemploi de Valognes")
+    page.get_by_label("SIRET").fill("732 829 320 00075")
+    page.get_by_role("combobox", name=re.compile("^Commune")).select_option(label="Valognes")
+    page.get_by_label("Nom de la personne à contacter").fill("Paule Martin")
+    page.get_by_label("Courriel de la personne à contacter").fill("paule.martin@example.org")
+    page.get_by_label("La structure accepte").check()
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page.get_by_text("SIRET invalide")).to_be_visible()
+    expect(page.get_by_label("Nom de la structure")).to_have_value("Atelier du réemploi de Valognes")
+    page.get_by_label("SIRET").fill("732 829 320 00074")
+    page.get_by_label("La structure accepte").check()
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page.get_by_role("heading", name="Demande envoyée")).to_be_visible()
+
+    make_user("emile", roles.EDITOR)
+    log_in(page, "emile")
+    page.goto("/structures/")
+    page.get_by_role("link", name=re.compile("Demandes d'inscription 1")).click()
+    page.get_by_role("button", name="Accepter et publier : Atelier du réemploi de Valognes").click()
+    expect(page.get_by_text("« Atelier du réemploi de Valognes » paraît dans l'annuaire public"
+                            )).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.goto("/public/annuaire/")
+    page.get_by_role("link", name="Atelier du réemploi de Valognes").click()
+    expect(page.get_by_text("Valognes", exact=True)).to_be_visible()
+    expect(page.get_by_text("Paule Martin")).to_have_count(0)
+    published = Structure.objects.get(siret="73282932000074")
+    assert published.public_recorded_by.username == "emile"

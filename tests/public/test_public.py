@@ -20,6 +20,7 @@ HOME = reverse("public:home")
 PLAN = reverse("public:plan_detail", kwargs={"slug": COTENTIN})
 ACTION = reverse("public:action_detail", kwargs={"slug": COTENTIN, "code": "1.4.7"})
 DIRECTORY = reverse("public:structure_list")
+MAP = reverse("public:structure_map")
 # What the staff know and the public must never read.
 SECRETS = {
     "difficulties": "La salle municipale manque pour la session de printemps",
@@ -70,14 +71,35 @@ def test_the_home_lists_the_published_plans_only(client, published):
 
 def test_the_plan_page_shows_statuses_from_validated_points_only(client, published,
                                                                  django_assert_max_num_queries):
-    with django_assert_max_num_queries(7):  # the plan, then its tree once per data version
+    # The plan, the data version, then once per data version: its tree (4), the key indicators
+    # (3) and their five computations, the directory's fictitious structures, the reports.
+    with django_assert_max_num_queries(16):
         response = client.get(PLAN)
     with django_assert_max_num_queries(2):  # the data version, the plan
-        assert client.get(PLAN).content == response.content
+        again = client.get(PLAN)
+    # The same page, but for the charts' CSP nonce, new on each request.
+    nonces = re.compile(rb' nonce="([^"]+)"')
+    header = re.search(r"'nonce-([^']+)'", again["Content-Security-Policy"])[1]
+    assert set(nonces.findall(again.content)) == {header.encode()}  # the key indicators' bars
+    assert nonces.sub(b"", again.content) == nonces.sub(b"", response.content)
+    assert again["Content-Security-Policy"] != response["Content-Security-Policy"]
     row = re.search(r"<tr>\s*<td class=\"code\">1\.4\.7</td>.*?</tr>", text(response),
                     re.S)[0]
     assert "En cours" in row and 'value="40"' in row  # 2024 validated, not 2025 submitted
     assert "Réalisée" not in row
+
+
+def test_the_plan_page_shows_the_key_indicators_and_marks_the_fictitious_ones(client, published):
+    page = text(client.get(PLAN))
+    section = page[page.index('id="indicateurs"'):page.index('id="axe-1"')]
+    # C1's reference is the seed's 488 establishments; K8 counts the seeded directory, whose
+    # 60 structures (fixtures/demo_structures.json) are all invented.
+    assert re.search(r"C1 · Établissements de l'ESS sur le territoire</th>\s*"
+                     r'<td class="text-end">488 </td>', section)
+    assert re.search(r'K8 · Structures de l\'annuaire</th>\s*<td class="text-end">—</td>\s*'
+                     r'<td class="text-end">60 ', section)
+    assert "K8 est calculé sur l'annuaire, qui compte 60 structures de démonstration" in section
+    assert "<svg" in section and "/indicateurs/" not in section  # no link to the staff pages
 
 
 def test_an_action_shows_the_public_fields_of_its_validated_points(client, published,
@@ -103,7 +125,7 @@ def test_an_unpublished_or_draft_plan_is_not_found(client, published, url):
 
 def test_public_pages_are_cacheable_and_set_no_cookie(client_for, published):
     client = client_for("editor")  # even a logged-in visitor gets the proxy's page
-    for url in [HOME, PLAN, ACTION, DIRECTORY,
+    for url in [HOME, PLAN, ACTION, DIRECTORY, MAP,
                 reverse("public:structure_detail", kwargs={"pk": published["structure"].pk})]:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -126,6 +148,25 @@ def test_the_directory_lists_consenting_structures_only(client, published,
     assert re.search(r'role="status">0 structure<', searched)
     filtered = text(client.get(DIRECTORY, {"commune": structure.commune_id}))
     assert structure.name in filtered
+
+
+def test_the_map_counts_the_public_structures_of_each_commune_and_links_to_them(
+        client, published, django_assert_max_num_queries):
+    structure, other = published["structure"], published["other"]
+    Structure.objects.filter(pk=other.pk).update(commune=structure.commune)  # not public
+    with django_assert_max_num_queries(4):
+        page = text(client.get(MAP))
+    with django_assert_max_num_queries(1):  # the data version
+        client.get(MAP)
+    commune = structure.commune
+    assert "1 structure de l'annuaire dans" in page
+    assert (f'<a href="{DIRECTORY}?commune={commune.pk}" aria-label="{commune.name} : '
+            f'1 structure">') in page
+    # One structure in its commune: its employees would be its own, so none are shown.
+    assert "salarié" not in page
+    assert f'<a href="{DIRECTORY}?commune={commune.pk}">{commune.name}</a>' in page
+    Structure.objects.filter(pk=structure.pk).update(public_since=None)
+    assert f'aria-label="{commune.name} : 0 structure"' in text(client.get(MAP))
 
 
 def test_a_structure_card_shows_its_public_contact_never_the_staff_ones(
@@ -234,7 +275,7 @@ def test_nothing_personal_leaves_through_the_public_pages(client, published, oth
     for user in (other_pilot, viewer, admin_user):
         user.first_name, user.last_name = "Prénom" + user.username, "Nom" + user.username
         user.save()
-    urls = [HOME, PLAN, DIRECTORY, f"{DIRECTORY}?page=2",
+    urls = [HOME, PLAN, DIRECTORY, f"{DIRECTORY}?page=2", MAP,
             *(reverse("public:action_detail", kwargs={"slug": COTENTIN, "code": code})
               for code in plan.actions.values_list("code", flat=True)),
             *(reverse("public:structure_detail", kwargs={"pk": pk})

@@ -1,0 +1,107 @@
+"""Requests to appear on the public directory: received from the public form (a honeypot and
+a rate limit per sender), then accepted or refused by the ESS team.
+
+A sender is known by a keyed hash of its address (``client_key``), never by the address
+itself; the key is emptied once the request is decided.
+"""
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from essplan.security import client_ip
+
+from .models import ListingRequest, Structure
+
+PUBLIC_REQUEST_SOURCE = "Demande d'inscription du site public"
+
+
+class TooManyRequests(Exception):
+    """The sender sent LISTING_REQUESTS_PER_HOUR requests within the last hour."""
+
+
+class AlreadyDecided(Exception):
+    """Another member of the team decided the request first."""
+
+    def __init__(self, listing):
+        super().__init__(listing.get_state_display())
+        self.listing = listing
+
+
+def client_key(request):
+    """A keyed hash of the sender's address (read through TRUSTED_PROXIES, like the login's
+    lockout)."""
+    address = client_ip(request) or ""
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def receive(form, key):
+    """FORM's request saved, unless KEY sent too many within the hour. The sender's lock makes
+    two requests sent at the same moment count one after the other."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                       [f"listing-request:{key}"])
+    since = timezone.now() - timedelta(hours=1)
+    if (ListingRequest.objects.filter(client_key=key, created_at__gte=since).count()
+            >= settings.LISTING_REQUESTS_PER_HOUR):
+        raise TooManyRequests
+    form.instance.client_key = key
+    return form.save()
+
+
+def _pending(pk):
+    """The request PK, locked; AlreadyDecided once someone decided it."""
+    listing = ListingRequest.objects.select_for_update().get(pk=pk)
+    if listing.state != ListingRequest.State.PENDING:
+        raise AlreadyDecided(listing)
+    return listing
+
+
+def _decided(listing, state, user):
+    listing.state, listing.decided_by, listing.decided_at = state, user, timezone.now()
+    listing.client_key = ""
+    listing.save()
+    return listing
+
+
+def matching_structure(listing):
+    """The directory's structure with the request's SIRET, if any."""
+    return Structure.objects.filter(siret=listing.siret).first()
+
+
+@transaction.atomic
+def accept(pk, user):
+    """The request PK accepted by USER: its structure (the one with its SIRET, or a new one)
+    published with the consent the form recorded. The staff's own data of an existing
+    structure is kept; only empty fields are filled from the request."""
+    listing = _pending(pk)
+    now = timezone.now()
+    structure, created = Structure.objects.select_for_update().get_or_create(
+        siret=listing.siret, defaults={
+            "name": listing.name, "siren": listing.siret[:9], "commune": listing.commune,
+            "description": listing.activity, "website": listing.website,
+            "email": listing.email, "contact_name": listing.contact_name,
+            "public_contact": listing.public_contact, "source": PUBLIC_REQUEST_SOURCE,
+            "public_since": now, "public_recorded_by": user})
+    if not created:
+        for field, value in [("description", listing.activity), ("website", listing.website),
+                             ("email", listing.email), ("contact_name", listing.contact_name),
+                             ("public_contact", listing.public_contact)]:
+            if not getattr(structure, field):
+                setattr(structure, field, value)
+        if structure.public_since is None:
+            structure.public_since, structure.public_recorded_by = now, user
+        structure.archived = False
+        structure.save()
+    listing.structure = structure
+    return _decided(listing, ListingRequest.State.ACCEPTED, user)
+
+
+@transaction.atomic
+def refuse(pk, user):
+    return _decided(_pending(pk), ListingRequest.State.REFUSED, user)

@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from essplan.versioning import tracked
+
+from ..validators import validate_siret
+from .reference import Commune
+from .structure import Structure
+
+
+@tracked("ListingRequestHistory")
+class ListingRequest(models.Model):
+    """A structure's request, sent through the public form, to appear on the public
+    directory; it waits for the ESS team's decision."""
+
+    class State(models.TextChoices):
+        PENDING = "en_attente", _("en attente")
+        ACCEPTED = "acceptee", _("acceptée")
+        REFUSED = "refusee", _("refusée")
+
+    name = models.CharField(_("nom de la structure"), max_length=250)
+    siret = models.CharField(_("SIRET"), max_length=14, validators=[validate_siret])
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("commune"))
+    activity = models.TextField(_("activité"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    contact_name = models.CharField(_("nom de la personne à contacter"), max_length=150)
+    email = models.EmailField(_("courriel de la personne à contacter"))
+    public_contact = models.CharField(_("contact public"), max_length=200, blank=True)
+    consent = models.BooleanField(_("accord pour paraître dans l'annuaire public"))
+    created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
+    # A keyed hash of the sender's address, for the rate limit only (emptied once decided).
+    client_key = models.CharField(max_length=64, blank=True, editable=False)
+    state = models.CharField(_("état"), max_length=12, choices=State, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("traitée par"))
+    decided_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+    structure = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="listing_requests", verbose_name=_("structure"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("demande d'inscription")
+        verbose_name_plural = _("demandes d'inscription")
+        indexes = [
+            models.Index(fields=["client_key", "created_at"], name="listing_request_client",
+                         condition=~models.Q(client_key="")),
+            models.Index(fields=["created_at"], name="listing_request_pending",
+                         condition=models.Q(state="en_attente")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(consent=True),
+                                   name="listing_request_consent"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_state_display()})"
