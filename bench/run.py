@@ -87,7 +87,7 @@ def step(message):
 # The persona each page is read as (the others: the comité de suivi's).
 PAGE_CLIENTS = {"admin_changelist": "admin", "bulk_entry": "editor", "my_actions": "pilot"}
 # The public site's pages: read without a session.
-PUBLIC_PAGES = {"public_plan", "public_directory", "api_structures"}
+PUBLIC_PAGES = {"public_plan", "public_directory", "public_map", "api_structures"}
 REMINDERS_SECONDS = 10  # send_reminders for the large plan's pilots
 
 
@@ -111,6 +111,7 @@ def pages(slug, code):
         "bulk_entry": f"/plans/{slug}/saisie-groupee/{year}/",
         "public_plan": f"/public/plans/{slug}/",
         "public_directory": "/public/annuaire/?family=association",
+        "public_map": "/public/annuaire/carte/",
         "api_structures": "/public/api/v1/structures?family=association",
     }
 

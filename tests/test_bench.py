@@ -39,7 +39,7 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     results = json.loads(output.read_text())
     pages = {"healthz", "plan_list", "dashboard", "action_list", "action_detail", "structure_filter",
              "structure_search", "map", "indicator_list", "admin_changelist", "my_actions",
-             "campaign_waiting", "bulk_entry", "public_plan", "public_directory",
+             "campaign_waiting", "bulk_entry", "public_plan", "public_directory", "public_map",
              "api_structures"}
     assert set(results["load"]) == pages == set(results["queries"]["seed"])
     assert set(results["queries"]["large"]) == pages
