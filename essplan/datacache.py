@@ -29,7 +29,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 
-DOMAIN_APPS = ["structures", "actions", "indicators"]
+DOMAIN_APPS = ["structures", "actions", "indicators", "reports"]
 AUTH_TABLES = ["auth_user", "auth_group", "auth_permission", "auth_user_groups",
                "auth_user_user_permissions", "auth_group_permissions"]
 MEMO_SIZE = 1000  # values kept, the least recently read dropped first

@@ -129,6 +129,8 @@ MIDDLEWARE = [
     "essplan.security.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "essplan.datacache.RequestMemoMiddleware",
+    # The public site's answers, kept whole per data version: before the session and the login.
+    "publicsite.cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actions.models import BudgetLine, Plan, ProgressUpdate, Review, ReviewComment
 from reports.models import AnnualReport
+from reports.services import set_published
 from structures.models import Structure
 from tests.conftest import COTENTIN
 
@@ -264,6 +265,50 @@ def test_a_published_report_of_a_public_plan_downloads_and_no_other(client, publ
             for r in reports]
     assert b"".join(client.get(urls[0]).streaming_content) == b"%PDF-1.7\n"
     assert client.get(urls[1]).status_code == 404
+    # Publishing one and withdrawing the other shows at once on the page kept before.
+    set_published(reports[1], True)
+    set_published(reports[0], False)
+    page = text(client.get(PLAN))
+    assert "Rapport annuel 2023" in page and "Rapport annuel 2024" not in page
+
+
+def test_a_public_answer_is_kept_whole_until_the_data_changes(client, client_for, published,
+                                                              django_assert_num_queries):
+    """The middleware answers from the kept copy with one query (the data version): for a
+    visitor, a logged-in user or an API client alike; a write makes a new copy."""
+    api = "/public/api/v1/structures"
+    for url in [HOME, PLAN, DIRECTORY, MAP, api]:
+        first = client.get(url)
+        with django_assert_num_queries(1):
+            again = client.get(url)
+        assert again.status_code == 200 and again["Content-Length"] == str(len(again.content))
+        assert again["Cache-Control"] == "public, max-age=0, s-maxage=60", url
+        assert again["Content-Type"] == first["Content-Type"], url
+        assert again["X-Frame-Options"] == "DENY", url
+        assert b"nonce" in again.content or again.content == first.content, url
+    # A kept page with charts: a new nonce, the same in its CSP header and its style elements.
+    headers = set()
+    for _ in range(2):
+        plan = client.get(PLAN)
+        header = re.search(r"'nonce-([^']+)'", plan["Content-Security-Policy"])[1]
+        assert set(re.findall(rb' nonce="([^"]+)"', plan.content)) == {header.encode()}
+        headers.add(header)
+    assert len(headers) == 2
+    structure = published["structure"]
+    assert structure.name in client.get(api).json()["items"][0]["name"]
+    Structure.objects.filter(pk=structure.pk).update(public_since=None)  # a write elsewhere
+    assert client.get(api).json()["count"] == 0
+    # Not kept: a form, a 404, a logged-in user's pages.
+    form = reverse("public:listing_request")
+    client.get(form)
+    with django_assert_num_queries(2):  # the data version, the communes of the form
+        assert "csrfmiddlewaretoken" in text(client.get(form))
+    assert client.get(reverse("public:structure_detail", kwargs={"pk": structure.pk})
+                      ).status_code == 404
+    home = text(client.get(HOME))
+    staff = client_for("viewer")  # the same copy, without reading the session
+    with django_assert_num_queries(1):
+        assert text(staff.get(HOME)) == home
 
 
 def test_nothing_personal_leaves_through_the_public_pages(client, published, other_pilot,
