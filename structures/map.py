@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 
 from essplan.datacache import cached
 from essplan.search import french_order
 
-from .models import Commune
+from .models import Commune, Structure
 
 # ColorBrewer "Blues", 5 classes; communes without any structure stay light grey.
 PALETTE = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
@@ -59,18 +59,18 @@ def breaks(values, classes=len(PALETTE)):
 
 @cached
 def commune_map(*, measure="structures", public=False):
-    """Communes with their figures, fill colour, link and the legend: one query.
+    """Communes with their figures, fill colour, link and the legend: two queries (the
+    structures counted by commune, then the communes).
 
     PUBLIC counts only the structures on the public directory and links to it (the structures
     measure only)."""
-    shown = Q(structures__archived=False)
-    if public:
-        shown &= Q(structures__public_since__isnull=False)
-    communes = Commune.objects.annotate(
-        structure_count=Count("structures", filter=shown),
-        employee_count=Sum("structures__employees", filter=shown),
-    ).order_by(*french_order("name"))
-    rows = list(communes)
+    shown = Structure.objects.public() if public else Structure.objects.active()
+    figures = {commune: (count, employees) for commune, count, employees in (
+        shown.order_by().values("commune").annotate(n=Count("id"), e=Sum("employees"))
+        .values_list("commune", "n", "e"))}
+    rows = list(Commune.objects.only("pk", "name", "svg_path").order_by(*french_order("name")))
+    for commune in rows:
+        commune.structure_count, commune.employee_count = figures.get(commune.pk, (0, 0))
     value_of = (lambda c: c.structure_count) if measure == "structures" else (
         lambda c: c.employee_count or 0)
     bounds = breaks(value_of(c) for c in rows)

@@ -161,9 +161,9 @@ def test_list_query_budget_does_not_grow_with_rows(viewer_client, extra,
 @pytest.mark.parametrize("extra", [0, 1000])
 def test_map_and_detail_query_budgets(viewer_client, extra, django_assert_max_num_queries):
     make_structures(extra)
-    # session, user, 2 permissions, data version, communes with their counts, families with
-    # their counts (for the note on the fictitious demo structures) = 7
-    with django_assert_max_num_queries(7):
+    # session, user, 2 permissions, data version, counts by commune, communes, families with
+    # their counts (for the note on the fictitious demo structures) = 8
+    with django_assert_max_num_queries(8):
         assert viewer_client.get(reverse("structures:structure_map")).status_code == 200
     structure = Structure.objects.order_by("pk").first()
     # session, user, 2 permissions, structure (+ commune, legal form, NAF), actions, events = 7
