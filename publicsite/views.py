@@ -4,7 +4,8 @@ consented, for anyone, without logging in.
 Its pages touch neither the session nor the user (no cookie set, no CSRF token), and carry
 Cache-Control: public, max-age=0, s-maxage=PUBLIC_MAX_AGE: a shared proxy may keep them for
 that long, a browser asks again each time. A withdrawal is therefore seen at once, within
-that delay behind a proxy.
+that delay behind a proxy. The application keeps each answer whole until the data changes
+(publicsite.cache): the views below run once per version of the data.
 """
 
 from django.contrib.auth.decorators import login_not_required
@@ -12,12 +13,13 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.models import Action, Plan, ProgressUpdate, Review
 from actions.models.plan import PUBLIC_POINT_FIELDS
-from essplan.views import cached_body, filtered, paginate
+from essplan.views import filtered, paginate
 from reports.dashboard import key_indicator_rows, with_nonce
 from reports.models import AnnualReport
 from structures.forms import ListingRequestForm
@@ -57,21 +59,17 @@ def home(request):
 
 @public_page
 def plan_detail(request, slug):
-    """The plan's tree and key indicators, rendered once per version of the data (the page
-    carries no user); a proxy keeps the page's CSP nonce with its body."""
-    plan = public_plan(slug)
-
-    def tree():
-        full = Plan.objects.with_tree(validated_only=True).get(pk=plan.pk)
-        indicators = key_indicator_rows(full)
-        from_directory = [row["indicator"].code for row in indicators
-                          if row["indicator"].computation.startswith(DIRECTORY_COMPUTATIONS)]
-        return {"plan": full, "axes": full.axes.all(), "reports": published_reports(full),
-                "indicators": indicators, "from_directory": from_directory,
-                "fictitious": from_directory and Structure.objects.active().filter(
-                    source=DEMO_SOURCE).count()}
-
-    body = cached_body(request, "public-plan", plan.pk, "public/includes/plan_body.html", tree)
+    """The plan's key indicators (their charts' style elements carry the page's CSP nonce) and
+    its tree of actions."""
+    plan = get_object_or_404(Plan.objects.public().with_tree(validated_only=True), slug=slug)
+    indicators = key_indicator_rows(plan)
+    from_directory = [row["indicator"].code for row in indicators
+                      if row["indicator"].computation.startswith(DIRECTORY_COMPUTATIONS)]
+    body = render_to_string("public/includes/plan_body.html", {
+        "plan": plan, "axes": plan.axes.all(), "reports": published_reports(plan),
+        "indicators": indicators, "from_directory": from_directory,
+        "fictitious": from_directory and Structure.objects.active().filter(
+            source=DEMO_SOURCE).count()})
     return render(request, "public/plan_detail.html", {
         "plan": plan, "body": with_nonce(body, get_nonce(request))})
 
@@ -99,28 +97,18 @@ def report_download(request, slug, pk):
 
 @public_page
 def structure_list(request):
-    """The list is rendered once per version of the data and query string."""
-
-    def listing():
-        board = PublicStructureFilter(request.GET, queryset=Structure.objects.public()
-                                      .select_related("commune")
-                                      .order_by(*Structure._meta.ordering))
-        return {"filter": board, **paginate(request, filtered(board), PAGE_SIZE),
-                "reset_url": request.path,
-                "fictitious": fictitious_count()}
-
+    board = PublicStructureFilter(request.GET, queryset=Structure.objects.public()
+                                  .select_related("commune").order_by(*Structure._meta.ordering))
     return render(request, "public/structure_list.html", {
-        "body": cached_body(request, "public-directory", None,
-                            "public/includes/structure_list_body.html", listing)})
+        "filter": board, **paginate(request, filtered(board), PAGE_SIZE),
+        "reset_url": request.path, "fictitious": fictitious_count()})
 
 
 @public_page
 def structure_map(request):
     """The communes shaded by their number of public structures."""
     return render(request, "public/structure_map.html", {
-        "body": cached_body(request, "public-map", None, "public/includes/structure_map_body.html",
-                            lambda: {"map": commune_map(public=True),
-                                     "fictitious": fictitious_count()})})
+        "map": commune_map(public=True), "fictitious": fictitious_count()})
 
 
 @public_page

@@ -72,11 +72,12 @@ def test_the_home_lists_the_published_plans_only(client, published):
 
 def test_the_plan_page_shows_statuses_from_validated_points_only(client, published,
                                                                  django_assert_max_num_queries):
-    # The plan, the data version, then once per data version: its tree (4), the key indicators
-    # (3) and their five computations, the directory's fictitious structures, the reports.
-    with django_assert_max_num_queries(16):
+    # The data version, then once per data version: the plan and its tree (4), the key
+    # indicators (3) and their five computations, the directory's fictitious structures, the
+    # reports.
+    with django_assert_max_num_queries(15):
         response = client.get(PLAN)
-    with django_assert_max_num_queries(2):  # the data version, the plan
+    with django_assert_max_num_queries(1):  # the data version: the answer is kept
         again = client.get(PLAN)
     # The same page, but for the charts' CSP nonce, new on each request.
     nonces = re.compile(rb' nonce="([^"]+)"')
