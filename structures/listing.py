@@ -69,11 +69,6 @@ def _decided(listing, state, user):
     return listing
 
 
-def matching_structure(listing):
-    """The directory's structure with the request's SIRET, if any."""
-    return Structure.objects.filter(siret=listing.siret).first()
-
-
 @transaction.atomic
 def accept(pk, user):
     """The request PK accepted by USER: its structure (the one with its SIRET, or a new one)
