@@ -8,8 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/actions/<str:code>/", views.action_detail, name="action_detail"),
-    path("plans/<slug:slug>/rapports/<int:pk>/pdf/", views.report_download,
-         name="report_download"),
     path("annuaire/", views.structure_list, name="structure_list"),
     path("annuaire/carte/", views.structure_map, name="structure_map"),
     path("annuaire/inscription/", views.listing_request, name="listing_request"),

@@ -10,7 +10,7 @@ that delay behind a proxy. The application keeps each answer whole until the dat
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,7 +21,6 @@ from actions.models import Action, Plan, ProgressUpdate, Review
 from actions.models.plan import PUBLIC_POINT_FIELDS
 from essplan.views import filtered, paginate
 from reports.dashboard import key_indicator_rows, with_nonce
-from reports.models import AnnualReport
 from structures.forms import ListingRequestForm
 from structures.listing import TooManyRequests, client_key, receive
 from structures.map import commune_map
@@ -39,10 +38,6 @@ DIRECTORY_COMPUTATIONS = ("structures_", "employees_")
 def public_page(view):
     """Readable by anyone, cacheable by a shared proxy, GET and HEAD only."""
     return login_not_required(public_cache(require_safe(view)))
-
-
-def published_reports(plan):
-    return AnnualReport.objects.filter(plan=plan, published=True).order_by("-year", "kind")
 
 
 def fictitious_count():
@@ -66,7 +61,7 @@ def plan_detail(request, slug):
     from_directory = [row["indicator"].code for row in indicators
                       if row["indicator"].computation.startswith(DIRECTORY_COMPUTATIONS)]
     body = render_to_string("public/includes/plan_body.html", {
-        "plan": plan, "axes": plan.axes.all(), "reports": published_reports(plan),
+        "plan": plan, "axes": plan.axes.all(),
         "indicators": indicators, "from_directory": from_directory,
         "fictitious": from_directory and Structure.objects.active().filter(
             source=DEMO_SOURCE).count()})
@@ -86,13 +81,6 @@ def action_detail(request, slug, code):
         point.public_texts = [(label, getattr(point, name)) for name, label in PUBLIC_POINT_FIELDS
                               if name in plan.public_point_fields and getattr(point, name)]
     return render(request, "public/action_detail.html", {"plan": plan, "action": action})
-
-
-@public_page
-def report_download(request, slug, pk):
-    report = get_object_or_404(published_reports(public_plan(slug)), pk=pk)
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
-                        content_type="application/pdf")
 
 
 @public_page

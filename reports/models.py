@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 GENERATE = "reports.add_annualreport"
 PUBLISH = "reports.change_annualreport"
 VIEW = "reports.view_annualreport"
+# Who reads a published version. The staff edition holds what the plan keeps private (the
+# points' internal texts, points not yet validated, who generated it, the detailed budget):
+# it never leaves for the public site, whose pages are built from public data only.
+PUBLISHED_AUDIENCE = (
+    "les comptes de l'application (administrateurs, équipe ESS, comité de suivi, pilotes) "
+    "peuvent la télécharger. Elle n'est jamais mise sur le site public : elle contient les "
+    "textes internes des points, les points non encore validés et le budget détaillé.")
 
 
 class Kind(models.TextChoices):
@@ -47,7 +54,8 @@ class AnnualReport(models.Model):
     page_count = models.PositiveSmallIntegerField(_("nombre de pages"))
     published = models.BooleanField(
         _("publié"), default=False,
-        help_text=_("La version présentée au conseil ; le comité de suivi peut la télécharger."),
+        help_text=_("La version présentée au conseil, que tous les comptes de l'application peuvent "
+                    "télécharger ; jamais mise sur le site public."),
     )
 
     objects = AnnualReportQuerySet.as_manager()

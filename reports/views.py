@@ -11,6 +11,7 @@ from .access import GENERATE, PUBLISH, can_generate, get_report, reports
 from .dashboard import dashboard_body
 from .forms import GenerateReportForm
 from .jobs import start_report
+from .models import PUBLISHED_AUDIENCE
 from .search import search_everything
 from .services import set_published
 
@@ -50,7 +51,7 @@ def search(request):
 
 def report_list_page(request, form, status=200):
     context = {"reports": reports(request).select_related("plan", "generated_by"), "form": form,
-               "can_generate": can_generate(request.user)}
+               "can_generate": can_generate(request.user), "audience": PUBLISHED_AUDIENCE}
     return render(request, "reports/report_list.html", context, status=status)
 
 
@@ -91,7 +92,7 @@ def report_publish(request, pk):
     set_published(report, published)
     if published:
         messages.success(request, f"Cette version du document « {report.title} » est publiée : "
-                                  "le comité de suivi peut la télécharger.")
+                                  f"{PUBLISHED_AUDIENCE}")
     else:
         messages.success(request, f"Le document « {report.title} » n'est plus publié.")
     return redirect("reports:report_list")

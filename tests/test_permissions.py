@@ -142,7 +142,6 @@ EXPECTED = {
     "public:home": ({}, dict.fromkeys(PERSONAS, 200)),
     "public:plan_detail": ({"slug": COTENTIN}, dict.fromkeys(PERSONAS, 200)),
     "public:action_detail": (ACTION, dict.fromkeys(PERSONAS, 200)),
-    "public:report_download": ({"slug": COTENTIN, "pk": "report"}, dict.fromkeys(PERSONAS, 200)),
     "public:structure_list": ({}, dict.fromkeys(PERSONAS, 200)),
     "public:structure_detail": ({"pk": "structure"}, dict.fromkeys(PERSONAS, 200)),
     "public:structure_map": ({}, dict.fromkeys(PERSONAS, 200)),

@@ -4,15 +4,16 @@ consented, for anyone; never a draft, an internal field, a contact or an account
 import html
 import re
 
+import io
+
 import pytest
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
+from pypdf import PdfReader
 from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import BudgetLine, Plan, ProgressUpdate, Review, ReviewComment
-from reports.models import AnnualReport
-from reports.services import set_published
+from reports.services import generate_report, set_published
 from structures.models import Structure
 from tests.conftest import COTENTIN
 
@@ -60,6 +61,20 @@ def text(response):
     content = (b"".join(response.streaming_content) if response.streaming
                else response.content)
     return html.unescape(content.decode())
+
+
+def read(response):
+    """What a visitor reads of RESPONSE: the text of a PDF, the page or file otherwise."""
+    if response["Content-Type"] == "application/pdf":
+        return pdf_text(response)
+    return text(response)
+
+
+def pdf_text(response):
+    content = (b"".join(response.streaming_content) if response.streaming
+               else response.content)
+    return " ".join(" ".join(page.extract_text().split())
+                    for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def test_the_home_lists_the_published_plans_only(client, published):
@@ -252,25 +267,20 @@ def test_a_draft_is_never_published(client_for, plan):
     assert not plan.is_public
 
 
-def test_a_published_report_of_a_public_plan_downloads_and_no_other(client, published):
-    plan = published["plan"]
-    reports = []
-    for published_flag, year in ((True, 2024), (False, 2023)):
-        report = AnnualReport(plan=plan, year=year, published=published_flag, size=9,
-                              page_count=1, sha256="0" * 64)
-        report.file.save(f"rapport-{year}.pdf", ContentFile(b"%PDF-1.7\n"))
-        reports.append(report)
-    page = text(client.get(PLAN))
-    assert "Rapport annuel 2024" in page and "Rapport annuel 2023" not in page
-    urls = [reverse("public:report_download", kwargs={"slug": COTENTIN, "pk": r.pk})
-            for r in reports]
-    assert b"".join(client.get(urls[0]).streaming_content) == b"%PDF-1.7\n"
-    assert client.get(urls[1]).status_code == 404
-    # Publishing one and withdrawing the other shows at once on the page kept before.
-    set_published(reports[1], True)
-    set_published(reports[0], False)
-    page = text(client.get(PLAN))
-    assert "Rapport annuel 2023" in page and "Rapport annuel 2024" not in page
+def test_a_published_report_stays_with_the_accounts_never_on_the_public_site(
+        client, client_for, published, admin_user):
+    """The staff edition prints what the plan keeps private (here the 2025 point not yet
+    validated): publishing it lets the accounts download it, never the public site."""
+    report = generate_report(published["plan"], 2025, user=admin_user)
+    response = client_for("admin_user").post(
+        reverse("reports:report_publish", kwargs={"pk": report.pk}), {"published": "1"},
+        follow=True)
+    assert "Elle n'est jamais mise sur le site public" in text(response)
+    staff_copy = client_for("viewer").get(reverse("reports:report_download",
+                                                  kwargs={"pk": report.pk}))
+    assert SECRETS["draft"] in pdf_text(staff_copy)
+    assert "Rapport annuel" not in text(client.get(PLAN))
+    assert client.get(f"/public/plans/{COTENTIN}/rapports/{report.pk}/pdf/").status_code == 404
 
 
 def test_a_public_answer_is_kept_whole_until_the_data_changes(client, client_for, published,
@@ -314,10 +324,12 @@ def test_a_public_answer_is_kept_whole_until_the_data_changes(client, client_for
 
 def test_nothing_personal_leaves_through_the_public_pages(client, published, other_pilot,
                                                           viewer, admin_user):
-    """Every public page of the test data: no account's e-mail or name, no structure's
-    staff-side contact, no structure that did not consent, no phone number, no e-mail address
-    but the public contact a structure chose to give."""
+    """Every public page of the test data, and every page or file they link to (a PDF read as
+    its text), with an annual report generated and published: no account's e-mail or name, no
+    structure's staff-side contact, no structure that did not consent, no internal text, no
+    phone number, no e-mail address but the public contact a structure chose to give."""
     plan = published["plan"]
+    set_published(generate_report(plan, 2025, user=admin_user), True)
     for user in (other_pilot, viewer, admin_user):
         user.first_name, user.last_name = "Prénom" + user.username, "Nom" + user.username
         user.save()
@@ -336,7 +348,10 @@ def test_nothing_personal_leaves_through_the_public_pages(client, published, oth
             f"/public/api/v1/plans/{COTENTIN}/indicateurs",
             *(f"/public/api/v1/structures/{pk}"
               for pk in Structure.objects.public().values_list("pk", flat=True))]
-    pages = {url: text(client.get(url)) for url in urls}
+    pages = {url: read(client.get(url)) for url in urls}
+    linked = {link for page in pages.values() for link in re.findall(r'href="(/[^"#]*)"', page)
+              if not link.startswith("/static/")} - set(pages)
+    pages |= {url: read(client.get(url)) for url in linked}
     assert all(page for page in pages.values())
     forbidden = set()
     for user in User.objects.all():
@@ -345,6 +360,7 @@ def test_nothing_personal_leaves_through_the_public_pages(client, published, oth
         forbidden |= {structure.email, structure.phone, structure.contact_name}
         if structure.public_since is None:
             forbidden.add(structure.name)
+    forbidden |= set(SECRETS.values())
     forbidden -= {""}
     assert len(forbidden) > 60  # the accounts, the seeded directory's names and contacts
     for url, page in pages.items():
