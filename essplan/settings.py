@@ -8,6 +8,7 @@ stops the start-up with an ImproperlyConfigured error that names the variable.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -125,6 +126,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /healthz answers before any redirect, session or login (essplan/health.py).
     "essplan.health.HealthCheckMiddleware",
+    # The security headers on every answer below, errors of other middleware included.
+    "essplan.security.SecurityHeadersMiddleware",
+    "essplan.security.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "essplan.security.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -136,6 +140,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the CSRF check reads the body: a visitor's or an account's size limit.
+    "essplan.security.BodySizeLimitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -251,7 +257,21 @@ AXES_RESET_ON_SUCCESS = True
 # How many reverse proxies stand before the application and append to X-Forwarded-For: the
 # client address that the lockout counts is read through them (essplan/security.py).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+# The addresses those proxies reach the application from: X-Forwarded-* headers from any
+# other address are dropped (essplan.security.TrustedProxyMiddleware).
+try:
+    TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(item) for item in
+                              env_list("TRUSTED_PROXY_ADDRESSES", ["127.0.0.1", "::1"])]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_ADDRESSES: {exc}.") from None
 AXES_CLIENT_IP_CALLABLE = "essplan.security.client_ip"
+
+# The largest request body accepted, before it is read: an account's (the 10 MB upload of an
+# import or an attachment and its form) and a visitor's (the login, reset and listing forms).
+# Below them, Django's own limits apply (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB of form fields;
+# a file above FILE_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB, is spooled to a temporary file).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 11 * 1024 * 1024)
+ANONYMOUS_REQUEST_MAX_BYTES = env_int("ANONYMOUS_REQUEST_MAX_BYTES", 64 * 1024)
 
 # A checked import file waits this long for its confirmation, then is erased.
 IMPORT_STAGING_TTL = datetime.timedelta(minutes=env_int("IMPORT_STAGING_MINUTES", 60))
@@ -350,7 +370,8 @@ except ValueError:
 
 # Security: safe unless DEBUG (development) opts out of HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Believed only from a trusted proxy (the header is dropped otherwise, essplan.security).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

@@ -155,6 +155,19 @@ class NotFound(Schema):
     detail: str = Field(description="Pourquoi rien n'est trouvé")
 
 
+class Invalid(Schema):
+    detail: str = Field(description="Pourquoi la requête est refusée (un caractère NUL…)")
+
+
+class InvalidParameters(Schema):
+    detail: list[dict] = Field(description="Les paramètres refusés : où (loc), pourquoi (msg)")
+
+
+# What every operation may answer besides its data: a request refused before any view (400,
+# essplan.security) or parameters outside the document (422, django-ninja's validation).
+REFUSED = {400: Invalid, 422: InvalidParameters}
+
+
 def public_structures():
     return (Structure.objects.public().select_related("commune", "naf")
             .order_by(*Structure._meta.ordering, "pk"))
@@ -189,24 +202,26 @@ def plan_measurements(plan):
             .order_by("indicator__code", "year"))
 
 
-@api.get("/structures", response=list[StructureRow], summary="Structures publiques")
+@api.get("/structures", response={200: list[StructureRow], **REFUSED},
+         summary="Structures publiques")
 @paginate(Page, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def structures(request, filters: Query[StructureFilter]):
     return structure_rows(filters)
 
 
-@api.get("/structures/{structure_id}", response={200: StructureRow, 404: NotFound},
+@api.get("/structures/{structure_id}", response={200: StructureRow, 404: NotFound, **REFUSED},
          summary="Une structure publique")
 def structure(request, structure_id: int):
     return get_object_or_404(public_structures(), pk=structure_id)
 
 
-@api.get("/plans", response=list[PlanRow], summary="Plans d'actions publiés")
+@api.get("/plans", response={200: list[PlanRow], 400: Invalid},
+         summary="Plans d'actions publiés")
 def plans(request):
     return published_plans()
 
 
-@api.get("/plans/{slug}/actions", response={200: list[ActionRow], 404: NotFound},
+@api.get("/plans/{slug}/actions", response={200: list[ActionRow], 404: NotFound, **REFUSED},
          summary="Actions d'un plan publié")
 @paginate(Page, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def actions(request, slug: str, filters: Query[ActionFilter]):
@@ -218,7 +233,7 @@ def actions(request, slug: str, filters: Query[ActionFilter]):
     return rows
 
 
-@api.get("/plans/{slug}/indicateurs", response={200: list[MeasurementRow], 404: NotFound},
+@api.get("/plans/{slug}/indicateurs", response={200: list[MeasurementRow], 404: NotFound, **REFUSED},
          summary="Valeurs des indicateurs d'un plan publié")
 @paginate(Page, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def measurements(request, slug: str):

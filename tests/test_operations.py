@@ -1,6 +1,8 @@
 """What operations rely on: the health probe, the client address behind proxies, errors
 reported to the administrators."""
 
+import ipaddress
+
 import pytest
 from django.test import Client, RequestFactory
 
@@ -65,6 +67,7 @@ def test_client_address_is_read_through_the_trusted_proxies(settings, proxies, f
 @pytest.mark.django_db
 def test_behind_a_proxy_failures_from_one_client_do_not_lock_out_another(settings, viewer):
     settings.TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network("10.0.0.2")]
 
     def login(client_address, password):
         return Client().post("/connexion/", {"username": "camille", "password": password},
