@@ -56,9 +56,10 @@ class RejectNulMiddleware:
 
 
 def as_id(value):
-    """'12' -> 12; 'abc', '-1', '99999999999999999999' -> None."""
+    """'12' -> 12; 'abc', '-1', '99999999999999999999', '²' (a digit to str.isdigit, not to
+    int) -> None."""
     text = str(value or "")
-    if not text.isdigit() or int(text) > MAX_ID:
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
         return None
     return int(text)
 

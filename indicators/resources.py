@@ -71,7 +71,7 @@ class MeasurementResource(resources.ModelResource):
     def before_import_row(self, row, row_number=None, **kwargs):
         strip_cells(row)
         year = str(row.get("Année") or "")
-        if not year.isdigit() or len(year) != 4:
+        if not (year.isascii() and year.isdigit()) or len(year) != 4:
             raise ValidationError(f"Année : « {year} » n'est pas une année (quatre chiffres, "
                                   "par exemple 2024).")
         self.seen.add((str(row.get("Code indicateur") or ""), year), row_number,

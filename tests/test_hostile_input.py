@@ -4,7 +4,9 @@ role: the answer is a page, a 4xx or a redirect, never a server error."""
 import re
 
 import pytest
+from django.urls import reverse
 
+from tests.conftest import COTENTIN
 from tests.test_permissions import EXPECTED, POST_ONLY, objects, url_for  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -73,9 +75,22 @@ def test_hostile_path_values_never_get_a_server_error(client_for, objects, perso
 def test_a_forged_partner_identifier_is_a_404_not_a_500(client_for, action):
     client = client_for("editor")
     client.raise_request_exception = False
-    for value in ["abc", "99999999999999999999", "-1", "\x00"]:
+    for value in ["abc", "99999999999999999999", "-1", "\x00", "²", "1²"]:
         response = client.post(action.url("actions:action_partners"), {"structure": value})
         assert response.status_code in (400, 404), value
+
+
+@pytest.mark.parametrize("digit", ["²", "1²", "¹"])  # digits to str.isdigit, not to int()
+def test_a_superscript_digit_in_a_posted_id_is_refused_not_a_500(client_for, action, digit):
+    client = client_for("editor")
+    client.raise_request_exception = False
+    assert client.post(action.url("actions:action_pilots"),
+                       {"user": digit}).status_code == 404
+    bulk = reverse("actions:bulk_entry", kwargs={"slug": COTENTIN, "year": 2025})
+    response = client.post(bulk, {
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-action": digit,
+        "form-0-version": "1", "form-0-status": "en_cours", "form-0-progress": "10"})
+    assert response.status_code < 500
 
 
 def test_a_nul_byte_gets_the_french_400_page(client_for):
