@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from essplan.versioning import Versioned, bump_version
+from essplan.versioning import Versioned, bump_version, tracked
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -17,6 +17,7 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(opens_on__lte=today, closed_on__isnull=True)
 
 
+@tracked("CampaignHistory")
 class Campaign(Versioned):
     plan = models.ForeignKey("actions.Plan", on_delete=models.CASCADE, related_name="campaigns",
                              verbose_name=_("plan"))

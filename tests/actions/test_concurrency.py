@@ -1,9 +1,13 @@
 """Two editors, one record: the second save is refused, the first one's work is kept."""
 
+import datetime
+import html
+
 import pytest
 from django.test import Client
+from django.urls import reverse
 
-from actions.models import Action, BudgetLine, ProgressUpdate
+from actions.models import Action, BudgetLine, Campaign, ProgressUpdate
 from essplan import roles
 from tests.conftest import COTENTIN, make_user
 
@@ -137,3 +141,23 @@ def test_a_first_entry_created_at_the_same_moment_is_a_conflict_not_an_error(edi
     assert ("avancement (%)", "—", "100") in [(str(label), old, new)
                                              for label, old, new in raised.value.changes]
     assert ProgressUpdate.objects.get(action=action, year=2025).progress == 100
+
+
+def test_two_people_saving_the_campaign_form_the_second_is_told_and_keeps_her_input(editors, plan):
+    campaign = Campaign.objects.create(plan=plan, year=2025, opens_on=datetime.date(2025, 11, 1),
+                                       due_on=datetime.date(2025, 12, 15), message="Premier")
+    url = reverse("actions:campaign_edit", kwargs={"slug": COTENTIN, "year": 2025})
+    first, second = editors
+    for client in editors:
+        assert 'name="version" value="1"' in client.get(url).content.decode()
+    form = {"year": "2025", "opens_on": "2025-11-01", "version": "1"}
+    saved = first.post(url, {**form, "due_on": "2025-12-20", "message": "Relu par Émile"})
+    assert saved.status_code == 302
+    refused = second.post(url, {**form, "due_on": "2026-01-10", "message": "Texte de Bérénice"})
+    assert refused.status_code == 409
+    page = html.unescape(refused.content.decode())
+    assert "Modification concurrente : votre enregistrement est refusé" in page
+    assert "Date limite</th><td>15 décembre 2025</td><td>20 décembre 2025</td>" in page
+    assert "Texte de Bérénice" in page  # her input is still in the form
+    campaign.refresh_from_db()
+    assert (campaign.due_on, campaign.message) == (datetime.date(2025, 12, 20), "Relu par Émile")
