@@ -33,6 +33,31 @@ class DraftRefused(Exception):
     """A change the draft cannot take; the message says why, in French."""
 
 
+class DraftConflict(Exception):
+    """Someone changed the element after the form was opened: nothing was written. CHANGES
+    are [(label, shown, now)], as the conflict message prints them."""
+
+    def __init__(self, changes):
+        super().__init__("concurrent edit of a draft element")
+        self.changes = changes
+
+
+def _changed_since_shown(tree, kind, node, shown):
+    """What of NODE differs from what the form SHOWN: [(label, shown, now)]."""
+    changes = []
+    if shown["title"] != node.obj.title:
+        changes.append(("intitulé", shown["title"], node.obj.title))
+    if shown["code"] != node.code:
+        changes.append(("code", shown["code"], node.code))
+    if kind != "axis":
+        parent = tree.parent_of(node)
+        if shown["parent"] != parent.obj.pk:
+            then = next((f"{n.code} · {n.obj.title}" for n in tree.nodes()
+                         if n.kind == parent.kind and n.obj.pk == shown["parent"]), "—")
+            changes.append(("rattachement", then, f"{parent.code} · {parent.obj.title}"))
+    return changes
+
+
 def _locked(plan):
     """PLAN's row, locked until the end of the transaction, as it now stands."""
     return Plan.objects.select_for_update().get(pk=plan.pk)
@@ -318,10 +343,15 @@ class Tree:
 
 
 @transaction.atomic
-def edit_node(plan, kind, pk, *, title, code="", parent_pk=None):
-    """Change the title, code or parent of an axis, objective or action of the draft PLAN."""
+def edit_node(plan, kind, pk, *, title, code="", parent_pk=None, shown=None):
+    """Change the title, code or parent of an axis, objective or action of the draft PLAN.
+    A form passes what it SHOWED {title, code, parent}: if another administrator changed the
+    element since (renamed, renumbered, moved), DraftConflict and nothing is written."""
     tree = Tree(_locked_draft(plan))
     node = tree.find(kind, pk)
+    changes = _changed_since_shown(tree, kind, node, shown) if shown else []
+    if changes:
+        raise DraftConflict(changes)
     code = code.strip()
     if kind != "axis":
         parent = tree.find("axis" if kind == "objective" else "objective",

@@ -245,6 +245,10 @@ class DraftNodeForm(StyledFormMixin, forms.Form):
                            help_text="Laissé tel quel en changeant de parent : le code suivant "
                                      "libre y est donné.")
     parent = forms.TypedChoiceField(label="Rattachement", coerce=int, required=False)
+    # What the form showed: another administrator's change meanwhile is a conflict.
+    shown_title = forms.CharField(widget=forms.HiddenInput, max_length=300)
+    shown_code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    shown_parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, parents=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -113,25 +113,31 @@ def draft_node(request, slug, kind, pk):
         parent_kind = "axis" if kind == "objective" else "objective"
         parents = [(n.obj.pk, f"{n.code} · {n.obj.title}") for n in tree.nodes()
                    if n.kind == parent_kind]
+    shown = {"title": node.obj.title, "code": node.code,
+             "parent": tree.parent_of(node).obj.pk if kind != "axis" else None}
     form = DraftNodeForm(request.POST or None, parents=parents, initial={
-        "title": node.obj.title, "code": node.code,
-        "parent": tree.parent_of(node).obj.pk if kind != "axis" else None})
+        **shown, **{f"shown_{name}": value for name, value in shown.items()}})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            changes = drafting.edit_node(plan, kind, pk, title=data["title"], code=data["code"],
-                                         parent_pk=data.get("parent"))
+            changes = drafting.edit_node(
+                plan, kind, pk, title=data["title"], code=data["code"],
+                parent_pk=data.get("parent"),
+                shown={name: data[f"shown_{name}"] for name in shown})
         except drafting.DraftRefused as refused:
             form.add_error(None, str(refused))
+        except drafting.DraftConflict as refused:
+            conflict = refused.changes
         else:
             moved = f" ; {len(changes)} code{'s' if len(changes) > 1 else ''} changé" \
                     f"{'s' if len(changes) > 1 else ''}" if changes else ""
             messages.success(request, f"« {data['title']} » est enregistré{moved}.")
             return redirect(_draft_url(plan))
     return render(request, "actions/draft_node.html", {
-        "plan": plan, "node": node, "form": form, "label": LABELS[kind],
+        "plan": plan, "node": node, "form": form, "label": LABELS[kind], "conflict": conflict,
         "slug_kind": next(key for key, value in KINDS.items() if value == kind)},
-        status=400 if form.errors else 200)
+        status=409 if conflict else 400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,6 +3,7 @@ editing (remove, move, recode, renumber), its adoption, and the closed plan's ru
 
 import datetime
 from decimal import Decimal
+import re
 from html import unescape
 
 import pytest
@@ -315,3 +316,47 @@ def test_two_adoptions_at_once_write_one_after_the_other():
         assert at_once(adopt_elsewhere) == ["waited"]
     small_draft.refresh_from_db()
     assert small_draft.state == Plan.State.DRAFT
+
+
+def opened_form(client, url):
+    """The draft element's form as the browser would send it back, hidden fields included."""
+    page = client.get(url).content.decode()
+    fields = dict(re.findall(r'<input type="hidden" name="(shown_\w+)" value="([^"]*)"', page))
+    assert set(fields) == {"shown_title", "shown_code", "shown_parent"}, page
+    return {name: unescape(value) for name, value in fields.items()}
+
+
+@pytest.mark.parametrize("meanwhile", ["title", "renumber", "move"])
+def test_an_element_changed_by_another_administrator_is_a_conflict_with_the_input_kept(
+        client_for, small_draft, meanwhile):
+    action = small_draft.actions.get(code="1.2.3")
+    url = reverse("actions:draft_node", kwargs={"slug": NEW, "kind": "action", "pk": action.pk})
+    first, second = client_for("admin_user"), client_for("admin_user")
+    second_form = opened_form(second, url)  # the second administrator opens the form first
+    first_form = opened_form(first, url)
+    objective = Objective.objects.get(axis__plan=small_draft, code="1.2")
+    other = Objective.objects.get(axis__plan=small_draft, code="1.4")
+    if meanwhile == "title":
+        saved = first.post(url, {**first_form, "title": "Titre d'Alice", "code": "1.2.3",
+                                 "parent": objective.pk})
+        assert saved.status_code == 302
+        expected = "Intitulé</th><td>{}</td><td>Titre d'Alice</td>".format(action.title)
+    elif meanwhile == "renumber":
+        drafting.remove_node(small_draft, "action", small_draft.actions.get(code="1.2.2").pk)
+        first.post(reverse("actions:draft_renumber", kwargs={"slug": NEW}))
+        expected = "Code</th><td>1.2.3</td><td>1.1.2</td>"
+    else:
+        saved = first.post(url, {**first_form, "title": action.title, "code": "1.2.3",
+                                 "parent": other.pk})
+        assert saved.status_code == 302
+        expected = "Rattachement</th><td>1.2 · {}</td><td>1.4 · {}</td>".format(
+            objective.title, other.title)
+    stored = Action.objects.values_list("code", "objective", "title").get(pk=action.pk)
+    refused = second.post(url, {**second_form, "title": "Titre de Bérénice", "code": "1.2.3",
+                                "parent": objective.pk})
+    assert refused.status_code == 409
+    page = unescape(refused.content.decode())
+    assert "Modification concurrente : votre enregistrement est refusé" in page
+    assert expected in page
+    assert 'value="Titre de Bérénice"' in page  # her input is kept
+    assert Action.objects.values_list("code", "objective", "title").get(pk=action.pk) == stored
