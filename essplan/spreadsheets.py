@@ -1,12 +1,18 @@
 """Reading the spreadsheets users upload, as Excel and LibreOffice really save them.
 
 - CSV: UTF-8 (with or without BOM) when the whole file is valid UTF-8, else Windows-1252,
-  which the dry run then says, with a sample; a file that mixes both is refused, never
-  decoded into « Ã© ». ";" or ",".
-- XLSX: read in streaming mode (openpyxl read-only), so a stray cell on row 1 048 576 costs
-  neither time nor memory.
-- ODS: content.xml read as a stream, with LibreOffice's repeated rows and columns expanded
-  (a run of identical or empty cells is stored once, with its count).
+  which the dry run then says, with a sample; a file whose lines mix both is refused, never
+  decoded into « Ã© »; a binary file is told it is not a CSV. ";" or ",".
+- XLSX and ODS: their XML read as a stream (expat), cell by cell, only the cells the file
+  holds: a sheet's declared dimension is never trusted (one stray cell at XFD1048576 would
+  otherwise mean a million padded rows), and LibreOffice's repeated rows and cells are not
+  expanded blindly (trailing empty ones are dropped, a repeated value counts as often as it
+  is repeated).
+
+What a file may expand to is bounded before it costs memory: an unzipped part of more than
+MAX_PART bytes is refused from the zip directory, before it is read; a cell of more than
+MAX_CELL characters is refused while it is read, naming the cell, without its text being
+kept; a value beyond MAX_COLUMNS, or more than MAX_TEXT characters in all, is refused too.
 
 Blank rows are skipped, trailing empty cells dropped, the apostrophe that our exports put
 before a formula-like text (« '=… », « '+33… ») removed, and a file of more than MAX_ROWS
@@ -20,22 +26,43 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from xml.etree.ElementTree import iterparse
+from pathlib import PurePosixPath
+from xml.etree import ElementTree
+from xml.parsers import expat
 
-import openpyxl
 import tablib
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from .exports import FORMULA_STARTS
+from .french import integer
 
 MAX_ROWS = 300_000
+# Wider than any import's model: a value further right is a stray cell, refused by name.
+MAX_COLUMNS = 200
+# Characters in one cell: more than the longest text an import writes (a description).
+MAX_CELL = 10_000
+# Characters in all the cells (each counting one more, as a CSV's separator): what the
+# largest CSV accepted holds (essplan.forms.MAX_UPLOAD).
+MAX_TEXT = 10_000_000
+# Bytes of one unzipped part (a sheet, the shared strings): well above the sheet of a
+# MAX_ROWS-row file, well below what a zip bomb unpacks to.
+MAX_PART = 128 * 1024 * 1024
 BOM = b"\xef\xbb\xbf"
-# A UTF-8 encoded accented letter: two bytes that Windows-1252 would show as « Ã© ».
-UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
-NS = {
-    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
-    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
-}
+# Bytes no text file holds (NUL and the control characters other than tab, line feeds,
+# form feed and Ctrl-Z), and the opening bytes of the files most often renamed .csv.
+BINARY = re.compile(rb"[\x00-\x08\x0e-\x19\x1b-\x1f]")
+SIGNATURES = {b"PK\x03\x04": "d'une archive ZIP (classeur XLSX ou ODS, document Word…)",
+              b"\xd0\xcf\x11\xe0": "d'un document Office 97-2003 (XLS, DOC)",
+              b"%PDF-": "d'un PDF"}
+TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+RELATIONS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_RELATIONS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]+)$")
 
 
 class UnreadableFile(Exception):
@@ -54,11 +81,11 @@ def read_sheet(name, content):
     notes = []
     try:
         if extension == "xlsx":
-            rows = xlsx_rows(content)
+            rows = xlsx_rows(content, Budget())
         elif extension == "ods":
-            rows = ods_rows(content)
+            rows = ods_rows(content, Budget())
         else:
-            return Sheet(table(csv_rows(content, notes), strict=True), notes)
+            return Sheet(table(enumerate(csv_rows(content, notes), start=1), strict=True), notes)
         return Sheet(table(rows), notes)
     except UnreadableFile:
         raise
@@ -67,17 +94,36 @@ def read_sheet(name, content):
             f"le fichier ne peut pas être lu comme un tableur {extension.upper()}.") from exc
 
 
+# CSV
+
 def decode(content, notes):
-    """The text of a CSV file: UTF-8 if it all is, else Windows-1252 (said in NOTES)."""
+    """The text of a CSV file: UTF-8 if it all is, else Windows-1252 (said in NOTES).
+
+    Judged on the whole file, never byte pair by byte pair: in Windows-1252, « é » followed
+    by « – », « … », « » », « ’ », « ° » or a non-breaking space looks like the start of a
+    UTF-8 sequence. A file is mixed only if one of its lines is UTF-8, with accented letters
+    Windows-1252 also has, while another is not UTF-8 at all."""
     try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if content.startswith(BOM) or UTF8_SEQUENCE.search(content):
-            line = content[:exc.start].count(b"\n") + 1
-            raise UnreadableFile(
-                f"la ligne {line} n'est pas en UTF-8 alors que le reste du fichier l'est "
-                "(fichier assemblé à partir de plusieurs sources ?) : enregistrez-le à nouveau "
-                "en « CSV UTF-8 ».") from None
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    binary = BINARY.search(content)
+    if binary or (text is None and content.startswith(tuple(SIGNATURES))):
+        kind = next((what for start, what in SIGNATURES.items() if content.startswith(start)),
+                    "d'un fichier binaire")
+        raise UnreadableFile(
+            f"ce fichier n'est pas un fichier CSV (texte) : son contenu est celui {kind}. "
+            "Importez le classeur lui-même (XLSX, ODS) ou enregistrez-le en « CSV UTF-8 ».")
+    if text is not None:
+        return text
+    lines = content.split(b"\n")
+    if content.startswith(BOM) or any(map(utf8_line, lines)):
+        line = next(number for number, line in enumerate(lines, start=1)
+                    if not utf8_line(line, accented=False))
+        raise UnreadableFile(
+            f"la ligne {line} n'est pas en UTF-8 alors que le reste du fichier l'est "
+            "(fichier assemblé à partir de plusieurs sources ?) : enregistrez-le à nouveau "
+            "en « CSV UTF-8 ».")
     text = content.decode("cp1252", errors="replace")
     accented = re.search(r"\w*[À-ÿŒœ]\w*", text)
     sample = f" (exemple : « {accented.group(0)} »)" if accented else ""
@@ -86,63 +132,396 @@ def decode(content, notes):
     return text
 
 
+def utf8_line(line, accented=True):
+    """Whether LINE is valid UTF-8 (ACCENTED: and holds letters beyond ASCII that
+    Windows-1252 also has: a Windows line that happens to be valid UTF-8 decodes to
+    characters such as « 頻 » that no French file holds)."""
+    try:
+        text = line.removeprefix(BOM).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if not accented:
+        return True
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return not text.isascii()
+
+
 def csv_rows(content, notes):
     text = decode(content, notes)
-    if "\x00" in text:
-        raise UnreadableFile("le fichier n'est pas un texte CSV (octets nuls).")
     sample = text[:20000]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     return csv.reader(io.StringIO(text), delimiter=delimiter)
 
 
-def xlsx_rows(content):
-    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        yield from workbook.active.iter_rows(values_only=True)
-    finally:
-        workbook.close()
+# XLSX and ODS
+
+class Budget:
+    """The characters a file has expanded to so far, refused past MAX_TEXT."""
+
+    def __init__(self):
+        self.used = 0
+
+    def spend(self, amount):
+        self.used += amount
+        if self.used > MAX_TEXT:
+            raise UnreadableFile(
+                f"le fichier contient plus de {integer(MAX_TEXT)} caractères une fois "
+                "décompressé : découpez-le en plusieurs fichiers.")
 
 
-def ods_rows(content):
-    """The rows of the first sheet of an ODS file, repeated rows and cells expanded."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open("content.xml") as xml:
-        row, repeat, in_table = None, 1, 0
-        for event, element in iterparse(xml, events=("start", "end")):
-            tag = element.tag
-            if tag == f"{{{NS['table']}}}table":
-                in_table += 1 if event == "start" else 0
-                if event == "end":
-                    return
-            elif tag == f"{{{NS['table']}}}table-row" and in_table:
-                if event == "start":
-                    row = []
-                    repeat = int(element.get(f"{{{NS['table']}}}number-rows-repeated", 1))
-                else:
-                    trimmed = trim(row)
-                    # Repeated empty rows (LibreOffice pads to the sheet's end) are skipped.
-                    for _ in range(repeat if trimmed else 1):
-                        yield trimmed
-                    element.clear()
-            elif tag in (f"{{{NS['table']}}}table-cell",
-                         f"{{{NS['table']}}}covered-table-cell") and event == "end" and in_table:
-                count = int(element.get(f"{{{NS['table']}}}number-columns-repeated", 1))
-                value = ods_value(element)
-                if value == "" and count > 1000:
-                    count = 1  # the padding to the sheet's last column
-                row.extend([value] * count)
-                element.clear()
+class CellText:
+    """A cell's text as the parser hands it over, piece by piece: past MAX_CELL characters,
+    only its length is kept (a 100 MB cell costs no more than MAX_CELL characters)."""
+
+    def __init__(self):
+        self.pieces, self.size = [], 0
+
+    def add(self, piece):
+        self.size += len(piece)
+        if self.size <= MAX_CELL:
+            self.pieces.append(piece)
+
+    @property
+    def too_long(self):
+        return self.size > MAX_CELL
+
+    def value(self):
+        return "".join(self.pieces)
 
 
-def ods_value(cell):
-    kind = cell.get(f"{{{NS['office']}}}value-type")
-    if kind in ("float", "percentage", "currency"):
-        return cell.get(f"{{{NS['office']}}}value")
-    if kind == "boolean":
-        return cell.get(f"{{{NS['office']}}}boolean-value")
-    if kind == "date":
-        return cell.get(f"{{{NS['office']}}}date-value")
-    paragraphs = cell.findall(f"{{{NS['text']}}}p")
-    return "\n".join("".join(paragraph.itertext()) for paragraph in paragraphs)
+def too_long(reference):
+    return UnreadableFile(f"la cellule {reference} dépasse {integer(MAX_CELL)} caractères : "
+                          "raccourcissez-la.")
+
+
+def beyond(reference):
+    return UnreadableFile(
+        f"la cellule {reference} est au-delà de la colonne {get_column_letter(MAX_COLUMNS)}, "
+        "la dernière lue : effacez-la ou déplacez-la.")
+
+
+def open_part(archive, name):
+    """The unzipped part NAME of ARCHIVE, refused from the zip directory if it unpacks to
+    more than MAX_PART bytes (zipfile never reads more than the size it declares)."""
+    info = archive.getinfo(name)
+    if info.file_size > MAX_PART:
+        raise UnreadableFile(
+            f"une fois décompressé, le fichier dépasse {integer(MAX_PART // 1024 // 1024)} Mo "
+            f"(partie « {name} ») : découpez-le en plusieurs fichiers.")
+    return archive.open(info)
+
+
+class StreamParser:
+    """A part of an archive parsed by expat in chunks, with handlers named after the local
+    names of the elements (start_row, end_c…); the rows they finish are handed over after
+    each chunk, so that a sheet is never held whole."""
+
+    def __init__(self):
+        self.ready = []
+        self.text = None  # the CellText being read, if any
+
+    def rows(self, archive, name):
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.buffer_text, parser.buffer_size = True, 1 << 16
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.data
+        with open_part(archive, name) as part:
+            while chunk := part.read(1 << 16):
+                parser.Parse(chunk, False)
+                yield from self.ready
+                self.ready.clear()
+            parser.Parse(b"", True)
+        yield from self.ready
+
+    def start(self, name, attributes):
+        handler = getattr(self, f"start_{name.rpartition(' ')[2].replace('-', '_')}", None)
+        if handler:
+            handler({key.rpartition(" ")[2]: value for key, value in attributes.items()})
+
+    def end(self, name):
+        handler = getattr(self, f"end_{name.rpartition(' ')[2].replace('-', '_')}", None)
+        if handler:
+            handler()
+
+    def data(self, piece):
+        if self.text is not None:
+            self.text.add(piece)
+
+
+def xml_part(archive, name):
+    with open_part(archive, name) as part:
+        return ElementTree.parse(part).getroot()
+
+
+def xlsx_rows(content, budget):
+    """The rows of the active sheet of an XLSX file, as (row number, values)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        workbook = xml_part(archive, "xl/workbook.xml")
+        targets = {relation.get("Id"): relation for relation in
+                   xml_part(archive, "xl/_rels/workbook.xml.rels")}
+
+        def part(relation):
+            target = relation.get("Target")
+            return (target.lstrip("/") if target.startswith("/")
+                    else str(PurePosixPath("xl") / target))
+
+        def of_type(kind):
+            return next((part(relation) for relation in targets.values()
+                         if relation.get("Type") == f"{OFFICE_RELATIONS}/{kind}"), None)
+
+        view = workbook.find(f"{{{SPREADSHEET}}}bookViews/{{{SPREADSHEET}}}workbookView")
+        active = int(view.get("activeTab", 0)) if view is not None else 0
+        sheets = workbook.findall(f"{{{SPREADSHEET}}}sheets/{{{SPREADSHEET}}}sheet")
+        sheet = part(targets[sheets[min(active, len(sheets) - 1)].get(f"{{{OFFICE_RELATIONS}}}id")])
+        properties = workbook.find(f"{{{SPREADSHEET}}}workbookPr")
+        in_1904 = properties is not None and properties.get("date1904") in ("1", "true")
+        strings_part, styles_part = of_type("sharedStrings"), of_type("styles")
+        # Counted apart from the cells: a string is spent again by each cell that shows it.
+        strings = (list(SharedStrings(Budget()).rows(archive, strings_part)) if strings_part
+                   else [])
+        dates = date_styles(xml_part(archive, styles_part)) if styles_part else set()
+        reader = XlsxSheet(strings, dates, CALENDAR_MAC_1904 if in_1904 else CALENDAR_WINDOWS_1900,
+                           budget)
+        yield from reader.rows(archive, sheet)
+
+
+def date_styles(styles):
+    """The indexes of the cell styles that show a number as a date."""
+    formats = {int(number_format.get("numFmtId")): number_format.get("formatCode", "")
+               for number_format in styles.iter(f"{{{SPREADSHEET}}}numFmt")}
+    cell_styles = styles.find(f"{{{SPREADSHEET}}}cellXfs")
+    if cell_styles is None:
+        return set()
+    dates = set()
+    for index, style in enumerate(cell_styles.findall(f"{{{SPREADSHEET}}}xf")):
+        format_id = int(style.get("numFmtId", 0))
+        if is_date_format(formats.get(format_id, BUILTIN_FORMATS.get(format_id, ""))):
+            dates.add(index)
+    return dates
+
+
+class SharedStrings(StreamParser):
+    """The shared strings of an XLSX file; one too long is kept as its CellText, refused
+    when a cell uses it (naming the cell)."""
+
+    def __init__(self, budget):
+        super().__init__()
+        self.budget, self.item, self.phonetic = budget, None, 0
+
+    def start_si(self, attributes):
+        self.item = CellText()
+
+    def start_t(self, attributes):
+        if self.item is not None and not self.phonetic:
+            self.text = self.item
+
+    def end_t(self):
+        self.text = None
+
+    def start_rPh(self, attributes):  # a reading guide (Japanese), not part of the text
+        self.phonetic += 1
+
+    def end_rPh(self):
+        self.phonetic -= 1
+
+    def end_si(self):
+        if self.item.too_long:
+            self.ready.append(self.item)
+        else:
+            value = self.item.value()
+            self.budget.spend(len(value))
+            self.ready.append(value)
+        self.item = None
+
+
+class XlsxSheet(StreamParser):
+    """The rows of an XLSX sheet, typed as openpyxl types them (numbers, dates, booleans)."""
+
+    def __init__(self, strings, dates, epoch, budget):
+        super().__init__()
+        self.strings, self.dates, self.epoch, self.budget = strings, dates, epoch, budget
+        self.number, self.cells, self.column, self.cell = 0, [], 0, None
+        self.phonetic = 0
+
+    def start_row(self, attributes):
+        self.number = int(attributes.get("r") or self.number + 1)
+        self.cells, self.column = [], 0
+
+    def end_row(self):
+        if self.cells:
+            self.ready.append((self.number, self.cells))
+
+    def start_c(self, attributes):
+        reference = attributes.get("r")
+        match = CELL_REFERENCE.match(reference or "")
+        self.column = column_index_from_string(match.group(1)) if match else self.column + 1
+        self.cell = {"reference": reference or f"{get_column_letter(self.column)}{self.number}",
+                     "type": attributes.get("t", "n"), "style": int(attributes.get("s", 0)),
+                     "text": CellText()}
+
+    def start_v(self, attributes):
+        self.text = self.cell["text"]
+
+    def start_t(self, attributes):  # the text of an inline string
+        if not self.phonetic:
+            self.text = self.cell["text"]
+
+    def end_v(self):
+        self.text = None
+
+    end_t = end_v
+
+    def start_rPh(self, attributes):
+        self.phonetic += 1
+
+    def end_rPh(self):
+        self.phonetic -= 1
+
+    def data(self, piece):
+        super().data(piece)
+        if self.text is not None and self.text.too_long:  # refused now, unread further
+            raise too_long(self.cell["reference"])
+
+    def end_c(self):
+        cell, self.cell = self.cell, None
+        value = self.value(cell["type"], cell["text"].value(), cell["style"])
+        if isinstance(value, CellText):
+            raise too_long(cell["reference"])
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return
+        if self.column > MAX_COLUMNS:
+            raise beyond(cell["reference"])
+        self.budget.spend(1 + len(text_of(value)))
+        self.cells.extend([None] * (self.column - 1 - len(self.cells)))
+        self.cells.append(value)
+
+    def value(self, kind, text, style):
+        if kind == "s":
+            return self.strings[int(text)]
+        if kind in ("inlineStr", "str", "e", "d"):
+            return text
+        if kind == "b":
+            return text.strip() in ("1", "true")
+        if not text.strip():
+            return None
+        number = float(text) if re.search(r"[.eE]", text) else int(text)
+        if style in self.dates:
+            return from_excel(number, self.epoch)
+        return number
+
+
+class OdsSheet(StreamParser):
+    """The rows of the first sheet of an ODS file (content.xml). A run of identical cells
+    or rows is stored once with its count: empty runs cost nothing, a run of values counts
+    as often as it is repeated, and nothing lies beyond MAX_COLUMNS."""
+
+    def __init__(self, budget):
+        super().__init__()
+        self.budget = budget
+        self.tables, self.done, self.number, self.repeat = 0, False, 0, 1
+        self.cells, self.empty, self.cell, self.aside = [], 0, None, 0
+
+    def start_table(self, attributes):
+        self.tables += 1
+
+    def end_table(self):
+        self.tables -= 1
+        self.done = True
+
+    def start_table_row(self, attributes):
+        if self.tables and not self.done:
+            self.repeat = int(attributes.get("number-rows-repeated", 1))
+            self.cells, self.empty = [], 0
+
+    def end_table_row(self):
+        if not (self.tables and not self.done):
+            return
+        if self.cells:
+            for offset in range(self.repeat):
+                if offset:
+                    self.budget.spend(sum(1 + len(value) for value in self.cells))
+                self.ready.append((self.number + 1 + offset, self.cells))
+                if len(self.ready) > MAX_ROWS:
+                    break  # table() refuses the file: no need to repeat further
+        self.number += self.repeat
+
+    def start_table_cell(self, attributes):
+        if not (self.tables and not self.done) or self.cell is not None:
+            return
+        kind = attributes.get("value-type")
+        typed = {"float": "value", "percentage": "value", "currency": "value",
+                 "boolean": "boolean-value", "date": "date-value"}.get(kind)
+        self.cell = {"repeat": int(attributes.get("number-columns-repeated", 1)),
+                     "typed": attributes.get(typed) if typed else None,
+                     "text": CellText(), "paragraphs": 0}
+
+    start_covered_table_cell = start_table_cell
+
+    def data(self, piece):
+        super().data(piece)
+        if self.text is not None and self.text.too_long:  # refused now, unread further
+            raise too_long(self.reference(len(self.cells) + self.empty + 1))
+
+    def end_table_cell(self):
+        if self.cell is None:
+            return
+        cell, self.cell = self.cell, None
+        column = len(self.cells) + self.empty + 1
+        if cell["text"].too_long:  # made so by its runs of spaces
+            raise too_long(self.reference(column))
+        value = cell["typed"] if cell["typed"] is not None else cell["text"].value()
+        if not value.strip():
+            self.empty += cell["repeat"]
+            return
+        if column + cell["repeat"] - 1 > MAX_COLUMNS:
+            raise beyond(self.reference(max(column, MAX_COLUMNS + 1)))
+        self.budget.spend(cell["repeat"] * (1 + len(value)))
+        self.cells.extend([""] * self.empty + [value] * cell["repeat"])
+        self.empty = 0
+
+    end_covered_table_cell = end_table_cell
+
+    def reference(self, column):
+        return f"{get_column_letter(column)}{self.number + 1}"
+
+    def start_annotation(self, attributes):  # a comment on the cell, not its text
+        self.aside += 1
+        self.text = None
+
+    def end_annotation(self):
+        self.aside -= 1
+
+    def start_p(self, attributes):
+        if self.cell is not None and not self.aside:
+            if self.cell["paragraphs"]:
+                self.cell["text"].add("\n")
+            self.cell["paragraphs"] += 1
+            self.text = self.cell["text"]
+
+    def end_p(self):
+        self.text = None
+
+    def start_s(self, attributes):  # a run of spaces, stored as its count
+        if self.text is not None:
+            self.text.add(" " * min(int(attributes.get("c", 1)), MAX_CELL + 1))
+
+    def start_tab(self, attributes):
+        if self.text is not None:
+            self.text.add("\t")
+
+    def start_line_break(self, attributes):
+        if self.text is not None:
+            self.text.add("\n")
+
+
+def ods_rows(content, budget):
+    """The rows of the first sheet of an ODS file, as (row number, values)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        yield from OdsSheet(budget).rows(archive, "content.xml")
 
 
 def trim(row):
@@ -171,10 +550,11 @@ def unneutralise(cell):
 
 
 def table(rows, strict=False):
-    """A Dataset from ROWS: the first non-blank row is the header row. STRICT (CSV): every
-    row has the header's number of cells, as a spreadsheet program writes them."""
+    """A Dataset from ROWS, (line number, values) pairs: the first non-blank row is the header
+    row. STRICT (CSV): every row has the header's number of cells, as a spreadsheet program
+    writes them."""
     dataset, width, count = None, 0, 0
-    for number, row in enumerate(rows, start=1):
+    for number, row in rows:
         cells = trim(row)
         if not any(cell.strip() for cell in cells):
             continue

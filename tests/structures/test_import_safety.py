@@ -2,6 +2,7 @@
 confirmations sent twice, by someone else, too late, or after the data changed."""
 
 import datetime
+import re
 import tracemalloc
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from essplan.models import StagedImport
 from essplan.spreadsheets import UnreadableFile, read_sheet
 from structures.models import Structure
 from tests.conftest import make_user
+from tests.files import hostile_sheets
 from tests.helpers import at_once
 from tests.structures.test_import import CONFIRM, GOOD, HEADER, upload
 
@@ -65,6 +67,51 @@ def test_a_stray_cell_on_the_last_row_of_an_xlsx_costs_no_memory():
     assert peak < 32 * 1024 * 1024  # the whole-sheet reader took gigabytes
 
 
+def read_within(name, content, megabytes=16):
+    """The UnreadableFile read_sheet raises on CONTENT, checked to cost less than MEGABYTES."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnreadableFile) as refusal:
+            read_sheet(name, content)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < megabytes * 1024 * 1024, peak
+    return re.sub(r"\s", " ", str(refusal.value))
+
+
+def test_a_cell_repeated_twenty_million_times_in_an_ods_is_refused_by_name():
+    message = read_within("s.ods", hostile_sheets.ods_repeated_cell(20_000_000))
+    assert message.startswith("la cellule GS2 est au-delà de la colonne GR")
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("s.ods", hostile_sheets.ods_long_cell(20_000_000)),
+    ("s.xlsx", hostile_sheets.xlsx_long_shared_string(20_000_000)),
+])
+def test_a_twenty_megabyte_cell_is_refused_without_being_loaded(name, content):
+    assert read_within(name, content) == ("la cellule A2 dépasse 10 000 caractères : "
+                                          "raccourcissez-la.")
+
+
+def test_a_stray_value_at_the_sheets_last_cell_is_refused_at_once():
+    content = hostile_sheets.xlsx([["Nom", "Code commune"], ["A", "50129"]],
+                                  stray=("XFD1048576", "x"))
+    assert read_within("s.xlsx", content).startswith("la cellule XFD1048576 est au-delà")
+
+
+def test_a_stray_blank_at_the_sheets_last_cell_is_ignored():
+    content = hostile_sheets.xlsx([["Nom", "Code commune"], ["A", "50129"]],
+                                  stray=("XFD1048576", " "))
+    assert list(read_sheet("s.xlsx", content).dataset) == [("A", "50129")]
+
+
+def test_a_zip_part_that_unpacks_too_far_is_refused_from_the_zip_directory(monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_PART", 1000)
+    with pytest.raises(UnreadableFile, match="partie « xl/sharedStrings.xml »"):
+        read_sheet("s.xlsx", hostile_sheets.xlsx_long_shared_string(2000))
+
+
 def test_a_file_over_the_row_limit_is_refused_with_its_reason(monkeypatch):
     monkeypatch.setattr(spreadsheets, "MAX_ROWS", 2)
     with pytest.raises(UnreadableFile, match="plus de 2 lignes : découpez-le"):
@@ -89,6 +136,25 @@ def test_a_windows_file_is_read_and_the_dry_run_says_so_with_a_sample(editor_cli
     assert any("lu comme un fichier Windows (Windows-1252) (exemple : « Café »)" in note
                for note in notes(response))
     assert response.context["report"].rows[0][2].startswith("Café des échanges")
+
+
+@pytest.mark.parametrize("line", ["Épicerie santé\u00a0: bio;50129", "Café–Théâtre;50129",
+                                  "Voilà…;50129", "« Chez René\u00a0»;50129",
+                                  "L’atelier à 20\u00a0°C;50129", "Pressé’s;50129"])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_french_typography_is_read_in_either_encoding(line, encoding):
+    content = f"Nom;Code commune\n{line}\n".encode(encoding)
+    assert list(read_sheet("s.csv", content).dataset) == [tuple(line.split(";"))]
+
+
+@pytest.mark.parametrize(("content", "kind"), [
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "d'un PDF"),
+    ((FILES / "flags-libreoffice.xlsx").read_bytes(), "d'une archive ZIP"),
+])
+def test_a_binary_file_renamed_csv_is_told_it_is_not_a_csv(content, kind):
+    with pytest.raises(UnreadableFile, match=f"n'est pas un fichier CSV \\(texte\\) : son "
+                                             f"contenu est celui {kind}"):
+        read_sheet("s.csv", content)
 
 
 def test_a_bom_never_becomes_part_of_the_first_header(editor_client):
