@@ -25,6 +25,22 @@ ACCEPTED = {
 }
 
 
+EXTENSIONS = {content_type: extension for extension, content_type in ACCEPTED.items()}
+NAME_LENGTH = 200  # Attachment.name
+
+
+def display_name(original, content_type):
+    """The name a document is shown and downloaded under: the uploaded name without control
+    characters or folders, ending with the extension of its detected type (« rapport.html »
+    that is a PDF is « rapport.pdf »), shortened before the extension to fit."""
+    extension = "." + EXTENSIONS[content_type]
+    name = "".join(char for char in original.replace("\\", "/").rsplit("/", 1)[-1]
+                   if char.isprintable()).strip()
+    stem, dot, _ = name.rpartition(".")
+    stem = (stem if dot else name).strip() or "justificatif"
+    return stem[:NAME_LENGTH - len(extension)] + extension
+
+
 def sniffed_type(upload):
     """The content type of UPLOAD read from its first bytes, or None if not accepted."""
     head = upload.read(8192)

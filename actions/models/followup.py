@@ -2,6 +2,7 @@
 
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pghistory
 from django.conf import settings
@@ -260,8 +261,10 @@ class EventAction(models.Model):
 
 
 def attachment_path(instance, filename):
-    """Stored under an unguessable name: the original name is kept in the row only."""
-    return f"justificatifs/{instance.point.action.plan_id}/{uuid.uuid4().hex}"
+    """Stored under an unguessable name with the extension of the detected type: the
+    uploaded name is kept in the row, for display only."""
+    extension = Path(instance.name).suffix
+    return f"justificatifs/{instance.point.action.plan_id}/{uuid.uuid4().hex}{extension}"
 
 
 class Attachment(models.Model):

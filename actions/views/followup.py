@@ -19,7 +19,7 @@ from ..access import (
     get_action,
     get_budget_line,
 )
-from ..attachments import AttachmentForm
+from ..attachments import AttachmentForm, display_name
 from ..forms import BudgetLineForm, ProgressUpdateForm
 from ..models import Attachment, BudgetLine, ProgressUpdate, Review
 
@@ -122,9 +122,10 @@ def attachment_add(request, slug, code, year):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        attachment = Attachment(point=point, name=upload.name[:200], size=upload.size,
-                                content_type=upload.sniffed_type, uploaded_by=request.user)
-        attachment.file.save(upload.name, upload, save=False)
+        attachment = Attachment(point=point, size=upload.size, content_type=upload.sniffed_type,
+                                name=display_name(upload.name, upload.sniffed_type),
+                                uploaded_by=request.user)
+        attachment.file.save(attachment.name, upload, save=False)
         attachment.save()
         messages.success(request, f"Le justificatif « {attachment.name} » est joint au point {year}.")
     else:
@@ -149,4 +150,5 @@ def attachment_download(request, slug, code, year, pk):
     action = get_action(request, slug, code)
     attachment = get_object_or_404(Attachment, pk=pk, point__action=action, point__year=year)
     return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.name, content_type=attachment.content_type)
+                        filename=display_name(attachment.name, attachment.content_type),
+                        content_type=attachment.content_type)

@@ -99,3 +99,22 @@ def test_a_submitted_point_takes_no_more_documents_from_its_pilot(client_for, po
     assert response.status_code == 403
     assert "Ce point est soumis" in html.unescape(response.content.decode())
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("rapport.html", "rapport.pdf"),          # a PDF whatever its name says
+    ("bilan", "bilan.pdf"),
+    ("a" * 296 + ".pdf", "a" * 196 + ".pdf"),  # shortened before its extension
+    ("..\\..\\C:\\compte\u202e\x07 rendu.exe", "compte rendu.pdf"),
+])
+def test_a_document_is_stored_and_downloaded_under_the_extension_of_its_content(
+        client_for, point, pilot, name, shown):
+    client_for("pilot").post(add_url(), {"file": SimpleUploadedFile(name, PDF)})
+    attachment = Attachment.objects.get()
+    assert attachment.name == shown
+    assert attachment.file.name.endswith(".pdf") and shown not in attachment.file.name
+    download = client_for("viewer").get(reverse("actions:attachment_download", kwargs={
+        "slug": COTENTIN, "code": "1.4.7", "year": 2025, "pk": attachment.pk}))
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].endswith('.pdf"') or \
+        download["Content-Disposition"].endswith(".pdf")
