@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from essplan.datacache import cached_value
 from essplan.roles import VIEW_PLAN, require
 
+from .campaigns import campaign_refusal
 from .models import Action, BudgetLine, Event, Plan
 
 EDIT_ACTION = "actions.change_action"
@@ -28,6 +29,11 @@ CLOSED_MESSAGE = ("Ce plan est clos : il reste consultable, mais seuls les admin
 # What a pilot (role « Pilote ») may do on the actions it pilots, and only on those.
 FOLLOW_OWN = "actions.follow_own_action"
 PILOT_MAY = {EDIT_PROGRESS, ADD_BUDGET, EDIT_BUDGET, DELETE_BUDGET}
+NO_OPEN_CAMPAIGN = ("Aucune campagne de suivi n'est ouverte pour ce plan : comme ses points, un "
+                    "pilote saisit les lignes budgétaires de ses actions pendant la campagne de "
+                    "l'année. L'équipe ESS vous préviendra par courriel quand elle l'ouvrira.")
+NOT_YOUR_LINE = ("Cette ligne budgétaire n'a pas été saisie par vous : seule l'équipe ESS peut "
+                 "la modifier ou la supprimer. Écrivez-lui pour la corriger.")
 
 
 def can_edit(user):
@@ -52,6 +58,23 @@ def may_follow(user, action, perm=EDIT_PROGRESS):
         return True
     return (perm in PILOT_MAY and user.has_perm(FOLLOW_OWN)
             and action.pilots.filter(pk=user.pk).exists())
+
+
+def follow_up_years(user, action, perm=EDIT_PROGRESS):
+    """The years of ACTION's follow-up (points, budget lines) that USER, who follows it
+    (may_follow), may write with PERM: every year of the plan for the ESS team; for a pilot,
+    only the years whose follow-up campaign is open."""
+    if user.has_perm(perm):
+        return list(action.plan.years)
+    return [year for year in action.plan.campaigns.open().values_list("year", flat=True)
+            if year in action.plan.years]
+
+
+def may_change_line(user, line, years, perm=EDIT_BUDGET):
+    """Whether USER, who follows LINE's action, may change it (PERM: or delete it), YEARS
+    being follow_up_years(): the ESS team every line; a pilot only a line it entered itself,
+    of a year whose campaign is open (the rule of its points)."""
+    return user.has_perm(perm) or (line.created_by_id == user.pk and line.year in years)
 
 
 def plans(request):
@@ -115,12 +138,31 @@ def get_action(request, slug, code, *, perm=VIEW_PLAN):
     return action
 
 
+def budget_entry(request, slug, code):
+    """The action SLUG/CODE and the years the user may add a budget line to; 403, with the
+    reason, for a pilot while no campaign of the plan is open."""
+    action = get_action(request, slug, code, perm=ADD_BUDGET)
+    years = follow_up_years(request.user, action, ADD_BUDGET)
+    if not years:
+        raise PermissionDenied(NO_OPEN_CAMPAIGN)
+    return action, years
+
+
 def get_budget_line(request, slug, code, pk, *, perm=EDIT_BUDGET):
-    """The budget line PK of the action SLUG/CODE, if the user holds PERM on it."""
+    """The budget line PK of the action SLUG/CODE, and the years its year may be changed to,
+    if the user may change it (PERM: or delete it): the ESS team any line; a pilot of the
+    action only a line it entered itself, while the campaign of the line's year is open
+    (403 with the reason, otherwise)."""
     action = get_action(request, slug, code, perm=perm)
     line = get_object_or_404(BudgetLine, pk=pk, action=action)
     line.action = action
-    return line
+    years = follow_up_years(request.user, action, perm)
+    if not may_change_line(request.user, line, years, perm):
+        if line.created_by_id != request.user.pk:
+            raise PermissionDenied(NOT_YOUR_LINE)
+        raise PermissionDenied(campaign_refusal(action, line.year, what="cette ligne")
+                               or NO_OPEN_CAMPAIGN)
+    return line, years
 
 
 def get_event(request, slug, pk, *, perm=EDIT_EVENT):

@@ -16,8 +16,10 @@ from .models import REVIEW_STATES, Action, Campaign, ProgressUpdate, Review, Rev
 PILOT_EDITABLE = {None, Review.DRAFT, Review.TO_REVISE}
 
 
-def pilot_refusal(action, year, point, today=None):
-    """Why a pilot may not enter ACTION's point of YEAR now (a French sentence), or None."""
+def campaign_refusal(action, year, today=None, *, what="ce point"):
+    """Why a pilot may not write ACTION's follow-up of YEAR now (a French sentence about
+    WHAT), or None: only while the campaign of YEAR is open. Points and budget lines follow
+    this one rule."""
     campaign = Campaign.objects.filter(plan_id=action.plan_id, year=year).first()
     if campaign is None:
         return (f"Aucune campagne de suivi {year} n'est ouverte pour ce plan : l'équipe ESS "
@@ -25,9 +27,17 @@ def pilot_refusal(action, year, point, today=None):
     if not campaign.is_open(today):
         if campaign.closed_on:
             return (f"La campagne de suivi {year} est close depuis le "
-                    f"{campaign.closed_on:%d/%m/%Y} : pour corriger ce point, écrivez à "
+                    f"{campaign.closed_on:%d/%m/%Y} : pour corriger {what}, écrivez à "
                     "l'équipe ESS.")
         return f"La campagne de suivi {year} ouvrira le {campaign.opens_on:%d/%m/%Y}."
+    return None
+
+
+def pilot_refusal(action, year, point, today=None):
+    """Why a pilot may not enter ACTION's point of YEAR now (a French sentence), or None."""
+    refusal = campaign_refusal(action, year, today)
+    if refusal:
+        return refusal
     if point is not None and point.review not in PILOT_EDITABLE:
         return (f"Ce point est {point.get_review_display().lower()} : il attend l'équipe ESS, "
                 "qui peut vous le renvoyer pour correction.")

@@ -97,12 +97,21 @@ class BudgetLineForm(VersionedForm):
             "co_funder",
         ]
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, years, **kwargs):
+        """YEARS: the years the user may write lines of (access.follow_up_years): every
+        year of the plan for the ESS team, those of the open campaigns for a pilot."""
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = year_choices(plan)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        if list(years) != list(plan.years):
+            self.fields["year"].error_messages["invalid_choice"] = (
+                "Une ligne budgétaire ne se saisit que pour l'année d'une campagne de suivi "
+                f"ouverte ({', '.join(map(str, years))}) : pour une autre année, écrivez à "
+                "l'équipe ESS.")
         if self.instance._state.adding:
-            # The plan's current year; amounts left empty, not « 0 », until typed.
-            self.initial.update(year=plan.current_year, planned=None, committed=None, spent=None)
+            # The plan's current year (or the first open to the user); amounts left empty,
+            # not « 0 », until typed.
+            year = plan.current_year if plan.current_year in years else years[0]
+            self.initial.update(year=year, planned=None, committed=None, spent=None)
 
     def clean_committed(self):
         return self.cleaned_data["committed"] or 0

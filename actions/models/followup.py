@@ -174,6 +174,12 @@ class BudgetLine(Versioned):
         validators=amount_validators,
     )
     co_funder = models.CharField(_("cofinanceur"), max_length=200, blank=True)
+    # Who entered the line: a pilot changes only the lines it entered itself (lines entered
+    # before this was recorded have no author, and stay the ESS team's).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("saisie par"),
+    )
 
     class Meta:
         ordering = ["action", "year", "section", "flow", "chapter", "label"]

@@ -11,12 +11,15 @@ from essplan.views import cached_body, edit_versioned, filtered, paginate
 
 from .. import campaigns
 from ..access import (
+    DELETE_BUDGET,
     EDIT_ACTION,
     EDIT_PROGRESS,
     can_edit,
     can_manage,
+    follow_up_years,
     get_action,
     get_plan,
+    may_change_line,
     may_follow,
     plans,
     read_action,
@@ -61,6 +64,17 @@ def action_detail(request, slug, code):
     open_to_user = writable(request.user, action.plan)
     editor = can_edit(request.user) and open_to_user
     follower = open_to_user and may_follow(request.user, action)
+    # The years whose points and budget lines the user writes: a pilot's, those of the open
+    # campaigns.
+    years = follow_up_years(request.user, action) if follower else []
+
+    def budget_lines():
+        lines = list(action.budget_lines.all())
+        for line in lines:
+            line.may_edit = follower and may_change_line(request.user, line, years)
+            line.may_delete = follower and may_change_line(request.user, line, years,
+                                                           DELETE_BUDGET)
+        return lines
 
     def updates():
         by_year = {update.year: update for update in action.updates.select_related("author")
@@ -74,7 +88,7 @@ def action_detail(request, slug, code):
         "plan": action.plan,
         "cache_seconds": 0 if follower else 24 * 60 * 60,
         "updates": SimpleLazyObject(updates),
-        "budget_lines": action.budget_lines.all(),
+        "budget_lines": SimpleLazyObject(budget_lines),
         "budget": SimpleLazyObject(lambda: action_budget(action)),
         "events": Event.objects.filter(actions=action).order_by("-date"),
         "associated_directions": action.associated_directions.all(),
@@ -88,10 +102,8 @@ def action_detail(request, slug, code):
         "can_review": open_to_user and request.user.has_perm("actions.add_reviewcomment"),
         "team": request.user.has_perm(EDIT_PROGRESS),
         "pilot_editable": campaigns.PILOT_EDITABLE,
-        # A pilot enters the points of the years whose campaign is open.
-        "entry_years": (list(action.plan.years) if request.user.has_perm(EDIT_PROGRESS)
-                        else list(action.plan.campaigns.open().values_list("year", flat=True))
-                        if follower else []),
+        "entry_years": years,
+        "can_add_budget": bool(years),
     }
     return render(request, "actions/action_detail.html", context)
 

@@ -12,10 +12,10 @@ from essplan.views import delete_confirmed, edit_versioned
 
 from .. import campaigns
 from ..access import (
-    ADD_BUDGET,
     DELETE_BUDGET,
     EDIT_BUDGET,
     EDIT_PROGRESS,
+    budget_entry,
     get_action,
     get_budget_line,
 )
@@ -75,12 +75,12 @@ def saved_point_message(request, point):
 @require_http_methods(["GET", "POST"])
 def budget_line_edit(request, slug, code, pk=None):
     if pk:
-        line = get_budget_line(request, slug, code, pk, perm=EDIT_BUDGET)
+        line, years = get_budget_line(request, slug, code, pk, perm=EDIT_BUDGET)
         action = line.action
     else:
-        action = get_action(request, slug, code, perm=ADD_BUDGET)
-        line = BudgetLine(action=action)
-    form = BudgetLineForm(request.POST or None, instance=line, plan=action.plan)
+        action, years = budget_entry(request, slug, code)
+        line = BudgetLine(action=action, created_by=request.user)
+    form = BudgetLineForm(request.POST or None, instance=line, plan=action.plan, years=years)
     return edit_versioned(
         request, form, template="actions/budget_line_form.html",
         context={"action": action, "plan": action.plan, "line": line if pk else None,
@@ -92,7 +92,7 @@ def budget_line_edit(request, slug, code, pk=None):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def budget_line_delete(request, slug, code, pk):
-    line = get_budget_line(request, slug, code, pk, perm=DELETE_BUDGET)
+    line, _ = get_budget_line(request, slug, code, pk, perm=DELETE_BUDGET)
     action = line.action
     return delete_confirmed(
         request, line, question=f"Supprimer la ligne budgétaire « {line.label} » ({line.year}) "

@@ -1,5 +1,6 @@
 """Budget roll-ups, checked against the totals printed in the seeds' own tables."""
 
+import datetime
 import html as html_text
 import re
 from decimal import Decimal
@@ -8,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from actions.budget import budget_totals
-from actions.models import Action, BudgetLine, Plan
+from actions.models import Action, BudgetLine, Campaign, Plan
 from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +173,134 @@ def test_the_council_table_puts_committed_and_spent_beside_planned(client_for):
     # Net: 1 000,50 committed; 812,30 spent less 5 000 received = -4 187,70.
     assert council_row(text, "Total net (dépenses moins recettes)", 6) == [
         "103 000", "131 000", "97 000", "331 000", "1 001", "-4 188"]
+
+
+# A pilot's budget lines follow the rule of its points: its own action, a year whose campaign
+# is open; and it never touches a line someone else entered.
+LINE_DATA = {"year": "2025", "section": "fonctionnement", "flow": "depense", "label": "Affiches",
+             "planned": "0"}
+
+
+def campaign(action, year, *, closed=False):
+    return Campaign.objects.create(
+        plan=action.plan, year=year, opens_on=datetime.date(year, 11, 1),
+        due_on=datetime.date(year, 12, 15),
+        closed_on=datetime.date(year, 12, 20) if closed else None)
+
+
+def line_urls(line):
+    return [line.action.url("actions:budget_line_edit", pk=line.pk),
+            line.action.url("actions:budget_line_delete", pk=line.pk)]
+
+
+def test_a_pilot_adds_changes_and_deletes_its_own_lines_while_the_campaign_is_open(
+        client_for, action, pilot):
+    campaign(action, 2025)
+    client = client_for("pilot")
+    form = client.get(action.url("actions:budget_line_create")).context["form"]
+    assert form.fields["year"].choices == [(2025, "2025")]
+    assert client.post(action.url("actions:budget_line_create"),
+                       {**LINE_DATA, "planned": "120"}).status_code == 302
+    line = BudgetLine.objects.get(action=action, label="Affiches")
+    assert line.created_by == pilot
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Ajouter une ligne budgétaire" in page
+    assert all(f'href="{url}"' in page for url in line_urls(line))
+    edit, delete = line_urls(line)
+    changed = {**LINE_DATA, "planned": "150", "version": line.version}
+    assert client.post(edit, changed).status_code == 302
+    line.refresh_from_db()
+    assert (line.planned, line.created_by) == (Decimal("150.00"), pilot)
+    assert client.post(delete).status_code == 302
+    assert not BudgetLine.objects.filter(pk=line.pk).exists()
+
+
+def test_a_pilot_cannot_add_a_line_of_a_year_without_an_open_campaign(client_for, action, pilot):
+    campaign(action, 2025)
+    response = client_for("pilot").post(action.url("actions:budget_line_create"),
+                                        {**LINE_DATA, "year": "2023", "planned": "5000"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["year"] == [
+        "Une ligne budgétaire ne se saisit que pour l'année d'une campagne de suivi ouverte "
+        "(2025) : pour une autre année, écrivez à l'équipe ESS."]
+    assert not action.budget_lines.exists()
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["sans campagne", "campagne close"])
+def test_a_pilot_cannot_add_a_line_while_no_campaign_is_open(client_for, action, pilot, closed):
+    if closed:
+        campaign(action, 2025, closed=True)
+    client = client_for("pilot")
+    url = action.url("actions:budget_line_create")
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "Aucune campagne de suivi n'est ouverte pour ce plan" in html_text.unescape(
+        refused.content.decode())
+    assert client.post(url, LINE_DATA).status_code == 403
+    assert not action.budget_lines.exists()
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Ajouter une ligne budgétaire" not in page
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("année sans campagne", "Aucune campagne de suivi 2023 n'est ouverte pour ce plan"),
+    ("campagne close", "La campagne de suivi 2024 est close depuis le 20/12/2024 : pour "
+                       "corriger cette ligne, écrivez à l'équipe ESS."),
+    ("ligne de l'équipe", "Cette ligne budgétaire n'a pas été saisie par vous"),
+])
+def test_a_pilot_cannot_change_or_delete_a_line_outside_its_rule(client_for, action, pilot,
+                                                                  editor, case, message):
+    campaign(action, 2025)  # open: only the line's own year and author count
+    campaign(action, 2024, closed=True)
+    year, author = {"année sans campagne": (2023, pilot), "campagne close": (2024, pilot),
+                    "ligne de l'équipe": (2025, editor)}[case]
+    line = BudgetLine.objects.create(action=action, year=year, label="Forum", planned=5000,
+                                     created_by=author)
+    client = client_for("pilot")
+    edit, delete = line_urls(line)
+    for url in (edit, delete):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert message in html_text.unescape(response.content.decode())
+    forged = {**LINE_DATA, "year": str(year), "version": line.version}
+    assert client.post(edit, forged).status_code == 403
+    assert client.post(delete).status_code == 403
+    line.refresh_from_db()
+    assert (line.planned, line.label, line.version) == (Decimal("5000.00"), "Forum", 1)
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert not any(f'href="{url}"' in page for url in (edit, delete))
+
+
+def test_a_line_entered_before_authors_were_recorded_is_the_teams(client_for, action, pilot):
+    campaign(action, 2025)
+    line = BudgetLine.objects.create(action=action, year=2025, label="Forum", planned=5000)
+    edit, _ = line_urls(line)
+    assert client_for("pilot").post(edit, {**LINE_DATA, "version": 1}).status_code == 403
+    assert BudgetLine.objects.get(pk=line.pk).planned == Decimal("5000.00")
+
+
+def test_a_pilot_cannot_move_its_line_to_a_year_without_an_open_campaign(client_for, action,
+                                                                          pilot):
+    campaign(action, 2025)
+    line = BudgetLine.objects.create(action=action, year=2025, label="Affiches", planned=120,
+                                     created_by=pilot)
+    edit, _ = line_urls(line)
+    response = client_for("pilot").post(edit, {**LINE_DATA, "year": "2023", "version": 1})
+    assert response.status_code == 200 and "year" in response.context["form"].errors
+    assert BudgetLine.objects.get(pk=line.pk).year == 2025
+
+
+def test_the_team_changes_any_line_of_any_year_and_keeps_its_author(client_for, action, pilot):
+    campaign(action, 2025, closed=True)
+    line = BudgetLine.objects.create(action=action, year=2025, label="Affiches", planned=120,
+                                     created_by=pilot)
+    client = client_for("editor")
+    edit, _ = line_urls(line)
+    assert client.post(edit, {**LINE_DATA, "year": "2023", "planned": "90",
+                              "version": 1}).status_code == 302
+    line.refresh_from_db()
+    assert (line.year, line.planned, line.created_by) == (2023, Decimal("90.00"), pilot)
+    assert client.post(action.url("actions:budget_line_create"),
+                       {**LINE_DATA, "year": "2023"}).status_code == 302
+    added = action.budget_lines.get(label="Affiches", year=2023, planned=0)
+    assert added.created_by.username == "emile"
