@@ -22,9 +22,10 @@ from actions.models.plan import PUBLIC_POINT_FIELDS
 from essplan.views import filtered, paginate
 from reports.dashboard import key_indicator_rows, with_nonce
 from structures.forms import ListingRequestForm
-from structures.listing import TooManyRequests, client_key, receive
+from structures.listing import AlreadyPending, TooManyRequests, client_key, receive
 from structures.map import commune_map
 from structures.models import Structure
+from structures.models.listing import PENDING_SIRET
 from structures.services import DEMO_SOURCE
 
 from .api import public_cache, public_plan, published_plans
@@ -127,6 +128,8 @@ def listing_request(request):
                                  "heure : réessayez plus tard, ou écrivez à l'équipe ESS de "
                                  "l'agglomération.")
             status = 429
+        except AlreadyPending:
+            form.add_error("siret", PENDING_SIRET)
         else:
             return redirect("public:listing_request_sent")
     return render(request, "public/listing_request.html", {"form": form}, status=status)

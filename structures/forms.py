@@ -5,6 +5,7 @@ from essplan.forms import SPACES, FrenchDecimalField, StyledFormMixin, Versioned
 from essplan.search import french_order
 
 from .models import Commune, ListingRequest, Structure
+from .models.listing import PENDING_SIRET
 from .validators import validate_siret
 
 
@@ -115,6 +116,5 @@ class ListingRequestForm(StyledFormMixin, forms.ModelForm):
             raise forms.ValidationError("Cette structure figure déjà dans l'annuaire public.")
         if ListingRequest.objects.filter(siret=value,
                                          state=ListingRequest.State.PENDING).exists():
-            raise forms.ValidationError("Une demande pour ce SIRET attend déjà la réponse de "
-                                        "l'équipe ESS.")
+            raise forms.ValidationError(PENDING_SIRET)
         return value

@@ -10,7 +10,7 @@ import hmac
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from essplan.security import client_ip
@@ -22,6 +22,10 @@ PUBLIC_REQUEST_SOURCE = "Demande d'inscription du site public"
 
 class TooManyRequests(Exception):
     """The sender sent LISTING_REQUESTS_PER_HOUR requests within the last hour."""
+
+
+class AlreadyPending(Exception):
+    """A request for the same SIRET was saved at the same moment, and waits."""
 
 
 class AlreadyDecided(Exception):
@@ -41,8 +45,10 @@ def client_key(request):
 
 @transaction.atomic
 def receive(form, key):
-    """FORM's request saved, unless KEY sent too many within the hour. The sender's lock makes
-    two requests sent at the same moment count one after the other."""
+    """FORM's request saved, unless KEY sent too many within the hour, or a request for its
+    SIRET already waits (AlreadyPending: the form checked it, but another may have been saved
+    meanwhile; the constraint one_pending_listing_request_per_siret refuses the second). The
+    sender's lock makes two requests sent at the same moment count one after the other."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
                        [f"listing-request:{key}"])
@@ -51,7 +57,14 @@ def receive(form, key):
             >= settings.LISTING_REQUESTS_PER_HOUR):
         raise TooManyRequests
     form.instance.client_key = key
-    return form.save()
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError as error:
+        violated = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        if violated != "one_pending_listing_request_per_siret":
+            raise
+        raise AlreadyPending from None
 
 
 def _pending(pk):

@@ -9,6 +9,11 @@ from .reference import Commune
 from .structure import Structure
 
 
+# One request per SIRET waits at a time: the public form says so, and the constraint below
+# holds it when two are sent at the same moment.
+PENDING_SIRET = _("Une demande pour ce SIRET attend déjà la réponse de l'équipe ESS.")
+
+
 @tracked("ListingRequestHistory")
 class ListingRequest(models.Model):
     """A structure's request, sent through the public form, to appear on the public
@@ -53,6 +58,9 @@ class ListingRequest(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(consent=True),
                                    name="listing_request_consent"),
+            models.UniqueConstraint(fields=["siret"], condition=models.Q(state="en_attente"),
+                                    name="one_pending_listing_request_per_siret",
+                                    violation_error_message=PENDING_SIRET),
         ]
 
     def __str__(self):

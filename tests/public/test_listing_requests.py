@@ -2,9 +2,11 @@
 accepts or refuses. Robots meet a honeypot and a rate limit."""
 
 import html
+import threading
 import time
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from essplan import roles
@@ -209,4 +211,30 @@ def test_requests_sent_at_once_from_one_address_count_one_after_the_other(settin
 
     results = at_once(*(send(form) for form in forms))
     assert "arrêtée" in results and len(set(results)) == 2
+    assert ListingRequest.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_requests_for_one_siret_sent_at_once_record_one(monkeypatch):
+    """Both pass the form's check before either is saved (each save waits for the other at a
+    barrier): the constraint keeps one, and the second sender reads the duplicate's answer."""
+    barrier = threading.Barrier(2, timeout=30)
+    save = ListingRequestForm.save
+
+    def save_when_both_checked(form, *args, **kwargs):
+        barrier.wait()
+        return save(form, *args, **kwargs)
+
+    monkeypatch.setattr(ListingRequestForm, "save", save_when_both_checked)
+
+    def send(address):
+        def call():
+            response = Client().post(FORM, request_data(), REMOTE_ADDR=address)
+            errors = response.context["form"].errors["siret"] if response.status_code == 200 else []
+            return response.status_code, errors
+        return call
+
+    results = at_once(send("192.0.2.1"), send("192.0.2.2"))
+    assert sorted(results) == [
+        (200, ["Une demande pour ce SIRET attend déjà la réponse de l'équipe ESS."]), (302, [])]
     assert ListingRequest.objects.count() == 1
