@@ -1,5 +1,7 @@
 """Requests to appear on the public directory: received from the public form (a honeypot and
-a rate limit per sender), then accepted or refused by the ESS team.
+a rate limit per sender), then accepted or refused by the ESS team. A request publishes only
+the new fiche it makes; for a structure already in the directory, its values are proposals the
+team takes field by field, and its publication stays the consent recorded on its fiche.
 
 A sender is known by a keyed hash of its address (``client_key``), never by the address
 itself; the key is emptied once the request is decided.
@@ -82,30 +84,48 @@ def _decided(listing, state, user):
     return listing
 
 
+# What a request proposes for a structure's fiche: field of the structure -> field of the
+# request.
+PROPOSED = {"name": "name", "commune": "commune", "description": "activity",
+            "website": "website", "public_contact": "public_contact",
+            "contact_name": "contact_name", "email": "email"}
+
+
+def proposals(listing, structure):
+    """What LISTING proposes for STRUCTURE (the directory's fiche of its SIRET), field by
+    field: [(field, label, current value, proposed value)], the values as the page prints
+    them; a proposed value is None where there is nothing to take (empty, or already the
+    fiche's)."""
+    rows = []
+    for field, source in PROPOSED.items():
+        current, proposed = getattr(structure, field), getattr(listing, source)
+        rows.append((field, Structure._meta.get_field(field).verbose_name, current,
+                     proposed if proposed and proposed != current else None))
+    return rows
+
+
 @transaction.atomic
-def accept(pk, user):
-    """The request PK accepted by USER: its structure (the one with its SIRET, or a new one)
-    published with the consent the form recorded. The staff's own data of an existing
-    structure is kept; only empty fields are filled from the request."""
+def accept(pk, user, *, taken=()):
+    """The request PK accepted by USER.
+
+    Without a structure of its SIRET, a new fiche is made of the request and published with
+    the consent the form recorded. A structure already in the directory is another matter:
+    anyone may type its SIRET, so the request neither publishes it (that is its fiche's
+    consent, recorded by the team) nor writes to it, except the proposed values the team
+    chose to take (TAKEN, fields of PROPOSED)."""
     listing = _pending(pk)
-    now = timezone.now()
     structure, created = Structure.objects.select_for_update().get_or_create(
         siret=listing.siret, defaults={
             "name": listing.name, "siren": listing.siret[:9], "commune": listing.commune,
             "description": listing.activity, "website": listing.website,
             "email": listing.email, "contact_name": listing.contact_name,
             "public_contact": listing.public_contact, "source": PUBLIC_REQUEST_SOURCE,
-            "public_since": now, "public_recorded_by": user})
-    if not created:
-        for field, value in [("description", listing.activity), ("website", listing.website),
-                             ("email", listing.email), ("contact_name", listing.contact_name),
-                             ("public_contact", listing.public_contact)]:
-            if not getattr(structure, field):
-                setattr(structure, field, value)
-        if structure.public_since is None:
-            structure.public_since, structure.public_recorded_by = now, user
-        structure.archived = False
-        structure.save()
+            "public_since": timezone.now(), "public_recorded_by": user})
+    fields = [field for field in PROPOSED if field in taken]
+    if not created and fields:
+        for field in fields:
+            setattr(structure, field, getattr(listing, PROPOSED[field]))
+        structure.save(update_fields=[*fields, "updated_at"])
     listing.structure = structure
     return _decided(listing, ListingRequest.State.ACCEPTED, user)
 

@@ -139,11 +139,13 @@ def listing_request_list(request):
     then the latest decided ones."""
     requests = listing_requests(request).select_related("commune")
     pending = list(requests.filter(state=ListingRequest.State.PENDING).order_by("created_at"))
-    matches = Structure.objects.filter(siret__in=[item.siret for item in pending]).only(
-        "pk", "name", "acronym", "siret", "archived", "public_since")
+    matches = Structure.objects.filter(siret__in=[item.siret for item in pending]).select_related(
+        "commune").only("pk", "name", "acronym", "siret", "archived", "public_since",
+                        "commune__name", *listing.PROPOSED)
     by_siret = {structure.siret: structure for structure in matches}
     for item in pending:
         item.match = by_siret.get(item.siret)
+        item.proposals = listing.proposals(item, item.match) if item.match else []
     decided = (requests.exclude(state=ListingRequest.State.PENDING)
                .select_related("decided_by", "structure").order_by("-decided_at")[:DECIDED_LISTED])
     return render(request, "structures/listing_requests.html",
@@ -153,18 +155,32 @@ def listing_request_list(request):
 @require_POST
 def listing_request_decide(request, pk, accept):
     listing_requests(request)
-    decide = listing.accept if accept else listing.refuse
+    # The proposed values of an existing structure's fiche the team ticked (« champs »).
+    taken = [field for field in listing.PROPOSED if field in request.POST.getlist("champs")]
     try:
-        item = decide(pk, request.user)
+        if accept:
+            item = listing.accept(pk, request.user, taken=taken)
+        else:
+            item = listing.refuse(pk, request.user)
     except ListingRequest.DoesNotExist:
         raise Http404 from None
     except listing.AlreadyDecided as error:
         messages.warning(request, f"La demande de « {error.listing.name} » a déjà été "
                                   f"{error.listing.get_state_display()} par quelqu'un d'autre.")
     else:
-        if item.state == ListingRequest.State.ACCEPTED:
-            messages.success(request, f"La demande est acceptée : « {item.structure.name} » "
-                                      "paraît dans l'annuaire public.")
-        else:
-            messages.success(request, f"La demande de « {item.name} » est refusée.")
+        messages.success(request, decision_message(item, taken))
     return redirect("structures:listing_request_list")
+
+
+def decision_message(item, taken):
+    """What the team is told once it decided ITEM, TAKEN being the proposed values it took."""
+    if item.state == ListingRequest.State.REFUSED:
+        return f"La demande de « {item.name} » est refusée."
+    structure = item.structure
+    if structure.public_since:
+        return f"La demande est acceptée : « {structure.name} » paraît dans l'annuaire public."
+    labels = ", ".join(str(Structure._meta.get_field(field).verbose_name) for field in taken)
+    return (f"La demande est acceptée{f' (repris : {labels})' if labels else ''}. "
+            f"« {structure.name} » n'est pas publiée pour autant : une structure déjà dans "
+            "l'annuaire ne l'est que par sa fiche (« Publiée dans l'annuaire public »), une fois "
+            "son accord vérifié.")

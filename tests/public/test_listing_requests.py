@@ -74,22 +74,63 @@ def test_a_request_waits_then_an_editor_publishes_it(client, client_for, editor,
         "en_attente", "acceptee"]
 
 
-def test_accepting_for_a_known_structure_keeps_the_teams_data(client, client_for, editor):
+def known_structure(**values):
+    """The directory's first structure, given the request's SIRET and VALUES; not published."""
     known = Structure.objects.order_by("pk").first()
-    Structure.objects.filter(pk=known.pk).update(siret=SIRET, email="interne@example.org",
-                                                 website="", public_contact="")
+    Structure.objects.filter(pk=known.pk).update(siret=SIRET, public_since=None, **values)
+    known.refresh_from_db()
+    return known
+
+
+STRUCTURE_FIELDS = ["name", "commune_id", "description", "website", "public_contact",
+                    "contact_name", "email", "public_since", "public_recorded_by_id", "archived",
+                    "version"]
+
+
+@pytest.mark.parametrize("archived", [False, True])
+def test_accepting_a_request_for_a_known_structure_neither_publishes_nor_changes_it(
+        client, client_for, editor, archived):
+    known = known_structure(email="interne@example.org", website="", public_contact="",
+                            archived=archived)
+    before = Structure.objects.values(*STRUCTURE_FIELDS).get(pk=known.pk)
+    client.post(FORM, request_data(website="https://evil.example/phish"))
+    item = ListingRequest.objects.get()
+    response = client_for("editor").post(accept_url(item), follow=True)
+    assert Structure.objects.values(*STRUCTURE_FIELDS).get(pk=known.pk) == before
+    assert "n'est pas publiée pour autant" in page(response)
+    assert before["public_since"] is None and before["website"] == ""
+    item.refresh_from_db()
+    assert (item.state, item.decided_by, item.structure) == ("acceptee", editor, known)
+    assert known.name not in page(client.get(DIRECTORY))
+    assert Structure.objects.filter(siret=SIRET).count() == 1
+
+
+def test_the_team_takes_a_known_structures_proposed_values_field_by_field(
+        client, client_for, editor, django_assert_max_num_queries):
+    known = known_structure(email="interne@example.org", website="", public_contact="",
+                            contact_name="Paule Martin")
     client.post(FORM, request_data())
     item = ListingRequest.objects.get()
     staff = client_for("editor")
-    assert f'<a href="{known.get_absolute_url()}">' in page(staff.get(REQUESTS))
-    staff.post(accept_url(item))
+    # 9 queries, as without a match: the fiche of the SIRET (+ its commune) is one of them.
+    with django_assert_max_num_queries(9):
+        listed = page(staff.get(REQUESTS))
+    assert f'<a href="{known.get_absolute_url()}">' in listed
+    assert "l'accepter ne la publie pas" in listed
+    # Each proposed value beside the fiche's, a box to tick where they differ.
+    assert ('<td>—</td><td>https://recyclerie.example</td>\n              <td><input '
+            'class="form-check-input" type="checkbox" name="champs" value="website"') in listed
+    assert 'value="contact_name"' not in listed  # the same on both sides
+    assert 'value="email"' in listed and 'value="name"' in listed
+    # Only what is ticked is taken; a forged field name is not a proposal.
+    staff.post(accept_url(item), {"champs": ["website", "public_since", "siret"]})
     known.refresh_from_db()
-    assert known.name != "Atelier du réemploi de Valognes"  # the team's name is kept
-    assert known.email == "interne@example.org"  # and its contact
-    assert (known.website, known.public_contact) == ("https://recyclerie.example",
-                                                     "bonjour@recyclerie.example")
-    assert known.public_recorded_by == editor
-    assert Structure.objects.filter(siret=SIRET).count() == 1
+    assert known.website == "https://recyclerie.example"
+    assert (known.public_contact, known.email, known.siret) == ("", "interne@example.org", SIRET)
+    assert known.name != "Atelier du réemploi de Valognes"
+    assert known.public_since is None and known.public_recorded_by is None
+    assert list(known.history.values_list("website", flat=True).order_by("pgh_id"))[-1] == (
+        "https://recyclerie.example")
 
 
 def test_a_refusal_publishes_nothing(client, client_for, editor):
