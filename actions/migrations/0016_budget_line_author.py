@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0014_public_site'),
+        ('actions', '0015_campaign_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
