@@ -1,12 +1,51 @@
 """Log-in by username or e-mail address; the account and its permissions read once per
-change of the auth tables, not on every request."""
+change of the auth tables, not on every request.
+
+The lockout (django-axes) counts failures per account, not per name as typed: the backend
+finds an account by its address whatever its case (PostgreSQL's upper() even maps a dotless
+ı to I), so a count per typed name would give each spelling its own five guesses. Both ask
+``account_for``, so they cannot disagree on which account a name means."""
 
 import copy
+import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from .datacache import cached_value
+
+
+def account_for(name):
+    """The account that NAME logs in as, or None: the owner of the address NAME when exactly
+    one account has it (case ignored), else the account whose username is exactly NAME (as
+    ModelBackend looks it up)."""
+    manager = get_user_model()._default_manager
+    if "@" in name:
+        owners = list(manager.filter(email__iexact=name.strip())[:2])
+        if len(owners) == 1:
+            return owners[0]
+    try:
+        return manager.get_by_natural_key(name)
+    except get_user_model().DoesNotExist:
+        return None
+
+
+def lockout_key(request, credentials=None):
+    """AXES_USERNAME_CALLABLE: "account:<pk>" for a name that logs in as an account, else the
+    name folded (NFKC, casefold), so that an unknown name's spellings share one count too.
+    Remembered per request: django-axes asks several times for each attempt."""
+    if credentials:
+        name = credentials.get("username")
+    else:
+        name = request.POST.get("username") if request is not None else None
+    if not name:
+        return None
+    memo = request.__dict__.setdefault("_lockout_keys", {}) if request is not None else {}
+    if name not in memo:
+        account = account_for(name)
+        memo[name] = (f"account:{account.pk}" if account is not None else
+                      "name:" + unicodedata.normalize("NFKC", name.strip()).casefold())
+    return memo[name]
 
 
 class CachedPermissionsBackend(ModelBackend):
@@ -23,11 +62,9 @@ class CachedPermissionsBackend(ModelBackend):
         return None if user is None else copy.deepcopy(user)
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username and "@" in username:
-            owners = list(get_user_model()._default_manager.filter(email__iexact=username.strip())
-                          .values_list("username", flat=True)[:2])
-            if len(owners) == 1:
-                username = owners[0]
+        account = account_for(username) if username else None
+        if account is not None:
+            username = account.get_username()
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def _get_permissions(self, user_obj, obj, from_name):

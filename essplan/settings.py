@@ -248,12 +248,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Brute-force protection (django-axes): 5 failed logins for one account from one address
-# lock that pair for 15 minutes.
+# lock that pair for 15 minutes. The account is counted whatever the spelling of its name
+# (username, address in any case): essplan/backends.py.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "essplan.backends.lockout_key"
 # How many reverse proxies stand before the application and append to X-Forwarded-For: the
 # client address that the lockout counts is read through them (essplan/security.py).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)

@@ -178,3 +178,32 @@ def test_every_export_refuses_an_unknown_format_with_a_404(client_for, url):
     client = client_for("viewer")
     assert client.get(url, {"format": "pdf"}).status_code == 404
     assert client.get(url, {"format": "csv"})["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize("spelling", [
+    "camille@lecotentin.test", "Camille@lecotentin.test", "CAMILLE@LECOTENTIN.TEST",
+    # PostgreSQL's upper() maps the dotless ı to I: the backend finds camille's address by it.
+    "camılle@lecotentin.test"])
+def test_a_locked_account_stays_locked_whatever_the_spelling_of_its_name(viewer, spelling):
+    client = Client()
+    for _ in range(5):
+        login(client, "camille", "mauvais-mot-de-passe")
+    locked = login(client, spelling, PASSWORD)
+    assert locked.status_code == 429
+    assert "Connexion temporairement bloquée" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_under_several_spellings_add_up(viewer):
+    client = Client()
+    for spelling in ["camille", "camille", "Camille@lecotentin.test", "CAMILLE@lecotentin.test"]:
+        assert login(client, spelling, "mauvais-mot-de-passe").status_code == 200
+    assert login(client, "camille@LECOTENTIN.test", "mauvais-mot-de-passe").status_code == 429
+    assert login(client, "camille", PASSWORD).status_code == 429
+
+
+def test_an_unknown_name_is_counted_whatever_its_case(db):
+    client = Client()
+    for _ in range(5):
+        login(client, "Personne@Exemple.fr", "mauvais-mot-de-passe")
+    assert login(client, "personne@exemple.FR", "mauvais-mot-de-passe").status_code == 429
