@@ -12,7 +12,7 @@ from .models import Campaign
 
 
 @transaction.atomic
-def start_reminders(campaign, user, site_url):
+def start_reminders(campaign, user):
     """Queue the reminder of every awaited pilot of CAMPAIGN: its job (the one already waiting
     or running, when someone asked for it a moment ago). The campaign's row is locked first:
     two clicks at once take turns, and the second finds the first one's job."""
@@ -22,14 +22,14 @@ def start_reminders(campaign, user, site_url):
     return asked or start(
         "reminders", user=user,
         label=f"Relance des pilotes · campagne {campaign.year} · {campaign.plan.title}",
-        arguments={"campaign": campaign.pk, "site_url": site_url})
+        arguments={"campaign": campaign.pk})
 
 
 @handler("reminders")
 def remind(job, progress):
     campaign = Campaign.objects.select_related("plan").get(pk=job.arguments["campaign"])
     outcome, unreachable = reminders.remind_all(
-        campaign, f"relance-{job.pk.hex[:12]}", job.arguments["site_url"], progress)
+        campaign, f"relance-{job.pk.hex[:12]}", progress)
     parts = [f"{count(len(outcome.sent), 'relance envoyée', 'relances envoyées')}."]
     if outcome.skipped:
         parts.append(f"{count(len(outcome.skipped), 'relance', 'relances')} déjà "

@@ -116,9 +116,10 @@ def _digests(campaign, actions, today, sent):
             for member in team if (member.pk, stage) not in sent]
 
 
-def message(reminder, site_url=None):
-    """The French e-mail of REMINDER, text and HTML, with direct links to the entry forms."""
-    site_url = site_url or settings.SITE_URL
+def message(reminder):
+    """The French e-mail of REMINDER, text and HTML, with direct links to the entry forms (at
+    SITE_URL, never at the Host of the request that asked for it)."""
+    site_url = settings.SITE_URL
     context = {
         "reminder": reminder, "campaign": reminder.campaign, "plan": reminder.campaign.plan,
         "recipient": reminder.recipient,
@@ -147,7 +148,7 @@ class Outcome:
     failed: list = field(default_factory=list)  # (reminder, error)
 
 
-def send(reminders, site_url=None, progress=None):
+def send(reminders, progress=None):
     """Send REMINDERS, each recorded with its sending: all or nothing, one by one. PROGRESS,
     a job's, is told how many went through."""
     outcome = Outcome()
@@ -159,7 +160,7 @@ def send(reminders, site_url=None, progress=None):
                 ReminderSent.objects.create(
                     campaign=reminder.campaign, recipient=reminder.recipient,
                     stage=reminder.stage, summary=reminder.subject[:300])
-                message(reminder, site_url).send()
+                message(reminder).send()
         except IntegrityError:
             outcome.skipped.append(reminder)
         except OSError as error:  # smtplib.SMTPException and refused connections
@@ -180,14 +181,14 @@ class ActionReminder:
         return bool(self.sent_to)
 
 
-def remind_action(campaign, action, request):
+def remind_action(campaign, action):
     """« Relancer »: a reminder now to the pilots of ACTION, whatever was sent before."""
     pilots = list(action.pilots.filter(is_active=True))
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     reachable = [pilot for pilot in pilots if pilot.email]
     reminders = [Reminder(campaign, pilot, f"relance-{action.code}-{stamp}", "pilot", [action])
                  for pilot in reachable]
-    outcome = send(reminders, site_url=request.build_absolute_uri("/").rstrip("/"))
+    outcome = send(reminders)
     return ActionReminder(
         sent_to=", ".join(_name(reminder.recipient) for reminder in outcome.sent),
         unreachable=", ".join(_name(pilot) for pilot in pilots if not pilot.email),
@@ -195,7 +196,7 @@ def remind_action(campaign, action, request):
     )
 
 
-def remind_all(campaign, stage, site_url, progress):
+def remind_all(campaign, stage, progress):
     """« Relancer tous les pilotes en attente »: one reminder to each pilot of an action whose
     point is awaited, listing them all, sent once per STAGE (the job's: a job that runs
     again sends nothing twice); (outcome, names of the pilots without an e-mail address)."""
@@ -203,7 +204,7 @@ def remind_all(campaign, stage, site_url, progress):
     reminders = [Reminder(campaign, pilot, stage, "pilot", actions)
                  for pilot, actions in pilots.items() if pilot.email]
     progress(total=len(reminders), unit="courriels", step="Envoi des relances")
-    outcome = send(reminders, site_url=site_url, progress=progress)
+    outcome = send(reminders, progress=progress)
     return outcome, sorted(_name(pilot) for pilot in pilots if not pilot.email)
 
 

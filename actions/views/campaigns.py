@@ -70,7 +70,7 @@ def campaign_remind(request, slug, year, code):
     plan = get_plan(request, slug, perm=MANAGE)
     campaign = get_object_or_404(Campaign, plan=plan, year=year)
     action = get_object_or_404(Action, plan=plan, code=code)
-    outcome = reminders.remind_action(campaign, action, request)
+    outcome = reminders.remind_action(campaign, action)
     if outcome.sent:
         messages.success(request, f"Relance envoyée à {outcome.sent_to} pour l'action {code}.")
     if outcome.unreachable:
@@ -93,7 +93,7 @@ def campaign_remind_all(request, slug, year):
         messages.error(request, "La campagne n'est pas ouverte aux pilotes : personne n'est "
                                 "relancé.")
         return redirect(campaign.get_absolute_url())
-    job = start_reminders(campaign, request.user, request.build_absolute_uri("/").rstrip("/"))
+    job = start_reminders(campaign, request.user)
     return redirect(job)
 
 

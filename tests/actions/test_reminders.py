@@ -129,31 +129,37 @@ def test_dry_run_lists_and_sends_nothing(campaign, action, pilot):
     assert not mail.outbox and not ReminderSent.objects.exists()
 
 
-def test_relancer_sends_one_reminder_now(client_for, campaign, action, pilot):
+def test_relancer_sends_one_reminder_now(client_for, campaign, action, pilot, settings):
+    """Its links start with SITE_URL, even when the request came with a forged Host."""
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    settings.SITE_URL = "https://essplan.lecotentin.fr"
     url = reverse("actions:campaign_remind", kwargs={"slug": COTENTIN, "year": 2025,
                                                      "code": "1.4.7"})
-    response = client_for("editor").post(url, follow=True)
+    response = client_for("editor").post(url, follow=True, HTTP_HOST="evil.example")
     assert "Relance envoyée à Paul Pilote pour l'action 1.4.7." in html.unescape(
         response.content.decode())
     [message] = mail.outbox
     assert message.to == [pilot.email]
-    assert "http://testserver/plans/cotentin-ess-2023-2025/actions/1.4.7/avancement/2025/" in (
-        message.body)
+    assert ("https://essplan.lecotentin.fr/plans/cotentin-ess-2023-2025/actions/1.4.7/avancement"
+            "/2025/") in message.body
+    assert "evil.example" not in message.body
     assert ReminderSent.objects.get().stage.startswith("relance-1.4.7-")
 
 
 def test_relancer_tous_reminds_each_awaited_pilot_once_through_a_job(
-        client_for, campaign, action, pilot, other_pilot, editor):
+        client_for, campaign, action, pilot, other_pilot, editor, settings):
     """Pilots await points of 1.4.7 (Paul, Pia) and 1.4.6 (Pia, and one without an address):
-    one e-mail per reachable pilot, listing all its actions; the same job run again sends
-    nothing."""
+    one e-mail per reachable pilot, listing all its actions, its links at SITE_URL whatever
+    the Host of the request; the same job run again sends nothing."""
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    settings.SITE_URL = "https://essplan.lecotentin.fr"
     action.pilots.add(other_pilot)
     nobody = make_user("sans-adresse", roles.PILOT)
     nobody.email, nobody.first_name, nobody.last_name = "", "Sans", "Adresse"
     nobody.save()
     action.plan.actions.get(code="1.4.6").pilots.add(nobody)
     url = reverse("actions:campaign_remind_all", kwargs={"slug": COTENTIN, "year": 2025})
-    response = client_for("editor").post(url)
+    response = client_for("editor").post(url, HTTP_HOST="evil.example")
     job = Job.objects.get(kind="reminders")
     assert response.url == job.get_absolute_url()
     assert job.status == Status.DONE, job.error
@@ -163,6 +169,9 @@ def test_relancer_tous_reminds_each_awaited_pilot_once_through_a_job(
     by_address = {message.to[0]: message for message in mail.outbox}
     assert sorted(by_address) == sorted([pilot.email, other_pilot.email])
     assert "1.4.7" in by_address[pilot.email].body and "1.4.6" not in by_address[pilot.email].body
+    assert ("https://essplan.lecotentin.fr/plans/cotentin-ess-2023-2025/actions/1.4.7/avancement"
+            "/2025/") in by_address[pilot.email].body
+    assert all("evil.example" not in message.body for message in mail.outbox)
     both = by_address[other_pilot.email]
     assert "1.4.7" in both.body and "1.4.6" in both.body
     assert both.subject.startswith("[essplan] Relance · campagne de suivi 2025 : 2 point(s)")
@@ -182,7 +191,7 @@ def test_relancer_tous_is_refused_for_a_closed_campaign(client_for, campaign, ac
 
 def test_a_job_run_again_never_sends_a_reminder_twice(campaign, action, pilot, editor):
     job = Job.objects.create(kind="reminders", label="Relance", created_by=editor,
-                             arguments={"campaign": campaign.pk, "site_url": "https://x.fr"})
+                             arguments={"campaign": campaign.pk})
     first = jobs.remind(job, Progress(job))
     again = jobs.remind(job, Progress(job))
     assert first["message"] == "1 relance envoyée."
