@@ -1,25 +1,38 @@
 """Accounts by e-mail: an administrator invites a person, who chooses a password through
-the same signed, single-use link as « Mot de passe oublié ? »."""
+the same signed, single-use link as « Mot de passe oublié ? ».
+
+Every link in a mail starts with SITE_URL, never with the Host of the request that caused
+it (a forged Host would otherwise put an attacker's address in front of a valid token).
+« Mot de passe oublié ? » answers every address alike: the request checks its limits and
+queues the work, the worker looks the account up and sends the mail."""
+
+import datetime
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, PasswordResetForm, UserChangeForm
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods
 
-from . import roles
+from . import roles, throttle
 from .forms import StyledFormMixin
+from .models import PasswordResetRequest
 
 INVITE = "auth.add_user"
 ROLE_CHOICES = [(role, role) for role in (roles.PILOT, roles.VIEWER, roles.EDITOR, roles.ADMIN)]
@@ -39,12 +52,22 @@ class InviteForm(StyledFormMixin, forms.Form):
         return email
 
 
-class ResetForm(PasswordResetForm):
-    """« Mot de passe oublié ? » also for an invited person who has not chosen a password
-    yet (Django's own form skips accounts without a usable password)."""
+RESET_WINDOW = datetime.timedelta(hours=1)
 
-    def get_users(self, email):
-        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+
+class AccountTokenGenerator(PasswordResetTokenGenerator):
+    """Django's token, which also dies when the account is deactivated (Django's own outlives
+    it: deactivating changes neither the password nor the last log-in)."""
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+token_generator = AccountTokenGenerator()
+
+
+class ResetRequestForm(forms.Form):
+    email = forms.EmailField(label="Adresse électronique", max_length=254)
 
 
 def username_for(email):
@@ -70,19 +93,21 @@ def invite(*, first_name, last_name, email, role):
     return user
 
 
-def password_link(user, site_url):
-    """The single-use link to choose a password (Django's reset token: it expires after
-    PASSWORD_RESET_TIMEOUT and once the password has changed)."""
+def password_link(user):
+    """The single-use link to choose a password (the token expires after
+    PASSWORD_RESET_TIMEOUT, once the password has changed, and when the account is
+    deactivated)."""
     path = reverse("password_reset_confirm", kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user)})
-    return site_url + path
+        "token": token_generator.make_token(user)})
+    return settings.SITE_URL + path
 
 
-def send_invitation(user, role, site_url, inviter):
-    context = {"user": user, "role": role, "link": password_link(user, site_url),
+def send_invitation(user, role, inviter):
+    context = {"user": user, "role": role, "link": password_link(user),
                "inviter": inviter.get_full_name() or inviter.get_username(),
-               "days": settings.PASSWORD_RESET_TIMEOUT // 86400, "login_url": site_url + "/connexion/"}
+               "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+               "login_url": settings.SITE_URL + reverse("login")}
     email = EmailMultiAlternatives(
         subject="[essplan] Votre compte pour le suivi du plan d'actions ESS",
         body=render_to_string("registration/invitation_email.txt", context), to=[user.email])
@@ -102,8 +127,7 @@ def invite_view(request):
             form.add_error("email", TAKEN)
         else:
             try:
-                send_invitation(user, form.cleaned_data["role"],
-                                request.build_absolute_uri("/").rstrip("/"), request.user)
+                send_invitation(user, form.cleaned_data["role"], request.user)
             except OSError:
                 messages.warning(request, (
                     f"Le compte de {user.get_full_name()} est créé, mais le courriel n'a pas pu "
@@ -114,6 +138,70 @@ def invite_view(request):
                                           f"lui a été envoyé à {user.email}.")
             return redirect("invite")
     return render(request, "registration/invite.html", {"form": form})
+
+
+@transaction.atomic
+def ask_password_link(*, address, client):
+    """« Mot de passe oublié ? » for ADDRESS, asked by CLIENT (its keyed address): the mail
+    queued, unless the address asked RESET_REQUESTS_PER_ADDRESS times or the client
+    RESET_REQUESTS_PER_CLIENT times within the hour; whether it was. The same queries
+    whether an account has the address or not: the worker looks it up. The address is
+    counted as the lookup folds it (PostgreSQL's upper(), that of email__iexact), so that
+    no spelling of it escapes its count."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT upper(%s)", [address])
+        address_key = throttle.keyed(f"password-reset:{cursor.fetchone()[0]}")
+    throttle.take_turns(f"password-reset:{address_key}", f"password-reset:{client}")
+    recent = (PasswordResetRequest.objects
+              .filter(Q(address_key=address_key) | Q(client_key=client),
+                      created_at__gte=timezone.now() - RESET_WINDOW)
+              .aggregate(address=Count("pk", filter=Q(address_key=address_key)),
+                         client=Count("pk", filter=Q(client_key=client))))
+    if (recent["address"] >= settings.RESET_REQUESTS_PER_ADDRESS
+            or recent["client"] >= settings.RESET_REQUESTS_PER_CLIENT):
+        return False
+    PasswordResetRequest.objects.create(address_key=address_key, client_key=client)
+    send_password_link.using(backend=settings.JOBS_BACKEND).enqueue(address)
+    return True
+
+
+@task()
+def send_password_link(address):
+    """The worker's half of « Mot de passe oublié ? »: the link to each active account of
+    ADDRESS (none for an unknown one), also to an invited person who has not chosen a
+    password yet (Django's own form skips accounts without a usable password). The requests
+    older than the hour are forgotten."""
+    PasswordResetRequest.objects.filter(created_at__lt=timezone.now() - RESET_WINDOW).delete()
+    for user in get_user_model()._default_manager.filter(email__iexact=address, is_active=True):
+        context = {"user": user, "link": password_link(user)}
+        subject = render_to_string("registration/password_reset_subject.txt", context)
+        EmailMessage(subject="".join(subject.splitlines()),
+                     body=render_to_string("registration/password_reset_email.html", context),
+                     to=[user.email]).send()
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def password_reset_view(request):
+    """The same answer, « Vérifiez votre messagerie », whether an account has the address
+    and whether the request went over its limits."""
+    form = ResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ask_password_link(address=form.cleaned_data["email"],
+                          client=throttle.client_key(request))
+        return redirect("password_reset_done")
+    return render(request, "registration/password_reset_form.html", {"form": form})
+
+
+class ChoosePasswordView(PasswordResetConfirmView):
+    """Django's, with the token that dies with the account; a deactivated account's link
+    never serves, whatever its token."""
+
+    token_generator = token_generator
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
 
 
 class AddressRequired:

@@ -1,6 +1,6 @@
-"""The core app's one table: the files staged between an import's dry run and its
-confirmation. Its SQL objects (the accent-folding function, the data versions) are made by
-its migrations."""
+"""The core app's tables: the files staged between an import's dry run and its
+confirmation, the recent « Mot de passe oublié ? » requests. Its SQL objects (the
+accent-folding function, the data versions) are made by its migrations."""
 
 import uuid
 
@@ -36,3 +36,24 @@ class StagedImport(models.Model):
 
     def expired(self, now=None):
         return (now or timezone.now()) - self.created_at > settings.IMPORT_STAGING_TTL
+
+
+class PasswordResetRequest(models.Model):
+    """A « Mot de passe oublié ? » request, kept an hour for its rate limits (per address,
+    per client): both are keyed hashes (essplan.throttle.keyed), neither is stored as such."""
+
+    address_key = models.CharField("adresse (empreinte)", max_length=64, editable=False)
+    client_key = models.CharField("client (empreinte)", max_length=64, editable=False)
+    created_at = models.DateTimeField("demandé le", default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "demande de mot de passe"
+        verbose_name_plural = "demandes de mot de passe"
+        indexes = [
+            models.Index(fields=["address_key", "created_at"], name="reset_request_address"),
+            models.Index(fields=["client_key", "created_at"], name="reset_request_client"),
+        ]
+
+    def __str__(self):
+        return f"Demande du {self.created_at:%d/%m/%Y %H:%M}"

@@ -267,6 +267,9 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_ADDRESSES: {exc}.") from None
 AXES_CLIENT_IP_CALLABLE = "essplan.security.client_ip"
+# « Mot de passe oublié ? » requests that send a mail, within an hour: per address, per client.
+RESET_REQUESTS_PER_ADDRESS = env_int("RESET_REQUESTS_PER_ADDRESS", 3)
+RESET_REQUESTS_PER_CLIENT = env_int("RESET_REQUESTS_PER_CLIENT", 10)
 
 # The largest request body accepted, before it is read: an account's (the 10 MB upload of an
 # import or an attachment and its form) and a visitor's (the login, reset and listing forms).

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from publicsite.api import public_urls
 
-from .accounts import ResetForm, invite_view
+from .accounts import ChoosePasswordView, invite_view, password_reset_view
 
 admin.site.site_header = "essplan · administration"
 admin.site.site_title = "essplan"
@@ -24,11 +24,10 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("mot-de-passe/oubli/", auth_views.PasswordResetView.as_view(form_class=ResetForm),
-         name="password_reset"),
+    path("mot-de-passe/oubli/", password_reset_view, name="password_reset"),
     path("mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),
-    path("mot-de-passe/choisir/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+    path("mot-de-passe/choisir/<uidb64>/<token>/", ChoosePasswordView.as_view(),
          name="password_reset_confirm"),
     path("mot-de-passe/choisi/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),

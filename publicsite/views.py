@@ -19,10 +19,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.models import Action, Plan, ProgressUpdate, Review
 from actions.models.plan import PUBLIC_POINT_FIELDS
+from essplan.throttle import client_key
 from essplan.views import filtered, paginate
 from reports.dashboard import key_indicator_rows, with_nonce
 from structures.forms import ListingRequestForm
-from structures.listing import AlreadyPending, TooManyRequests, client_key, receive
+from structures.listing import AlreadyPending, TooManyRequests, receive
 from structures.map import commune_map
 from structures.models import Structure
 from structures.models.listing import PENDING_SIRET

@@ -3,19 +3,17 @@ a rate limit per sender), then accepted or refused by the ESS team. A request pu
 the new fiche it makes; for a structure already in the directory, its values are proposals the
 team takes field by field, and its publication stays the consent recorded on its fiche.
 
-A sender is known by a keyed hash of its address (``client_key``), never by the address
-itself; the key is emptied once the request is decided.
+A sender is known by a keyed hash of its address (``essplan.throttle.client_key``), never by
+the address itself; the key is emptied once the request is decided.
 """
 
-import hashlib
-import hmac
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from essplan.security import client_ip
+from essplan.throttle import take_turns
 
 from .models import ListingRequest, Structure
 
@@ -38,22 +36,13 @@ class AlreadyDecided(Exception):
         self.listing = listing
 
 
-def client_key(request):
-    """A keyed hash of the sender's address (read through TRUSTED_PROXIES, like the login's
-    lockout)."""
-    address = client_ip(request) or ""
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
-
-
 @transaction.atomic
 def receive(form, key):
     """FORM's request saved, unless KEY sent too many within the hour, or a request for its
     SIRET already waits (AlreadyPending: the form checked it, but another may have been saved
     meanwhile; the constraint one_pending_listing_request_per_siret refuses the second). The
     sender's lock makes two requests sent at the same moment count one after the other."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                       [f"listing-request:{key}"])
+    take_turns(f"listing-request:{key}")
     since = timezone.now() - timedelta(hours=1)
     if (ListingRequest.objects.filter(client_key=key, created_at__gte=since).count()
             >= settings.LISTING_REQUESTS_PER_HOUR):

@@ -3,14 +3,20 @@
 import html
 import re
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from essplan import roles
-from tests.conftest import PASSWORD
+from essplan.models import PasswordResetRequest
+from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +61,7 @@ def test_an_invited_person_chooses_a_password_and_logs_in_by_address(
     [message] = smtp_server
     text = body(message)
     assert "avec le rôle « Pilote »" in text
-    link = re.search(r"(http://testserver/mot-de-passe/choisir/\S+)", text).group(1)
+    link = re.search(r"(http://127.0.0.1:8000/mot-de-passe/choisir/\S+)", text).group(1)
     admin.logout()
 
     done = choose_password(client, link)
@@ -84,7 +90,7 @@ def test_forgotten_password_by_address_and_a_tampered_link(client, viewer):
     assert "Vérifiez votre messagerie" in text_of(response)
     [message] = mail.outbox
     assert message.subject == "[essplan] Choisir un nouveau mot de passe"
-    link = re.search(r"(http://testserver/mot-de-passe/choisir/\S+)", message.body).group(1)
+    link = re.search(r"(http://127.0.0.1:8000/mot-de-passe/choisir/\S+)", message.body).group(1)
     tampered = link.rstrip("/")[:-3] + "abc/"
     assert "Ce lien ne sert plus" in text_of(client.get(tampered, follow=True))
     assert "Mot de passe enregistré" in text_of(choose_password(client, link))
@@ -167,3 +173,91 @@ def test_two_administrators_adding_one_address_at_once_get_a_french_error_not_a_
     assert "Un compte utilise déjà cette adresse électronique." in text_of(response)
     assert list(User.objects.filter(email__iexact="meme@lecotentin.fr")
                 .values_list("username", flat=True)) == ["premier"]
+
+
+SITE = "https://essplan.lecotentin.fr"
+
+
+def reset_link(client, address, **extra):
+    """Ask for a reset link for ADDRESS; the link of the last mail sent."""
+    client.post(reverse("password_reset"), {"email": address}, **extra)
+    return re.search(r"(https?://\S+/mot-de-passe/choisir/\S+)", mail.outbox[-1].body).group(1)
+
+
+def test_mail_links_start_with_site_url_whatever_the_host_of_the_request(
+        client_for, client, settings, viewer):
+    """A forged Host (one ALLOWED_HOSTS lets through) never makes the links of the mails."""
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    settings.SITE_URL = SITE
+    reset = reset_link(client, viewer.email, HTTP_HOST="evil.example")
+    assert reset.startswith(f"{SITE}/mot-de-passe/choisir/")
+    client_for("admin_user").post(reverse("invite"), {
+        "first_name": "Paul", "last_name": "Lemarchand", "email": "paul@lecotentin.fr",
+        "role": roles.PILOT}, HTTP_HOST="evil.example")
+    invitation = mail.outbox[-1].body
+    assert "evil.example" not in invitation
+    assert re.search(r"(\S+/mot-de-passe/choisir/)", invitation).group(1) == (
+        f"{SITE}/mot-de-passe/choisir/")
+    assert f"{SITE}/connexion/" in invitation
+
+
+def test_a_link_issued_before_deactivation_sets_no_password(client, viewer):
+    link = reset_link(client, viewer.email)
+    response = client.get(link, follow=True)
+    assert "Choisir votre mot de passe" in text_of(response)
+    form_url = response.redirect_chain[-1][0]
+    viewer.is_active = False
+    viewer.save(update_fields=["is_active"])
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD,
+                                      "new_password2": NEW_PASSWORD}, follow=True)
+    assert "Ce lien ne sert plus" in text_of(response)
+    viewer.refresh_from_db()
+    assert viewer.check_password(PASSWORD) and not viewer.check_password(NEW_PASSWORD)
+    # Active again, the account still does not take the old link.
+    assert "Ce lien ne sert plus" in text_of(client.get(link, follow=True))
+
+
+def test_thirty_reset_requests_for_one_address_send_three_mails_an_hour(client, viewer):
+    """From thirty different clients, in two spellings: three links an hour to one address;
+    the others get the same answer and no mail."""
+    for number in range(30):
+        address = viewer.email.upper() if number % 2 else viewer.email
+        response = client.post(reverse("password_reset"), {"email": address},
+                               REMOTE_ADDR=f"192.0.2.{number}")
+        assert response.url == reverse("password_reset_done")
+    assert len(mail.outbox) == 3
+    assert {message.to[0] for message in mail.outbox} == {viewer.email}
+    # An hour later, the address may ask again.
+    PasswordResetRequest.objects.update(
+        created_at=F("created_at") - datetime.timedelta(hours=1, seconds=1))
+    client.post(reverse("password_reset"), {"email": viewer.email})
+    assert len(mail.outbox) == 4
+
+
+def test_one_client_gets_ten_reset_links_an_hour(client):
+    for account in [make_user(f"compte{number}") for number in range(4)]:
+        for _ in range(3):
+            client.post(reverse("password_reset"), {"email": account.email})
+    assert len(mail.outbox) == 10
+
+
+def test_a_known_and_an_unknown_address_cost_the_same_request(client, settings, viewer):
+    """The request only queues the work (the worker looks the account up and sends the
+    mail): the same answer and the same queries, whether an account has the address."""
+    settings.JOBS_BACKEND = "default"  # queued for the worker, as in production
+    answers, counts = [], []
+    for address in [viewer.email, "inconnu@lecotentin.test"]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("password_reset"), {"email": address})
+        answers.append((response.status_code, response.url))
+        counts.append(len(queries))
+    assert answers == [(302, reverse("password_reset_done"))] * 2
+    assert counts[0] == counts[1]
+    assert not mail.outbox
+    queued = list(DBTaskResult.objects.order_by("enqueued_at"))
+    assert [row.args_kwargs["args"] for row in queued] == [
+        [viewer.email], ["inconnu@lecotentin.test"]]
+    for row in queued:  # what the worker does
+        row.task.call(*row.args_kwargs["args"])
+    [message] = mail.outbox
+    assert message.to == [viewer.email]
