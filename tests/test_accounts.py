@@ -213,7 +213,7 @@ def test_a_link_issued_before_deactivation_sets_no_password(client, viewer):
     assert "Ce lien ne sert plus" in text_of(response)
     viewer.refresh_from_db()
     assert viewer.check_password(PASSWORD) and not viewer.check_password(NEW_PASSWORD)
-    # Active again, the account still does not take the old link.
+    # Nor does the link open the form again.
     assert "Ce lien ne sert plus" in text_of(client.get(link, follow=True))
 
 
