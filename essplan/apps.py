@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
@@ -23,8 +24,11 @@ class EssplanConfig(AppConfig):
 
     def ready(self):
         from . import datacache, import_jobs, roles  # noqa: F401 - import_jobs: the import job
+        from . import sessions
 
         connection_created.connect(set_trigger_defaults, dispatch_uid="essplan-trigger-defaults")
         # essplan is the last installed app: when it migrates, every table and permission exists.
         post_migrate.connect(datacache.install, sender=self, dispatch_uid="essplan-data-version")
         post_migrate.connect(roles.sync, sender=self, dispatch_uid="essplan-roles")
+        # A new session counts its idle time from its log-in (essplan/sessions.py).
+        user_logged_in.connect(sessions.started, dispatch_uid="essplan-session-started")

@@ -1,9 +1,13 @@
 """The classic attacks, tried on the app's own forms and URLs."""
 
 import datetime
+import html
+import time
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action, BudgetLine, Event, Plan, ProgressUpdate
@@ -207,3 +211,41 @@ def test_an_unknown_name_is_counted_whatever_its_case(db):
     for _ in range(5):
         login(client, "Personne@Exemple.fr", "mauvais-mot-de-passe")
     assert login(client, "personne@exemple.FR", "mauvais-mot-de-passe").status_code == 429
+
+
+def session_row(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_an_idle_session_is_logged_out_with_a_french_message(client_for):
+    client = client_for("viewer")
+    url = reverse("actions:plan_list")
+    assert client.get(url).status_code == 200
+    session = client.session
+    session["_seen"] = int(time.time()) - 2 * 60 * 60 - 1  # its last request, 2 h 1 s ago
+    session.save()
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[0][0] == f"{reverse('login')}?next={url}"
+    assert ("Votre session a expiré après 2 h d'inactivité : reconnectez-vous pour continuer."
+            in html.unescape(response.content.decode()))
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_active_session_writes_the_time_of_its_request_at_most_once_a_minute(client_for):
+    client = client_for("viewer")
+    url = reverse("actions:plan_list")
+    expires = session_row(client).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not [query for query in queries if "UPDATE \"django_session\"" in query["sql"]]
+    session = client.session
+    session["_seen"] = int(time.time()) - 2 * 60 * 60 + 5  # 1 h 59 min 55 s ago
+    session.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len([query for query in queries if "UPDATE \"django_session\"" in query["sql"]]) == 1
+    assert int(time.time()) - client.session["_seen"] < 60
+    # The session still ends SESSION_COOKIE_AGE after its log-in, however active.
+    assert session_row(client).expire_date == expires
