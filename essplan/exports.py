@@ -1,8 +1,14 @@
-"""Spreadsheet exports (CSV, XLSX, ODS) of a django-import-export resource.
+"""Spreadsheet exports (CSV, XLSX, ODS) of a django-import-export resource, and the one rule
+every file the application writes follows (these exports, the admin's, the open data).
 
-Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, carriage
-return first) are prefixed with an apostrophe.
+Text cells that a spreadsheet would run as a formula are prefixed with an apostrophe: those
+that start with a tab or a carriage return, or with =, +, -, @ after any blank (spaces,
+tabs, line breaks), those signs' full-width forms (＝ ＋ － ＠, which Excel in Asian locales
+takes as the signs) and their other compatibility forms included. A number (-12,5) stays a
+number.
 """
+
+import unicodedata
 
 import tablib
 from django.http import Http404, HttpResponse
@@ -12,11 +18,20 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SIGNS = "=+-@"
+CONTROL_STARTS = ("\t", "\r")
+
+
+def formula_like(text):
+    """Whether a spreadsheet could read TEXT as a formula (numbers included)."""
+    stripped = text.lstrip()
+    return text.startswith(CONTROL_STARTS) or (
+        bool(stripped) and unicodedata.normalize("NFKC", stripped[0]) in SIGNS)
 
 
 def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """VALUE, an apostrophe before it when it is formula-like text and not a number."""
+    if isinstance(value, str) and formula_like(value):
         try:
             float(value.replace(",", "."))
         except ValueError:

@@ -35,7 +35,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from .exports import FORMULA_STARTS
+from .exports import formula_like
 from .french import integer
 
 MAX_ROWS = 300_000
@@ -544,7 +544,7 @@ def text_of(value):
 
 def unneutralise(cell):
     """'=SOMME(A1) -> =SOMME(A1): the apostrophe our exports add before formula-like text."""
-    if cell.startswith("'") and cell[1:2] and cell[1:2] in FORMULA_STARTS:
+    if cell.startswith("'") and formula_like(cell[1:]):
         return cell[1:]
     return cell
 

@@ -1,5 +1,7 @@
 """The open data files (CSV, UTF-8 with BOM and « ; » as French spreadsheets open them) and
-the page that documents them: one dataset per schema of publicsite/api.py."""
+the page that documents them: one dataset per schema of publicsite/api.py. Their text is
+typed by the team or by the public (a request to be listed): formula-like cells are
+neutralised as in every export (essplan.exports)."""
 
 import csv
 from decimal import Decimal
@@ -7,6 +9,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+
+from essplan.exports import neutralise
 
 from .api import (
     ActionRow,
@@ -42,7 +46,7 @@ def cell(value):
         return "oui" if value else "non"
     if isinstance(value, Decimal):
         return format(value.normalize(), "f").replace(".", ",")
-    return str(value)
+    return neutralise(str(value))
 
 
 def csv_response(schema, rows, filename):
