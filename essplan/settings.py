@@ -190,14 +190,23 @@ def cache_from_url(name):
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "essplan")}
 
 
+# The public site's kept answers (publicsite.cache) have a cache of their own, apart from the
+# rest: in Redis under their own key prefix (bounded by the server's maxmemory), else 32 MiB a
+# process (essplan.boundedcache). An hour at most: the copies of older data versions go.
 if env_str("CACHE_URL"):
     CACHES = {"default": cache_from_url("CACHE_URL")}
+    CACHES["public"] = {**CACHES["default"], "TIMEOUT": 3600,
+                        "KEY_PREFIX": f"{CACHES['default']['KEY_PREFIX']}-public"}
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
-        }
+        },
+        "public": {
+            "BACKEND": "essplan.boundedcache.BoundedLocMemCache", "LOCATION": "public",
+            "TIMEOUT": 3600, "OPTIONS": {"MAX_BYTES": 32 * 2**20, "MAX_ENTRIES": 1_000_000},
+        },
     }
 
 # Long work (reports, large imports) runs as jobs (jobs/): queued in the database by

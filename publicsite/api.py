@@ -17,6 +17,8 @@ from indicators.models import Measurement
 from structures.models import Structure
 from structures.services import DEMO_SOURCE
 
+from .cache import reads_query
+
 PUBLIC_MAX_AGE = 60
 # Every public answer: a shared proxy may keep it PUBLIC_MAX_AGE seconds, a browser asks again.
 public_cache = cache_control(public=True, max_age=0, s_maxage=PUBLIC_MAX_AGE)
@@ -240,10 +242,20 @@ def measurements(request, slug: str):
     return plan_measurements(public_plan(slug))
 
 
+# The query parameters each route reads, by URL name: its answers are kept keyed on them
+# (publicsite.cache). tests/public/test_public_cache.py checks them against the OpenAPI document.
+QUERY_PARAMETERS = {
+    "structures": ("q", "commune", "family", "page", "page_size"),
+    "actions": ("status", "axis", "page", "page_size"),
+    "measurements": ("page", "page_size"),
+}
+
+
 def public_urls():
     """The API's URL patterns, readable without logging in, cacheable like the public pages."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = login_not_required(public_cache(pattern.callback))
+        pattern.callback = reads_query(*QUERY_PARAMETERS.get(pattern.name, ()))(
+            login_not_required(public_cache(pattern.callback)))
     return patterns, app_name, namespace
 

@@ -5,22 +5,69 @@ visitor may get it again. This middleware, placed before the session, the login 
 other middleware, answers a GET under /public/ from the kept copy: one query (the data
 version) instead of the view, its queries and its template. A write to the data makes a new
 version, so a withdrawal is seen at once. Only what the view itself marked public
-(Cache-Control: public), answered 200 and set no cookie is kept.
+(Cache-Control: public), answered 200, set no cookie and weighs at most MAX_KEPT_BYTES is
+kept.
+
+Anyone can vary a URL, and a varied URL costs a rendering and a copy. So a kept answer is
+keyed on its path and the query parameters its view declared it reads (reads_query), sorted;
+the view sees no other parameter, so what it prints is what its key names, and
+?v=1, ?v=2… all get the copy of the bare URL. A view that declared nothing is never kept. The
+copies live in a cache of their own (CACHES["public"]), apart from the sessions, users and
+permissions (essplan.datacache): bounded in bytes in each process (essplan.boundedcache), or
+in the shared Redis server under their own key prefix.
 
 A kept page that uses the CSP nonce (the charts' style elements) gets a new nonce on each
 answer, in its body and its Content-Security-Policy header alike.
 """
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 
-from django.http import HttpResponse
+from django.core.cache import caches
+from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
+from django.urls import Resolver404, resolve
+from django.utils import timezone
 
-from essplan.datacache import cached_value
+from essplan.datacache import data_version
 
 PREFIX = "/public/"
 NONCE_SLOT = "essplan-public-nonce"
+# The largest answer kept: the directory's map, the heaviest public page, is about 75 KB.
+MAX_KEPT_BYTES = 512 * 1024
+PARAMETERS = "public_query_parameters"
+
+
+def reads_query(*names):
+    """Declares the query parameters a public view reads: its kept answers are keyed on them,
+    and it sees no other."""
+
+    def declare(view):
+        setattr(view, PARAMETERS, frozenset(names))
+        return view
+
+    return declare
+
+
+def read_parameters(request):
+    """The query parameters the view of REQUEST declared it reads; None when it declared
+    nothing (or there is no such view)."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return getattr(match.func, PARAMETERS, None)
+
+
+def only(request, names):
+    """REQUEST with the query parameters NAMES alone, sorted; its query string as well."""
+    query = QueryDict(mutable=True)
+    for name in sorted(names & request.GET.keys()):
+        query.setlist(name, request.GET.getlist(name))
+    query._mutable = False
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
 
 
 @dataclass(frozen=True)
@@ -50,7 +97,7 @@ def keepable(response):
 def kept(request, response):
     """RESPONSE as kept, its nonce (if it used one) replaced by NONCE_SLOT; None when it must
     not be kept."""
-    if not keepable(response):
+    if not keepable(response) or len(response.content) > MAX_KEPT_BYTES:
         return None
     nonce = get_nonce(request)
     used = bool(nonce)  # a LazyNonce is falsy until a template or a view asked for it
@@ -69,15 +116,19 @@ class PublicCacheMiddleware:
     def __call__(self, request):
         if request.method != "GET" or not request.path.startswith(PREFIX):
             return self.get_response(request)
-        rendered = None
-
-        def render():
-            nonlocal rendered
-            rendered = self.get_response(request)
-            return kept(request, rendered)
-
-        copy = cached_value("public-response", (request.path, sorted(request.GET.lists())),
-                            render)
-        if rendered is not None:
-            return rendered
-        return copy.response() if copy is not None else self.get_response(request)
+        names = read_parameters(request)
+        if names is None:
+            return self.get_response(request)
+        only(request, names)
+        # The day too: what is late or upcoming changes with the date alone.
+        digest = hashlib.sha256(repr((request.path, list(request.GET.lists()))).encode())
+        key = f"{data_version()}:{timezone.localdate().isoformat()}:{digest.hexdigest()}"
+        store = caches["public"]
+        copy = store.get(key)
+        if copy is not None:
+            return copy.response()
+        response = self.get_response(request)
+        copy = kept(request, response)
+        if copy is not None:
+            store.set(key, copy)
+        return response

@@ -30,6 +30,7 @@ from structures.models.listing import PENDING_SIRET
 from structures.services import DEMO_SOURCE
 
 from .api import public_cache, public_plan, published_plans
+from .cache import PARAMETERS, reads_query
 from .filters import PublicStructureFilter
 
 PAGE_SIZE = 50
@@ -38,7 +39,10 @@ DIRECTORY_COMPUTATIONS = ("structures_", "employees_")
 
 
 def public_page(view):
-    """Readable by anyone, cacheable by a shared proxy, GET and HEAD only."""
+    """Readable by anyone, cacheable by a shared proxy, GET and HEAD only; kept whole
+    (publicsite.cache) per the query parameters it declared it reads: none unless it says."""
+    if not hasattr(view, PARAMETERS):
+        view = reads_query()(view)
     return login_not_required(public_cache(require_safe(view)))
 
 
@@ -86,6 +90,7 @@ def action_detail(request, slug, code):
 
 
 @public_page
+@reads_query(*PublicStructureFilter.base_filters, "page")
 def structure_list(request):
     board = PublicStructureFilter(request.GET, queryset=Structure.objects.public()
                                   .select_related("commune").order_by(*Structure._meta.ordering))

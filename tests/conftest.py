@@ -10,7 +10,7 @@ hook below), so that no test depends on running before or after them.
 import socket
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 from pytest_django.plugin import blocking_manager_key
@@ -62,6 +62,7 @@ def _test_settings(settings, tmp_path):
     settings.JOBS_BACKEND = "immediate"
     # Figures cached by a previous test would make query counts depend on test order.
     cache.clear()
+    caches["public"].clear()
     datacache.forget()
     settings.STORAGES = {
         **settings.STORAGES,
