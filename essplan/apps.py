@@ -23,8 +23,12 @@ class EssplanConfig(AppConfig):
     verbose_name = "essplan"
 
     def ready(self):
-        from . import datacache, import_jobs, roles  # noqa: F401 - import_jobs: the import job
-        from . import sessions
+        from . import (  # noqa: F401 - import_jobs: the import job
+            datacache,
+            import_jobs,
+            roles,
+            sessions,
+        )
 
         connection_created.connect(set_trigger_defaults, dispatch_uid="essplan-trigger-defaults")
         # essplan is the last installed app: when it migrates, every table and permission exists.

@@ -1,9 +1,8 @@
 """Accounts by e-mail: invitation, « Mot de passe oublié ? », log-in by address."""
 
+import datetime
 import html
 import re
-
-import datetime
 
 import pytest
 from django.contrib.auth.models import User

@@ -8,7 +8,6 @@ from ..validators import validate_siret
 from .reference import Commune
 from .structure import Structure
 
-
 # One request per SIRET waits at a time: the public form says so, and the constraint below
 # holds it when two are sent at the same moment.
 PENDING_SIRET = _("Une demande pour ce SIRET attend déjà la réponse de l'équipe ESS.")

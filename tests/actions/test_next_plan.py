@@ -2,8 +2,8 @@
 editing (remove, move, recode, renumber), its adoption, and the closed plan's rules."""
 
 import datetime
-from decimal import Decimal
 import re
+from decimal import Decimal
 from html import unescape
 
 import pytest

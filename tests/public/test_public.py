@@ -2,15 +2,14 @@
 consented, for anyone; never a draft, an internal field, a contact or an account."""
 
 import html
-import re
-
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import User
-from pypdf import PdfReader
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from actions.models import BudgetLine, Plan, ProgressUpdate, Review, ReviewComment
 from reports.services import generate_report, set_published

@@ -15,8 +15,8 @@ from publicsite import cache as kept_answers
 from publicsite.api import QUERY_PARAMETERS
 from structures.models import Structure
 from tests.helpers import run_python
-from tests.test_settings import SETUP
 from tests.public.test_public import DIRECTORY, MAP, published  # noqa: F401 - the fixture
+from tests.test_settings import SETUP
 
 pytestmark = pytest.mark.django_db
 
