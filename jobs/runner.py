@@ -4,15 +4,16 @@
 database backend of django-tasks-db by default, whose ``db_worker`` processes run it; the
 immediate backend runs it in the request). ``run_job`` claims the job with a conditional
 update, so a job queued twice, or picked by two workers, runs once; a cancelled one never
-runs. While a job runs, a thread of the worker writes a heartbeat: a job whose heartbeat
-stops (worker killed) is marked failed by ``reap``, never left « en cours ».
+runs. While a job runs, a thread of the worker writes its progress and a heartbeat on a
+connection of its own (see Progress): a job whose heartbeat stops (worker killed) is marked
+failed by ``reap``, never left « en cours ».
 """
 
 import logging
 import threading
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -55,59 +56,109 @@ def cancel(job):
 
 
 def reap(now=None):
-    """Mark failed the running jobs whose worker went silent; how many."""
+    """Mark failed the running jobs whose worker went silent; how many.
+
+    Called by every job page, it never waits: a job whose row another transaction holds (its
+    heartbeat being written, another page reaping it) is left for the next call."""
     now = now or timezone.now()
-    return Job.objects.stale(now).update(status=Status.FAILED, error=LOST_WORKER, finished_at=now)
+    if not Job.objects.stale(now).exists():
+        return 0
+    with transaction.atomic():
+        lost = list(Job.objects.stale(now).select_for_update(skip_locked=True)
+                    .values_list("pk", flat=True))
+        Job.objects.filter(pk__in=lost).update(status=Status.FAILED, error=LOST_WORKER,
+                                               finished_at=now)
+    return len(lost)
 
 
 class Progress:
-    """progress(done=…, total=…, unit=…, step=…): what the job's page shows."""
+    """progress(done=…, total=…, unit=…, step=…): what the job's page shows.
+
+    The fields, and the job's heartbeat, are written by a thread of the worker on a database
+    connection of its own (``start``), never on the connection of the work: the work may hold
+    one long transaction (an import is all or nothing; its dry run is rolled back). Written
+    there, the rows read would stay at 0 for everyone else until the end (or be rolled back),
+    and the job's row would stay locked, so that the heartbeat, and the job page's look for
+    silent jobs, would wait behind the work until it ends: the job would be declared lost
+    while it runs. Without ``start`` (a handler called directly), the fields are only kept."""
 
     def __init__(self, job):
         self.job = job
+        self.pending = {}
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.stopping = False
+        self.thread = None
 
     def __call__(self, **fields):
-        for name, value in fields.items():
-            setattr(self.job, name, value)
-        Job.objects.filter(pk=self.job.pk).update(heartbeat_at=timezone.now(), **fields)
+        with self.lock:
+            for name, value in fields.items():
+                setattr(self.job, name, value)
+            self.pending.update(fields)
+        self.wake.set()
 
+    def start(self):
+        self.thread = threading.Thread(target=self._write, daemon=True)
+        self.thread.start()
 
-def _beat(job_id, stop):
-    try:
-        while not stop.wait(HEARTBEAT_SECONDS):
-            Job.objects.filter(pk=job_id, status=Status.RUNNING).update(heartbeat_at=timezone.now())
-    finally:
-        connection.close()
+    def stop(self):
+        """Write what is still pending, and end the thread."""
+        self.stopping = True
+        self.wake.set()
+        self.thread.join()
+
+    def _write(self):
+        """The thread: a heartbeat every HEARTBEAT_SECONDS, and the fields as soon as told."""
+        try:
+            while True:
+                self.wake.wait(HEARTBEAT_SECONDS)
+                self.wake.clear()
+                stopping = self.stopping
+                with self.lock:
+                    fields, self.pending = self.pending, {}
+                try:
+                    Job.objects.filter(pk=self.job.pk, status=Status.RUNNING).update(
+                        heartbeat_at=timezone.now(), **fields)
+                except DatabaseError:
+                    # A dropped connection must not silence the heartbeat of a living worker:
+                    # the next beat opens another one and writes these fields again.
+                    logger.exception("Job %s: heartbeat not written", self.job.pk)
+                    with self.lock:
+                        self.pending = fields | self.pending
+                    connection.close()
+                if stopping:
+                    return
+        finally:
+            connection.close()
 
 
 @task()
 def run_job(job_id):
-    """The body of every job, run by a worker: claim, work, record the outcome."""
+    """The body of every job, run by a worker: claim, work, record the outcome.
+
+    The outcome is written whatever ``reap`` wrote meanwhile: a job that ends was not lost,
+    and a finished job never keeps the text of a failure it did not have."""
     now = timezone.now()
     if not Job.objects.filter(pk=job_id, status=Status.WAITING).update(
             status=Status.RUNNING, started_at=now, heartbeat_at=now):
         return "déjà pris ou annulé"
     job = Job.objects.get(pk=job_id)
-    stop = threading.Event()
-    beat = threading.Thread(target=_beat, args=(job.pk, stop), daemon=True)
-    beat.start()
+    progress = Progress(job)
+    progress.start()
     try:
-        outcome = HANDLERS[job.kind](job, Progress(job))
+        outcome = HANDLERS[job.kind](job, progress)
     except Refused as refusal:
-        Job.objects.filter(pk=job.pk).update(
-            status=Status.FAILED, finished_at=timezone.now(), error=str(refusal))
-        return "échec"
+        ending = {"status": Status.FAILED, "error": str(refusal)}
     except Exception as error:  # noqa: BLE001 - any failure is the job's, told on its page
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
-        Job.objects.filter(pk=job.pk).update(
-            status=Status.FAILED, finished_at=timezone.now(),
-            error=f"{type(error).__name__} : {error}")
-        return "échec"
+        ending = {"status": Status.FAILED, "error": f"{type(error).__name__} : {error}"}
+    else:
+        ending = {"status": Status.DONE, "error": "", "message": outcome["message"],
+                  "result_url": outcome.get("url", ""), "result": outcome.get("result", {}),
+                  "done": job.total or job.done}
     finally:
-        stop.set()
-        beat.join()
+        progress.stop()
     Job.objects.filter(pk=job.pk).update(
-        status=Status.DONE, finished_at=timezone.now(), message=outcome["message"],
-        result_url=outcome.get("url", ""), result=outcome.get("result", {}),
-        done=job.total or job.done)
-    return "terminé"
+        finished_at=timezone.now(),
+        **{"done": job.done, "total": job.total, "unit": job.unit, "step": job.step, **ending})
+    return "terminé" if ending["status"] == Status.DONE else "échec"

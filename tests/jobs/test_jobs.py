@@ -1,10 +1,13 @@
 """Jobs run in the request (the immediate backend): their outcome, failure, page and queries."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from jobs import runner
-from jobs.models import Job, Status
+from jobs.models import STALE_AFTER, Job, Status
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +26,21 @@ def test_a_failing_job_shows_a_french_error_and_its_cause(client, monkeypatch):
     client.force_login(user)
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Le travail a échoué" in page and "colonne « Nom » absente" in page
+
+
+def test_a_job_that_ends_after_being_wrongly_reaped_keeps_no_failure_text(monkeypatch):
+    """Its page's check of silent jobs marked it failed while it ran (its heartbeat held back):
+    it ends done, with no failure text."""
+    reaped = []
+
+    def works(job, progress):
+        reaped.append(runner.reap(now=timezone.now() + STALE_AFTER + timedelta(seconds=1)))
+        return {"message": "Fait."}
+
+    monkeypatch.setitem(runner.HANDLERS, "essai", works)
+    job = runner.start("essai", label="Essai", arguments={}, user=make_user("alice"))
+    assert reaped == [1]
+    assert (job.status, job.message, job.error) == (Status.DONE, "Fait.", "")
 
 
 def test_a_finished_job_cannot_be_cancelled(client, monkeypatch):
