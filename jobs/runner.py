@@ -11,6 +11,7 @@ failed by ``reap``, never left « en cours ».
 
 import logging
 import threading
+import uuid
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -24,6 +25,8 @@ HANDLERS = {}
 HEARTBEAT_SECONDS = 15
 LOST_WORKER = ("Le processus de travail qui l'exécutait s'est arrêté avant la fin (arrêt forcé "
                "ou redémarrage du serveur) : rien n'a été enregistré. Relancez-le.")
+INTERNAL_ERROR = ("erreur interne (référence {reference}) ; l'administrateur du serveur en "
+                  "trouve le détail dans le journal sous cette référence.")
 
 
 class Refused(Exception):
@@ -149,9 +152,10 @@ def run_job(job_id):
         outcome = HANDLERS[job.kind](job, progress)
     except Refused as refusal:
         ending = {"status": Status.FAILED, "error": str(refusal)}
-    except Exception as error:  # noqa: BLE001 - any failure is the job's, told on its page
-        logger.exception("Job %s (%s) failed", job.pk, job.kind)
-        ending = {"status": Status.FAILED, "error": f"{type(error).__name__} : {error}"}
+    except Exception:  # noqa: BLE001 - any failure is the job's, told on its page
+        reference = uuid.uuid4().hex[:8]
+        logger.exception("Job %s (%s) failed, reference %s", job.pk, job.kind, reference)
+        ending = {"status": Status.FAILED, "error": INTERNAL_ERROR.format(reference=reference)}
     else:
         ending = {"status": Status.DONE, "error": "", "message": outcome["message"],
                   "result_url": outcome.get("url", ""), "result": outcome.get("result", {}),

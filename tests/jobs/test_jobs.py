@@ -1,5 +1,6 @@
 """Jobs run in the request (the immediate backend): their outcome, failure, page and queries."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,19 +14,39 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 
-def test_a_failing_job_shows_a_french_error_and_its_cause(client, monkeypatch):
-    def fails(job, progress):
+def test_a_refused_job_shows_its_french_cause(client, monkeypatch):
+    def refuses(job, progress):
         progress(step="Lecture du fichier", done=1, total=4, unit="lots")
-        raise ValueError("colonne « Nom » absente")
+        raise runner.Refused("La colonne « Nom » est absente.")
 
-    monkeypatch.setitem(runner.HANDLERS, "essai", fails)
+    monkeypatch.setitem(runner.HANDLERS, "essai", refuses)
     user = make_user("alice")
     job = runner.start("essai", label="Essai", arguments={}, user=user)
     assert (job.status, job.done, job.total, job.step) == (Status.FAILED, 1, 4, "Lecture du fichier")
-    assert job.error == "ValueError : colonne « Nom » absente"
+    assert job.error == "La colonne « Nom » est absente."
     client.force_login(user)
     page = client.get(job.get_absolute_url()).content.decode()
-    assert "Le travail a échoué" in page and "colonne « Nom » absente" in page
+    assert "Le travail a échoué" in page and "La colonne « Nom » est absente." in page
+
+
+def test_an_unexpected_error_shows_a_reference_to_the_log_not_python_s_text(client, monkeypatch,
+                                                                            caplog):
+    def breaks(job, progress):
+        raise NotADirectoryError(20, "Not a directory", "/srv/essplan/media/rapport.pdf/x")
+
+    monkeypatch.setitem(runner.HANDLERS, "essai", breaks)
+    user = make_user("alice")
+    job = runner.start("essai", label="Essai", arguments={}, user=user)
+    found = re.fullmatch(r"erreur interne \(référence ([0-9a-f]{8})\) ; l'administrateur du "
+                         r"serveur en trouve le détail dans le journal sous cette référence\.",
+                         job.error)
+    assert job.status == Status.FAILED and found, job.error
+    logged = [record for record in caplog.records if found[1] in record.getMessage()]
+    assert len(logged) == 1 and logged[0].exc_info[0] is NotADirectoryError
+    client.force_login(user)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Le travail a échoué" in page and found[1] in page
+    assert "NotADirectoryError" not in page and "Not a directory" not in page
 
 
 def test_a_job_that_ends_after_being_wrongly_reaped_keeps_no_failure_text(monkeypatch):
