@@ -6,7 +6,7 @@ immediate backend runs it in the request). ``run_job`` claims the job with a con
 update, so a job queued twice, or picked by two workers, runs once; a cancelled one never
 runs. While a job runs, a thread of the worker writes its progress and a heartbeat on a
 connection of its own (see Progress): a job whose heartbeat stops (worker killed) is marked
-failed by ``reap``, never left « en cours ».
+failed by ``reap``, with its task in django-tasks-db's table, never left « en cours ».
 """
 
 import logging
@@ -15,8 +15,9 @@ import uuid
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from .models import Job, Status
 
@@ -32,6 +33,11 @@ INTERNAL_ERROR = ("erreur interne (référence {reference}) ; l'administrateur d
 class Refused(Exception):
     """Raised by a handler that cannot do its work for a reason the user can act on: the job
     fails with this French message as its cause."""
+
+
+class WorkerLost(Exception):
+    """The cause that ``reap`` records in django-tasks-db's table for the task of a job whose
+    worker was killed: the worker could not record anything itself."""
 
 
 def handler(kind):
@@ -59,7 +65,8 @@ def cancel(job):
 
 
 def reap(now=None):
-    """Mark failed the running jobs whose worker went silent; how many.
+    """Mark failed the running jobs whose worker went silent, and their tasks in
+    django-tasks-db's table (which marks nothing when a worker is killed); how many.
 
     Called by every job page, it never waits: a job whose row another transaction holds (its
     heartbeat being written, another page reaping it) is left for the next call."""
@@ -71,6 +78,12 @@ def reap(now=None):
                     .values_list("pk", flat=True))
         Job.objects.filter(pk__in=lost).update(status=Status.FAILED, error=LOST_WORKER,
                                                finished_at=now)
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING, task_path=run_job.module_path,
+            args_kwargs__args__0__in=[str(pk) for pk in lost],
+        ).update(status=TaskResultStatus.FAILED, finished_at=now, return_value=None,
+                 exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+                 traceback=LOST_WORKER)
     return len(lost)
 
 

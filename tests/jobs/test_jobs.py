@@ -4,8 +4,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from jobs import runner
 from jobs.models import STALE_AFTER, Job, Status
@@ -62,6 +64,25 @@ def test_a_job_that_ends_after_being_wrongly_reaped_keeps_no_failure_text(monkey
     job = runner.start("essai", label="Essai", arguments={}, user=make_user("alice"))
     assert reaped == [1]
     assert (job.status, job.message, job.error) == (Status.DONE, "Fait.", "")
+
+
+def test_reaping_a_lost_job_marks_its_task_failed_in_the_tasks_table(settings):
+    """django-tasks-db leaves the task of a killed worker « RUNNING » for ever."""
+    settings.JOBS_BACKEND = "default"  # queued in django-tasks-db's table, not run
+    user = make_user("alice")
+    lost, alive = (runner.start("essai", label=label, arguments={}, user=user)
+                   for label in ("Perdu", "Vivant"))
+    long_ago = timezone.now() - STALE_AFTER - timedelta(seconds=1)
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=long_ago)
+    Job.objects.filter(pk=lost.pk).update(status=Status.RUNNING, heartbeat_at=long_ago)
+    Job.objects.filter(pk=alive.pk).update(status=Status.RUNNING, heartbeat_at=timezone.now())
+    assert runner.reap() == 1
+    task = DBTaskResult.objects.get(args_kwargs__args=[str(lost.pk)])
+    assert (task.status, task.exception_class_path, task.traceback) == (
+        TaskResultStatus.FAILED, "jobs.runner.WorkerLost", runner.LOST_WORKER)
+    assert task.finished_at is not None
+    assert (DBTaskResult.objects.get(args_kwargs__args=[str(alive.pk)]).status
+            == TaskResultStatus.RUNNING)
 
 
 def test_a_finished_job_cannot_be_cancelled(client, monkeypatch):

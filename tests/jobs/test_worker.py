@@ -14,8 +14,10 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from actions.models import Plan
 from essplan import roles
@@ -127,6 +129,7 @@ def test_a_job_whose_worker_is_killed_is_marked_failed(settings):
     assert reap(now=timezone.now() + STALE_AFTER + datetime.timedelta(seconds=1)) == 1
     job.refresh_from_db()
     assert (job.status, job.error) == (Status.FAILED, LOST_WORKER)
+    assert DBTaskResult.objects.get().status == TaskResultStatus.FAILED  # was left RUNNING
     assert not AnnualReport.objects.exists()
 
 
