@@ -19,8 +19,8 @@ class StructureForm(VersionedForm):
                             help_text="14 chiffres ; la clé de contrôle est vérifiée.")
     siren = forms.CharField(label="SIREN", max_length=12, required=False,
                             help_text="9 chiffres ; déduit du SIRET s'il est laissé vide.")
-    fte = FrenchDecimalField(label="Équivalents temps plein", required=False, max_digits=8,
-                             decimal_places=1, min_value=0)
+    fte = FrenchDecimalField(label="Équivalents temps plein", required=False, max_digits=9,
+                             decimal_places=2, min_value=0)
     published = forms.BooleanField(
         label="Publiée dans l'annuaire public", required=False,
         help_text="À cocher seulement quand la structure a donné son accord (la date et votre "

@@ -86,7 +86,9 @@ class Structure(Versioned):
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True,
                                     blank=True)
     employees = models.PositiveIntegerField(_("salariés"), null=True, blank=True)
-    fte = models.DecimalField(_("équivalents temps plein"), max_digits=8, decimal_places=1,
+    # Two decimals: part-time posts are counted in quarters (0,75) as often as in tenths; nine
+    # digits keep the seven before the comma that one decimal allowed.
+    fte = models.DecimalField(_("équivalents temps plein"), max_digits=9, decimal_places=2,
                               null=True, blank=True, validators=[MinValueValidator(0)])
     volunteers = models.PositiveIntegerField(_("bénévoles"), null=True, blank=True)
     founding_year = models.PositiveSmallIntegerField(

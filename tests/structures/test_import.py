@@ -2,6 +2,7 @@
 
 import io
 import os
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -52,8 +53,9 @@ def test_confirmation_imports_all_rows(editor_client):
     response = editor_client.post(CONFIRM, {"token": token})
     assert response.status_code == 302
     velo = Structure.objects.get(siret="12000101100010")
-    assert (velo.name, velo.commune.insee_code, velo.employees, str(velo.fte), velo.siren,
-            velo.family) == ("Atelier vélo solidaire", "50129", 3, "2.5", "120001011", "association")
+    assert (velo.name, velo.commune.insee_code, velo.employees, velo.fte, velo.siren,
+            velo.family) == ("Atelier vélo solidaire", "50129", 3, Decimal("2.5"), "120001011",
+                             "association")
     epicerie = Structure.objects.get(name="Épicerie coopérative de Valognes")
     assert (epicerie.is_scop, epicerie.family, epicerie.commune.name) == (
         True, "cooperative", "Valognes")
@@ -61,6 +63,14 @@ def test_confirmation_imports_all_rows(editor_client):
     again = editor_client.post(CONFIRM, {"token": token}, follow=True)
     assert "Cet import est déjà fait (« structures.csv »)." in again.content.decode()
     assert Structure.objects.filter(name="Épicerie coopérative de Valognes").count() == 1
+
+
+def test_an_fte_of_two_decimals_is_imported(editor_client):
+    content = HEADER + "12000101100010;Atelier vélo solidaire;9220;50129;1;0,75;non;\n"
+    response = upload(editor_client, content)
+    assert response.context["report"].ok, response.context["report"].errors
+    editor_client.post(CONFIRM, {"token": response.context["token"]})
+    assert Structure.objects.get(siret="12000101100010").fte == Decimal("0.75")
 
 
 def test_windows_1252_with_comma_separator_is_accepted(editor_client):

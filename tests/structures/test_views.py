@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -83,8 +84,22 @@ def test_editor_creates_a_structure(client_for):
     })
     assert response.status_code == 302
     garage = Structure.objects.get(name="Garage solidaire")
-    assert (garage.family, garage.siren, str(garage.fte), garage.siae_type) == (
-        "association", "120001011", "5.5", "ACI")
+    assert (garage.family, garage.siren, garage.fte, garage.siae_type) == (
+        "association", "120001011", Decimal("5.5"), "ACI")
+
+
+def test_an_fte_of_two_decimals_is_saved_and_shown(client_for):
+    # A part-time post: three quarters of a full-time one.
+    client = client_for("editor")
+    response = client.post(reverse("structures:structure_create"), {
+        "name": "Épicerie à temps partiel", "commune": Commune.objects.get(insee_code="50129").pk,
+        "fte": "0,75",
+    })
+    assert response.status_code == 302, response.context["form"].errors
+    structure = Structure.objects.get(name="Épicerie à temps partiel")
+    assert structure.fte == Decimal("0.75")
+    html = client.get(structure.get_absolute_url()).content.decode()
+    assert '<dd class="col-7">0,75</dd>' in html
 
 
 def test_invalid_structure_keeps_the_input_and_says_why(client_for):
