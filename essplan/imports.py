@@ -18,7 +18,7 @@ import pghistory
 import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from import_export import widgets
@@ -196,7 +196,12 @@ def import_staged(token, resource, *, namespace, user, progress=None):
     """Import the file staged under TOKEN, all or nothing and once only: an Outcome.
 
     The staged row is locked before it is read: a second confirmation of the same file waits
-    for the first one, then finds it done."""
+    for the first one, then finds it done. Confirmations of two files of NAMESPACE (two
+    editors, the same rows) take turns too, from the check of the data version to their
+    commit: the second one then reads the version the first one wrote and is checked again
+    against its rows (stale), as a later confirmation would be. Both would otherwise import
+    against the data as their dry runs saw it, and write the same new rows twice (a unique
+    violation where the rows have a key)."""
     try:
         key = uuid.UUID(hex=token)
     except (ValueError, TypeError, AttributeError):
@@ -210,6 +215,9 @@ def import_staged(token, resource, *, namespace, user, progress=None):
     if staged.expired():
         staged.delete()
         return Outcome("gone")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                       [f"import-confirmation:{namespace}"])
     dataset = tablib.Dataset().load(staged.content, format="csv")
     if staged.data_version != data_version():
         staged.delete()
