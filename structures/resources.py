@@ -10,8 +10,9 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from import_export import fields, resources, widgets
+from import_export import exceptions, fields, resources, widgets
 
 from essplan.forms import SPACES
 from essplan.imports import (
@@ -28,6 +29,9 @@ from essplan.imports import (
 from .models import Commune, EssFamily, LegalForm, NafCode, Structure
 
 REQUIRED_COLUMNS = ["Nom", "Code commune"]
+SIRET_TAKEN_MEANWHILE = (
+    "Une structure porte déjà ce SIRET : elle a été enregistrée par quelqu'un d'autre pendant "
+    "l'import. Rien n'a été importé ; chargez le fichier à nouveau pour le vérifier.")
 
 
 def folded(name):
@@ -147,6 +151,24 @@ class StructureResource(resources.ModelResource):
         if named and known and folded(named) != folded(known):
             self.notes.append(f"Ligne {line} : la commune « {named} » ne correspond pas au code "
                               f"INSEE {code} ({known}) ; c'est le code qui est retenu.")
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None,
+                    result=None):
+        """The new rows, written in a savepoint of their own. Imports take turns
+        (essplan.imports.import_staged), but a form or an accepted listing request does not
+        wait for them: a structure it records after before_import read the directory makes a
+        row's SIRET a unique violation. The library would catch it without rolling back, and
+        its next statement would fail in the aborted transaction (a 500); rolled back here, it
+        is the import's French error, and nothing is imported."""
+        try:
+            with transaction.atomic():
+                super().bulk_create(using_transactions, dry_run, True, batch_size=batch_size)
+        except exceptions.ImportError as failure:
+            error = failure.error
+            violated = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+            if isinstance(error, IntegrityError) and violated == "unique_structure_siret":
+                error = ValidationError(SIRET_TAKEN_MEANWHILE)
+            self.handle_import_error(result, error, raise_errors)
 
     def get_bulk_update_fields(self):
         return [name for name, field in self.fields.items() if not field.readonly]

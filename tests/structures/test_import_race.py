@@ -12,6 +12,7 @@ from django.test import Client
 from essplan import imports, roles
 from jobs.models import Job, Status
 from structures.models import Structure
+from structures.resources import StructureResource
 from tests.conftest import make_user
 from tests.helpers import at_once
 from tests.structures.test_import import CONFIRM, HEADER, upload
@@ -114,3 +115,28 @@ def test_two_import_jobs_confirming_the_same_rows_at_once_create_them_once(
     assert imported_once() == NAMES
     assert (stale.result["report"]["new"], stale.result["report"]["updated"]) == (0, 3)
 
+
+@pytest.mark.django_db
+def test_a_siret_recorded_by_someone_else_during_the_import_is_a_french_error(
+        monkeypatch, editor):
+    """A form (or an accepted listing request) does not wait for imports: a structure it
+    records after the import read the directory makes the import's new row a duplicate of
+    its SIRET. The import is refused with the reason, all or nothing, never a 500."""
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    token = upload(client, WITH_SIRET).context["token"]
+    read_directory = StructureResource.before_import
+
+    def then_someone_records_one(resource, dataset, **kwargs):
+        read_directory(resource, dataset, **kwargs)
+        if not kwargs.get("dry_run"):
+            Structure.objects.create(siret=SIRETS[1], name="Garage de la Hague (saisi à la main)",
+                                     commune_id=Structure.objects.first().commune_id)
+
+    monkeypatch.setattr(StructureResource, "before_import", then_someone_records_one)
+    response = client.post(CONFIRM, {"token": token})
+    assert response.status_code == 200
+    assert [message for _, message in response.context["report"].errors] == [
+        "Une structure porte déjà ce SIRET : elle a été enregistrée par quelqu'un d'autre "
+        "pendant l'import. Rien n'a été importé ; chargez le fichier à nouveau pour le vérifier."]
+    assert not Structure.objects.filter(siret__in=[SIRETS[0], SIRETS[2]]).exists()
