@@ -129,6 +129,8 @@ class BodySizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if length <= settings.ANONYMOUS_REQUEST_MAX_BYTES:
+            return self.get_response(request)  # the session untouched (public pages vary on none)
         limit = (settings.REQUEST_MAX_BYTES if request.user.is_authenticated
                  else settings.ANONYMOUS_REQUEST_MAX_BYTES)
         if length > limit:
