@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.urls import URLPattern, URLResolver, get_resolver
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DEBUG": "false",
@@ -58,3 +60,13 @@ def at_once(*calls, timeout=120):
     for thread in threads:
         thread.join(timeout=timeout)
     return results
+
+
+def named_urls(resolver=None, namespace=""):
+    """(namespaced name, pattern) of every named URL of the project."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_urls(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry

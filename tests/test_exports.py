@@ -21,7 +21,7 @@ import yaml
 from django import forms
 from django.contrib import admin
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from import_export.admin import ExportMixin
 
@@ -33,6 +33,7 @@ from essplan.spreadsheets import unneutralise
 from indicators.models import Indicator, Measurement
 from structures.models import NafCode, Structure
 from tests.conftest import COTENTIN, make_user
+from tests.helpers import named_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -77,16 +78,12 @@ def test_the_payloads_are_what_a_spreadsheet_runs_and_numbers_are_not():
     assert [unneutralise(neutralise(payload)) for payload in PAYLOADS] == PAYLOADS
 
 
-def export_views(resolver=None, namespace=""):
-    """(url name, view) of every view whose own code calls an export helper."""
-    for entry in (resolver or get_resolver()).url_patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from export_views(entry, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            code = getattr(inspect.unwrap(entry.callback), "__code__", None)
-            if code is not None and EXPORT_HELPERS & set(code.co_names):
-                yield f"{namespace}{entry.name}"
+def export_views():
+    """The URL names of every view whose own code calls an export helper."""
+    for name, pattern in named_urls():
+        code = getattr(inspect.unwrap(pattern.callback), "__code__", None)
+        if code is not None and EXPORT_HELPERS & set(code.co_names):
+            yield name
 
 
 def test_every_export_is_checked():

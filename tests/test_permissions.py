@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from actions.drafting import draft_next_plan
@@ -32,6 +32,7 @@ from reports.models import AnnualReport
 from structures.models import ListingRequest, Structure
 from tests.conftest import COTENTIN, PERSONAS, make_user
 from tests.factories import BudgetLineFactory, EventFactory
+from tests.helpers import named_urls
 
 LOGIN = "/connexion/"
 ALLOWED = {"viewer": 200, "pilot": 200, "other_pilot": 200, "editor": 200, "admin_user": 200}
@@ -163,17 +164,10 @@ EXPECTED = {
 }
 
 
-def url_names(resolver=None, namespace=""):
-    for entry in (resolver or get_resolver()).url_patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from url_names(entry, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}"
 
 
 def test_every_url_has_an_expected_row():
-    missing = {name for name in url_names() if not name.startswith("admin:")} - set(EXPECTED)
+    missing = {name for name, _ in named_urls() if not name.startswith("admin:")} - set(EXPECTED)
     assert not missing, f"URLs sans ligne dans la matrice des permissions : {sorted(missing)}"
 
 
