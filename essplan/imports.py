@@ -18,7 +18,7 @@ import pghistory
 import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from import_export import widgets
@@ -28,6 +28,7 @@ from .forms import SPACES
 from .french import listing, noun
 from .models import StagedImport
 from .spreadsheets import UnreadableFile, read_sheet
+from .throttle import take_turns
 
 logger = logging.getLogger(__name__)
 YES = {"oui", "o", "vrai", "true", "1", "x", "yes"}
@@ -215,9 +216,7 @@ def import_staged(token, resource, *, namespace, user, progress=None):
     if staged.expired():
         staged.delete()
         return Outcome("gone")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                       [f"import-confirmation:{namespace}"])
+    take_turns(f"import-confirmation:{namespace}")
     dataset = tablib.Dataset().load(staged.content, format="csv")
     if staged.data_version != data_version():
         staged.delete()

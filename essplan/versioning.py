@@ -118,6 +118,11 @@ def stored_values(instance):
             and getattr(instance, field.attname) not in (None, "", [])]
 
 
+def violated_constraint(error):
+    """The name of the constraint an IntegrityError broke (None when PostgreSQL gave none)."""
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+
+
 def existing_twin(instance):
     """The stored row that takes INSTANCE's place in one of its model's unique constraints."""
     model = type(instance)

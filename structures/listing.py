@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from essplan.throttle import take_turns
+from essplan.versioning import violated_constraint
 
 from .models import ListingRequest, Structure
 
@@ -52,8 +53,7 @@ def receive(form, key):
         with transaction.atomic():
             return form.save()
     except IntegrityError as error:
-        violated = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
-        if violated != "one_pending_listing_request_per_siret":
+        if violated_constraint(error) != "one_pending_listing_request_per_siret":
             raise
         raise AlreadyPending from None
 

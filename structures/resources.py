@@ -25,6 +25,7 @@ from essplan.imports import (
     missing_parts,
     strip_cells,
 )
+from essplan.versioning import violated_constraint
 
 from .models import Commune, EssFamily, LegalForm, NafCode, Structure
 
@@ -165,8 +166,8 @@ class StructureResource(resources.ModelResource):
                 super().bulk_create(using_transactions, dry_run, True, batch_size=batch_size)
         except exceptions.ImportError as failure:
             error = failure.error
-            violated = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
-            if isinstance(error, IntegrityError) and violated == "unique_structure_siret":
+            if (isinstance(error, IntegrityError)
+                    and violated_constraint(error) == "unique_structure_siret"):
                 error = ValidationError(SIRET_TAKEN_MEANWHILE)
             self.handle_import_error(result, error, raise_errors)
 
