@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from essplan.datacache import cached_value
+from essplan.datacache import PLANS, cached_value
 from essplan.roles import VIEW_PLAN, require
 
 from .campaigns import campaign_refusal
@@ -100,7 +100,8 @@ def get_plan(request, slug, *, perm=VIEW_PLAN, queryset=None):
     if queryset is not None or perm != VIEW_PLAN:
         plan = get_object_or_404(Plan.objects if queryset is None else queryset, slug=slug)
     else:
-        plan = shared_copy(cached_value("plan", slug, lambda: Plan.objects.filter(slug=slug).first()))
+        plan = shared_copy(cached_value("plan", slug, lambda: Plan.objects.filter(slug=slug).first(),
+                                        scopes=(PLANS,)))
     return check_plan(request.user, plan, perm)
 
 
@@ -122,7 +123,8 @@ def read_action(request, slug, code):
     per version of the data (its status takes the costliest query of the action's page)."""
     require(request.user, VIEW_PLAN)
     action = shared_copy(cached_value(
-        "action", (slug, code), lambda: _actions().filter(plan__slug=slug, code=code).first()))
+        "action", (slug, code), lambda: _actions().filter(plan__slug=slug, code=code).first(),
+        scopes=(PLANS,)))
     check_plan(request.user, action.plan, VIEW_PLAN)
     return action
 

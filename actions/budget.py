@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from essplan.datacache import cached
+from essplan.datacache import PLANS, cached
 
 from .models import BudgetLine
 
@@ -98,7 +98,7 @@ def budget_totals(plan, levels=LEVELS, *, action=None):
     return totals
 
 
-@cached
+@cached(PLANS)
 def action_budget(action):
     """ACTION's amounts per year of its plan ("by_year") and overall ("total"), cached until
     the data changes."""

@@ -1,5 +1,6 @@
 from import_export import fields, resources, widgets
 
+from essplan.datacache import ACCOUNTS, PLANS
 from essplan.imports import (
     FileLines,
     FrenchDecimalWidget,
@@ -110,6 +111,9 @@ PILOT_COLUMNS = ["Code", "E-mail"]
 
 class PilotResource(resources.ModelResource):
     """Who pilots which action: one row per action and pilot (« Code;E-mail »)."""
+
+    # What a dry run matches rows against: the plan's actions and the accounts.
+    reads_scopes = (PLANS, ACCOUNTS)
 
     action = fields.Field(attribute="action", column_name="Code", widget=PlanActionWidget())
     title = fields.Field(attribute="action__title", column_name="Action", readonly=True)

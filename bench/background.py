@@ -71,12 +71,13 @@ def confirmed_import(editor, rows, env):
     """Stage ROWS (a user's spreadsheet) as checked, then click « Confirmer » and wait for
     « terminé » with a worker running: seconds, rows/s of the worker, its peak memory."""
     from bench.dataset import as_spreadsheet
-    from essplan.imports import stage
+    from essplan.imports import read_versions, stage
+    from structures.resources import StructureResource
 
     client = Client()
     client.force_login(editor)
     token = stage(as_spreadsheet(rows), namespace="structures", user=editor,
-                  file_name="banc-import.csv")
+                  file_name="banc-import.csv", read=read_versions(StructureResource()))
     with Worker(env) as worker:
         started = time.perf_counter()
         response = client.post(reverse("structures:structure_import_confirm"), {"token": token})

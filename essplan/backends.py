@@ -12,7 +12,7 @@ import unicodedata
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from .datacache import cached_value
+from .datacache import ACCOUNTS, cached_value
 
 
 def account_for(name):
@@ -50,7 +50,7 @@ def lockout_key(request, credentials=None):
 
 class CachedPermissionsBackend(ModelBackend):
     """ModelBackend whose permission sets are cached until a user, group or permission
-    changes (the "auth" version of essplan.datacache): two queries fewer per page. One logs
+    changes (the "accounts" version of essplan.datacache): two queries fewer per page. One logs
     in with one's username or e-mail address."""
 
     def get_user(self, user_id):
@@ -58,7 +58,7 @@ class CachedPermissionsBackend(ModelBackend):
         copy (a request's user collects caches of its own)."""
         user = cached_value("user", user_id,
                             lambda: super(CachedPermissionsBackend, self).get_user(user_id),
-                            scopes=("auth",))
+                            scopes=(ACCOUNTS,))
         return None if user is None else copy.deepcopy(user)
 
     def authenticate(self, request, username=None, password=None, **kwargs):
@@ -74,6 +74,6 @@ class CachedPermissionsBackend(ModelBackend):
         if not hasattr(user_obj, attribute):
             perms = cached_value(f"permissions-{from_name}", user_obj.pk,
                                  lambda: super(CachedPermissionsBackend, self)._get_permissions(
-                                     user_obj, obj, from_name), scopes=("auth",))
+                                     user_obj, obj, from_name), scopes=(ACCOUNTS,))
             setattr(user_obj, attribute, perms)
         return getattr(user_obj, attribute)

@@ -18,9 +18,8 @@ from django.utils.module_loading import import_string
 from jobs.models import Job, Status
 from jobs.runner import Refused, handler, start
 
-from .datacache import data_version
 from .french import count
-from .imports import Report, import_staged, run_import, stage
+from .imports import Report, import_staged, read_versions, run_import, stage
 from .models import StagedImport
 
 GONE = "Cet import a expiré ou n'existe pas : chargez le fichier à nouveau."
@@ -47,7 +46,7 @@ def build_resource(arguments):
 def start_check(sheet, resource, *, namespace, user, file_name, page_url):
     """Stage SHEET unchecked and queue its dry run: the job."""
     token = stage(sheet.dataset, namespace=namespace, user=user, file_name=file_name,
-                  version=0, checked=False)
+                  read={}, checked=False)
     return start("import", user=user,
                  label=f"Vérification de « {file_name} » ({len(sheet.dataset)} lignes)",
                  arguments={"step": "check", "token": token, "notes": sheet.notes,
@@ -111,11 +110,11 @@ def check(job, resource, progress):
     if staged is None:
         raise Refused(GONE)
     dataset = tablib.Dataset().load(staged.content, format="csv")
-    version = data_version()
+    read = read_versions(resource)
     report = run_import(resource, dataset, dry_run=True, user=job.created_by, progress=progress)
     if report.ok:
         StagedImport.objects.filter(pk=staged.pk).update(
-            checked=True, data_version=version, created_at=timezone.now())
+            checked=True, versions=read, created_at=timezone.now())
     else:
         staged.delete()
     message = (f"Le fichier est valide : {report.new} à créer, {report.updated} à mettre à "

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from import_export import widgets
 
-from .datacache import data_version
+from .datacache import SCOPES, versions
 from .forms import SPACES
 from .french import listing, noun
 from .models import StagedImport
@@ -155,13 +155,20 @@ class Outcome:
     file_name: str = ""
 
 
-def stage(dataset, *, namespace, user, file_name, version=None, checked=True):
-    """Keep DATASET for its confirmation by USER (VERSION: the data version its dry run read);
+def read_versions(resource):
+    """The versions of the scopes RESOURCE's import reads (its reads_scopes: what it matches
+    rows against and takes its codes from; every scope when it does not say)."""
+    current = versions()
+    return {scope: current[scope] for scope in getattr(resource, "reads_scopes", SCOPES)}
+
+
+def stage(dataset, *, namespace, user, file_name, read, checked=True):
+    """Keep DATASET for its confirmation by USER (READ: the versions its dry run read);
     erase what expired meanwhile."""
     StagedImport.objects.filter(created_at__lt=timezone.now() - settings.IMPORT_STAGING_TTL).delete()
     staged = StagedImport.objects.create(
         namespace=namespace, owner=user, file_name=file_name[:255], rows=len(dataset),
-        data_version=data_version() if version is None else version,
+        versions=read,
         content=dataset.export("csv"), checked=checked)
     return staged.token.hex
 
@@ -185,10 +192,10 @@ def check_sheet(sheet, resource, *, namespace, user, file_name):
 
 
 def dry_run(dataset, resource, *, namespace, user, file_name, progress=None):
-    version = data_version()
+    read = read_versions(resource)
     report = run_import(resource, dataset, dry_run=True, user=user, progress=progress)
     token = (stage(dataset, namespace=namespace, user=user, file_name=file_name,
-                   version=version) if report.ok else None)
+                   read=read) if report.ok else None)
     return {"report": report, "file_name": file_name, "token": token}
 
 
@@ -198,8 +205,8 @@ def import_staged(token, resource, *, namespace, user, progress=None):
 
     The staged row is locked before it is read: a second confirmation of the same file waits
     for the first one, then finds it done. Confirmations of two files of NAMESPACE (two
-    editors, the same rows) take turns too, from the check of the data version to their
-    commit: the second one then reads the version the first one wrote and is checked again
+    editors, the same rows) take turns too, from the check of the versions to their
+    commit: the second one then reads the versions the first one wrote and is checked again
     against its rows (stale), as a later confirmation would be. Both would otherwise import
     against the data as their dry runs saw it, and write the same new rows twice (a unique
     violation where the rows have a key)."""
@@ -218,7 +225,7 @@ def import_staged(token, resource, *, namespace, user, progress=None):
         return Outcome("gone")
     take_turns(f"import-confirmation:{namespace}")
     dataset = tablib.Dataset().load(staged.content, format="csv")
-    if staged.data_version != data_version():
+    if staged.versions != read_versions(resource):
         staged.delete()
         again = dry_run(dataset, resource, namespace=namespace, user=user,
                         file_name=staged.file_name, progress=progress)

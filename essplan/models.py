@@ -19,8 +19,9 @@ class StagedImport(models.Model):
                               related_name="+", verbose_name="déposé par")
     created_at = models.DateTimeField("vérifié le", default=timezone.now)
     consumed_at = models.DateTimeField("importé le", null=True, blank=True)
-    # The data version the dry run read: a confirmation after other writes checks again.
-    data_version = models.BigIntegerField("version des données vérifiées")
+    # The versions of what the dry run read (the import's reads_scopes): a confirmation after
+    # writes there checks again.
+    versions = models.JSONField("versions des données vérifiées", default=dict)
     file_name = models.CharField("fichier", max_length=255)
     content = models.TextField("contenu (CSV)", blank=True)
     rows = models.PositiveIntegerField("lignes", default=0)

@@ -1,31 +1,25 @@
-"""Sessions in the database, read once per version of the sessions table, and logged out
-after SESSION_IDLE_TIMEOUT without a request.
+"""Sessions in the database, logged out after SESSION_IDLE_TIMEOUT without a request.
 
-Every write to ``django_session`` (a log-in, a log-out, a session changed) moves the
-"sessions" version of essplan.datacache, read with the others once per request: a session
-ended in one process is ended in all of them at their next request. Reading a session
-therefore costs no query of its own.
+Django's database store: one query a request, by primary key, and a session ended in one
+process is ended in all of them. A copy kept by each process (Django's cached_db) would be
+wrong with several processes and no shared cache: a log-out in one would leave the session
+alive in the others' copies. Keeping the session by the version of the sessions table, as
+before, saved that query but re-read every session each time any of them changed.
 
 The idle timeout keeps the time of the session's last request in the session itself, the one
-place every server sees (the cache may be each process's own). Writing it on every request
-(SESSION_SAVE_EVERY_REQUEST) would cost an UPDATE per request and, as each write moves the
-"sessions" version, a re-read of every other session at its next request: the time is
-written at most once a minute (REFRESH_SECONDS), so a session ends between
-SESSION_IDLE_TIMEOUT minus a minute and SESSION_IDLE_TIMEOUT after its last request.
-Such a write keeps the session's expiry date: SESSION_COOKIE_AGE still counts from the
-log-in, not from the last request.
+place every server sees. Writing it on every request (SESSION_SAVE_EVERY_REQUEST) would cost
+an UPDATE per request: the time is written at most once a minute (REFRESH_SECONDS), so a
+session ends between SESSION_IDLE_TIMEOUT minus a minute and SESSION_IDLE_TIMEOUT after its
+last request. Such a write keeps the session's expiry date: SESSION_COOKIE_AGE still counts
+from the log-in, not from the last request.
 """
 
-import copy
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
-from django.utils import timezone
-
-from .datacache import cached_value
 
 SEEN = "_seen"  # the time (seconds since the epoch) of the session's last recorded request
 REFRESH_SECONDS = 60
@@ -34,22 +28,10 @@ REFRESH_SECONDS = 60
 class SessionStore(DatabaseStore):
     expire_date = None  # the stored session's, once loaded
 
-    def load(self):
-        key = self.session_key
-        if key is None:
-            return {}
-        stored = cached_value("session", key, lambda: self._stored(key), scopes=("sessions",))
-        if stored is None or stored[1] <= timezone.now():
-            self._session_key = None
-            return {}
-        self.expire_date = stored[1]
-        return copy.deepcopy(stored[0])
-
-    def _stored(self, key):
-        """(decoded data, expiry) of the session KEY, or None."""
-        session = self.model.objects.filter(session_key=key).first()
-        return None if session is None else (self.decode(session.session_data),
-                                             session.expire_date)
+    def _get_session_from_db(self):
+        session = super()._get_session_from_db()
+        self.expire_date = None if session is None else session.expire_date
+        return session
 
     def create(self):
         """A new session (a log-in cycles the key through here) counts its age from now."""

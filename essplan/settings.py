@@ -17,6 +17,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.middleware.csp import CSP
 
+from essplan.release import fingerprint
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -177,17 +179,22 @@ TEMPLATES = [
     },
 ]
 
-# The cache of rendered fragments and counts: each process's own memory by default (one
-# server); with several servers, a Redis server that they share (CACHE_URL=redis://host:6379/1,
-# Django's own Redis backend). Keys carry the data version (essplan.datacache), so a value never
-# outlives the data it was computed from, whichever server computed it.
+# The release (essplan.release): shared-cache keys carry it, so a deploy starts from fragments
+# rendered by its own templates.
+RELEASE = env_str("RELEASE", "") or fingerprint(BASE_DIR)
+
+
+# The cache of rendered fragments: each process's own memory by default (one server); with
+# several servers, a Redis server that they share (CACHE_URL=redis://host:6379/1, Django's own
+# Redis backend). Keys carry the versions of the data they print (essplan.datacache) and the
+# release, so a value never outlives the data or the code it was made from.
 def cache_from_url(name):
     raw = env_str(name)
     if urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
         raise ImproperlyConfigured(
             f"{name} must be a Redis URL such as redis://127.0.0.1:6379/1 (got {raw!r}).")
     return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "essplan")}
+            "KEY_PREFIX": f"{env_str('CACHE_KEY_PREFIX', 'essplan')}-{RELEASE}"}
 
 
 # The public site's kept answers (publicsite.cache) have a cache of their own, apart from the
@@ -200,14 +207,18 @@ if env_str("CACHE_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+            "BACKEND": "essplan.boundedcache.BoundedLocMemCache", "LOCATION": "default",
+            "OPTIONS": {"MAX_BYTES": env_int("CACHE_MAX_BYTES", 32 * 2**20),
+                        "MAX_ENTRIES": 1_000_000},
         },
         "public": {
             "BACKEND": "essplan.boundedcache.BoundedLocMemCache", "LOCATION": "public",
             "TIMEOUT": 3600, "OPTIONS": {"MAX_BYTES": 32 * 2**20, "MAX_ENTRIES": 1_000_000},
         },
     }
+# The figures and page bodies kept by each process as they are (essplan.datacache), weighed
+# by their pickled size (about a third of what they take in memory).
+DATACACHE_MAX_BYTES = env_int("DATACACHE_MAX_BYTES", 32 * 2**20)
 
 # Long work (reports, large imports) runs as jobs (jobs/): queued in the database by
 # django-tasks-db and run by `manage.py db_worker` processes; JOBS_BACKEND=immediate runs a
@@ -401,7 +412,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Database sessions, read once per version of the sessions table (essplan/sessions.py).
+# Database sessions (essplan/sessions.py): one query a request, the same in every process.
 SESSION_ENGINE = "essplan.sessions"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

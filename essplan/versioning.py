@@ -101,6 +101,9 @@ def save_versioned(*, form, version, **extra):
     opts = type(instance)._meta
     fields = [name for name in form._meta.fields if not opts.get_field(name).many_to_many]
     values = {name: getattr(instance, name) for name in [*fields, *extra]}
+    # QuerySet.update() skips Model.save(): the "modifié le" fields are set here.
+    values.update({field.name: field.pre_save(instance, add=False) for field in opts.concrete_fields
+                   if getattr(field, "auto_now", False)})
     model = type(instance)
     updated = model.objects.filter(pk=instance.pk, version=version).update(**values)
     if not updated:

@@ -53,13 +53,14 @@ def delete_confirmed(request, obj, *, question, crumbs, cancel_url, message, suc
         "question": question, "crumbs": crumbs, "cancel_url": cancel_url})
 
 
-def cached_body(request, name, parts, template, context):
+def cached_body(request, name, parts, template, context, *, scopes):
     """The body of a list page for readers: TEMPLATE rendered with CONTEXT() (called only when
-    it must be rendered again), cached with the data under NAME, PARTS and the query string.
+    it must be rendered again), cached with the data of SCOPES (what it prints) under NAME,
+    PARTS and the query string.
     A reading then builds neither the filters nor the query: it costs the page's shell."""
     query = sorted(request.GET.lists())
     return mark_safe(cached_value(  # noqa: S308 - rendered by a template, escaped there
-        name, (parts, query), lambda: render_to_string(template, context())))
+        name, (parts, query), lambda: render_to_string(template, context()), scopes=scopes))
 
 
 def import_check(request, resource, *, namespace, template, context):
@@ -115,12 +116,12 @@ def filtered(filterset):
     return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
-def paginate(request, queryset, size, *, count_key=None):
+def paginate(request, queryset, size, *, count_key=None, scopes=()):
     """The page the request asks for, and the query string the page links add a page to.
     With COUNT_KEY (what, besides the query string, selects the rows), the number of rows is
-    cached with the data."""
+    cached with the data of SCOPES (those of the rows)."""
     query = request.GET.copy()
     query.pop("page", None)
     paginator = Paginator(queryset, size) if count_key is None else CachedCountPaginator(
-        queryset, size, key=(count_key, sorted(query.lists())))
+        queryset, size, key=(count_key, sorted(query.lists())), scopes=scopes)
     return {"page": paginator.get_page(request.GET.get("page")), "query": query.urlencode()}

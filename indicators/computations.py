@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import ExtractYear
 
 from actions.models import BudgetLine, Event, ProgressUpdate, Status
-from essplan.datacache import cached
+from essplan.datacache import DIRECTORY, PLANS, cached
 from structures.models import DirectorySnapshot, EssFamily, Structure
 
 from .models import on_track
@@ -127,7 +127,7 @@ for _family, _label in EssFamily.choices:
     )
 
 
-@cached
+@cached(PLANS, DIRECTORY)
 def computation_results(plan, keys):
     """{computation key: {year: value}} for PLAN: one query per computation, cached."""
     return {key: REGISTRY[key](plan) for key in keys}

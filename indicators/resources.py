@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
+from essplan.datacache import PLANS
 from essplan.imports import (
     FileLines,
     FrenchDecimalWidget,
@@ -38,6 +39,8 @@ class IndicatorWidget(LookupWidget):
 
 class MeasurementResource(resources.ModelResource):
     """Yearly values of the indicators, one row per indicator and year."""
+
+    reads_scopes = (PLANS,)  # what a dry run matches rows against: the plan's indicators
 
     indicator = fields.Field(attribute="indicator", column_name="Code indicateur",
                              widget=IndicatorWidget())

@@ -1,12 +1,20 @@
-"""The public site's answers kept whole, per version of the data.
+"""The public site's answers kept whole, per version of the plans and of the directory.
 
-A public page or API answer carries no user: once rendered for a version of the data, any
-visitor may get it again. This middleware, placed before the session, the login and the
-other middleware, answers a GET under /public/ from the kept copy: one query (the data
-version) instead of the view, its queries and its template. A write to the data makes a new
+A public page or API answer carries no user: once rendered for a version of the data it
+prints (the plans and the directory: no account, no listing request), any visitor may get it
+again. This middleware, placed before the session, the login and the other middleware,
+answers a GET under /public/ from the kept copy: one query (the versions) instead of the
+view, its queries and its template. A write to the plans or the directory makes a new
 version, so a withdrawal is seen at once. Only what the view itself marked public
 (Cache-Control: public), answered 200, set no cookie and weighs at most MAX_KEPT_BYTES is
 kept.
+
+Every such answer carries an ETag made of the same key: a browser or a proxy that asks again
+with If-None-Match gets 304 Not Modified, without a body, until the data change (Django's
+conditional-request rules, django.utils.cache.get_conditional_response). A whole-answer cache
+rather than the proxy alone: without it, the public directory API served 0.6 % of /healthz's
+requests per second and the plan page 15 % (bench of 01/12/2026), against 84 % and 70 % with
+it.
 
 Anyone can vary a URL, and a varied URL costs a rendering and a copy. So a kept answer is
 keyed on its path and the query parameters its view declared it reads (reads_query), sorted;
@@ -24,13 +32,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 
-from essplan.datacache import data_version
+from essplan.datacache import DIRECTORY, PLANS, stamp
 
 PREFIX = "/public/"
 NONCE_SLOT = "essplan-public-nonce"
@@ -122,13 +132,21 @@ class PublicCacheMiddleware:
         only(request, names)
         # The day too: what is late or upcoming changes with the date alone.
         digest = hashlib.sha256(repr((request.path, list(request.GET.lists()))).encode())
-        key = f"{data_version()}:{timezone.localdate().isoformat()}:{digest.hexdigest()}"
+        key = f"{stamp((PLANS, DIRECTORY))}:{timezone.localdate().isoformat()}:{digest.hexdigest()}"
+        etag = '"' + hashlib.sha256(f"{settings.RELEASE}:{key}".encode()).hexdigest()[:32] + '"'
         store = caches["public"]
         copy = store.get(key)
         if copy is not None:
-            return copy.response()
+            return conditional(request, copy.response(), etag)
         response = self.get_response(request)
         copy = kept(request, response)
-        if copy is not None:
-            store.set(key, copy)
-        return response
+        if copy is None:
+            return response
+        store.set(key, copy)
+        return conditional(request, response, etag)
+
+
+def conditional(request, response, etag):
+    """RESPONSE with its ETag, or 304 Not Modified (its headers kept) if the client has it."""
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response)

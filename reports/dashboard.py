@@ -1,7 +1,7 @@
 """Where the plan stands: every figure of the dashboard, aggregated in PostgreSQL.
 
 The number of queries is fixed: it does not grow with actions, structures or events.
-The page's body is rendered once and cached until the data changes (essplan.datacache):
+The page's body is rendered once and cached until the data it prints change (essplan.datacache):
 a reading costs the shell of the page and one string replacement (the CSP nonce).
 """
 
@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from actions.budget import budget_summary, budget_totals
 from actions.campaigns import completion
 from actions.models import CURRENT_STATUSES, WAITING, Action, Event, ProgressUpdate, Review
-from essplan.datacache import cached, cached_value
+from essplan.datacache import ACCOUNTS, PAGE, PLANS, cached, cached_value
 from indicators.charts import budget_bars, status_donut, year_bars
 from indicators.computations import rows_for
 
@@ -25,7 +25,7 @@ LATE_LISTED = 10  # the most overdue; the action list shows them all
 WAITING_LISTED = 10  # the first in code order; the campaign page shows them all
 
 
-@cached
+@cached(PLANS)
 def progress_figures(plan, year):
     actions = Action.objects.filter(plan=plan).with_status(year)
     overall = actions.aggregate(progress=Avg("current_progress"), count=Count("id"))
@@ -47,10 +47,10 @@ def progress_figures(plan, year):
             "without_update": actions.exclude(updates__year=year).count()}
 
 
-@cached
+@cached(PLANS, ACCOUNTS)
 def campaign_figures(plan, year):
     """The campaign of YEAR, if opened: its completion by direction and the actions still
-    waiting for their pilots; and how many points of YEAR are not validated yet."""
+    waiting for their pilots (named: the accounts' version keys it too); and how many points of YEAR are not validated yet."""
     unvalidated = (ProgressUpdate.objects.filter(action__plan=plan, year=year)
                    .exclude(review=Review.VALIDATED).count())
     campaign = plan.campaigns.filter(year=year).first()
@@ -78,7 +78,7 @@ def key_indicator_rows(plan):
     return rows
 
 
-@cached
+@cached(PLANS)
 def budget_figures(plan):
     """The axis × year table and the totals against the envelope."""
     axes = list(plan.axes.order_by("number"))
@@ -107,13 +107,13 @@ def dashboard(plan, year):
 
 
 def dashboard_body(plan, year, *, can_edit, nonce=None):
-    """The dashboard below its title, as HTML rendered once per version of the data and of the
-    accounts (the latest points name their authors), per plan, year, day and whether the
-    reader edits (the to-do line); given the NONCE of the page (None: no nonce)."""
+    """The dashboard below its title, as HTML rendered once per version of what a page prints
+    (the plans, the directory's figures, the accounts: the latest points name their authors,
+    the waiting actions their pilots), per plan, year, day and whether the reader edits (the to-do line); given the NONCE of the page (None: no nonce)."""
     html = cached_value("dashboard-body", (plan.pk, year, can_edit), lambda: render_to_string(
         "reports/includes/dashboard_body.html",
         {"plan": plan, "year": year, "can_edit": can_edit, **dashboard(plan, year)}),
-        scopes=("data", "auth"))
+        scopes=PAGE)
     return with_nonce(html, nonce)
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from actions.access import can_edit, can_manage, plans, shared_copy
-from essplan.datacache import cached_value
+from essplan.datacache import PLANS, cached_value
 
 from .access import GENERATE, PUBLISH, can_generate, get_report, reports
 from .dashboard import dashboard_body
@@ -23,7 +23,7 @@ def home(request):
     """The comité de suivi's dashboard; ?plan=<slug>&annee=<year> choose what it shows."""
     readable = plans(request)
     choices, current = cached_value("dashboard-plans", (can_manage(request.user),), lambda: (
-        list(readable.order_by("-first_year", "title")), readable.current()))
+        list(readable.order_by("-first_year", "title")), readable.current()), scopes=(PLANS,))
     if not choices:
         return render(request, "reports/dashboard.html", {"plans": choices})
     plan = shared_copy(next((p for p in choices if p.slug == request.GET.get("plan")), current))

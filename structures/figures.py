@@ -2,13 +2,13 @@
 
 from django.db.models import Count, Max, Q, Sum
 
-from essplan.datacache import cached
+from essplan.datacache import DIRECTORY, cached
 
 from .models import DirectorySnapshot, EssFamily, Structure
 from .services import DEMO_SOURCE
 
 
-@cached
+@cached(DIRECTORY)
 def directory_figures():
     """Active structures and their employees by ESS family, and in total; how many of them
     are the fictitious demonstration structures, which every page showing these figures says."""

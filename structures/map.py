@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Sum
 from django.urls import reverse
 
-from essplan.datacache import cached
+from essplan.datacache import DIRECTORY, cached
 from essplan.search import french_order
 
 from .models import Commune, Structure
@@ -57,7 +57,7 @@ def breaks(values, classes=len(PALETTE)):
     return sorted(set(bounds))
 
 
-@cached
+@cached(DIRECTORY)
 def commune_map(*, measure="structures", public=False):
     """Communes with their figures, fill colour, link and the legend: two queries (the
     structures counted by commune, then the communes).

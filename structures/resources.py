@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from import_export import exceptions, fields, resources, widgets
 
+from essplan.datacache import DIRECTORY
 from essplan.forms import SPACES
 from essplan.imports import (
     CachedReferenceWidget,
@@ -48,6 +49,8 @@ def field(attribute, column, widget=None, **options):
 
 
 class StructureResource(resources.ModelResource):
+    # What a dry run matches rows against: the directory and its reference tables.
+    reads_scopes = (DIRECTORY,)
     siret = field("siret", "SIRET")
     siren = field("siren", "SIREN")
     name = field("name", "Nom")

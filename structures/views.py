@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from essplan.datacache import cached_value
+from essplan.datacache import DIRECTORY, REQUESTS, cached_value
 from essplan.exports import FORMATS, requested_export
 from essplan.search import french_order
 from essplan.versioning import save_form
@@ -50,12 +50,13 @@ def structure_list(request):
         filterset, queryset = selected()
         ordered = queryset.order_by(*queryset.query.order_by or french_order("name"), "pk")
         return {"filter": filterset, "export_formats": FORMATS,
-                **paginate(request, ordered, PAGE_SIZE, count_key="structures")}
+                **paginate(request, ordered, PAGE_SIZE, count_key="structures",
+                           scopes=(DIRECTORY,))}
 
     return render(request, "structures/structure_list.html", {
         "can_edit": can_edit(request.user),
         "pending_requests": pending_request_count(request.user),
-        "body": cached_body(request, "structure-list", (), LIST_BODY, body)})
+        "body": cached_body(request, "structure-list", (), LIST_BODY, body, scopes=(DIRECTORY,))})
 
 
 @require_safe
@@ -127,7 +128,7 @@ def pending_request_count(user):
     if not user.has_perm(DECIDE):
         return None
     return cached_value("listing-requests-pending", (), ListingRequest.objects.filter(
-        state=ListingRequest.State.PENDING).count)
+        state=ListingRequest.State.PENDING).count, scopes=(REQUESTS,))
 
 
 DECIDED_LISTED = 20

@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
 from essplan import history
+from essplan.datacache import PAGE
 from essplan.exports import FORMATS, requested_export
 from essplan.search import PEOPLE_ORDER
 from essplan.views import cached_body, edit_versioned, filtered, paginate
@@ -55,7 +56,8 @@ def action_list(request, slug):
                 **paginate(request, queryset, PAGE_SIZE)}
 
     return render(request, "actions/action_list.html", {
-        "plan": plan, "body": cached_body(request, "action-list", plan.pk, LIST_BODY, body)})
+        "plan": plan, "body": cached_body(request, "action-list", plan.pk, LIST_BODY, body,
+                                                     scopes=PAGE)})
 
 
 @require_safe

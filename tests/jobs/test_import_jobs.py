@@ -176,7 +176,8 @@ def test_two_confirmations_at_the_same_moment_start_one_job(settings):
     settings.JOBS_BACKEND = "default"  # queued, not run: both requests look for a job
     user = make_user("emile", roles.EDITOR)
     dataset = imports.read_sheet("a.csv", THREE.encode()).dataset
-    token = imports.stage(dataset, namespace="structures", user=user, file_name="a.csv")
+    token = imports.stage(dataset, namespace="structures", user=user, file_name="a.csv",
+                          read=imports.read_versions(StructureResource()))
 
     def confirm():
         return start_confirmation(token, StructureResource(), namespace="structures", user=user,

@@ -53,7 +53,8 @@ def test_an_import_paused_in_its_transaction_beats_counts_rows_and_its_page_answ
     monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 0.01)
     user = make_user("emile", roles.EDITOR)
     dataset = imports.read_sheet("a.csv", THREE.encode()).dataset
-    token = imports.stage(dataset, namespace="structures", user=user, file_name="a.csv")
+    token = imports.stage(dataset, namespace="structures", user=user, file_name="a.csv",
+                          read=imports.read_versions(StructureResource()))
     job = start_confirmation(token, StructureResource(), namespace="structures", user=user,
                              page_url=URL, done_url=LIST,
                              created=("structure créée", "structures créées"))

@@ -2,6 +2,7 @@
 from the sessions and permissions, bounded in bytes."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
@@ -9,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from essplan import datacache
 from essplan.boundedcache import ENTRY_OVERHEAD, BoundedLocMemCache
 from publicsite import cache as kept_answers
 from publicsite.api import QUERY_PARAMETERS
@@ -44,10 +44,10 @@ def test_a_page_never_prints_a_parameter_it_does_not_read(client, published,  # 
 
 
 def test_a_flood_of_public_pages_leaves_the_sessions_and_permissions_cached(
-        client, published, viewer, monkeypatch):  # noqa: F811
+        client, published, viewer, settings):  # noqa: F811
     """The public copies have a cache of their own: varying the directory's search 30 times
-    evicts nothing of what a logged-in user's pages keep (here in a memo of 20 values)."""
-    monkeypatch.setattr(datacache, "MEMO_SIZE", 20)
+    evicts nothing of what a logged-in user's pages keep (here in a memo of 64 KB)."""
+    settings.DATACACHE_MAX_BYTES = 64 * 1024
     staff = Client()
     staff.force_login(viewer)
     plans = reverse("actions:plan_list")
@@ -127,7 +127,41 @@ def test_the_kept_answers_have_a_cache_of_their_own_alone_or_with_redis():
     assert alone.stdout.split() == [
         "essplan.boundedcache.BoundedLocMemCache", "None", "None", "3600", str(32 * 2**20)
     ], alone.stderr
-    shared = run_python(SETUP + shown, CACHE_URL="redis://cache.internal:6379/1")
+    shared = run_python(SETUP + shown, CACHE_URL="redis://cache.internal:6379/1",
+                        RELEASE="v2026.12")
     assert shared.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache", "essplan-public", "essplan", "3600",
-        "None"], shared.stderr
+        "django.core.cache.backends.redis.RedisCache", "essplan-v2026.12-public",
+        "essplan-v2026.12", "3600", "None"], shared.stderr
+
+
+def test_a_shared_cache_key_names_the_code_it_was_rendered_by(tmp_path):
+    """Without RELEASE, the release is a digest of the code and templates: another template
+    is another release, so Redis keeps no fragment of the previous deploy for the next."""
+    from pathlib import Path
+
+    from essplan.release import fingerprint
+
+    root = Path(settings.BASE_DIR)
+    assert fingerprint(root) == fingerprint(root) == settings.RELEASE
+    for folder in ("essplan", "templates"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "essplan" / "views.py").write_text("x = 1\n")
+    (tmp_path / "templates" / "page.html").write_text("<p>avant</p>")
+    before = fingerprint(tmp_path)
+    (tmp_path / "templates" / "page.html").write_text("<p>après</p>")
+    assert fingerprint(tmp_path) != before
+
+
+def test_a_browser_that_has_the_current_answer_gets_304_until_the_data_change(
+        client, published):  # noqa: F811
+    first = client.get(MAP)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"')
+    again = client.get(MAP, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag and "s-maxage=60" in again["Cache-Control"]
+    structure = published["structure"]
+    structure.name = "Nouveau nom public"
+    structure.save()
+    changed = client.get(MAP, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag

@@ -310,3 +310,25 @@ def test_a_confirmation_waits_for_another_one_of_the_same_file(editor, monkeypat
         assert at_once(confirm_again) == ["waited"]
     assert imported == []  # it waited before reading the file, not after importing it
     assert not Structure.objects.filter(siret="12000101100010").exists()
+
+
+def test_a_dry_run_stays_valid_through_writes_elsewhere_than_the_directory(editor_client, action,
+                                                                           editor):
+    """During a campaign, points, budget lines and listing requests are written all day: none
+    of them is what a directory import matches its rows against."""
+    from actions.models import BudgetLine, ProgressUpdate, Status
+    from structures.models import ListingRequest
+
+    checked = upload(editor_client, GOOD)
+    ProgressUpdate.objects.create(action=action, year=2025, status=Status.IN_PROGRESS,
+                                  progress=40, author=editor)
+    BudgetLine.objects.create(action=action, year=2025, label="Salle", planned=1200)
+    ListingRequest.objects.create(siret="12000101100010", name="Atelier vélo solidaire",
+                                  commune=Structure.objects.first().commune,
+                                  contact_name="Inès Marie", email="contact@atelier.test",
+                                  consent=True)
+    editor.first_name = "Émile"
+    editor.save()
+    done = confirm(editor_client, checked)
+    assert done.status_code == 200
+    assert Structure.objects.filter(siret="12000101100010").exists()

@@ -128,6 +128,17 @@ def test_concurrent_edit_of_a_structure_is_refused(client_for):
     assert structure.employees == 4
 
 
+def test_a_structure_saved_through_its_form_has_its_date_of_update_moved(client_for):
+    structure = Structure.objects.get(name="Recyclerie du Val de Saire")
+    before = structure.updated_at
+    url = reverse("structures:structure_edit", kwargs={"pk": structure.pk})
+    data = {"name": structure.name, "commune": structure.commune_id, "version": "1",
+            "family": "association", "siret": structure.siret, "employees": "5"}
+    assert client_for("editor").post(url, data).status_code == 302
+    structure.refresh_from_db()
+    assert structure.employees == 5 and structure.updated_at > before
+
+
 def test_map_has_the_129_communes_shaded_by_count(viewer_client):
     response = viewer_client.get(reverse("structures:structure_map"))
     html = response.content.decode()
