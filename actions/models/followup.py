@@ -53,6 +53,13 @@ NO_POINT = "sans_point"
 CURRENT_STATUSES = [(NO_POINT, _("Sans point")), *Status.choices]
 
 
+class ProgressUpdateQuerySet(models.QuerySet):
+    def validated(self):
+        """The points the ESS team validated: the only ones the public site and the open data
+        read (a draft, a submitted point or one sent back is the pilot's work in progress)."""
+        return self.filter(review=Review.VALIDATED)
+
+
 @tracked("ProgressUpdateHistory")
 class ProgressUpdate(Versioned):
     action = models.ForeignKey(
@@ -75,6 +82,8 @@ class ProgressUpdate(Versioned):
         related_name="+", verbose_name=_("auteur"),
     )
     review = models.CharField(_("état"), max_length=10, choices=Review, default=Review.VALIDATED)
+
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-year"]

@@ -15,7 +15,7 @@ from essplan.french import count, euros
 from essplan.search import search_query, search_vector
 from essplan.versioning import Versioned, bump_version, tracked
 
-from .followup import CURRENT_STATUSES, NO_POINT, TO_ENTER, ProgressUpdate, Review, Status
+from .followup import CURRENT_STATUSES, NO_POINT, TO_ENTER, ProgressUpdate, Status
 
 CURRENT_STATUS_LABELS = dict(CURRENT_STATUSES)
 
@@ -279,7 +279,7 @@ class ActionQuerySet(models.QuerySet):
         """
         latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-year")
         if validated_only:
-            latest = latest.filter(review=Review.VALIDATED)
+            latest = latest.validated()
         if year is not None:
             latest = latest.filter(year__lte=year)
         return self.annotate(
