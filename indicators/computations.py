@@ -2,7 +2,8 @@
 
 Each computation answers {year: value} for a plan in one query; a page computes
 each computation it shows once, so its number of queries does not depend on the
-number of indicators.
+number of indicators. Those that count progress points read, for the public site, only the
+points the ESS team validated (validated_only); the staff see every point as it is entered.
 """
 
 from dataclasses import dataclass
@@ -23,17 +24,23 @@ class Computation:
     key: str
     label: str
     function: object
+    reads_points: bool = False
 
-    def __call__(self, plan):
+    def __call__(self, plan, *, validated_only=False):
+        """{year: value} for PLAN; VALIDATED_ONLY: from the validated points only."""
+        if self.reads_points:
+            return self.function(plan, validated_only=validated_only)
         return self.function(plan)
 
 
 REGISTRY = {}
 
 
-def register(key, label):
+def register(key, label, *, reads_points=False):
+    """Register FUNCTION(plan) under KEY; READS_POINTS: it counts progress points and takes
+    validated_only."""
     def decorator(function):
-        REGISTRY[key] = Computation(key, label, function)
+        REGISTRY[key] = Computation(key, label, function, reads_points)
         return function
 
     return decorator
@@ -66,20 +73,22 @@ def participants_total(plan):
     return _by_year(_events(plan).annotate(n=Sum("participants")), "n")
 
 
-def _actions_with_status(plan, status):
-    rows = (ProgressUpdate.objects.filter(action__plan=plan, status=status).values("year")
-            .annotate(n=Count("action", distinct=True)).order_by("year"))
+def _actions_with_status(plan, status, validated_only):
+    points = ProgressUpdate.objects.filter(action__plan=plan, status=status)
+    if validated_only:
+        points = points.validated()
+    rows = points.values("year").annotate(n=Count("action", distinct=True)).order_by("year")
     return _by_year(rows, "n")
 
 
-@register("actions_done", "Actions réalisées (point de l'année)")
-def actions_done(plan):
-    return _actions_with_status(plan, Status.DONE)
+@register("actions_done", "Actions réalisées (point de l'année)", reads_points=True)
+def actions_done(plan, *, validated_only=False):
+    return _actions_with_status(plan, Status.DONE, validated_only)
 
 
-@register("actions_in_progress", "Actions en cours (point de l'année)")
-def actions_in_progress(plan):
-    return _actions_with_status(plan, Status.IN_PROGRESS)
+@register("actions_in_progress", "Actions en cours (point de l'année)", reads_points=True)
+def actions_in_progress(plan, *, validated_only=False):
+    return _actions_with_status(plan, Status.IN_PROGRESS, validated_only)
 
 
 @register("budget_spent_share", "Part du budget prévu réalisée (%)")
@@ -128,26 +137,28 @@ for _family, _label in EssFamily.choices:
 
 
 @cached(PLANS, DIRECTORY)
-def computation_results(plan, keys):
+def computation_results(plan, keys, *, validated_only=False):
     """{computation key: {year: value}} for PLAN: one query per computation, cached."""
-    return {key: REGISTRY[key](plan) for key in keys}
+    return {key: REGISTRY[key](plan, validated_only=validated_only) for key in keys}
 
 
-def computed_values(plan, indicators):
-    """{indicator pk: {year: value}} for the computed INDICATORS."""
+def computed_values(plan, indicators, *, validated_only=False):
+    """{indicator pk: {year: value}} for the computed INDICATORS (VALIDATED_ONLY: those that
+    count progress points count the validated ones only)."""
     keys = tuple(sorted({indicator.computation for indicator in indicators if indicator.computation}))
-    results = computation_results(plan, keys) if keys else {}
+    results = computation_results(plan, keys, validated_only=validated_only) if keys else {}
     return {indicator.pk: results[indicator.computation]
             for indicator in indicators if indicator.computation}
 
 
-def rows_for(plan, indicators, *, entered=None):
+def rows_for(plan, indicators, *, entered=None, validated_only=False):
     """Each indicator with its latest value, year, target and whether it is on track.
 
     ENTERED ({indicator pk: {year: value}}), when given, adds every year's entered values
-    to the rows ("values"), as computed indicators always have them.
+    to the rows ("values"), as computed indicators always have them. VALIDATED_ONLY: see
+    computed_values.
     """
-    computed = computed_values(plan, indicators)
+    computed = computed_values(plan, indicators, validated_only=validated_only)
     rows = []
     for indicator in indicators:
         targets = {target.year: target.value for target in indicator.targets.all()}

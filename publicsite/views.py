@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from actions.models import Action, Plan, ProgressUpdate, Review
+from actions.models import Action, Plan, ProgressUpdate
 from actions.models.plan import PUBLIC_POINT_FIELDS
 from essplan.throttle import client_key
 from essplan.views import filtered, paginate
@@ -61,9 +61,9 @@ def home(request):
 @public_page
 def plan_detail(request, slug):
     """The plan's key indicators (their charts' style elements carry the page's CSP nonce) and
-    its tree of actions."""
+    its tree of actions, both from the points the ESS team validated."""
     plan = get_object_or_404(Plan.objects.public().with_tree(validated_only=True), slug=slug)
-    indicators = key_indicator_rows(plan)
+    indicators = key_indicator_rows(plan, validated_only=True)
     from_directory = [row["indicator"].code for row in indicators
                       if row["indicator"].computation.startswith(DIRECTORY_COMPUTATIONS)]
     body = render_to_string("public/includes/plan_body.html", {
@@ -78,7 +78,7 @@ def plan_detail(request, slug):
 @public_page
 def action_detail(request, slug, code):
     plan = public_plan(slug)
-    points = ProgressUpdate.objects.filter(review=Review.VALIDATED).order_by("-year")
+    points = ProgressUpdate.objects.validated().order_by("-year")
     action = get_object_or_404(
         Action.objects.with_status(validated_only=True).select_related("objective__axis")
         .prefetch_related(Prefetch("updates", queryset=points, to_attr="public_points")),
