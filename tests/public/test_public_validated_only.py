@@ -129,6 +129,15 @@ def test_unvalidated_points_change_no_public_figure(client, validated, pilot):
     after = read_all(client, urls)
     changed = [url for url in urls if after[url] != before[url]]
     assert not changed
+    # Once the ESS team validates the submitted 2025 point of the first action, it shows.
+    ProgressUpdate.objects.filter(action=validated[0], year=2025).update(review=Review.VALIDATED)
+    shown = [reverse("public:plan_detail", kwargs={"slug": COTENTIN}),
+             reverse("public:actions_csv", kwargs={"slug": COTENTIN}),
+             reverse("public:action_detail", kwargs={"slug": COTENTIN,
+                                                     "code": validated[0].code})]
+    validated_later = read_all(client, shown)
+    assert all(validated_later[url] != before[url] for url in shown)
+    assert "2023 : 1, 2024 : 1, 2025 : 1" in validated_later[shown[0]].decode()
 
 
 def test_the_staff_still_count_every_point_of_the_year(validated, pilot):
