@@ -118,7 +118,7 @@ def read_versions(conn):
     return values
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_version_moves_when_its_transaction_commits_never_before_nor_on_a_rollback():
     with other_connection() as writer, other_connection() as reader:
         before = read_versions(reader)
@@ -143,7 +143,7 @@ def test_a_version_moves_when_its_transaction_commits_never_before_nor_on_a_roll
         assert cursor.fetchone()[0] == 0  # each mark goes with its commit
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_writer_waits_for_another_ones_transaction():
     """A long transaction (an import) writes the directory and the plans and stays open; other
     writers of the same scopes and tables commit at once: the version is taken at commit."""
@@ -168,7 +168,7 @@ def test_no_writer_waits_for_another_ones_transaction():
     assert before[DIRECTORY] != after[DIRECTORY] != last[DIRECTORY]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_commits_of_one_scope_each_move_its_version():
     before = versions()[PLANS]
     seen = set()

@@ -65,7 +65,7 @@ def test_cache_and_file_storage_for_several_servers_come_from_the_environment():
              "s.get('OPTIONS', {}).get('bucket_name'), s.get('OPTIONS', {}).get('endpoint_url'))")
     alone = run_python(SETUP + shown, CACHE_URL="", S3_BUCKET="")
     assert alone.stdout.split() == [
-        "django.core.cache.backends.locmem.LocMemCache", "None",
+        "essplan.boundedcache.BoundedLocMemCache", "default",
         "django.core.files.storage.FileSystemStorage", "None", "None"], alone.stderr
     shared = run_python(SETUP + shown, CACHE_URL="redis://cache.internal:6379/1",
                         S3_BUCKET="essplan-fichiers", S3_ENDPOINT_URL="https://s3.fr-par.example")
