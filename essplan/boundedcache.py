@@ -5,7 +5,8 @@ visitor who varies a URL fills them. This one keeps the total of its entries und
 OPTIONS["MAX_BYTES"] (and their number under MAX_ENTRIES, as LocMemCache): an entry weighs
 its pickled value, its key and ENTRY_OVERHEAD for the dictionaries that hold them; the least
 recently read entries go first, and a value heavier than the whole is not kept. It keeps
-whole answers (publicsite.cache), so it counts nothing: incr() is refused.
+rendered fragments and whole public answers (publicsite.cache), never counters: incr() is
+refused.
 """
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
