@@ -46,7 +46,9 @@ def trend_chart(*, title, years, values, targets, baseline=None, unit="", nonce=
     if baseline:
         chart.add("Référence", [_float(baseline[1]) if year == baseline[0] else None for year in years],
                   stroke=False, dots_size=7)
-    return _finish(chart.render(is_unicode=True), title, nonce)
+    description = (f"Valeurs : {_known(years, values, unit)} ; "
+                   f"cibles : {_known(years, targets, unit)}.")
+    return _finish(chart.render(is_unicode=True), title, nonce, description)
 
 
 def year_bars(*, label, years, values, unit="", nonce=None):
@@ -103,8 +105,17 @@ def budget_bars(*, amounts, plan, nonce=None):
     return _finish(chart.render(is_unicode=True), f"Budget : {', '.join(labels)}", nonce)
 
 
-def _finish(svg, label, nonce):
+def _finish(svg, label, nonce, description=""):
+    """The chart's SVG named LABEL, for the page (aria-label) and for the PDF (the first
+    <title>, which WeasyPrint makes the alternative text of the tagged figure; it reads no
+    aria-label). Pygal's own <title>, when the chart has one, makes way for it. DESCRIPTION,
+    when given, is the <desc> that browsers read as the chart's description."""
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    svg = re.sub(r"(?<=</defs>)<title>[^<]*</title>", "", svg, count=1)
+    text = f"<title>{escape(label)}</title>"
+    if description:
+        text += f"<desc>{escape(description)}</desc>"
+    svg = re.sub(r"<svg [^>]*>", lambda match: match.group() + text, svg, count=1)
     if nonce is not None:  # a LazyNonce is falsy until generated
         svg = svg.replace("<style", f'<style nonce="{escape(str(nonce))}"', 1)
     svg = re.sub(r"<!--.*?-->|<script.*?</script>", "", svg, flags=re.S)
@@ -114,6 +125,12 @@ def _finish(svg, label, nonce):
     # Hooks of the tooltips' script, the same in every chart: ids must be unique in a page.
     svg = re.sub(r' id="activate-serie-\d+"', "", svg)
     return mark_safe(svg)  # noqa: S308 - pygal output, every text above is escaped
+
+
+def _known(years, values, unit):
+    """'2023 : 500, 2024 : 512,5' for the YEARS that have a value, or 'aucune'."""
+    return ", ".join(f"{year} : {figure(values[year])} {unit}".strip()
+                     for year in years if values.get(year) is not None) or "aucune"
 
 
 def _float(value):

@@ -92,6 +92,10 @@ def test_detail_chart_holds_values_targets_and_baseline(client_for, plan):
     html = client_for("viewer").get(indicator.get_absolute_url()).content.decode()
     svg = html[html.index("<svg role=\"img\""):html.index("</svg>", html.index("<svg role=\"img\""))]
     assert 'aria-label="Établissements de l&#x27;ESS sur le territoire"' in svg
+    # The same name as the first <title> (the PDF's alternative text), the figures described.
+    assert ('"><title>Établissements de l&#x27;ESS sur le territoire</title><desc>Valeurs : '
+            '2022 : 488, 2024 : 501 ; cibles : 2025 : 520.</desc><defs>') in svg
+    assert svg.count("<title>Établissements") == 1
     for series in ["Valeurs", "Cibles", "Référence"]:
         assert series in svg
     # x axis: the baseline year before the plan, then the plan's years
