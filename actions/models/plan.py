@@ -9,6 +9,7 @@ from django.db.models import Case, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from essplan.french import count, euros
@@ -109,7 +110,16 @@ class Plan(models.Model):
     deliberation_reference = models.CharField(
         _("référence de la délibération"), max_length=50, blank=True
     )
-    adoption_date = models.DateField(_("date d'adoption"), null=True, blank=True)
+    adoption_date = models.DateField(
+        _("date d'adoption"), null=True, blank=True,
+        help_text=_("Date de la séance du conseil ; laissée vide quand le texte de la "
+                    "délibération ne la donne pas."),
+    )
+    deliberation_is_draft = models.BooleanField(
+        _("projet de délibération"), default=False,
+        help_text=_("Le texte connu est le projet soumis au conseil : il ne porte pas le "
+                    "résultat du vote."),
+    )
     budget_envelope = models.DecimalField(
         _("enveloppe budgétaire (€)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -176,6 +186,26 @@ class Plan(models.Model):
         return (f"{count(self.votes_for, 'pour', 'pour')}, "
                 f"{count(self.votes_against or 0, 'contre', 'contre')}, "
                 f"{count(self.abstentions or 0, 'abstention', 'abstentions')}")
+
+    @property
+    def deliberation_text(self):
+        """The deliberation as its text names it, saying what the text leaves out: « projet
+        de délibération n° C-12-05-01, séance du 7 décembre 2012 (le résultat du vote n'y
+        figure pas) », « n° DEL2023_012A (date non précisée dans le texte de la
+        délibération) »."""
+        if not self.deliberation_reference:
+            return ""
+        text = f"n° {self.deliberation_reference}"
+        if self.deliberation_is_draft:
+            text = f"projet de délibération {text}"
+        if self.adoption_date is None:
+            text += " (date non précisée dans le texte de la délibération)"
+        else:
+            day = date_format(self.adoption_date, "j F Y")
+            text += f", séance du {day}" if self.deliberation_is_draft else f" du {day}"
+        if self.deliberation_is_draft:
+            text += " (le résultat du vote n'y figure pas)"
+        return text
 
     @property
     def envelope_text(self):
