@@ -15,6 +15,7 @@ from essplan.datacache import PLANS, cached
 from .models import BudgetLine
 
 ZERO = Decimal("0.00")
+SECTIONS = BudgetLine.Section.values
 LEVELS = {
     "action": "action_id",
     "objective": "action__objective_id",
@@ -27,23 +28,32 @@ def _sum(field, condition):
     return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=DecimalField())
 
 
-def amount_annotations():
-    expense = Q(flow=BudgetLine.Flow.EXPENSE)
-    revenue = Q(flow=BudgetLine.Flow.REVENUE)
-    # Prefixed: an annotation may not share the name of a model field it sums.
+def _amount_sums(prefix, lines):
+    expense = lines & Q(flow=BudgetLine.Flow.EXPENSE)
+    revenue = lines & Q(flow=BudgetLine.Flow.REVENUE)
     return {
-        "sum_planned": _sum("planned", expense),
-        "sum_committed": _sum("committed", expense),
-        "sum_spent": _sum("spent", expense),
-        "sum_revenue": _sum("planned", revenue),
-        "sum_revenue_received": _sum("spent", revenue),
-        "sum_operating": _sum("planned", expense & Q(section=BudgetLine.Section.OPERATING)),
-        "sum_investment": _sum("planned", expense & Q(section=BudgetLine.Section.INVESTMENT)),
+        f"{prefix}planned": _sum("planned", expense),
+        f"{prefix}committed": _sum("committed", expense),
+        f"{prefix}spent": _sum("spent", expense),
+        f"{prefix}revenue": _sum("planned", revenue),
+        f"{prefix}revenue_received": _sum("spent", revenue),
     }
 
 
+def amount_annotations():
+    """The sums of Amounts over every line ("all_planned"…), then over the lines of each
+    section ("fonctionnement_planned"…): one query gives both."""
+    annotations = _amount_sums("all_", Q())
+    for section in SECTIONS:
+        annotations.update(_amount_sums(f"{section}_", Q(section=section)))
+    return annotations
+
+
 def _amounts(row):
-    return Amounts(**{name.removeprefix("sum_"): value for name, value in row.items()})
+    """{None: Amounts of every line, section: Amounts of its lines} of an annotated ROW."""
+    return {section: Amounts(**{name: row[f"{section or 'all'}_{name}"]
+                                for name in Amounts.__dataclass_fields__})
+            for section in (None, *SECTIONS)}
 
 
 @dataclass(frozen=True)
@@ -53,8 +63,6 @@ class Amounts:
     spent: Decimal = ZERO
     revenue: Decimal = ZERO
     revenue_received: Decimal = ZERO
-    operating: Decimal = ZERO
-    investment: Decimal = ZERO
 
     @property
     def net(self):
@@ -65,21 +73,27 @@ class Amounts:
     def execution_rate(self):
         return None if not self.planned else self.spent * 100 / self.planned
 
+    @property
+    def is_empty(self):
+        return not any((self.planned, self.committed, self.spent, self.revenue,
+                        self.revenue_received))
+
 
 class Totals:
-    """totals[level][key][year or None] -> Amounts (None: all years)."""
+    """totals[level][key][year or None][section or None] -> Amounts (None: all years, both
+    sections)."""
 
     def __init__(self):
         self._data = defaultdict(lambda: defaultdict(dict))
 
-    def set(self, level, key, year, amounts):
-        self._data[level][key][year] = amounts
+    def set(self, level, key, year, by_section):
+        self._data[level][key][year] = by_section
 
-    def get(self, level, key, year=None):
-        return self._data[level][key].get(year, Amounts())
+    def get(self, level, key, year=None, section=None):
+        return self._data[level][key].get(year, {}).get(section, Amounts())
 
-    def by_year(self, level, key, years):
-        return [(year, self.get(level, key, year)) for year in years]
+    def by_year(self, level, key, years, section=None):
+        return [(year, self.get(level, key, year, section)) for year in years]
 
 
 def budget_totals(plan, levels=LEVELS, *, action=None):
@@ -108,13 +122,36 @@ def action_budget(action):
 
 
 def budget_summary(plan, axes, totals):
-    """Rows of the axis × year budget table, the plan's total and what remains of the envelope."""
+    """The axis × year budget table, the plan's total and what remains of the envelope.
+
+    The table's "sections" are its groups of rows: one of every axis, or, when the plan has
+    lines in both sections, the operating section (every axis) then the investment section
+    (the axes that have lines there), each with its own total, as a deliberation keeps its
+    sections apart (Caen la mer's « Sous total action 5 » is its 30 000 € of operating in
+    2013, its 30 000 € of investment printed in the investment section)."""
+    years = list(plan.years)
     total = totals.get("plan", plan.pk)
+
+    def group(label, section, axes):
+        return {"label": label, "section": section,
+                "rows": [(axis, totals.by_year("axis", axis.pk, years, section),
+                          totals.get("axis", axis.pk, section=section)) for axis in axes],
+                "by_year": totals.by_year("plan", plan.pk, years, section),
+                "total": totals.get("plan", plan.pk, section=section)}
+
+    operating, investment = BudgetLine.Section.OPERATING, BudgetLine.Section.INVESTMENT
+    if all(not totals.get("plan", plan.pk, section=section).is_empty for section in SECTIONS):
+        sections = [
+            group("Section de fonctionnement", operating, axes),
+            group("Section d'investissement", investment,
+                  [axis for axis in axes
+                   if not totals.get("axis", axis.pk, section=investment).is_empty])]
+    else:
+        sections = [group("", None, axes)]
     return {
-        "years": list(plan.years),
-        "rows": [(axis, totals.by_year("axis", axis.pk, plan.years), totals.get("axis", axis.pk))
-                 for axis in axes],
-        "by_year": totals.by_year("plan", plan.pk, plan.years),
+        "years": years,
+        "sections": sections,
+        "by_year": totals.by_year("plan", plan.pk, years),
         "total": total,
         "remaining": None if plan.budget_envelope is None else plan.budget_envelope - total.net,
     }
@@ -193,3 +230,4 @@ def _add(into, row, sign=1):
     into.total += sign * row.total
     into.committed += sign * row.committed
     into.spent += sign * row.spent
+

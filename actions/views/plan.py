@@ -69,17 +69,27 @@ def plan_budget(request, slug):
     axes = plan.axes.all()
     totals = budget_totals(plan)
     years = list(plan.years)
-    rows = []
-    for axis in axes:
-        rows.append(("axis", axis, totals.by_year("axis", axis.pk, years), totals.get("axis", axis.pk)))
-        for objective in axis.objectives.all():
-            rows.append(("objective", objective, totals.by_year("objective", objective.pk, years),
-                         totals.get("objective", objective.pk)))
-            for action in objective.actions.all():
-                total = totals.get("action", action.pk)
-                if total.planned or total.revenue or total.committed or total.spent:
-                    rows.append(("action", action, totals.by_year("action", action.pk, years), total))
-    context = {"plan": plan, "years": years, "rows": rows, "council": council_budget(plan),
-               "export_formats": FORMATS,
-               "budget": budget_summary(plan, axes, totals)}
+    budget = budget_summary(plan, axes, totals)
+    # Cut by section as the axis table is (one group when it is not).
+    tree = [(group["label"], _budget_tree(group, totals, years)) for group in budget["sections"]]
+    context = {"plan": plan, "years": years, "tree": tree, "council": council_budget(plan),
+               "export_formats": FORMATS, "budget": budget}
     return render(request, "actions/plan_budget.html", context)
+
+
+def _budget_tree(group, totals, years):
+    """(level, node, amounts by year, total) of the axes of GROUP (a section of the axis
+    table), of their objectives, and of their actions that have amounts in that section."""
+    section, rows = group["section"], []
+    for axis, by_year, total in group["rows"]:
+        rows.append(("axis", axis, by_year, total))
+        for objective in axis.objectives.all():
+            rows.append(("objective", objective,
+                         totals.by_year("objective", objective.pk, years, section),
+                         totals.get("objective", objective.pk, section=section)))
+            for action in objective.actions.all():
+                total = totals.get("action", action.pk, section=section)
+                if not total.is_empty:
+                    rows.append(("action", action,
+                                 totals.by_year("action", action.pk, years, section), total))
+    return rows

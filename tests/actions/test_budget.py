@@ -27,10 +27,15 @@ def test_caen_la_mer_totals_reproduce_the_deliberation_table(caen):
     # recettes 0 / 20 000 / 0; investissement 30 000 each year;
     # "Côté total des actions": 103 000 / 131 000 / 97 000.
     totals = budget_totals(caen, levels=["plan"])
+
+    def planned(section):
+        return [amounts.planned for _, amounts in totals.by_year("plan", caen.pk, caen.years,
+                                                                  section)]
+
     by_year = dict(totals.by_year("plan", caen.pk, caen.years))
-    assert [by_year[y].operating for y in (2013, 2014, 2015)] == [73000, 121000, 67000]
+    assert planned("fonctionnement") == [73000, 121000, 67000]
     assert [by_year[y].revenue for y in (2013, 2014, 2015)] == [0, 20000, 0]
-    assert [by_year[y].investment for y in (2013, 2014, 2015)] == [30000, 30000, 30000]
+    assert planned("investissement") == [30000, 30000, 30000]
     assert [by_year[y].net for y in (2013, 2014, 2015)] == [103000, 131000, 97000]
     assert totals.get("plan", caen.pk).net == Decimal("331000")
 
@@ -89,8 +94,16 @@ def test_budget_page_lists_caen_la_mer_per_axis_objective_and_action(client_for)
     assert "<td class=\"text-end\">131\xa0000\xa0€</td>" not in html  # planned only
     # Plan row, planned expenses per year: 103 000 / 151 000 / 97 000 (121 000 + 30 000 in 2014)
     assert '<td class="text-end">151\xa0000\xa0€</td>' in html
-    levels = [level for level, *_ in response.context["rows"]]
-    assert levels.count("axis") == 6 and levels.count("action") == 8
+    # Cut by section: every axis and the 8 actions in operating, axis 5 and action 5 in
+    # investment (seed 002: « Soutien Basse Normandie Active (BNA) »).
+    tree = response.context["tree"]
+    assert [section for section, _ in tree] == ["Section de fonctionnement",
+                                                "Section d'investissement"]
+    operating = [level for level, *_ in tree[0][1]]
+    assert operating.count("axis") == 6 and operating.count("action") == 8
+    assert [(level, node.title) for level, node, *_ in tree[1][1]] == [
+        ("axis", "Agir en matière d'entrepreneuriat social"),
+        ("objective", "Aide à l'entrepreneuriat social"), ("action", "Entrepreneuriat ESS")]
 
 
 def test_budget_page_query_budget_is_fixed(client_for, django_assert_max_num_queries):
