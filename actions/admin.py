@@ -3,13 +3,32 @@ from django.db.models import Count
 
 from essplan.admin import VersionedAdmin, VersionedTabularInline
 
-from .models import Action, Axis, BudgetLine, Direction, Event, Objective, Plan, ProgressUpdate
+from .models import (
+    Action,
+    Axis,
+    BudgetLine,
+    DeliberationBudgetRow,
+    Direction,
+    Event,
+    Objective,
+    Plan,
+    ProgressUpdate,
+)
 
 
 class AxisInline(admin.TabularInline):
     model = Axis
     extra = 0
     fields = ["number", "title"]
+
+
+class DeliberationBudgetRowInline(admin.TabularInline):
+    """The deliberation's budget table, kept by an administrator from the deliberation."""
+
+    model = DeliberationBudgetRow
+    extra = 0
+    fields = ["position", "kind", "label", "section", "measure", "action_codes", "stated",
+              "comment"]
 
 
 @admin.register(Plan)
@@ -21,7 +40,7 @@ class PlanAdmin(admin.ModelAdmin):
     list_filter = ["state", "territory"]
     search_fields = ["title", "territory", "deliberation_reference"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [AxisInline]
+    inlines = [AxisInline, DeliberationBudgetRowInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(action_count=Count("actions"))

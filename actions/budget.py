@@ -7,12 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import DecimalField, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from essplan.datacache import PLANS, cached
 
-from .models import BudgetLine
+from .models import BudgetLine, DeliberationBudgetRow
 
 ZERO = Decimal("0.00")
 SECTIONS = BudgetLine.Section.values
@@ -231,3 +231,87 @@ def _add(into, row, sign=1):
     into.committed += sign * row.committed
     into.spent += sign * row.spent
 
+
+@dataclass
+class TableRow:
+    label: str
+    kind: str  # line (one budget line), subtotal or total
+    by_year: list  # planned amount per year of the plan
+    chapter: str = ""
+    comment: str = ""
+    stated: bool = False  # the deliberation's own amounts, not computed
+
+
+@dataclass
+class _Line:
+    """A budget line of the table: an action's lines of one label, per year."""
+
+    code: str
+    section: str
+    flow: str
+    chapter: str
+    label: str
+    by_year: dict
+    order: tuple
+
+
+Row = DeliberationBudgetRow
+SIGNS = {  # measure -> {flow: sign}
+    Row.Measure.EXPENSES: {BudgetLine.Flow.EXPENSE: 1},
+    Row.Measure.REVENUE: {BudgetLine.Flow.REVENUE: 1},
+    Row.Measure.NET_COST: {BudgetLine.Flow.EXPENSE: 1, BudgetLine.Flow.REVENUE: -1},
+    Row.Measure.BALANCE: {BudgetLine.Flow.EXPENSE: -1, BudgetLine.Flow.REVENUE: 1},
+}
+
+
+def deliberation_budget(plan):
+    """PLAN's budget table as its deliberation prints it (its DeliberationBudgetRow, in
+    order), or None when the plan has none: {"years", "groups": [(heading, [TableRow])],
+    "comments": whether a row has one, "columns" of the table, "stated": whether a row keeps
+    the deliberation's amounts}. Each amount is planned, computed from the budget lines, but
+    for the sums the deliberation states without their lines. Two queries (one without a
+    table)."""
+    declared = list(plan.deliberation_budget_rows.all())
+    if not declared:
+        return None
+    years = list(plan.years)
+    lines = {}
+    for row in (BudgetLine.objects.filter(action__plan=plan).order_by()
+                .values("action__code", "action__code_key", "section", "flow", "chapter",
+                        "label", "year")
+                .annotate(amount=Sum("planned"), first=Min("pk"))):
+        key = (row["action__code"], row["section"], row["flow"], row["chapter"], row["label"])
+        line = lines.setdefault(key, _Line(*key, by_year=dict.fromkeys(years, ZERO),
+                                           order=(row["action__code_key"], row["first"])))
+        line.by_year[row["year"]] = row["amount"]
+        line.order = min(line.order, (row["action__code_key"], row["first"]))
+    lines = sorted(lines.values(), key=lambda line: line.order)
+    groups = [("", [])]
+    for row in declared:
+        if row.kind == Row.Kind.HEADING:
+            groups.append((row.label, []))
+        else:
+            groups[-1][1].extend(_table_rows(row, lines, years))
+    groups = [(heading, rows) for heading, rows in groups if heading or rows]
+    every_row = [row for _, rows in groups for row in rows]
+    comments = any(row.comment for row in every_row)
+    return {"years": years, "groups": groups, "comments": comments,
+            "columns": 2 + len(years) + comments,
+            "stated": any(row.stated for row in every_row)}
+
+
+def _table_rows(row, lines, years):
+    signs = SIGNS[row.measure]
+    chosen = [line for line in lines if line.flow in signs
+              and (not row.action_codes or line.code in row.action_codes)
+              and (not row.section or line.section == row.section)]
+    if row.kind == Row.Kind.LINES:
+        return [TableRow(f"Action {line.code} · {line.label}", "line",
+                         [line.by_year[year] for year in years], chapter=line.chapter)
+                for line in chosen]
+    kind = "subtotal" if row.kind == Row.Kind.SUBTOTAL else "total"
+    if row.stated:
+        return [TableRow(row.label, kind, list(row.stated), comment=row.comment, stated=True)]
+    return [TableRow(row.label, kind,
+                     [sum((signs[line.flow] * line.by_year[year] for line in chosen), ZERO)
+                      for year in years], comment=row.comment)]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .models import Action, Axis, BudgetLine, Direction, Objective, Plan
+from .models import Action, Axis, BudgetLine, DeliberationBudgetRow, Direction, Objective, Plan
 
 FICHE_FIELDS = [
     "expected_impacts", "description", "target_publics", "partners_text", "resources", "location",
@@ -30,10 +30,10 @@ class LoadReport:
 def load_plan(*, data):
     """Create the plan described by a seed file, leaving existing rows untouched.
 
-    Rows are matched by natural key (direction name, plan slug, axis number,
-    objective and action codes); what exists is kept as users may have edited
-    it, what is missing is created. Running it twice creates nothing the second
-    time.
+    Rows are matched by natural key (direction name, plan slug, axis number, objective and
+    action codes, position in the deliberation's budget table); what exists is kept as users
+    may have edited it, what is missing is created. Running it twice creates nothing the
+    second time.
     """
     directions = {}
     for row in data["directions"]:
@@ -64,7 +64,24 @@ def load_plan(*, data):
                 report.count(
                     _load_action(plan, objective, action_data, directions, pilot)
                 )
+    for position, row in enumerate(data.get("budget_table", []), start=1):
+        _, created = DeliberationBudgetRow.objects.get_or_create(
+            plan=plan, position=position, defaults=_budget_table_row(plan, row))
+        report.count(created)
     return report
+
+
+def _budget_table_row(plan, data):
+    """The fields of a row of the deliberation's budget table, from a seed file's row."""
+    stated = [Decimal(amount) for amount in data.get("stated", [])]
+    if stated and len(stated) != len(plan.years):
+        raise ValueError(f"« {data['label']} » : {len(stated)} montants pour "
+                         f"{len(plan.years)} années.")
+    return {"kind": data["kind"], "label": data.get("label", ""),
+            "section": data.get("section", ""),
+            "measure": data.get("measure", DeliberationBudgetRow.Measure.EXPENSES),
+            "action_codes": data.get("actions", []), "stated": stated,
+            "comment": data.get("comment", "")}
 
 
 def _load_action(plan, objective, data, directions, pilot):

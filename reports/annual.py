@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from actions.budget import council_budget
+from actions.budget import council_budget, deliberation_budget
 from actions.models import (
     CURRENT_STATUSES,
     NO_POINT,
@@ -241,6 +241,7 @@ def report_context(plan, year, *, generated_at, generated_by=None):
         "axes": axes, "actions": actions, "statuses": statuses, "late": late,
         "progress": progress,
         "budget": budget, "budget_year": budget_year, "council": council_budget(plan),
+        "deliberation": deliberation_budget(plan),
         "indicators": indicators,
         "summary_indicators": [row for row in indicators if row["key"]][:SUMMARY_INDICATORS],
         "events": events,

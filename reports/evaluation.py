@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
-from actions.budget import council_budget
+from actions.budget import council_budget, deliberation_budget
 from actions.models import NO_POINT, Event, Status
 from essplan.french import count, euros, listing, number, percent
 from structures.figures import directory_figures, snapshot_figures
@@ -132,7 +132,8 @@ def evaluation_context(plan, *, generated_at, generated_by=None):
         "cover_kind": "Bilan du plan d'actions", "cover_subtitle": f"Évaluation de la période {period}",
         "document_title": f"Bilan du plan {period}",
         "axes": axes, "actions": actions, "statuses": statuses, "progress": progress,
-        "budget": budget, "council": council_budget(plan), "events": events,
+        "budget": budget, "council": council_budget(plan),
+        "deliberation": deliberation_budget(plan), "events": events,
         "indicators": indicators, "directory": directory,
         "fictitious": directory_figures()["fictitious"], "candidates": candidates,
         "summary": evaluation_sentences(

@@ -157,3 +157,14 @@ def test_an_admin_save_from_the_current_version_goes_through(client_for, action)
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.description == "Écrit par Alice"
+
+
+def test_the_plan_admin_shows_the_deliberations_budget_table(client_for):
+    caen = Plan.objects.get(slug="caen-la-mer-ess-2013-2015")
+    response = client_for("admin_user").get(reverse("admin:actions_plan_change", args=[caen.pk]))
+    assert response.status_code == 200
+    formset = next(formset for formset in response.context["inline_admin_formsets"]
+                   if formset.formset.model.__name__ == "DeliberationBudgetRow")
+    labels = [form.instance.label for form in formset.formset.forms]
+    assert len(labels) == 25
+    assert labels[-2:] == ["Total budget communication + RH", "Total budget Dévéco"]

@@ -1,3 +1,4 @@
+from .budget_table import DeliberationBudgetRow
 from .campaign import Campaign, ReminderSent
 from .followup import (
     CURRENT_STATUSES,
@@ -17,7 +18,7 @@ from .followup import (
 from .plan import Action, Axis, Direction, Objective, Plan
 
 __all__ = [
-    "CURRENT_STATUSES", "NO_POINT", "REVIEW_STATES", "TO_ENTER", "WAITING", "Action", "Attachment", "Axis", "BudgetLine", "Campaign", "Direction",
-    "Event", "EventAction", "Objective", "Plan", "ProgressUpdate", "ReminderSent", "Review", "ReviewComment",
-    "Status",
+    "CURRENT_STATUSES", "NO_POINT", "REVIEW_STATES", "TO_ENTER", "WAITING", "Action", "Attachment",
+    "Axis", "BudgetLine", "Campaign", "DeliberationBudgetRow", "Direction", "Event", "EventAction",
+    "Objective", "Plan", "ProgressUpdate", "ReminderSent", "Review", "ReviewComment", "Status",
 ]

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST, require_safe
 from essplan.exports import FORMATS, requested_export
 
 from ..access import MANAGE_PLAN, can_manage, get_plan, plans
-from ..budget import budget_summary, budget_totals, council_budget
+from ..budget import budget_summary, budget_totals, council_budget, deliberation_budget
 from ..forms import PublicationForm
 from ..models import BudgetLine, Plan
 from ..resources import BudgetLineResource
@@ -73,7 +73,8 @@ def plan_budget(request, slug):
     # Cut by section as the axis table is (one group when it is not).
     tree = [(group["label"], _budget_tree(group, totals, years)) for group in budget["sections"]]
     context = {"plan": plan, "years": years, "tree": tree, "council": council_budget(plan),
-               "export_formats": FORMATS, "budget": budget}
+               "deliberation": deliberation_budget(plan), "export_formats": FORMATS,
+               "budget": budget}
     return render(request, "actions/plan_budget.html", context)
 
 
