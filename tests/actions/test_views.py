@@ -135,7 +135,7 @@ def test_action_page_queries_do_not_grow_with_its_follow_up(client_for, django_a
 def test_plan_list_query_budget(client_for, django_assert_max_num_queries):
     client = client_for("viewer")
     # 6 queries: session, user, versions, user permissions, group permissions (both cached
-    # with the auth version once read), plans (+ lead direction)
+    # with the accounts' version once read), plans (+ lead direction)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("actions:plan_list"))
     assert "DEL2023_012A" in response.content.decode()
@@ -144,5 +144,6 @@ def test_plan_list_query_budget(client_for, django_assert_max_num_queries):
 def test_the_plan_page_shows_the_deliberation_as_adopted(client_for):
     html = client_for("viewer").get(
         reverse("actions:plan_detail", kwargs={"slug": COTENTIN})).content.decode()
-    assert "DEL2023_012A · vote : 167 pour, 0 contre, 9 abstentions" in html
+    assert ("N° DEL2023_012A (date non précisée dans le texte de la délibération) · vote : "
+            "167 pour, 0 contre, 9 abstentions") in html
     assert "environ 85\xa0000\xa0€ (Budget principal, compte 6188, LdC n°77592)" in html
