@@ -3,6 +3,7 @@ from .campaign import Campaign, ReminderSent
 from .followup import (
     CURRENT_STATUSES,
     NO_POINT,
+    REVIEW_LABELS,
     REVIEW_STATES,
     TO_ENTER,
     WAITING,
@@ -18,7 +19,8 @@ from .followup import (
 from .plan import Action, Axis, Direction, Objective, Plan
 
 __all__ = [
-    "CURRENT_STATUSES", "NO_POINT", "REVIEW_STATES", "TO_ENTER", "WAITING", "Action", "Attachment",
-    "Axis", "BudgetLine", "Campaign", "DeliberationBudgetRow", "Direction", "Event", "EventAction",
-    "Objective", "Plan", "ProgressUpdate", "ReminderSent", "Review", "ReviewComment", "Status",
+    "CURRENT_STATUSES", "NO_POINT", "REVIEW_LABELS", "REVIEW_STATES", "TO_ENTER", "WAITING",
+    "Action", "Attachment", "Axis", "BudgetLine", "Campaign", "DeliberationBudgetRow", "Direction",
+    "Event", "EventAction", "Objective", "Plan", "ProgressUpdate", "ReminderSent", "Review",
+    "ReviewComment", "Status",
 ]

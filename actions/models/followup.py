@@ -43,6 +43,7 @@ class Review(models.TextChoices):
 # An action without a point for a campaign's year has one to enter (« à saisir »).
 TO_ENTER = "a_saisir"
 REVIEW_STATES = [(TO_ENTER, _("À saisir")), *Review.choices]
+REVIEW_LABELS = dict(REVIEW_STATES)
 # What the ESS team still waits for: no point, or one the pilot has not submitted.
 WAITING = [TO_ENTER, Review.DRAFT, Review.TO_REVISE]
 

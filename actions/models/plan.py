@@ -16,7 +16,15 @@ from essplan.french import count, euros
 from essplan.search import search_query, search_vector
 from essplan.versioning import Versioned, bump_version, tracked
 
-from .followup import CURRENT_STATUSES, NO_POINT, TO_ENTER, ProgressUpdate, Status
+from .followup import (
+    CURRENT_STATUSES,
+    NO_POINT,
+    REVIEW_LABELS,
+    TO_ENTER,
+    ProgressUpdate,
+    Review,
+    Status,
+)
 
 CURRENT_STATUS_LABELS = dict(CURRENT_STATUSES)
 
@@ -292,8 +300,10 @@ class Objective(models.Model):
 class ActionQuerySet(models.QuerySet):
     def with_review(self, year):
         """Annotate the campaign state of the point of YEAR ("review": « à saisir » without a
-        point) and that point's id ("point_id")."""
-        points = ProgressUpdate.objects.filter(action=OuterRef("pk"), year=year)
+        point) and that point's id ("point_id"). A point is unique per action and year: the
+        subquery drops the model's ordering, whose joins to the action and its plan would be
+        made again for each row."""
+        points = ProgressUpdate.objects.filter(action=OuterRef("pk"), year=year).order_by()
         return self.annotate(
             review=Coalesce(Subquery(points.values("review")[:1]), Value(TO_ENTER)),
             point_id=Subquery(points.values("pk")[:1]),
@@ -459,6 +469,11 @@ class Action(Versioned):
     def current_status_label(self):
         """Label of the status annotated by ActionQuerySet.with_status()."""
         return CURRENT_STATUS_LABELS[self.current_status]
+
+    @property
+    def review_label(self):
+        """Label of the campaign state annotated by ActionQuerySet.with_review()."""
+        return REVIEW_LABELS[self.review]
 
     def url(self, name, **kwargs):
         """URL of one of the action's pages: action.url("actions:action_edit")."""

@@ -1,12 +1,14 @@
 """The yearly campaign: opening it, who has reported, reviewing points, « Mes actions »."""
 
+from collections import defaultdict
+
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from essplan.french import count
+from essplan.search import french_order
 from essplan.security import as_id
 from essplan.views import edit_versioned, filtered, paginate
 
@@ -20,6 +22,7 @@ from ..models import WAITING, Action, Campaign, ProgressUpdate, Review
 MANAGE = "actions.change_campaign"
 CAMPAIGN_PAGE = 50
 REVIEW = "actions.add_reviewcomment"
+PILOT_ORDER = [*french_order("user__last_name", "user__first_name"), "user__username"]
 
 
 def campaign_list(request, slug):
@@ -51,17 +54,33 @@ def campaign_detail(request, slug, year):
     plan = get_plan(request, slug)
     campaign = get_object_or_404(Campaign, plan=plan, year=year)
     actions = (Action.objects.filter(plan=plan).with_review(year)
-               .select_related("plan", "pilot_direction").order_by("code_key")
-               .prefetch_related(Prefetch("pilots", to_attr="named_pilots")))
+               .select_related("pilot_direction").order_by("code_key"))
     board = CampaignActionFilter(request.GET, queryset=actions, plan=plan)
+    pagination = paginate(request, filtered(board), CAMPAIGN_PAGE)
+    name_pilots(pagination["page"], plan)
     context = {
-        "plan": plan, "campaign": campaign, "filter": board,
-        **paginate(request, filtered(board), CAMPAIGN_PAGE),
+        "plan": plan, "campaign": campaign, "filter": board, **pagination,
         "completion": campaigns.completion(plan, year),
         "can_manage": request.user.has_perm(MANAGE),
         "waiting": WAITING,
     }
     return render(request, "actions/campaign_detail.html", context)
+
+
+def name_pilots(actions, plan):
+    """Give each of ACTIONS, a page of PLAN's, "pilot_names": its pilots' names (full name,
+    else user name, as User.get_full_name() and get_username() give them) in French order,
+    read in one query of the names alone; and PLAN, which its links name."""
+    names = defaultdict(list)
+    nominations = (Action.pilots.through.objects.filter(action__in=[a.pk for a in actions])
+                   .order_by(*PILOT_ORDER)
+                   .values_list("action_id", "user__first_name", "user__last_name",
+                                "user__username"))
+    for action_id, first_name, last_name, username in nominations:
+        names[action_id].append(f"{first_name} {last_name}".strip() or username)
+    for action in actions:
+        action.plan = plan
+        action.pilot_names = names[action.pk]
 
 
 @require_POST

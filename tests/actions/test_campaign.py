@@ -188,6 +188,21 @@ def test_who_has_reported_by_state_direction_and_pilot(client_for, plan, action,
     assert "Paul Pilote" in text
 
 
+def test_each_action_names_its_pilots_in_french_order(client_for, action, pilot, other_pilot,
+                                                      campaign):
+    ecuyer = make_user("zoe", roles.PILOT)
+    ecuyer.first_name, ecuyer.last_name = "Zoé", "Écuyer"
+    ecuyer.save(update_fields=["first_name", "last_name"])
+    action.pilots.add(ecuyer)
+    response = client_for("viewer").get(
+        reverse("actions:campaign_detail", kwargs={"slug": COTENTIN, "year": 2025}))
+    text = text_of(response)
+    # É sorts as E, before P; a pilot without a name is named by its user name.
+    assert "Zoé Écuyer, Paul Pilote" in text
+    assert re.search(r"1\.4\.6 · [^·]+ pia À saisir", text)
+    assert f'<option value="{other_pilot.pk}">pia</option>' in response.content.decode()
+
+
 def test_my_actions_lists_the_users_actions_with_their_campaign_state(
         client_for, plan, action, pilot, campaign, django_assert_max_num_queries):
     plan.actions.get(code="3.5.1").pilots.add(pilot)
