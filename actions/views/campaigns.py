@@ -17,10 +17,19 @@ from ..access import EDIT_PROGRESS, get_action, get_plan, plans
 from ..filters import CampaignActionFilter
 from ..forms import BulkPointFormSet, CampaignForm, ReviewForm
 from ..jobs import start_reminders
-from ..models import WAITING, Action, Campaign, ProgressUpdate, Review
+from ..models import (
+    REVIEW_LABELS,
+    TO_ENTER,
+    WAITING,
+    Action,
+    Campaign,
+    ProgressUpdate,
+    Review,
+)
 
 MANAGE = "actions.change_campaign"
 CAMPAIGN_PAGE = 50
+MY_ACTIONS_PAGE = 50
 REVIEW = "actions.add_reviewcomment"
 PILOT_ORDER = [*french_order("user__last_name", "user__first_name"), "user__username"]
 
@@ -142,24 +151,30 @@ def point_review(request, slug, code, year):
 
 
 def my_actions(request):
-    """The signed-in user's actions, the state of each in the open campaign of its plan."""
-    piloted = list(Action.objects.filter(pilots=request.user, plan__in=plans(request))
-                   .with_status()
-                   .select_related("plan", "pilot_direction").order_by("plan", "code_key"))
+    """The signed-in user's actions, the state of each in the open campaign of its plan. A
+    page of them (a pilot of a whole axis has dozens), read in four queries whatever their
+    number, each row's links and labels made here."""
+    pagination = paginate(request, Action.objects.filter(
+        pilots=request.user, plan__in=plans(request)).select_related("plan")
+        .order_by("plan", "code_key"), MY_ACTIONS_PAGE)
+    piloted = list(pagination["page"])
     rows = []
     open_campaigns = {c.plan_id: c for c in Campaign.objects.open().filter(
         plan__in={action.plan_id for action in piloted})}
-    points = {(p.action_id, p.year): p for p in ProgressUpdate.objects.filter(
-        action__in=piloted, year__in={c.year for c in open_campaigns.values()})}
+    reviews = {(action_id, year): review for action_id, year, review in (
+        ProgressUpdate.objects.filter(action__in=piloted,
+                                      year__in={c.year for c in open_campaigns.values()})
+        .order_by().values_list("action_id", "year", "review"))}
     for action in piloted:
         campaign = open_campaigns.get(action.plan_id)
-        point = points.get((action.pk, campaign.year)) if campaign else None
-        rows.append({"action": action, "campaign": campaign, "point": point,
-                     "review": point.review if point else None})
-    return render(request, "actions/my_actions.html",
-                  {"rows": rows, "editable": campaigns.PILOT_EDITABLE})
-
-
+        review = reviews.get((action.pk, campaign.year)) if campaign else None
+        editable = campaign is not None and review in campaigns.PILOT_EDITABLE
+        rows.append({"action": action, "url": action.get_absolute_url(), "campaign": campaign,
+                     "review": review, "state": review or TO_ENTER,
+                     "label": REVIEW_LABELS[review or TO_ENTER],
+                     "entry_url": (action.url("actions:progress_edit", year=campaign.year)
+                                   if editable else None)})
+    return render(request, "actions/my_actions.html", {"rows": rows, **pagination})
 
 
 BULK_PAGE = 50

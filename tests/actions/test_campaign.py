@@ -208,8 +208,9 @@ def test_my_actions_lists_the_users_actions_with_their_campaign_state(
     plan.actions.get(code="3.5.1").pilots.add(pilot)
     ProgressUpdate.objects.create(action=action, year=2025, review=Review.TO_REVISE)
     client = client_for("pilot")
-    # session, user, data versions, permissions (2), actions, open campaigns, their points
-    with django_assert_max_num_queries(8):
+    # session, user, data versions, permissions (2), count and page of the actions, open
+    # campaigns, their points
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("actions:my_actions"))
     rows = response.context["rows"]
     assert [row["action"].code for row in rows] == ["1.4.7", "3.5.1"]
