@@ -1,10 +1,13 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 
 from essplan.forms import (
     ACTIONS_HELP,
     ChoicePicker,
     FrenchDecimalField,
+    PlainSelect,
     StyledFormMixin,
     VersionedForm,
 )
@@ -225,6 +228,79 @@ class BulkPointForm(forms.Form):
 
 
 BulkPointFormSet = forms.formset_factory(BulkPointForm, extra=0)
+BULK_HIDDEN = [name for name, field in BulkPointForm.base_fields.items() if field.widget.is_hidden]
+
+
+class BulkRow:
+    """A row of the bulk entry of YEAR as the page draws it: form INDEX of BulkPointFormSet
+    for ACTION (None: a row sent for an action not on the page), its VALUES ({field: value}),
+    ERRORS ({field: [messages]}) and the point someone else saved meanwhile (CONFLICT);
+    SELECT, the page's status <select> (bulk_select()).
+
+    Fifty Django forms, and fifty rows of fields drawn by the template language, cost many
+    times the rest of the page: a page opened builds no form (only a page sent back does,
+    BulkRow.of), and the row writes its inputs itself, as a widget does, with their labels
+    and errors; the template draws the rest."""
+
+    def __init__(self, index, year, action, values, *, select, errors=None, conflict=None):
+        self.prefix = f"{BulkPointFormSet.get_default_prefix()}-{index}"
+        self.year, self.select = year, select
+        self.action, self.values, self.conflict = action, values, conflict
+        self.errors = errors or {}
+        self.url = action.get_absolute_url() if action else None
+
+    @classmethod
+    def of(cls, index, year, form, action, *, select, conflict=None):
+        """The row of bound FORM, showing what was sent."""
+        return cls(index, year, action, {name: form[name].value() for name in form.fields},
+                   select=select, errors=form.errors, conflict=conflict)
+
+    def value(self, name):
+        """The value of field NAME as an input's value attribute has it, escaped."""
+        value = self.values[name]
+        return "" if value is None else escape(value)
+
+    def hidden_inputs(self):
+        return mark_safe("".join(
+            f'<input type="hidden" name="{self.prefix}-{name}" value="{self.value(name)}">'
+            for name in BULK_HIDDEN))
+
+    def non_field_errors(self):
+        return self.errors.get(NON_FIELD_ERRORS, [])
+
+    def status_cell(self):
+        """The status's label, <select> and errors."""
+        select = self.select.render(
+            f"{self.prefix}-status", self.values["status"],
+            {"class": self._css("form-select form-select-sm", "status"),
+             "id": f"id_{self.prefix}-status"})
+        return self._cell("status", f"Statut {self.year} de {self._code()}", select)
+
+    def progress_cell(self):
+        """The percentage's label, input and errors."""
+        css = self._css("form-control form-control-sm", "progress")
+        field = (f'<input class="{css}" type="number" min="0" max="100" step="1" '
+                 f'name="{self.prefix}-progress" id="id_{self.prefix}-progress" '
+                 f'value="{self.value("progress")}">')
+        return self._cell("progress", f"Avancement {self.year} de {self._code()} (%)", field)
+
+    def _code(self):
+        return escape(self.action.code) if self.action else ""
+
+    def _css(self, css, name):
+        return f"{css} is-invalid" if self.errors.get(name) else css
+
+    def _cell(self, name, label, field):
+        errors = "".join(f'<div class="invalid-feedback">{conditional_escape(error)}</div>'
+                         for error in self.errors.get(name, []))
+        return mark_safe(f'<label class="visually-hidden" for="id_{self.prefix}-{name}">'
+                         f"{label}</label>{field}{errors}")
+
+
+def bulk_select():
+    """The status <select> of a page of the bulk entry: one for its rows, which escapes its
+    options once."""
+    return PlainSelect(choices=BulkPointForm.base_fields["status"].choices)
 
 
 class DraftPlanForm(StyledFormMixin, forms.Form):

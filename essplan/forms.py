@@ -56,20 +56,38 @@ class ChoicePicker(forms.CheckboxSelectMultiple):
 
 
 class PlainSelect(forms.Select):
-    """A <select> of flat choices written in Python, for the filters of busy pages (every
-    pilot of a plan: 150 options on a large one). Django's Select draws each option with a
-    template of its own, many times the work; the markup is the same, the first matching
-    option selected."""
+    """A <select> of flat choices written in Python, for busy pages: every pilot of a plan
+    in a filter (150 options on a large one), the status of each row of the bulk entry.
+    Django's Select draws each option with a template of its own, many times the work; the
+    markup is the same, the first matching option selected. The options are escaped once
+    per widget, however many times it is drawn."""
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices, self._options = value, None
+
+    def escaped_options(self):
+        """(value as compared, value escaped, label escaped) of each choice."""
+        if self._options is None:
+            self._options = []
+            for value, label in self.choices:
+                value = "" if value is None else value  # as Django's Select writes it
+                self._options.append(
+                    (str(value), conditional_escape(value), conditional_escape(label)))
+        return self._options
 
     def render(self, name, value, attrs=None, renderer=None):
         wanted, found = {str(v) for v in self.format_value(value)}, False
         options = []
-        for choice, label in self.choices:
-            selected = not found and str(choice) in wanted
+        for key, escaped, label in self.escaped_options():
+            selected = not found and key in wanted
             found |= selected
-            options.append(f'<option value="{conditional_escape(choice)}"'
-                           f'{" selected" if selected else ""}>'
-                           f"{conditional_escape(label)}</option>")
+            options.append(f'<option value="{escaped}"{" selected" if selected else ""}>'
+                           f"{label}</option>")
         attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
         return mark_safe(f"<select{''.join(map(attribute, attrs.items()))}>{''.join(options)}"
                          "</select>")

@@ -15,7 +15,7 @@ from essplan.views import edit_versioned, filtered, paginate
 from .. import campaigns, reminders
 from ..access import EDIT_PROGRESS, get_action, get_plan, plans
 from ..filters import CampaignActionFilter
-from ..forms import BulkPointFormSet, CampaignForm, ReviewForm
+from ..forms import BulkPointFormSet, BulkRow, CampaignForm, ReviewForm, bulk_select
 from ..jobs import start_reminders
 from ..models import (
     REVIEW_LABELS,
@@ -188,40 +188,51 @@ def bulk_entry(request, slug, year):
     plan = get_plan(request, slug, perm=EDIT_PROGRESS)
     if year not in plan.years:
         raise Http404("Année hors du plan.")
-    pagination = paginate(request, Action.objects.filter(plan=plan).select_related("plan")
-                          .order_by("code_key"), BULK_PAGE)
-    actions = {action.pk: action for action in pagination["page"]}
+    pagination = paginate(request, Action.objects.filter(plan=plan).order_by("code_key"),
+                          BULK_PAGE)
+    actions = {}
+    for action in pagination["page"]:
+        action.plan = plan  # its link: the plan is this page's, not read again per row
+        actions[action.pk] = action
     points = {point.action_id: point for point in
-              ProgressUpdate.objects.filter(action__in=list(actions), year=year)}
-    formset = BulkPointFormSet(request.POST or None, initial=[
-        bulk_initial(pk, points.get(pk)) for pk in actions])
-    conflicts, stored = {}, {}
-    if request.method == "POST" and formset.management_form.is_valid():
-        saved = 0
-        for form in formset.forms:
-            if not form.is_valid() or not form.changed():
-                continue
-            action = actions.get(form.cleaned_data["action"])
-            if action is None:  # a row of another page or plan: not this page's to save
-                continue
-            try:
-                stored[form.prefix] = campaigns.save_row(
-                    action=action, year=year, version=form.cleaned_data["version"],
-                    status=form.cleaned_data["status"], progress=form.cleaned_data["progress"],
-                    user=request.user)
-            except campaigns.RowConflict as conflict:
-                conflicts[form.prefix] = stored[form.prefix] = conflict.stored
-            else:
-                saved += 1
-        invalid = sum(1 for form in formset.forms if form.errors)
-        if saved:
-            messages.success(request, f"{count(saved, 'point enregistré', 'points enregistrés')}.")
-        if not (invalid or conflicts):
-            return redirect(request.get_full_path())
-        formset = keep_input(formset, stored)
-    rows = [(actions.get(as_id(form["action"].value())), form, conflicts.get(form.prefix))
-            for form in formset.forms]
-    context = {"plan": plan, "year": year, "formset": formset, "rows": rows, **pagination}
+              ProgressUpdate.objects.filter(action__in=list(actions), year=year).order_by()}
+    initial = [bulk_initial(pk, points.get(pk)) for pk in actions]
+    formset = BulkPointFormSet(request.POST or None, initial=initial)
+    select, conflicts = bulk_select(), {}
+    if request.method == "GET":  # the page opened: its rows drawn without a form each
+        rows = [BulkRow(index, year, actions[values["action"]], values, select=select)
+                for index, values in enumerate(initial)]
+    else:
+        stored = {}
+        if formset.management_form.is_valid():
+            saved = 0
+            for form in formset.forms:
+                if not form.is_valid() or not form.changed():
+                    continue
+                action = actions.get(form.cleaned_data["action"])
+                if action is None:  # a row of another page or plan: not this page's to save
+                    continue
+                try:
+                    stored[form.prefix] = campaigns.save_row(
+                        action=action, year=year, version=form.cleaned_data["version"],
+                        status=form.cleaned_data["status"],
+                        progress=form.cleaned_data["progress"], user=request.user)
+                except campaigns.RowConflict as conflict:
+                    conflicts[form.prefix] = stored[form.prefix] = conflict.stored
+                else:
+                    saved += 1
+            invalid = sum(1 for form in formset.forms if form.errors)
+            if saved:
+                messages.success(request,
+                                 f"{count(saved, 'point enregistré', 'points enregistrés')}.")
+            if not (invalid or conflicts):
+                return redirect(request.get_full_path())
+            formset = keep_input(formset, stored)
+        rows = [BulkRow.of(index, year, form, actions.get(as_id(form["action"].value())),
+                           select=select, conflict=conflicts.get(form.prefix))
+                for index, form in enumerate(formset.forms)]
+    context = {"plan": plan, "year": year, "rows": rows, "invalid": formset.total_error_count(),
+               "management_form": formset.management_form, **pagination}
     return render(request, "actions/bulk_entry.html", context,
                   status=409 if conflicts else 200)
 

@@ -2,6 +2,7 @@
 
 import html
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -15,20 +16,39 @@ URL = reverse("actions:bulk_entry", kwargs={"slug": COTENTIN, "year": 2025})
 
 
 def rows_of(response):
-    """{code: (prefix, form)} of the page's rows."""
-    return {action.code: form for action, form, _ in response.context["rows"]}
+    """{code: row} of the page's rows."""
+    return {row.action.code: row for row in response.context["rows"]}
+
+
+class Fields(HTMLParser):
+    """The fields of a page's form, as a browser sends them: {name: value}."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.fields, self.select = {}, None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") in {"hidden", "number"}:
+            self.fields[attrs["name"]] = attrs.get("value", "")
+        elif tag == "select":
+            self.select = attrs["name"]
+        elif tag == "option" and ("selected" in attrs or self.select not in self.fields):
+            self.fields[self.select] = attrs["value"]  # the selected option, else the first
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
 
 
 def post_data(response, changes):
-    """The page's form as the browser would send it, with CHANGES {code: (status, progress)}."""
-    rows = rows_of(response)
-    data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows)}
-    for code, form in rows.items():
-        for name in ["action", "version", "shown_status", "shown_progress", "status", "progress"]:
-            value = form[name].value()
-            data[form[name].html_name] = "" if value is None else value
+    """The page's form as the browser sends it, with CHANGES {code: (status, progress)}."""
+    data = Fields(response.content.decode()).fields
+    data.pop("csrfmiddlewaretoken")
+    for code, row in rows_of(response).items():
         if code in changes:
-            data[form["status"].html_name], data[form["progress"].html_name] = changes[code]
+            data[f"{row.prefix}-status"], data[f"{row.prefix}-progress"] = changes[code]
     return data
 
 
@@ -61,7 +81,7 @@ def test_a_bad_row_is_refused_alone_with_its_french_error(client_for, plan):
     assert list(ProgressUpdate.objects.filter(action__plan=plan, year=2025)
                 .values_list("action__code", flat=True)) == ["1.1.2"]
     # The refused row keeps what the user typed.
-    assert rows_of(response)["1.1.1"]["progress"].value() == "80"
+    assert rows_of(response)["1.1.1"].values["progress"] == "80"
     # Corrected and sent again (1.1.2 changed once more), the page saves both: 1.1.2, saved
     # the first time, is not taken for someone else's change.
     again = client.post(URL, post_data(response, {"1.1.1": ("realisee", "100"),
@@ -86,10 +106,20 @@ def test_a_row_changed_meanwhile_is_shown_in_conflict_and_the_others_saved(clien
     stored = ProgressUpdate.objects.get(action__code="1.4.7", action__plan=plan, year=2025)
     assert stored.progress == 60  # not overwritten
     assert ProgressUpdate.objects.get(action__code="3.5.1", action__plan=plan).progress == 50
-    form = rows_of(response)["1.4.7"]
-    assert form["progress"].value() == "30"  # the user's input is kept
+    assert rows_of(response)["1.4.7"].values["progress"] == "30"  # the input is kept
     # Saving again, knowingly, applies it.
     again = client.post(URL, post_data(response, {}), follow=True)
     assert again.status_code == 200
     stored.refresh_from_db()
     assert stored.progress == 30
+
+
+def test_what_was_typed_is_shown_back_escaped(client_for, plan):
+    client = client_for("editor")
+    page = client.get(URL)
+    response = client.post(URL, post_data(page, {"1.1.1": ('en_cours"><b>', '"><b>20')}))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="&quot;&gt;&lt;b&gt;20"' in content
+    assert "<b>" not in content
+    assert not ProgressUpdate.objects.filter(action__plan=plan, year=2025).exists()

@@ -85,3 +85,21 @@ def test_who_has_reported_reads_the_same_rows_whatever_the_size_of_the_plan(
     # one in three a draft.
     assert page.paginator.count == 45 + (270 if extra else 0)
     assert len(page) == (50 if extra else 45)
+
+
+@pytest.mark.parametrize("extra", SIZES)
+def test_bulk_entry_reads_the_same_rows_whatever_the_size_of_the_plan(
+        client_for, plan, pilot, extra, django_assert_num_queries):
+    grow(plan, pilot, extra)
+    client = client_for("editor")
+    url = reverse("actions:bulk_entry", kwargs={"slug": COTENTIN, "year": 2025})
+    # 9 queries: session, user, data versions, permissions (user's, group's), plan, count and
+    # page of the actions, their points of the year
+    with django_assert_num_queries(9):
+        response = client.get(url, {"page": 2 if extra else 1})
+    rows = response.context["rows"]
+    assert len(rows) == (50 if extra else 45)
+    entered = ProgressUpdate.objects.filter(action__in=[row.action for row in rows], year=2025)
+    assert sum(1 for row in rows if row.values["status"]) == entered.count() == (
+        33 if extra else 0)
+    assert response.content.decode().count(' selected>En cours</option>') == entered.count()
