@@ -7,7 +7,8 @@ from django import forms
 
 from essplan.forms import PlainSelect
 
-CHOICES = [("", "Tous les pilotes"), (4, "Zoé <Écuyer>"), (7, 'pia "P"'), ("7", "en double")]
+CHOICES = [("", "Tous les pilotes"), (4, "Zoé <Écuyer>"), (7, 'pia "P"'), ("7", "en double"),
+           (None, "aucun")]
 
 
 def markup(html):
