@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -188,15 +189,16 @@ def bulk_entry(request, slug, year):
     plan = get_plan(request, slug, perm=EDIT_PROGRESS)
     if year not in plan.years:
         raise Http404("Année hors du plan.")
-    pagination = paginate(request, Action.objects.filter(plan=plan).order_by("code_key"),
-                          BULK_PAGE)
+    point = FilteredRelation("updates", condition=Q(updates__year=year))
+    pagination = paginate(request, Action.objects.filter(plan=plan).order_by("code_key")
+                          .annotate(point=point, point_version=F("point__version"),
+                                    point_status=F("point__status"),
+                                    point_progress=F("point__progress")), BULK_PAGE)
     actions = {}
     for action in pagination["page"]:
         action.plan = plan  # its link: the plan is this page's, not read again per row
         actions[action.pk] = action
-    points = {point.action_id: point for point in
-              ProgressUpdate.objects.filter(action__in=list(actions), year=year).order_by()}
-    initial = [bulk_initial(pk, points.get(pk)) for pk in actions]
+    initial = [bulk_initial(action) for action in actions.values()]
     formset = BulkPointFormSet(request.POST or None, initial=initial)
     select, conflicts = bulk_select(), {}
     if request.method == "GET":  # the page opened: its rows drawn without a form each
@@ -237,12 +239,12 @@ def bulk_entry(request, slug, year):
                   status=409 if conflicts else 200)
 
 
-def bulk_initial(action_id, point):
-    return {"action": action_id, "version": point.version if point else None,
-            "shown_status": point.status if point else "",
-            "shown_progress": point.progress if point else None,
-            "status": point.status if point else "",
-            "progress": point.progress if point else None}
+def bulk_initial(action):
+    """The row of ACTION as the page opens: its point of the year (annotated), if any."""
+    status = action.point_status or ""
+    return {"action": action.pk, "version": action.point_version, "shown_status": status,
+            "shown_progress": action.point_progress, "status": status,
+            "progress": action.point_progress}
 
 
 def keep_input(formset, stored):

@@ -55,8 +55,9 @@ def post_data(response, changes):
 def test_many_rows_saved_at_once_and_untouched_rows_left_alone(client_for, plan, editor,
                                                                django_assert_max_num_queries):
     client = client_for("editor")
-    # session, user, permissions (2), data versions, plan, actions count, actions, points
-    with django_assert_max_num_queries(10):
+    # session, user, permissions (2), data versions, plan, count and page of the actions
+    # with their points
+    with django_assert_max_num_queries(8):
         page = client.get(URL)
     assert len(page.context["rows"]) == 45
     response = client.post(URL, post_data(page, {"1.1.1": ("en_cours", "20"),
