@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -152,28 +152,26 @@ def point_review(request, slug, code, year):
 
 
 def my_actions(request):
-    """The signed-in user's actions, the state of each in the open campaign of its plan. A
-    page of them (a pilot of a whole axis has dozens), read in four queries whatever their
-    number, each row's links and labels made here."""
+    """The signed-in user's actions, the state of each in the open campaign of its plan (its
+    earliest, should two be open). A page of them (a pilot of a whole axis has dozens), read
+    with their campaign and state in one query, each row's links and labels made here."""
+    campaigns_open = Campaign.objects.open().filter(plan=OuterRef("plan")).order_by("year")
+    points = ProgressUpdate.objects.filter(action=OuterRef("pk"), year=OuterRef("campaign_year"))
     pagination = paginate(request, Action.objects.filter(
         pilots=request.user, plan__in=plans(request)).select_related("plan")
+        .annotate(campaign_year=Subquery(campaigns_open.values("year")[:1]),
+                  campaign_due_on=Subquery(campaigns_open.values("due_on")[:1]))
+        .annotate(review=Subquery(points.order_by().values("review")[:1]))
         .order_by("plan", "code_key"), MY_ACTIONS_PAGE)
-    piloted = list(pagination["page"])
     rows = []
-    open_campaigns = {c.plan_id: c for c in Campaign.objects.open().filter(
-        plan__in={action.plan_id for action in piloted})}
-    reviews = {(action_id, year): review for action_id, year, review in (
-        ProgressUpdate.objects.filter(action__in=piloted,
-                                      year__in={c.year for c in open_campaigns.values()})
-        .order_by().values_list("action_id", "year", "review"))}
-    for action in piloted:
-        campaign = open_campaigns.get(action.plan_id)
-        review = reviews.get((action.pk, campaign.year)) if campaign else None
-        editable = campaign is not None and review in campaigns.PILOT_EDITABLE
+    for action in pagination["page"]:
+        campaign = ({"year": action.campaign_year, "due_on": action.campaign_due_on}
+                    if action.campaign_year else None)
+        editable = campaign is not None and action.review in campaigns.PILOT_EDITABLE
         rows.append({"action": action, "url": action.get_absolute_url(), "campaign": campaign,
-                     "review": review, "state": review or TO_ENTER,
-                     "label": REVIEW_LABELS[review or TO_ENTER],
-                     "entry_url": (action.url("actions:progress_edit", year=campaign.year)
+                     "review": action.review, "state": action.review or TO_ENTER,
+                     "label": REVIEW_LABELS[action.review or TO_ENTER],
+                     "entry_url": (action.url("actions:progress_edit", year=campaign["year"])
                                    if editable else None)})
     return render(request, "actions/my_actions.html", {"rows": rows, **pagination})
 

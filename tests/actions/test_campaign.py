@@ -208,9 +208,9 @@ def test_my_actions_lists_the_users_actions_with_their_campaign_state(
     plan.actions.get(code="3.5.1").pilots.add(pilot)
     ProgressUpdate.objects.create(action=action, year=2025, review=Review.TO_REVISE)
     client = client_for("pilot")
-    # session, user, data versions, permissions (2), count and page of the actions, open
-    # campaigns, their points
-    with django_assert_max_num_queries(9):
+    # session, user, data versions, permissions (2), count and page of the actions (with
+    # their open campaign and the state of their point)
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("actions:my_actions"))
     rows = response.context["rows"]
     assert [row["action"].code for row in rows] == ["1.4.7", "3.5.1"]
@@ -218,6 +218,17 @@ def test_my_actions_lists_the_users_actions_with_their_campaign_state(
     text = text_of(response)
     assert "2025, avant le 15/12/2025" in text
     assert text.count("Saisir le point 2025") == 2
+    # Submitted, the point waits for the ESS team: shown, not entered again.
+    ProgressUpdate.objects.filter(action=action).update(review=Review.SUBMITTED)
+    text = text_of(client.get(reverse("actions:my_actions")))
+    assert "1.4.7 · " in text and "Soumis" in text
+    assert text.count("Saisir le point 2025") == 1 and text.count("Voir") == 1
+    # The campaign closed, no point is asked for.
+    campaign.closed_on = datetime.date(2026, 1, 10)
+    campaign.save(update_fields=["closed_on"])
+    text = text_of(client.get(reverse("actions:my_actions")))
+    assert text.count("aucune campagne ouverte") == 2
+    assert "Saisir le point" not in text and "Voir" not in text
     assert "Vous n'êtes pilote d'aucune action" in text_of(
         client_for("viewer").get(reverse("actions:my_actions")))
 

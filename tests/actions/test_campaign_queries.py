@@ -55,9 +55,9 @@ def test_my_actions_reads_the_same_rows_whatever_the_number_of_actions(
         client_for, plan, pilot, campaign, extra, django_assert_num_queries):
     grow(plan, pilot, extra)
     client = client_for("pilot")
-    # 9 queries: session, user, data versions, permissions (user's, group's), count and page
-    # of the actions (+ plan), the open campaigns of their plans, the state of their points
-    with django_assert_num_queries(9):
+    # 7 queries: session, user, data versions, permissions (user's, group's), count and page
+    # of the actions (+ plan, the open campaign of their plan and the state of their point)
+    with django_assert_num_queries(7):
         response = client.get(reverse("actions:my_actions"))
     rows = response.context["rows"]
     # A pilot of one action in seven or so: 62 actions at the large size, on two pages.
