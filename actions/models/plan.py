@@ -22,7 +22,6 @@ from .followup import (
     REVIEW_LABELS,
     TO_ENTER,
     ProgressUpdate,
-    Review,
     Status,
 )
 
