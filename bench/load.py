@@ -1,11 +1,13 @@
 """gunicorn serving the app on loopback, and wrk driving load against it."""
 
+import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -13,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).with_name("wrk_report.lua")
+ROTATE = Path(__file__).with_name("wrk_rotate.lua")
 
 
 def free_port():
@@ -118,8 +121,38 @@ def wrk(url, headers, *, duration, connections=8, threads=2):
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True,
                             timeout=duration + 60).stdout
+    return figures(output)
+
+
+def figures(output):
     line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
     return json.loads(line.removeprefix("WRK_JSON "))
+
+
+@contextlib.contextmanager
+def reading(base, pages, *, connections=8, threads=2):
+    """wrk reading PAGES ({path: headers}) from BASE in turn for as long as the block lasts;
+    the dict it yields holds wrk's figures once the block is left (wrk, interrupted, prints
+    them as it stops)."""
+    results = {}
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", encoding="utf-8") as listed:
+        for path, headers in pages.items():
+            listed.write(f"{path}\t{headers.get('Cookie', '')}\n")
+        listed.flush()
+        process = subprocess.Popen(
+            ["wrk", f"-t{threads}", f"-c{connections}", "-d86400s", "--timeout", "30s", "-s",
+             str(ROTATE), base + next(iter(pages)), "--", listed.name],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True, start_new_session=True)
+        try:
+            yield results
+            process.send_signal(signal.SIGINT)
+            output, _ = process.communicate(timeout=120)
+            results.update(figures(output))
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 def child_env(**extra):
