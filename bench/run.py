@@ -10,7 +10,9 @@ pages with /healthz, the directory list with the Django admin's changelist, the 
 import with PostgreSQL COPY and with django-import-export's default, the annual report
 with bare WeasyPrint, the queries of each page at seed size and at large size. Then, with a
 real worker (db_worker): a large import confirmed and the annual report asked for, from the
-click to « terminé »; and the key pages through haproxy before one and two servers.
+click to « terminé »; and the key pages through haproxy before one and two servers. Last,
+a mixed workload (bench/mixed.py): the key pages read while an editor saves follow-up over
+HTTP, then while a large import is checked and confirmed by the worker.
 Writes bench/results/latest.json and prints a table with each target and whether it holds.
 """
 
@@ -89,6 +91,14 @@ PAGE_CLIENTS = {"admin_changelist": "admin", "bulk_entry": "editor", "my_actions
 # The public site's pages: read without a session.
 PUBLIC_PAGES = {"public_plan", "public_directory", "public_map", "api_structures"}
 REMINDERS_SECONDS = 10  # send_reminders for the large plan's pilots
+
+
+def page_headers(name, cookies):
+    """The headers a page is read with: /healthz is what a load balancer calls, the public
+    site anyone (no session); the others, the session of their persona."""
+    if name == "healthz" or name in PUBLIC_PAGES:
+        return {}
+    return cookies[PAGE_CLIENTS.get(name, "viewer")]
 
 
 def pages(slug, code):
@@ -210,6 +220,8 @@ def verdict(holds):
 
 def evaluate(results):
     """Each target with its measured ratio and whether it holds."""
+    from bench import mixed
+
     loads, targets = results["load"], []
     ceiling = loads["healthz"]
     for name, figures in loads.items():
@@ -251,11 +263,14 @@ def evaluate(results):
     targets.append((f"send_reminders ({sent['actions']} actions, {sent['pilots']} pilotes)",
                     f"<= {REMINDERS_SECONDS} s", f"{sent['seconds']:.2f} s",
                     sent["seconds"] <= REMINDERS_SECONDS and not sent["failed"]))
+    targets += mixed.targets_held(results["mixed"])
     return [{"target": name, "wanted": wanted, "measured": measured, "holds": holds}
             for name, wanted, measured, holds in targets]
 
 
 def print_tables(results):
+    from bench import mixed
+
     print("\nCharge (wrk, {connections} connexions, {duration} s par URL, gunicorn 2 workers)"
           .format(**results["settings"]))
     print(f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
@@ -298,6 +313,7 @@ def print_tables(results):
         print(f"{name:<18}{one[name]['rps']:>11.1f}{one[name]['cpu']:>6.0%}"
               f"{two[name]['rps']:>12.1f}{two[name]['cpu']:>6.0%}"
               f"{two[name]['rps'] / one[name]['rps'] - 1:>+8.0%}")
+    mixed.print_tables(results["mixed"], results["load"]["healthz"]["rps"])
     print("\nCibles")
     for target in results["targets"]:
         print(f"  {verdict(target['holds']):<7} {target['target']:<46} {target['wanted']:>14} "
@@ -324,7 +340,7 @@ def main():
     from django.test.utils import override_settings
 
     from actions.models import Plan
-    from bench import background, balancer, dataset, load
+    from bench import background, balancer, dataset, load, mixed
     from essplan import roles
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -389,9 +405,7 @@ def main():
     with load.Server(load.child_env(CONN_MAX_AGE="0")) as server:
         results["load"] = {}
         for name, url in urls.items():
-            # /healthz is what a load balancer calls, the public site anyone: no session.
-            headers = ({} if name == "healthz" or name in PUBLIC_PAGES
-                       else cookies[PAGE_CLIENTS.get(name, "viewer")])
+            headers = page_headers(name, cookies)
             load.check(server.base + url, headers)
             load.wrk(server.base + url, headers, duration=1, connections=args.connections)  # warm-up
             results["load"][name] = load.wrk(server.base + url, headers, duration=args.duration,
@@ -419,6 +433,14 @@ def main():
             users["editor"], list(dataset.structure_rows(import_rows, first=args.structures)),
             worker_env)
     step(f"import par un travail : {results['import_job']}")
+    with override_settings(IMPORT_JOB_ROWS=0):
+        results["mixed"] = mixed.measured(
+            load.child_env(CONN_MAX_AGE="0"), worker_env, urls,
+            lambda name: page_headers(name, cookies), plan=plan, editor=users["editor"],
+            cookie=cookies["editor"]["Cookie"],
+            rows=list(dataset.structure_rows(import_rows, first=args.structures + import_rows)),
+            duration=args.duration, connections=args.connections)
+    step("pages et import pendant les saisies d'un éditeur")
     results["targets"] = evaluate(results)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",

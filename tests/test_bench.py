@@ -68,6 +68,29 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
         for figures in results["balancer"][servers].values():
             assert figures["requests"] > 0 and figures["non_2xx"] == 0 and 0 < figures["cpu"] <= 1
     assert "À travers haproxy" in stdout
+    # The mixed workload: the key pages and /healthz read while an editor saves over HTTP,
+    # every save answered; then a new file of 400 rows checked and confirmed meanwhile.
+    mixed = results["mixed"]
+    day = mixed["campaign_day"]
+    assert set(day["pages"]) == {"healthz", "dashboard", "action_detail", "action_list",
+                                 "structure_filter", "my_actions", "public_plan"}
+    for figures in day["pages"].values():
+        assert figures["requests"] > 0 and figures["non_2xx"] == 0
+    assert mixed["writes_started"] >= day["writes"]["writes"] > 0
+    assert mixed["writes_unfinished"] == 0
+    phases = [day["writes"], mixed["import"]["check"]["writes"],
+              mixed["import"]["confirmation"]["writes"]]
+    for writes in phases:
+        if writes["writes"]:
+            assert writes["p50"] <= writes["p95"] <= writes["p99"] <= writes["max"]
+            assert sum(writes["statuses"].values()) == writes["writes"]
+    assert day["writes"]["saved"] == day["writes"]["writes"]
+    assert mixed["import"]["rows"] == 400
+    assert mixed["import"]["check"]["message"].startswith("Le fichier est valide : 400 à créer")
+    for phase in ("check", "confirmation"):
+        assert mixed["import"][phase]["seconds"] > 0
+        assert mixed["import"][phase]["reads"]["requests"] > 0
+    assert "Journée de campagne" in stdout and "saisies pendant l'import" in stdout
     assert all(isinstance(target["holds"], bool) for target in results["targets"])
     assert "Cibles" in stdout and "annuaire / changelist admin" in stdout
 
