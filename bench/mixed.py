@@ -110,7 +110,8 @@ def writes_between(records, start, end):
     if saves:
         figures.update({f"p{share}": round(percentile(saves, share), 1) for share in (50, 95, 99)},
                        max=max(saves))
-        figures["form_p99"] = round(percentile([record["form_ms"] for record in chosen], 99), 1)
+        forms = [record["form_ms"] for record in chosen if record["form_ms"] is not None]
+        figures["form_p99"] = round(percentile(forms, 99), 1)
     return figures
 
 

@@ -6,8 +6,9 @@ bench's mixed workload (bench/mixed.py).
 CONFIG (written by bench/mixed.py): {"base": "http://127.0.0.1:port", "cookie": the editor's
 Cookie header, "rate": writes per second, "targets": one per action, the paths of its forms
 {"point": its point of the campaign year, "budget_line_create": a new budget line,
-"budget_line_update": one of its lines}}. Write n opens, then posts, a form of target n, as a
-person would: the point, a new budget line, the point again, an existing line, in turn.
+"budget_line_update": one of its lines}}. Write n opens, then posts, a form of target n (the
+next one if a write under way still holds it), as a person would: the point, a new budget
+line, the point again, an existing line, in turn.
 Each form is read first (its CSRF token, its version field, what it shows), what the editor
 types is changed (the point is set « en cours », its percentage kept, so that generated
 points that disagree with their status pass) and the rest posted as shown.
@@ -88,8 +89,9 @@ class FormReader(HTMLParser):
             self.form[self.textarea][0] += data
 
     def versioned_form(self):
-        form = next(form for form in self.forms if "version" in form)
-        for values in form.values():
+        """The fields of the form with a version field (None: the page has none)."""
+        form = next((form for form in self.forms if "version" in form), None)
+        for values in (form or {}).values():
             # The newline Django writes after <textarea> is not part of the value.
             if values and values[0].startswith("\n"):
                 values[0] = values[0][1:]
@@ -151,31 +153,61 @@ def changed(kind, fields, number):
     return fields
 
 
-def write(browser, base, target, number, started):
+class Targets:
+    """The targets in turn, skipping those a write under way still holds: two saves of the
+    same form never overlap (the second would be refused as a concurrent edit, 409), however
+    long a save waits, as long as fewer writes are under way than there are targets."""
+
+    def __init__(self, targets):
+        self.targets, self.busy, self.lock = targets, set(), threading.Lock()
+
+    def take(self, number):
+        with self.lock:
+            first, count = number % len(self.targets), len(self.targets)
+            index = next((n % count for n in range(first, first + count)
+                          if n % count not in self.busy), first)
+            self.busy.add(index)
+            return index, self.targets[index]
+
+    def release(self, index):
+        with self.lock:
+            self.busy.discard(index)
+
+
+def write(browser, base, targets, number, started):
     kind = KINDS[number % len(KINDS)]
-    url = base + target[kind]
-    status, page, form_ms = browser.send(url)
-    record = {"n": number, "kind": kind, "started": started, "form_ms": round(form_ms, 1),
-              "form_status": status, "status": None, "ms": None}
-    if status == 200:
-        reader = FormReader()
-        reader.feed(page)
-        status, _, milliseconds = browser.send(url, changed(kind, reader.versioned_form(), number))
-        record.update(status=status, ms=round(milliseconds, 1))
-    with PRINTING:
-        print(json.dumps(record), flush=True)
+    index, target = targets.take(number)
+    record = {"n": number, "kind": kind, "target": index, "started": started, "form_ms": None,
+              "form_status": None, "status": None, "ms": None}
+    try:
+        url = base + target[kind]
+        status, page, form_ms = browser.send(url)
+        record.update(form_status=status, form_ms=round(form_ms, 1))
+        if status == 200:
+            reader = FormReader()
+            reader.feed(page)
+            fields = reader.versioned_form()
+            if fields is None:
+                record["status"] = "pas de formulaire"
+            else:
+                status, _, milliseconds = browser.send(url, changed(kind, fields, number))
+                record.update(status=status, ms=round(milliseconds, 1))
+    finally:
+        targets.release(index)
+        with PRINTING:
+            print(json.dumps(record), flush=True)
 
 
 def main():
     config = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    browser, targets = Browser(config["cookie"]), config["targets"]
-    browser.send(config["base"] + targets[0]["point"])  # the CSRF cookie, once
+    browser, targets = Browser(config["cookie"]), Targets(config["targets"])
+    browser.send(config["base"] + targets.targets[0]["point"])  # the CSRF cookie, once
     stop = threading.Event()
     threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
     interval, origin, number, writes = 1 / config["rate"], time.monotonic(), 0, []
     while not stop.wait(max(0.0, origin + number * interval - time.monotonic())):
         thread = threading.Thread(target=write, daemon=True, args=(
-            browser, config["base"], targets[number % len(targets)], number, time.time()))
+            browser, config["base"], targets, number, time.time()))
         thread.start()
         writes.append(thread)
         number += 1
