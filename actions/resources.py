@@ -1,13 +1,17 @@
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 
 from essplan.datacache import ACCOUNTS, PLANS
 from essplan.imports import (
     FileLines,
+    FrenchDateWidget,
     FrenchDecimalWidget,
+    FrenchIntegerWidget,
     LookupWidget,
+    PercentWidget,
     missing_parts,
     strip_cells,
 )
+from essplan.workbooks import EUROS, YEAR
 
 from . import pilots
 from .models import CURRENT_STATUSES, Action, BudgetLine
@@ -18,21 +22,21 @@ STATUS_LABELS = dict(CURRENT_STATUSES)
 class ActionResource(resources.ModelResource):
     """The action list as a spreadsheet: one row per action, French headers."""
 
+    sheet_name = "Actions"
     code = fields.Field(attribute="code", column_name="Code")
     title = fields.Field(attribute="title", column_name="Action")
-    axis = fields.Field(attribute="objective__axis__number", column_name="Axe")
+    axis = fields.Field(attribute="objective__axis__number", column_name="Axe",
+                        widget=FrenchIntegerWidget())
     objective = fields.Field(attribute="objective__code", column_name="Objectif")
     pilot_direction = fields.Field(column_name="Direction pilote")
     status = fields.Field(column_name="Statut")
-    progress = fields.Field(attribute="current_progress", column_name="Avancement (%)")
+    progress = fields.Field(attribute="current_progress", column_name="Avancement (%)",
+                            widget=PercentWidget())
     late = fields.Field(column_name="En retard")
     planned_years = fields.Field(column_name="Années prévues")
-    start_date = fields.Field(
-        attribute="start_date", column_name="Début", widget=widgets.DateWidget("%d/%m/%Y")
-    )
-    end_date = fields.Field(
-        attribute="end_date", column_name="Fin", widget=widgets.DateWidget("%d/%m/%Y")
-    )
+    start_date = fields.Field(attribute="start_date", column_name="Début",
+                              widget=FrenchDateWidget())
+    end_date = fields.Field(attribute="end_date", column_name="Fin", widget=FrenchDateWidget())
     plan = fields.Field(attribute="plan__title", column_name="Plan")
 
     class Meta:
@@ -57,18 +61,21 @@ class ActionResource(resources.ModelResource):
 
 class BudgetLineResource(resources.ModelResource):
     """Every budget line of a plan, as a spreadsheet with French headers; amounts are plain
-    numbers (a spreadsheet formats them), with a decimal comma."""
+    numbers with a decimal comma in CSV, amounts in euros in a spreadsheet."""
 
+    sheet_name = "Budget"
     action = fields.Field(attribute="action__code", column_name="Action")
-    year = fields.Field(attribute="year", column_name="Année")
+    year = fields.Field(attribute="year", column_name="Année", widget=FrenchIntegerWidget(YEAR))
     section = fields.Field(attribute="get_section_display", column_name="Section")
     flow = fields.Field(attribute="get_flow_display", column_name="Sens")
     chapter = fields.Field(attribute="chapter", column_name="Chapitre")
     label = fields.Field(attribute="label", column_name="Libellé")
-    planned = fields.Field(attribute="planned", column_name="Prévu (€)", widget=FrenchDecimalWidget())
+    planned = fields.Field(attribute="planned", column_name="Prévu (€)",
+                           widget=FrenchDecimalWidget(EUROS))
     committed = fields.Field(attribute="committed", column_name="Engagé (€)",
-                             widget=FrenchDecimalWidget())
-    spent = fields.Field(attribute="spent", column_name="Réalisé (€)", widget=FrenchDecimalWidget())
+                             widget=FrenchDecimalWidget(EUROS))
+    spent = fields.Field(attribute="spent", column_name="Réalisé (€)",
+                         widget=FrenchDecimalWidget(EUROS))
     co_funder = fields.Field(attribute="co_funder", column_name="Cofinanceur")
 
     class Meta:
@@ -112,6 +119,7 @@ PILOT_COLUMNS = ["Code", "E-mail"]
 class PilotResource(resources.ModelResource):
     """Who pilots which action: one row per action and pilot (« Code;E-mail »)."""
 
+    sheet_name = "Pilotes"
     # What a dry run matches rows against: the plan's actions and the accounts.
     reads_scopes = (PLANS, ACCOUNTS)
 

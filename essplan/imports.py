@@ -29,6 +29,7 @@ from .french import listing, noun
 from .models import StagedImport
 from .spreadsheets import UnreadableFile, read_sheet
 from .throttle import take_turns
+from .workbooks import DATE, DECIMAL, INTEGER, PERCENT
 
 logger = logging.getLogger(__name__)
 YES = {"oui", "o", "vrai", "true", "1", "x", "yes"}
@@ -294,6 +295,14 @@ class FrenchBooleanWidget(widgets.Widget):
 
 
 class FrenchDecimalWidget(widgets.Widget):
+    """A number: with a decimal comma in a CSV file, the number itself in a spreadsheet
+    (force_native_type, which django-import-export passes for the binary formats), shown as
+    its KIND says (essplan.workbooks: a plain number, an amount in euros…)."""
+
+    def __init__(self, kind=DECIMAL):
+        super().__init__()
+        self.kind = kind
+
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
@@ -303,10 +312,17 @@ class FrenchDecimalWidget(widgets.Widget):
             raise ValueError(f"« {value} » n'est pas un nombre.") from None
 
     def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
         return "" if value is None else str(value).replace(".", ",")
 
 
 class FrenchIntegerWidget(FrenchDecimalWidget):
+    """A whole number: a count (1 234) or, of KIND YEAR, a year (2024)."""
+
+    def __init__(self, kind=INTEGER):
+        super().__init__(kind)
+
     def clean(self, value, row=None, **kwargs):
         number = super().clean(value, row, **kwargs)
         if number is None:
@@ -316,7 +332,31 @@ class FrenchIntegerWidget(FrenchDecimalWidget):
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
         return "" if value is None else str(value)
+
+
+class PercentWidget(FrenchIntegerWidget):
+    """A percentage held from 0 to 100 (exported only): 35 in a CSV file, whose column says
+    « (%) »; 0.35 in a spreadsheet, shown as 35 %."""
+
+    def __init__(self):
+        super().__init__(PERCENT)
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return None if value is None else Decimal(value) / 100
+        return super().render(value, obj, **kwargs)
+
+
+class FrenchDateWidget(widgets.DateWidget):
+    """A date: 15/01/2024 in a CSV file, a date cell in a spreadsheet."""
+
+    kind = DATE
+
+    def __init__(self):
+        super().__init__("%d/%m/%Y")
 
 
 class ChoiceWidget(widgets.Widget):

@@ -10,6 +10,7 @@ from essplan.imports import (
     missing_parts,
     strip_cells,
 )
+from essplan.workbooks import YEAR
 
 from .forms import check_unit
 from .models import Measurement
@@ -41,13 +42,14 @@ class MeasurementResource(resources.ModelResource):
     """Yearly values of the indicators, one row per indicator and year."""
 
     reads_scopes = (PLANS,)  # what a dry run matches rows against: the plan's indicators
+    sheet_name = "Valeurs"
 
     indicator = fields.Field(attribute="indicator", column_name="Code indicateur",
                              widget=IndicatorWidget())
     name = fields.Field(attribute="indicator__name", column_name="Indicateur", readonly=True)
     unit = fields.Field(attribute="indicator__get_unit_display", column_name="Unité",
                         readonly=True)
-    year = fields.Field(attribute="year", column_name="Année", widget=FrenchIntegerWidget())
+    year = fields.Field(attribute="year", column_name="Année", widget=FrenchIntegerWidget(YEAR))
     value = fields.Field(attribute="value", column_name="Valeur", widget=FrenchDecimalWidget())
     source = fields.Field(attribute="source", column_name="Source",
                           widget=widgets.CharWidget(allow_blank=True))

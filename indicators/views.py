@@ -32,7 +32,8 @@ def indicator_list(request, slug):
     plan = plan_indicators(request, slug)
     measurements = Measurement.objects.filter(indicator__plan=plan).select_related("indicator")
     if export := requested_export(request, lambda: MeasurementResource(plan), measurements,
-                                  f"indicateurs-{plan.slug}"):
+                                  f"indicateurs-{plan.slug}",
+                                  subject=f"Valeurs des indicateurs du plan « {plan.title} »"):
         return export
     # Lazy: computed only when the page's cached table must be rendered again.
     context = {"plan": plan, "rows": SimpleLazyObject(lambda: indicator_rows(plan)),

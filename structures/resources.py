@@ -27,6 +27,7 @@ from essplan.imports import (
     strip_cells,
 )
 from essplan.versioning import violated_constraint
+from essplan.workbooks import YEAR
 
 from .models import Commune, EssFamily, LegalForm, NafCode, Structure
 
@@ -51,6 +52,7 @@ def field(attribute, column, widget=None, **options):
 class StructureResource(resources.ModelResource):
     # What a dry run matches rows against: the directory and its reference tables.
     reads_scopes = (DIRECTORY,)
+    sheet_name = "Structures"
     siret = field("siret", "SIRET")
     siren = field("siren", "SIREN")
     name = field("name", "Nom")
@@ -67,7 +69,7 @@ class StructureResource(resources.ModelResource):
     employees = field("employees", "Salariés", FrenchIntegerWidget())
     fte = field("fte", "ETP", FrenchDecimalWidget())
     volunteers = field("volunteers", "Bénévoles", FrenchIntegerWidget())
-    founding_year = field("founding_year", "Année de création", FrenchIntegerWidget())
+    founding_year = field("founding_year", "Année de création", FrenchIntegerWidget(YEAR))
     is_scop = field("is_scop", "SCOP", FrenchBooleanWidget())
     is_scic = field("is_scic", "SCIC", FrenchBooleanWidget())
     is_cae = field("is_cae", "CAE", FrenchBooleanWidget())

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from essplan.datacache import DIRECTORY, REQUESTS, cached_value
-from essplan.exports import FORMATS, requested_export
+from essplan.exports import FORMATS, applied_filters, requested_export
 from essplan.search import french_order
 from essplan.versioning import save_form
 from essplan.views import (
@@ -42,9 +42,10 @@ def structure_list(request):
         return filterset, filtered(filterset)
 
     if request.GET.get("format"):
-        _, queryset = selected()
+        filterset, queryset = selected()
         return requested_export(request, StructureResource, queryset.select_related("naf"),
-                                "structures")
+                                "structures", subject="Annuaire des structures de l'ESS",
+                                filters=applied_filters(filterset))
 
     def body():
         filterset, queryset = selected()

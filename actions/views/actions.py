@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from essplan import history
 from essplan.datacache import PAGE
-from essplan.exports import FORMATS, requested_export
+from essplan.exports import FORMATS, applied_filters, requested_export
 from essplan.search import PEOPLE_ORDER
 from essplan.views import cached_body, edit_versioned, filtered, paginate
 
@@ -47,8 +47,10 @@ def action_list(request, slug):
         return filterset, filtered(filterset)
 
     if request.GET.get("format"):
-        _, queryset = selected()
-        return requested_export(request, ActionResource, queryset, f"actions-{plan.slug}")
+        filterset, queryset = selected()
+        return requested_export(request, ActionResource, queryset, f"actions-{plan.slug}",
+                                subject=f"Actions du plan « {plan.title} »",
+                                filters=applied_filters(filterset))
 
     def body():
         filterset, queryset = selected()

@@ -53,7 +53,9 @@ def pilot_table(request, slug):
     plan = get_plan(request, slug, perm=EDIT_ACTION)
     links = Action.pilots.through.objects.filter(action__plan=plan).select_related(
         "action", "user").order_by("action__code_key", *french_order("user__last_name"))
-    if export := requested_export(request, lambda: PilotResource(plan), links, f"pilotes-{plan.slug}"):
+    if export := requested_export(request, lambda: PilotResource(plan), links,
+                                  f"pilotes-{plan.slug}",
+                                  subject=f"Pilotes des actions du plan « {plan.title} »"):
         return export
     actions = (plan.actions.order_by("code_key").select_related("plan")
                .prefetch_related(Prefetch("pilots", queryset=pilots.candidates(),

@@ -64,7 +64,8 @@ def plan_budget(request, slug):
     plan = get_plan(request, slug, queryset=Plan.objects.with_tree())
     lines = (BudgetLine.objects.filter(action__plan=plan).select_related("action")
              .order_by("action__code_key", "year", "section", "flow", "chapter", "label"))
-    if export := requested_export(request, BudgetLineResource, lines, f"budget-{plan.slug}"):
+    if export := requested_export(request, BudgetLineResource, lines, f"budget-{plan.slug}",
+                                  subject=f"Lignes budgétaires du plan « {plan.title} »"):
         return export
     axes = plan.axes.all()
     totals = budget_totals(plan)

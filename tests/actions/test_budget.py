@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.budget import budget_totals
 from actions.models import Action, BudgetLine, Campaign, Plan
@@ -157,7 +158,8 @@ def test_the_budget_page_presents_caen_la_mer_as_its_deliberation_does(client_fo
 def test_every_budget_line_of_a_plan_exports_as_a_spreadsheet(client_for):
     url = reverse("actions:plan_budget", kwargs={"slug": CAEN})
     response = client_for("viewer").get(url, {"format": "csv"})
-    assert response["Content-Disposition"] == f'attachment; filename="budget-{CAEN}.csv"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="budget-{CAEN}-{timezone.localdate():%Y-%m-%d}.csv"')
     rows = response.content.decode("utf-8-sig").splitlines()
     assert rows[0] == ("Action;Année;Section;Sens;Chapitre;Libellé;Prévu (€);Engagé (€);"
                        "Réalisé (€);Cofinanceur")
