@@ -1,7 +1,8 @@
 """The open data files (CSV, UTF-8 with BOM and « ; » as French spreadsheets open them) and
 the page that documents them: one dataset per schema of publicsite/api.py. Their text is
 typed by the team or by the public (a request to be listed): formula-like cells are
-neutralised as in every export (essplan.exports)."""
+neutralised as in every export (essplan.exports). A file's name carries the day it was
+extracted (annuaire-ess-cotentin-2026-12-07.csv); its address stays the same."""
 
 import csv
 from decimal import Decimal
@@ -9,8 +10,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from essplan.exports import neutralise
+from essplan.exports import dated, neutralise
 
 from .api import (
     ActionRow,
@@ -50,7 +52,7 @@ def cell(value):
 
 
 def csv_response(schema, rows, filename):
-    """ROWS as SCHEMA's columns, streamed."""
+    """ROWS as SCHEMA's columns, streamed, in a file named FILENAME and the day."""
     writer = csv.writer(Echo(), delimiter=";")
     columns = list(schema.model_fields)
 
@@ -61,25 +63,26 @@ def csv_response(schema, rows, filename):
             yield writer.writerow([cell(data[name]) for name in columns])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    name = dated(filename, "csv", timezone.now())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @public_page
 def structures_csv(request):
-    return csv_response(StructureRow, public_structures(), "annuaire-ess-cotentin.csv")
+    return csv_response(StructureRow, public_structures(), "annuaire-ess-cotentin")
 
 
 @public_page
 def actions_csv(request, slug):
     plan = public_plan(slug)
-    return csv_response(ActionRow, plan_actions(plan), f"actions-{plan.slug}.csv")
+    return csv_response(ActionRow, plan_actions(plan), f"actions-{plan.slug}")
 
 
 @public_page
 def measurements_csv(request, slug):
     plan = public_plan(slug)
-    return csv_response(MeasurementRow, plan_measurements(plan), f"indicateurs-{plan.slug}.csv")
+    return csv_response(MeasurementRow, plan_measurements(plan), f"indicateurs-{plan.slug}")
 
 
 @public_page

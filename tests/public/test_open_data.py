@@ -10,6 +10,7 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 
 from actions.models import Plan
@@ -35,6 +36,17 @@ def test_the_directory_csv_holds_the_consenting_structures_only(client, publishe
         str(structure.pk), structure.name, structure.commune.insee_code,
         "bonjour@recyclerie.example")
     assert row["demonstration"] == "oui" and "email" not in row and "phone" not in row
+
+
+def test_each_open_data_file_is_named_with_the_day_it_was_extracted(client, published):  # noqa: F811
+    before = timezone.localdate()
+    names = [client.get(reverse(name, kwargs=kwargs))["Content-Disposition"] for name, kwargs in (
+        ("public:structures_csv", {}), ("public:actions_csv", {"slug": COTENTIN}),
+        ("public:measurements_csv", {"slug": COTENTIN}))]
+    days = {f"{day:%Y-%m-%d}" for day in (before, timezone.localdate())}
+    assert any(names == [f'attachment; filename="{base}-{day}.csv"' for base in (
+        "annuaire-ess-cotentin", f"actions-{COTENTIN}", f"indicateurs-{COTENTIN}")]
+        for day in days), names
 
 
 def test_the_actions_csv_gives_statuses_from_validated_points(client, published):  # noqa: F811
