@@ -132,7 +132,10 @@ def test_what_the_annex_does_not_say_is_shown_as_not_given(client_for):
     assert "Normale" not in text
     listing = page_text(client, f"/plans/{COTENTIN}/actions/")
     assert listing.count("Direction pilote non précisée") == 25  # the first page
-    assert page_text(client, f"/plans/{COTENTIN}/").count("non précisée") == 45
+    plan_page = page_text(client, f"/plans/{COTENTIN}/")
+    # The 45 actions' pilot directions, and the deliberation's date, which its text omits.
+    assert plan_page.count("non précisée") == 45 + 1
+    assert "DEL2023_012A (date non précisée dans le texte de la délibération)" in plan_page
     plan = Plan.objects.get(slug=COTENTIN)
     assert not plan.actions.exclude(pilot_direction=None).exists()
 
