@@ -1,10 +1,12 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from essplan.forms import FilterForm, PlainSelect
 from essplan.search import PEOPLE_ORDER
 
+from .figures import reference_date
 from .models import CURRENT_STATUSES, REVIEW_STATES, WAITING, Action, Axis, Direction, Objective
 
 
@@ -35,6 +37,9 @@ class ActionFilter(django_filters.FilterSet):
         label="En retard uniquement", field_name="is_late",
         widget=forms.CheckboxInput, method="only_late",
     )
+    situation = django_filters.ChoiceFilter(
+        label="Situation", method="at_reference_date", empty_label="Aujourd'hui",
+    )
 
     class Meta:
         model = Action
@@ -46,6 +51,8 @@ class ActionFilter(django_filters.FilterSet):
         self.filters["axis"].queryset = Axis.objects.filter(plan=plan)
         self.filters["objective"].queryset = Objective.objects.filter(axis__plan=plan)
         self.filters["year"].extra["choices"] = [(year, str(year)) for year in plan.years]
+        self.filters["situation"].extra["choices"] = [
+            (year, f"Au {reference_date(year):%d/%m/%Y}") for year in past_years(plan)]
 
     def search(self, queryset, name, value):
         return queryset.search(value)
@@ -55,6 +62,21 @@ class ActionFilter(django_filters.FilterSet):
 
     def only_late(self, queryset, name, value):
         return queryset.filter(is_late=True) if value else queryset
+
+    def at_reference_date(self, queryset, name, value):
+        """The queryset's statuses are already those of the chosen date (situation_year)."""
+        return queryset
+
+
+def past_years(plan):
+    """PLAN's years that have ended: the dates a list of actions may speak of besides today."""
+    return [year for year in plan.years if reference_date(year) < timezone.localdate()]
+
+
+def situation_year(data, plan):
+    """The past year of PLAN whose date of reference ?situation= asks for, or None (today)."""
+    value = data.get("situation", "")
+    return int(value) if value.isdigit() and int(value) in past_years(plan) else None
 
 
 class CampaignActionFilter(django_filters.FilterSet):

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from import_export import fields, resources
 
 from essplan.datacache import ACCOUNTS, PLANS
@@ -45,6 +46,12 @@ class ActionResource(resources.ModelResource):
             "code", "title", "axis", "objective", "pilot_direction", "status", "progress", "late",
             "planned_years", "start_date", "end_date", "plan",
         )
+
+    def __init__(self, as_of=None, **kwargs):
+        """The status is that of the latest validated point on AS_OF (default: today), the
+        date the « en retard » header says (actions.figures)."""
+        super().__init__(**kwargs)
+        self.fields["late"].column_name = f"En retard au {as_of or timezone.localdate():%d/%m/%Y}"
 
     def dehydrate_pilot_direction(self, action):
         return action.pilot_direction.name if action.pilot_direction else ""

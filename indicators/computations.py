@@ -2,8 +2,8 @@
 
 Each computation answers {year: value} for a plan in one query; a page computes
 each computation it shows once, so its number of queries does not depend on the
-number of indicators. Those that count progress points read, for the public site, only the
-points the ESS team validated (validated_only); the staff see every point as it is entered.
+number of indicators. Those that count actions by status use the one definition of a status
+(actions.figures): from the points the ESS team validated, for the staff and the public alike.
 """
 
 from dataclasses import dataclass
@@ -11,8 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
-from actions.models import BudgetLine, Event, ProgressUpdate, Status
+from actions.models import Action, BudgetLine, Event, Status
 from essplan.datacache import DIRECTORY, PLANS, cached
 from structures.models import DirectorySnapshot, EssFamily, Structure
 
@@ -24,23 +25,19 @@ class Computation:
     key: str
     label: str
     function: object
-    reads_points: bool = False
 
-    def __call__(self, plan, *, validated_only=False):
-        """{year: value} for PLAN; VALIDATED_ONLY: from the validated points only."""
-        if self.reads_points:
-            return self.function(plan, validated_only=validated_only)
+    def __call__(self, plan):
+        """{year: value} for PLAN."""
         return self.function(plan)
 
 
 REGISTRY = {}
 
 
-def register(key, label, *, reads_points=False):
-    """Register FUNCTION(plan) under KEY; READS_POINTS: it counts progress points and takes
-    validated_only."""
+def register(key, label):
+    """Register FUNCTION(plan) under KEY."""
     def decorator(function):
-        REGISTRY[key] = Computation(key, label, function, reads_points)
+        REGISTRY[key] = Computation(key, label, function)
         return function
 
     return decorator
@@ -73,22 +70,26 @@ def participants_total(plan):
     return _by_year(_events(plan).annotate(n=Sum("participants")), "n")
 
 
-def _actions_with_status(plan, status, validated_only):
-    points = ProgressUpdate.objects.filter(action__plan=plan, status=status)
-    if validated_only:
-        points = points.validated()
-    rows = points.values("year").annotate(n=Count("action", distinct=True)).order_by("year")
-    return _by_year(rows, "n")
+def _actions_by_status(plan, status):
+    """{year: actions whose status for that year is STATUS} for each year of PLAN up to the
+    current one (a year to come has no value yet). One query."""
+    years = [year for year in plan.years if year <= timezone.localdate().year]
+    actions = Action.objects.filter(plan=plan)
+    counts = actions.aggregate(**{
+        f"y{year}": Count("pk", filter=Q(pk__in=actions.with_status(year)
+                                        .filter(current_status=status).values("pk")))
+        for year in years})
+    return {year: Decimal(counts[f"y{year}"]) for year in years}
 
 
-@register("actions_done", "Actions réalisées (point de l'année)", reads_points=True)
-def actions_done(plan, *, validated_only=False):
-    return _actions_with_status(plan, Status.DONE, validated_only)
+@register("actions_done", "Actions réalisées (statut en fin d'année)")
+def actions_done(plan):
+    return _actions_by_status(plan, Status.DONE)
 
 
-@register("actions_in_progress", "Actions en cours (point de l'année)", reads_points=True)
-def actions_in_progress(plan, *, validated_only=False):
-    return _actions_with_status(plan, Status.IN_PROGRESS, validated_only)
+@register("actions_in_progress", "Actions en cours (statut en fin d'année)")
+def actions_in_progress(plan):
+    return _actions_by_status(plan, Status.IN_PROGRESS)
 
 
 @register("budget_spent_share", "Part du budget prévu réalisée (%)")
@@ -137,28 +138,26 @@ for _family, _label in EssFamily.choices:
 
 
 @cached(PLANS, DIRECTORY)
-def computation_results(plan, keys, *, validated_only=False):
+def computation_results(plan, keys):
     """{computation key: {year: value}} for PLAN: one query per computation, cached."""
-    return {key: REGISTRY[key](plan, validated_only=validated_only) for key in keys}
+    return {key: REGISTRY[key](plan) for key in keys}
 
 
-def computed_values(plan, indicators, *, validated_only=False):
-    """{indicator pk: {year: value}} for the computed INDICATORS (VALIDATED_ONLY: those that
-    count progress points count the validated ones only)."""
+def computed_values(plan, indicators):
+    """{indicator pk: {year: value}} for the computed INDICATORS."""
     keys = tuple(sorted({indicator.computation for indicator in indicators if indicator.computation}))
-    results = computation_results(plan, keys, validated_only=validated_only) if keys else {}
+    results = computation_results(plan, keys) if keys else {}
     return {indicator.pk: results[indicator.computation]
             for indicator in indicators if indicator.computation}
 
 
-def rows_for(plan, indicators, *, entered=None, validated_only=False):
+def rows_for(plan, indicators, *, entered=None):
     """Each indicator with its latest value, year, target and whether it is on track.
 
     ENTERED ({indicator pk: {year: value}}), when given, adds every year's entered values
-    to the rows ("values"), as computed indicators always have them. VALIDATED_ONLY: see
-    computed_values.
+    to the rows ("values"), as computed indicators always have them.
     """
-    computed = computed_values(plan, indicators, validated_only=validated_only)
+    computed = computed_values(plan, indicators)
     rows = []
     for indicator in indicators:
         targets = {target.year: target.value for target in indicator.targets.all()}

@@ -107,7 +107,8 @@ class ActionRow(Schema):
     objective: str = Field(description="Code de l'objectif opérationnel")
     status: str = Field(description="Statut d'après le dernier point validé : sans_point, "
                                     "a_venir, en_cours, realisee, en_pause ou abandonnee")
-    progress: int = Field(description="Avancement en %, d'après le dernier point validé")
+    progress: int | None = Field(description="Avancement en %, d'après le dernier point validé "
+                                             "(vide sans point validé)")
     status_year: int | None = Field(description="Année de ce point (vide sans point validé)")
 
     @staticmethod
@@ -195,7 +196,7 @@ def public_plan(slug):
 
 
 def plan_actions(plan):
-    return (Action.objects.with_status(validated_only=True).filter(plan=plan)
+    return (Action.objects.with_status().filter(plan=plan)
             .select_related("objective__axis").order_by("code_key"))
 
 

@@ -62,8 +62,8 @@ def home(request):
 def plan_detail(request, slug):
     """The plan's key indicators (their charts' style elements carry the page's CSP nonce) and
     its tree of actions, both from the points the ESS team validated."""
-    plan = get_object_or_404(Plan.objects.public().with_tree(validated_only=True), slug=slug)
-    indicators = key_indicator_rows(plan, validated_only=True)
+    plan = get_object_or_404(Plan.objects.public().with_tree(), slug=slug)
+    indicators = key_indicator_rows(plan)
     from_directory = [row["indicator"].code for row in indicators
                       if row["indicator"].computation.startswith(DIRECTORY_COMPUTATIONS)]
     body = render_to_string("public/includes/plan_body.html", {
@@ -80,7 +80,7 @@ def action_detail(request, slug, code):
     plan = public_plan(slug)
     points = ProgressUpdate.objects.validated().order_by("-year")
     action = get_object_or_404(
-        Action.objects.with_status(validated_only=True).select_related("objective__axis")
+        Action.objects.with_status().select_related("objective__axis")
         .prefetch_related(Prefetch("updates", queryset=points, to_attr="public_points")),
         plan=plan, code=code)
     for point in action.public_points:  # only the fields the plan made public

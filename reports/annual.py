@@ -1,27 +1,19 @@
 """The annual report to the council: what it says, gathered in a fixed number of queries.
 
-Every figure is the state of the plan at the end of the report's year (or on the day of
-generation while that year runs): the status of an action is its latest update up to
-that year, an indicator's value the latest one up to that year.
+Every figure is the state of the plan on the year's date of reference (31 December, or the
+day of generation while the year runs), by the definitions of actions.figures: the status of
+an action is its latest validated point up to that year, an indicator's value the latest one
+up to that year.
 """
 
-import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
 from actions.budget import council_budget, deliberation_budget
-from actions.models import (
-    CURRENT_STATUSES,
-    NO_POINT,
-    Action,
-    Event,
-    Objective,
-    ProgressUpdate,
-    Review,
-    Status,
-)
+from actions.figures import late_actions, progress_of, reference_date, status_counts
+from actions.models import NO_POINT, Action, Event, Objective, ProgressUpdate, Review, Status
 from essplan.french import count, euros, figure, listing, number, percent
 from indicators.charts import trend_chart, year_bars
 from indicators.computations import computed_values
@@ -35,11 +27,6 @@ SUMMARY_INDICATORS = 5
 LATE_CODES_LISTED = 10
 
 
-def report_date(year, today):
-    """The day the report speaks of: 31 December of YEAR, or TODAY while YEAR runs."""
-    return min(today, datetime.date(year, 12, 31))
-
-
 @dataclass
 class Branch:
     """An axis or an objective with its actions (an axis also with its objectives)."""
@@ -50,23 +37,29 @@ class Branch:
 
     @property
     def progress(self):
-        if not self.actions:
-            return None
-        return sum(action.current_progress for action in self.actions) / len(self.actions)
+        return progress_of(self.actions).average
+
+    @property
+    def measured(self):
+        return progress_of(self.actions).measured
 
 
 def action_tree(plan, year, as_of):
     """The plan's axes, objectives and actions, each action with its status up to YEAR, its
-    updates up to YEAR in year order (``action.points``) and its update of YEAR
-    (``action.update``, None without one): four queries."""
+    validated points up to YEAR in year order (``action.points``), its validated point of YEAR
+    (``action.update``, None without one) and its point of YEAR still waiting for validation
+    (``action.pending``, None without one; its texts are not printed): four queries."""
     points = Prefetch("updates", queryset=ProgressUpdate.objects.filter(year__lte=year)
-                      .order_by("year"), to_attr="points")
+                      .order_by("year"), to_attr="all_points")
     actions = list(Action.objects.filter(plan=plan).with_status(year, as_of=as_of)
                    .select_related("pilot_direction").prefetch_related(points)
                    .order_by("code_key"))
     by_objective = defaultdict(list)
     for action in actions:
+        action.points = [point for point in action.all_points if point.review == Review.VALIDATED]
         action.update = next((point for point in action.points if point.year == year), None)
+        action.pending = next((point for point in action.all_points
+                               if point.year == year and point.review != Review.VALIDATED), None)
         by_objective[action.objective_id].append(action)
     by_axis = defaultdict(list)
     for objective in Objective.objects.filter(axis__plan=plan).order_by("code_key"):
@@ -74,11 +67,6 @@ def action_tree(plan, year, as_of):
     axes = [Branch(axis, [a for o in by_axis[axis.pk] for a in o.actions], by_axis[axis.pk])
             for axis in plan.axes.order_by("number")]
     return axes, actions
-
-
-def status_counts(actions):
-    counts = Counter(action.current_status for action in actions)
-    return [(value, label, counts[value]) for value, label in CURRENT_STATUSES]
 
 
 def indicator_rows(plan, year, *, all_charts=False):
@@ -145,8 +133,8 @@ def event_figures(plan, year):
     }
 
 
-def summary_sentences(*, year, actions, progress, statuses, late, budget_year, budget, plan,
-                      events):
+def summary_sentences(*, year, as_of, actions, progress, statuses, late, budget_year, budget,
+                      plan, events):
     """The summary page in sentences, written from the figures."""
     counts = {value: count for value, _, count in statuses}
     total = len(actions)
@@ -160,35 +148,36 @@ def summary_sentences(*, year, actions, progress, statuses, late, budget_year, b
         f"{number(counts[Status.PAUSED])} en pause, {number(counts[NO_POINT])} sans point, "
         f"{count(counts[Status.ABANDONED], 'abandonnée', 'abandonnées')}."
     ]
-    if progress is not None:
-        sentences.append(f"L'avancement moyen des actions est de {number(progress)}\u00a0%.")
+    day = as_of.strftime("%d/%m/%Y")
+    if progress.average is not None:
+        sentences.append(f"L'avancement moyen des {count(progress.measured, 'action', 'actions')} "
+                         f"ayant un point validé est de {number(progress.average)}\u00a0% au {day}.")
     if not late:
-        sentences.append("Aucune action n'est en retard.")
+        sentences.append(f"Aucune action n'est en retard au {day}.")
     else:
         codes = [action.code for action in late[:LATE_CODES_LISTED]]
         more = len(late) - len(codes)
         listed = listing(codes) if not more else f"{', '.join(codes)} et {count(more, 'autre', 'autres')}"
         sentences.append(f"{count(len(late), 'action', 'actions')} {'sont' if len(late) > 1 else 'est'} "
-                         f"en retard (date de fin dépassée) : {listed}.")
+                         f"en retard au {day} (date de fin dépassée) : {listed}.")
     missing = sum(1 for action in actions if action.update is None)
     if missing:
         plural = missing > 1
         sentences.append(
             f"{count(missing, 'action', 'actions')} {'n’ont' if plural else 'n’a'} pas de point "
-            f"d'avancement pour {year} : {'elles sont signalées' if plural else 'elle est signalée'}"
-            " dans la suite du rapport.")
+            f"d'avancement validé pour {year} : "
+            f"{'elles sont signalées' if plural else 'elle est signalée'} dans la suite du rapport.")
     else:
-        sentences.append(f"Toutes les actions ont un point d'avancement pour {year}.")
-    unvalidated = [action.code for action in actions
-                   if action.update is not None and action.update.review != Review.VALIDATED]
+        sentences.append(f"Toutes les actions ont un point d'avancement validé pour {year}.")
+    unvalidated = [action.code for action in actions if action.pending is not None]
     if unvalidated:
         sentences.append(
             f"{count(len(unvalidated), 'point', 'points')} d'avancement {year} "
             f"({listing(unvalidated[:LATE_CODES_LISTED])}"
             f"{' …' if len(unvalidated) > LATE_CODES_LISTED else ''}) "
-            f"{'ne sont' if len(unvalidated) > 1 else 'n’est'} pas encore "
-            f"{'validés' if len(unvalidated) > 1 else 'validé'} par l'équipe ESS : les figures qui "
-            f"en dépendent sont provisoires.")
+            f"{'attendent' if len(unvalidated) > 1 else 'attend'} la validation de l'équipe ESS : "
+            f"{'ils ne sont pas comptés' if len(unvalidated) > 1 else 'il n’est pas compté'} "
+            "dans ce rapport.")
     if budget_year.planned:
         sentences.append(
             f"En {year}, les dépenses prévues s'élèvent à {euros(budget_year.planned)}, dont "
@@ -222,11 +211,11 @@ def directory_of_year(year):
 
 def report_context(plan, year, *, generated_at, generated_by=None):
     """Everything the report template shows."""
-    as_of = report_date(year, generated_at.date())
+    as_of = reference_date(year, generated_at.date())
     axes, actions = action_tree(plan, year, as_of)
-    progress = Branch(plan, actions).progress
+    progress = progress_of(actions)
     statuses = status_counts(actions)
-    late = [action for action in actions if action.is_late]
+    late = late_actions(actions)
     budget = budget_figures(plan)
     budget_year = dict(budget["by_year"])[year]
     events = event_figures(plan, year)
@@ -239,14 +228,14 @@ def report_context(plan, year, *, generated_at, generated_by=None):
         "cover_subtitle": f"Bilan de l'année {year}", "document_title": f"Rapport annuel {year}",
         "generated_at": generated_at, "generated_by": generated_by,
         "axes": axes, "actions": actions, "statuses": statuses, "late": late,
-        "progress": progress,
+        "progress": progress.average, "progress_figures": progress,
         "budget": budget, "budget_year": budget_year, "council": council_budget(plan),
         "deliberation": deliberation_budget(plan),
         "indicators": indicators,
         "summary_indicators": [row for row in indicators if row["key"]][:SUMMARY_INDICATORS],
         "events": events,
         **directory_of_year(year),
-        "summary": summary_sentences(year=year, actions=actions, progress=progress,
+        "summary": summary_sentences(year=year, as_of=as_of, actions=actions, progress=progress,
                                      statuses=statuses, late=late, budget_year=budget_year,
                                      budget=budget, plan=plan, events=events),
     }

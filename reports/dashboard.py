@@ -5,7 +5,6 @@ The page's body is rendered once and cached until the data it prints change (ess
 a reading costs the shell of the page and one string replacement (the CSP nonce).
 """
 
-from django.db.models import Avg, Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -13,7 +12,14 @@ from django.utils.safestring import mark_safe
 
 from actions.budget import budget_summary, budget_totals
 from actions.campaigns import completion
-from actions.models import CURRENT_STATUSES, WAITING, Action, Event, ProgressUpdate, Review
+from actions.figures import (
+    actions_of_year,
+    late_actions,
+    progress_of,
+    reference_date,
+    status_counts,
+)
+from actions.models import WAITING, Action, Event, ProgressUpdate, Review
 from essplan.datacache import ACCOUNTS, PAGE, PLANS, cached, cached_value
 from indicators.charts import budget_bars, status_donut, year_bars
 from indicators.computations import rows_for
@@ -25,26 +31,36 @@ LATE_LISTED = 10  # the most overdue; the action list shows them all
 WAITING_LISTED = 10  # the first in code order; the campaign page shows them all
 
 
+def _branches(actions, key, fields):
+    """ACTIONS grouped by KEY(action) in order, each group's FIELDS, count and progress."""
+    groups = {}
+    for action in actions:
+        groups.setdefault(key(action), []).append(action)
+    return [{**fields(group[0]), "count": len(group), "progress": progress_of(group).average}
+            for _, group in sorted(groups.items())]
+
+
 @cached(PLANS)
 def progress_figures(plan, year):
-    actions = Action.objects.filter(plan=plan).with_status(year)
-    overall = actions.aggregate(progress=Avg("current_progress"), count=Count("id"))
-    axes = list(actions.values("objective__axis__number", "objective__axis__title")
-                .annotate(progress=Avg("current_progress"), count=Count("id"))
-                .order_by("objective__axis__number"))
-    objectives = list(actions.values("objective__code", "objective__title", "objective__axis__number")
-                      .annotate(progress=Avg("current_progress"), count=Count("id"))
-                      .order_by("objective__code_key"))
-    counts = dict(actions.values_list("current_status").annotate(n=Count("id")).order_by())
-    statuses = [(value, label, counts.get(value, 0)) for value, label in CURRENT_STATUSES]
-    tiles = {value: count for value, _, count in statuses}
-    late = actions.filter(is_late=True)
-    late_count = late.count()
-    late = list(late.select_related("plan").order_by("due_date", "code_key")[:LATE_LISTED])
-    return {"overall": overall, "axes": axes, "objectives": objectives, "statuses": statuses,
-            "status_count": tiles,
-            "late": late, "late_count": late_count,
-            "without_update": actions.exclude(updates__year=year).count()}
+    """The actions' figures for YEAR on its date of reference (actions.figures)."""
+    as_of = reference_date(year)
+    actions = list(actions_of_year(plan, year).select_related("plan", "objective__axis")
+                   .order_by("code_key"))
+    statuses = status_counts(actions)
+    late = late_actions(actions)
+    axes = _branches(actions, lambda action: action.objective.axis.number, lambda action: {
+        "objective__axis__number": action.objective.axis.number,
+        "objective__axis__title": action.objective.axis.title})
+    objectives = _branches(
+        actions, lambda action: (action.objective.axis.number, tuple(action.objective.code_key)),
+        lambda action: {"objective__code": action.objective.code,
+                        "objective__title": action.objective.title})
+    return {"as_of": as_of, "past": as_of < timezone.localdate(), "overall": progress_of(actions),
+            "axes": axes,
+            "objectives": objectives, "statuses": statuses,
+            "status_count": {value: n for value, _, n in statuses},
+            "late": late[:LATE_LISTED], "late_count": len(late),
+            "without_update": sum(1 for action in actions if action.status_year != year)}
 
 
 @cached(PLANS, ACCOUNTS)
@@ -63,15 +79,14 @@ def campaign_figures(plan, year):
             "unvalidated": unvalidated}
 
 
-def key_indicator_rows(plan, *, validated_only=False):
-    """The key indicators' rows, each with small bars of its values over the plan's years;
-    VALIDATED_ONLY (the public site): computed from the validated points only."""
+def key_indicator_rows(plan):
+    """The key indicators' rows, each with small bars of its values over the plan's years."""
     indicators = list(plan.indicators.with_latest().prefetch_related("targets", "measurements")
                       .filter(code__in=KEY_INDICATORS))
     indicators.sort(key=lambda indicator: KEY_INDICATORS.index(indicator.code))
     entered = {indicator.pk: {m.year: m.value for m in indicator.measurements.all()}
                for indicator in indicators}
-    rows = rows_for(plan, indicators, entered=entered, validated_only=validated_only)
+    rows = rows_for(plan, indicators, entered=entered)
     for row in rows:
         row["trend"] = year_bars(label=f"Évolution de {row['indicator'].name}",
                                  years=list(plan.years), values=row["values"],

@@ -13,12 +13,13 @@ from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
 from actions.budget import council_budget, deliberation_budget
+from actions.figures import progress_of, reference_date, status_counts
 from actions.models import NO_POINT, Event, Status
 from essplan.french import count, euros, listing, number, percent
 from structures.figures import directory_figures, snapshot_figures
 from structures.models import EssFamily
 
-from .annual import Branch, action_tree, indicator_rows, report_date, status_counts
+from .annual import action_tree, indicator_rows
 from .dashboard import budget_figures
 
 
@@ -67,11 +68,13 @@ def evaluation_sentences(*, plan, actions, statuses, axes, progress, budget, eve
         f"{number(counts[Status.IN_PROGRESS])} en cours, "
         f"{count(counts[Status.ABANDONED], 'abandonnée', 'abandonnées')}, "
         f"{number(counts[Status.PLANNED])} à venir, {number(counts[Status.PAUSED])} en pause "
-        f"et {number(counts[NO_POINT])} sans suite (aucun point d'avancement)."]
-    if progress is not None:
-        by_axis = [f"axe {axis.node.number} : {percent(axis.progress)}"
-                   for axis in axes if axis.progress is not None]
-        sentences.append(f"L'avancement moyen des actions est de {percent(progress)} "
+        f"et {number(counts[NO_POINT])} sans suite (aucun point d'avancement validé)."]
+    if progress.average is not None:
+        by_axis = [f"axe {axis.node.number} : "
+                   f"{'aucun point validé' if axis.progress is None else percent(axis.progress)}"
+                   for axis in axes]
+        sentences.append(f"L'avancement moyen des {count(progress.measured, 'action', 'actions')} "
+                         f"ayant un point validé est de {percent(progress.average)} "
                          f"({listing(by_axis)}).")
     total = budget["total"]
     envelope = ""
@@ -116,9 +119,9 @@ def evaluation_sentences(*, plan, actions, statuses, axes, progress, budget, eve
 def evaluation_context(plan, *, generated_at, generated_by=None):
     """Everything the evaluation template shows."""
     year = plan.last_year
-    as_of = report_date(year, generated_at.date())
+    as_of = reference_date(year, generated_at.date())
     axes, actions = action_tree(plan, year, as_of)
-    progress = Branch(plan, actions).progress
+    progress = progress_of(actions)
     statuses = status_counts(actions)
     budget = budget_figures(plan)
     events = events_by_year(plan)
@@ -131,7 +134,7 @@ def evaluation_context(plan, *, generated_at, generated_by=None):
         "generated_at": generated_at, "generated_by": generated_by,
         "cover_kind": "Bilan du plan d'actions", "cover_subtitle": f"Évaluation de la période {period}",
         "document_title": f"Bilan du plan {period}",
-        "axes": axes, "actions": actions, "statuses": statuses, "progress": progress,
+        "axes": axes, "actions": actions, "statuses": statuses, "progress": progress.average,
         "budget": budget, "council": council_budget(plan),
         "deliberation": deliberation_budget(plan), "events": events,
         "indicators": indicators, "directory": directory,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import (
     Action,
@@ -51,21 +52,22 @@ def figures(response):
 def test_progress_per_axis_status_counts_and_late_actions(client_for, data):
     context = client_for("viewer").get(HOME, {"annee": "2025"}).context
     axes = {axis["objective__axis__number"]: axis for axis in context["axes"]}
-    # axis 2: (100 + 60 + 0 × 9) / 11 = 14.545…; axis 1: 30 / 26; axis 3: 40 / 8 = 5
-    assert round(float(axes[2]["progress"]), 3) == 14.545
-    assert float(axes[3]["progress"]) == 5.0
-    assert round(float(axes[1]["progress"]), 3) == round(30 / 26, 3)
-    # overall: (100 + 60 + 30 + 40) / 45
-    assert round(float(context["overall"]["progress"]), 3) == round(230 / 45, 3)
+    # Over the actions with a validated point, never counting the others as 0 %:
+    # axis 2: (100 + 60) / 2 = 80; axis 3: 40 / 1; axis 1: 30 / 1 (the abandoned 1.1.1)
+    assert (axes[2]["progress"], axes[3]["progress"], axes[1]["progress"]) == (80, 40, 30)
+    # overall: (100 + 60 + 30 + 40) / 4 = 57.5, over 4 of the 45 actions
+    overall = context["overall"]
+    assert (overall.average, overall.measured, overall.count) == (57.5, 4, 45)
     statuses = {value: count for value, _, count in context["statuses"]}
     # 41 actions have no point at all: « Sans point », not « À venir ».
     assert statuses == {"sans_point": 41, "a_venir": 0, "en_cours": 2, "realisee": 1,
                         "en_pause": 0, "abandonnee": 1}
-    # The plan ended on 31 December 2025: all but 2.1.1 (done) and 1.1.1 (abandoned) are late,
-    # 3.2.1 (its own end, 31 December 2024) first, then the others in code order.
-    assert context["late_count"] == 43
-    assert [action.code for action in context["late"]][:3] == ["3.2.1", "1.1.2", "1.1.3"]
-    # Actions without a 2025 update: 45 − 2 (2.1.2 and 1.1.1)
+    # Late on 31/12/2025, the date of reference of 2025: only 3.2.1 (ended 31 December 2024,
+    # in progress); the others end with the plan that day, which has not passed yet.
+    assert context["as_of"] == datetime.date(2025, 12, 31)
+    assert context["late_count"] == 1
+    assert [action.code for action in context["late"]] == ["3.2.1"]
+    # Actions without a validated 2025 point: 45 − 2 (2.1.2 and 1.1.1)
     assert context["without_update"] == 43
 
 
@@ -102,7 +104,8 @@ def test_directory_in_numbers(client_for):
 
 def test_editor_sees_what_needs_attention(client_for, data):
     html = client_for("editor").get(HOME, {"annee": "2025"}).content.decode()
-    assert "43 actions sans point d'avancement 2025, 43 en retard." in html
+    assert ("43 actions sans point d'avancement validé pour 2025, 1 en retard au 31/12/2025."
+            in html)
     assert "situation 2025 · Plan terminé le 31/12/2025" in html
     assert "sans point d'avancement" not in client_for("viewer").get(HOME).content.decode()
 
@@ -170,8 +173,8 @@ def test_the_first_screen_answers_where_the_plan_stands(client_for, data):
     tile = {name: re.search(rf'data-testid="{name}">([^<]+)<', html).group(1)
             for name in ("overall", "tile-realisee", "tile-en_cours", "tile-sans_point",
                          "tile-spent")}
-    # (100 + 60 + 30 + 40) / 45 = 5.1 %; 750.50 € spent is 0.88 % of 85 000 €
-    assert tile == {"overall": "5 %", "tile-realisee": "1", "tile-en_cours": "2",
+    # (100 + 60 + 30 + 40) / 4 = 57.5 %, rounded half up; 750.50 € spent is 0.88 % of 85 000 €
+    assert tile == {"overall": "58 %", "tile-realisee": "1", "tile-en_cours": "2",
                     "tile-sans_point": "41", "tile-spent": "751 €"}
     assert "751 € dépensés, 1 % de l'enveloppe" in page_text(response)
     assert ('aria-label="Actions par statut — Sans point : 41, À venir : 0, En cours : 2, '
@@ -191,15 +194,26 @@ def test_axes_and_objectives_keep_their_full_names(client_for, plan):
 
 
 def test_a_long_late_list_shows_the_ten_most_overdue_and_links_to_all(client_for, plan):
-    """12 actions ended on 1 to 12 March 2024, none done: the 10 earliest are listed; the 33
-    others, without an end date of their own, are late since the plan's end (31/12/2025)."""
+    """12 actions ended on 1 to 12 March 2024, none done: late on 31/12/2025 (the date of
+    reference of 2025), the 10 earliest listed; the 33 others end with the plan that day."""
     for day, action in enumerate(plan.actions.order_by("code_key")[:12], start=1):
         action.end_date = datetime.date(2024, 3, day)
         action.save(update_fields=["end_date"])
     response = client_for("viewer").get(HOME)
-    assert response.context["late_count"] == 45
+    assert response.context["late_count"] == 12
     assert [a.end_date.day for a in response.context["late"]] == list(range(1, 11))
-    assert "Voir les 45 actions en retard" in response.content.decode()
+    html = response.content.decode()
+    assert "Voir les 12 actions en retard" in html
+    # The link leads to the same 12 on the same date; today, every action is late (the plan
+    # ended on 31/12/2025 with none done), and the list says which date it speaks of.
+    link = re.search(r'href="([^"]+)">Voir les 12 actions en retard', html).group(1)
+    assert link.endswith("?late=on&amp;situation=2025")
+    listing = page_text(client_for("viewer").get(link.replace("&amp;", "&")))
+    assert "12 actions · statut au 31/12/2025 d'après le dernier point validé" in listing
+    today = page_text(client_for("viewer").get(
+        reverse("actions:action_list", kwargs={"slug": plan.slug}), {"late": "on"}))
+    assert (f"45 actions · statut au {timezone.localdate():%d/%m/%Y} d'après le dernier point "
+            "validé") in today
 
 
 def test_the_campaign_at_a_glance_and_the_points_not_yet_validated(client_for, plan, pilot):
@@ -216,9 +230,11 @@ def test_the_campaign_at_a_glance_and_the_points_not_yet_validated(client_for, p
     # The to-do link leads to the campaign's waiting actions, not to an empty late list.
     assert ('href="/plans/cotentin-ess-2023-2025/campagnes/2025/?waiting=on"'
             in client_for("editor").get(reverse("reports:home"), {"annee": "2025"}).content.decode())
-    # 1.4.7's point counts in the figures but is not validated: the page says so.
-    assert ("1 point d'avancement 2025 pris en compte ci-dessous n'est pas encore validé par "
-            "l'équipe ESS") in text
+    # 1.4.7's point is not validated: the page says so, and it moves no figure (1.4.7 has
+    # no other point: it is « Sans point »; 2.1.1 is the one action done).
+    assert ("1 point d'avancement 2025 attend la validation de l'équipe ESS (brouillon, soumis "
+            "ou à revoir) : les chiffres ci-dessous ne le comptent pas.") in text
+    assert "100 % avancement moyen de 1 action ayant un point validé" in text
     # The waiting list names the pilots; 1.4.7, submitted, is not in it.
     assert "1.1.1 · Organiser des « cafés projets ESS » aucun pilote nommé" in text
     assert "1.4.7 · Organiser et soutenir" not in text.split("Actions dont le point est attendu")[1]

@@ -77,10 +77,10 @@ class PlanQuerySet(models.QuerySet):
             "-first_year",
         ).first()
 
-    def with_tree(self, *, validated_only=False):
-        """Prefetch axes -> objectives -> actions (with their pilot direction), in code order;
-        VALIDATED_ONLY: each action's status from the points the ESS team validated."""
-        actions = (Action.objects.with_status(validated_only=validated_only)
+    def with_tree(self):
+        """Prefetch axes -> objectives -> actions (with their pilot direction and status), in
+        code order."""
+        actions = (Action.objects.with_status()
                    .select_related("pilot_direction").order_by("code_key"))
         objectives = Objective.objects.order_by("code_key").prefetch_related(
             models.Prefetch("actions", queryset=actions)
@@ -308,24 +308,24 @@ class ActionQuerySet(models.QuerySet):
             point_id=Subquery(points.values("pk")[:1]),
         )
 
-    def with_status(self, year=None, *, as_of=None, validated_only=False):
-        """Annotate the status and progress of the latest update (up to YEAR; VALIDATED_ONLY:
-        of the latest point the ESS team validated), and "en retard" on AS_OF (default: today).
+    def with_status(self, year=None, *, as_of=None):
+        """Annotate the status and progress of the latest point the ESS team validated (up to
+        YEAR), the year of that point ("status_year") and "en retard" on AS_OF (default: today).
 
-        An action is late when its end date (by default, the end of its plan's last year) has
-        passed and it is neither Réalisée nor Abandonnée (an abandoned action is no longer
-        expected). An action without any point is « Sans point ».
+        The one definition of an action's status (actions.figures): a draft, a submitted point
+        or one sent back moves nothing until it is validated. An action is late when its end
+        date (by default, the end of its plan's last year) has passed and it is neither
+        Réalisée nor Abandonnée (an abandoned action is no longer expected). An action without
+        a validated point is « Sans point ».
         """
-        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-year")
-        if validated_only:
-            latest = latest.validated()
+        latest = ProgressUpdate.objects.validated().filter(action=OuterRef("pk")).order_by("-year")
         if year is not None:
             latest = latest.filter(year__lte=year)
         return self.annotate(
             current_status=Coalesce(
                 Subquery(latest.values("status")[:1]), Value(NO_POINT)
             ),
-            current_progress=Coalesce(Subquery(latest.values("progress")[:1]), Value(0)),
+            current_progress=Subquery(latest.values("progress")[:1]),
             status_year=Subquery(latest.values("year")[:1]),
             due_date=Coalesce(F("end_date"), Func(F("plan__last_year"), Value(12), Value(31),
                                                   function="make_date",

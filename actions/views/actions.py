@@ -1,6 +1,7 @@
 """The plan's actions: list, fiche, fiche editing, history."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -27,7 +28,8 @@ from ..access import (
     writable,
 )
 from ..budget import action_budget
-from ..filters import ActionFilter
+from ..figures import actions_of_year, reference_date
+from ..filters import ActionFilter, situation_year
 from ..forms import ActionForm
 from ..models import Action, Event
 from ..resources import ActionResource
@@ -40,21 +42,27 @@ LIST_BODY = "actions/includes/action_list_body.html"
 def action_list(request, slug):
     plan = get_plan(request, slug)
 
+    year = situation_year(request.GET, plan)
+    as_of = reference_date(year) if year else timezone.localdate()
+
     def selected():
-        actions = (Action.objects.filter(plan=plan).with_status()
-                   .select_related("plan", "objective__axis", "pilot_direction").order_by("code_key"))
+        actions = (actions_of_year(plan, year) if year else
+                   Action.objects.filter(plan=plan).with_status())
+        actions = (actions.select_related("plan", "objective__axis", "pilot_direction")
+                   .order_by("code_key"))
         filterset = ActionFilter(request.GET, queryset=actions, plan=plan)
         return filterset, filtered(filterset)
 
     if request.GET.get("format"):
         filterset, queryset = selected()
-        return requested_export(request, ActionResource, queryset, f"actions-{plan.slug}",
+        return requested_export(request, lambda: ActionResource(as_of=as_of), queryset,
+                                f"actions-{plan.slug}",
                                 subject=f"Actions du plan « {plan.title} »",
                                 filters=applied_filters(filterset))
 
     def body():
         filterset, queryset = selected()
-        return {"plan": plan, "filter": filterset, "export_formats": FORMATS,
+        return {"plan": plan, "filter": filterset, "export_formats": FORMATS, "as_of": as_of,
                 **paginate(request, queryset, PAGE_SIZE)}
 
     return render(request, "actions/action_list.html", {

@@ -52,8 +52,10 @@ def test_computed_indicators_against_a_hand_built_data_set(plan):
     assert REGISTRY["events_total"](plan) == {2024: 3, 2025: 1}
     assert REGISTRY["events_cafe_projet"](plan) == {2024: 2}
     assert REGISTRY["participants_total"](plan) == {2024: 170, 2025: 0}
-    assert REGISTRY["actions_done"](plan) == {2024: 1}
-    assert REGISTRY["actions_in_progress"](plan) == {2024: 1}
+    # The status at the end of each year of the plan (2023-2025, all past): no point in 2023,
+    # the 2024 points still stand at the end of 2025.
+    assert REGISTRY["actions_done"](plan) == {2023: 0, 2024: 1, 2025: 1}
+    assert REGISTRY["actions_in_progress"](plan) == {2023: 0, 2024: 1, 2025: 1}
     # 250 spent of 1 600 planned expenses (revenue excluded) = 15.6 %
     assert REGISTRY["budget_spent_share"](plan) == {2024: Decimal("15.6")}
     year = plan.current_year

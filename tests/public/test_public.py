@@ -268,16 +268,17 @@ def test_a_draft_is_never_published(client_for, plan):
 
 def test_a_published_report_stays_with_the_accounts_never_on_the_public_site(
         client, client_for, published, admin_user):
-    """The staff edition prints what the plan keeps private (here the 2025 point not yet
-    validated): publishing it lets the accounts download it, never the public site."""
-    report = generate_report(published["plan"], 2025, user=admin_user)
+    """The staff edition prints what the plan keeps private (here the difficulties of the
+    validated 2024 point, a text the plan does not make public): publishing it lets the
+    accounts download it, never the public site."""
+    report = generate_report(published["plan"], 2024, user=admin_user)
     response = client_for("admin_user").post(
         reverse("reports:report_publish", kwargs={"pk": report.pk}), {"published": "1"},
         follow=True)
     assert "Elle n'est jamais mise sur le site public" in text(response)
     staff_copy = client_for("viewer").get(reverse("reports:report_download",
                                                   kwargs={"pk": report.pk}))
-    assert SECRETS["draft"] in pdf_text(staff_copy)
+    assert SECRETS["difficulties"] in pdf_text(staff_copy)
     assert "Rapport annuel" not in text(client.get(PLAN))
     assert client.get(f"/public/plans/{COTENTIN}/rapports/{report.pk}/pdf/").status_code == 404
 

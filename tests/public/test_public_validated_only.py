@@ -121,31 +121,33 @@ def test_unvalidated_points_change_no_public_figure(client, validated, pilot):
     urls = [url for group in public_urls(validated[0].plan).values() for url in group]
     before = read_all(client, urls)
     plan_page = before[reverse("public:plan_detail", kwargs={"slug": COTENTIN})].decode()
-    # K5 counts the actions done in their validated point of the year.
+    # K5 counts the actions whose status at the end of the year is « Réalisée »: the first
+    # from 2023 on, the third from 2024 on.
     assert re.search(r'K5 · Actions réalisées</th>\s*<td[^>]*>—</td>\s*'
-                     r'<td class="text-end">1\s*<span[^>]*>\(2024\)</span>', plan_page)
-    assert "Actions réalisées — 2023 : 1, 2024 : 1, 2025 : pas de valeur" in plan_page
+                     r'<td class="text-end">2\s*<span[^>]*>\(2025\)</span>', plan_page)
+    assert "Actions réalisées — 2023 : 1, 2024 : 2, 2025 : 2" in plan_page
     unvalidated_points(validated, pilot)
     after = read_all(client, urls)
     changed = [url for url in urls if after[url] != before[url]]
     assert not changed
-    # Once the ESS team validates the submitted 2025 point of the first action, it shows.
-    ProgressUpdate.objects.filter(action=validated[0], year=2025).update(review=Review.VALIDATED)
+    # Once the ESS team validates the submitted 2025 point of the second action (« Réalisée »),
+    # it shows.
+    ProgressUpdate.objects.filter(action=validated[1], year=2025).update(review=Review.VALIDATED)
     shown = [reverse("public:plan_detail", kwargs={"slug": COTENTIN}),
              reverse("public:actions_csv", kwargs={"slug": COTENTIN}),
              reverse("public:action_detail", kwargs={"slug": COTENTIN,
-                                                     "code": validated[0].code})]
+                                                     "code": validated[1].code})]
     validated_later = read_all(client, shown)
     assert all(validated_later[url] != before[url] for url in shown)
-    assert "2023 : 1, 2024 : 1, 2025 : 1" in validated_later[shown[0]].decode()
+    assert "2023 : 1, 2024 : 2, 2025 : 3" in validated_later[shown[0]].decode()
 
 
-def test_the_staff_still_count_every_point_of_the_year(validated, pilot):
-    """The staff's K5 and K6 (dashboard, indicator pages, annual report) count the points as
-    they are entered; the public site counts the validated ones."""
+def test_the_staff_count_the_same_validated_points(validated, pilot):
+    """K5 and K6 are the same for the staff (dashboard, indicator pages, reports) and the
+    public: actions done / in progress at the end of each year, from validated points. By
+    hand: 2023 the first done, the third in progress; 2024 the first and third done, the
+    second in progress; 2025 as 2024 (no validated 2025 point)."""
     unvalidated_points(validated, pilot)
     plan = validated[0].plan
     assert REGISTRY["actions_done"](plan) == {2023: 1, 2024: 2, 2025: 2}
-    assert REGISTRY["actions_done"](plan, validated_only=True) == {2023: 1, 2024: 1}
-    assert REGISTRY["actions_in_progress"](plan) == {2023: 3, 2024: 1, 2025: 1}
-    assert REGISTRY["actions_in_progress"](plan, validated_only=True) == {2023: 1, 2024: 1}
+    assert REGISTRY["actions_in_progress"](plan) == {2023: 1, 2024: 1, 2025: 1}

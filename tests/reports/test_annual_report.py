@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
+from actions.figures import reference_date
 from actions.models import Action, BudgetLine, Event, Plan, ProgressUpdate, Status
 from essplan import datacache
-from reports.annual import report_date
 from reports.pdf import render_pdf
 from reports.services import report_html
 from structures.models import Commune, DirectorySnapshot
@@ -37,10 +37,11 @@ def test_summary_sentences_are_written_from_the_figures(small_report):
     for sentence in [
         "3 actions sur 4 sont en cours ou réalisées (1 réalisée, 2 en cours) ; 0 à venir, "
         "0 en pause, 1 sans point, 0 abandonnée.",
-        "L'avancement moyen des actions est de 45 %.",
-        "1 action est en retard (date de fin dépassée) : 2.1.1.",
-        "2 actions n’ont pas de point d'avancement pour 2024 : elles sont signalées dans la "
-        "suite du rapport.",
+        # (100 + 60 + 20) / 3: the action without a point is counted apart, not as 0 %.
+        "L'avancement moyen des 3 actions ayant un point validé est de 60 % au 31/12/2024.",
+        "1 action est en retard au 31/12/2024 (date de fin dépassée) : 2.1.1.",
+        "2 actions n’ont pas de point d'avancement validé pour 2024 : elles sont signalées "
+        "dans la suite du rapport.",
         "En 2024, les dépenses prévues s'élèvent à 1 734,75 €, dont 1 000,00 € engagés et "
         "999,99 € réalisés, soit un taux de réalisation de 57,6 %.",
         "Sur toute la durée du plan, 1 834,75 € de dépenses sont prévues et 999,99 € réalisées "
@@ -66,7 +67,7 @@ def test_cover_and_running_footer(small_report):
 
 def test_table_of_contents_gives_the_page_of_each_chapter(small_report):
     assert_chapters_start_on_their_pages(small_report.data, {
-        "Synthèse de l'année 2024": "L'avancement moyen des actions est de",
+        "Synthèse de l'année 2024": "L'avancement moyen des 3 actions",
         "Budget": "Dépenses prévues, engagées et réalisées, et recettes prévues",
         "Annexe · Liste des actions et de leur statut": "Statut fin 2024",
     })
@@ -80,10 +81,10 @@ def test_every_action_is_reported_with_its_update_or_its_absence(small_report):
                  "Réalisations. Quatre cafés projets tenus."]:
         assert fact in text
     # 1.2.1 (a 2023 update only) and 2.1.1 (none) are listed as having no 2024 update.
-    assert text.count("Pas de point d'avancement pour 2024.") == 2
+    assert text.count("Pas de point d'avancement validé pour 2024.") == 2
     # Objective 1.1: (100 + 60) / 2 = 80 %; axis 1: (100 + 60 + 20) / 3 = 60 %.
-    assert "80 % d'avancement moyen, 2 actions" in text
-    assert "60 % d'avancement moyen, 3 actions" in text
+    assert "80 % d'avancement moyen, 2 actions avec un point validé" in text
+    assert "60 % d'avancement moyen, 3 actions avec un point validé" in text
 
 
 def test_budget_table_totals_to_the_cent(small_report):
@@ -119,7 +120,7 @@ def test_the_seed_plan_report_lists_all_45_actions(plan_2024_report):
         assert f" {code} " in annex
     # No follow-up in the seed: every action is "à venir" and said to lack its 2024 update.
     assert "0 action sur 45 est en cours ou réalisée" in text
-    assert text.count("Pas de point d'avancement pour 2024.") == 45
+    assert text.count("Pas de point d'avancement validé pour 2024.") == 45
     # The annex names no pilot direction for any action.
     assert text.count("direction pilote : non précisée") == 45
     # The deliberation's envelope and baselines (488 establishments, 6 847 employees, 11,2 %).
@@ -178,9 +179,9 @@ def test_generation_queries_do_not_grow_with_the_plan(small_plan):
     assert small <= 30
 
 
-def test_report_date_is_the_end_of_the_year_or_today():
-    assert report_date(2024, datetime.date(2026, 11, 30)) == datetime.date(2024, 12, 31)
-    assert report_date(2026, datetime.date(2026, 11, 30)) == datetime.date(2026, 11, 30)
+def test_reference_date_is_the_end_of_the_year_or_today():
+    assert reference_date(2024, datetime.date(2026, 11, 30)) == datetime.date(2024, 12, 31)
+    assert reference_date(2026, datetime.date(2026, 11, 30)) == datetime.date(2026, 11, 30)
 
 
 
@@ -213,10 +214,16 @@ def test_the_report_says_which_points_are_not_validated(small_plan):
     ProgressUpdate.objects.filter(action__plan=small_plan, action__code="1.1.2",
                                   year=2024).update(review="soumis")
     text = pdf_text(render_pdf(report_html(small_plan, 2024, generated_at=GENERATED)).data)
-    assert ("1 point d'avancement 2024 (1.1.2) n’est pas encore validé par l'équipe ESS : les "
-            "figures qui en dépendent sont provisoires.") in text
-    assert "point 2024 soumis, non validé" in text
+    assert ("1 point d'avancement 2024 (1.1.2) attend la validation de l'équipe ESS : il "
+            "n’est pas compté dans ce rapport.") in text
+    assert "point 2024 soumis, en attente de validation : non compté" in text
     assert "point 2024 brouillon" not in text
+    # Its figures and its text are not the report's: 1.1.2 is « Sans point », the average
+    # is (100 + 20) / 2 over the two actions with a validated point.
+    assert "Quatre cafés projets tenus." not in text
+    assert "2 actions sur 4 sont en cours ou réalisées (1 réalisée, 1 en cours) ; 0 à venir, " \
+           "0 en pause, 2 sans point, 0 abandonnée." in text
+    assert "L'avancement moyen des 2 actions ayant un point validé est de 60 % au 31/12/2024." in text
 
 
 def test_the_directory_chapter_reads_the_years_snapshot(small_plan):

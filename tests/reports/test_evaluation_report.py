@@ -41,8 +41,9 @@ def test_the_summary_is_written_from_the_figures_of_the_whole_period(small_evalu
     text = pdf_text(small_evaluation.data)
     for sentence in [
         "À la fin du plan 2023-2024, sur 4 actions : 1 réalisée, 2 en cours, 0 abandonnée, "
-        "0 à venir, 0 en pause et 1 sans suite (aucun point d'avancement).",
-        "L'avancement moyen des actions est de 45 % (axe 1 : 60 % et axe 2 : 0 %).",
+        "0 à venir, 0 en pause et 1 sans suite (aucun point d'avancement validé).",
+        "L'avancement moyen des 3 actions ayant un point validé est de 60 % (axe 1 : 60 % et "
+        "axe 2 : aucun point validé).",
         "Sur la période, 1 834,75 € de dépenses ont été prévues, 1 000,00 € engagées et "
         "999,99 € réalisées, soit un taux de réalisation de 54,5 %, pour une enveloppe de "
         "5 000 € (reste à programmer : 3 465,25 €).",
@@ -113,7 +114,7 @@ def test_the_directory_year_by_year_from_the_snapshots(small_plan):
 
 def test_the_table_of_contents_gives_the_page_of_each_chapter(small_evaluation):
     assert_chapters_start_on_their_pages(small_evaluation.data, {
-        "Synthèse du plan 2023-2024": "L'avancement moyen des actions est de",
+        "Synthèse du plan 2023-2024": "L'avancement moyen des 3 actions",
         "Événements, année par année": "Nombre d'événements et de participants",
         "Annexe · Les actions candidates au prochain plan": "avec leur dernier point",
     })

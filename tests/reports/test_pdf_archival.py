@@ -36,12 +36,16 @@ DOCUMENTS = {
         "title": "Rapport annuel 2024 · Plan d'actions ESS 2023-2025",
         "subject": "Bilan de l'année 2024 du Plan d'actions ESS 2023-2025, présenté au conseil "
                    "communautaire",
-        "figures": ["Carte des communes du Cotentin : structures par commune"],
+        # K5 (a key indicator): 0 actions done at the end of 2023 and of 2024, a value.
+        "figures": ["Évolution de Actions réalisées — 2023 : 0, 2024 : 0",
+                    "K5 · Actions réalisées",
+                    "Carte des communes du Cotentin : structures par commune"],
     },
     "evaluation": {
         "title": "Bilan du plan 2023-2025 · Plan d'actions ESS 2023-2025",
         "subject": "Évaluation du Plan d'actions ESS 2023-2025 sur toute sa période, 2023-2025",
-        "figures": ["K8 · Structures de l'annuaire", "K9 · Salariés des structures de l'annuaire",
+        "figures": ["K5 · Actions réalisées", "K8 · Structures de l'annuaire",
+                    "K6 · Actions en cours", "K9 · Salariés des structures de l'annuaire",
                     "K10 · Associations de l'annuaire", "K11 · Coopératives de l'annuaire"],
     },
 }
