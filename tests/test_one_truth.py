@@ -518,8 +518,10 @@ def open_data_actions(client):
     content = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
     header, *rows = [line.split(";") for line in content.splitlines()]
     labels = dict(CURRENT_STATUSES)
+    progress = header.index("progress")
     return {row[header.index("code")]: (labels[row[header.index("status")]],
-                                        int(row[header.index("progress")])) for row in rows}
+                                        int(row[progress]) if row[progress] else None)
+            for row in rows}
 
 
 def read_exports(client):
@@ -534,7 +536,10 @@ def read_exports(client):
     counts = {label: 0 for label in STATUS_KEYS}
     for status in statuses.values():
         counts[status] += 1
-    late = [row[column["Code"]] for row in rows if row[column["En retard"]] == "oui"]
+    late_header = next(name for name in header if name.startswith("En retard au "))
+    # The late column says its date: the day the file states.
+    assert late_header == f"En retard au {as_of:%d/%m/%Y}"
+    late = [row[column["Code"]] for row in rows if row[column[late_header]] == "oui"]
     budget = workbook(client, "actions:plan_budget")
     header, *lines = [[cell.value for cell in row] for row in budget["Budget"].iter_rows()]
     expenses = [line for line in lines if line[header.index("Sens")] == "Dépense"]
@@ -548,6 +553,10 @@ def read_exports(client):
         "progress of each action · open data": {
             code: progress for code, (status, progress) in public.items()
             if status != "Sans point"},
+        # Without a validated point, the progress is unknown: an empty cell, never 0.
+        "progress without a point · open data, actions export": (
+            public["2.1.2"][1],
+            next(row[column["Avancement (%)"]] for row in rows if row[column["Code"]] == "2.1.2")),
         **status_readings(counts, "actions export"),
         "status of each action · actions export": statuses,
         "progress of each action · actions export": {
@@ -653,6 +662,7 @@ def test_the_exports_print_each_action_s_status_and_the_budget(client_for, follo
         **late,
         "planned · budget export": PLANNED, "committed · budget export": COMMITTED,
         "spent · budget export": SPENT,
+        "progress without a point · open data, actions export": (None, None),
     }
     assert_prints(printed, expected)
 
