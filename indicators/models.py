@@ -177,3 +177,26 @@ def on_track(direction, value, target, tolerance=Decimal("0.05")):
     if direction == Trend.DOWN:
         return value <= target
     return abs(value - target) <= abs(target) * tolerance
+
+
+class Attainment(models.TextChoices):
+    """How an indicator stands against its target (see ``attainment``)."""
+    REACHED = "atteint", _("atteint")
+    MISSED = "non_atteint", _("non atteint")
+    UNMEASURED = "non_mesure", _("non mesuré")
+    NO_TARGET = "sans_cible", _("sans cible")
+
+
+def attainment(direction, values, targets, up_to):
+    """(Attainment, year): the indicator judged on the last year up to UP_TO that has a
+    target, by its value of that year (VALUES and TARGETS: {year: value}). Without a value
+    that year it is UNMEASURED, whatever earlier years gave; without any target up to UP_TO,
+    NO_TARGET (year None)."""
+    years = [year for year, target in targets.items() if year <= up_to and target is not None]
+    if not years:
+        return Attainment.NO_TARGET, None
+    year = max(years)
+    reached = on_track(direction, values.get(year), targets[year])
+    if reached is None:
+        return Attainment.UNMEASURED, year
+    return (Attainment.REACHED if reached else Attainment.MISSED), year

@@ -17,7 +17,7 @@ from actions.models import NO_POINT, Action, Event, Objective, ProgressUpdate, R
 from essplan.french import count, euros, figure, listing, number, percent
 from indicators.charts import trend_chart, year_bars
 from indicators.computations import computed_values
-from indicators.models import on_track
+from indicators.models import Attainment, attainment
 from structures.figures import directory_figures, snapshot_figures
 from structures.map import commune_map
 
@@ -71,8 +71,9 @@ def action_tree(plan, year, as_of):
 
 def indicator_rows(plan, year, *, all_charts=False):
     """Every indicator of the plan with its baseline, and its value and target for each year
-    of the plan up to YEAR; the key indicators (ALL_CHARTS: every indicator with a value)
-    also with their trend chart."""
+    of the plan up to YEAR, judged on the last year up to YEAR that has a target
+    ("attainment", "judged_year"; "on_track": True / False when reached / missed, else None);
+    the key indicators (ALL_CHARTS: every indicator with a value) also with their trend chart."""
     years = [y for y in plan.years if y <= year]
     indicators = sorted(plan.indicators.prefetch_related("targets", "measurements"),
                         key=lambda indicator: indicator.sort_key)
@@ -84,11 +85,13 @@ def indicator_rows(plan, year, *, all_charts=False):
         values = {y: value for y, value in values.items() if y <= year}
         latest_year = max(values, default=None)
         latest = values.get(latest_year)
+        outcome, judged_year = attainment(indicator.direction, values, targets, year)
         row = {
             "indicator": indicator, "latest_year": latest_year, "latest": latest,
             "previous": values.get(latest_year - 1) if latest_year else None,
             "cells": [(y, values.get(y), targets.get(y)) for y in years],
-            "on_track": on_track(indicator.direction, latest, targets.get(latest_year)),
+            "attainment": outcome, "judged_year": judged_year,
+            "on_track": {Attainment.REACHED: True, Attainment.MISSED: False}.get(outcome),
             "key": indicator.code in KEY_INDICATORS, "is_baseline": False,
         }
         if latest is None and indicator.baseline_value is not None:
