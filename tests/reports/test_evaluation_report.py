@@ -105,8 +105,8 @@ def test_each_year_of_the_plan_without_a_point_is_flagged_in_the_actions_section
 
 def test_a_final_status_from_an_earlier_point_gives_its_year(small_plan):
     """The plan extended to 2025, 1.1.1 has a 2025 point; 1.1.2's status is its 2024 point's,
-    1.2.1's its 2023 point's: each says so in its section and in the summary; the annex's
-    column says whose status it gives, beside the year of the last point."""
+    1.2.1's its 2023 point's: each says so in its section and in the summary; the annex no
+    longer heads it « Statut fin 2025 », and gives the year of the last point beside it."""
     small_plan.last_year = 2025
     small_plan.save()
     ProgressUpdate.objects.create(action=Action.objects.get(plan=small_plan, code="1.1.1"),
@@ -118,7 +118,7 @@ def test_a_final_status_from_an_earlier_point_gives_its_year(small_plan):
     assert ("2 actions ont pour statut celui de leur dernier point, antérieur à 2025 : "
             "1.1.2 (2024) et 1.2.1 (2023).") in text
     annex = text[text.index("Annexe · Les actions candidates au prochain plan Les actions"):]
-    assert "Statut au dernier point" in annex
+    assert "Statut fin 2025" not in annex  # the status of the last point, whose year follows
     assert re.search(r"1\.1\.2 Animer des cafés projets .*?En cours 60 % 2024", annex)
 
 
