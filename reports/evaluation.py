@@ -170,8 +170,7 @@ def followup_sentences(actions, year):
             f"{count(gaps, 'action n’a', 'actions n’ont')} pas de point d'avancement pour au "
             "moins une année du plan : chaque année sans point est signalée dans la section "
             "de l'action.")
-    unvalidated = [action.code for action in actions
-                   if action.update is not None and action.update.review != Review.VALIDATED]
+    unvalidated = [action.code for action in actions if action.pending is not None]
     if unvalidated:
         many = len(unvalidated) > 1
         sentences.append(

@@ -315,7 +315,9 @@ def report_actions(html):
     for code, meta in re.findall(r'<span class="code">([\d.]+)</span>.*?'
                                  r'<p class="action-meta">(.*?)</p>', html, flags=re.DOTALL):
         meta = flat(meta)
-        status = meta.split(" · ")[0].replace("En retard", "").strip()
+        # « En cours (point 2024) »: the bilan gives the year of a status from an earlier point.
+        status = re.sub(r" \(point \d{4}\)", "", meta.split(" · ")[0])
+        status = status.replace("En retard", "").strip()
         actions[code] = (status, count_in(r"avancement (\d+) %", meta), "En retard" in meta)
     return actions
 
@@ -482,7 +484,7 @@ def read_bilan(html):
         "committed": decimal(budget[2]) if budget else None,
         "spent": decimal(budget[3]) if budget else None,
         "execution rate": decimal(budget[4]) if budget else None,
-        "share of the envelope spent": decimal(group(rf"{PERCENT} de l'enveloppe", summary)),
+        "share of the envelope spent": decimal(group(rf"est dépensée à {PERCENT}", summary)),
         # The envelope's use at the end (issue #29): the part not spent, 15 000 − 8 050,50.
         "unspent envelope printed": "6 949,50 €" in summary,
         "K5 by year": indicator_row(html, "K5"),

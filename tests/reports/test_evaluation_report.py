@@ -83,7 +83,8 @@ def test_each_action_shows_its_points_year_by_year(small_evaluation):
     assert "2023 · En cours, 20 %." in text
     assert "2024 · En cours, 60 %. Réalisations : Quatre cafés projets tenus." in text
     assert text.count("Aucun point d'avancement sur la période.") == 0
-    assert "Aucun point pour 2023 et 2024 : aucun point d'avancement sur la période." in text
+    assert ("Aucun point validé pour 2023 et 2024 : aucun point d'avancement validé sur la "
+            "période.") in text
 
 
 def test_each_year_of_the_plan_without_a_point_is_flagged_in_the_actions_section(small_plan):
@@ -92,15 +93,18 @@ def test_each_year_of_the_plan_without_a_point_is_flagged_in_the_actions_section
     small_plan.last_year = 2025
     small_plan.save()
     text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=GENERATED)).data)
-    assert ("Aucun point pour 2023. 2024 · Réalisée, 100 %. Réalisations : Guichet ouvert"
+    assert ("Aucun point validé pour 2023. 2024 · Réalisée, 100 %. Réalisations : Guichet ouvert"
             in text)
-    assert "Étendre les permanences à Valognes. Aucun point pour 2025." in text
-    assert ("Aucun point pour 2023. 2024 · En cours, 60 %. Réalisations : Quatre cafés projets "
-            "tenus. Aucun point pour 2025." in text)
-    assert "2023 · En cours, 20 %. Aucun point pour 2024. Aucun point pour 2025." in text
-    assert "Aucun point pour 2023, 2024 et 2025 : aucun point d'avancement sur la période." in text
-    assert text.count("Aucun point pour 2025") == 4
-    assert "Chaque année du plan sans point pour l'action est signalée (« Aucun point pour 2025 »)" in text
+    assert "Étendre les permanences à Valognes. Aucun point validé pour 2025." in text
+    assert ("Aucun point validé pour 2023. 2024 · En cours, 60 %. Réalisations : Quatre cafés "
+            "projets tenus. Aucun point validé pour 2025." in text)
+    assert ("2023 · En cours, 20 %. Aucun point validé pour 2024. Aucun point validé pour "
+            "2025.") in text
+    assert ("Aucun point validé pour 2023, 2024 et 2025 : aucun point d'avancement validé sur "
+            "la période.") in text
+    assert text.count("Aucun point validé pour 2025") == 4
+    assert ("Chaque année du plan sans point pour l'action est signalée (« Aucun point validé "
+            "pour 2025 »)") in text
 
 
 def test_a_final_status_from_an_earlier_point_gives_its_year(small_plan):
