@@ -17,7 +17,7 @@ from django.db.models.functions import ExtractYear
 
 from actions.budget import council_budget, deliberation_budget
 from actions.figures import progress_of, reference_date, status_counts
-from actions.models import NO_POINT, Event, Review, Status
+from actions.models import NO_POINT, Event, Status
 from essplan.french import count, euros, listing, number, percent
 from indicators.models import Attainment
 from structures.figures import directory_figures, snapshot_figures
