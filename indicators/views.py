@@ -68,8 +68,9 @@ def indicator_detail(request, slug, code):
         "indicator": indicator, "plan": plan, "table": table,
         "actions": indicator.actions.select_related("plan").order_by("code_key"),
         "chart": trend_chart(title=indicator.name, years=years, values=chart_values,
-                             targets=targets, baseline=baseline, unit=indicator.unit_suffix,
-                             nonce=get_nonce(request)),
+                             targets=targets, baseline=baseline,
+                             baseline_assumed=bool(indicator.baseline_note),
+                             unit=indicator.unit_suffix, nonce=get_nonce(request)),
         "can_edit": request.user.has_perm(EDIT), "can_enter": request.user.has_perm(ENTER),
     }
     return render(request, "indicators/indicator_detail.html", context)

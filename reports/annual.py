@@ -107,7 +107,8 @@ def indicator_rows(plan, year, *, all_charts=False):
                 title=f"{indicator.code} · {indicator.name}", years=chart_years,
                 values=chart_values, targets=targets, unit=indicator.unit_suffix,
                 baseline=(indicator.baseline_year, indicator.baseline_value)
-                if indicator.baseline_value is not None else None)
+                if indicator.baseline_value is not None else None,
+                baseline_assumed=bool(indicator.baseline_note))
             row["bars"] = year_bars(label=f"Évolution de {indicator.name}",
                                          years=chart_years, values=chart_values,
                                          unit=indicator.unit_suffix)

@@ -95,11 +95,13 @@ def test_detail_chart_holds_values_targets_and_baseline(client_for, plan):
     svg = html[html.index("<svg role=\"img\""):html.index("</svg>", html.index("<svg role=\"img\""))]
     assert 'aria-label="Établissements de l&#x27;ESS sur le territoire"' in svg
     # The same name as the first <title> (the PDF's alternative text), the figures described.
+    # The seed's baseline_note (« année non précisée ») makes 2022 an assumed year.
     assert ('"><title>Établissements de l&#x27;ESS sur le territoire</title><desc>Valeurs : '
-            '2022 : 488, 2024 : 501 ; cibles : 2025 : 520.</desc><defs>') in svg
+            '2022 : 488, 2024 : 501 ; cibles : 2025 : 520. Référence 2022 (supposée) : 488.'
+            '</desc><defs>') in svg
     assert svg.count("<title>Établissements") == 1
-    for series in ["Valeurs", "Cibles", "Référence"]:
-        assert series in svg
+    for series in ["Valeurs (trait plein)", "Cibles (tirets)", "Référence 2022 (supposée)"]:
+        assert f">{series}</text>" in svg
     # x axis: the baseline year before the plan, then the plan's years
     assert re.findall(r">(20\d\d)<", svg)[:4] == ["2022", "2023", "2024", "2025"]
     assert "<script" not in svg and '<style nonce="' in svg
