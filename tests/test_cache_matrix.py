@@ -658,7 +658,8 @@ PAIRS = [
     ("pilot_unnamed", "my_actions", shows(CODE), lacks(CODE)),
     ("pilot_unnamed", "action_detail_as_pilot:entry", shows("Saisir"), lacks("Saisir")),
 
-    ("budget_line_added", "dashboard:tile_spent", shows("0 €"), shows("6 789 €")),
+    ("budget_line_added", "dashboard:tile_spent", shows("0,00 €"),
+     shows("6 789,00 €")),
     ("budget_line_added", "action_detail:budget", lacks(BUDGET_LABEL), shows(BUDGET_LABEL)),
     ("budget_line_added", "indicator_list:K7", lacks("55 %"), shows("55 %")),
 ]

@@ -175,12 +175,13 @@ def test_the_first_screen_answers_where_the_plan_stands(client_for, data):
                          "tile-spent")}
     # (100 + 60 + 30 + 40) / 4 = 57.5 %, rounded half up; 750.50 € spent is 0.88 % of 85 000 €
     assert tile == {"overall": "58 %", "tile-realisee": "1", "tile-en_cours": "2",
-                    "tile-sans_point": "41", "tile-spent": "751 €"}
-    assert "751 € dépensés, 1 % de l'enveloppe" in page_text(response)
+                    "tile-sans_point": "41", "tile-spent": "750,50 €"}
+    assert "750,50 € dépensés, 1 % de l'enveloppe" in page_text(response)
     assert ('aria-label="Actions par statut — Sans point : 41, À venir : 0, En cours : 2, '
             'Réalisée : 1, En pause : 0, Abandonnée : 1"') in html
-    assert ('aria-label="Budget : Enveloppe environ 85 000 €, Prévu 5 000 €, Engagé 800 €, '
-            'Réalisé 751 €"') in html
+    # Only the chart rounds to the euro, and says so.
+    assert ('aria-label="Budget, montants arrondis à l\'euro : Enveloppe environ 85 000 €, '
+            'Prévu 5 000 €, Engagé 800 €, Réalisé 751 €"') in html
     # No campaign opened for 2025: no campaign tile.
     assert "tile-campaign" not in html
 

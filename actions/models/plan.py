@@ -216,11 +216,13 @@ class Plan(models.Model):
 
     @property
     def envelope_text(self):
-        """« environ 85 000 € » when the deliberation gives an order of magnitude."""
+        """« environ 85 000 € » when the deliberation gives an order of magnitude (in its own
+        words, to the euro), else the amount to the cent as every amount: « 90 000,00 € »."""
         if self.budget_envelope is None:
             return "—"
-        amount = euros(self.budget_envelope, 0)
-        return f"environ {amount}" if self.envelope_is_estimate else amount
+        if self.envelope_is_estimate:
+            return f"environ {euros(self.budget_envelope, 0)}"
+        return euros(self.budget_envelope)
 
     def get_absolute_url(self):
         return reverse("actions:plan_detail", kwargs={"slug": self.slug})

@@ -92,9 +92,9 @@ def test_budget_page_lists_caen_la_mer_per_axis_objective_and_action(client_for)
     response = client_for("viewer").get(reverse("actions:plan_budget", kwargs={"slug": CAEN}))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<td class=\"text-end\">131\xa0000\xa0€</td>" not in html  # planned only
+    assert "<td class=\"text-end\">131\xa0000,00\xa0€</td>" not in html  # planned only
     # Plan row, planned expenses per year: 103 000 / 151 000 / 97 000 (121 000 + 30 000 in 2014)
-    assert '<td class="text-end">151\xa0000\xa0€</td>' in html
+    assert '<td class="text-end">151\xa0000,00\xa0€</td>' in html
     # Cut by section: every axis and the 8 actions in operating, axis 5 and action 5 in
     # investment (seed 002: « Soutien Basse Normandie Active (BNA) »).
     tree = response.context["tree"]
@@ -133,7 +133,7 @@ def council_table(client):
 
 
 def council_row(text, label, columns):
-    cells = re.search(re.escape(label) + r"((?: -?[\d ]+? €){%d})" % columns, text).group(1)
+    cells = re.search(re.escape(label) + r"((?: -?[\d ]+?,\d\d €){%d})" % columns, text).group(1)
     return [cell.strip() for cell in cells.split("€")[:columns]]
 
 
@@ -147,11 +147,13 @@ def test_the_budget_page_presents_caen_la_mer_as_its_deliberation_does(client_fo
 
     assert "aucun montant engagé ou réalisé n'est encore saisi" in text
     assert "Engagé" not in text
-    assert amounts("Dépenses de fonctionnement") == ["73 000", "121 000", "67 000", "261 000"]
-    assert amounts("Recettes de fonctionnement") == ["0", "20 000", "0", "20 000"]
-    assert amounts("Dépenses d'investissement") == ["30 000", "30 000", "30 000", "90 000"]
+    assert amounts("Dépenses de fonctionnement") == [
+        "73 000,00", "121 000,00", "67 000,00", "261 000,00"]
+    assert amounts("Recettes de fonctionnement") == ["0,00", "20 000,00", "0,00", "20 000,00"]
+    assert amounts("Dépenses d'investissement") == [
+        "30 000,00", "30 000,00", "30 000,00", "90 000,00"]
     assert amounts("Total net (dépenses moins recettes)") == [
-        "103 000", "131 000", "97 000", "331 000"]
+        "103 000,00", "131 000,00", "97 000,00", "331 000,00"]
     assert "011 · Charges à caractère général" in text
 
 
@@ -180,14 +182,14 @@ def test_the_council_table_puts_committed_and_spent_beside_planned(client_for):
     assert "montants prévus par année, puis engagés et réalisés sur la durée du plan" in text
     # Planned 2013 / 2014 / 2015 / total (seed 002, chapter 011: 1 000 + 1 000 + 4 000 + 2 000
     # + 15 000; 1 000 + 1 000 + 4 000 + 10 000; 1 000 + 1 000 + 4 000 + 1 000 + 10 000), then
-    # committed and spent, rounded half-up to the euro.
+    # committed and spent, to the cent as every amount.
     assert council_row(text, "011 · Charges à caractère général", 6) == [
-        "23 000", "16 000", "17 000", "56 000", "1 001", "812"]
+        "23 000,00", "16 000,00", "17 000,00", "56 000,00", "1 000,50", "812,30"]
     assert council_row(text, "Recettes de fonctionnement", 6) == [
-        "0", "20 000", "0", "20 000", "0", "5 000"]
+        "0,00", "20 000,00", "0,00", "20 000,00", "0,00", "5 000,00"]
     # Net: 1 000,50 committed; 812,30 spent less 5 000 received = -4 187,70.
     assert council_row(text, "Total net (dépenses moins recettes)", 6) == [
-        "103 000", "131 000", "97 000", "331 000", "1 001", "-4 188"]
+        "103 000,00", "131 000,00", "97 000,00", "331 000,00", "1 000,50", "-4 187,70"]
 
 
 # A pilot's budget lines follow the rule of its points: its own action, a year whose campaign

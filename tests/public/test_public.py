@@ -123,7 +123,7 @@ def test_an_action_shows_the_public_fields_of_its_validated_points(client, publi
     with django_assert_max_num_queries(5):
         page = text(client.get(ACTION))
     assert "Deux Cafés des ASSOS à Valognes et Cherbourg." in page
-    assert "2024 · En cours · 40 %" in page
+    assert "2024 · En cours · 40\xa0%" in page
     for secret in SECRETS.values():
         assert secret not in page
     Plan.objects.filter(pk=published["plan"].pk).update(

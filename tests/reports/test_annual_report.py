@@ -45,7 +45,7 @@ def test_summary_sentences_are_written_from_the_figures(small_report):
         "En 2024, les dépenses prévues s'élèvent à 1 734,75 €, dont 1 000,00 € engagés et "
         "999,99 € réalisés, soit un taux de réalisation de 57,6 %.",
         "Sur toute la durée du plan, 1 834,75 € de dépenses sont prévues et 999,99 € réalisées "
-        "pour une enveloppe de 5 000 € ; reste à programmer : 3 465,25 €.",
+        "pour une enveloppe de 5 000,00 € ; reste à programmer : 3 465,25 €.",
         "3 événements en 2024, avec 35 participants.",
     ]:
         assert sentence in text
@@ -189,10 +189,13 @@ def test_reference_date_is_the_end_of_the_year_or_today():
 def test_the_report_presents_the_budget_as_the_deliberation_does():
     caen = Plan.objects.get(slug="caen-la-mer-ess-2013-2015")
     text = pdf_text(render_pdf(report_html(caen, 2014, generated_at=GENERATED)).data)
-    assert "Dépenses de fonctionnement 73 000 € 121 000 € 67 000 € 261 000 €" in text
-    assert "Recettes de fonctionnement 0 € 20 000 € 0 € 20 000 €" in text
-    assert "Dépenses d'investissement 30 000 € 30 000 € 30 000 € 90 000 €" in text
-    assert "Total net (dépenses moins recettes) 103 000 € 131 000 € 97 000 € 331 000 €" in text
+    assert ("Dépenses de fonctionnement 73 000,00 € 121 000,00 € 67 000,00 € 261 000,00 €"
+            in text)
+    assert "Recettes de fonctionnement 0,00 € 20 000,00 € 0,00 € 20 000,00 €" in text
+    assert ("Dépenses d'investissement 30 000,00 € 30 000,00 € 30 000,00 € 90 000,00 €"
+            in text)
+    assert ("Total net (dépenses moins recettes) 103 000,00 € 131 000,00 € 97 000,00 € "
+            "331 000,00 €") in text
 
 
 def test_the_reports_council_table_adds_committed_and_spent_once_followed():
@@ -201,12 +204,13 @@ def test_the_reports_council_table_adds_committed_and_spent_once_followed():
     BudgetLine.objects.filter(action__plan=caen, action__code="6", flow="depense").update(
         committed=Decimal("70000"), spent=Decimal("69999.50"))
     text = pdf_text(render_pdf(report_html(caen, 2014, generated_at=GENERATED)).data)
-    # 69 999,50 rounds half-up to 70 000; net spent = 69 999,50 - 20 000 = 49 999,50 → 50 000.
-    assert ("Dépenses de fonctionnement 73 000 € 121 000 € 67 000 € 261 000 € 70 000 € 70 000 €"
-            in text)
-    assert "Recettes de fonctionnement 0 € 20 000 € 0 € 20 000 € 0 € 20 000 €" in text
-    assert ("Total net (dépenses moins recettes) 103 000 € 131 000 € 97 000 € 331 000 € "
-            "70 000 € 50 000 €") in text
+    # Net spent = 69 999,50 - 20 000 = 49 999,50, to the cent as every amount.
+    assert ("Dépenses de fonctionnement 73 000,00 € 121 000,00 € 67 000,00 € 261 000,00 € "
+            "70 000,00 € 69 999,50 €") in text
+    assert ("Recettes de fonctionnement 0,00 € 20 000,00 € 0,00 € 20 000,00 € 0,00 € "
+            "20 000,00 €") in text
+    assert ("Total net (dépenses moins recettes) 103 000,00 € 131 000,00 € 97 000,00 € "
+            "331 000,00 € 70 000,00 € 49 999,50 €") in text
 
 
 def test_the_report_says_which_points_are_not_validated(small_plan):

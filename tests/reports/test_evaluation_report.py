@@ -55,7 +55,7 @@ def test_the_summary_is_written_from_the_figures_of_the_whole_period(small_evalu
         "axe 2 : aucun point validé).",
         "Sur la période, 1 834,75 € de dépenses ont été prévues, 1 000,00 € engagées et "
         "999,99 € réalisées, soit un taux de réalisation de 54,5 %.",
-        "À la fin du plan, l'enveloppe de 5 000 € est dépensée à 20,0 % : 999,99 € dépensés, "
+        "À la fin du plan, l'enveloppe de 5 000,00 € est dépensée à 20,0 % : 999,99 € dépensés, "
         "4 000,01 € non dépensés.",
         "1 indicateur sur 1 atteint la cible fixée pour la dernière année du plan qui en a une "
         "(C1).",
