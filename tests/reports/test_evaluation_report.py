@@ -197,7 +197,7 @@ def test_before_the_plans_end_the_summary_gives_what_remains_to_program(small_pl
     = 3 465,25 € remain to program; the envelope's use is not given yet."""
     during = datetime.datetime(2024, 6, 1, 9, 0, tzinfo=datetime.UTC)
     text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=during)).data)
-    assert ("soit un taux de réalisation de 54,5 %, pour une enveloppe de 5 000 € (reste à "
+    assert ("soit un taux de réalisation de 54,5 %, pour une enveloppe de 5 000,00 € (reste à "
             "programmer : 3 465,25 €).") in text
     assert "Reste à programmer 3 465,25 €" in text
     assert "non dépensés" not in text and "Part de l'enveloppe dépensée" not in text
