@@ -1,6 +1,11 @@
 """Numbers and words as French documents write them: 85 000, 11,2, 1 734,75 €, 65,8 %,
 « a, b et c », « 1 structure », « 3 structures ».
 
+Zero, unknown and not applicable each have their form: 0 is printed « 0 »; a value nobody
+entered « non renseigné » (UNKNOWN); a figure that has no meaning (a rate without a base)
+« sans objet » (NOT_APPLICABLE); a year of the directory without its record « pas de relevé »
+(NOT_RECORDED). « — » is left for what has no value yet (a future year, a missing target).
+
 One path for every figure shown, in pages, charts, exports and the PDF: the value is rounded
 half up to the precision printed, then grouped by thousands with a decimal comma. The
 filters (``euros``, ``percent``, ``figure``, ``integer``) are available in every template
@@ -17,6 +22,10 @@ from django.utils.translation import ngettext
 register = template.Library()
 
 NBSP = "\u00a0"
+NO_VALUE = "—"
+UNKNOWN = "non renseigné"
+NOT_APPLICABLE = "sans objet"
+NOT_RECORDED = "pas de relevé"
 
 
 def rounded(value, decimals=0):
@@ -37,6 +46,12 @@ def integer(value):
     if value is None or value == "":
         return ""
     return number(value)
+
+
+@register.filter
+def known(value):
+    """A count that may not have been entered: 0 -> '0', 1312 -> '1 312', None -> 'non renseigné'."""
+    return UNKNOWN if value is None else number(value)
 
 
 @register.filter

@@ -4,6 +4,8 @@ Each computation answers {year: value} for a plan in one query; a page computes
 each computation it shows once, so its number of queries does not depend on the
 number of indicators. Those that count actions by status use the one definition of a status
 (actions.figures): from the points the ESS team validated, for the staff and the public alike.
+A year that has data of the computation's kind (events, budget lines, a directory record) but
+none that matches counts 0; a year without such data is absent (unknown, or still to come).
 """
 
 from dataclasses import dataclass
@@ -15,6 +17,8 @@ from django.utils import timezone
 
 from actions.models import Action, BudgetLine, Event, Status
 from essplan.datacache import DIRECTORY, PLANS, cached
+from essplan.french import NO_VALUE, NOT_RECORDED
+from structures.figures import directory_figures
 from structures.models import DirectorySnapshot, EssFamily, Structure
 
 from .models import on_track
@@ -44,14 +48,12 @@ def register(key, label):
 
 
 def _by_year(rows, field):
-    return {row["year"]: Decimal(row[field] or 0) for row in rows}
+    """{year: FIELD} of ROWS; a year whose FIELD is None (nothing known) is absent."""
+    return {row["year"]: Decimal(row[field]) for row in rows if row[field] is not None}
 
 
-def _events(plan, kind=None):
-    events = Event.objects.filter(plan=plan)
-    if kind:
-        events = events.filter(kind=kind)
-    return events.annotate(year=ExtractYear("date")).values("year").order_by("year")
+def _events(plan):
+    return Event.objects.filter(plan=plan).annotate(year=ExtractYear("date")).values("year").order_by("year")
 
 
 @register("events_total", "Nombre d'événements (tous types)")
@@ -61,12 +63,15 @@ def events_total(plan):
 
 for _kind, _label in Event.Kind.choices:
     register(f"events_{_kind}", f"Nombre d'événements : {str(_label).lower()}")(
-        lambda plan, kind=_kind: _by_year(_events(plan, kind).annotate(n=Count("id")), "n")
+        lambda plan, kind=_kind: _by_year(
+            _events(plan).annotate(n=Count("id", filter=Q(kind=kind))), "n")
     )
 
 
 @register("participants_total", "Participants aux événements")
 def participants_total(plan):
+    """The participants of the events whose attendance is known; a year none of whose events
+    has a known attendance is absent (unknown, not 0)."""
     return _by_year(_events(plan).annotate(n=Sum("participants")), "n")
 
 
@@ -94,8 +99,13 @@ def actions_in_progress(plan):
 
 @register("budget_spent_share", "Part du budget prévu réalisée (%)")
 def budget_spent_share(plan):
-    rows = (BudgetLine.objects.filter(action__plan=plan, flow=BudgetLine.Flow.EXPENSE)
-            .values("year").annotate(planned=Sum("planned"), spent=Sum("spent")).order_by("year"))
+    """Spent over planned, for each year with planned expenses (none planned: not applicable);
+    nothing while no commitment or spending was ever entered for the plan (unknown, not 0 %)."""
+    rows = list(BudgetLine.objects.filter(action__plan=plan, flow=BudgetLine.Flow.EXPENSE)
+                .values("year").annotate(planned=Sum("planned"), spent=Sum("spent"),
+                                         committed=Sum("committed")).order_by("year"))
+    if not any(row["spent"] or row["committed"] for row in rows):
+        return {}
     return {
         row["year"]: (row["spent"] * 100 / row["planned"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
         for row in rows if row["planned"]
@@ -104,19 +114,23 @@ def budget_spent_share(plan):
 
 def _directory(plan, field, **filters):
     """FIELD ("structures" or "employees") of the directory for each of PLAN's years that has
-    a snapshot (structures.DirectorySnapshot, taken each 31 December); for the plan's current
-    year without one, the directory as it stands today. One query."""
+    a snapshot (structures.DirectorySnapshot, taken each 31 December); for the year in
+    progress without one, the directory as it stands today. A past year without a snapshot is
+    absent (« pas de relevé »), never read from today's directory. One query."""
     # A year's snapshot without a row of the family counts none of it (0, not unknown).
-    snapshots = (DirectorySnapshot.objects.filter(year__in=list(plan.years))
-                 .annotate(live=Value(False)).values("year", "live")
-                 .annotate(n=Sum(field, filter=Q(**filters) if filters else None))
+    rows = (DirectorySnapshot.objects.filter(year__in=list(plan.years))
+            .annotate(live=Value(False)).values("year", "live")
+            .annotate(n=Sum(field, filter=Q(**filters) if filters else None))
+            .values_list("year", "live", "n").order_by())
+    if plan.year_in_progress is not None:
+        today = (Structure.objects.active().filter(**filters)
+                 .annotate(year=Value(plan.year_in_progress), live=Value(True))
+                 .values("year", "live")
+                 .annotate(n=Count("id") if field == "structures" else Sum("employees"))
                  .values_list("year", "live", "n").order_by())
-    today = (Structure.objects.active().filter(**filters)
-             .annotate(year=Value(plan.current_year), live=Value(True)).values("year", "live")
-             .annotate(n=Count("id") if field == "structures" else Sum("employees"))
-             .values_list("year", "live", "n").order_by())
+        rows = rows.union(today, all=True).order_by()
     values = {}
-    for year, _, n in sorted(snapshots.union(today, all=True).order_by(), key=lambda row: row[1]):
+    for year, _, n in sorted(rows, key=lambda row: row[1]):
         values.setdefault(year, Decimal(n or 0))
     return dict(sorted(values.items()))
 
@@ -151,13 +165,32 @@ def computed_values(plan, indicators):
             for indicator in indicators if indicator.computation}
 
 
+def missing_value(indicator, year):
+    """How INDICATOR's YEAR without a value reads: « pas de relevé » for a year of the
+    directory, up to today's, without its record; « — » otherwise."""
+    if indicator.from_directory and year <= timezone.localdate().year:
+        return NOT_RECORDED
+    return NO_VALUE
+
+
+def fictitious_count(indicators):
+    """How many fictitious demonstration structures the directory counts, when one of
+    INDICATORS is computed on it (its figures include them); else 0."""
+    if not any(indicator.from_directory for indicator in indicators):
+        return 0
+    return directory_figures()["fictitious"]
+
+
 def rows_for(plan, indicators, *, entered=None):
-    """Each indicator with its latest value, year, target and whether it is on track.
+    """Each indicator with its latest value, year, target and whether it is on track, what
+    reads in place of a missing value ("missing") and, for those whose values are computed on
+    a directory that includes demonstration structures, how many ("fictitious").
 
     ENTERED ({indicator pk: {year: value}}), when given, adds every year's entered values
     to the rows ("values"), as computed indicators always have them.
     """
     computed = computed_values(plan, indicators)
+    fictitious = fictitious_count(indicators)
     rows = []
     for indicator in indicators:
         targets = {target.year: target.value for target in indicator.targets.all()}
@@ -170,7 +203,9 @@ def rows_for(plan, indicators, *, entered=None):
             values = (entered or {}).get(indicator.pk, {})
         target = targets.get(year)
         rows.append({"indicator": indicator, "year": year, "value": value, "target": target,
-                     "values": values, "on_track": on_track(indicator.direction, value, target)})
+                     "values": values, "on_track": on_track(indicator.direction, value, target),
+                     "missing": missing_value(indicator, year or plan.first_year),
+                     "fictitious": fictitious if indicator.from_directory and values else 0})
     return rows
 
 

@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from essplan.search import search_query, search_vector
 from essplan.versioning import Versioned, bump_version, tracked
 
+# The computations that count the directory (indicators.computations): their values are the
+# directory's yearly records (structures.DirectorySnapshot).
+DIRECTORY_COMPUTATIONS = ("structures_", "employees_")
+
 
 class Unit(models.TextChoices):
     NUMBER = "nombre", _("nombre")
@@ -102,6 +106,11 @@ class Indicator(Versioned):
     @property
     def is_computed(self):
         return bool(self.computation)
+
+    @property
+    def from_directory(self):
+        """Computed on the directory: a year reads its directory record, or has none."""
+        return self.computation.startswith(DIRECTORY_COMPUTATIONS)
 
     @property
     def baseline_year_text(self):

@@ -11,7 +11,7 @@ from essplan.views import edit_versioned, import_check, import_confirm
 
 from .access import EDIT, ENTER, get_indicator, plan_indicators
 from .charts import trend_chart
-from .computations import computed_values, rows_for
+from .computations import computed_values, fictitious_count, missing_value, rows_for
 from .forms import IndicatorForm, MeasurementForm
 from .models import Indicator, Measurement, on_track
 from .resources import MeasurementResource
@@ -62,7 +62,7 @@ def indicator_detail(request, slug, code):
     table = [{"year": year, "value": values.get(year), "target": targets.get(year),
               "measurement": measurements.get(year),
               "on_track": on_track(indicator.direction, values.get(year), targets.get(year)),
-              "in_plan": year in plan.years}
+              "in_plan": year in plan.years, "missing": missing_value(indicator, year)}
              for year in years]
     context = {
         "indicator": indicator, "plan": plan, "table": table,
@@ -72,6 +72,7 @@ def indicator_detail(request, slug, code):
                              baseline_assumed=bool(indicator.baseline_note),
                              unit=indicator.unit_suffix, nonce=get_nonce(request)),
         "can_edit": request.user.has_perm(EDIT), "can_enter": request.user.has_perm(ENTER),
+        "fictitious": fictitious_count([indicator]) if values else 0,
     }
     return render(request, "indicators/indicator_detail.html", context)
 

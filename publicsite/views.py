@@ -34,8 +34,6 @@ from .cache import PARAMETERS, reads_query
 from .filters import PublicStructureFilter
 
 PAGE_SIZE = 50
-# The computed indicators that count the directory (indicators.computations).
-DIRECTORY_COMPUTATIONS = ("structures_", "employees_")
 
 
 def public_page(view):
@@ -63,14 +61,9 @@ def plan_detail(request, slug):
     """The plan's key indicators (their charts' style elements carry the page's CSP nonce) and
     its tree of actions, both from the points the ESS team validated."""
     plan = get_object_or_404(Plan.objects.public().with_tree(), slug=slug)
-    indicators = key_indicator_rows(plan)
-    from_directory = [row["indicator"].code for row in indicators
-                      if row["indicator"].computation.startswith(DIRECTORY_COMPUTATIONS)]
     body = render_to_string("public/includes/plan_body.html", {
         "plan": plan, "axes": plan.axes.all(),
-        "indicators": indicators, "from_directory": from_directory,
-        "fictitious": from_directory and Structure.objects.active().filter(
-            source=DEMO_SOURCE).count()})
+        "indicators": key_indicator_rows(plan)})
     return render(request, "public/plan_detail.html", {
         "plan": plan, "body": with_nonce(body, get_nonce(request))})
 

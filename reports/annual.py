@@ -14,9 +14,9 @@ from django.db.models import Prefetch
 from actions.budget import council_budget, deliberation_budget
 from actions.figures import late_actions, progress_of, reference_date, status_counts
 from actions.models import NO_POINT, Action, Event, Objective, ProgressUpdate, Review, Status
-from essplan.french import count, euros, figure, listing, number, percent
+from essplan.french import UNKNOWN, count, euros, figure, listing, number, percent
 from indicators.charts import trend_chart, year_bars
-from indicators.computations import computed_values
+from indicators.computations import computed_values, fictitious_count, missing_value
 from indicators.models import Attainment, attainment
 from structures.figures import directory_figures, snapshot_figures
 from structures.map import commune_map
@@ -70,18 +70,22 @@ def action_tree(plan, year, as_of):
 
 
 def indicator_rows(plan, year, *, all_charts=False):
-    """Every indicator of the plan with its baseline, and its value and target for each year
-    of the plan up to YEAR, judged on the last year up to YEAR that has a target
-    ("attainment", "judged_year"; "on_track": True / False when reached / missed, else None);
-    the key indicators (ALL_CHARTS: every indicator with a value) also with their trend chart."""
+    """Every indicator of the plan with its baseline, and its value, target and what reads
+    in place of a missing value for each year of the plan up to YEAR, judged on the last year
+    up to YEAR that has a target ("attainment", "judged_year"; "on_track": True / False when
+    reached / missed, else None); how many fictitious structures the figures of those computed
+    on the directory include; the key indicators (ALL_CHARTS: every indicator with a value)
+    also with their trend chart."""
     years = [y for y in plan.years if y <= year]
     indicators = sorted(plan.indicators.prefetch_related("targets", "measurements"),
                         key=lambda indicator: indicator.sort_key)
     computed = computed_values(plan, indicators)
+    fictitious = fictitious_count(indicators)
     rows = []
     for indicator in indicators:
         targets = {target.year: target.value for target in indicator.targets.all()}
-        values = computed.get(indicator.pk) or {m.year: m.value for m in indicator.measurements.all()}
+        values = (computed[indicator.pk] if indicator.is_computed
+                  else {m.year: m.value for m in indicator.measurements.all()})
         values = {y: value for y, value in values.items() if y <= year}
         latest_year = max(values, default=None)
         latest = values.get(latest_year)
@@ -89,7 +93,9 @@ def indicator_rows(plan, year, *, all_charts=False):
         row = {
             "indicator": indicator, "latest_year": latest_year, "latest": latest,
             "previous": values.get(latest_year - 1) if latest_year else None,
-            "cells": [(y, values.get(y), targets.get(y)) for y in years],
+            "cells": [(y, values.get(y), targets.get(y), missing_value(indicator, y))
+                      for y in years],
+            "fictitious": fictitious if indicator.from_directory and values else 0,
             "attainment": outcome, "judged_year": judged_year,
             "on_track": {Attainment.REACHED: True, Attainment.MISSED: False}.get(outcome),
             "key": indicator.code in KEY_INDICATORS, "is_baseline": False,
@@ -127,14 +133,40 @@ def trend(row):
 
 
 def event_figures(plan, year):
+    """YEAR's events by kind, their number, their participants where the attendance is known
+    and the number of events whose attendance is unknown ("unknown"), and their list."""
     events = Event.objects.filter(plan=plan, date__year=year)
     kinds = [row for row in events.by_kind() if row[1]]
     return {
         "kinds": kinds,
-        "count": sum(count for _, count, _ in kinds),
-        "participants": sum(participants for _, _, participants in kinds),
+        "count": sum(count for _, count, _, _ in kinds),
+        "participants": sum(participants for _, _, participants, _ in kinds),
+        "unknown": sum(unknown for _, _, _, unknown in kinds),
         "list": list(events.order_by("date", "title")),
     }
+
+
+def participants_clause(events):
+    """« , avec 120 participants (2 événements sans effectif connu) », « (effectif non
+    renseigné) » when no event's attendance is known, « » without events; EVENTS: "count",
+    "participants" (of the events whose attendance is known), "unknown"."""
+    if not events["count"]:
+        return ""
+    if events["unknown"] == events["count"]:
+        return f" ({'effectif non renseigné' if events['count'] == 1 else 'effectifs non renseignés'})"
+    unknown = (f" ({count(events['unknown'], 'événement', 'événements')} sans effectif connu)"
+               if events["unknown"] else "")
+    return f", avec {count(events['participants'], 'participant', 'participants')}{unknown}"
+
+
+EXECUTION_NOT_ENTERED = ("aucun montant engagé ni réalisé n'est saisi pour le plan : taux de "
+                         f"réalisation {UNKNOWN}")
+
+
+def execution_entered(budget):
+    """Whether a commitment or a spending was ever entered for the plan (BUDGET: the
+    dashboard's budget_figures); until then an execution rate is unknown, not 0 %."""
+    return bool(budget["total"].committed or budget["total"].spent)
 
 
 def summary_sentences(*, year, as_of, actions, progress, statuses, late, budget_year, budget,
@@ -182,11 +214,15 @@ def summary_sentences(*, year, as_of, actions, progress, statuses, late, budget_
             f"{'attendent' if len(unvalidated) > 1 else 'attend'} la validation de l'équipe ESS : "
             f"{'ils ne sont pas comptés' if len(unvalidated) > 1 else 'il n’est pas compté'} "
             "dans ce rapport.")
-    if budget_year.planned:
+    if budget_year.planned and execution_entered(budget):
         sentences.append(
             f"En {year}, les dépenses prévues s'élèvent à {euros(budget_year.planned)}, dont "
             f"{euros(budget_year.committed)} engagés et {euros(budget_year.spent)} réalisés, soit "
             f"un taux de réalisation de {percent(budget_year.execution_rate, 1)}.")
+    elif budget_year.planned:
+        sentences.append(
+            f"En {year}, les dépenses prévues s'élèvent à {euros(budget_year.planned)} ; "
+            f"{EXECUTION_NOT_ENTERED}.")
     else:
         sentences.append(f"Aucune dépense n'est inscrite au budget de l'année {year}.")
     envelope = ""
@@ -196,21 +232,24 @@ def summary_sentences(*, year, as_of, actions, progress, statuses, late, budget_
                     f"reste à programmer : {euros(budget['remaining'])}")
     sentences.append(f"Sur toute la durée du plan, {euros(budget['total'].planned)} de dépenses "
                      f"sont prévues et {euros(budget['total'].spent)} réalisées{envelope}.")
-    participants = (f", avec {count(events['participants'], 'participant', 'participants')}"
-                    if events["participants"] else "")
-    sentences.append(f"{count(events['count'], 'événement', 'événements')} en {year}{participants}."
+    sentences.append(f"{count(events['count'], 'événement', 'événements')} en {year}"
+                     f"{participants_clause(events)}."
                      if events["count"] else f"Aucun événement n'est enregistré en {year}.")
     return sentences
 
 
-def directory_of_year(year):
-    """The directory chapter's figures: YEAR's snapshot when one was taken, else the
-    directory as it stands ("snapshot" None, which the chapter says)."""
+def directory_of_year(year, today):
+    """The directory chapter's figures: YEAR's snapshot when one was taken; without one, the
+    directory as it stands if YEAR is TODAY's (the chapter dates it), else nothing
+    ("directory" None: « pas de relevé », never today's figures for a year gone by). The map,
+    drawn from the directory as it stands, only for TODAY's year."""
     snapshot = snapshot_figures([year]).get(year)
-    today = directory_figures()
-    if snapshot:  # the demonstration structures are those of the directory, then as now
-        snapshot = {**snapshot, "fictitious": today["fictitious"]}
-    return {"directory": snapshot or today, "snapshot": snapshot, "map": commune_map()}
+    live = year == today.year
+    current = directory_figures()
+    directory = snapshot or (current if live else None)
+    if directory is not None:  # the demonstration structures are those of the directory, then as now
+        directory = {**directory, "fictitious": current["fictitious"]}
+    return {"directory": directory, "snapshot": snapshot, "map": commune_map() if live else None}
 
 
 def report_context(plan, year, *, generated_at, generated_by=None):
@@ -238,7 +277,7 @@ def report_context(plan, year, *, generated_at, generated_by=None):
         "indicators": indicators,
         "summary_indicators": [row for row in indicators if row["key"]][:SUMMARY_INDICATORS],
         "events": events,
-        **directory_of_year(year),
+        **directory_of_year(year, generated_at.date()),
         "summary": summary_sentences(year=year, as_of=as_of, actions=actions, progress=progress,
                                      statuses=statuses, late=late, budget_year=budget_year,
                                      budget=budget, plan=plan, events=events),

@@ -12,7 +12,7 @@ plan's candidates.
 
 from collections import defaultdict
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from actions.budget import council_budget, deliberation_budget
@@ -23,36 +23,47 @@ from indicators.models import Attainment
 from structures.figures import directory_figures, snapshot_figures
 from structures.models import EssFamily
 
-from .annual import action_tree, indicator_rows
+from .annual import (
+    EXECUTION_NOT_ENTERED,
+    action_tree,
+    execution_entered,
+    indicator_rows,
+    participants_clause,
+)
 from .dashboard import budget_figures
 
 
 def events_by_year(plan):
-    """The plan's events per kind and year: {"years": [(year, count, participants)],
-    "kinds": [(label, [(count, participants) per year])], "count", "participants"}. One query."""
+    """The plan's events per kind and year: {"years": [(year, count, participants, unknown)],
+    "kinds": [(label, [(count, participants, unknown) per year])], "count", "participants",
+    "unknown"}, the participants those of the events whose attendance is known, "unknown" the
+    number of events whose attendance is not. One query."""
     years = list(plan.years)
-    found = defaultdict(lambda: (0, 0))
+    found = defaultdict(lambda: (0, 0, 0))
     for row in (Event.objects.filter(plan=plan, date__year__in=years)
                 .annotate(year=ExtractYear("date")).values("kind", "year")
-                .annotate(n=Count("id"), people=Sum("participants")).order_by()):
-        found[row["kind"], row["year"]] = (row["n"], row["people"] or 0)
+                .annotate(n=Count("id"), people=Sum("participants"),
+                          unknown=Count("id", filter=Q(participants__isnull=True))).order_by()):
+        found[row["kind"], row["year"]] = (row["n"], row["people"] or 0, row["unknown"])
     kinds = [(label, [found[kind, year] for year in years]) for kind, label in Event.Kind.choices]
-    kinds = [(label, cells) for label, cells in kinds if any(n for n, _ in cells)]
-    per_year = [(year, sum(found[kind, year][0] for kind in Event.Kind.values),
-                 sum(found[kind, year][1] for kind in Event.Kind.values)) for year in years]
-    return {"years": per_year, "kinds": kinds, "count": sum(n for _, n, _ in per_year),
-            "participants": sum(people for _, _, people in per_year)}
+    kinds = [(label, cells) for label, cells in kinds if any(n for n, _, _ in cells)]
+    per_year = [(year, *(sum(found[kind, year][i] for kind in Event.Kind.values) for i in range(3)))
+                for year in years]
+    return {"years": per_year, "kinds": kinds, "count": sum(n for _, n, _, _ in per_year),
+            "participants": sum(people for _, _, people, _ in per_year),
+            "unknown": sum(unknown for _, _, _, unknown in per_year)}
 
 
 def directory_by_year(plan):
-    """Each year of PLAN with its directory snapshot (None when none was taken), and the
-    table family × year of (structures, employees), None for a year without a snapshot."""
+    """Each year of PLAN with its directory snapshot (None when none was taken), the table
+    family × year of (structures, employees), None for a year without a snapshot, and whether
+    any year has one ("recorded")."""
     snapshots = snapshot_figures(plan.years)
     years = [(year, snapshots.get(year)) for year in plan.years]
     rows = [(label, [figures["families"][i][1:] if figures else None for _, figures in years])
             for i, (_, label) in enumerate(EssFamily.choices)]
     totals = [(figures["total"], figures["jobs"]) if figures else None for _, figures in years]
-    return {"years": years, "rows": rows, "totals": totals}
+    return {"years": years, "rows": rows, "totals": totals, "recorded": bool(snapshots)}
 
 
 CODES_LISTED = 10
@@ -137,11 +148,14 @@ def budget_sentences(plan, budget, use):
         preposition = "d'" if plan.envelope_is_estimate else "de "
         envelope = (f", pour une enveloppe {preposition}{plan.envelope_text} "
                     f"(reste à programmer : {euros(budget['remaining'])})")
-    if total.planned:
+    if total.planned and execution_entered(budget):
         sentences = [
             f"Sur la période, {euros(total.planned)} de dépenses ont été prévues, "
             f"{euros(total.committed)} engagées et {euros(total.spent)} réalisées, soit un taux "
             f"de réalisation de {percent(total.execution_rate, 1)}{envelope}."]
+    elif total.planned:
+        sentences = [f"Sur la période, {euros(total.planned)} de dépenses ont été "
+                     f"prévues{envelope} ; {EXECUTION_NOT_ENTERED}."]
     else:
         sentences = [f"Aucune dépense n'est inscrite au budget du plan{envelope}."]
     if use is not None:
@@ -207,8 +221,8 @@ def evaluation_sentences(*, plan, actions, statuses, axes, progress, budget, env
     sentences += budget_sentences(plan, budget, envelope)
     sentences += indicator_sentences(indicators)
     sentences.append(
-        f"{count(events['count'], 'événement', 'événements')} sur la période, avec "
-        f"{count(events['participants'], 'participant', 'participants')}."
+        f"{count(events['count'], 'événement', 'événements')} sur la période"
+        f"{participants_clause(events)}."
         if events["count"] else "Aucun événement n'est enregistré sur la période.")
     taken = [(year, figures) for year, figures in directory["years"] if figures]
     missing = [str(year) for year, figures in directory["years"] if not figures]

@@ -210,10 +210,14 @@ class BudgetLine(Versioned):
 
 class EventQuerySet(models.QuerySet):
     def by_kind(self):
-        """[(label, number of events, participants)] for every kind, in the kinds' order."""
+        """[(label, number of events, participants, events of unknown attendance)] for every
+        kind, in the kinds' order; the participants are those of the events whose attendance
+        is known (0 when none is)."""
         rows = {row["kind"]: row for row in self.order_by().values("kind").annotate(
-            count=models.Count("id"), people=models.Sum("participants"))}
-        return [(label, rows.get(kind, {}).get("count", 0), rows.get(kind, {}).get("people") or 0)
+            count=models.Count("id"), people=models.Sum("participants"),
+            unknown=models.Count("id", filter=models.Q(participants__isnull=True)))}
+        return [(label, rows.get(kind, {}).get("count", 0), rows.get(kind, {}).get("people") or 0,
+                 rows.get(kind, {}).get("unknown", 0))
                 for kind, label in Event.Kind.choices]
 
 

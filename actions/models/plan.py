@@ -250,6 +250,13 @@ class Plan(models.Model):
         """Today's year while the plan runs, else its nearest year (first or last)."""
         return min(max(timezone.localdate().year, self.first_year), self.last_year)
 
+    @property
+    def year_in_progress(self):
+        """Today's year while the plan runs, else None: the only year of the plan that the
+        state of the day (the directory as it stands) may speak for."""
+        year = timezone.localdate().year
+        return year if year in self.years else None
+
 
 class Axis(models.Model):
     plan = models.ForeignKey(

@@ -240,7 +240,8 @@ def test_event_list_counts_events_and_participants_by_kind(client_for):
     html = client_for("viewer").get(reverse("actions:event_list", kwargs={"slug": COTENTIN})).content
     html = html.decode()
     assert '<th scope="row" class="fw-normal">Café projet</th><td class="text-end">2</td><td class="text-end">20</td>' in html
-    assert '<th scope="row" class="fw-normal">Forum</th><td class="text-end">1</td><td class="text-end">0</td>' in html
+    # The forum's attendance was not entered: « n. r. », not 0 (as it read before issue #29).
+    assert '<th scope="row" class="fw-normal">Forum</th><td class="text-end">1</td><td class="text-end">n. r.</td>' in html
 
 
 def test_viewer_sees_no_edit_control(client_for, action):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import BudgetLine, Event, ProgressUpdate, Status
 from indicators.computations import REGISTRY
@@ -50,19 +51,35 @@ def test_computed_indicators_against_a_hand_built_data_set(plan):
     BudgetLine.objects.create(action=action, year=2024, label="r", planned=900, spent=900,
                               flow=BudgetLine.Flow.REVENUE)
     assert REGISTRY["events_total"](plan) == {2024: 3, 2025: 1}
-    assert REGISTRY["events_cafe_projet"](plan) == {2024: 2}
-    assert REGISTRY["participants_total"](plan) == {2024: 170, 2025: 0}
+    # 2025 had an event, none a café projet: 0, not missing; 2023 had none: missing.
+    assert REGISTRY["events_cafe_projet"](plan) == {2024: 2, 2025: 0}
+    # E4's attendance is unknown: 2025 has no known participant, not 0.
+    assert REGISTRY["participants_total"](plan) == {2024: 170}
     # The status at the end of each year of the plan (2023-2025, all past): no point in 2023,
     # the 2024 points still stand at the end of 2025.
     assert REGISTRY["actions_done"](plan) == {2023: 0, 2024: 1, 2025: 1}
     assert REGISTRY["actions_in_progress"](plan) == {2023: 0, 2024: 1, 2025: 1}
     # 250 spent of 1 600 planned expenses (revenue excluded) = 15.6 %
     assert REGISTRY["budget_spent_share"](plan) == {2024: Decimal("15.6")}
-    year = plan.current_year
-    assert REGISTRY["structures_total"](plan) == {year: Structure.objects.filter(archived=False).count()}
-    assert REGISTRY["structures_mutuelle"](plan) == {year: 3}
+    # The plan has ended and the directory has no snapshot: no year reads today's directory.
+    assert REGISTRY["structures_total"](plan) == {}
+    assert REGISTRY["employees_total"](plan) == {}
+    plan.first_year, plan.last_year = 2025, timezone.localdate().year  # running today, not saved
+    assert REGISTRY["structures_total"](plan) == {
+        plan.last_year: Structure.objects.filter(archived=False).count()}
+    assert REGISTRY["structures_mutuelle"](plan) == {plan.last_year: 3}
     assert REGISTRY["employees_total"](plan) == {
-        year: sum(Structure.objects.values_list("employees", flat=True))}
+        plan.last_year: sum(Structure.objects.values_list("employees", flat=True))}
+
+
+def test_no_execution_rate_while_nothing_was_spent_or_committed(plan):
+    """Planned expenses without any commitment or spending entered: the share spent is
+    unknown, not 0 %; once something is spent, a year of nothing spent is 0 %."""
+    action = plan.actions.get(code="1.4.7")
+    BudgetLine.objects.create(action=action, year=2023, label="a", planned=1000)
+    assert REGISTRY["budget_spent_share"](plan) == {}
+    BudgetLine.objects.create(action=action, year=2024, label="b", planned=400, spent=100)
+    assert REGISTRY["budget_spent_share"](plan) == {2023: Decimal("0.0"), 2024: Decimal("25.0")}
 
 
 def test_with_latest_annotates_value_year_and_target_in_one_query(plan, django_assert_num_queries):

@@ -1,6 +1,7 @@
 """The public site (/public/): what an administrator published and the structures that
 consented, for anyone; never a draft, an internal field, a contact or an account."""
 
+import datetime
 import html
 import io
 import re
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 
 from actions.models import BudgetLine, Plan, ProgressUpdate, Review, ReviewComment
 from reports.services import generate_report, set_published
-from structures.models import Structure
+from structures.models import Commune, DirectorySnapshot, Structure
 from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
@@ -106,16 +107,29 @@ def test_the_plan_page_shows_statuses_from_validated_points_only(client, publish
 
 
 def test_the_plan_page_shows_the_key_indicators_and_marks_the_fictitious_ones(client, published):
-    page = text(client.get(PLAN))
-    section = page[page.index('id="indicateurs"'):page.index('id="axe-1"')]
-    # C1's reference is the seed's 488 establishments; K8 counts the seeded directory, whose
-    # 60 structures (fixtures/demo_structures.json) are all invented.
+    def section():
+        page = text(client.get(PLAN))
+        return page[page.index('id="indicateurs"'):page.index('id="axe-1"')]
+
+    # C1's reference is the seed's 488 establishments. K8 counts the directory: the plan has
+    # ended and no year has its record, so « pas de relevé », never the 60 structures of the
+    # day (which it printed as 2025 before issue #29).
+    shown = section()
     assert re.search(r"C1 · Établissements de l'ESS sur le territoire</th>\s*"
-                     r'<td class="text-end">488 </td>', section)
+                     r'<td class="text-end">488 </td>', shown)
     assert re.search(r'K8 · Structures de l\'annuaire</th>\s*<td class="text-end">—</td>\s*'
-                     r'<td class="text-end">60 ', section)
-    assert "K8 est calculé sur l'annuaire, qui compte 60 structures de démonstration" in section
-    assert "<svg" in section and "/indicateurs/" not in section  # no link to the staff pages
+                     r'<td class="text-end">pas de relevé</td>', shown)
+    assert "Données fictives" not in shown
+    assert "<svg" in shown and "/indicateurs/" not in shown  # no link to the staff pages
+    # A 2025 record taken from the seeded directory, whose 60 structures
+    # (fixtures/demo_structures.json) are all invented: marked, and said.
+    DirectorySnapshot.objects.create(year=2025, commune=Commune.objects.first(),
+                                     family="association", structures=60, employees=900,
+                                     taken_on=datetime.date(2025, 12, 31), source="annuaire")
+    shown = section()
+    assert re.search(r'K8 · Structures de l\'annuaire</th>\s*<td class="text-end">—</td>\s*'
+                     r'<td class="text-end">60<sup>\*</sup> ', shown)
+    assert "K8 est calculé sur l'annuaire, qui compte 60 structures de démonstration" in shown
 
 
 def test_an_action_shows_the_public_fields_of_its_validated_points(client, published,

@@ -46,7 +46,8 @@ def test_summary_sentences_are_written_from_the_figures(small_report):
         "999,99 € réalisés, soit un taux de réalisation de 57,6 %.",
         "Sur toute la durée du plan, 1 834,75 € de dépenses sont prévues et 999,99 € réalisées "
         "pour une enveloppe de 5 000,00 € ; reste à programmer : 3 465,25 €.",
-        "3 événements en 2024, avec 35 participants.",
+        # The forum's attendance was not entered: not counted, and said (it read « 0 »).
+        "3 événements en 2024, avec 35 participants (1 événement sans effectif connu).",
     ]:
         assert sentence in text
 
@@ -106,8 +107,10 @@ def test_indicator_values_targets_and_trend(small_report):
 def test_events_of_the_year_by_kind(small_report):
     text = pdf_text(small_report.data)
     assert "Café projet 2 35" in text
-    assert "Forum 1 0" in text
-    assert "Total 3 35" in text
+    # The forum's attendance is unknown: « n. r. », not 0 (which it read before issue #29).
+    assert "Forum 1 n. r." in text
+    assert "Total 3 35 (1 év. n. r.)" in text
+    assert "20/11/2024 Forum Forum de l'ESS — non renseigné" in text
     assert "Forum 2023" not in text
 
 
@@ -146,11 +149,13 @@ def test_directory_figures_match_the_seed_file(plan_2024_report):
     seed = json.loads((Path(settings.BASE_DIR) / "fixtures" / "demo_structures.json").read_text())
     active = [row for row in seed["structures"] if not row.get("archived")]
     text = pdf_text(plan_2024_report.data)
-    # No snapshot was taken for 2024: the report says so and gives the directory of the day.
-    assert "Aucun relevé de l'annuaire n'a été pris pour 2024" in text
-    assert f"{len(active)} structures actives, " in text
-    # They are fictitious, and the report says so beside their figures.
-    assert f"Données fictives : {len(active)} de ces structures sont des structures de " in text
+    # No snapshot was taken for 2024, a year gone by: the report says so and never prints the
+    # directory of the day for it (it did before issue #29), neither in the directory chapter
+    # nor in the indicators computed on the directory.
+    assert "Pas de relevé de l'annuaire pour 2024" in text
+    assert f"{len(active)} structures" not in text
+    assert "K8 · Structures de l'annuaire — pas de relevé / — pas de relevé / —" in text
+    assert "Données fictives" not in text
 
 
 @pytest.fixture

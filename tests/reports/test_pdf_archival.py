@@ -18,6 +18,7 @@ from pypdf.generic import IndirectObject
 from actions.models import Plan
 from reports.pdf import render_pdf
 from reports.services import evaluation_html, report_html
+from structures.models import Commune, DirectorySnapshot
 from tests.conftest import COTENTIN
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +37,11 @@ DOCUMENTS = {
         "title": "Rapport annuel 2024 · Plan d'actions ESS 2023-2025",
         "subject": "Bilan de l'année 2024 du Plan d'actions ESS 2023-2025, présenté au conseil "
                    "communautaire",
-        # K5 (a key indicator): 0 actions done at the end of 2023 and of 2024, a value.
+        # K5 (a key indicator): 0 actions done at the end of 2023 and of 2024, a value; K8 from
+        # the 2024 record. No map: it draws the directory of the day, which a year gone by does
+        # not print (issue #29).
         "figures": ["Évolution de Actions réalisées — 2023 : 0, 2024 : 0",
-                    "K5 · Actions réalisées",
-                    "Carte des communes du Cotentin : structures par commune"],
+                    "K5 · Actions réalisées", "K8 · Structures de l'annuaire"],
     },
     "evaluation": {
         "title": "Bilan du plan 2023-2025 · Plan d'actions ESS 2023-2025",
@@ -56,6 +58,11 @@ def seeded_pdf(kind):
     """The seeded plan's annual report for 2024 or its evaluation, rendered once for the
     module: every test starts from the same seed."""
     plan = Plan.objects.get(slug=COTENTIN)
+    # A 2024 record of the directory: its figures and the charts of the indicators on it.
+    DirectorySnapshot.objects.get_or_create(
+        year=2024, commune=Commune.objects.first(), family="association",
+        defaults={"structures": 36, "employees": 700, "taken_on": datetime.date(2024, 12, 31),
+                  "source": "annuaire"})
     if kind == "evaluation":
         return render_pdf(evaluation_html(plan, generated_at=GENERATED)).data
     return render_pdf(report_html(plan, 2024, generated_at=GENERATED)).data

@@ -136,7 +136,7 @@ def test_the_management_command_writes_the_same_report(tmp_path, small_plan):
     output = tmp_path / "rapport.pdf"
     call_command("annual_report", plan="plan-test", year=2024, output=output)
     text = pdf_text(output.read_bytes())
-    assert "Plan de test ESS" in text and "3 événements en 2024, avec 35 participants." in text
+    assert "Plan de test ESS" in text and "3 événements en 2024, avec 35 participants (1 événement sans effectif connu)." in text
     with pytest.raises(CommandError, match="Plan inconnu : « inconnu »"):
         call_command("annual_report", plan="inconnu", year=2024, output=output)
     with pytest.raises(CommandError, match="couvre les années 2023 à 2025, pas 2022"):

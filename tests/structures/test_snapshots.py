@@ -69,15 +69,20 @@ def test_past_years_are_rebuilt_from_the_change_history():
     assert totals(2025) == (59, jobs + 10 - archived.employees)
 
 
-def test_computed_indicators_read_each_years_snapshot_and_today_for_the_current_year(plan):
-    """The Cotentin plan (2023-2025) has ended: its current year is 2025. Without a snapshot,
-    2025 is the directory of the day; a 2024 snapshot adds 2024; a 2025 one replaces today's."""
+def test_computed_indicators_of_an_ended_plan_read_only_each_years_snapshot(plan):
+    """The Cotentin plan (2023-2025) has ended: a year without a snapshot has no value, never
+    the directory of the day (60 structures); a 2024 snapshot adds 2024, a 2025 one 2025.
+
+    (This test used to expect {2025: 60} without any snapshot: today's directory printed as
+    the plan's last year, the bug of issue #29.)"""
     commune = Structure.objects.first().commune
-    assert REGISTRY["structures_total"](plan) == {2025: 60}
+    assert timezone.localdate().year > plan.last_year
+    assert REGISTRY["structures_total"](plan) == {}
+    assert REGISTRY["employees_total"](plan) == {}
     DirectorySnapshot.objects.create(year=2024, commune=commune, family="association",
                                      structures=7, employees=70, taken_on=datetime.date(2024, 12, 31),
                                      source="annuaire")
-    assert REGISTRY["structures_total"](plan) == {2024: 7, 2025: 60}
+    assert REGISTRY["structures_total"](plan) == {2024: 7}
     assert REGISTRY["employees_total"](plan)[2024] == 70
     # That snapshot has no cooperative: none in 2024, not an unknown figure.
     assert REGISTRY["structures_cooperative"](plan)[2024] == 0
@@ -86,3 +91,16 @@ def test_computed_indicators_read_each_years_snapshot_and_today_for_the_current_
                                      source="annuaire")
     assert REGISTRY["structures_total"](plan) == {2024: 7, 2025: 3}
     assert REGISTRY["structures_cooperative"](plan) == {2024: 0, 2025: 3}
+
+
+def test_computed_indicators_read_the_directory_of_the_day_for_the_year_in_progress_only(plan):
+    """A plan running this year: this year without a snapshot is the directory as it stands
+    (60 active demonstration structures); last year without one has no value."""
+    this_year = timezone.localdate().year
+    plan.first_year, plan.last_year = this_year - 1, this_year + 1  # not saved
+    assert REGISTRY["structures_total"](plan) == {this_year: 60}
+    commune = Structure.objects.first().commune
+    DirectorySnapshot.objects.create(year=this_year, commune=commune, family="association",
+                                     structures=5, employees=9,
+                                     taken_on=datetime.date(this_year, 6, 30), source="annuaire")
+    assert REGISTRY["structures_total"](plan) == {this_year: 5}
