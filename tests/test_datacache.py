@@ -226,10 +226,12 @@ def test_cached_dashboard_and_indicator_list_show_a_new_entry_at_once(client_for
     from indicators.models import Measurement
 
     client = client_for("viewer")
-    assert 'data-testid="overall">0\xa0%' in client.get("/").content.decode()
-    # 90 % on one action of 45, in 2025 (the plan's current year once it has ended): 2 %.
+    # No action has a point: no average (« — »), not 0 %.
+    assert 'data-testid="overall">—' in client.get("/").content.decode()
+    # 90 % on the one action with a point, in 2025 (the plan's current year once it has
+    # ended): 90 %.
     ProgressUpdate.objects.create(action=action, year=2025, status=Status.IN_PROGRESS, progress=90)
-    assert 'data-testid="overall">2\xa0%' in client.get("/").content.decode()
+    assert 'data-testid="overall">90\xa0%' in client.get("/").content.decode()
 
     url = reverse("indicators:indicator_list", kwargs={"slug": "cotentin-ess-2023-2025"})
     assert "4\xa0321" not in client.get(url).content.decode()
