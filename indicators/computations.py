@@ -21,7 +21,7 @@ from essplan.french import NO_VALUE, NOT_RECORDED
 from structures.figures import directory_figures
 from structures.models import DirectorySnapshot, EssFamily, Structure
 
-from .models import on_track
+from .models import attainment
 
 
 @dataclass(frozen=True)
@@ -181,29 +181,25 @@ def fictitious_count(indicators):
     return directory_figures()["fictitious"]
 
 
-def rows_for(plan, indicators, *, entered=None):
-    """Each indicator with its latest value, year, target and whether it is on track, what
-    reads in place of a missing value ("missing") and, for those whose values are computed on
-    a directory that includes demonstration structures, how many ("fictitious").
-
-    ENTERED ({indicator pk: {year: value}}), when given, adds every year's entered values
-    to the rows ("values"), as computed indicators always have them.
-    """
+def rows_for(plan, indicators):
+    """Each indicator with its latest value and year, every year's values ("values": computed,
+    or entered: the INDICATORS' measurements, prefetched), judged on the last year up to the
+    plan's current one that has a target (indicators.models.attainment: "attainment",
+    "judged_year" and that year's "target"), what reads in place of a missing value
+    ("missing") and, for those whose values are computed on a directory that includes
+    demonstration structures, how many ("fictitious")."""
     computed = computed_values(plan, indicators)
     fictitious = fictitious_count(indicators)
     rows = []
     for indicator in indicators:
         targets = {target.year: target.value for target in indicator.targets.all()}
-        if indicator.is_computed:
-            values = computed[indicator.pk]
-            year = max(values, default=None)
-            value = values.get(year)
-        else:
-            year, value = indicator.latest_year, indicator.latest_value
-            values = (entered or {}).get(indicator.pk, {})
-        target = targets.get(year)
-        rows.append({"indicator": indicator, "year": year, "value": value, "target": target,
-                     "values": values, "on_track": on_track(indicator.direction, value, target),
+        values = (computed[indicator.pk] if indicator.is_computed
+                  else {m.year: m.value for m in indicator.measurements.all()})
+        year = max(values, default=None)
+        outcome, judged_year = attainment(indicator.direction, values, targets, plan.current_year)
+        rows.append({"indicator": indicator, "year": year, "value": values.get(year),
+                     "values": values, "attainment": outcome, "judged_year": judged_year,
+                     "target": targets.get(judged_year),
                      "missing": missing_value(indicator, year or plan.first_year),
                      "fictitious": fictitious if indicator.from_directory and values else 0})
     return rows

@@ -13,7 +13,7 @@ from .access import EDIT, ENTER, get_indicator, plan_indicators
 from .charts import trend_chart
 from .computations import computed_values, fictitious_count, missing_value, rows_for
 from .forms import IndicatorForm, MeasurementForm
-from .models import Indicator, Measurement, on_track
+from .models import Indicator, Measurement, attainment
 from .resources import MeasurementResource
 from .services import save_indicator
 
@@ -22,7 +22,7 @@ IMPORT_TEMPLATE = "indicators/measurement_import.html"
 
 
 def indicator_rows(plan):
-    indicators = sorted(plan.indicators.with_latest().prefetch_related("targets"),
+    indicators = sorted(plan.indicators.prefetch_related("targets", "measurements"),
                         key=lambda indicator: indicator.sort_key)
     return rows_for(plan, indicators)
 
@@ -61,7 +61,8 @@ def indicator_detail(request, slug, code):
         chart_values[baseline[0]] = baseline[1]
     table = [{"year": year, "value": values.get(year), "target": targets.get(year),
               "measurement": measurements.get(year),
-              "on_track": on_track(indicator.direction, values.get(year), targets.get(year)),
+              "attainment": attainment(indicator.direction, values, {
+                  year: targets[year]} if year in targets else {}, year)[0],
               "in_plan": year in plan.years, "missing": missing_value(indicator, year)}
              for year in years]
     context = {

@@ -17,7 +17,7 @@ from actions.models import NO_POINT, Action, Event, Objective, ProgressUpdate, R
 from essplan.french import UNKNOWN, count, euros, figure, listing, number, percent
 from indicators.charts import trend_chart, year_bars
 from indicators.computations import computed_values, fictitious_count, missing_value
-from indicators.models import Attainment, attainment
+from indicators.models import attainment
 from structures.figures import directory_figures, snapshot_figures
 from structures.map import commune_map
 
@@ -72,10 +72,9 @@ def action_tree(plan, year, as_of):
 def indicator_rows(plan, year, *, all_charts=False):
     """Every indicator of the plan with its baseline, and its value, target and what reads
     in place of a missing value for each year of the plan up to YEAR, judged on the last year
-    up to YEAR that has a target ("attainment", "judged_year"; "on_track": True / False when
-    reached / missed, else None); how many fictitious structures the figures of those computed
-    on the directory include; the key indicators (ALL_CHARTS: every indicator with a value)
-    also with their trend chart."""
+    up to YEAR that has a target ("attainment", "judged_year"); how many fictitious
+    structures the figures of those computed on the directory include; the key indicators
+    (ALL_CHARTS: every indicator with a value) also with their trend chart."""
     years = [y for y in plan.years if y <= year]
     indicators = sorted(plan.indicators.prefetch_related("targets", "measurements"),
                         key=lambda indicator: indicator.sort_key)
@@ -97,7 +96,6 @@ def indicator_rows(plan, year, *, all_charts=False):
                       for y in years],
             "fictitious": fictitious if indicator.from_directory and values else 0,
             "attainment": outcome, "judged_year": judged_year,
-            "on_track": {Attainment.REACHED: True, Attainment.MISSED: False}.get(outcome),
             "key": indicator.code in KEY_INDICATORS, "is_baseline": False,
         }
         if latest is None and indicator.baseline_value is not None:

@@ -81,12 +81,10 @@ def campaign_figures(plan, year):
 
 def key_indicator_rows(plan):
     """The key indicators' rows, each with small bars of its values over the plan's years."""
-    indicators = list(plan.indicators.with_latest().prefetch_related("targets", "measurements")
+    indicators = list(plan.indicators.prefetch_related("targets", "measurements")
                       .filter(code__in=KEY_INDICATORS))
     indicators.sort(key=lambda indicator: KEY_INDICATORS.index(indicator.code))
-    entered = {indicator.pk: {m.year: m.value for m in indicator.measurements.all()}
-               for indicator in indicators}
-    rows = rows_for(plan, indicators, entered=entered)
+    rows = rows_for(plan, indicators)
     for row in rows:
         row["trend"] = year_bars(label=f"Évolution de {row['indicator'].name}",
                                  years=list(plan.years), values=row["values"],

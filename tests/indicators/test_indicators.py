@@ -98,10 +98,24 @@ def test_list_shows_latest_value_target_and_track(client_for, plan):
     Target.objects.create(indicator=indicator, year=2024, value=25)
     response = client_for("viewer").get(reverse("indicators:indicator_list", kwargs={"slug": COTENTIN}))
     row = next(row for row in response.context["rows"] if row["indicator"].code == "R3")
-    assert (row["value"], row["year"], row["target"], row["on_track"]) == (30, 2024, 25, True)
+    assert (row["value"], row["year"], row["target"], row["attainment"]) == (30, 2024, 25, "atteint")
     codes = [row["indicator"].code for row in response.context["rows"]]
     assert codes.index("K2") < codes.index("K10")
     assert "calculé" in response.content.decode()
+
+
+def test_the_list_judges_on_the_last_year_with_a_target(client_for, plan):
+    """R3 reached its 2024 target, but has no value for 2025, whose target is set: the plan
+    (2023-2025, ended) judges it on 2025, « non mesuré », not « atteint » on 2024's value."""
+    indicator = plan.indicators.get(code="R3")
+    Measurement.objects.create(indicator=indicator, year=2024, value=30)
+    Target.objects.create(indicator=indicator, year=2024, value=25)
+    Target.objects.create(indicator=indicator, year=2025, value=35)
+    response = client_for("viewer").get(reverse("indicators:indicator_list", kwargs={"slug": COTENTIN}))
+    row = next(row for row in response.context["rows"] if row["indicator"].code == "R3")
+    assert (row["value"], row["year"], row["target"], row["attainment"], row["judged_year"]) == (
+        30, 2024, 35, "non_mesure", 2025)
+    assert "non mesuré en 2025" in response.content.decode()
 
 
 def test_detail_chart_holds_values_targets_and_baseline(client_for, plan):
