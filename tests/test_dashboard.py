@@ -176,7 +176,7 @@ def test_the_first_screen_answers_where_the_plan_stands(client_for, data):
     # (100 + 60 + 30 + 40) / 4 = 57.5 %, rounded half up; 750.50 € spent is 0.88 % of 85 000 €
     assert tile == {"overall": "58 %", "tile-realisee": "1", "tile-en_cours": "2",
                     "tile-sans_point": "41", "tile-spent": "750,50 €"}
-    assert "750,50 € dépensés, 1 % de l'enveloppe" in page_text(response)
+    assert "750,50 € dépensés, 0,9 % de l'enveloppe" in page_text(response)
     assert ('aria-label="Actions par statut — Sans point : 41, À venir : 0, En cours : 2, '
             'Réalisée : 1, En pause : 0, Abandonnée : 1"') in html
     # Only the chart rounds to the euro, and says so.

@@ -193,6 +193,17 @@ def test_at_the_plans_end_the_summary_gives_the_envelopes_use(small_plan):
     assert "reste à programmer" not in text.lower()
 
 
+def test_at_the_plans_end_without_any_amount_entered_the_envelopes_use_is_unknown(small_plan):
+    """Planned lines only, nothing committed or spent ever entered: the envelope's use is
+    « non renseigné », never « 0,0 % » nor the whole envelope « non dépensé »."""
+    BudgetLine.objects.filter(action__plan=small_plan).update(committed=0, spent=0)
+    text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=GENERATED)).data)
+    assert ("À la fin du plan, l'usage de l'enveloppe de 5 000,00 € est non renseigné : aucun "
+            "montant engagé ni réalisé n'est saisi.") in text
+    assert "Part de l'enveloppe dépensée non renseigné" in text
+    assert "0,0 %" not in text and "non dépensés" not in text
+
+
 def test_before_the_plans_end_the_summary_gives_what_remains_to_program(small_plan):
     """Generated on 1 June 2024, while the plan's last year runs: 5 000 − (1 834,75 − 300)
     = 3 465,25 € remain to program; the envelope's use is not given yet."""
