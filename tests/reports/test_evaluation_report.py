@@ -276,8 +276,9 @@ def test_the_seed_plans_evaluation_holds_its_45_actions_3_years_and_4_baselines(
     for baseline in ("488 (2022, année supposée)", "6 847 (2022, année supposée)",
                      "11,2 (2022, année supposée)", "14,1 (2022, année supposée)"):
         assert baseline in text
-    assert ("À la fin du plan, l'enveloppe d'environ 85 000 € est dépensée à environ 0,0 % : "
-            "0,00 € dépensés, environ 85 000,00 € non dépensés.") in text  # no budget line
+    # No budget line: the envelope's use is unknown, not « 0,0 % ».
+    assert ("À la fin du plan, l'usage de l'enveloppe d'environ 85 000 € est non renseigné : "
+            "aucun montant engagé ni réalisé n'est saisi.") in text
 
 
 def test_generation_queries_do_not_grow_with_the_plan(small_plan):
