@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essplan import roles
+from essplan.french import count
 
 from .models import WAITING, Action, Campaign, ReminderSent, Review
 
@@ -29,18 +30,28 @@ class Reminder:
     recipient: object
     stage: str
     kind: str  # pilot or team
-    actions: list = field(default_factory=list)
+    actions: list = field(default_factory=list)  # team: points waiting for their pilot
     awaiting: list = field(default_factory=list)  # team: points submitted, to validate
+    unpiloted: list = field(default_factory=list)  # team: awaited points of no active pilot
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def late(self):
+        return self.today > self.campaign.due_on
 
     @property
     def subject(self):
         campaign = self.campaign
         if self.kind == "team":
-            return (f"[essplan] Campagne {campaign.year} : {len(self.actions)} point(s) "
-                    f"attendu(s), {len(self.awaiting)} à valider")
+            return (f"[essplan] Campagne {campaign.year} : "
+                    f"{count(len(self.unpiloted), 'action sans pilote', 'actions sans pilote')}, "
+                    f"{count(len(self.actions), 'point attendu', 'points attendus')} des pilotes, "
+                    f"{count(len(self.awaiting), 'point', 'points')} à valider")
         when = STAGE_WORDS.get(self.stage.split("-")[0], "Rappel")
-        return (f"[essplan] {when} · campagne de suivi {campaign.year} : {len(self.actions)} "
-                f"point(s) d'avancement à saisir avant le {campaign.due_on:%d/%m/%Y}")
+        points = count(len(self.actions), "point d'avancement", "points d'avancement")
+        deadline = (f"en retard depuis le {campaign.due_on:%d/%m/%Y}" if self.late
+                    else f"à saisir avant le {campaign.due_on:%d/%m/%Y}")
+        return f"[essplan] {when} · campagne de suivi {campaign.year} : {points} {deadline}"
 
 
 STAGE_WORDS = {"ouverture": "Ouverture", "avant": "Rappel", "echeance": "Dernier jour",
@@ -97,23 +108,31 @@ def due(today):
             if not pilot.email:
                 unreachable.append((campaign, pilot, waiting))
             elif (pilot.pk, stage) not in sent:
-                reminders.append(Reminder(campaign, pilot, stage, "pilot", waiting))
+                reminders.append(Reminder(campaign, pilot, stage, "pilot", waiting, today=today))
         reminders.extend(_digests(campaign, actions, today, sent))
     return reminders, unreachable
 
 
 def _digests(campaign, actions, today, sent):
-    """The ESS team's weekly digest: of ACTIONS, what is missing, what awaits validation."""
+    """The ESS team's weekly digest of ACTIONS: the points awaited of actions without an active
+    pilot (nobody is reminded of them), those waiting for their pilot, those submitted and
+    waiting for validation."""
     year, week, _ = today.isocalendar()
     stage = f"resume-{year}-{week:02d}"
     missing = [action for action in actions if action.review in WAITING]
+    unpiloted = [action for action in missing if not _active_pilots(action)]
+    waiting = [action for action in missing if _active_pilots(action)]
     awaiting = [action for action in actions if action.review == Review.SUBMITTED]
     if not (missing or awaiting):
         return []
     team = (get_user_model().objects.filter(is_active=True, groups__name=roles.EDITOR)
             .exclude(email="").distinct())
-    return [Reminder(campaign, member, stage, "team", missing, awaiting)
+    return [Reminder(campaign, member, stage, "team", waiting, awaiting, unpiloted, today)
             for member in team if (member.pk, stage) not in sent]
+
+
+def _active_pilots(action):
+    return [pilot for pilot in action.pilots.all() if pilot.is_active]
 
 
 def message(reminder):
@@ -128,6 +147,9 @@ def message(reminder):
             "year": reminder.campaign.year})) for action in reminder.actions],
         "awaiting": [(action, site_url + action.get_absolute_url())
                      for action in reminder.awaiting],
+        "unpiloted": [(action, site_url + action.get_absolute_url())
+                      for action in reminder.unpiloted],
+        "contact": settings.ESS_TEAM_CONTACT_EMAIL,
         "my_actions_url": site_url + reverse("actions:my_actions"),
         "campaign_url": site_url + reminder.campaign.get_absolute_url(),
     }
@@ -135,6 +157,7 @@ def message(reminder):
         subject=reminder.subject,
         body=render_to_string("actions/email/reminder.txt", context),
         to=[reminder.recipient.email],
+        reply_to=[settings.ESS_TEAM_CONTACT_EMAIL],
     )
     email.attach_alternative(render_to_string("actions/email/reminder.html", context),
                              "text/html")

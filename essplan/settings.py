@@ -394,6 +394,8 @@ else:
     # The server's own mail transfer agent.
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "essplan <ne-pas-repondre@essplan.local>")
+# Where the ESS team is reached: given in every reminder, and its Reply-To.
+ESS_TEAM_CONTACT_EMAIL = env_str("ESS_TEAM_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 # The address of the application in e-mails (links of reminders and invitations).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Campaign reminders go this many days before the due date, on it, then weekly.

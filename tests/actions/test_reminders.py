@@ -47,8 +47,8 @@ def test_a_simulated_campaign_sends_each_reminder_exactly_once(campaign, action,
     for day in days(datetime.date(2025, 10, 25), datetime.date(2026, 1, 10)):
         if day == datetime.date(2025, 12, 20):
             ProgressUpdate.objects.create(action=action, year=2025, review=Review.SUBMITTED)
-        run("--date", day.isoformat())
-        run("--date", day.isoformat())  # run every hour: the second run of a day sends nothing
+        run("--date", day.isoformat(), "--send")
+        run("--date", day.isoformat(), "--send")  # hourly: the second run of a day sends nothing
     to_pilot = [m for m in mail.outbox if m.to == [pilot.email]]
     to_team = [m for m in mail.outbox if m.to == [editor.email]]
     # Opening (1/11), 14 days (1/12) and 3 days (12/12) before the due date, the due date
@@ -56,7 +56,7 @@ def test_a_simulated_campaign_sends_each_reminder_exactly_once(campaign, action,
     assert list(ReminderSent.objects.filter(recipient=pilot).values_list("stage", flat=True)) == [
         "ouverture", "avant-14", "avant-3", "echeance"]
     assert len(to_pilot) == 4
-    assert to_pilot[0].subject == ("[essplan] Ouverture · campagne de suivi 2025 : 1 point(s) "
+    assert to_pilot[0].subject == ("[essplan] Ouverture · campagne de suivi 2025 : 1 point "
                                    "d'avancement à saisir avant le 15/12/2025")
     # One digest a week to the ESS team, from ISO week 44 of 2025 (opening on Saturday 1/11)
     # to week 2 of 2026: 9 weeks in 2025 (44 to 52) and 2 in 2026.
@@ -67,7 +67,7 @@ def test_a_simulated_campaign_sends_each_reminder_exactly_once(campaign, action,
 
 def test_weekly_reminders_follow_the_due_date_until_submitted(campaign, action, pilot):
     for day in days(OPENS, datetime.date(2026, 1, 5)):
-        run("--date", day.isoformat())
+        run("--date", day.isoformat(), "--send")
     stages = list(ReminderSent.objects.filter(recipient=pilot).values_list("stage", flat=True))
     # 22/12, 29/12 and 5/1: one, two and three weeks after the due date.
     assert stages == ["ouverture", "avant-14", "avant-3", "echeance", "semaine-1", "semaine-2",
@@ -76,11 +76,11 @@ def test_weekly_reminders_follow_the_due_date_until_submitted(campaign, action, 
 
 def test_the_reminder_reaches_a_real_smtp_server_in_french_with_a_working_link(
         campaign, action, pilot, smtp_server, client_for):
-    out, _ = run("--date", "2025-11-01")
-    assert f"Envoyée : ouverture · campagne 2025 · {pilot.email} · 1 action(s)" in out
+    out, _ = run("--date", "2025-11-01", "--send")
+    assert f"Envoyée : ouverture · campagne 2025 · {pilot.email} · 1 action" in out
     [message] = [m for m in smtp_server if m["To"] == pilot.email]
     subject = str(make_header(decode_header(message["Subject"])))
-    assert subject == ("[essplan] Ouverture · campagne de suivi 2025 : 1 point(s) d'avancement "
+    assert subject == ("[essplan] Ouverture · campagne de suivi 2025 : 1 point d'avancement "
                        "à saisir avant le 15/12/2025")
     parts = {part.get_content_type(): part.get_payload(decode=True).decode(
         part.get_content_charset()) for part in message.walk() if not part.is_multipart()}
@@ -104,12 +104,12 @@ def test_smtp_down_sends_nothing_records_nothing_and_the_next_run_sends(
         port = probe.getsockname()[1]
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                                     "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5}}}
-    with pytest.raises(CommandError, match="1 relance\\(s\\) non envoyée\\(s\\)"):
-        run("--date", "2025-11-02")
+    with pytest.raises(CommandError, match="1 relance non envoyée : elle repartira"):
+        run("--date", "2025-11-02", "--send")
     assert not ReminderSent.objects.exists()
     settings.MAILERS = working
-    out, _ = run("--date", "2025-11-02")
-    assert "1 relance(s) envoyée(s) le 02/11/2025." in out
+    out, _ = run("--date", "2025-11-02", "--send")
+    assert "1 relance envoyée le 02/11/2025." in out
     assert ReminderSent.objects.get().stage == "ouverture"
     assert len(smtp_server) == 1
 
@@ -117,7 +117,7 @@ def test_smtp_down_sends_nothing_records_nothing_and_the_next_run_sends(
 def test_a_pilot_without_address_is_listed_not_a_crash(campaign, action, pilot):
     pilot.email = ""
     pilot.save()
-    out, _ = run("--date", "2025-11-03")
+    out, _ = run("--date", "2025-11-03", "--send")
     assert ("Injoignable (pas d'adresse électronique) : Paul Pilote, pilote de 1.4.7 "
             "(campagne 2025).") in out
     assert not mail.outbox
@@ -125,7 +125,7 @@ def test_a_pilot_without_address_is_listed_not_a_crash(campaign, action, pilot):
 
 def test_dry_run_lists_and_sends_nothing(campaign, action, pilot):
     out, _ = run("--dry-run", "--date", "2025-12-01")
-    assert f"Partirait : avant-14 · campagne 2025 · {pilot.email} · 1 action(s)" in out
+    assert f"Partirait : avant-14 · campagne 2025 · {pilot.email} · 1 action" in out
     assert not mail.outbox and not ReminderSent.objects.exists()
 
 
@@ -174,7 +174,7 @@ def test_relancer_tous_reminds_each_awaited_pilot_once_through_a_job(
     assert all("evil.example" not in message.body for message in mail.outbox)
     both = by_address[other_pilot.email]
     assert "1.4.7" in both.body and "1.4.6" in both.body
-    assert both.subject.startswith("[essplan] Relance · campagne de suivi 2025 : 2 point(s)")
+    assert both.subject.startswith("[essplan] Relance · campagne de suivi 2025 : 2 points d'avancement")
     run_job.call(str(job.pk))  # the same job once more: claimed already, sends nothing
     assert len(mail.outbox) == 2
 
@@ -197,3 +197,91 @@ def test_a_job_run_again_never_sends_a_reminder_twice(campaign, action, pilot, e
     assert first["message"] == "1 relance envoyée."
     assert again["message"] == "0 relance envoyée. 1 relance déjà envoyée(s) auparavant."
     assert len(mail.outbox) == 1
+
+
+def test_after_the_due_date_the_reminder_says_late_since_then(campaign, action, pilot):
+    """15/12 is the due date: on 22/12, a week later, the point is late, not « à saisir avant »."""
+    run("--date", "2025-12-22", "--send")
+    [message] = [m for m in mail.outbox if m.to == [pilot.email]]
+    assert message.subject == ("[essplan] Relance · campagne de suivi 2025 : 1 point "
+                               "d'avancement en retard depuis le 15/12/2025")
+    assert "En retard depuis le 15/12/2025." in message.body
+    assert "Date limite" not in message.body
+
+
+def test_counts_take_the_french_plural(campaign, action, pilot):
+    campaign.plan.actions.get(code="1.4.6").pilots.add(pilot)
+    run("--date", "2025-12-01", "--send")
+    [message] = [m for m in mail.outbox if m.to == [pilot.email]]
+    assert message.subject == ("[essplan] Rappel · campagne de suivi 2025 : 2 points "
+                               "d'avancement à saisir avant le 15/12/2025")
+    assert "(s)" not in message.subject
+
+
+def test_each_reminder_gives_the_ess_team_contact_address(campaign, action, pilot, settings,
+                                                          smtp_server):
+    settings.ESS_TEAM_CONTACT_EMAIL = "ess@lecotentin.fr"
+    run("--date", "2025-11-01", "--send")
+    [message] = [m for m in smtp_server if m["To"] == pilot.email]
+    assert message["Reply-To"] == "ess@lecotentin.fr"
+    parts = {part.get_content_type(): part.get_payload(decode=True).decode(
+        part.get_content_charset()) for part in message.walk() if not part.is_multipart()}
+    assert "Écrivez à l'équipe ESS : ess@lecotentin.fr" in parts["text/plain"]
+    assert "Écrivez à l'équipe ESS : ess@lecotentin.fr" in parts["text/html"]
+    assert "n'y répondez pas" not in parts["text/plain"]
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in (
+        parts["text/html"])
+
+
+def test_the_contact_address_defaults_to_the_sender():
+    from django.conf import settings
+    assert settings.ESS_TEAM_CONTACT_EMAIL == settings.DEFAULT_FROM_EMAIL
+
+
+def test_the_team_digest_separates_no_pilot_waiting_and_submitted(
+        campaign, plan, action, pilot, editor):
+    """1.4.7 waits for Paul; 1.4.6 has only a deactivated pilot, so nobody is reminded of
+    it; 1.4.5's point is submitted. Every other action of the plan has no pilot."""
+    gone = make_user("parti", roles.PILOT)
+    gone.is_active = False
+    gone.save()
+    plan.actions.get(code="1.4.6").pilots.add(gone)
+    submitted = plan.actions.get(code="1.4.5")
+    ProgressUpdate.objects.update_or_create(action=submitted, year=2025,
+                                            defaults={"review": Review.SUBMITTED})
+    others = plan.actions.exclude(code__in=["1.4.7", "1.4.5"]).count()
+    run("--date", "2025-11-03", "--send")
+    [digest] = [m for m in mail.outbox if m.to == [editor.email]]
+    assert digest.subject == (f"[essplan] Campagne 2025 : {others} actions sans pilote, "
+                              "1 point attendu des pilotes, 1 point à valider")
+    body = digest.body
+    no_pilot = body[body.index("Actions sans pilote"):body.index("Points attendus de leur")]
+    waiting = body[body.index("Points attendus de leur"):body.index("Points soumis")]
+    to_validate = body[body.index("Points soumis"):]
+    assert "1.4.6 ·" in no_pilot and "1.4.7 ·" not in no_pilot
+    assert "Points attendus de leur pilote (1)" in waiting and "1.4.7 ·" in waiting
+    assert "1.4.6 ·" not in waiting
+    assert "Points soumis, à valider (1)" in to_validate and "1.4.5 ·" in to_validate
+
+
+def test_a_date_only_simulates_unless_send_is_given(campaign, action, pilot):
+    out, _ = run("--date", "2025-12-01")
+    assert f"Partirait : avant-14 · campagne 2025 · {pilot.email} · 1 action" in out
+    assert "(essai : rien n'est envoyé)" in out
+    assert not mail.outbox and not ReminderSent.objects.exists()
+    run("--date", "2025-12-01", "--send")
+    assert [m.to for m in mail.outbox] == [[pilot.email]]
+
+
+def test_without_options_the_command_sends_for_today(campaign, action, pilot, monkeypatch):
+    """What cron and the systemd timer run."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2025, 12, 1))
+    out, _ = run()
+    assert "1 relance envoyée le 01/12/2025." in out
+    assert ReminderSent.objects.get(recipient=pilot).stage == "avant-14"
+
+
+def test_the_help_says_a_date_only_simulates():
+    from actions.management.commands.send_reminders import Command
+    parser = Command().create_parser("manage.py", "send_reminders")
+    assert "rien n'est envoyé ni noté, sauf avec --send" in " ".join(parser.format_help().split())
