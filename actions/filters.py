@@ -104,12 +104,17 @@ class CampaignActionFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, plan, **kwargs):
         super().__init__(data, *args, **kwargs)
-        # The plan's pilots, named as Django names a user: their ids and names only (no
-        # account built per pilot), found by id (no DISTINCT over every nomination).
+        # The plan's pilots by their full names (the user name when they have none): their
+        # ids and names only (no account built per pilot), found by id (no DISTINCT over
+        # every nomination). The directions: those piloting an action of the plan only.
         nominations = Action.pilots.through.objects.filter(action__plan=plan)
-        self.filters["pilot"].extra["choices"] = (
-            get_user_model().objects.filter(pk__in=nominations.values("user_id"))
-            .order_by(*PEOPLE_ORDER).values_list("pk", get_user_model().USERNAME_FIELD))
+        pilots = (get_user_model().objects.filter(pk__in=nominations.values("user_id"))
+                  .order_by(*PEOPLE_ORDER)
+                  .values_list("pk", "first_name", "last_name", get_user_model().USERNAME_FIELD))
+        self.filters["pilot"].extra["choices"] = [
+            (pk, f"{first} {last}".strip() or username) for pk, first, last, username in pilots]
+        self.filters["pilot_direction"].queryset = Direction.objects.filter(
+            pk__in=Action.objects.filter(plan=plan).values("pilot_direction_id"))
 
     def only_waiting(self, queryset, name, value):
         return queryset.filter(review__in=WAITING) if value else queryset

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
@@ -21,6 +22,23 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def year_choices(plan):
     return [(year, str(year)) for year in plan.years]
+
+
+def year_due(plan, today=None):
+    """The year whose points a new campaign of PLAN asks for by default: the first year of
+    the plan after its latest campaign that has begun; without a campaign, the latest
+    year of the plan that has begun (the years before were followed outside essplan: the
+    seeded plan's 2023 and 2024 points were imported). Else the current year, held within
+    the plan's years."""
+    this_year = (today or timezone.localdate()).year
+    latest = plan.campaigns.order_by("-year").values_list("year", flat=True).first()
+    begun = [year for year in plan.years if year <= this_year]
+    if latest is None and begun:
+        return begun[-1]
+    after = [year for year in begun if latest is not None and year > latest]
+    if after:
+        return after[0]
+    return min(max(this_year, plan.first_year), plan.last_year)
 
 
 class ActionForm(VersionedForm):
@@ -168,6 +186,7 @@ class CampaignForm(VersionedForm):
         self.fields["year"].choices = year_choices(self.instance.plan)
         if self.instance._state.adding:
             del self.fields["closed_on"]
+            self.initial["year"] = year_due(self.instance.plan)
         else:
             self.fields["year"].disabled = True
 

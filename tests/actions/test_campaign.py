@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from actions import campaigns
-from actions.models import Campaign, ProgressUpdate, Review, ReviewComment
+from actions.forms import year_due
+from actions.models import Campaign, Direction, ProgressUpdate, Review, ReviewComment
 from essplan import roles
 from tests.conftest import COTENTIN, make_user
 
@@ -253,3 +254,52 @@ def test_pilots_are_found_as_you_type_and_named(client_for, action, django_asser
     assert "Zoé Lefèvre" in text_of(client.get(action.get_absolute_url()))
     client.post(url, {"user": candidate.pk, "remove": "1"})
     assert not action.pilots.exists()
+
+
+@pytest.mark.parametrize("today, campaigns, expected", [
+    # Without a campaign: the latest year of the plan begun (2023 and 2024 were imported).
+    (datetime.date(2025, 11, 3), [], 2025),
+    (datetime.date(2026, 1, 10), [], 2025),  # the plan (2023-2025) has ended
+    (datetime.date(2024, 6, 1), [], 2024),
+    # After a campaign: the next year, once begun.
+    (datetime.date(2026, 1, 10), [2023, 2024], 2025),
+    (datetime.date(2024, 11, 3), [2023], 2024),
+    # Every begun year has its campaign: the current year, within the plan.
+    (datetime.date(2024, 3, 1), [2023, 2024], 2024),
+    (datetime.date(2022, 9, 1), [], 2023),
+    (datetime.date(2027, 1, 10), [2023, 2024, 2025], 2025),
+])
+def test_a_new_campaign_asks_by_default_for_the_year_due(plan, today, campaigns, expected):
+    for year in campaigns:
+        Campaign.objects.create(plan=plan, year=year, opens_on=datetime.date(year, 11, 1),
+                                due_on=datetime.date(year + 1, 1, 15))
+    assert year_due(plan, today) == expected
+
+
+def test_the_campaign_form_proposes_the_year_due(client_for, plan):
+    """The seeded plan runs 2023-2025 and has no campaign: by the clock of the tests (2025
+    or later), 2025 is due, not the plan's first year."""
+    Campaign.objects.create(plan=plan, year=2023, opens_on=datetime.date(2023, 11, 1),
+                            due_on=datetime.date(2024, 1, 15))
+    response = client_for("editor").get(reverse("actions:campaign_create",
+                                                kwargs={"slug": COTENTIN}))
+    assert response.context["form"]["year"].value() == 2024
+    assert '<option value="2024" selected>2024</option>' in response.content.decode()
+
+
+def test_the_campaign_filters_name_pilots_in_full_and_offer_the_plans_directions(
+        client_for, plan, action, pilot, other_pilot, campaign):
+    used = Direction.objects.create(name="Direction de l'économie")
+    Direction.objects.create(name="Direction d'une autre collectivité")
+    action.pilot_direction = used
+    action.save(update_fields=["pilot_direction"])
+    response = client_for("viewer").get(
+        reverse("actions:campaign_detail", kwargs={"slug": COTENTIN, "year": 2025}))
+    form = response.context["filter"].form
+    # Paul Pilote has a name; pia has none, so her user name (and an empty last name sorts
+    # first).
+    assert list(form.fields["pilot"].choices)[1:] == [(other_pilot.pk, "pia"),
+                                                      (pilot.pk, "Paul Pilote")]
+    assert [str(d) for d in form.fields["pilot_direction"].queryset] == [str(used)]
+    page = response.content.decode()
+    assert "autre collectivité" not in page
