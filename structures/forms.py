@@ -4,16 +4,22 @@ from django.utils import timezone
 from essplan.forms import SPACES, FrenchDecimalField, StyledFormMixin, VersionedForm
 from essplan.search import french_order
 
-from .models import Commune, ListingRequest, Structure
+from .models import Commune, EssFamily, LegalForm, ListingRequest, Structure
 from .models.listing import PENDING_SIRET
+from .models.reference import suggested_family
 from .validators import validate_siret
 
 
-class StructureForm(VersionedForm):
-    family = forms.ChoiceField(
+def family_field(empty_label):
+    return forms.ChoiceField(
         label="Famille de l'ESS", required=False,
+        choices=[("", empty_label), *EssFamily.choices],
         help_text="Laissée vide, elle est proposée d'après la forme juridique.",
     )
+
+
+class StructureForm(VersionedForm):
+    family = family_field("Selon la forme juridique")
     # Wider than the model's fields: users paste numbers with spaces ("732 829 320 00074").
     siret = forms.CharField(label="SIRET", max_length=20, required=False,
                             help_text="14 chiffres ; la clé de contrôle est vérifiée.")
@@ -41,8 +47,6 @@ class StructureForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["published"].initial = self.instance.public_since is not None
-        self.fields["family"].choices = [("", "Selon la forme juridique"),
-                                         *Structure._meta.get_field("family").choices]
         self.fields["naf"].queryset = self.fields["naf"].queryset.order_by("code")
 
     def publication(self):
@@ -69,8 +73,7 @@ class StructureForm(VersionedForm):
         elif siret and siren and siret[:9] != siren:
             self.add_error("siren", "Le SIREN doit être le début du SIRET.")
         if not data.get("family"):
-            legal_form = data.get("legal_form")
-            data["family"] = legal_form.family if legal_form else "autre"
+            data["family"] = suggested_family(data.get("legal_form"))
         return data
 
 
@@ -86,12 +89,13 @@ class ListingRequestForm(StyledFormMixin, forms.ModelForm):
               "son site web et le contact public ci-dessus paraissent sur l'annuaire public.",
         error_messages={"required": "Sans cet accord, la structure ne peut pas paraître dans "
                                     "l'annuaire."})
+    family = family_field("Je ne sais pas : selon la forme juridique")
     fax = forms.CharField(label="Fax (laissez ce champ vide)", required=False)
 
     class Meta:
         model = ListingRequest
-        fields = ["name", "siret", "commune", "activity", "website", "public_contact",
-                  "contact_name", "email", "consent"]
+        fields = ["name", "siret", "commune", "legal_form", "family", "activity", "website",
+                  "public_contact", "contact_name", "email", "consent"]
         widgets = {"activity": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "public_contact": "Facultatif : le courriel, le téléphone ou la page de contact à "
@@ -105,6 +109,10 @@ class ListingRequestForm(StyledFormMixin, forms.ModelForm):
         self.fields["commune"].queryset = Commune.objects.only("pk", "name").order_by(
             *french_order("name"))
         self.fields["fax"].widget.attrs.update(tabindex="-1", autocomplete="off")
+        self.fields["legal_form"].queryset = LegalForm.objects.only("pk", "code", "label")
+        self.fields["legal_form"].empty_label = "Je ne sais pas"
+        self.fields["legal_form"].help_text = ("Facultatif : la catégorie juridique de l'avis "
+                                               "de situation Sirene.")
 
     def is_robot(self):
         return bool(self.data.get("fax"))
@@ -118,3 +126,9 @@ class ListingRequestForm(StyledFormMixin, forms.ModelForm):
                                          state=ListingRequest.State.PENDING).exists():
             raise forms.ValidationError(PENDING_SIRET)
         return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("family"):
+            data["family"] = suggested_family(data.get("legal_form"))
+        return data

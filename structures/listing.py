@@ -17,6 +17,7 @@ from essplan.throttle import take_turns
 from essplan.versioning import violated_constraint
 
 from .models import ListingRequest, Structure
+from .models.reference import suggested_family
 
 PUBLIC_REQUEST_SOURCE = "Demande d'inscription du site public"
 
@@ -106,6 +107,8 @@ def accept(pk, user, *, taken=()):
     structure, created = Structure.objects.select_for_update().get_or_create(
         siret=listing.siret, defaults={
             "name": listing.name, "siren": listing.siret[:9], "commune": listing.commune,
+            "legal_form": listing.legal_form,
+            "family": listing.family or suggested_family(listing.legal_form),
             "description": listing.activity, "website": listing.website,
             "email": listing.email, "contact_name": listing.contact_name,
             "public_contact": listing.public_contact, "source": PUBLIC_REQUEST_SOURCE,

@@ -139,7 +139,7 @@ DECIDED_LISTED = 20
 def listing_request_list(request):
     """The requests waiting for a decision, each with the directory's structure of its SIRET,
     then the latest decided ones."""
-    requests = listing_requests(request).select_related("commune")
+    requests = listing_requests(request).select_related("commune", "legal_form")
     pending = list(requests.filter(state=ListingRequest.State.PENDING).order_by("created_at"))
     matches = Structure.objects.filter(siret__in=[item.siret for item in pending]).select_related(
         "commune").only("pk", "name", "acronym", "siret", "archived", "public_since",

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from essplan.versioning import tracked
 
 from ..validators import validate_siret
-from .reference import Commune
+from .reference import Commune, EssFamily, LegalForm
 from .structure import Structure
 
 # One request per SIRET waits at a time: the public form says so, and the constraint below
@@ -28,6 +28,11 @@ class ListingRequest(models.Model):
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("commune"))
     activity = models.TextField(_("activité"), blank=True)
+    legal_form = models.ForeignKey(LegalForm, on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True, verbose_name=_("forme juridique"))
+    # Empty for the requests received before the form asked it.
+    family = models.CharField(_("famille de l'ESS"), max_length=30, choices=EssFamily,
+                              blank=True)
     website = models.URLField(_("site web"), blank=True)
     contact_name = models.CharField(_("nom de la personne à contacter"), max_length=150)
     email = models.EmailField(_("courriel de la personne à contacter"))

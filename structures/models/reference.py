@@ -53,6 +53,11 @@ class LegalForm(models.Model):
         return f"{self.code} · {self.label}"
 
 
+def suggested_family(legal_form):
+    """The family of the ESS proposed for a structure of LEGAL_FORM (« Autre » without one)."""
+    return legal_form.family if legal_form else EssFamily.OTHER
+
+
 class NafCode(models.Model):
     code = models.CharField(_("code NAF"), max_length=6, unique=True)
     label = models.CharField(_("libellé"), max_length=300)

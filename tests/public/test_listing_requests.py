@@ -2,6 +2,7 @@
 accepts or refuses. Robots meet a honeypot and a rate limit."""
 
 import html
+import re
 import threading
 import time
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from essplan import roles
 from structures import listing
 from structures.forms import ListingRequestForm
-from structures.models import Commune, ListingRequest, Structure
+from structures.models import Commune, LegalForm, ListingRequest, Structure
 from tests.conftest import make_user
 from tests.helpers import at_once
 
@@ -279,3 +280,41 @@ def test_two_requests_for_one_siret_sent_at_once_record_one(monkeypatch):
     assert sorted(results) == [
         (200, ["Une demande pour ce SIRET attend déjà la réponse de l'équipe ESS."]), (302, [])]
     assert ListingRequest.objects.count() == 1
+
+
+def test_the_request_asks_the_family_and_its_acceptance_publishes_it(
+        client, client_for, editor, django_assert_max_num_queries):
+    """Chosen on the form, the family is the published one; the team sees it beforehand."""
+    response = client.post(FORM, request_data(family="cooperative"))
+    assert response.status_code == 302
+    item = ListingRequest.objects.get()
+    assert item.family == "cooperative"
+    staff = client_for("editor")
+    with django_assert_max_num_queries(9):
+        listed = page(staff.get(REQUESTS))
+    assert re.search(r"Famille de l'ESS</dt><dd [^>]*>Coopérative</dd>", listed)
+    staff.post(accept_url(item))
+    assert Structure.objects.get(siret=SIRET).family == "cooperative"
+
+
+def test_without_a_family_the_legal_forms_is_proposed_as_on_the_staff_form(client, client_for):
+    """« Je ne sais pas »: the legal form's family, as the staff form proposes it."""
+    association = LegalForm.objects.get(code="9220")
+    assert association.family == "association"
+    form = ListingRequestForm()
+    assert form.fields["family"].choices[0] == ("", "Je ne sais pas : selon la forme juridique")
+    client.post(FORM, request_data(legal_form=association.pk))
+    item = ListingRequest.objects.get()
+    assert (item.legal_form, item.family) == (association, "association")
+    client_for("editor").post(accept_url(item))
+    structure = Structure.objects.get(siret=SIRET)
+    assert (structure.legal_form, structure.family) == (association, "association")
+
+
+def test_a_request_received_before_the_family_was_asked_falls_back_on_the_legal_form(editor):
+    item = ListingRequest.objects.create(
+        name="Ancienne demande", siret=SIRET, commune=Commune.objects.get(name="Valognes"),
+        contact_name="Paule Martin", email="paule.martin@example.org", consent=True,
+        legal_form=LegalForm.objects.get(code="9220"))
+    listing.accept(item.pk, editor)
+    assert Structure.objects.get(siret=SIRET).family == "association"

@@ -326,7 +326,8 @@ def test_a_public_answer_is_kept_whole_until_the_data_changes(client, client_for
     # Not kept: a form, a 404, a logged-in user's pages.
     form = reverse("public:listing_request")
     client.get(form)
-    with django_assert_num_queries(1):  # the communes of the form (a page never kept)
+    # The communes and the legal forms of the form (a page never kept).
+    with django_assert_num_queries(2):
         assert "csrfmiddlewaretoken" in text(client.get(form))
     assert client.get(reverse("public:structure_detail", kwargs={"pk": structure.pk})
                       ).status_code == 404
