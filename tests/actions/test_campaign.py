@@ -6,6 +6,7 @@ import html
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from actions import campaigns
@@ -303,3 +304,27 @@ def test_the_campaign_filters_name_pilots_in_full_and_offer_the_plans_directions
     assert [str(d) for d in form.fields["pilot_direction"].queryset] == [str(used)]
     page = response.content.decode()
     assert "autre collectivité" not in page
+
+
+def test_on_a_phone_the_tables_stack_and_the_entry_button_stays_whole(
+        client_for, plan, action, pilot, campaign):
+    """Checked in Chromium at 390 px: « Saisir » was cut to « Sa » and « Réalisations » ran
+    one word a line. Under 576 px a .table-stack row is a block, each cell under its name."""
+    ProgressUpdate.objects.create(action=action, year=2024, review=Review.VALIDATED,
+                                  status="en_cours", progress=30,
+                                  achievements="Trois rencontres", next_steps="Deux autres")
+    client = client_for("pilot")
+    mine = client.get(reverse("actions:my_actions")).content.decode()
+    assert '<table class="table align-middle table-stack">' in mine
+    assert '<td data-label="Campagne">2025, avant le 15/12/2025</td>' in mine
+    assert re.search(r'<td class="text-nowrap"><a class="btn btn-sm btn-primary" [^>]*>Saisir',
+                     mine)
+    detail = client.get(action.get_absolute_url()).content.decode()
+    assert '<table class="table align-top table-stack">' in detail
+    assert '<td class="text-prewrap" data-label="Réalisations">Trois rencontres</td>' in detail
+    assert ('<td data-label="Prochaines étapes"><div class="text-prewrap">Deux autres</div>'
+            in detail)
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    phone = css[css.index("@media (max-width: 575.98px)"):]
+    assert ".table-stack, .table-stack tbody, .table-stack tr, .table-stack tr > * { display: block;" in phone
+    assert ".table-stack td[data-label]::before { content: attr(data-label);" in phone
