@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 
+from essplan import notify
 from essplan.french import rounded
 from essplan.versioning import save_form
 
@@ -58,15 +59,21 @@ def review_point(point_id, *, version, decision, text, user):
         raise ReviewConflict
     point.review = decision
     point.save(update_fields=["review"])
-    return ReviewComment.objects.create(point=point, author=user, review=decision, text=text)
+    comment = ReviewComment.objects.create(point=point, author=user, review=decision, text=text)
+    kind = (notify.Kind.POINT_VALIDATED if decision == Review.VALIDATED
+            else notify.Kind.POINT_SENT_BACK)
+    notify.notify(kind, comment, point.action.pilots.all())
+    return comment
 
 
 @transaction.atomic
 def save_point(*, form, user, review):
-    """Save a point's form with its author and state; a submission enters the thread."""
+    """Save a point's form with its author and state; a submission enters the thread and is
+    told to the ESS team."""
     point = save_form(form=form, author=user, review=review)
     if review == Review.SUBMITTED:
-        ReviewComment.objects.create(point=point, author=user, review=review)
+        comment = ReviewComment.objects.create(point=point, author=user, review=review)
+        notify.notify(notify.Kind.POINT_SUBMITTED, comment, notify.team())
     return point
 
 

@@ -1,10 +1,11 @@
 """Who may be named pilot of an action, and finding them by name or e-mail."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import TextField, Value
 from django.db.models.functions import Concat
 
-from essplan import roles
+from essplan import notify, roles
 from essplan.search import PEOPLE_ORDER, Unaccent
 
 # A pilot records an action's follow-up: the roles that may do so.
@@ -27,3 +28,15 @@ def search(text, people, *, limit=20):
         people = people.filter(words__icontains=Unaccent(Value(word)))
     return people[:limit]
 
+
+
+@transaction.atomic
+def name_pilot(action, person):
+    """PERSON named pilot of ACTION, and told so (once: naming a pilot again changes nothing)."""
+    nomination, created = action.pilots.through.objects.get_or_create(action=action, user=person)
+    if created:
+        told_named(nomination)
+
+
+def told_named(nomination):
+    notify.notify(notify.Kind.PILOT_NAMED, nomination, [nomination.user])

@@ -155,3 +155,8 @@ class PilotResource(resources.ModelResource):
         strip_cells(row)
         self.seen.add((str(row.get("Code") or ""), str(row.get("E-mail") or "").lower()),
                       row_number, "action et même pilote")
+
+    def after_save_instance(self, instance, row, **kwargs):
+        """A pilot named by the import is told so, once the import is committed."""
+        if not kwargs.get("dry_run"):
+            pilots.told_named(instance)

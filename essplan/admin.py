@@ -14,6 +14,7 @@ from import_export.admin import ExportMixin
 
 from .accounts import AccountAdmin
 from .exports import neutralised
+from .models import Notification
 from .versioning import CONFLICT_MESSAGE
 
 
@@ -70,3 +71,16 @@ class SafeExportMixin(ExportMixin):
 # Accounts: the address is required and unique (essplan.accounts).
 admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The hand-off e-mails, to see what went and what waits (with its error)."""
+
+    list_display = ["kind", "address", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["address"]
+    readonly_fields = [field.name for field in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

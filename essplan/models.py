@@ -58,3 +58,45 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self):
         return f"Demande du {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class Notification(models.Model):
+    """An e-mail telling the person who acts next that a hand-off happened (a point sent back,
+    a pilot named…): recorded in the transaction of the change, sent after it by the worker
+    (essplan.notify). One per (kind, object, address): a hand-off is told once."""
+
+    class Kind(models.TextChoices):
+        POINT_SUBMITTED = "point_soumis", "Point soumis"
+        POINT_SENT_BACK = "point_renvoye", "Point renvoyé"
+        POINT_VALIDATED = "point_valide", "Point validé"
+        PILOT_NAMED = "pilote_nomme", "Pilote nommé"
+        LISTING_RECEIVED = "demande_recue", "Demande d'inscription reçue"
+        LISTING_DECIDED = "demande_traitee", "Demande d'inscription traitée"
+
+    kind = models.CharField("événement", max_length=20, choices=Kind)
+    object_id = models.PositiveBigIntegerField(
+        "objet", help_text="La clé de l'objet dont l'événement parle (selon l'événement : "
+                           "commentaire de revue, nomination, demande d'inscription).")
+    address = models.EmailField("adresse")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+",
+                                  verbose_name="destinataire")
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("essais d'envoi", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "address"],
+                                    name="one_notification_per_hand_off",
+                                    violation_error_message="Cette personne en est déjà avertie."),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="notification_pending",
+                                condition=models.Q(sent_at__isnull=True))]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.address}"

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from essplan import notify
 from essplan.throttle import take_turns
 from essplan.versioning import violated_constraint
 
@@ -52,11 +53,13 @@ def receive(form, key):
     form.instance.client_key = key
     try:
         with transaction.atomic():
-            return form.save()
+            listing = form.save()
     except IntegrityError as error:
         if violated_constraint(error) != "one_pending_listing_request_per_siret":
             raise
         raise AlreadyPending from None
+    notify.notify(notify.Kind.LISTING_RECEIVED, listing, notify.team())
+    return listing
 
 
 def _pending(pk):
@@ -71,6 +74,7 @@ def _decided(listing, state, user):
     listing.state, listing.decided_by, listing.decided_at = state, user, timezone.now()
     listing.client_key = ""
     listing.save()
+    notify.notify(notify.Kind.LISTING_DECIDED, listing, [listing.email])
     return listing
 
 

@@ -30,7 +30,7 @@ def action_pilots(request, slug, code):
             action.pilots.remove(person)
             messages.success(request, f"{name} n'est plus pilote de l'action {action.code}.")
         else:
-            action.pilots.add(person)
+            pilots.name_pilot(action, person)
             messages.success(request, f"{name} est pilote de l'action {action.code}.")
         query = request.POST.get("q", "").strip()
         suffix = f"?{urlencode({'q': query})}" if query else ""

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from actions import reminders
+from essplan import notify
 from essplan.french import count
 
 
@@ -18,9 +19,10 @@ class Command(BaseCommand):
     help = (
         "Envoie les relances des campagnes de suivi ouvertes : aux pilotes (ouverture, "
         "N jours avant la date limite, le jour même, puis chaque semaine) et le résumé "
-        "hebdomadaire à l'équipe ESS. Chaque relance part une fois. À lancer toutes les heures, "
-        "sans option : elle envoie ce qui doit partir aujourd'hui. Avec --date, elle ne fait "
-        "que simuler, sauf si --send est donné."
+        "hebdomadaire à l'équipe ESS. Chaque relance part une fois. Renvoie aussi les avis "
+        "(point renvoyé, pilote nommé…) que le serveur de courrier a refusés. À lancer toutes "
+        "les heures, sans option : elle envoie ce qui doit partir aujourd'hui. Avec --date, "
+        "elle ne fait que simuler, sauf si --send est donné."
     )
 
     def add_arguments(self, parser):
@@ -49,6 +51,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{count(len(due), 'relance', 'relances')} à envoyer le "
                               f"{today:%d/%m/%Y} (essai : rien n'est envoyé).")
             return
+        notified, refused = notify.send_pending()
+        if notified or refused:
+            self.stdout.write(f"Avis en attente : {count(notified, 'envoyé', 'envoyés')}, "
+                              f"{count(refused, 'refusé', 'refusés')} par le serveur de courrier.")
         outcome = reminders.send(due)
         for reminder in outcome.sent:
             self.stdout.write(f"Envoyée : {describe(reminder)}")

@@ -1,0 +1,195 @@
+"""Hand-off e-mails: whoever acts next is told, once, after the change is committed.
+
+``notify`` is called inside the writer's transaction: it records one Notification per
+recipient (the constraint one_notification_per_hand_off makes a second record of the same
+hand-off a no-op) and, once the transaction commits, queues ``deliver`` for the worker. A
+rolled-back change records and queues nothing. The worker sends each pending notification
+under a row lock and marks it sent in the same transaction, so that a job run twice sends
+once. An SMTP failure never touches the change: the notification stays pending with its
+error and is tried again later (a deferred job, and ``send_pending`` from the hourly
+``send_reminders``), at most MAX_ATTEMPTS times.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.tasks import task, task_backends
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from . import roles
+from .models import Notification
+
+Kind = Notification.Kind
+MAX_ATTEMPTS = 5
+RETRY_DELAY = timedelta(minutes=10)
+
+
+def team():
+    """The ESS team's active accounts: who reviews points and listing requests."""
+    return get_user_model().objects.filter(is_active=True, groups__name=roles.EDITOR).distinct()
+
+
+def notify(kind, about, recipients):
+    """Record that RECIPIENTS (accounts, or bare addresses) are to be told KIND about ABOUT
+    (the object the kind names), and queue the sending once the transaction commits.
+    Accounts without an address or deactivated are left out; each address is told once."""
+    rows = {}
+    for recipient in recipients:
+        if isinstance(recipient, str):
+            address, user = recipient, None
+        elif recipient.is_active and recipient.email:
+            address, user = recipient.email, recipient
+        else:
+            continue
+        rows.setdefault(address.lower(), Notification(
+            kind=kind, object_id=about.pk, address=address, recipient=user))
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    transaction.on_commit(lambda: queue(kind, about.pk))
+
+
+def queue(kind, object_id, run_after=None):
+    backend = deliver.using(backend=settings.JOBS_BACKEND)
+    if run_after is not None:
+        if not task_backends[settings.JOBS_BACKEND].supports_defer:
+            return  # left to send_pending
+        backend = backend.using(run_after=run_after)
+    backend.enqueue(kind, object_id)
+
+
+@task()
+def deliver(kind, object_id):
+    """The worker's half: send the pending notifications of KIND about OBJECT_ID; those the
+    SMTP server refused are tried again after RETRY_DELAY times their attempts."""
+    pending = Notification.objects.filter(kind=kind, object_id=object_id, sent_at__isnull=True,
+                                          attempts__lt=MAX_ATTEMPTS)
+    failed = [pk for pk in pending.values_list("pk", flat=True) if send(pk) is False]
+    if failed:
+        attempts = max(Notification.objects.filter(pk__in=failed)
+                       .values_list("attempts", flat=True))
+        if attempts < MAX_ATTEMPTS:
+            queue(kind, object_id, run_after=timezone.now() + RETRY_DELAY * attempts)
+
+
+def send_pending():
+    """Send every notification still pending (the hourly catch-up): (sent, failed)."""
+    outcomes = [send(pk) for pk in Notification.objects.filter(
+        sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).order_by("pk").values_list(
+        "pk", flat=True)]
+    return outcomes.count(True), outcomes.count(False)
+
+
+def send(pk):
+    """Send notification PK if it is still pending and nobody else is sending it: True once
+    sent, False when the SMTP server refused it (its error recorded), None otherwise."""
+    with transaction.atomic():
+        notification = (Notification.objects.select_for_update(skip_locked=True)
+                        .filter(pk=pk, sent_at__isnull=True).first())
+        if notification is None:
+            return None
+        notification.attempts += 1
+        try:
+            email(notification).send()
+        except OSError as error:  # smtplib.SMTPException and refused connections
+            notification.last_error = f"{type(error).__name__}: {error}"[:1000]
+            notification.save(update_fields=["attempts", "last_error"])
+            return False
+        notification.sent_at, notification.last_error = timezone.now(), ""
+        notification.save(update_fields=["attempts", "sent_at", "last_error"])
+        return True
+
+
+@dataclass
+class Mail:
+    subject: str
+    template: str
+    context: dict
+
+
+def email(notification):
+    """NOTIFICATION's French e-mail, text and HTML, its links at SITE_URL."""
+    model, compose = KINDS[notification.kind]
+    mail = compose(model()._default_manager.get(pk=notification.object_id))
+    context = {**mail.context, "recipient": notification.recipient, "subject": mail.subject}
+    message = EmailMultiAlternatives(
+        subject=mail.subject, to=[notification.address],
+        body=render_to_string(f"emails/{mail.template}.txt", context))
+    message.attach_alternative(render_to_string(f"emails/{mail.template}.html", context),
+                               "text/html")
+    return message
+
+
+def _link(name, **kwargs):
+    return settings.SITE_URL + reverse(name, kwargs=kwargs)
+
+
+def _short(text):
+    return Truncator(text).chars(70)
+
+
+def _point(comment, verb, template):
+    point = comment.point
+    action = point.action
+    keys = {"slug": action.plan.slug, "code": action.code}
+    return Mail(
+        subject=f"[essplan] Point {point.year} {verb} · {action.code} {_short(action.title)}",
+        template=template,
+        context={"comment": comment, "point": point, "action": action, "plan": action.plan,
+                 "author": comment.author,
+                 "form_url": _link("actions:progress_edit", year=point.year, **keys),
+                 "action_url": _link("actions:action_detail", **keys),
+                 "my_actions_url": _link("actions:my_actions")})
+
+
+def _pilot_named(nomination):
+    action = nomination.action
+    return Mail(
+        subject=f"[essplan] Vous êtes pilote de l'action {action.code} {_short(action.title)}",
+        template="pilot_named",
+        context={"action": action, "plan": action.plan,
+                 "action_url": settings.SITE_URL + action.get_absolute_url(),
+                 "my_actions_url": _link("actions:my_actions")})
+
+
+def _listing_received(listing):
+    return Mail(subject=f"[essplan] Demande d'inscription à l'annuaire : {_short(listing.name)}",
+                template="listing_received",
+                context={"listing": listing,
+                         "requests_url": _link("structures:listing_request_list")})
+
+
+def _listing_decided(listing):
+    return Mail(subject=f"Votre demande d'inscription à l'annuaire de l'ESS : "
+                        f"{listing.get_state_display()}",
+                template="listing_decided", context={"listing": listing})
+
+
+def _model(label):
+    return lambda: apps.get_model(label)
+
+
+def _nominations():
+    return apps.get_model("actions", "Action").pilots.through
+
+
+# Each kind: (the model of the object it is about, the mail it makes of that object).
+KINDS = {
+    Kind.POINT_SUBMITTED: (_model("actions.ReviewComment"),
+                           lambda comment: _point(comment, "soumis", "point_submitted")),
+    Kind.POINT_SENT_BACK: (_model("actions.ReviewComment"),
+                           lambda comment: _point(comment, "à revoir", "point_sent_back")),
+    Kind.POINT_VALIDATED: (_model("actions.ReviewComment"),
+                           lambda comment: _point(comment, "validé", "point_validated")),
+    Kind.PILOT_NAMED: (_nominations, _pilot_named),
+    Kind.LISTING_RECEIVED: (_model("structures.ListingRequest"), _listing_received),
+    Kind.LISTING_DECIDED: (_model("structures.ListingRequest"), _listing_decided),
+}
