@@ -30,9 +30,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods
 
-from . import roles, throttle
+from . import notify, roles, throttle
 from .forms import StyledFormMixin
-from .models import PasswordResetRequest
+from .models import Invitation, PasswordResetRequest
 
 INVITE = "auth.add_user"
 ROLE_CHOICES = [(role, role) for role in (roles.PILOT, roles.VIEWER, roles.EDITOR, roles.ADMIN)]
@@ -82,15 +82,28 @@ def username_for(email):
 
 
 @transaction.atomic
-def invite(*, first_name, last_name, email, role):
-    """Create the account (no usable password yet) with its role. The unique index on
-    lower(email) refuses a second account with the address (IntegrityError)."""
+def invite(*, first_name, last_name, email, role, inviter=None):
+    """Create the account (no usable password yet) with its role, invited by INVITER. The
+    unique index on lower(email) refuses a second account with the address (IntegrityError)."""
     user = get_user_model()(username=username_for(email), first_name=first_name,
                             last_name=last_name, email=email)
     user.set_unusable_password()
     user.save()
     user.groups.add(Group.objects.get(name=role))
+    Invitation.objects.create(user=user, invited_by=inviter)
     return user
+
+
+def accept_invitation(user):
+    """USER chose a password: an invitation still waiting is accepted, and its inviter told."""
+    invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("invited_by")
+                  .filter(user=user, accepted_at__isnull=True).first())
+    if invitation is None:
+        return
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    if invitation.invited_by:
+        notify.notify(notify.Kind.INVITATION_ACCEPTED, invitation, [invitation.invited_by])
 
 
 def password_link(user):
@@ -122,7 +135,7 @@ def invite_view(request):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = invite(**form.cleaned_data)
+            user = invite(**form.cleaned_data, inviter=request.user)
         except IntegrityError:
             form.add_error("email", TAKEN)
         else:
@@ -198,6 +211,13 @@ class ChoosePasswordView(PasswordResetConfirmView):
     never serves, whatever its token."""
 
     token_generator = token_generator
+
+    def form_valid(self, form):
+        """The password saved and, for an invited person, the invitation accepted: together."""
+        with transaction.atomic():
+            response = super().form_valid(form)
+            accept_invitation(form.user)
+        return response
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)

@@ -72,11 +72,13 @@ class Notification(models.Model):
         PILOT_NAMED = "pilote_nomme", "Pilote nommé"
         LISTING_RECEIVED = "demande_recue", "Demande d'inscription reçue"
         LISTING_DECIDED = "demande_traitee", "Demande d'inscription traitée"
+        INVITATION_ACCEPTED = "invitation_acceptee", "Invitation acceptée"
 
-    kind = models.CharField("événement", max_length=20, choices=Kind)
+    kind = models.CharField("événement", max_length=30, choices=Kind)
     object_id = models.PositiveBigIntegerField(
         "objet", help_text="La clé de l'objet dont l'événement parle (selon l'événement : "
-                           "commentaire de revue, nomination, demande d'inscription).")
+                           "commentaire de revue, nomination, demande d'inscription, "
+                           "invitation).")
     address = models.EmailField("adresse")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                   null=True, blank=True, related_name="+",
@@ -100,3 +102,24 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.address}"
+
+
+class Invitation(models.Model):
+    """An account made by an administrator's invitation: who invited, and when the person
+    accepted it (chose a password through the invitation's link)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="invitation", verbose_name="compte")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name="invité(e) par")
+    created_at = models.DateTimeField("invité(e) le", default=timezone.now)
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+
+    def __str__(self):
+        return f"Invitation de {self.user}"

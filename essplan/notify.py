@@ -173,6 +173,16 @@ def _listing_decided(listing):
                 template="listing_decided", context={"listing": listing})
 
 
+def _invitation_accepted(invitation):
+    user = invitation.user
+    name = user.get_full_name() or user.get_username()
+    return Mail(subject=f"[essplan] {name} a activé son compte",
+                template="invitation_accepted",
+                context={"invitation": invitation, "user": user, "name": name,
+                         "roles": ", ".join(user.groups.values_list("name", flat=True)),
+                         "plans_url": _link("actions:plan_list")})
+
+
 def _model(label):
     return lambda: apps.get_model(label)
 
@@ -192,4 +202,5 @@ KINDS = {
     Kind.PILOT_NAMED: (_nominations, _pilot_named),
     Kind.LISTING_RECEIVED: (_model("structures.ListingRequest"), _listing_received),
     Kind.LISTING_DECIDED: (_model("structures.ListingRequest"), _listing_decided),
+    Kind.INVITATION_ACCEPTED: (_model("essplan.Invitation"), _invitation_accepted),
 }

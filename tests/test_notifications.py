@@ -3,6 +3,7 @@ is committed; an SMTP failure keeps the change and the notification, which goes 
 
 import datetime
 import io
+import re
 import socket
 from email.header import decode_header, make_header
 
@@ -15,8 +16,8 @@ from django_tasks_db.models import DBTaskResult
 
 from actions import campaigns
 from actions.models import Campaign, ProgressUpdate, Review
-from essplan import notify, roles
-from essplan.models import Notification
+from essplan import accounts, notify, roles
+from essplan.models import Invitation, Notification
 from structures.models import Commune, ListingRequest
 from tests.conftest import COTENTIN, make_user
 
@@ -116,11 +117,10 @@ def test_a_hand_off_is_told_once_even_when_recorded_or_run_twice(
 
 
 def test_a_rolled_back_change_sends_nothing(submitted, editor, smtp_server, committed):
-    with committed() as callbacks, pytest.raises(RuntimeError):
-        with transaction.atomic():
-            campaigns.review_point(submitted.pk, version=submitted.version,
-                                   decision=Review.VALIDATED, text="", user=editor)
-            raise RuntimeError("the writer fails after the review")
+    with committed() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+        campaigns.review_point(submitted.pk, version=submitted.version,
+                               decision=Review.VALIDATED, text="", user=editor)
+        raise RuntimeError("the writer fails after the review")
     assert callbacks == []
     assert not Notification.objects.exists()
     assert smtp_server == []
@@ -244,3 +244,33 @@ def test_the_hourly_send_reminders_sends_what_the_smtp_server_refused(
     assert "Avis en attente : 1 envoyé(s), 0 refusé(s) par le serveur de courrier." in (
         out.getvalue())
     assert [message["To"] for message in smtp_server] == [pilot.email]
+
+
+def test_an_accepted_invitation_tells_the_inviter_once(
+        client, client_for, admin_user, smtp_server, committed):
+    with committed():
+        client_for("admin_user").post(reverse("invite"), {
+            "first_name": "Zoé", "last_name": "Lefèvre", "email": "zoe.lefevre@lecotentin.fr",
+            "role": roles.PILOT})
+    [invitation_mail] = smtp_server  # sent by the request, as before
+    link = re.search(r"(http://127.0.0.1:8000/mot-de-passe/choisir/\S+)",
+                     parts(invitation_mail)[0]).group(1)
+    invitation = Invitation.objects.get(user__email="zoe.lefevre@lecotentin.fr")
+    assert (invitation.invited_by, invitation.accepted_at) == (admin_user, None)
+    client.logout()
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    with committed():
+        client.post(form_url, {"new_password1": "Cafés-des-ASSOS-2025",
+                               "new_password2": "Cafés-des-ASSOS-2025"})
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
+    accepted = smtp_server[1]
+    assert accepted["To"] == admin_user.email
+    assert subject(accepted) == "[essplan] Zoé Lefèvre a activé son compte"
+    assert ("Zoé Lefèvre (zoe.lefevre@lecotentin.fr) a accepté votre invitation et choisi son "
+            "mot de passe : son compte (Pilote) est actif.") in parts(accepted)[0]
+    # A password chosen again later (« Mot de passe oublié ? ») tells nobody.
+    zoe = invitation.user
+    with committed():
+        accounts.accept_invitation(zoe)
+    assert len(smtp_server) == 2
