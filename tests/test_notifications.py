@@ -3,8 +3,11 @@ is committed; an SMTP failure keeps the change and the notification, which goes 
 
 import datetime
 import io
+import os
 import re
 import socket
+import subprocess
+import sys
 from email.header import decode_header, make_header
 
 import pytest
@@ -20,6 +23,8 @@ from essplan import accounts, notify, roles
 from essplan.models import Invitation, Notification
 from structures.models import Commune, ListingRequest
 from tests.conftest import COTENTIN, make_user
+from tests.helpers import BASE_DIR, PRODUCTION_ENV
+from tests.jobs.test_worker import database_url, finish
 
 pytestmark = pytest.mark.django_db
 Kind = Notification.Kind
@@ -274,3 +279,27 @@ def test_an_accepted_invitation_tells_the_inviter_once(
     with committed():
         accounts.accept_invitation(zoe)
     assert len(smtp_server) == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_sends_a_committed_hand_off_to_the_real_smtp_server(
+        action, pilot, editor, settings, smtp_server):
+    settings.JOBS_BACKEND = "default"  # queued in django-tasks-db's table, as in production
+    point = ProgressUpdate.objects.create(action=action, year=2025, review=Review.SUBMITTED)
+    campaigns.review_point(point.pk, version=point.version, decision=Review.TO_REVISE,
+                           text="Un chiffre ?", user=editor)  # committed: no test transaction
+    assert smtp_server == [] and DBTaskResult.objects.count() == 1
+    port = settings.MAILERS["default"]["OPTIONS"]["port"]
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    env.update(PRODUCTION_ENV, DATABASE_URL=database_url(), JOBS_BACKEND="default",
+               EMAIL_URL=f"smtp://127.0.0.1:{port}", DJANGO_SETTINGS_MODULE="essplan.settings")
+    process = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--batch",
+                                "--interval", "0.2"], cwd=BASE_DIR, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    assert finish(process) == [0]
+    [message] = smtp_server
+    assert message["To"] == pilot.email
+    assert subject(message).startswith("[essplan] Point 2025 à revoir · 1.4.7 ")
+    assert Notification.objects.get().sent_at is not None
