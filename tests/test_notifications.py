@@ -79,6 +79,8 @@ def test_a_point_sent_back_tells_its_pilot_with_the_comment_and_the_form_link(
     assert subject(message).startswith("[essplan] Point 2025 à revoir · 1.4.7 ")
     text, page = parts(message)
     assert "Précisez le nombre de participants." in text and "Précisez le" in page
+    # The text part is plain text: no HTML escapes in the action's title.
+    assert "favorisant l'interconnaissance (Café des ASSOS, …)." in text
     form = "http://127.0.0.1:8000" + submitted.action.url("actions:progress_edit", year=2025)
     assert form in text and f'href="{form}"' in page
     notification = Notification.objects.get()
