@@ -247,7 +247,7 @@ def test_the_hourly_send_reminders_sends_what_the_smtp_server_refused(
                                decision=Review.VALIDATED, text="", user=editor)
     settings.MAILERS = working
     out = io.StringIO()
-    call_command("send_reminders", "--date", "2025-10-01", stdout=out)  # before the campaign
+    call_command("send_reminders", "--date", "2025-10-01", "--send", stdout=out)  # before the campaign
     assert "Avis en attente : 1 envoyé, 0 refusé par le serveur de courrier." in (
         out.getvalue())
     assert [message["To"] for message in smtp_server] == [pilot.email]

@@ -5,6 +5,7 @@ import io
 import os
 import re
 import signal
+from email.header import decode_header, make_header
 from io import BytesIO
 
 from django.core.management import call_command
@@ -245,7 +246,12 @@ def test_the_2025_campaign_from_opening_to_validation(page, action, smtp_server,
     out = io.StringIO()
     call_command("send_reminders", stdout=out)
     assert "ouverture · campagne 2025 · paul@lecotentin.test" in out.getvalue()
-    [opening] = [message for message in smtp_server if message["To"] == "paul@lecotentin.test"]
+    # Paul was told once when named pilot, then the campaign's opening reminder came.
+    to_paul = [message for message in smtp_server if message["To"] == "paul@lecotentin.test"]
+    subjects = [str(make_header(decode_header(message["Subject"]))) for message in to_paul]
+    assert [subject.startswith("[essplan] Vous êtes pilote de l'action 1.4.7")
+            for subject in subjects] == [True, False]
+    opening = to_paul[1]
     text = next(part for part in opening.walk() if part.get_content_type() == "text/plain")
     body = text.get_payload(decode=True).decode(text.get_content_charset())
     assert "Merci de faire le point avant le comité." in body
