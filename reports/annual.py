@@ -8,6 +8,7 @@ up to that year.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Prefetch
 
@@ -35,13 +36,17 @@ class Branch:
     actions: list
     children: list = field(default_factory=list)
 
+    @cached_property
+    def figures(self):
+        return progress_of(self.actions)
+
     @property
     def progress(self):
-        return progress_of(self.actions).average
+        return self.figures.average
 
     @property
     def measured(self):
-        return progress_of(self.actions).measured
+        return self.figures.measured
 
 
 def action_tree(plan, year, as_of):
