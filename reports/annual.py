@@ -172,8 +172,35 @@ def execution_entered(budget):
     return bool(budget["total"].committed or budget["total"].spent)
 
 
+def envelope_use(plan, budget, today):
+    """The envelope's use once the plan has ended (TODAY after its end): "spent", "unspent"
+    (envelope − spent) and "share" (budget_figures' "spent_share", in %); "about": « environ »
+    when the envelope is an estimate; "unknown" when no commitment or spending was ever
+    entered (the use is then « non renseigné », not 0 %). None without an envelope, or while
+    the plan runs (what remains to program is then the figure)."""
+    if plan.budget_envelope is None or today <= plan.end:
+        return None
+    spent = budget["total"].spent
+    return {"spent": spent, "unspent": plan.budget_envelope - spent,
+            "share": budget["spent_share"], "unknown": not execution_entered(budget),
+            "about": "environ " if plan.envelope_is_estimate else ""}
+
+
+def envelope_sentences(plan, use):
+    """The sentence on the envelope's use at the plan's end (USE from envelope_use), if any."""
+    if use is None:
+        return []
+    preposition = "d'" if plan.envelope_is_estimate else "de "
+    if use["unknown"]:
+        return [f"À la fin du plan, l'usage de l'enveloppe {preposition}{plan.envelope_text} "
+                f"est {UNKNOWN} : aucun montant engagé ni réalisé n'est saisi."]
+    return [f"À la fin du plan, l'enveloppe {preposition}{plan.envelope_text} est dépensée à "
+            f"{use['about']}{percent(use['share'], 1)} : {euros(use['spent'])} dépensés, "
+            f"{use['about']}{euros(use['unspent'])} non dépensés."]
+
+
 def summary_sentences(*, year, as_of, actions, progress, statuses, late, budget_year, budget,
-                      plan, events):
+                      use, plan, events):
     """The summary page in sentences, written from the figures."""
     counts = {value: count for value, _, count in statuses}
     total = len(actions)
@@ -229,12 +256,13 @@ def summary_sentences(*, year, as_of, actions, progress, statuses, late, budget_
     else:
         sentences.append(f"Aucune dépense n'est inscrite au budget de l'année {year}.")
     envelope = ""
-    if plan.budget_envelope is not None:
+    if plan.budget_envelope is not None and use is None:
         preposition = "d'" if plan.envelope_is_estimate else "de "
         envelope = (f" pour une enveloppe {preposition}{plan.envelope_text} ; "
                     f"reste à programmer : {euros(budget['remaining'])}")
     sentences.append(f"Sur toute la durée du plan, {euros(budget['total'].planned)} de dépenses "
                      f"sont prévues et {euros(budget['total'].spent)} réalisées{envelope}.")
+    sentences.extend(envelope_sentences(plan, use))
     sentences.append(f"{count(events['count'], 'événement', 'événements')} en {year}"
                      f"{participants_clause(events)}."
                      if events["count"] else f"Aucun événement n'est enregistré en {year}.")
@@ -264,6 +292,7 @@ def report_context(plan, year, *, generated_at, generated_by=None):
     late = late_actions(actions)
     budget = budget_figures(plan)
     budget_year = dict(budget["by_year"])[year]
+    use = envelope_use(plan, budget, generated_at.date())
     events = event_figures(plan, year)
     indicators = indicator_rows(plan, year)
     for row in indicators:
@@ -275,7 +304,8 @@ def report_context(plan, year, *, generated_at, generated_by=None):
         "generated_at": generated_at, "generated_by": generated_by,
         "axes": axes, "actions": actions, "statuses": statuses, "late": late,
         "progress": progress.average, "progress_figures": progress,
-        "budget": budget, "budget_year": budget_year, "council": council_budget(plan),
+        "budget": budget, "budget_year": budget_year, "envelope_use": use,
+        "council": council_budget(plan),
         "deliberation": deliberation_budget(plan),
         "indicators": indicators,
         "summary_indicators": [row for row in indicators if row["key"]][:SUMMARY_INDICATORS],
@@ -283,5 +313,5 @@ def report_context(plan, year, *, generated_at, generated_by=None):
         **directory_of_year(year, generated_at.date()),
         "summary": summary_sentences(year=year, as_of=as_of, actions=actions, progress=progress,
                                      statuses=statuses, late=late, budget_year=budget_year,
-                                     budget=budget, plan=plan, events=events),
+                                     budget=budget, use=use, plan=plan, events=events),
     }

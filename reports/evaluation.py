@@ -18,7 +18,7 @@ from django.db.models.functions import ExtractYear
 from actions.budget import council_budget, deliberation_budget
 from actions.figures import progress_of, reference_date, status_counts
 from actions.models import NO_POINT, Event, Status
-from essplan.french import UNKNOWN, count, euros, listing, number, percent
+from essplan.french import count, euros, listing, number, percent
 from indicators.models import Attainment
 from structures.figures import directory_figures, snapshot_figures
 from structures.models import EssFamily
@@ -26,6 +26,8 @@ from structures.models import EssFamily
 from .annual import (
     EXECUTION_NOT_ENTERED,
     action_tree,
+    envelope_sentences,
+    envelope_use,
     execution_entered,
     indicator_rows,
     participants_clause,
@@ -127,19 +129,6 @@ def indicator_sentences(rows):
     return sentences
 
 
-def envelope_use(plan, budget):
-    """The envelope's use at the plan's end: "spent", "unspent" (envelope − spent) and
-    "share" (budget_figures' "spent_share", in %); "about": « environ » when the envelope is
-    an estimate; "unknown" when no commitment or spending was ever entered (the use is then
-    « non renseigné », not 0 %). None without an envelope."""
-    if plan.budget_envelope is None:
-        return None
-    spent = budget["total"].spent
-    return {"spent": spent, "unspent": plan.budget_envelope - spent,
-            "share": budget["spent_share"], "unknown": not execution_entered(budget),
-            "about": "environ " if plan.envelope_is_estimate else ""}
-
-
 def budget_sentences(plan, budget, use):
     """Expenses over the period and, at the plan's end (USE given), the envelope's use;
     before it, what remains to program."""
@@ -159,17 +148,7 @@ def budget_sentences(plan, budget, use):
                      f"prévues{envelope} ; {EXECUTION_NOT_ENTERED}."]
     else:
         sentences = [f"Aucune dépense n'est inscrite au budget du plan{envelope}."]
-    if use is not None and use["unknown"]:
-        preposition = "d'" if plan.envelope_is_estimate else "de "
-        sentences.append(f"À la fin du plan, l'usage de l'enveloppe {preposition}"
-                         f"{plan.envelope_text} est {UNKNOWN} : aucun montant engagé ni réalisé "
-                         "n'est saisi.")
-    elif use is not None:
-        preposition = "d'" if plan.envelope_is_estimate else "de "
-        sentences.append(
-            f"À la fin du plan, l'enveloppe {preposition}{plan.envelope_text} est dépensée à "
-            f"{use['about']}{percent(use['share'], 1)} : {euros(use['spent'])} dépensés, "
-            f"{use['about']}{euros(use['unspent'])} non dépensés.")
+    sentences.extend(envelope_sentences(plan, use))
     return sentences
 
 
@@ -256,7 +235,7 @@ def evaluation_context(plan, *, generated_at, generated_by=None):
     progress = progress_of(actions)
     statuses = status_counts(actions)
     budget = budget_figures(plan)
-    envelope = envelope_use(plan, budget) if generated_at.date() > plan.end else None
+    envelope = envelope_use(plan, budget, generated_at.date())
     events = events_by_year(plan)
     indicators = indicator_rows(plan, year, all_charts=True)
     directory = directory_by_year(plan)

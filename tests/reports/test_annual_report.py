@@ -44,12 +44,27 @@ def test_summary_sentences_are_written_from_the_figures(small_report):
         "dans la suite du rapport.",
         "En 2024, les dépenses prévues s'élèvent à 1 734,75 €, dont 1 000,00 € engagés et "
         "999,99 € réalisés, soit un taux de réalisation de 57,6 %.",
-        "Sur toute la durée du plan, 1 834,75 € de dépenses sont prévues et 999,99 € réalisées "
-        "pour une enveloppe de 5 000,00 € ; reste à programmer : 3 465,25 €.",
+        # Printed on 30/11/2026, after the plan's end: the envelope's use, not what remains
+        # to program. 999,99 / 5 000 = 19,9998 %; 5 000 − 999,99 = 4 000,01.
+        "Sur toute la durée du plan, 1 834,75 € de dépenses sont prévues et 999,99 € "
+        "réalisées.",
+        "À la fin du plan, l'enveloppe de 5 000,00 € est dépensée à 20,0 % : 999,99 € dépensés, "
+        "4 000,01 € non dépensés.",
         # The forum's attendance was not entered: not counted, and said (it read « 0 »).
         "3 événements en 2024, avec 35 participants (1 événement sans effectif connu).",
     ]:
         assert sentence in text
+
+
+def test_while_the_plan_runs_the_report_says_what_remains_to_program(small_plan):
+    text = pdf_text(render_pdf(report_html(
+        small_plan, 2024, generated_at=datetime.datetime(2024, 12, 20, tzinfo=datetime.UTC))).data)
+    # 5 000 − (1 834,75 − 300 of revenue) = 3 465,25.
+    assert ("Sur toute la durée du plan, 1 834,75 € de dépenses sont prévues et 999,99 € "
+            "réalisées pour une enveloppe de 5 000,00 € ; reste à programmer : 3 465,25 €."
+            in text)
+    assert "Reste à programmer 3 465,25 €" in text
+    assert "À la fin du plan" not in text
 
 
 def test_cover_and_running_footer(small_report):
@@ -95,7 +110,11 @@ def test_budget_table_totals_to_the_cent(small_report):
     # Plan total: 1 834,75 planned; net 1 534,75; remaining 3 465,25.
     assert "Total 1 834,75 € 1 000,00 € 999,99 € 300,00 €" in text
     assert "Coût net prévu (dépenses − recettes) 1 534,75 €" in text
-    assert "Reste à programmer 3 465,25 €" in text
+    # Printed after the plan's end: 5 000 − 999,99 = 4 000,01 unspent, 19,9998 % spent.
+    assert "Réalisé à la fin du plan 999,99 €" in text
+    assert "Non dépensé (enveloppe − réalisé) 4 000,01 €" in text
+    assert "Part de l'enveloppe dépensée 20,0 %" in text
+    assert "Reste à programmer" not in text
 
 
 def test_indicator_values_targets_and_trend(small_report):
@@ -127,7 +146,9 @@ def test_the_seed_plan_report_lists_all_45_actions(plan_2024_report):
     # The annex names no pilot direction for any action.
     assert text.count("direction pilote : non précisée") == 45
     # The deliberation's envelope and baselines (488 establishments, 6 847 employees, 11,2 %).
-    assert "pour une enveloppe d'environ 85 000 €" in text
+    # Printed after the plan's end, with no amount committed or spent in the seed.
+    assert ("À la fin du plan, l'usage de l'enveloppe d'environ 85 000 € est non renseigné : "
+            "aucun montant engagé ni réalisé n'est saisi." in text)
     assert all(f"{figure} (2022, année supposée)" in text for figure in ("488", "6 847", "11,2"))
     assert 12 <= plan_2024_report.page_count <= 40
 
