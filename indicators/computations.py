@@ -53,7 +53,11 @@ def _by_year(rows, field):
 
 
 def _events(plan):
-    return Event.objects.filter(plan=plan).annotate(year=ExtractYear("date")).values("year").order_by("year")
+    """PLAN's events by year, within its years: an event recorded after the plan's end (the
+    next plan's forum filed under the old one) counts for no year of this plan's indicators."""
+    return (Event.objects.filter(plan=plan, date__year__gte=plan.first_year,
+                                 date__year__lte=plan.last_year)
+            .annotate(year=ExtractYear("date")).values("year").order_by("year"))
 
 
 @register("events_total", "Nombre d'événements (tous types)")

@@ -43,6 +43,9 @@ def test_computed_indicators_against_a_hand_built_data_set(plan):
         Event.objects.create(plan=plan, date=datetime.date(2024, 3, day), kind=kind,
                              title=f"E{day}", participants=people)
     Event.objects.create(plan=plan, date=datetime.date(2025, 1, 10), kind="atelier", title="E4")
+    # After the plan's last year (2025): no year of this plan's indicators counts it.
+    Event.objects.create(plan=plan, date=datetime.date(2026, 2, 1), kind="forum", title="E5",
+                         participants=40)
     ProgressUpdate.objects.create(action=action, year=2024, status=Status.DONE)
     ProgressUpdate.objects.create(action=plan.actions.get(code="1.1.1"), year=2024,
                                   status=Status.IN_PROGRESS)
