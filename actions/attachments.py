@@ -1,9 +1,12 @@
 """Supporting documents of a point: what is accepted, judged from the content."""
 
+from contextlib import contextmanager
+
 import filetype
 from django import forms
+from django.core.exceptions import ValidationError
 
-from essplan.forms import StyledFormMixin
+from .models import Attachment
 
 MAX_SIZE = 10 * 1024 * 1024
 # What filetype recognises from the first bytes -> the type the file is served with.
@@ -49,21 +52,72 @@ def sniffed_type(upload):
     return ACCEPTED.get(kind.extension) if kind else None
 
 
-class AttachmentForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label="Justificatif",
-        help_text="PDF, image (PNG, JPEG, GIF, WebP) ou document bureautique (Word, Excel, "
-                  "PowerPoint, LibreOffice) ; 10 Mo au plus.")
+def checked(upload):
+    """UPLOAD if it is accepted (its size, its type read from its content), with the type
+    found in upload.sniffed_type; else a ValidationError naming the file."""
+    if upload.size > MAX_SIZE:
+        raise ValidationError(
+            "« %(name)s » dépasse 10 Mo : réduisez-le (PDF compressé, image redimensionnée).",
+            params={"name": upload.name}, code="too_large")
+    content_type = sniffed_type(upload)
+    if content_type is None:
+        raise ValidationError(
+            "« %(name)s » n'est ni un PDF, ni une image, ni un document bureautique, d'après "
+            "son contenu (quel que soit son nom) : il n'est pas accepté.",
+            params={"name": upload.name}, code="type")
+    upload.sniffed_type = content_type
+    return upload
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_SIZE:
-            raise forms.ValidationError(
-                "Ce fichier dépasse 10 Mo : réduisez-le (PDF compressé, image redimensionnée).")
-        content_type = sniffed_type(upload)
-        if content_type is None:
-            raise forms.ValidationError(
-                "Ce fichier n'est ni un PDF, ni une image, ni un document bureautique, d'après "
-                "son contenu (quel que soit son nom) : il n'est pas accepté.")
-        upload.sniffed_type = content_type
-        return upload
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Any number of documents chosen at once (<input type=file multiple>): the list of
+    those accepted, or every refusal, one per file, so that none is joined unless all are."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in (data or []) if upload]
+        errors, accepted = [], []
+        for upload in uploads:
+            try:
+                accepted.append(checked(super().clean(upload, initial)))
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return accepted
+
+
+def attach(point, uploads, user, written):
+    """Store UPLOADS (checked) as POINT's attachments, by USER. The name of each file put in
+    storage is added to WRITTEN before its row is saved: see removed_on_failure()."""
+    for upload in uploads:
+        attachment = Attachment(point=point, size=upload.size, content_type=upload.sniffed_type,
+                                name=display_name(upload.name, upload.sniffed_type),
+                                uploaded_by=user)
+        attachment.file.save(attachment.name, upload, save=False)
+        written.append(attachment.file.name)
+        attachment.save()
+
+
+@contextmanager
+def removed_on_failure():
+    """A list to add the names of stored files to; if the block fails, they are deleted from
+    storage. Put around a transaction that records them (not inside it): when it rolls back,
+    no file is left that no row points to. (A transaction only calls back on commit, hence
+    this rather than transaction.on_commit, which would store files after the rows.)"""
+    written = []
+    try:
+        yield written
+    except BaseException:
+        storage = Attachment._meta.get_field("file").storage
+        for name in written:
+            storage.delete(name)
+        raise

@@ -10,6 +10,7 @@ from essplan import notify
 from essplan.french import rounded
 from essplan.versioning import save_form
 
+from . import attachments
 from .models import REVIEW_STATES, Action, Campaign, ProgressUpdate, Review, ReviewComment
 
 # The states of a point a pilot may still change; submitted or validated, it waits for the
@@ -66,15 +67,17 @@ def review_point(point_id, *, version, decision, text, user):
     return comment
 
 
-@transaction.atomic
 def save_point(*, form, user, review):
-    """Save a point's form with its author and state; a submission enters the thread and is
-    told to the ESS team."""
-    point = save_form(form=form, author=user, review=review)
-    if review == Review.SUBMITTED:
-        comment = ReviewComment.objects.create(point=point, author=user, review=review)
-        notify.notify(notify.Kind.POINT_SUBMITTED, comment, notify.team())
-    return point
+    """Save a point's form with its author and state, and the documents it joins, all or
+    nothing; a submission enters the thread and is told to the ESS team. Called outside any
+    transaction: if this one rolls back, the files it stored are removed."""
+    with attachments.removed_on_failure() as written, transaction.atomic():
+        point = save_form(form=form, author=user, review=review)
+        attachments.attach(point, form.cleaned_data["attachments"], user, written)
+        if review == Review.SUBMITTED:
+            comment = ReviewComment.objects.create(point=point, author=user, review=review)
+            notify.notify(notify.Kind.POINT_SUBMITTED, comment, notify.team())
+        return point
 
 
 def _reported(counts):

@@ -13,6 +13,7 @@ from essplan.forms import (
     VersionedForm,
 )
 
+from .attachments import AttachmentsField
 from .models import Action, BudgetLine, Campaign, Direction, Event, ProgressUpdate, Review, Status
 from .models.followup import amount_validators
 from .models.plan import PUBLIC_POINT_FIELDS
@@ -78,7 +79,38 @@ class ActionForm(VersionedForm):
         return data
 
 
+# A line of help under each field of a point: what to write there.
+POINT_HELP = {
+    "status": "Où en est l'action à la date du point.",
+    "progress": "La part de l'action déjà faite, de 0 à 100 : 0 pour une action à venir, "
+                "100 pour une action réalisée.",
+    "date": "Le jour que ce point décrit, en général celui de la saisie.",
+    "achievements": "Ce qui a été fait cette année : actions menées, chiffres, dates.",
+    "difficulties": "Ce qui a freiné ou bloqué l'action ; si l'avancement baisse, pourquoi.",
+    "next_steps": "Ce qui est prévu ensuite : quoi, avec qui, pour quand.",
+}
+
+
+def publicity(plan, name):
+    """What the public site will show of the field NAME of PLAN's points (a French sentence),
+    as publicsite.views.action_detail reads them: the status and the percentage of a
+    validated point, its texts that the plan makes public, once the plan is published."""
+    if name not in ("status", "progress", *plan.public_point_fields):
+        return "Interne : le plan ne publie pas ce texte sur le site public."
+    if plan.is_public:
+        return "Visible du public une fois le point validé : le plan est publié."
+    return "Visible du public une fois le point validé, si le plan est publié."
+
+
 class ProgressUpdateForm(VersionedForm):
+    """A point and the documents joined to it in the same submission."""
+
+    attachments = AttachmentsField(
+        label="Joindre des justificatifs",
+        help_text="Un ou plusieurs fichiers : PDF, image (PNG, JPEG, GIF, WebP) ou document "
+                  "bureautique (Word, Excel, PowerPoint, LibreOffice) ; 10 Mo au plus chacun. "
+                  "Jamais publiés : seuls les lecteurs du plan les téléchargent.")
+
     class Meta:
         model = ProgressUpdate
         fields = ["status", "progress", "date", "achievements", "difficulties", "next_steps"]
@@ -89,6 +121,13 @@ class ProgressUpdateForm(VersionedForm):
             "difficulties": forms.Textarea(attrs={"rows": 3}),
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = self.instance.action.plan
+        for name, text in POINT_HELP.items():
+            self.fields[name].help_text = (
+                text if name == "date" else f"{text} {publicity(plan, name)}")
 
     def clean_progress(self):
         progress = self.cleaned_data["progress"]

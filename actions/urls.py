@@ -47,8 +47,6 @@ urlpatterns = [
     path(f"{ACTION}pilotes/", views.action_pilots, name="action_pilots"),
     path(f"{ACTION}avancement/<int:year>/", views.progress_edit, name="progress_edit"),
     path(f"{ACTION}avancement/<int:year>/revue/", views.point_review, name="point_review"),
-    path(f"{ACTION}avancement/<int:year>/justificatifs/", views.attachment_add,
-         name="attachment_add"),
     path(f"{ACTION}avancement/<int:year>/justificatifs/<int:pk>/", views.attachment_download,
          name="attachment_download"),
     path(f"{ACTION}avancement/<int:year>/justificatifs/<int:pk>/supprimer/",

@@ -20,7 +20,6 @@ from .drafting import (
 )
 from .events import event_delete, event_edit, event_list
 from .followup import (
-    attachment_add,
     attachment_delete,
     attachment_download,
     budget_line_delete,
@@ -32,7 +31,7 @@ from .pilots import action_pilots, pilot_import, pilot_import_confirm, pilot_tab
 from .plan import plan_budget, plan_detail, plan_list, plan_publication
 
 __all__ = [
-    "attachment_add", "bulk_entry", "pilot_import", "pilot_import_confirm", "pilot_table", "attachment_delete", "attachment_download",
+    "bulk_entry", "pilot_import", "pilot_import_confirm", "pilot_table", "attachment_delete", "attachment_download",
     "action_detail", "campaign_detail", "campaign_edit", "campaign_list", "campaign_remind", "campaign_remind_all",
     "my_actions", "point_review", "action_edit", "action_partners", "action_pilots", "action_history", "action_list", "budget_line_delete",
     "budget_line_edit", "event_delete", "event_edit", "event_list", "plan_budget",

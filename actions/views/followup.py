@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from essplan.french import percent
+from essplan.french import count, percent
 from essplan.views import delete_confirmed, edit_versioned
 
 from .. import campaigns
@@ -19,27 +19,36 @@ from ..access import (
     get_action,
     get_budget_line,
 )
-from ..attachments import AttachmentForm, display_name
+from ..attachments import display_name
 from ..forms import BudgetLineForm, ProgressUpdateForm
 from ..models import Attachment, BudgetLine, ProgressUpdate, Review
 
 
 @require_http_methods(["GET", "POST"])
 def progress_edit(request, slug, code, year):
+    """A point's form, its documents joined in the same submission, with last year's point
+    beside it to start from."""
     action = get_action(request, slug, code, perm=EDIT_PROGRESS)
     if year not in action.plan.years:
         raise Http404("Année hors du plan.")
-    update = ProgressUpdate.objects.filter(action=action, year=year).first()
+    points = {point.year: point for point in
+              ProgressUpdate.objects.filter(action=action, year__in=[year - 1, year])}
+    for point in points.values():
+        point.action = action
+    update, last_year = points.get(year), points.get(year - 1)
     team = request.user.has_perm(EDIT_PROGRESS)
     context = {"action": action, "plan": action.plan, "year": year, "creating": update is None,
-               "point": update, "pilot": not team}
+               "point": update, "last_year": last_year, "pilot": not team,
+               "attachments": update.attachments.select_related("uploaded_by") if update else [],
+               "comments": update.comments.select_related("author") if update else []}
     if not team:
         refusal = campaigns.pilot_refusal(action, year, update)
         if refusal:
             return render(request, "actions/progress_refused.html",
                           {**context, "refusal": refusal}, status=403)
     form = ProgressUpdateForm(
-        request.POST or None, instance=update or ProgressUpdate(action=action, year=year)
+        request.POST or None, request.FILES or None,
+        instance=update or ProgressUpdate(action=action, year=year),
     )
     if team:
         # The ESS team's own entry needs no validation; a pilot's point keeps its state.
@@ -48,28 +57,33 @@ def progress_edit(request, slug, code, year):
         review = Review.SUBMITTED if "submit" in request.POST else Review.DRAFT
     return edit_versioned(
         request, form, template="actions/progress_form.html", context=context,
-        message=lambda saved: saved_point_message(request, saved),
+        message=lambda saved: saved_point_message(
+            request, saved, len(form.cleaned_data["attachments"])),
         success_url=lambda saved: action.get_absolute_url(),
         saver=campaigns.save_point, user=request.user, review=review,
     )
 
 
-def saved_point_message(request, point):
-    """The confirmation of a saved point, and a warning when its percentage went down."""
+def saved_point_message(request, point, joined):
+    """The confirmation of a saved point (and of the JOINED documents saved with it), and a
+    warning when its percentage went down."""
     previous = point.previous()
     if previous and point.progress < previous.progress:
         messages.warning(request, (
             f"L'avancement de l'action {point.action.code} baisse : {percent(previous.progress)} "
             f"au point {previous.year}, {percent(point.progress)} au point {point.year}. "
             "Vérifiez que c'est voulu, et dites pourquoi dans « Difficultés rencontrées »."))
+    documents = (f" ({count(joined, 'justificatif joint', 'justificatifs joints')})"
+                 if joined else "")
     pilot = not request.user.has_perm(EDIT_PROGRESS)
     if pilot and point.review == Review.SUBMITTED:
-        return (f"Le point d'avancement {point.year} de l'action {point.action.code} est soumis "
-                "à l'équipe ESS.")
+        return (f"Le point d'avancement {point.year} de l'action {point.action.code}{documents} "
+                "est soumis à l'équipe ESS.")
     if pilot and point.review == Review.DRAFT:
-        return (f"Le brouillon du point {point.year} de l'action {point.action.code} est "
-                "enregistré : soumettez-le quand il est prêt.")
-    return f"Le point d'avancement {point.year} de l'action {point.action.code} est enregistré."
+        return (f"Le brouillon du point {point.year} de l'action {point.action.code}{documents} "
+                "est enregistré : soumettez-le quand il est prêt.")
+    return (f"Le point d'avancement {point.year} de l'action {point.action.code}{documents} "
+            "est enregistré.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,24 +128,6 @@ def followed_point(request, slug, code, year):
         if refusal:
             raise PermissionDenied(refusal)
     return action, point
-
-
-@require_POST
-def attachment_add(request, slug, code, year):
-    action, point = followed_point(request, slug, code, year)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        attachment = Attachment(point=point, size=upload.size, content_type=upload.sniffed_type,
-                                name=display_name(upload.name, upload.sniffed_type),
-                                uploaded_by=request.user)
-        attachment.file.save(attachment.name, upload, save=False)
-        attachment.save()
-        messages.success(request, f"Le justificatif « {attachment.name} » est joint au point {year}.")
-    else:
-        for error in form.errors.get("file", []):
-            messages.error(request, error)
-    return redirect(action.url("actions:progress_edit", year=year))
 
 
 @require_POST

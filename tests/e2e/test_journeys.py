@@ -265,14 +265,15 @@ def test_the_2025_campaign_from_opening_to_validation(page, action, smtp_server,
     page.get_by_label("Statut").select_option(label="En cours")
     page.get_by_label("Avancement (%)").fill("40")
     page.get_by_label("Réalisations").fill("Deux Cafés des ASSOS.")
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
-    expect(page.get_by_text("Le brouillon du point 2025 de l'action 1.4.7 est enregistré")).to_be_visible()
-    page.get_by_role("link", name="Modifier le point 2025").click()
-    page.get_by_label("Joindre un justificatif").set_input_files(files=[{
+    # The document goes with the text, in the same submission, from the first save.
+    page.get_by_label("Joindre des justificatifs").set_input_files(files=[{
         "name": "feuille-de-presence.pdf", "mimeType": "application/pdf",
         "buffer": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"}])
-    page.get_by_role("button", name="Joindre", exact=True).click()
-    expect(page.get_by_text("Le justificatif « feuille-de-presence.pdf » est joint au point 2025.")).to_be_visible()
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_text("Le brouillon du point 2025 de l'action 1.4.7 (1 justificatif "
+                            "joint) est enregistré")).to_be_visible()
+    page.get_by_role("link", name="Modifier le point 2025").click()
+    expect(page.get_by_label("Réalisations")).to_have_value("Deux Cafés des ASSOS.")
     page.get_by_role("button", name="Soumettre à l'équipe ESS").click()
     expect(page.get_by_text("est soumis à l'équipe ESS")).to_be_visible()
     expect(page.get_by_role("link", name="feuille-de-presence.pdf")).to_be_visible()
