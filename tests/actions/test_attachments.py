@@ -121,7 +121,7 @@ def test_a_refused_file_keeps_the_typed_text_and_saves_nothing(client_for, point
     assert response.status_code == 200
     page = text_of(response)
     assert error in page
-    assert "Rien n'est enregistré, ni le point ni les fichiers choisis" in page
+    assert "Les fichiers choisis ne sont pas joints" in page
     # The error is the file input's, announced with it.
     assert 'aria-describedby="id_attachments_helptext id_attachments_error"' in (
         response.content.decode())
@@ -144,7 +144,7 @@ def test_a_conflict_joins_no_file(client_for, point, pilot, settings):
     ProgressUpdate.objects.filter(pk=point.pk).update(progress=50)  # saved meanwhile: version 2
     response = client_for("pilot").post(form_url(), entry(("bilan.pdf", PDF), version=1))
     assert response.status_code == 409
-    assert "choisissez à nouveau vos fichiers" in text_of(response)
+    assert "choisissez-les à nouveau avant d'enregistrer" in text_of(response)
     assert not Attachment.objects.exists()
     assert stored_files(settings) == []
 
