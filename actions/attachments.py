@@ -1,4 +1,5 @@
-"""Supporting documents of a point: what is accepted, judged from the content."""
+"""Supporting documents of a point: what is accepted (judged from the content), and how
+they are stored with the point, all or nothing."""
 
 from contextlib import contextmanager
 
