@@ -12,7 +12,7 @@ from essplan.datacache import PLANS, cached_value
 from essplan.roles import VIEW_PLAN, require
 
 from .campaigns import campaign_refusal
-from .models import Action, BudgetLine, Event, Plan
+from .models import Action, BudgetLine, Event, Plan, ProgressUpdate
 
 EDIT_ACTION = "actions.change_action"
 EDIT_PROGRESS = "actions.change_progressupdate"
@@ -21,6 +21,8 @@ DELETE_BUDGET = "actions.delete_budgetline"
 EDIT_EVENT = "actions.change_event"
 DELETE_EVENT = "actions.delete_event"
 ADD_BUDGET = "actions.add_budgetline"
+# Deciding on a pilot's submitted point: validating it or sending it back.
+REVIEW = "actions.add_reviewcomment"
 # Drafting, adopting and closing plans; the only role that sees a draft and writes to a
 # closed plan.
 MANAGE_PLAN = "actions.change_plan"
@@ -138,6 +140,26 @@ def get_action(request, slug, code, *, perm=VIEW_PLAN):
     if perm in PILOT_MAY and not may_follow(request.user, action, perm):
         raise PermissionDenied
     return action
+
+
+def get_point(request, slug, code, year):
+    """The point of YEAR of the action SLUG/CODE for its review page; whether the user
+    decides on it; whether the user pilots the action. The ESS team reads every point and
+    decides while the plan is open to it; the pilots of the action re-read what they sent
+    (and answer the team); anyone else gets 403, a point that does not exist 404."""
+    require(request.user, VIEW_PLAN)
+    action = get_object_or_404(Action.objects.select_related("plan"), plan__slug=slug,
+                               code=code)
+    check_plan(request.user, action.plan, VIEW_PLAN)
+    team = request.user.has_perm(REVIEW)
+    pilot = (request.user.has_perm(FOLLOW_OWN)
+             and action.pilots.filter(pk=request.user.pk).exists())
+    if not (team or pilot):
+        raise PermissionDenied
+    point = get_object_or_404(ProgressUpdate.objects.select_related("author"), action=action,
+                              year=year)
+    point.action = action
+    return point, team and writable(request.user, action.plan), pilot
 
 
 def budget_entry(request, slug, code):

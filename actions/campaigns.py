@@ -87,7 +87,8 @@ def _reported(counts):
 
 def completion(plan, year):
     """Where PLAN's campaign of YEAR stands: actions by state, overall and by pilot direction
-    (one query). "reported" counts the points submitted or validated."""
+    (one query). "reported" counts the points submitted or validated; "submitted", those
+    waiting for the ESS team's review."""
     rows = (Action.objects.filter(plan=plan).with_review(year).order_by()
             .values("pilot_direction__name", "review").annotate(n=Count("pk")))
     states = Counter()
@@ -100,6 +101,7 @@ def completion(plan, year):
     reported = _reported(states)
     return {
         "total": total, "reported": reported, "validated": states[Review.VALIDATED],
+        "submitted": states[Review.SUBMITTED],
         "percent": int(rounded(100 * reported / total)) if total else 0,
         "states": [(value, label, states[value]) for value, label in REVIEW_STATES],
         "directions": [

@@ -237,18 +237,28 @@ class CampaignForm(VersionedForm):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[(Review.VALIDATED, "Valider"),
                                           (Review.TO_REVISE, "Renvoyer au pilote")])
-    text = forms.CharField(label="Commentaire", required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="Commentaire au pilote", required=False, max_length=5000,
+                           help_text="Obligatoire pour renvoyer le point ; le pilote le reçoit "
+                                     "par courriel et le lit dans l'échange ci-dessus.",
+                           widget=forms.Textarea(attrs={"rows": 6}))
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == Review.TO_REVISE and not data.get("text", "").strip():
             self.add_error("text", "Dites au pilote ce qu'il doit revoir.")
         return data
+
+
+class ReplyForm(StyledFormMixin, forms.Form):
+    """A pilot's answer to the ESS team in the thread of a point sent back."""
+    text = forms.CharField(label="Votre réponse à l'équipe ESS", max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": "Écrivez votre réponse avant de "
+                                                       "l'envoyer."})
 
 
 class BulkPointForm(forms.Form):

@@ -69,6 +69,7 @@ class Notification(models.Model):
         POINT_SUBMITTED = "point_soumis", "Point soumis"
         POINT_SENT_BACK = "point_renvoye", "Point renvoyé"
         POINT_VALIDATED = "point_valide", "Point validé"
+        POINT_REPLIED = "point_reponse", "Réponse du pilote sur un point renvoyé"
         PILOT_NAMED = "pilote_nomme", "Pilote nommé"
         LISTING_RECEIVED = "demande_recue", "Demande d'inscription reçue"
         LISTING_DECIDED = "demande_traitee", "Demande d'inscription traitée"

@@ -146,6 +146,7 @@ def _point(comment, verb, template):
         context={"comment": comment, "point": point, "action": action, "plan": action.plan,
                  "author": comment.author,
                  "form_url": _link("actions:progress_edit", year=point.year, **keys),
+                 "review_url": _link("actions:point_review", year=point.year, **keys),
                  "action_url": _link("actions:action_detail", **keys),
                  "my_actions_url": _link("actions:my_actions")})
 
@@ -199,6 +200,9 @@ KINDS = {
                            lambda comment: _point(comment, "à revoir", "point_sent_back")),
     Kind.POINT_VALIDATED: (_model("actions.ReviewComment"),
                            lambda comment: _point(comment, "validé", "point_validated")),
+    Kind.POINT_REPLIED: (_model("actions.ReviewComment"),
+                         lambda comment: _point(comment, "à revoir : le pilote répond",
+                                                "point_replied")),
     Kind.PILOT_NAMED: (_nominations, _pilot_named),
     Kind.LISTING_RECEIVED: (_model("structures.ListingRequest"), _listing_received),
     Kind.LISTING_DECIDED: (_model("structures.ListingRequest"), _listing_decided),

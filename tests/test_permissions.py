@@ -70,7 +70,11 @@ EXPECTED = {
     "actions:pilot_import_confirm": ({"slug": COTENTIN}, POST_ONLY),
     "actions:campaign_remind": ({**CAMPAIGN, "code": "1.4.7"}, POST_ONLY),
     "actions:campaign_remind_all": (CAMPAIGN, POST_ONLY),
-    "actions:point_review": ({**ACTION, "year": 2024}, POST_ONLY),
+    # The review page: the ESS team reads and decides, the pilots of the action re-read
+    # what they sent; the queue is the team's.
+    "actions:point_review": ({**ACTION, "year": 2024}, FOLLOWUP),
+    "actions:point_reply": ({**ACTION, "year": 2024}, POST_ONLY),
+    "actions:review_queue": (CAMPAIGN, EDITORS_ONLY),
     "actions:attachment_delete": ({**ACTION, "year": 2024, "pk": "attachment"}, POST_ONLY),
     "actions:attachment_download": ({**ACTION, "year": 2024, "pk": "attachment"}, ROLE_REQUIRED),
     "actions:action_edit": (ACTION, EDITORS_ONLY),
@@ -257,7 +261,7 @@ WRITE_URLS = [
     "structures:listing_request_accept", "structures:listing_request_refuse",
     "actions:action_partners", "actions:action_pilots", "actions:campaign_create",
     "actions:campaign_edit", "actions:campaign_remind", "actions:campaign_remind_all",
-    "actions:point_review",
+    "actions:point_review", "actions:point_reply",
     "actions:attachment_delete", "actions:bulk_entry",
     "actions:pilot_import", "actions:pilot_import_confirm",
     "invite", "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
@@ -320,6 +324,7 @@ def test_every_write_url_is_checked_for_forged_posts():
     assert writable == set(WRITE_URLS) | {"actions:action_history", "indicators:indicator_history",
                                           "structures:listing_request_list",
                                           "actions:pilot_table", "actions:draft_detail",
+                                          "actions:review_queue",
                                           # someone else's job is not found: see below
                                           "jobs:job_cancel"}
 
@@ -374,7 +379,7 @@ def test_a_pilot_records_the_follow_up_of_its_own_action(client_for, action, pil
     assert '<span class="badge review review-soumis">Soumis</span>' in page
     action.updates.filter(year=2025).update(review="a_revoir")
     page = client.get(action.get_absolute_url()).content.decode()
-    assert "Modifier<span class=\"visually-hidden\"> le point 2025" in page
+    assert "Corriger<span class=\"visually-hidden\"> le point 2025" in page
     other = action.plan.actions.get(code="1.4.6")
     assert "Saisir<span" not in client.get(other.get_absolute_url()).content.decode()
 

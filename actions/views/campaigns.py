@@ -14,9 +14,9 @@ from essplan.security import as_id
 from essplan.views import edit_versioned, filtered, paginate
 
 from .. import campaigns, reminders
-from ..access import EDIT_PROGRESS, get_action, get_plan, plans
+from ..access import EDIT_PROGRESS, REVIEW, get_plan, plans, writable
 from ..filters import CampaignActionFilter
-from ..forms import BulkPointFormSet, BulkRow, CampaignForm, ReviewForm, bulk_select
+from ..forms import BulkPointFormSet, BulkRow, CampaignForm, bulk_select
 from ..jobs import start_reminders
 from ..models import (
     REVIEW_LABELS,
@@ -31,7 +31,6 @@ from ..models import (
 MANAGE = "actions.change_campaign"
 CAMPAIGN_PAGE = 50
 MY_ACTIONS_PAGE = 50
-REVIEW = "actions.add_reviewcomment"
 PILOT_ORDER = [*french_order("user__last_name", "user__first_name"), "user__username"]
 
 
@@ -72,6 +71,7 @@ def campaign_detail(request, slug, year):
         "plan": plan, "campaign": campaign, "filter": board, **pagination,
         "completion": campaigns.completion(plan, year),
         "can_manage": request.user.has_perm(MANAGE),
+        "can_review": request.user.has_perm(REVIEW) and writable(request.user, plan),
         "waiting": WAITING,
     }
     return render(request, "actions/campaign_detail.html", context)
@@ -126,31 +126,6 @@ def campaign_remind_all(request, slug, year):
     return redirect(job)
 
 
-@require_POST
-def point_review(request, slug, code, year):
-    """The ESS team validates a submitted point, or sends it back with a comment."""
-    action = get_action(request, slug, code, perm=REVIEW)
-    point = get_object_or_404(ProgressUpdate, action=action, year=year)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect(action)
-    try:
-        campaigns.review_point(point.pk, version=form.cleaned_data["version"],
-                               decision=form.cleaned_data["decision"],
-                               text=form.cleaned_data["text"].strip(), user=request.user)
-    except campaigns.ReviewConflict:
-        messages.error(request, "Ce point a changé depuis que vous l'avez ouvert (ou n'est plus "
-                                "soumis) : relisez-le avant de décider.")
-        return redirect(action)
-    if form.cleaned_data["decision"] == Review.VALIDATED:
-        messages.success(request, f"Le point {year} de l'action {code} est validé.")
-    else:
-        messages.success(request, f"Le point {year} de l'action {code} est renvoyé au pilote.")
-    return redirect(action)
-
-
 def my_actions(request):
     """The signed-in user's actions, the state of each in the open campaign of its plan (its
     earliest, should two be open). A page of them (a pilot of a whole axis has dozens), read
@@ -172,7 +147,11 @@ def my_actions(request):
                      "review": action.review, "state": action.review or TO_ENTER,
                      "label": REVIEW_LABELS[action.review or TO_ENTER],
                      "entry_url": (action.url("actions:progress_edit", year=campaign["year"])
-                                   if editable else None)})
+                                   if editable else None),
+                     "entry_label": ("Corriger" if action.review == Review.TO_REVISE
+                                     else "Saisir"),
+                     "point_url": (action.url("actions:point_review", year=campaign["year"])
+                                   if campaign and action.review else None)})
     return render(request, "actions/my_actions.html", {"rows": rows, **pagination})
 
 

@@ -219,7 +219,10 @@ def test_my_actions_lists_the_users_actions_with_their_campaign_state(
     assert [row["review"] for row in rows] == ["a_revoir", None]
     text = text_of(response)
     assert "2025, avant le 15/12/2025" in text
-    assert text.count("Saisir le point 2025") == 2
+    # Sent back, the point is corrected; entered or not, it can be read again.
+    assert text.count("Saisir le point 2025") == 1
+    assert text.count("Corriger le point 2025") == 1
+    assert text.count("Voir le point 2025") == 1
     # Submitted, the point waits for the ESS team: shown, not entered again.
     ProgressUpdate.objects.filter(action=action).update(review=Review.SUBMITTED)
     text = text_of(client.get(reverse("actions:my_actions")))
