@@ -414,9 +414,8 @@ def submit_point(world):
 
 
 def review_point(world, decision, text=""):
-    """The ESS team decides on the submitted point with the form of the action's page."""
-    submit(world.client("editor"), ACTION, {"decision": decision, "text": text},
-           action="/revue/")
+    """The ESS team decides on the submitted point with the form of its review page."""
+    submit(world.client("editor"), f"{POINT}revue/", {"decision": decision, "text": text})
 
 
 def validate_point(world):

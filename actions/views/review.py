@@ -25,6 +25,7 @@ def review_queue(request, slug, year):
     """« À valider »: every submitted point of the campaign, oldest submission first."""
     plan = get_plan(request, slug, perm=REVIEW)
     campaign = get_object_or_404(Campaign, plan=plan, year=year)
+    campaign.plan = plan  # its link: not read again
     pagination = paginate(request, review.queue(plan, year), QUEUE_PAGE)
     name_pilots([point.action for point in pagination["page"]], plan)
     return render(request, "actions/review_queue.html",
@@ -74,6 +75,9 @@ def point_context(point, *, decides, pilot):
     submissions = [comment.created_at for comment in comments
                    if comment.review == Review.SUBMITTED]
     refusal = review.reply_refusal(action, point) if pilot else None
+    campaign = Campaign.objects.filter(plan=action.plan, year=point.year).first()
+    if campaign is not None:
+        campaign.plan = action.plan  # its link: not read again
     return {
         "action": action, "plan": action.plan, "point": point, "year": point.year,
         "attachments": point.attachments.select_related("uploaded_by"),
@@ -81,7 +85,7 @@ def point_context(point, *, decides, pilot):
         "submitted_at": submissions[-1] if submissions else None,
         "previous": (ProgressUpdate.objects.filter(action=action, year=point.year - 1)
                      .select_related("author").first()),
-        "campaign": Campaign.objects.filter(plan=action.plan, year=point.year).first(),
+        "campaign": campaign,
         "decides": decides and point.review == Review.SUBMITTED,
         "team": decides,
         "pilot": pilot,

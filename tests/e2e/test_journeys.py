@@ -282,18 +282,21 @@ def test_the_2025_campaign_from_opening_to_validation(page, action, smtp_server,
     page.context.clear_cookies()
 
     log_in(page, "emile")
-    page.goto(f"{PLAN}actions/1.4.7/")
-    page.get_by_label("Commentaire au pilote (obligatoire pour renvoyer)").fill(
-        "Combien de participants ?")
-    page.get_by_role("button", name="Renvoyer au pilote le point 2025").click()
+    page.goto(f"{PLAN}campagnes/2025/")
+    page.get_by_role("link", name="1 point à valider").click()
+    page.get_by_role("link", name="Relire le point 2025 de 1.4.7").click()
+    expect(page.get_by_role("link", name="feuille-de-presence.pdf")).to_be_visible()
+    page.get_by_label("Commentaire au pilote").fill("Combien de participants ?")
+    page.get_by_role("button", name="Renvoyer au pilote").click()
     expect(page.get_by_text("Le point 2025 de l'action 1.4.7 est renvoyé au pilote.")).to_be_visible()
+    expect(page.get_by_text("Tous les points soumis sont relus.")).to_be_visible()
     page.context.clear_cookies()
 
     log_in(page, "paul")
     page.goto("/mes-actions/")
     row = page.get_by_role("row", name=re.compile("1.4.7"))
     expect(row).to_contain_text("À revoir")
-    row.get_by_role("link", name=re.compile("Saisir")).click()
+    row.get_by_role("link", name=re.compile("Corriger")).click()
     expect(page.get_by_text("Combien de participants ?")).to_be_visible()
     page.get_by_label("Réalisations").fill("Deux Cafés des ASSOS, 35 participants.")
     page.get_by_role("button", name="Soumettre à l'équipe ESS").click()
@@ -301,8 +304,9 @@ def test_the_2025_campaign_from_opening_to_validation(page, action, smtp_server,
     page.context.clear_cookies()
 
     log_in(page, "emile")
-    page.goto(f"{PLAN}actions/1.4.7/")
-    page.get_by_role("button", name="Valider le point 2025").click()
+    page.goto(f"{PLAN}campagnes/2025/a-valider/")
+    page.get_by_role("link", name="Relire le point 2025 de 1.4.7").click()
+    page.get_by_role("button", name="Valider").click()
     expect(page.get_by_text("Le point 2025 de l'action 1.4.7 est validé.")).to_be_visible()
     page.goto("/?annee=2025")
     expect(page.get_by_role("region", name=re.compile("Campagne de suivi 2025"))).to_contain_text(
