@@ -1,4 +1,5 @@
-"""The yearly campaign: opening it, who has reported, reviewing points, « Mes actions »."""
+"""The yearly campaign: opening it, who has reported, « Mes actions », the bulk entry (the
+review of points is in review.py)."""
 
 from collections import defaultdict
 
