@@ -72,9 +72,10 @@ def test_the_queue_lists_the_submitted_points_oldest_first_with_their_pilots(
     assert re.search(r"1\.4\.7 · [^·]+ Paul Pilote \d\d/\d\d/\d{4} à \d\d:\d\d ?par Paul Pilote "
                      r"Relire le point 2025 de 1\.4\.7", text)
     assert f'href="{review_url("1.4.7")}"' in response.content.decode()
-    # The campaign page leads there, with the count.
-    page = text_of(client.get(campaign.get_absolute_url()))
-    assert "3 points à valider" in page
+    # The campaign page and the dashboard's campaign lead there, with the count.
+    assert "3 points à valider" in text_of(client.get(campaign.get_absolute_url()))
+    assert "3 points à valider" in text_of(client.get(reverse("reports:home") + "?annee=2025"))
+    assert "à valider" not in text_of(client_for("viewer").get(campaign.get_absolute_url()))
 
 
 def test_after_each_decision_the_next_submitted_point_opens_then_the_queue(
