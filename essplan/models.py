@@ -2,6 +2,7 @@
 confirmation, the recent « Mot de passe oublié ? » requests. Its SQL objects (the
 accent-folding function, the data versions) are made by its migrations."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -109,12 +110,17 @@ class Invitation(models.Model):
     """An account made by an administrator's invitation: who invited, and when the person
     accepted it (chose a password through the invitation's link)."""
 
+    PENDING, ACCEPTED, EXPIRED = "en_attente", "acceptee", "expiree"
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="invitation", verbose_name="compte")
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
                                    verbose_name="invité(e) par")
     created_at = models.DateTimeField("invité(e) le", default=timezone.now)
+    sent_at = models.DateTimeField(
+        "envoyée le", default=timezone.now,
+        help_text="Le dernier envoi du lien : son délai de validité court à partir de là.")
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
 
     class Meta:
@@ -124,3 +130,16 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"Invitation de {self.user}"
+
+    @property
+    def expires_at(self):
+        """When the last link sent dies: Django's token lives PASSWORD_RESET_TIMEOUT seconds
+        from its making."""
+        return self.sent_at + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+
+    def state(self, now):
+        """ACCEPTED, EXPIRED (the last link died unused: past expires_at, as the token) or
+        PENDING, at NOW."""
+        if self.accepted_at is not None:
+            return self.ACCEPTED
+        return self.EXPIRED if now > self.expires_at else self.PENDING
