@@ -2,11 +2,9 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import TextField, Value
-from django.db.models.functions import Concat
 
 from essplan import notify, roles
-from essplan.search import PEOPLE_ORDER, Unaccent
+from essplan.search import PEOPLE_ORDER, people_matching
 
 # A pilot records an action's follow-up: the roles that may do so.
 PILOT_ROLES = [roles.PILOT, roles.EDITOR, roles.ADMIN]
@@ -21,13 +19,7 @@ def candidates():
 def search(text, people, *, limit=20):
     """The first LIMIT of PEOPLE whose name, username or e-mail contains every word of TEXT
     (accents and case ignored)."""
-    people = people.annotate(words=Unaccent(Concat(
-        "first_name", Value(" "), "last_name", Value(" "), "username", Value(" "), "email",
-        output_field=TextField())))
-    for word in text.split():
-        people = people.filter(words__icontains=Unaccent(Value(word)))
-    return people[:limit]
-
+    return people_matching(people, text)[:limit]
 
 
 @transaction.atomic

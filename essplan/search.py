@@ -6,7 +6,7 @@ essplan.0001 (the embedded PostgreSQL has no unaccent extension).
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import F, Func, TextField, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Concat, Lower
 
 CONFIG = "french"
 
@@ -46,3 +46,14 @@ def french_order(*fields):
 
 # People in French order of their names; the username settles ties.
 PEOPLE_ORDER = [*french_order("last_name", "first_name"), "username"]
+
+
+def people_matching(people, text):
+    """PEOPLE whose name, username or e-mail contains every word of TEXT (accents and case
+    ignored)."""
+    people = people.annotate(words=Unaccent(Concat(
+        "first_name", Value(" "), "last_name", Value(" "), "username", Value(" "), "email",
+        output_field=TextField())))
+    for word in text.split():
+        people = people.filter(words__icontains=Unaccent(Value(word)))
+    return people
