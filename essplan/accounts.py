@@ -10,7 +10,6 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.decorators import login_not_required
@@ -19,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.tasks import task
@@ -127,30 +126,6 @@ def send_invitation(user, role, inviter):
     email.attach_alternative(render_to_string("registration/invitation_email.html", context),
                              "text/html")
     email.send()
-
-
-@require_http_methods(["GET", "POST"])
-def invite_view(request):
-    roles.require(request.user, INVITE)
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = invite(**form.cleaned_data, inviter=request.user)
-        except IntegrityError:
-            form.add_error("email", TAKEN)
-        else:
-            try:
-                send_invitation(user, form.cleaned_data["role"], request.user)
-            except OSError:
-                messages.warning(request, (
-                    f"Le compte de {user.get_full_name()} est créé, mais le courriel n'a pas pu "
-                    "partir : il peut choisir son mot de passe par « Mot de passe oublié ? » sur "
-                    "la page de connexion."))
-            else:
-                messages.success(request, f"{user.get_full_name()} est invité(e) : un courriel "
-                                          f"lui a été envoyé à {user.email}.")
-            return redirect("invite")
-    return render(request, "registration/invite.html", {"form": form})
 
 
 @transaction.atomic

@@ -4,7 +4,8 @@ from django.urls import include, path
 
 from publicsite.api import public_urls
 
-from .accounts import ChoosePasswordView, invite_view, password_reset_view
+from . import people_views
+from .accounts import ChoosePasswordView, password_reset_view
 
 admin.site.site_header = "essplan · administration"
 admin.site.site_title = "essplan"
@@ -31,6 +32,13 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("mot-de-passe/choisi/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
-    path("comptes/inviter/", invite_view, name="invite"),
+    path("comptes/", people_views.people_list, name="people"),
+    path("comptes/inviter/", people_views.invite_view, name="invite"),
+    path("comptes/<int:pk>/renvoyer-invitation/", people_views.person_resend,
+         name="person_resend"),
+    path("comptes/<int:pk>/desactiver/", people_views.person_deactivate,
+         name="person_deactivate"),
+    path("comptes/<int:pk>/reactiver/", people_views.person_reactivate,
+         name="person_reactivate"),
     path("admin/", admin.site.urls),
 ]

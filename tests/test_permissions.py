@@ -26,7 +26,8 @@ from actions.models import (
     Review,
     ReviewComment,
 )
-from essplan import roles
+from essplan import accounts, roles
+from essplan.models import Invitation
 from jobs.models import Job
 from reports.models import AnnualReport
 from structures.models import ListingRequest, Structure
@@ -138,6 +139,11 @@ EXPECTED = {
     "password_reset_confirm": ({"uidb64": "MQ", "token": "abc-def"}, dict.fromkeys(PERSONAS, 200)),
     "password_reset_complete": ({}, dict.fromkeys(PERSONAS, 200)),
     "invite": ({}, ADMINS_ONLY),
+    # « Équipe et pilotes »: administrators only; a GET of « Désactiver » asks for confirmation.
+    "people": ({}, ADMINS_ONLY),
+    "person_deactivate": ({"pk": "candidate"}, ADMINS_ONLY),
+    "person_resend": ({"pk": "candidate"}, POST_ONLY),
+    "person_reactivate": ({"pk": "candidate"}, POST_ONLY),
     # Logging out is POST only: a GET is refused to everyone logged in.
     "logout": ({}, dict(POST_ONLY)),
     # The Django admin is for administrators (staff) only; its other URLs are
@@ -203,7 +209,8 @@ def objects(action):
     attachment = Attachment(point=point, name="bilan.pdf", size=9, content_type="application/pdf")
     attachment.file.save("bilan.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
     attachment.save()
-    candidate = make_user("nina", roles.PILOT)
+    candidate = accounts.invite(first_name="Nina", last_name="Leroy", email="nina@lecotentin.fr",
+                                role=roles.PILOT)
     draft = draft_next_plan(action.plan, slug="brouillon-2026-2028", first_year=2026,
                             last_year=2028, codes=["1.4.7"])
     job = Job.objects.create(kind="report", label="Rapport annuel 2024",
@@ -264,7 +271,8 @@ WRITE_URLS = [
     "actions:point_review", "actions:point_reply",
     "actions:attachment_delete", "actions:bulk_entry",
     "actions:pilot_import", "actions:pilot_import_confirm",
-    "invite", "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
+    "invite", *(PEOPLE_WRITES := ["person_resend", "person_deactivate", "person_reactivate"]),
+    "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
     "indicators:measurement_import", "indicators:measurement_import_confirm", "reports:report_generate", "reports:report_publish",
     *(DRAFT_WRITES := ["actions:draft_create", "actions:draft_add", "actions:draft_node",
                        "actions:draft_remove", "actions:draft_renumber", "actions:plan_adopt",
@@ -282,6 +290,7 @@ PILOT_WRITES = {"actions:progress_edit", "actions:budget_line_create"}
     *((persona, name) for persona in ["outsider", "viewer", "other_pilot"] for name in WRITE_URLS),
     *(("pilot", name) for name in WRITE_URLS if name not in PILOT_WRITES),
     ("editor", "invite"),
+    *(("editor", name) for name in PEOPLE_WRITES),
     *(("editor", name) for name in DRAFT_WRITES),
 ])
 def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, objects, persona, name, action):
@@ -297,7 +306,9 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
                 sorted(Plan.objects.values_list("slug", "state", "title", "deliberation_reference",
                                                 "is_public", "public_point_fields")),
                 sorted(Action.objects.values_list("plan__slug", "code", "title")),
-                list(ListingRequest.objects.values_list("pk", "state")))
+                list(ListingRequest.objects.values_list("pk", "state")),
+                sorted(User.objects.values_list("pk", "is_active")),
+                sorted(Invitation.objects.values_list("pk", "sent_at")))
 
     client = client_for(persona)
     before = state()
@@ -322,7 +333,7 @@ def test_every_write_url_is_checked_for_forged_posts():
                 if any(expected is kind for kind in (EDITORS_ONLY, ADMINS_ONLY, FOLLOWUP,
                                                      POST_ONLY))}
     assert writable == set(WRITE_URLS) | {"actions:action_history", "indicators:indicator_history",
-                                          "structures:listing_request_list",
+                                          "structures:listing_request_list", "people",
                                           "actions:pilot_table", "actions:draft_detail",
                                           "actions:review_queue",
                                           # someone else's job is not found: see below

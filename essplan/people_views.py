@@ -1,0 +1,119 @@
+"""The pages of « Équipe et pilotes » (essplan.people): the list, its buttons (POST), and
+the invitation of a person, which leads on to naming it pilot."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from . import people, roles
+from .accounts import INVITE, TAKEN, InviteForm, invite, send_invitation
+from .security import as_id
+from .views import paginate
+
+PAGE_SIZE = 50
+
+
+@require_safe
+def people_list(request):
+    roles.require(request.user, people.MANAGE)
+    plan = people.current_plan()
+    filterset = people.PeopleFilter(request.GET, queryset=people.people(plan))
+    accounts = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    pagination = paginate(request, accounts, PAGE_SIZE)
+    now = timezone.now()
+    return render(request, "people/people_list.html", {
+        "filter": filterset, "plan": plan, "me": request.user.pk,
+        "rows": [people.row(user, now) for user in pagination["page"]], **pagination})
+
+
+def back_to_list(request):
+    """The list as the administrator left it: its filters and page (sent back by the form)."""
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return redirect(reverse("people") + (f"?{query}" if query else ""))
+
+
+def account(request, pk):
+    roles.require(request.user, people.MANAGE)
+    return get_object_or_404(get_user_model().objects.select_related("invitation"), pk=pk)
+
+
+def name_of(user):
+    return user.get_full_name() or user.get_username()
+
+
+@require_POST
+def person_resend(request, pk):
+    user = account(request, pk)
+    invitation = getattr(user, "invitation", None)
+    if not user.is_active or invitation is None or invitation.accepted_at is not None:
+        messages.error(request, f"{name_of(user)} n'attend pas d'invitation : rien n'est envoyé.")
+        return back_to_list(request)
+    try:
+        people.resend_invitation(user, request.user)
+    except OSError:
+        messages.warning(request, f"Le courriel à {user.email} n'a pas pu partir : réessayez "
+                                  "dans quelques minutes.")
+    else:
+        messages.success(request, f"Un nouveau lien a été envoyé à {name_of(user)} "
+                                  f"({user.email}).")
+    return back_to_list(request)
+
+
+@require_http_methods(["GET", "POST"])
+def person_deactivate(request, pk):
+    """A GET asks for confirmation on a page of its own; the POST it sends deactivates."""
+    user = account(request, pk)
+    if user.pk == request.user.pk:
+        messages.error(request, "Vous ne pouvez pas désactiver votre propre compte.")
+        return back_to_list(request)
+    if request.method == "POST":
+        people.set_active(user.pk, False)
+        messages.success(request, f"Le compte de {name_of(user)} est désactivé : il ne peut plus "
+                                  "se connecter et ne reçoit plus de courriels.")
+        return back_to_list(request)
+    return render(request, "people/person_deactivate.html", {
+        "person": user, "name": name_of(user), "query": request.GET.urlencode()})
+
+
+@require_POST
+def person_reactivate(request, pk):
+    user = account(request, pk)
+    people.set_active(user.pk, True)
+    messages.success(request, f"Le compte de {name_of(user)} est réactivé.")
+    return back_to_list(request)
+
+
+@require_http_methods(["GET", "POST"])
+def invite_view(request):
+    """Invite a person; then (?compte=<the account>) the page offers the next step: naming it
+    pilot of actions of the current plan, if its role may pilot."""
+    roles.require(request.user, INVITE)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invite(**form.cleaned_data, inviter=request.user)
+        except IntegrityError:
+            form.add_error("email", TAKEN)
+        else:
+            try:
+                send_invitation(user, form.cleaned_data["role"], request.user)
+            except OSError:
+                messages.warning(request, (
+                    f"Le compte de {user.get_full_name()} est créé, mais le courriel n'a pas pu "
+                    "partir : il peut choisir son mot de passe par « Mot de passe oublié ? » sur "
+                    "la page de connexion."))
+            else:
+                messages.success(request, f"{user.get_full_name()} est invité(e) : un courriel "
+                                          f"lui a été envoyé à {user.email}.")
+            return redirect(f"{reverse('invite')}?{urlencode({'compte': user.pk})}")
+    invited = (people.people(None).filter(pk=as_id(request.GET["compte"])).first()
+               if request.GET.get("compte") else None)
+    return render(request, "registration/invite.html", {
+        "form": form, "invited": invited and people.row(invited, timezone.now()),
+        "plan": invited and people.current_plan()})
