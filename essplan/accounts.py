@@ -10,7 +10,9 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -20,7 +22,7 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -181,18 +183,45 @@ def password_reset_view(request):
     return render(request, "registration/password_reset_form.html", {"form": form})
 
 
+def home_url(user):
+    """Where USER lands after logging in: « Mes actions » for one whose only role is pilot
+    (the actions it reports on), the dashboard (LOGIN_REDIRECT_URL) for the others."""
+    if set(user.groups.values_list("name", flat=True)) == {roles.PILOT}:
+        return reverse("actions:my_actions")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's, landing on the user's home (home_url) when no ?next= says otherwise."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return home_url(self.request.user)
+
+
 class ChoosePasswordView(PasswordResetConfirmView):
     """Django's, with the token that dies with the account; a deactivated account's link
-    never serves, whatever its token."""
+    never serves, whatever its token. The password chosen, the person is logged in and
+    lands on its home."""
 
     token_generator = token_generator
+    post_reset_login = True
+    # Several backends are configured (django-axes first): login() must be told which one
+    # vouches for the account.
+    post_reset_login_backend = "essplan.backends.CachedPermissionsBackend"
 
     def form_valid(self, form):
         """The password saved and, for an invited person, the invitation accepted: together."""
         with transaction.atomic():
             response = super().form_valid(form)
             accept_invitation(form.user)
+        messages.success(self.request, "Votre mot de passe est enregistré ; vous êtes "
+                                       "connecté(e).")
         return response
+
+    def get_success_url(self):
+        return home_url(self.user)
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)

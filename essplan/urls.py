@@ -5,7 +5,7 @@ from django.urls import include, path
 from publicsite.api import public_urls
 
 from . import people_views
-from .accounts import ChoosePasswordView, password_reset_view
+from .accounts import ChoosePasswordView, LoginView, password_reset_view
 
 admin.site.site_header = "essplan · administration"
 admin.site.site_title = "essplan"
@@ -19,11 +19,7 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("public/api/v1/", public_urls()),
     path("public/", include("publicsite.urls")),
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("connexion/", LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oubli/", password_reset_view, name="password_reset"),
     path("mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(),

@@ -64,9 +64,13 @@ def test_an_invited_person_chooses_a_password_and_logs_in_by_address(
     admin.logout()
 
     done = choose_password(client, link)
-    assert "Mot de passe enregistré" in text_of(done)
+    # Logged in at once, on a pilot's home.
+    assert done.redirect_chain[-1][0] == reverse("actions:my_actions")
+    assert "Votre mot de passe est enregistré ; vous êtes connecté(e)." in text_of(done)
+    assert done.context["user"] == paul
     # The link served once: it no longer opens the form.
     assert "Ce lien ne sert plus" in text_of(client.get(link, follow=True))
+    client.logout()
     response = client.post(reverse("login"), {"username": "PAUL.LEMARCHAND@lecotentin.fr",
                                               "password": NEW_PASSWORD})
     assert response.status_code == 302
@@ -92,7 +96,12 @@ def test_forgotten_password_by_address_and_a_tampered_link(client, viewer):
     link = re.search(r"(http://127.0.0.1:8000/mot-de-passe/choisir/\S+)", message.body).group(1)
     tampered = link.rstrip("/")[:-3] + "abc/"
     assert "Ce lien ne sert plus" in text_of(client.get(tampered, follow=True))
-    assert "Mot de passe enregistré" in text_of(choose_password(client, link))
+    done = choose_password(client, link)
+    # Logged in at once, on the dashboard (the comité's home).
+    assert done.redirect_chain[-1][0] == reverse("reports:home")
+    assert "Votre mot de passe est enregistré ; vous êtes connecté(e)." in text_of(done)
+    assert done.context["user"] == viewer
+    client.logout()
     assert logs_in(client, viewer.email, NEW_PASSWORD)
     # An unknown address gets the same answer and no mail (no account enumeration).
     client.post(reverse("password_reset"), {"email": "inconnu@example.org"})

@@ -1,12 +1,13 @@
-"""« Équipe et pilotes »: the accounts for administrators, their buttons, and the invitation
-that leads to naming the person pilot."""
+"""« Équipe et pilotes »: the accounts for administrators and their buttons; a person's first
+steps: its invitation leads to naming it pilot, a pilot's home is « Mes actions », one is
+logged in once the password is chosen, and the header says who is."""
 
 import datetime
 import html
 import re
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -276,3 +277,30 @@ def test_an_invitation_leads_to_naming_the_person_pilot(client_for):
         "role": roles.VIEWER}, follow=True)
     assert "Ensuite, pour Zoé Marie" in text_of(response)
     assert "Nommer pilote d'actions" not in text_of(response)
+
+
+@pytest.mark.parametrize(("persona", "home"), [
+    ("pilot", reverse("actions:my_actions")),
+    ("viewer", reverse("reports:home")),
+    ("editor", reverse("reports:home")),
+    ("admin_user", reverse("reports:home")),
+])
+def test_a_pilots_home_is_its_actions(client, request, persona, home):
+    user = request.getfixturevalue(persona)
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.url == home
+    # Logged in already, the login page leads there too.
+    assert client.get(reverse("login")).url == home
+
+
+def test_a_pilot_who_is_also_in_the_team_lands_on_the_dashboard(client, pilot):
+    pilot.groups.add(Group.objects.get(name=roles.EDITOR))
+    response = client.post(reverse("login"), {"username": "paul", "password": PASSWORD})
+    assert response.url == reverse("reports:home")
+
+
+def test_a_next_page_wins_over_the_pilots_home(client, pilot, action):
+    url = action.url("actions:progress_edit", year=2025)
+    response = client.post(f"{reverse('login')}?next={url}",
+                           {"username": "paul", "password": PASSWORD, "next": url})
+    assert response.url == url
