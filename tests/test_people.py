@@ -304,3 +304,14 @@ def test_a_next_page_wins_over_the_pilots_home(client, pilot, action):
     response = client.post(f"{reverse('login')}?next={url}",
                            {"username": "paul", "password": PASSWORD, "next": url})
     assert response.url == url
+
+
+def test_the_header_names_who_is_logged_in(client_for, pilot, editor):
+    """Shown from 1400 px (d-xxl-inline) and in the phone's menu (below 1200 px, d-xl-none
+    leaves it there); between the two the menu's items leave no room: the button's title."""
+    client = client_for("pilot")
+    name = ('<span class="navbar-text text-white header-user d-xl-none d-xxl-inline" '
+            'title="Connecté(e) : {0}">{0}</span>')
+    assert name.format("Paul Pilote") in client.get(reverse("actions:my_actions")).content.decode()
+    client.force_login(editor)  # no name: its username
+    assert name.format("emile") in client.get(reverse("actions:my_actions")).content.decode()
