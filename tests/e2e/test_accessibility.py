@@ -51,8 +51,9 @@ PAGES_BY_ROLE = {
     "sans rôle": ["/plans/"],
     roles.VIEWER: READ_PAGES,
     roles.EDITOR: READ_PAGES + EDIT_PAGES,
-    roles.ADMIN: EDIT_PAGES + ["/rapports/", "/comptes/inviter/", f"{PLAN}/preparer-le-suivant/",
-                               f"{DRAFT}/brouillon/", f"{DRAFT}/brouillon/action/{{draft_action}}/",
+    roles.ADMIN: EDIT_PAGES + ["/rapports/", "/comptes/", "/comptes/inviter/",
+                               f"{PLAN}/preparer-le-suivant/", f"{DRAFT}/brouillon/",
+                               f"{DRAFT}/brouillon/action/{{draft_action}}/",
                                f"{DRAFT}/adopter/", f"{DRAFT}/", "/travaux/{job}/"],
     roles.PILOT: ["/mes-actions/", f"{ACTION}/", f"{ACTION}/avancement/2025/"],
 }
