@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import people, roles
 from .accounts import INVITE, TAKEN, InviteForm, invite, send_invitation
 from .security import as_id
-from .views import paginate
+from .views import filtered, paginate
 
 PAGE_SIZE = 50
 
@@ -24,8 +24,7 @@ def people_list(request):
     roles.require(request.user, people.MANAGE)
     plan = people.current_plan()
     filterset = people.PeopleFilter(request.GET, queryset=people.people(plan))
-    accounts = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    pagination = paginate(request, accounts, PAGE_SIZE)
+    pagination = paginate(request, filtered(filterset), PAGE_SIZE)
     now = timezone.now()
     return render(request, "people/people_list.html", {
         "filter": filterset, "plan": plan, "me": request.user.pk,
