@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('essplan', '0011_invitations'),
+        ('essplan', '0012_notification_pilot_reply'),
     ]
 
     operations = [
