@@ -329,5 +329,6 @@ def test_on_a_phone_the_tables_stack_and_the_entry_button_stays_whole(
             in detail)
     css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
     phone = css[css.index("@media (max-width: 575.98px)"):]
-    assert ".table-stack, .table-stack tbody, .table-stack tr, .table-stack tr > * { display: block;" in phone
+    assert (".table-stack, .table-stack caption, .table-stack tbody, .table-stack tr, "
+            ".table-stack tr > * { display: block;" in phone)
     assert ".table-stack td[data-label]::before { content: attr(data-label);" in phone
