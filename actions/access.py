@@ -31,6 +31,14 @@ CLOSED_MESSAGE = ("Ce plan est clos : il reste consultable, mais seuls les admin
 # What a pilot (role « Pilote ») may do on the actions it pilots, and only on those.
 FOLLOW_OWN = "actions.follow_own_action"
 PILOT_MAY = {EDIT_PROGRESS, ADD_BUDGET, EDIT_BUDGET, DELETE_BUDGET}
+MANAGE_CAMPAIGN = "actions.change_campaign"
+REVIEW = "actions.add_reviewcomment"
+# What a closed plan still accepts from those who do not manage plans: the follow-up of the
+# year of its campaign still running (Campaign.is_open: to its due date), that campaign's
+# pages and the review of its points. Budget lines say ANY_YEAR: their years are those of
+# follow_up_years.
+CAMPAIGN_WORK = PILOT_MAY | {REVIEW, MANAGE_CAMPAIGN}
+ANY_YEAR = "any"
 NO_OPEN_CAMPAIGN = ("Aucune campagne de suivi n'est ouverte pour ce plan : comme ses points, un "
                     "pilote saisit les lignes budgétaires de ses actions pendant la campagne de "
                     "l'année. L'équipe ESS vous préviendra par courriel quand elle l'ouvrira.")
@@ -49,8 +57,14 @@ def can_manage(user):
 
 
 def writable(user, plan):
-    """Whether USER may still write to PLAN: a closed plan only for those who manage plans."""
+    """Whether USER may still write to PLAN: a closed plan only for those who manage plans
+    (and the follow-up of its campaign still running: running_years)."""
     return plan.state != Plan.State.CLOSED or can_manage(user)
+
+
+def running_years(plan):
+    """The years of PLAN's campaigns open today (a closed plan's, up to their due date)."""
+    return list(plan.campaigns.open().values_list("year", flat=True))
 
 
 def may_follow(user, action, perm=EDIT_PROGRESS):
@@ -65,18 +79,18 @@ def may_follow(user, action, perm=EDIT_PROGRESS):
 def follow_up_years(user, action, perm=EDIT_PROGRESS):
     """The years of ACTION's follow-up (points, budget lines) that USER, who follows it
     (may_follow), may write with PERM: every year of the plan for the ESS team; for a pilot,
-    only the years whose follow-up campaign is open."""
-    if user.has_perm(perm):
+    only the years whose follow-up campaign is open; on a closed plan, for all but those who
+    manage plans, the year of its campaign still running."""
+    if user.has_perm(perm) and writable(user, action.plan):
         return list(action.plan.years)
-    return [year for year in action.plan.campaigns.open().values_list("year", flat=True)
-            if year in action.plan.years]
+    return [year for year in running_years(action.plan) if year in action.plan.years]
 
 
 def may_change_line(user, line, years, perm=EDIT_BUDGET):
     """Whether USER, who follows LINE's action, may change it (PERM: or delete it), YEARS
-    being follow_up_years(): the ESS team every line; a pilot only a line it entered itself,
-    of a year whose campaign is open (the rule of its points)."""
-    return user.has_perm(perm) or (line.created_by_id == user.pk and line.year in years)
+    being follow_up_years(): the ESS team every line of those years; a pilot only a line it
+    entered itself, of a year whose campaign is open (the rule of its points)."""
+    return line.year in years and (user.has_perm(perm) or line.created_by_id == user.pk)
 
 
 def plans(request):
@@ -85,26 +99,30 @@ def plans(request):
     return Plan.objects.readable_by(request.user)
 
 
-def check_plan(user, plan, perm):
+def check_plan(user, plan, perm, year=None):
     """404 on a draft for those who do not manage plans; 403 on any write (PERM other than
-    reading) to a closed plan but theirs."""
+    reading) to a closed plan but theirs, save the follow-up (CAMPAIGN_WORK) of YEAR while
+    its campaign runs."""
     if plan.state == Plan.State.DRAFT and not can_manage(user):
         raise Http404
     if perm != VIEW_PLAN and plan.state == Plan.State.CLOSED and not can_manage(user):
-        raise PermissionDenied(CLOSED_MESSAGE)
+        years = running_years(plan) if perm in CAMPAIGN_WORK and year is not None else []
+        if not years or (year != ANY_YEAR and year not in years):
+            raise PermissionDenied(CLOSED_MESSAGE)
     return plan
 
 
-def get_plan(request, slug, *, perm=VIEW_PLAN, queryset=None):
+def get_plan(request, slug, *, perm=VIEW_PLAN, queryset=None, year=None):
     """The plan SLUG if the user holds PERM, else 403 (404 if it does not exist); for reading
-    (VIEW_PLAN, the plain plan), looked up once per version of the data."""
+    (VIEW_PLAN, the plain plan), looked up once per version of the data. YEAR: the campaign
+    year a write is about (check_plan)."""
     require(request.user, perm)
     if queryset is not None or perm != VIEW_PLAN:
         plan = get_object_or_404(Plan.objects if queryset is None else queryset, slug=slug)
     else:
         plan = shared_copy(cached_value("plan", slug, lambda: Plan.objects.filter(slug=slug).first(),
                                         scopes=(PLANS,)))
-    return check_plan(request.user, plan, perm)
+    return check_plan(request.user, plan, perm, year)
 
 
 def shared_copy(instance):
@@ -131,12 +149,12 @@ def read_action(request, slug, code):
     return action
 
 
-def get_action(request, slug, code, *, perm=VIEW_PLAN):
+def get_action(request, slug, code, *, perm=VIEW_PLAN, year=None):
     """The action SLUG/CODE, with its status, if the user holds PERM (a pilot holds the
-    follow-up permissions on its own actions)."""
+    follow-up permissions on its own actions). YEAR: the campaign year a write is about."""
     require(request.user, VIEW_PLAN if perm in PILOT_MAY else perm)
     action = get_object_or_404(_actions(), plan__slug=slug, code=code)
-    check_plan(request.user, action.plan, perm)
+    check_plan(request.user, action.plan, perm, year)
     if perm in PILOT_MAY and not may_follow(request.user, action, perm):
         raise PermissionDenied
     return action
@@ -146,7 +164,8 @@ def get_point(request, slug, code, year):
     """The point of YEAR of the action SLUG/CODE for its review page; whether the user
     decides on it; whether the user pilots the action. The ESS team reads every point and
     decides while the plan is open to it; the pilots of the action re-read what they sent
-    (and answer the team); anyone else gets 403, a point that does not exist 404."""
+    (and answer the team); anyone else gets 403, a point that does not exist 404. On a closed
+    plan the team still decides on the points of its campaign running to its due date."""
     require(request.user, VIEW_PLAN)
     action = get_object_or_404(Action.objects.select_related("plan"), plan__slug=slug,
                                code=code)
@@ -159,13 +178,15 @@ def get_point(request, slug, code, year):
     point = get_object_or_404(ProgressUpdate.objects.select_related("author"), action=action,
                               year=year)
     point.action = action
-    return point, team and writable(request.user, action.plan), pilot
+    decides = team and (writable(request.user, action.plan)
+                        or year in running_years(action.plan))
+    return point, decides, pilot
 
 
 def budget_entry(request, slug, code):
     """The action SLUG/CODE and the years the user may add a budget line to; 403, with the
     reason, for a pilot while no campaign of the plan is open."""
-    action = get_action(request, slug, code, perm=ADD_BUDGET)
+    action = get_action(request, slug, code, perm=ADD_BUDGET, year=ANY_YEAR)
     years = follow_up_years(request.user, action, ADD_BUDGET)
     if not years:
         raise PermissionDenied(NO_OPEN_CAMPAIGN)
@@ -177,12 +198,12 @@ def get_budget_line(request, slug, code, pk, *, perm=EDIT_BUDGET):
     if the user may change it (PERM: or delete it): the ESS team any line; a pilot of the
     action only a line it entered itself, while the campaign of the line's year is open
     (403 with the reason, otherwise)."""
-    action = get_action(request, slug, code, perm=perm)
+    action = get_action(request, slug, code, perm=perm, year=ANY_YEAR)
     line = get_object_or_404(BudgetLine, pk=pk, action=action)
     line.action = action
     years = follow_up_years(request.user, action, perm)
     if not may_change_line(request.user, line, years, perm):
-        if line.created_by_id != request.user.pk:
+        if line.created_by_id != request.user.pk and not request.user.has_perm(perm):
             raise PermissionDenied(NOT_YOUR_LINE)
         raise PermissionDenied(campaign_refusal(action, line.year, what="cette ligne")
                                or NO_OPEN_CAMPAIGN)

@@ -5,13 +5,14 @@ from collections import Counter, defaultdict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from essplan import notify
 from essplan.french import rounded
 from essplan.versioning import save_form
 
 from . import attachments
-from .models import REVIEW_STATES, Action, Campaign, ProgressUpdate, Review, ReviewComment
+from .models import REVIEW_STATES, WAITING, Action, ProgressUpdate, Review, ReviewComment
 
 # The states of a point a pilot may still change; submitted or validated, it waits for the
 # ESS team (which may send it back).
@@ -22,7 +23,7 @@ def campaign_refusal(action, year, today=None, *, what="ce point"):
     """Why a pilot may not write ACTION's follow-up of YEAR now (a French sentence about
     WHAT), or None: only while the campaign of YEAR is open. Points and budget lines follow
     this one rule."""
-    campaign = Campaign.objects.filter(plan_id=action.plan_id, year=year).first()
+    campaign = action.plan.campaigns.filter(year=year).first()
     if campaign is None:
         return (f"Aucune campagne de suivi {year} n'est ouverte pour ce plan : l'équipe ESS "
                 "vous préviendra par courriel quand elle l'ouvrira.")
@@ -78,6 +79,20 @@ def save_point(*, form, user, review):
             comment = ReviewComment.objects.create(point=point, author=user, review=review)
             notify.notify(notify.Kind.POINT_SUBMITTED, comment, notify.team())
         return point
+
+
+def running(plan, today=None):
+    """PLAN's campaigns open on TODAY, each with its points awaited from the pilots and those
+    submitted not yet reviewed: what adopting the next plan leaves running (to the due date:
+    Campaign.is_open; "over": its due date passed, it ends with the adoption)."""
+    today = today or timezone.localdate()
+    found = []
+    for campaign in plan.campaigns.open(today).order_by("year"):
+        states = {value: number for value, _, number in completion(plan, campaign.year)["states"]}
+        found.append({"campaign": campaign, "over": campaign.due_on < today,
+                      "awaited": sum(states[state] for state in WAITING),
+                      "submitted": states[Review.SUBMITTED]})
+    return found
 
 
 def _reported(counts):

@@ -9,12 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from essplan.versioning import Versioned, bump_version, tracked
 
+from .plan import Plan
+
+CLOSED_PLAN = Plan.State.CLOSED
+
 
 class CampaignQuerySet(models.QuerySet):
     def open(self, today=None):
-        """Campaigns pilots may answer on TODAY: opened, not closed."""
+        """Campaigns pilots may answer on TODAY: opened, not closed; a closed plan's (its
+        successor adopted meanwhile) only up to its due date (see Campaign.is_open)."""
         today = today or timezone.localdate()
-        return self.filter(opens_on__lte=today, closed_on__isnull=True)
+        return (self.filter(opens_on__lte=today, closed_on__isnull=True)
+                .exclude(plan__state=CLOSED_PLAN, due_on__lt=today))
 
 
 @tracked("CampaignHistory")
@@ -62,8 +68,18 @@ class Campaign(Versioned):
                                                           "year": self.year})
 
     def is_open(self, today=None):
+        """Whether pilots may answer on TODAY. The campaign of a plan closed by its successor's
+        adoption runs to its due date: its points are the last year of the plan's bilan, and
+        its pilots were asked for them; after that date it is over, as if closed (no more
+        points from pilots, no more reminders), and the plan is read only again."""
         today = today or timezone.localdate()
-        return self.opens_on <= today and self.closed_on is None
+        return (self.opens_on <= today and self.closed_on is None
+                and not self.is_over(today))
+
+    def is_over(self, today=None):
+        """Whether the campaign of a closed plan has run to its due date (is_open)."""
+        today = today or timezone.localdate()
+        return self.plan.state == CLOSED_PLAN and today > self.due_on
 
 
 class ReminderSent(models.Model):

@@ -16,6 +16,7 @@ from ..access import (
     DELETE_BUDGET,
     EDIT_ACTION,
     EDIT_PROGRESS,
+    REVIEW,
     can_edit,
     can_manage,
     follow_up_years,
@@ -75,10 +76,11 @@ def action_detail(request, slug, code):
     action = read_action(request, slug, code)
     open_to_user = writable(request.user, action.plan)
     editor = can_edit(request.user) and open_to_user
-    follower = open_to_user and may_follow(request.user, action)
+    follows = may_follow(request.user, action)
     # The years whose points and budget lines the user writes: a pilot's, those of the open
-    # campaigns.
-    years = follow_up_years(request.user, action) if follower else []
+    # campaigns; on a closed plan, the year of its campaign still running (if any).
+    years = follow_up_years(request.user, action) if follows else []
+    follower = follows and (open_to_user or bool(years))
 
     def budget_lines():
         lines = list(action.budget_lines.all())
@@ -111,7 +113,7 @@ def action_detail(request, slug, code):
         "can_manage": can_manage(request.user),
         "can_edit": editor,
         "can_follow": follower,
-        "can_review": open_to_user and request.user.has_perm("actions.add_reviewcomment"),
+        "can_review": (open_to_user or bool(years)) and request.user.has_perm(REVIEW),
         "team": request.user.has_perm(EDIT_PROGRESS),
         "pilot_editable": campaigns.PILOT_EDITABLE,
         "entry_years": years,

@@ -15,7 +15,15 @@ from essplan.security import as_id
 from essplan.views import edit_versioned, filtered, paginate
 
 from .. import campaigns, reminders
-from ..access import EDIT_PROGRESS, REVIEW, get_plan, plans, writable
+from ..access import (
+    EDIT_PROGRESS,
+    MANAGE_CAMPAIGN,
+    REVIEW,
+    can_edit,
+    get_plan,
+    plans,
+    writable,
+)
 from ..filters import CampaignActionFilter
 from ..forms import BulkPointFormSet, BulkRow, CampaignForm, bulk_select
 from ..jobs import start_reminders
@@ -29,7 +37,7 @@ from ..models import (
     Review,
 )
 
-MANAGE = "actions.change_campaign"
+MANAGE = MANAGE_CAMPAIGN
 CAMPAIGN_PAGE = 50
 MY_ACTIONS_PAGE = 50
 PILOT_ORDER = [*french_order("user__last_name", "user__first_name"), "user__username"]
@@ -38,14 +46,14 @@ PILOT_ORDER = [*french_order("user__last_name", "user__first_name"), "user__user
 def campaign_list(request, slug):
     plan = get_plan(request, slug)
     context = {"plan": plan, "campaigns": plan.campaigns.order_by("-year"),
-               "can_manage": request.user.has_perm(MANAGE)}
+               "can_manage": request.user.has_perm(MANAGE) and writable(request.user, plan)}
     return render(request, "actions/campaign_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request, slug, year=None):
-    plan = get_plan(request, slug, perm=MANAGE)
-    campaign = (get_object_or_404(Campaign, plan=plan, year=year) if year
+    plan = get_plan(request, slug, perm=MANAGE, year=year)
+    campaign = (get_object_or_404(plan.campaigns, year=year) if year
                 else Campaign(plan=plan, created_by=request.user))
     form = CampaignForm(request.POST or None, instance=campaign)
     return edit_versioned(
@@ -62,7 +70,7 @@ def campaign_edit(request, slug, year=None):
 def campaign_detail(request, slug, year):
     """Who has reported: every action of the plan with the state of its point of YEAR."""
     plan = get_plan(request, slug)
-    campaign = get_object_or_404(Campaign, plan=plan, year=year)
+    campaign = get_object_or_404(plan.campaigns, year=year)
     actions = (Action.objects.filter(plan=plan).with_review(year)
                .select_related("pilot_direction").order_by("code_key"))
     board = CampaignActionFilter(request.GET, queryset=actions, plan=plan)
@@ -71,8 +79,13 @@ def campaign_detail(request, slug, year):
     context = {
         "plan": plan, "campaign": campaign, "filter": board, **pagination,
         "completion": campaigns.completion(plan, year),
-        "can_manage": request.user.has_perm(MANAGE),
-        "can_review": request.user.has_perm(REVIEW) and writable(request.user, plan),
+        # A closed plan's campaign is still managed and reviewed while it runs
+        # (access.check_plan).
+        "can_manage": request.user.has_perm(MANAGE) and (writable(request.user, plan)
+                                                         or campaign.is_open()),
+        "can_review": request.user.has_perm(REVIEW) and (writable(request.user, plan)
+                                                         or campaign.is_open()),
+        "can_name": can_edit(request.user) and writable(request.user, plan),
         "waiting": WAITING,
     }
     return render(request, "actions/campaign_detail.html", context)
@@ -97,8 +110,8 @@ def name_pilots(actions, plan):
 @require_POST
 def campaign_remind(request, slug, year, code):
     """« Relancer »: one reminder to the pilots of one action, now."""
-    plan = get_plan(request, slug, perm=MANAGE)
-    campaign = get_object_or_404(Campaign, plan=plan, year=year)
+    plan = get_plan(request, slug, perm=MANAGE, year=year)
+    campaign = get_object_or_404(plan.campaigns, year=year)
     action = get_object_or_404(Action, plan=plan, code=code)
     outcome = reminders.remind_action(campaign, action)
     if outcome.sent:
@@ -117,8 +130,8 @@ def campaign_remind(request, slug, year, code):
 @require_POST
 def campaign_remind_all(request, slug, year):
     """« Relancer tous les pilotes en attente »: a job, whose page shows the e-mails sent."""
-    plan = get_plan(request, slug, perm=MANAGE)
-    campaign = get_object_or_404(Campaign, plan=plan, year=year)
+    plan = get_plan(request, slug, perm=MANAGE, year=year)
+    campaign = get_object_or_404(plan.campaigns, year=year)
     if not campaign.is_open():
         messages.error(request, "La campagne n'est pas ouverte aux pilotes : personne n'est "
                                 "relancé.")
@@ -164,7 +177,7 @@ def bulk_entry(request, slug, year):
     """The ESS team sets the status and percentage of many actions for YEAR at once. Each row
     is saved on its own under its version check: a row someone changed meanwhile is shown in
     conflict, with the user's input kept, and the other rows are saved."""
-    plan = get_plan(request, slug, perm=EDIT_PROGRESS)
+    plan = get_plan(request, slug, perm=EDIT_PROGRESS, year=year)
     if year not in plan.years:
         raise Http404("Année hors du plan.")
     point = FilteredRelation("updates", condition=Q(updates__year=year))

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import drafting
+from .. import campaigns, drafting
 from ..access import MANAGE_PLAN, get_plan
 from ..forms import AdoptPlanForm, DraftNodeForm, DraftPlanForm
 from ..models import Action, Plan, Status
@@ -185,6 +185,7 @@ def plan_adopt(request, slug):
     """The council adopted the draft: its deliberation, vote and envelope; the plan it was
     drafted from is closed."""
     plan = _draft(request, slug)
+    running = campaigns.running(plan.previous) if plan.previous_id else []
     form = AdoptPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -197,8 +198,15 @@ def plan_adopt(request, slug):
             form.add_error(None, str(refused))
         else:
             closed = f" Le plan « {plan.previous.title} » est clos." if plan.previous_id else ""
+            for item in running:
+                campaign = item["campaign"]
+                closed += (f" Sa campagne de suivi {campaign.year}, dont la date limite est "
+                           "passée, est terminée." if item["over"] else
+                           f" Sa campagne de suivi {campaign.year} reste ouverte à ses pilotes "
+                           f"jusqu'au {campaign.due_on:%d/%m/%Y}.")
             messages.success(request, f"Le plan « {plan.title} » est adopté : le comité de suivi "
                                       f"le voit désormais.{closed}")
             return redirect(plan.get_absolute_url())
-    return render(request, "actions/plan_adopt.html", {"plan": plan, "form": form},
+    return render(request, "actions/plan_adopt.html",
+                  {"plan": plan, "form": form, "running": running},
                   status=400 if form.errors else 200)

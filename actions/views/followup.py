@@ -28,7 +28,7 @@ from ..models import Attachment, BudgetLine, ProgressUpdate, Review
 def progress_edit(request, slug, code, year):
     """A point's form, its documents joined in the same submission, with last year's point
     beside it to start from."""
-    action = get_action(request, slug, code, perm=EDIT_PROGRESS)
+    action = get_action(request, slug, code, perm=EDIT_PROGRESS, year=year)
     if year not in action.plan.years:
         raise Http404("Année hors du plan.")
     points = {point.year: point for point in
@@ -121,7 +121,7 @@ def budget_line_delete(request, slug, code, pk):
 def followed_point(request, slug, code, year):
     """The point of YEAR of an action whose follow-up the user records, or 403/404; a pilot
     only while the campaign is open and the point is its to change."""
-    action = get_action(request, slug, code, perm=EDIT_PROGRESS)
+    action = get_action(request, slug, code, perm=EDIT_PROGRESS, year=year)
     point = get_object_or_404(ProgressUpdate, action=action, year=year)
     if not request.user.has_perm(EDIT_PROGRESS):
         refusal = campaigns.pilot_refusal(action, year, point)

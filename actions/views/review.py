@@ -23,7 +23,7 @@ ALL_READ = "Tous les points soumis sont relus."
 @require_safe
 def review_queue(request, slug, year):
     """« À valider »: every submitted point of the campaign, oldest submission first."""
-    plan = get_plan(request, slug, perm=REVIEW)
+    plan = get_plan(request, slug, perm=REVIEW, year=year)
     campaign = get_object_or_404(Campaign, plan=plan, year=year)
     campaign.plan = plan  # its link: not read again
     pagination = paginate(request, review.queue(plan, year), QUEUE_PAGE)
