@@ -6,6 +6,8 @@ from django.db import transaction
 from essplan import notify, roles
 from essplan.search import PEOPLE_ORDER, people_matching
 
+from .models import WAITING, Action
+
 # A pilot records an action's follow-up: the roles that may do so.
 PILOT_ROLES = [roles.PILOT, roles.EDITOR, roles.ADMIN]
 
@@ -16,11 +18,17 @@ def candidates():
             .distinct().order_by(*PEOPLE_ORDER))
 
 
+def unpiloted(plan, year):
+    """PLAN's actions whose point of YEAR is awaited and that no active pilot follows: nobody
+    is reminded of them (reminders.waiting_by_pilot), in code order."""
+    return (Action.objects.filter(plan=plan).with_review(year).filter(review__in=WAITING)
+            .exclude(pilots__is_active=True).order_by("code_key"))
+
+
 def search(text, people, *, limit=20):
     """The first LIMIT of PEOPLE whose name, username or e-mail contains every word of TEXT
     (accents and case ignored)."""
     return people_matching(people, text)[:limit]
-
 
 @transaction.atomic
 def name_pilot(action, person):

@@ -19,6 +19,7 @@ urlpatterns = [
     path(f"{CAMPAIGN}a-valider/", views.review_queue, name="review_queue"),
     path(f"{CAMPAIGN}relancer/", views.campaign_remind_all, name="campaign_remind_all"),
     path(f"{CAMPAIGN}relancer/<str:code>/", views.campaign_remind, name="campaign_remind"),
+    path(f"{CAMPAIGN}nommer/", views.campaign_name_pilot, name="campaign_name_pilot"),
     path("plans/<slug:slug>/saisie-groupee/<int:year>/", views.bulk_entry, name="bulk_entry"),
     path("plans/<slug:slug>/pilotes/", views.pilot_table, name="pilot_table"),
     path("plans/<slug:slug>/pilotes/importer/", views.pilot_import, name="pilot_import"),

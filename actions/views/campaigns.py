@@ -14,7 +14,7 @@ from essplan.search import french_order
 from essplan.security import as_id
 from essplan.views import edit_versioned, filtered, paginate
 
-from .. import campaigns, reminders
+from .. import campaigns, pilots, reminders
 from ..access import (
     EDIT_PROGRESS,
     MANAGE_CAMPAIGN,
@@ -39,6 +39,7 @@ from ..models import (
 
 MANAGE = MANAGE_CAMPAIGN
 CAMPAIGN_PAGE = 50
+ANCHOR = "#sans-pilote"  # the campaign page's list of the actions without a pilot
 MY_ACTIONS_PAGE = 50
 PILOT_ORDER = [*french_order("user__last_name", "user__first_name"), "user__username"]
 
@@ -60,11 +61,22 @@ def campaign_edit(request, slug, year=None):
         request, form, template="actions/campaign_form.html",
         context={"plan": plan, "campaign": campaign if year else None},
         message=lambda saved: (f"La campagne de suivi {saved.year} est enregistrée."
-                               if year else
-                               f"La campagne de suivi {saved.year} est ouverte : les pilotes "
-                               "en sont prévenus par courriel au prochain envoi des relances."),
-        success_url=lambda saved: saved.get_absolute_url(),
+                               if year else opened_message(saved)),
+        success_url=lambda saved: saved.get_absolute_url() + ("" if year else ANCHOR),
     )
+
+
+def opened_message(campaign):
+    """The campaign is open, and how many of its actions nobody will be reminded of."""
+    message = (f"La campagne de suivi {campaign.year} est ouverte : les pilotes en sont "
+               "prévenus par courriel au prochain envoi des relances.")
+    missing = pilots.unpiloted(campaign.plan, campaign.year).count()
+    if missing:
+        verb, them = ("n'a", "elle") if missing == 1 else ("n'ont", "elles")
+        message += (f" {count(missing, 'action', 'actions')} sur "
+                    f"{campaign.plan.actions.count()} {verb} pas de pilote : personne ne sera "
+                    f"relancé pour {them} ; nommez leurs pilotes ci-dessous.")
+    return message
 
 
 def campaign_detail(request, slug, year):
@@ -76,16 +88,21 @@ def campaign_detail(request, slug, year):
     board = CampaignActionFilter(request.GET, queryset=actions, plan=plan)
     pagination = paginate(request, filtered(board), CAMPAIGN_PAGE)
     name_pilots(pagination["page"], plan)
+    can_name = can_edit(request.user) and writable(request.user, plan)
+    # A closed plan's campaign is still managed while it runs (access.check_plan).
+    can_manage = request.user.has_perm(MANAGE) and (writable(request.user, plan)
+                                                     or campaign.is_open())
     context = {
         "plan": plan, "campaign": campaign, "filter": board, **pagination,
         "completion": campaigns.completion(plan, year),
-        # A closed plan's campaign is still managed and reviewed while it runs
-        # (access.check_plan).
-        "can_manage": request.user.has_perm(MANAGE) and (writable(request.user, plan)
-                                                         or campaign.is_open()),
+        "can_manage": can_manage,
+        "can_name": can_name,
         "can_review": request.user.has_perm(REVIEW) and (writable(request.user, plan)
                                                          or campaign.is_open()),
-        "can_name": can_edit(request.user) and writable(request.user, plan),
+        # The team's: the actions nobody is reminded of, to name their pilots.
+        "unpiloted": (list(pilots.unpiloted(plan, year).only("code", "title"))
+                      if can_manage or can_name else []),
+        "candidates": list(pilots.candidates()) if can_name else [],
         "waiting": WAITING,
     }
     return render(request, "actions/campaign_detail.html", context)

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from essplan.exports import FORMATS, requested_export
 
-from ..access import MANAGE_PLAN, can_manage, get_plan, plans
+from ..access import MANAGE_PLAN, can_edit, can_manage, get_plan, plans, writable
 from ..budget import budget_summary, budget_totals, council_budget, deliberation_budget
 from ..forms import PublicationForm
 from ..models import BudgetLine, Plan
@@ -28,6 +28,7 @@ def plan_detail(request, slug):
     context = {
         "plan": plan,
         "can_manage": can_manage(request.user),
+        "can_name_pilots": can_edit(request.user) and writable(request.user, plan),
         # Read only on a closed plan's page.
         "next_plans": Plan.objects.filter(previous=plan).readable_by(request.user),
         "axes": axes,

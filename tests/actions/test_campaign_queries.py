@@ -69,16 +69,17 @@ def test_my_actions_reads_the_same_rows_whatever_the_number_of_actions(
 
 
 @pytest.mark.parametrize("extra", SIZES)
-@pytest.mark.parametrize("persona", ["viewer", "editor"])
+@pytest.mark.parametrize(("persona", "queries"), [("viewer", 13), ("editor", 15)])
 def test_who_has_reported_reads_the_same_rows_whatever_the_size_of_the_plan(
-        client_for, plan, pilot, campaign, extra, persona, django_assert_num_queries):
+        client_for, plan, pilot, campaign, extra, persona, queries, django_assert_num_queries):
     grow(plan, pilot, extra)
     client = client_for(persona)
     url = reverse("actions:campaign_detail", kwargs={"slug": COTENTIN, "year": 2025})
     # 13 queries: session, user, data versions, permissions (user's, group's), plan,
     # campaign, count and page of the waiting actions with their state, their pilots' names,
-    # the state of the plan's points by direction, the directions and the pilots (filter)
-    with django_assert_num_queries(13):
+    # the state of the plan's points by direction, the directions and the pilots (filter);
+    # for the ESS team, 2 more: the actions without a pilot and the people it may name.
+    with django_assert_num_queries(queries):
         response = client.get(url, {"waiting": "on"})
     page = response.context["page"]
     # The seed's 45 actions wait for their point; of the others, one in three has none and
