@@ -58,21 +58,41 @@ STAGE_WORDS = {"ouverture": "Ouverture", "avant": "Rappel", "echeance": "Dernier
                "semaine": "Relance", "relance": "Relance"}
 
 
-def stage_of(campaign, today):
-    """The latest reminder stage CAMPAIGN has reached on TODAY, or None before it opens."""
-    if today < campaign.opens_on:
-        return None
+def schedule(campaign, until):
+    """CAMPAIGN's reminder stages up to UNTIL, (day, stage) in order: the opening, each of
+    REMINDER_DAYS_BEFORE days before the due date, the due date, then one a week; none
+    before the opening."""
     stages = [(campaign.opens_on, "ouverture")]
     for days in settings.REMINDER_DAYS_BEFORE:
         stages.append((campaign.due_on - datetime.timedelta(days=days), f"avant-{days}"))
     stages.append((campaign.due_on, "echeance"))
-    if today > campaign.due_on:
-        weeks = (today - campaign.due_on).days // 7
-        if weeks:
-            stages.append((campaign.due_on + datetime.timedelta(weeks=weeks), f"semaine-{weeks}"))
-    reached = [(day, stage) for day, stage in stages
-               if campaign.opens_on <= day <= today]
-    return max(reached, key=lambda pair: pair[0])[1]
+    for weeks in range(1, (until - campaign.due_on).days // 7 + 1):
+        stages.append((campaign.due_on + datetime.timedelta(weeks=weeks), f"semaine-{weeks}"))
+    return sorted(((day, stage) for day, stage in stages if campaign.opens_on <= day <= until),
+                  key=lambda pair: pair[0])
+
+
+def stage_of(campaign, today):
+    """The latest reminder stage CAMPAIGN has reached on TODAY, or None before it opens."""
+    reached = schedule(campaign, today)
+    return max(reached, key=lambda pair: pair[0])[1] if reached else None
+
+
+def next_stage(campaign, today):
+    """The first stage of CAMPAIGN after TODAY, (day, stage); None once it is closed or, a
+    closed plan's, past its due date (Campaign.is_open)."""
+    if campaign.closed_on:
+        return None
+    until = max(today, campaign.due_on) + datetime.timedelta(weeks=1)
+    later = [(day, stage) for day, stage in schedule(campaign, until)
+             if day > today and not campaign.is_over(day)]
+    return later[0] if later else None
+
+
+def next_digest_day(today):
+    """When the team's next weekly digest goes, the one of this week being sent: the first
+    run of next week (its stage is the ISO week's, digests)."""
+    return today + datetime.timedelta(days=7 - today.weekday())
 
 
 def campaign_actions(campaign):
@@ -98,27 +118,44 @@ def due(today):
     """The reminders that should go on TODAY and have not gone yet, and the pilots that
     cannot be reached (no e-mail address)."""
     reminders, unreachable = [], []
-    campaigns = Campaign.objects.open(today).select_related("plan")
-    for campaign in campaigns:
-        stage = stage_of(campaign, today)
-        sent = set(ReminderSent.objects.filter(campaign=campaign)
-                   .values_list("recipient_id", "stage"))
-        actions = campaign_actions(campaign)
-        for pilot, waiting in waiting_by_pilot(actions).items():
-            if not pilot.email:
-                unreachable.append((campaign, pilot, waiting))
-            elif (pilot.pk, stage) not in sent:
-                reminders.append(Reminder(campaign, pilot, stage, "pilot", waiting, today=today))
-        reminders.extend(_digests(campaign, actions, today, sent))
+    for campaign in Campaign.objects.open(today).select_related("plan"):
+        found = campaign_due(campaign, today)
+        reminders.extend(found.reminders)
+        unreachable.extend(found.unreachable)
     return reminders, unreachable
 
 
-def _digests(campaign, actions, today, sent):
+@dataclass
+class Due:
+    reminders: list  # due on the day, not sent yet
+    unreachable: list  # (campaign, pilot, actions): awaited pilots without an e-mail address
+    waiting: dict  # {pilot: actions} of every awaited pilot
+    actions: list  # campaign_actions()
+
+
+def campaign_due(campaign, today):
+    """What due() finds for the open CAMPAIGN on TODAY, with what it read."""
+    stage = stage_of(campaign, today)
+    sent = set(ReminderSent.objects.filter(campaign=campaign)
+               .values_list("recipient_id", "stage"))
+    actions = campaign_actions(campaign)
+    waiting = waiting_by_pilot(actions)
+    found = Due([], [], waiting, actions)
+    for pilot, awaited in waiting.items():
+        if not pilot.email:
+            found.unreachable.append((campaign, pilot, awaited))
+        elif (pilot.pk, stage) not in sent:
+            found.reminders.append(Reminder(campaign, pilot, stage, "pilot", awaited,
+                                            today=today))
+    found.reminders.extend(digests(campaign, actions, today, sent))
+    return found
+
+
+def digests(campaign, actions, today, sent):
     """The ESS team's weekly digest of ACTIONS: the points awaited of actions without an active
     pilot (nobody is reminded of them), those waiting for their pilot, those submitted and
     waiting for validation."""
-    year, week, _ = today.isocalendar()
-    stage = f"resume-{year}-{week:02d}"
+    stage = digest_stage(today)
     missing = [action for action in actions if action.review in WAITING]
     unpiloted = [action for action in missing if not _active_pilots(action)]
     waiting = [action for action in missing if _active_pilots(action)]
@@ -129,6 +166,11 @@ def _digests(campaign, actions, today, sent):
             .exclude(email="").distinct())
     return [Reminder(campaign, member, stage, "team", waiting, awaiting, unpiloted, today)
             for member in team if (member.pk, stage) not in sent]
+
+
+def digest_stage(today):
+    year, week, _ = today.isocalendar()
+    return f"resume-{year}-{week:02d}"
 
 
 def _active_pilots(action):
@@ -217,6 +259,16 @@ def remind_action(campaign, action):
         unreachable=", ".join(_name(pilot) for pilot in pilots if not pilot.email),
         failed=bool(outcome.failed),
     )
+
+
+def send_due(campaign, progress, today=None):
+    """« Envoyer maintenant »: the reminders of CAMPAIGN due on TODAY and not sent yet (what
+    the next hourly run would send), each recorded under its stage; (outcome, names of the
+    awaited pilots without an e-mail address)."""
+    found = campaign_due(campaign, today or timezone.localdate())
+    progress(total=len(found.reminders), unit="courriels", step="Envoi des relances")
+    outcome = send(found.reminders, progress=progress)
+    return outcome, sorted(_name(pilot) for _, pilot, _ in found.unreachable)
 
 
 def remind_all(campaign, stage, progress):

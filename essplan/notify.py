@@ -80,6 +80,16 @@ def deliver(kind, object_id):
             queue(kind, object_id, run_after=timezone.now() + RETRY_DELAY * attempts)
 
 
+def queue_pending():
+    """« Envoyer maintenant »: queue for the worker every hand-off with a notification still
+    pending (and not given up); how many notifications that is."""
+    pending = Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+    hand_offs = list(pending.values_list("kind", "object_id"))
+    for kind, object_id in sorted(set(hand_offs)):
+        queue(kind, object_id)
+    return len(hand_offs)
+
+
 def send_pending():
     """Send every notification still pending (the hourly catch-up): (sent, failed)."""
     outcomes = [send(pk) for pk in Notification.objects.filter(

@@ -77,6 +77,9 @@ EXPECTED = {
     "actions:point_reply": ({**ACTION, "year": 2024}, POST_ONLY),
     "actions:review_queue": (CAMPAIGN, EDITORS_ONLY),
     "actions:campaign_name_pilot": (CAMPAIGN, POST_ONLY),
+    "actions:campaign_sending": (CAMPAIGN, EDITORS_ONLY),
+    "actions:campaign_send_due": (CAMPAIGN, POST_ONLY),
+    "actions:notifications_send": (CAMPAIGN, POST_ONLY),
     "actions:attachment_delete": ({**ACTION, "year": 2024, "pk": "attachment"}, POST_ONLY),
     "actions:attachment_download": ({**ACTION, "year": 2024, "pk": "attachment"}, ROLE_REQUIRED),
     "actions:action_edit": (ACTION, EDITORS_ONLY),
@@ -269,7 +272,7 @@ WRITE_URLS = [
     "structures:listing_request_accept", "structures:listing_request_refuse",
     "actions:action_partners", "actions:action_pilots", "actions:campaign_create",
     "actions:campaign_edit", "actions:campaign_remind", "actions:campaign_remind_all",
-    "actions:campaign_name_pilot",
+    "actions:campaign_name_pilot", "actions:campaign_send_due", "actions:notifications_send",
     "actions:point_review", "actions:point_reply",
     "actions:attachment_delete", "actions:bulk_entry",
     "actions:pilot_import", "actions:pilot_import_confirm",
@@ -338,6 +341,7 @@ def test_every_write_url_is_checked_for_forged_posts():
                                           "structures:listing_request_list", "people",
                                           "actions:pilot_table", "actions:draft_detail",
                                           "actions:review_queue",
+                                          "actions:campaign_sending",
                                           # someone else's job is not found: see below
                                           "jobs:job_cancel"}
 

@@ -29,6 +29,7 @@ from .partners import action_partners
 from .pilots import action_pilots, pilot_import, pilot_import_confirm, pilot_table
 from .plan import plan_budget, plan_detail, plan_list, plan_publication
 from .review import point_reply, point_review, review_queue
+from .sending import campaign_send_due, campaign_sending, notifications_send
 from .unpiloted import campaign_name_pilot
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "budget_line_edit", "event_delete", "event_edit", "event_list", "plan_budget",
     "plan_detail", "plan_list", "plan_publication", "progress_edit", "draft_add", "draft_create", "draft_detail",
     "draft_node", "draft_remove", "draft_renumber", "plan_adopt", "campaign_name_pilot",
+    "campaign_send_due", "campaign_sending", "notifications_send",
 ]
