@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from essplan import roles
+from essplan import links, roles
 from essplan.french import count
 
 from .models import WAITING, Action, Campaign, ReminderSent, Review
@@ -177,6 +177,15 @@ def _active_pilots(action):
     return [pilot for pilot in action.pilots.all() if pilot.is_active]
 
 
+def _entry_url(reminder, action):
+    """A pilot's link to ACTION's form, signing it in (essplan.links); the team's digest
+    names the actions without a link."""
+    if reminder.kind == "pilot":
+        return links.personal_url(reminder.recipient, reminder.campaign, action)
+    return settings.SITE_URL + reverse("actions:progress_edit", kwargs={
+        "slug": reminder.campaign.plan.slug, "code": action.code, "year": reminder.campaign.year})
+
+
 def message(reminder):
     """The French e-mail of REMINDER, text and HTML, with direct links to the entry forms (at
     SITE_URL, never at the Host of the request that asked for it)."""
@@ -184,9 +193,7 @@ def message(reminder):
     context = {
         "reminder": reminder, "campaign": reminder.campaign, "plan": reminder.campaign.plan,
         "recipient": reminder.recipient,
-        "rows": [(action, site_url + reverse("actions:progress_edit", kwargs={
-            "slug": reminder.campaign.plan.slug, "code": action.code,
-            "year": reminder.campaign.year})) for action in reminder.actions],
+        "rows": [(action, _entry_url(reminder, action)) for action in reminder.actions],
         "awaiting": [(action, site_url + action.get_absolute_url())
                      for action in reminder.awaiting],
         "unpiloted": [(action, site_url + action.get_absolute_url())

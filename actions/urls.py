@@ -12,6 +12,7 @@ DRAFT_NODE = "plans/<slug:slug>/brouillon/<str:kind>/<int:pk>/"
 
 urlpatterns = [
     path("mes-actions/", views.my_actions, name="my_actions"),
+    path("acces/<slug:slug>/<int:year>/<str:code>/", views.personal_link, name="personal_link"),
     path("plans/<slug:slug>/campagnes/", views.campaign_list, name="campaign_list"),
     path("plans/<slug:slug>/campagnes/ouvrir/", views.campaign_edit, name="campaign_create"),
     path(CAMPAIGN, views.campaign_detail, name="campaign_detail"),

@@ -10,7 +10,7 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.admin import UserAdmin
@@ -31,8 +31,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods
 
-from . import notify, roles, throttle
+from . import links, notify, roles, throttle
 from .forms import StyledFormMixin
+from .french import count
 from .models import Invitation, PasswordResetRequest
 
 INVITE = "auth.add_user"
@@ -263,5 +264,16 @@ class AccountChangeForm(AddressRequired, UserChangeForm):
 class AccountAdmin(UserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
+    actions = ["revoke_links"]
     add_fieldsets = ((None, {"classes": ("wide",), "fields": (
         "username", "email", "usable_password", "password1", "password2")}),)
+
+    @admin.action(description="Révoquer les liens personnels envoyés par courriel",
+                  permissions=["change"])
+    def revoke_links(self, request, queryset):
+        """A mail forwarded or a mailbox lost: the links already sent stop serving; those of
+        the next mails serve (essplan/links.py)."""
+        links.revoke(queryset)
+        self.message_user(request, f"Les liens personnels déjà envoyés à "
+                                   f"{count(queryset.count(), 'compte', 'comptes')} "
+                                   "ne servent plus.")

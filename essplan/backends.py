@@ -10,7 +10,8 @@ import copy
 import unicodedata
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
+from sesame.backends import SesameBackendMixin
 
 from .datacache import ACCOUNTS, cached_value
 
@@ -77,3 +78,13 @@ class CachedPermissionsBackend(ModelBackend):
                                      user_obj, obj, from_name), scopes=(ACCOUNTS,))
             setattr(user_obj, attribute, perms)
         return getattr(user_obj, attribute)
+
+
+class PersonalLinkBackend(SesameBackendMixin, BaseBackend):
+    """Log-in by the token of a personal link (django-sesame; essplan/links.py). The account
+    is read as a session reads it (CachedPermissionsBackend.get_user: None once deactivated);
+    the backend grants no permission of its own, the CachedPermissionsBackend does. A
+    password log-in never reaches it: its authenticate() takes a token, not a password."""
+
+    def get_user(self, user_id):
+        return CachedPermissionsBackend().get_user(user_id)

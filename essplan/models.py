@@ -143,3 +143,21 @@ class Invitation(models.Model):
         if self.accepted_at is not None:
             return self.ACCEPTED
         return self.EXPIRED if now > self.expires_at else self.PENDING
+
+class LinkRevocation(models.Model):
+    """When an administrator revoked a person's personal links (essplan/links.py): every link
+    made before that moment is refused, those of the next mails serve."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                primary_key=True, related_name="link_revocation",
+                                verbose_name="compte")
+    revoked_at = models.DateTimeField("liens révoqués le", default=timezone.now)
+
+    class Meta:
+        ordering = ["-revoked_at"]
+        verbose_name = "révocation des liens personnels"
+        verbose_name_plural = "révocations des liens personnels"
+
+    def __str__(self):
+        when = timezone.localtime(self.revoked_at)
+        return f"Liens de {self.user} révoqués le {when:%d/%m/%Y %H:%M}"

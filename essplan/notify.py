@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from . import roles
+from . import links, roles
 from .models import Notification
 
 Kind = Notification.Kind
@@ -123,6 +123,9 @@ class Mail:
     subject: str
     template: str
     context: dict
+    # (campaign, action, context key): the URL under that key becomes the recipient's
+    # personal link to the action's point of the campaign (essplan.links).
+    link: tuple | None = None
 
 
 def email(notification):
@@ -130,6 +133,9 @@ def email(notification):
     model, compose = KINDS[notification.kind]
     mail = compose(model()._default_manager.get(pk=notification.object_id))
     context = {**mail.context, "recipient": notification.recipient, "subject": mail.subject}
+    if mail.link and notification.recipient is not None:
+        campaign, action, key = mail.link
+        context[key] = links.personal_url(notification.recipient, campaign, action)
     message = EmailMultiAlternatives(
         subject=mail.subject, to=[notification.address],
         body=render_to_string(f"emails/{mail.template}.txt", context))
@@ -146,10 +152,12 @@ def _short(text):
     return Truncator(text).chars(70)
 
 
-def _point(comment, verb, template):
+def _point(comment, verb, template, link=None):
+    """The mail of a decision on a point; its pilot's LINK (a context key) personal."""
     point = comment.point
     action = point.action
     keys = {"slug": action.plan.slug, "code": action.code}
+    campaign = action.plan.campaigns.filter(year=point.year).first()
     return Mail(
         subject=f"[essplan] Point {point.year} {verb} · {action.code} {_short(action.title)}",
         template=template,
@@ -158,17 +166,21 @@ def _point(comment, verb, template):
                  "form_url": _link("actions:progress_edit", year=point.year, **keys),
                  "review_url": _link("actions:point_review", year=point.year, **keys),
                  "action_url": _link("actions:action_detail", **keys),
-                 "my_actions_url": _link("actions:my_actions")})
+                 "my_actions_url": _link("actions:my_actions")},
+        link=(campaign, action, link) if link and campaign else None)
 
 
 def _pilot_named(nomination):
+    """The mail of a new pilot; while a campaign of the plan is open, its link to the form."""
     action = nomination.action
+    campaign = action.plan.campaigns.open().order_by("year").first()
     return Mail(
         subject=f"[essplan] Vous êtes pilote de l'action {action.code} {_short(action.title)}",
         template="pilot_named",
-        context={"action": action, "plan": action.plan,
+        context={"action": action, "plan": action.plan, "campaign": campaign,
                  "action_url": settings.SITE_URL + action.get_absolute_url(),
-                 "my_actions_url": _link("actions:my_actions")})
+                 "my_actions_url": _link("actions:my_actions")},
+        link=(campaign, action, "form_url") if campaign else None)
 
 
 def _listing_received(listing):
@@ -207,9 +219,11 @@ KINDS = {
     Kind.POINT_SUBMITTED: (_model("actions.ReviewComment"),
                            lambda comment: _point(comment, "soumis", "point_submitted")),
     Kind.POINT_SENT_BACK: (_model("actions.ReviewComment"),
-                           lambda comment: _point(comment, "à revoir", "point_sent_back")),
+                           lambda comment: _point(comment, "à revoir", "point_sent_back",
+                                                  link="form_url")),
     Kind.POINT_VALIDATED: (_model("actions.ReviewComment"),
-                           lambda comment: _point(comment, "validé", "point_validated")),
+                           lambda comment: _point(comment, "validé", "point_validated",
+                                                  link="action_url")),
     Kind.POINT_REPLIED: (_model("actions.ReviewComment"),
                          lambda comment: _point(comment, "à revoir : le pilote répond",
                                                 "point_replied")),

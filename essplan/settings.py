@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "essplan.security.BodySizeLimitMiddleware",
     # A session idle for SESSION_IDLE_TIMEOUT is logged out, then sent to log in (sessions.py).
     "essplan.sessions.IdleTimeoutMiddleware",
+    # A session opened by a personal link opens only its campaign's pages (essplan/links.py).
+    "essplan.links.LinkSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -404,6 +406,20 @@ try:
                                   reverse=True)
 except ValueError:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE is a list of whole numbers of days.") from None
+
+# Personal links (essplan/links.py): the reminders and hand-off mails to a pilot carry a link
+# that signs the pilot in (django-sesame), kept to the campaign's pages, refused once the
+# campaign is closed or PERSONAL_LINK_GRACE_DAYS past its due date (the weekly reminders go on
+# after it), once the account is deactivated, its password changed or its links revoked.
+# Off: the mails carry the plain URLs, a log-in needed.
+PERSONAL_LINKS = env_bool("PERSONAL_LINKS", True)
+PERSONAL_LINK_GRACE_DAYS = env_int("PERSONAL_LINK_GRACE_DAYS", 90)
+AUTHENTICATION_BACKENDS.append("essplan.backends.PersonalLinkBackend")
+SESAME_MAX_AGE = datetime.timedelta(days=400)  # a ceiling: each campaign bounds its own
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
+SESAME_ONE_TIME = False  # a reminder is opened again; mail scanners open links first
+# django-axes keeps a failed log-in's query string, these values masked: the token too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "sesame"]
 
 # Security: safe unless DEBUG (development) opts out of HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

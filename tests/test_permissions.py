@@ -61,6 +61,9 @@ EXPECTED = {
     "actions:plan_budget": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "actions:event_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "actions:my_actions": ({}, ROLE_REQUIRED),
+    # A personal link without its token; the 2025 campaign, due 15/12/2025, is long past its
+    # PERSONAL_LINK_GRACE_DAYS: « Ce lien a expiré » (tests/test_personal_links.py).
+    "actions:personal_link": ({**CAMPAIGN, "code": "1.4.7"}, dict.fromkeys(PERSONAS, 410)),
     "actions:campaign_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "actions:campaign_detail": (CAMPAIGN, ROLE_REQUIRED),
     "actions:campaign_create": ({"slug": COTENTIN}, EDITORS_ONLY),

@@ -25,6 +25,7 @@ from .followup import (
     budget_line_edit,
     progress_edit,
 )
+from .links import personal_link
 from .partners import action_partners
 from .pilots import action_pilots, pilot_import, pilot_import_confirm, pilot_table
 from .plan import plan_budget, plan_detail, plan_list, plan_publication
@@ -39,5 +40,5 @@ __all__ = [
     "budget_line_edit", "event_delete", "event_edit", "event_list", "plan_budget",
     "plan_detail", "plan_list", "plan_publication", "progress_edit", "draft_add", "draft_create", "draft_detail",
     "draft_node", "draft_remove", "draft_renumber", "plan_adopt", "campaign_name_pilot",
-    "campaign_send_due", "campaign_sending", "notifications_send",
+    "campaign_send_due", "campaign_sending", "notifications_send", "personal_link",
 ]
