@@ -4,12 +4,16 @@ pages, until the campaign ends, the account is deactivated or its links revoked.
 import datetime
 import re
 import time
+from collections import Counter
 from email.header import decode_header, make_header
 from urllib.parse import urlsplit
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -256,3 +260,22 @@ def test_a_named_pilot_gets_a_link_while_a_campaign_is_open(
     [message] = smtp_server
     url = re.search(r"Saisir le point 2025 : (\S+)", text_of(message)).group(1)
     signed_in(client, url)
+
+
+def test_a_link_session_costs_two_queries_a_page(client, link, pilot):
+    """Its campaign (still open?) and, on an action's page, whether the person pilots it."""
+    page = reverse("actions:action_detail", kwargs={"slug": COTENTIN, "code": "1.4.7"})
+    signed_in(client, link).get(page)
+    with CaptureQueriesContext(connection) as linked:
+        assert client.get(page).status_code == 200
+    linked = [query["sql"] for query in linked.captured_queries]  # before the next request
+    password = Client()
+    password.force_login(pilot)
+    password.get(page)
+    with CaptureQueriesContext(connection) as plain:
+        assert password.get(page).status_code == 200
+    tables = [sql.split(" FROM ")[1].split()[0] for sql in linked]
+    assert len(linked) == len(plain) + 2
+    assert Counter(tables) - Counter(query["sql"].split(" FROM ")[1].split()[0]
+                                     for query in plain.captured_queries) == Counter(
+        ['"actions_campaign"', '"actions_action"'])
