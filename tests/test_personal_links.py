@@ -164,7 +164,7 @@ def test_a_link_expires_with_its_campaign(client, link, campaign, settings):
     assert response.status_code == 410
     page = response.content.decode()
     assert "Ce lien a expiré" in page
-    assert f'href="{LOGIN}"' in page and f'href="{reverse("password_reset")}"' in page
+    assert f'href="{LOGIN}?next={FORM}"' in page and f'href="{reverse("password_reset")}"' in page
     assert SESSION_KEY not in client.session
 
 

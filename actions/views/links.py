@@ -21,9 +21,11 @@ def _no_referrer(response):
     return response
 
 
-def _refused(request, *, expired):
+def _refused(request, form, *, expired):
+    """The page of a link that no longer signs in: the log-in leads to FORM all the same."""
     return _no_referrer(render(request, "registration/link_refused.html",
-                               {"expired": expired}, status=410 if expired else 403))
+                               {"expired": expired, "next": form},
+                               status=410 if expired else 403))
 
 
 @login_not_required
@@ -33,13 +35,14 @@ def personal_link(request, slug, year, code):
     campaign = get_object_or_404(Campaign.objects.select_related("plan"), plan__slug=slug,
                                  year=year)
     action = get_object_or_404(Action, plan=campaign.plan, code=code)
+    form = action.url("actions:progress_edit", year=year)
     if not settings.PERSONAL_LINKS:
-        return _refused(request, expired=False)
+        return _refused(request, form, expired=False)
     if links.expired(campaign):
-        return _refused(request, expired=True)
+        return _refused(request, form, expired=True)
     user = links.link_user(request, campaign)
     if user is None:
-        return _refused(request, expired=False)
+        return _refused(request, form, expired=False)
     # A session opened with the password stays whole; any other becomes this link's.
     if request.user.pk != user.pk or links.LINK_CAMPAIGN in request.session:
         login(request, user, backend=links.BACKEND)
