@@ -25,7 +25,7 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django.utils import timezone
@@ -110,6 +110,14 @@ def revoke(users):
         update_conflicts=True, unique_fields=["user"], update_fields=["revoked_at"])
 
 
+def link_campaign(session):
+    """The campaign a link session is kept to, or None: a log-in by password within the same
+    session (the session key changes, its data stays) lifts the limits."""
+    if session.get(BACKEND_SESSION_KEY) != BACKEND:
+        return None
+    return session.get(LINK_CAMPAIGN)
+
+
 def _within(request, campaign_id, kwargs):
     """Whether a link session kept to CAMPAIGN_ID may open this page."""
     if request.resolver_match.view_name not in LINK_PAGES:
@@ -139,7 +147,7 @@ class LinkSessionMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not getattr(view_func, "login_required", True):
             return None
-        campaign_id = request.session.get(LINK_CAMPAIGN)
+        campaign_id = link_campaign(request.session)
         if campaign_id is None or _within(request, campaign_id, view_kwargs):
             return None
         logout(request)

@@ -137,6 +137,14 @@ def test_a_password_log_in_lifts_the_limits(client, link, pilot):
     assert client.get(reverse("reports:home")).status_code == 200
 
 
+def test_a_password_log_in_within_a_link_session_lifts_the_limits(client, link, pilot):
+    signed_in(client, link)
+    # As a log-in after choosing a password would: the same session, its key cycled.
+    client.force_login(pilot, backend="essplan.backends.CachedPermissionsBackend")
+    assert client.session[links.LINK_CAMPAIGN]  # still there, no longer heeded
+    assert client.get(reverse("reports:home")).status_code == 200
+
+
 def test_a_password_session_is_kept_whole_by_a_link(client, link, pilot):
     client.force_login(pilot)
     signed_in(client, link)

@@ -44,7 +44,7 @@ def personal_link(request, slug, year, code):
     if user is None:
         return _refused(request, form, expired=False)
     # A session opened with the password stays whole; any other becomes this link's.
-    if request.user.pk != user.pk or links.LINK_CAMPAIGN in request.session:
+    if request.user.pk != user.pk or links.link_campaign(request.session) is not None:
         login(request, user, backend=links.BACKEND)
         request.session[links.LINK_CAMPAIGN] = campaign.pk
     return _no_referrer(redirect(_target(user, campaign, action)))
