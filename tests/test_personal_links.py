@@ -258,6 +258,14 @@ def test_a_point_sent_back_mails_its_pilot_a_link_to_correct_it(
     url = re.search(r"le soumettre à nouveau : (\S+)", text_of(message)).group(1)
     signed_in(client, url)
     assert client.get(FORM).status_code == 200
+    # From the same link session, the pilot re-reads the point and answers in its thread.
+    review = reverse("actions:point_review", kwargs={"slug": COTENTIN, "code": "1.4.7",
+                                                      "year": 2025})
+    assert "Précisez le nombre de participants." in client.get(review).content.decode()
+    reply = reverse("actions:point_reply", kwargs={"slug": COTENTIN, "code": "1.4.7",
+                                                    "year": 2025})
+    assert client.post(reply, {"text": "35 participants."}).status_code == 302
+    assert point.comments.filter(author=pilot, text="35 participants.").exists()
 
 
 def test_a_named_pilot_gets_a_link_while_a_campaign_is_open(
