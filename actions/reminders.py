@@ -194,8 +194,11 @@ def message(reminder):
         "reminder": reminder, "campaign": reminder.campaign, "plan": reminder.campaign.plan,
         "recipient": reminder.recipient,
         "rows": [(action, _entry_url(reminder, action)) for action in reminder.actions],
-        "awaiting": [(action, site_url + action.get_absolute_url())
+        "awaiting": [(action, site_url + action.url("actions:point_review",
+                                                   year=reminder.campaign.year))
                      for action in reminder.awaiting],
+        "queue_url": site_url + reverse("actions:review_queue", kwargs={
+            "slug": reminder.campaign.plan.slug, "year": reminder.campaign.year}),
         "unpiloted": [(action, site_url + action.get_absolute_url())
                       for action in reminder.unpiloted],
         "contact": settings.ESS_TEAM_CONTACT_EMAIL,

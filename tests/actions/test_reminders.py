@@ -9,6 +9,7 @@ from email.header import decode_header, make_header
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import resolve, reverse
@@ -262,6 +263,10 @@ def test_the_team_digest_separates_no_pilot_waiting_and_submitted(
     assert "Points attendus de leur pilote (1)" in waiting and "1.4.7 ·" in waiting
     assert "1.4.6 ·" not in waiting
     assert "Points soumis, à valider (1)" in to_validate and "1.4.5 ·" in to_validate
+    # Each submitted point links its review page; the queue takes them one after the other.
+    assert f"/plans/{plan.slug}/actions/1.4.5/avancement/2025/revue/" in to_validate
+    assert (f"Les relire l'un après l'autre : {settings.SITE_URL}/plans/{plan.slug}/campagnes/"
+            "2025/a-valider/") in to_validate
 
 
 def test_a_date_only_simulates_unless_send_is_given(campaign, action, pilot):

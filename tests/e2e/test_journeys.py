@@ -213,12 +213,29 @@ def test_admin_generates_and_publishes_the_2024_report_and_the_committee_downloa
     assert "Bilan de l'année 2024" in reader.pages[0].extract_text()
 
 
+def mails_to(smtp_server, address):
+    """The (subject, plain text) of every message ADDRESS received, in order."""
+    found = []
+    for message in smtp_server:
+        if message["To"] != address:
+            continue
+        text = next(part for part in message.walk() if part.get_content_type() == "text/plain")
+        found.append((str(make_header(decode_header(message["Subject"]))),
+                      text.get_payload(decode=True).decode(text.get_content_charset())))
+    return found
+
+
+def link_after(body, label):
+    """The URL that follows LABEL in an e-mail's text."""
+    return re.search(rf"{re.escape(label)} : (\S+)", body).group(1)
+
+
 @e2e
-def test_the_2025_campaign_from_opening_to_validation(page, action, smtp_server, settings,
-                                                      live_server):
-    """An administrator opens the 2025 campaign and names a pilot of 1.4.7; the pilot follows
-    the opening e-mail's link and submits; the ESS team sends the point back, the pilot
-    corrects it, the ESS team validates it; « Mes actions » and the dashboard follow."""
+def test_the_2025_campaign_through_its_e_mails(page, action, smtp_server, settings, live_server):
+    """An administrator opens the 2025 campaign and names a pilot of 1.4.7; from then on each
+    person acts from the e-mail that tells them it is their turn: the pilot from the
+    personal links of its mails (signed in, no password), the ESS team from the submission
+    notices and its digest, through the review page; nobody browses to find the point."""
     settings.SITE_URL = live_server.url
     make_user("alice", roles.ADMIN, staff=True)
     make_user("emile", roles.EDITOR)
@@ -235,6 +252,8 @@ def test_the_2025_campaign_from_opening_to_validation(page, action, smtp_server,
     page.get_by_label("Message aux pilotes").fill("Merci de faire le point avant le comité.")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Campagne de suivi 2025")
+    # Opening says whom nobody will remind: every action of the seed is without a pilot.
+    expect(page.get_by_text("45 actions sur 45 n'ont pas de pilote")).to_be_visible()
     page.goto(f"{PLAN}actions/1.4.7/")
     page.get_by_role("link", name="gérer les pilotes").click()
     page.get_by_label("Nom, identifiant ou adresse électronique").press_sequentially("lemarch")
@@ -247,65 +266,67 @@ def test_the_2025_campaign_from_opening_to_validation(page, action, smtp_server,
     call_command("send_reminders", stdout=out)
     assert "ouverture · campagne 2025 · paul@lecotentin.test" in out.getvalue()
     # Paul was told once when named pilot, then the campaign's opening reminder came.
-    to_paul = [message for message in smtp_server if message["To"] == "paul@lecotentin.test"]
-    subjects = [str(make_header(decode_header(message["Subject"]))) for message in to_paul]
+    to_paul = mails_to(smtp_server, "paul@lecotentin.test")
     assert [subject.startswith("[essplan] Vous êtes pilote de l'action 1.4.7")
-            for subject in subjects] == [True, False]
-    opening = to_paul[1]
-    text = next(part for part in opening.walk() if part.get_content_type() == "text/plain")
-    body = text.get_payload(decode=True).decode(text.get_content_charset())
-    assert "Merci de faire le point avant le comité." in body
-    link = re.search(r"Saisir le point : (\S+)", body).group(1)
+            for subject, _ in to_paul] == [True, False]
+    opening = to_paul[1][1]
+    assert "Merci de faire le point avant le comité." in opening
 
-    page.goto(link)
-    page.get_by_label("Identifiant").fill("paul")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    # The pilot: from the reminder to the form, signed in by its personal link.
+    page.goto(link_after(opening, "Saisir le point"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Saisir le point d'avancement 2025")
+    assert "sesame" not in page.url
     page.get_by_label("Statut").select_option(label="En cours")
     page.get_by_label("Avancement (%)").fill("40")
     page.get_by_label("Réalisations").fill("Deux Cafés des ASSOS.")
-    # The document goes with the text, in the same submission, from the first save.
+    # The document goes with the text, in the same submission.
     page.get_by_label("Joindre des justificatifs").set_input_files(files=[{
         "name": "feuille-de-presence.pdf", "mimeType": "application/pdf",
         "buffer": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"}])
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
-    expect(page.get_by_text("Le brouillon du point 2025 de l'action 1.4.7 (1 justificatif "
-                            "joint) est enregistré")).to_be_visible()
-    page.get_by_role("link", name="Modifier le point 2025").click()
-    expect(page.get_by_label("Réalisations")).to_have_value("Deux Cafés des ASSOS.")
     page.get_by_role("button", name="Soumettre à l'équipe ESS").click()
     expect(page.get_by_text("est soumis à l'équipe ESS")).to_be_visible()
-    expect(page.get_by_role("link", name="feuille-de-presence.pdf")).to_be_visible()
-    page.goto("/mes-actions/")
-    expect(page.get_by_role("row", name=re.compile("1.4.7"))).to_contain_text("Soumis")
+    # The link opens this campaign's pages only: the dashboard asks for the password.
+    page.goto("/")
+    expect(page.get_by_label("Mot de passe")).to_be_visible()
     page.context.clear_cookies()
 
-    log_in(page, "emile")
-    page.goto(f"{PLAN}campagnes/2025/")
-    page.get_by_role("link", name="1 point à valider").click()
-    page.get_by_role("link", name="Relire le point 2025 de 1.4.7").click()
+    # The ESS team: the submission notice leads to the review page (after its password).
+    [submitted] = [body for subject, body in mails_to(smtp_server, "emile@lecotentin.test")
+                   if subject.startswith("[essplan] Point 2025 soumis")]
+    page.goto(link_after(submitted, "Relire et valider le point"))
+    page.get_by_label("Identifiant").fill("emile")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("link", name="feuille-de-presence.pdf")).to_be_visible()
+    expect(page.get_by_text("Deux Cafés des ASSOS.")).to_be_visible()
     page.get_by_label("Commentaire au pilote").fill("Combien de participants ?")
     page.get_by_role("button", name="Renvoyer au pilote").click()
     expect(page.get_by_text("Le point 2025 de l'action 1.4.7 est renvoyé au pilote.")).to_be_visible()
     expect(page.get_by_text("Tous les points soumis sont relus.")).to_be_visible()
     page.context.clear_cookies()
 
-    log_in(page, "paul")
-    page.goto("/mes-actions/")
-    row = page.get_by_role("row", name=re.compile("1.4.7"))
-    expect(row).to_contain_text("À revoir")
-    row.get_by_role("link", name=re.compile("Corriger")).click()
+    # The pilot: the return, its comment and a link to correct, signed in again.
+    subject, sent_back = mails_to(smtp_server, "paul@lecotentin.test")[2]
+    assert subject.startswith("[essplan] Point 2025 à revoir")
+    assert "Combien de participants ?" in sent_back
+    page.goto(link_after(sent_back, "Corriger le point 2025, puis le soumettre à nouveau"))
     expect(page.get_by_text("Combien de participants ?")).to_be_visible()
     page.get_by_label("Réalisations").fill("Deux Cafés des ASSOS, 35 participants.")
     page.get_by_role("button", name="Soumettre à l'équipe ESS").click()
     expect(page.get_by_text("est soumis à l'équipe ESS")).to_be_visible()
     page.context.clear_cookies()
 
-    log_in(page, "emile")
-    page.goto(f"{PLAN}campagnes/2025/a-valider/")
+    # The ESS team: the digest lists the point to validate and leads to the queue.
+    call_command("send_reminders", "--date", "2026-12-14", "--send", stdout=io.StringIO())
+    digest = [body for subject, body in mails_to(smtp_server, "emile@lecotentin.test")
+              if subject.startswith("[essplan] Campagne 2025")][-1]
+    assert "Points soumis, à valider (1)" in digest
+    page.goto(link_after(digest, "Les relire l'un après l'autre"))
+    page.get_by_label("Identifiant").fill("emile")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("link", name="Relire le point 2025 de 1.4.7").click()
+    expect(page.get_by_text("Deux Cafés des ASSOS, 35 participants.")).to_be_visible()
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_text("Le point 2025 de l'action 1.4.7 est validé.")).to_be_visible()
     page.goto("/?annee=2025")
@@ -313,11 +334,14 @@ def test_the_2025_campaign_from_opening_to_validation(page, action, smtp_server,
         "1 point soumis ou validé sur 45 actions, dont 1 validé")
     page.context.clear_cookies()
 
-    log_in(page, "paul")
-    page.goto("/mes-actions/")
-    expect(page.get_by_role("row", name=re.compile("1.4.7"))).to_contain_text("Validé")
+    # The pilot: told of the validation, its link opens the action, the point validated.
+    subject, validated = mails_to(smtp_server, "paul@lecotentin.test")[-1]
+    assert subject.startswith("[essplan] Point 2025 validé")
+    page.goto(link_after(validated, "Voir l'action"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1.4.7")
     point = ProgressUpdate.objects.get(action=action, year=2025)
     assert (point.review, point.achievements) == ("valide", "Deux Cafés des ASSOS, 35 participants.")
+    assert point.attachments.get().name == "feuille-de-presence.pdf"
 
 
 @e2e
