@@ -14,6 +14,7 @@ from actions.forms import year_due
 from actions.models import Campaign, Direction, ProgressUpdate, Review, ReviewComment
 from essplan import roles
 from tests.conftest import COTENTIN, make_user
+from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -332,3 +333,52 @@ def test_on_a_phone_the_tables_stack_and_the_entry_button_stays_whole(
     assert (".table-stack, .table-stack caption, .table-stack tbody, .table-stack tr, "
             ".table-stack tr > * { display: block;" in phone)
     assert ".table-stack td[data-label]::before { content: attr(data-label);" in phone
+
+
+def test_on_a_phone_each_staff_table_row_keeps_its_action_in_view(
+        client_for, plan, action, pilot, campaign):
+    """Checked in Chromium at 390 px: « Relancer », « Gérer » and « Modifier » sat beyond the
+    screen's edge, the indicators' table was 935 px wide. Each row is now a card (its cells under
+    their column's name, the row's button last); the budget grid, all figures, scrolls sideways
+    with its first column kept in view."""
+    EventFactory(plan=plan, title="Forum de l'ESS", place="Cherbourg-en-Cotentin",
+                 participants=120, actions=[action])
+    client = client_for("admin_user")
+
+    def page(name, **kwargs):
+        return client.get(reverse(name, kwargs=kwargs)).content.decode()
+
+    slug = plan.slug
+    stacked = '<table class="table align-middle table-stack">'
+    followed = page("actions:campaign_detail", slug=slug, year=2025)
+    assert stacked in followed
+    assert re.search(r'<td data-label="Pilotes">Paul Pilote</td>\s*<td data-label="État">'
+                     r'<span class="badge review review-a_saisir">À saisir</span></td>\s*'
+                     r'<td class="no-print"><form method="post" action="[^"]+/1\.4\.7/[^"]*">'
+                     r'.*?>Relancer<span class="visually-hidden"> les pilotes de 1\.4\.7', followed)
+    pilots = page("actions:pilot_table", slug=slug)
+    assert stacked in pilots
+    assert re.search(r'<td data-label="Pilotes">Paul Pilote <span[^>]*>[^<]*</span></td>\s*'
+                     r'<td><a class="btn btn-sm btn-outline-primary" href="[^"]+">Gérer'
+                     r'<span class="visually-hidden"> les pilotes de 1\.4\.7', pilots)
+    events = page("actions:event_list", slug=slug)
+    assert stacked in events
+    assert '<td data-label="Lieu">Cherbourg-en-Cotentin</td>' in events
+    assert '<td class="text-end" data-label="Participants">120</td>' in events
+    assert re.search(r'<td data-label="Actions liées"><a [^>]+>1\.4\.7</a></td>\s*'
+                     r'<td class="text-nowrap"><a class="btn btn-sm btn-link" [^>]+>Modifier', events)
+    listed = page("actions:action_list", slug=slug)
+    assert '<table class="table table-hover align-middle table-actions table-stack">' in listed
+    assert '<td class="code" data-label="Code">1.4.7</td>' in listed
+    directory = page("structures:structure_list")
+    assert '<table class="table table-hover align-middle table-stack">' in directory
+    assert directory.count('<td data-label="Commune">') == 30  # a full page
+    indicators = page("indicators:indicator_list", slug=slug)
+    assert stacked in indicators
+    assert '<td data-label="Code">C1</td>' in indicators
+    assert '<table class="table table-sm amounts budget-summary table-sticky-first"' in page(
+        "actions:plan_detail", slug=slug)
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    phone = css[css.index("@media (max-width: 575.98px)"):]
+    assert ".table-stack tr > .text-end { text-align: start !important; }" in phone
+    assert ".table-sticky-first tr > :first-child { position: sticky; left: 0;" in phone
