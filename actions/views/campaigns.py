@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from essplan.french import count
 from essplan.search import french_order
@@ -44,6 +44,7 @@ MY_ACTIONS_PAGE = 50
 PILOT_ORDER = [*french_order("user__last_name", "user__first_name"), "user__username"]
 
 
+@require_safe
 def campaign_list(request, slug):
     plan = get_plan(request, slug)
     context = {"plan": plan, "campaigns": plan.campaigns.order_by("-year"),
@@ -79,6 +80,7 @@ def opened_message(campaign):
     return message
 
 
+@require_safe
 def campaign_detail(request, slug, year):
     """Who has reported: every action of the plan with the state of its point of YEAR."""
     plan = get_plan(request, slug)
@@ -157,6 +159,7 @@ def campaign_remind_all(request, slug, year):
     return redirect(job)
 
 
+@require_safe
 def my_actions(request):
     """The signed-in user's actions, the state of each in the open campaign of its plan (its
     earliest, should two be open). A page of them (a pilot of a whole axis has dozens), read

@@ -382,3 +382,24 @@ def test_on_a_phone_each_staff_table_row_keeps_its_action_in_view(
     phone = css[css.index("@media (max-width: 575.98px)"):]
     assert ".table-stack tr > .text-end { text-align: start !important; }" in phone
     assert ".table-sticky-first tr > :first-child { position: sticky; left: 0;" in phone
+
+
+def test_a_pilot_touches_no_action_that_has_another_pilot(client_for, plan, campaign, action,
+                                                           pilot, other_pilot):
+    """1.4.7 has its pilot, Paul; Pia pilots 1.4.6 only. The campaign is open, so her own
+    action's form opens: what refuses her 1.4.7 is that she is not its pilot."""
+    client = client_for("other_pilot")
+    own = plan.actions.get(code="1.4.6")
+    assert client.get(own.url("actions:progress_edit", year=2025)).status_code == 200
+    form = action.url("actions:progress_edit", year=2025)
+    assert client.get(form).status_code == 403
+    assert client.post(form, {"status": "en_cours", "progress": "40",
+                              "date": "2025-11-20"}).status_code == 403
+    assert client.get(action.url("actions:budget_line_create")).status_code == 403
+    point = ProgressUpdate.objects.create(action=action, year=2025, progress=40,
+                                          review=Review.TO_REVISE, author=pilot)
+    assert client.get(action.url("actions:point_review", year=2025)).status_code == 403
+    reply = client.post(action.url("actions:point_reply", year=2025), {"text": "Je réponds."})
+    assert reply.status_code == 403
+    assert not point.comments.exists()
+    assert list(action.updates.all()) == [point] and not action.budget_lines.exists()

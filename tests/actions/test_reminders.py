@@ -130,6 +130,15 @@ def test_dry_run_lists_and_sends_nothing(campaign, action, pilot):
     assert not mail.outbox and not ReminderSent.objects.exists()
 
 
+def test_dry_run_after_a_real_run_lists_nothing_already_sent(campaign, action, pilot):
+    run("--date", "2025-12-01", "--send")
+    assert len(mail.outbox) == 1
+    out, _ = run("--dry-run", "--date", "2025-12-01")
+    assert "Partirait" not in out
+    assert "0 relance à envoyer le 01/12/2025 (essai : rien n'est envoyé)." in out
+    assert len(mail.outbox) == 1 and ReminderSent.objects.count() == 1
+
+
 def test_relancer_sends_one_reminder_now(client_for, campaign, action, pilot, settings):
     """Its links start with SITE_URL, even when the request came with a forged Host."""
     settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
