@@ -5,9 +5,11 @@ run:
 	scripts/bootstrap.sh
 	scripts/run.sh
 
-# Run the whole test suite (embedded PostgreSQL, or DATABASE_URL when set).
+# Lint (ruff, the rules of pyproject.toml), then run the whole test suite (embedded
+# PostgreSQL, or DATABASE_URL when set).
 test:
 	scripts/bootstrap.sh
+	.venv/bin/ruff check .
 	scripts/test.sh
 
 # The load benchmark (minutes; never part of the tests): prints its table, writes bench/results/.

@@ -201,7 +201,7 @@ def council_budget(plan):
     rows, net = [], BudgetRow("Total net (dépenses moins recettes)", [Decimal(0)] * len(years),
                               Decimal(0), Decimal(0), Decimal(0), kind="total")
     for section, section_label in BudgetLine.Section.choices:
-        for flow, flow_label in BudgetLine.Flow.choices:
+        for flow in BudgetLine.Flow.values:
             chapters = sorted(chapter for (s, f, chapter) in planned if (s, f) == (section, flow))
             if not chapters:
                 continue

@@ -308,8 +308,7 @@ def print_tables(results):
     made = results["report_job"]
     print(f"Rapport annuel par un travail ({made['pages']} pages) : de « Générer » à « terminé » "
           f"{made['click_to_done_s']:.1f} s ; mémoire max du processus {made['worker_peak_mib']:.0f} Mio")
-    print("\nÀ travers haproxy (req/s ; part du CPU des {cores} cœurs occupée)".format(
-        cores=os.cpu_count()))
+    print(f"\nÀ travers haproxy (req/s ; part du CPU des {os.cpu_count()} cœurs occupée)")
     print(f"{'page':<18}{'1 serveur':>11}{'CPU':>6}{'2 serveurs':>12}{'CPU':>6}{'gain':>8}")
     one, two = results["balancer"]["1"], results["balancer"]["2"]
     for name in one:

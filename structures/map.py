@@ -19,6 +19,7 @@ from .models import Commune, Structure
 
 # ColorBrewer "Blues", 5 classes; communes without any structure stay light grey.
 PALETTE = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+CLASSES = len(PALETTE)
 EMPTY = "#f1f3f5"
 MEASURES = {"structures": "structures", "employees": "salariés"}
 # The box the derivation script projected the outlines into.
@@ -47,7 +48,7 @@ class Area:
         return f"{structures}, {self.employees} salarié{'s' if self.employees > 1 else ''}"
 
 
-def breaks(values, classes=len(PALETTE)):
+def breaks(values, classes=CLASSES):
     """Upper bounds of CLASSES quantile classes of the non-zero VALUES."""
     values = sorted(value for value in values if value)
     if not values:

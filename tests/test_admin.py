@@ -92,7 +92,7 @@ def admin_form(client, url):
     response = client.get(url)
     form = response.context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue

@@ -195,6 +195,8 @@ def test_a_typed_directory_export_imports_back_unchanged(client_for, fmt):
     token = client.post(url, {"file": SimpleUploadedFile(f"export.{fmt}", exported)}).context[
         "token"]
     client.post(reverse("structures:structure_import_confirm"), {"token": token})
-    strip = lambda rows: [{k: v for k, v in row.items() if k not in {"updated_at", "version"}}
-                          for row in rows]
+    def strip(rows):
+        return [{k: v for k, v in row.items() if k not in {"updated_at", "version"}}
+                for row in rows]
+
     assert strip(Structure.objects.order_by("pk").values()) == strip(before)

@@ -133,7 +133,7 @@ def council_table(client):
 
 
 def council_row(text, label, columns):
-    cells = re.search(re.escape(label) + r"((?: -?[\d ]+?,\d\d €){%d})" % columns, text).group(1)
+    cells = re.search(re.escape(label) + rf"((?: -?[\d ]+?,\d\d €){{{columns}}})", text).group(1)
     return [cell.strip() for cell in cells.split("€")[:columns]]
 
 

@@ -340,7 +340,7 @@ def test_an_element_changed_by_another_administrator_is_a_conflict_with_the_inpu
         saved = first.post(url, {**first_form, "title": "Titre d'Alice", "code": "1.2.3",
                                  "parent": objective.pk})
         assert saved.status_code == 302
-        expected = "Intitulé</th><td>{}</td><td>Titre d'Alice</td>".format(action.title)
+        expected = f"Intitulé</th><td>{action.title}</td><td>Titre d'Alice</td>"
     elif meanwhile == "renumber":
         drafting.remove_node(small_draft, "action", small_draft.actions.get(code="1.2.2").pk)
         first.post(reverse("actions:draft_renumber", kwargs={"slug": NEW}))
@@ -349,8 +349,7 @@ def test_an_element_changed_by_another_administrator_is_a_conflict_with_the_inpu
         saved = first.post(url, {**first_form, "title": action.title, "code": "1.2.3",
                                  "parent": other.pk})
         assert saved.status_code == 302
-        expected = "Rattachement</th><td>1.2 · {}</td><td>1.4 · {}</td>".format(
-            objective.title, other.title)
+        expected = f"Rattachement</th><td>1.2 · {objective.title}</td><td>1.4 · {other.title}</td>"
     stored = Action.objects.values_list("code", "objective", "title").get(pk=action.pk)
     refused = second.post(url, {**second_form, "title": "Titre de Bérénice", "code": "1.2.3",
                                 "parent": objective.pk})

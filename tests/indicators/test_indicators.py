@@ -33,7 +33,9 @@ def test_seeded_baselines_are_the_deliberations(plan):
     (Trend.UP, None, "8", None), (Trend.UP, "8", None, None),
 ])
 def test_on_track_for_each_direction(direction, value, target, expected):
-    as_decimal = lambda text: None if text is None else Decimal(text)
+    def as_decimal(text):
+        return None if text is None else Decimal(text)
+
     assert on_track(direction, as_decimal(value), as_decimal(target)) is expected
 
 

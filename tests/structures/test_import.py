@@ -138,7 +138,7 @@ def test_missing_required_column_is_a_file_error(editor_client):
 @pytest.mark.parametrize(("content", "name", "message"), [
     (b"", "vide.csv", "Le fichier soumis est vide."),
     (b"Nom;Code commune\n", "entete.csv", "Le fichier ne contient aucune ligne de données."),
-    ("Nom;Code commune\nA;50129;en trop\n".encode(), "colonnes.csv", "la ligne 2 a 3 colonnes au lieu de 2"),
+    (b"Nom;Code commune\nA;50129;en trop\n", "colonnes.csv", "la ligne 2 a 3 colonnes au lieu de 2"),
     (b"\x00\x01\x02binaire", "binaire.csv", "Fichier illisible"),
     (b"PK\x03\x04pas un classeur", "faux.xlsx", "Fichier illisible"),
     ("Nom;Code commune\nA;50129\n".encode("utf-16"), "utf16.csv", "Fichier illisible"),
@@ -173,8 +173,10 @@ def test_export_then_import_changes_nothing(editor_client):
     assert (report.new, report.updated) == (0, 60)
     editor_client.post(CONFIRM, {"token": upload(editor_client, exported).context["token"]})
     after = list(Structure.objects.order_by("pk").values())
-    strip = lambda rows: [{k: v for k, v in row.items() if k not in {"updated_at", "version"}}
-                          for row in rows]
+    def strip(rows):
+        return [{k: v for k, v in row.items() if k not in {"updated_at", "version"}}
+                for row in rows]
+
     assert strip(after) == strip(before)
 
 

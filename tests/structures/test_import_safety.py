@@ -181,7 +181,7 @@ def test_unknown_columns_are_named_on_the_dry_run(editor_client):
 
 def test_a_repeated_column_is_refused():
     with pytest.raises(UnreadableFile, match="répète la colonne « Nom »"):
-        read_sheet("s.csv", "Nom;Code commune;Nom\nA;50129;B\n".encode())
+        read_sheet("s.csv", b"Nom;Code commune;Nom\nA;50129;B\n")
 
 
 def test_a_commune_name_that_contradicts_its_code_is_flagged(editor_client):
