@@ -15,7 +15,6 @@
 import pghistory
 import pgtrigger
 from django.db import IntegrityError, models, transaction
-from django.utils.translation import gettext_lazy as _
 
 from . import history
 
@@ -39,7 +38,7 @@ def bump_version():
 
 
 class Versioned(models.Model):
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     class Meta:
         abstract = True

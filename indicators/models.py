@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from essplan.search import search_query, search_vector
 from essplan.versioning import Versioned, bump_version, tracked
@@ -16,23 +15,23 @@ DIRECTORY_COMPUTATIONS = ("structures_", "employees_")
 
 
 class Unit(models.TextChoices):
-    NUMBER = "nombre", _("nombre")
-    PERCENT = "pourcentage", _("%")
-    EURO = "euros", _("€")
-    FTE = "etp", _("ETP")
-    PEOPLE = "personnes", _("personnes")
+    NUMBER = "nombre", "nombre"
+    PERCENT = "pourcentage", "%"
+    EURO = "euros", "€"
+    FTE = "etp", "ETP"
+    PEOPLE = "personnes", "personnes"
 
 
 class IndicatorKind(models.TextChoices):
-    CONTEXT = "contexte", _("Contexte territorial")
-    RESULT = "resultat", _("Résultat")
-    OUTPUT = "realisation", _("Réalisation")
+    CONTEXT = "contexte", "Contexte territorial"
+    RESULT = "resultat", "Résultat"
+    OUTPUT = "realisation", "Réalisation"
 
 
 class Trend(models.TextChoices):
-    UP = "hausse", _("Hausse")
-    DOWN = "baisse", _("Baisse")
-    STABLE = "stabilite", _("Stabilité")
+    UP = "hausse", "Hausse"
+    DOWN = "baisse", "Baisse"
+    STABLE = "stabilite", "Stabilité"
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -56,44 +55,45 @@ class IndicatorQuerySet(models.QuerySet):
 @tracked("IndicatorHistory")
 class Indicator(Versioned):
     plan = models.ForeignKey("actions.Plan", on_delete=models.CASCADE, related_name="indicators",
-                             verbose_name=_("plan"))
-    code = models.CharField(_("code"), max_length=20)
-    name = models.CharField(_("intitulé"), max_length=250)
-    definition = models.TextField(_("définition"), blank=True)
-    unit = models.CharField(_("unité"), max_length=20, choices=Unit, default=Unit.NUMBER)
-    kind = models.CharField(_("type"), max_length=20, choices=IndicatorKind, default=IndicatorKind.OUTPUT)
-    direction = models.CharField(_("sens souhaité"), max_length=20, choices=Trend,
+                             verbose_name="plan")
+    code = models.CharField("code", max_length=20)
+    name = models.CharField("intitulé", max_length=250)
+    definition = models.TextField("définition", blank=True)
+    unit = models.CharField("unité", max_length=20, choices=Unit, default=Unit.NUMBER)
+    kind = models.CharField("type", max_length=20, choices=IndicatorKind,
+                            default=IndicatorKind.OUTPUT)
+    direction = models.CharField("sens souhaité", max_length=20, choices=Trend,
                                  default=Trend.UP)
-    source = models.CharField(_("source"), max_length=250, blank=True)
+    source = models.CharField("source", max_length=250, blank=True)
     objectives = models.ManyToManyField("actions.Objective", blank=True, related_name="indicators",
-                                        verbose_name=_("objectifs liés"))
+                                        verbose_name="objectifs liés")
     actions = models.ManyToManyField("actions.Action", blank=True, related_name="indicators",
-                                     verbose_name=_("actions liées"))
-    baseline_value = models.DecimalField(_("valeur de référence"), max_digits=14, decimal_places=2,
+                                     verbose_name="actions liées")
+    baseline_value = models.DecimalField("valeur de référence", max_digits=14, decimal_places=2,
                                          null=True, blank=True)
-    baseline_year = models.PositiveSmallIntegerField(_("année de référence"), null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField("année de référence", null=True, blank=True)
     baseline_note = models.CharField(
-        _("précision sur la référence"), max_length=200, blank=True,
-        help_text=_("Ce que la source ne dit pas, par exemple « année non précisée par la "
-                    "délibération »."),
+        "précision sur la référence", max_length=200, blank=True,
+        help_text=("Ce que la source ne dit pas, par exemple « année non précisée par la "
+                   "délibération »."),
     )
     computation = models.CharField(
-        _("calcul"), max_length=40, blank=True,
-        help_text=_("Laissé vide, les valeurs sont saisies ; sinon elles sont calculées à partir "
-                    "des données de l'application."),
+        "calcul", max_length=40, blank=True,
+        help_text=("Laissé vide, les valeurs sont saisies ; sinon elles sont calculées à partir "
+                   "des données de l'application."),
     )
 
     objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "code"]
-        verbose_name = _("indicateur")
-        verbose_name_plural = _("indicateurs")
+        verbose_name = "indicateur"
+        verbose_name_plural = "indicateurs"
         triggers = [bump_version()]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"], name="unique_indicator_code_per_plan",
-                violation_error_message=_("Ce plan a déjà un indicateur portant ce code."),
+                violation_error_message="Ce plan a déjà un indicateur portant ce code.",
             ),
         ]
 
@@ -133,17 +133,18 @@ class Indicator(Versioned):
 
 class Target(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets",
-                                  verbose_name=_("indicateur"))
-    year = models.PositiveSmallIntegerField(_("année"))
-    value = models.DecimalField(_("cible"), max_digits=14, decimal_places=2)
+                                  verbose_name="indicateur")
+    year = models.PositiveSmallIntegerField("année")
+    value = models.DecimalField("cible", max_digits=14, decimal_places=2)
 
     class Meta:
         ordering = ["indicator", "year"]
-        verbose_name = _("cible")
-        verbose_name_plural = _("cibles")
+        verbose_name = "cible"
+        verbose_name_plural = "cibles"
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="unique_target_per_year",
-                                    violation_error_message=_("Une cible existe déjà pour cette année.")),
+            models.UniqueConstraint(
+                fields=["indicator", "year"], name="unique_target_per_year",
+                violation_error_message="Une cible existe déjà pour cette année."),
         ]
 
     def __str__(self):
@@ -153,23 +154,23 @@ class Target(models.Model):
 @tracked("MeasurementHistory")
 class Measurement(Versioned):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements",
-                                  verbose_name=_("indicateur"))
-    year = models.PositiveSmallIntegerField(_("année"))
-    value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
-    source = models.CharField(_("source"), max_length=250, blank=True)
-    comment = models.TextField(_("commentaire"), blank=True)
+                                  verbose_name="indicateur")
+    year = models.PositiveSmallIntegerField("année")
+    value = models.DecimalField("valeur", max_digits=14, decimal_places=2)
+    source = models.CharField("source", max_length=250, blank=True)
+    comment = models.TextField("commentaire", blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="+", verbose_name=_("auteur"))
+                               blank=True, related_name="+", verbose_name="auteur")
 
     class Meta:
         ordering = ["indicator", "year"]
-        verbose_name = _("valeur d'indicateur")
-        verbose_name_plural = _("valeurs d'indicateurs")
+        verbose_name = "valeur d'indicateur"
+        verbose_name_plural = "valeurs d'indicateurs"
         triggers = [bump_version()]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "year"], name="unique_measurement_per_year",
-                violation_error_message=_("Une valeur existe déjà pour cette année."),
+                violation_error_message="Une valeur existe déjà pour cette année.",
             ),
         ]
 
@@ -190,10 +191,10 @@ def on_track(direction, value, target, tolerance=Decimal("0.05")):
 
 class Attainment(models.TextChoices):
     """How an indicator stands against its target (see ``attainment``)."""
-    REACHED = "atteint", _("atteint")
-    MISSED = "non_atteint", _("non atteint")
-    UNMEASURED = "non_mesure", _("non mesuré")
-    NO_TARGET = "sans_cible", _("sans cible")
+    REACHED = "atteint", "atteint"
+    MISSED = "non_atteint", "non atteint"
+    UNMEASURED = "non_mesure", "non mesuré"
+    NO_TARGET = "sans_cible", "sans cible"
 
 
 def attainment(direction, values, targets, up_to):

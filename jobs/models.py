@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 # A job « en cours » whose worker has not said anything for this long has lost its worker
 # (killed, machine restarted): it is marked failed rather than left running for ever.
@@ -15,11 +14,11 @@ STALE_AFTER = timedelta(seconds=90)
 
 
 class Status(models.TextChoices):
-    WAITING = "en_attente", _("En attente d'un processus de travail")
-    RUNNING = "en_cours", _("En cours")
-    DONE = "termine", _("Terminé")
-    FAILED = "echec", _("Échec")
-    CANCELLED = "annule", _("Annulé")
+    WAITING = "en_attente", "En attente d'un processus de travail"
+    RUNNING = "en_cours", "En cours"
+    DONE = "termine", "Terminé"
+    FAILED = "echec", "Échec"
+    CANCELLED = "annule", "Annulé"
 
 
 FINISHED = {Status.DONE, Status.FAILED, Status.CANCELLED}
@@ -34,32 +33,32 @@ class JobQuerySet(models.QuerySet):
 
 class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(_("travail"), max_length=40)
-    label = models.CharField(_("intitulé"), max_length=300)
-    arguments = models.JSONField(_("paramètres"), default=dict)
-    status = models.CharField(_("état"), max_length=20, choices=Status, default=Status.WAITING)
-    done = models.PositiveIntegerField(_("fait"), default=0)
-    total = models.PositiveIntegerField(_("à faire"), default=0)
-    unit = models.CharField(_("unité"), max_length=40, blank=True)
-    step = models.CharField(_("étape"), max_length=200, blank=True)
-    message = models.TextField(_("résultat"), blank=True)
-    result_url = models.CharField(_("adresse du résultat"), max_length=500, blank=True)
-    result = models.JSONField(_("données du résultat"), default=dict, blank=True)
-    error = models.TextField(_("erreur"), blank=True)
+    kind = models.CharField("travail", max_length=40)
+    label = models.CharField("intitulé", max_length=300)
+    arguments = models.JSONField("paramètres", default=dict)
+    status = models.CharField("état", max_length=20, choices=Status, default=Status.WAITING)
+    done = models.PositiveIntegerField("fait", default=0)
+    total = models.PositiveIntegerField("à faire", default=0)
+    unit = models.CharField("unité", max_length=40, blank=True)
+    step = models.CharField("étape", max_length=200, blank=True)
+    message = models.TextField("résultat", blank=True)
+    result_url = models.CharField("adresse du résultat", max_length=500, blank=True)
+    result = models.JSONField("données du résultat", default=dict, blank=True)
+    error = models.TextField("erreur", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
-                                   verbose_name=_("demandé par"))
-    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(_("dernier signe du processus"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+                                   verbose_name="demandé par")
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("dernier signe du processus", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("travail en arrière-plan")
-        verbose_name_plural = _("travaux en arrière-plan")
+        verbose_name = "travail en arrière-plan"
+        verbose_name_plural = "travaux en arrière-plan"
         indexes = [models.Index(fields=["status", "created_at"], name="job_status_created")]
 
     def __str__(self):

@@ -4,7 +4,6 @@ whole plan) is kept, unchanged, as presented."""
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 # The roles' permissions on the archive are granted in essplan/roles.py.
 GENERATE = "reports.add_annualreport"
@@ -20,8 +19,8 @@ PUBLISHED_AUDIENCE = (
 
 
 class Kind(models.TextChoices):
-    ANNUAL = "annuel", _("Rapport annuel")
-    EVALUATION = "bilan", _("Bilan du plan")
+    ANNUAL = "annuel", "Rapport annuel"
+    EVALUATION = "bilan", "Bilan du plan"
 
 
 def report_path(report, filename):
@@ -40,35 +39,35 @@ class AnnualReport(models.Model):
     """A generated report: the annual report of YEAR, or the evaluation of the plan's whole
     period (YEAR is then the plan's last year)."""
 
-    kind = models.CharField(_("document"), max_length=10, choices=Kind, default=Kind.ANNUAL)
+    kind = models.CharField("document", max_length=10, choices=Kind, default=Kind.ANNUAL)
     plan = models.ForeignKey("actions.Plan", on_delete=models.PROTECT, related_name="reports",
-                             verbose_name=_("plan"))
-    year = models.PositiveSmallIntegerField(_("année"))
-    generated_at = models.DateTimeField(_("généré le"), auto_now_add=True)
+                             verbose_name="plan")
+    year = models.PositiveSmallIntegerField("année")
+    generated_at = models.DateTimeField("généré le", auto_now_add=True)
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                      null=True, blank=True, related_name="+",
-                                     verbose_name=_("généré par"))
-    file = models.FileField(_("fichier PDF"), upload_to=report_path, max_length=300)
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, editable=False)
-    size = models.PositiveIntegerField(_("taille (octets)"))
-    page_count = models.PositiveSmallIntegerField(_("nombre de pages"))
+                                     verbose_name="généré par")
+    file = models.FileField("fichier PDF", upload_to=report_path, max_length=300)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64, editable=False)
+    size = models.PositiveIntegerField("taille (octets)")
+    page_count = models.PositiveSmallIntegerField("nombre de pages")
     published = models.BooleanField(
-        _("publié"), default=False,
-        help_text=_("La version présentée au conseil, que tous les comptes de l'application peuvent "
-                    "télécharger ; jamais mise sur le site public."),
+        "publié", default=False,
+        help_text=("La version présentée au conseil, que tous les comptes de l'application peuvent "
+                   "télécharger ; jamais mise sur le site public."),
     )
 
     objects = AnnualReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-generated_at"]
-        verbose_name = _("rapport")
-        verbose_name_plural = _("rapports")
+        verbose_name = "rapport"
+        verbose_name_plural = "rapports"
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "kind", "year"], condition=models.Q(published=True),
                 name="one_published_report_per_plan_year",
-                violation_error_message=_("Une autre version de ce rapport est déjà publiée."),
+                violation_error_message="Une autre version de ce rapport est déjà publiée.",
             ),
         ]
 

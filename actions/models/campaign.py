@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from essplan.versioning import Versioned, bump_version, tracked
 
@@ -26,37 +25,37 @@ class CampaignQuerySet(models.QuerySet):
 @tracked("CampaignHistory")
 class Campaign(Versioned):
     plan = models.ForeignKey("actions.Plan", on_delete=models.CASCADE, related_name="campaigns",
-                             verbose_name=_("plan"))
-    year = models.PositiveSmallIntegerField(_("année du point demandé"))
-    opens_on = models.DateField(_("ouverture"), default=timezone.localdate)
-    due_on = models.DateField(_("date limite"))
+                             verbose_name="plan")
+    year = models.PositiveSmallIntegerField("année du point demandé")
+    opens_on = models.DateField("ouverture", default=timezone.localdate)
+    due_on = models.DateField("date limite")
     message = models.TextField(
-        _("message aux pilotes"), blank=True,
-        help_text=_("Repris dans le courriel d'ouverture et les relances."))
+        "message aux pilotes", blank=True,
+        help_text="Repris dans le courriel d'ouverture et les relances.")
     closed_on = models.DateField(
-        _("clôture"), null=True, blank=True,
-        help_text=_("Une fois la campagne close, les pilotes ne peuvent plus saisir ; l'équipe "
-                    "ESS peut encore corriger."))
+        "clôture", null=True, blank=True,
+        help_text=("Une fois la campagne close, les pilotes ne peuvent plus saisir ; l'équipe "
+                   "ESS peut encore corriger."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
-                                   verbose_name=_("ouverte par"))
+                                   verbose_name="ouverte par")
 
     objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "-year"]
-        verbose_name = _("campagne de suivi")
-        verbose_name_plural = _("campagnes de suivi")
+        verbose_name = "campagne de suivi"
+        verbose_name_plural = "campagnes de suivi"
         triggers = [bump_version()]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "year"], name="one_campaign_per_plan_and_year",
-                violation_error_message=_("Ce plan a déjà une campagne pour cette année."),
+                violation_error_message="Ce plan a déjà une campagne pour cette année.",
             ),
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("opens_on")), name="campaign_due_after_opening",
-                violation_error_message=_(
-                    "La date limite doit être postérieure ou égale à l'ouverture."),
+                violation_error_message=("La date limite doit être postérieure ou égale à "
+                                         "l'ouverture."),
             ),
         ]
 
@@ -85,17 +84,17 @@ class Campaign(Versioned):
 class ReminderSent(models.Model):
     """A reminder e-mail that went: each (campaign, recipient, stage) goes once."""
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders",
-                                 verbose_name=_("campagne"))
+                                 verbose_name="campagne")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="+", verbose_name=_("destinataire"))
-    stage = models.CharField(_("étape"), max_length=40)
-    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
-    summary = models.CharField(_("objet"), max_length=300, blank=True)
+                                  related_name="+", verbose_name="destinataire")
+    stage = models.CharField("étape", max_length=40)
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+    summary = models.CharField("objet", max_length=300, blank=True)
 
     class Meta:
         ordering = ["campaign", "sent_at"]
-        verbose_name = _("relance envoyée")
-        verbose_name_plural = _("relances envoyées")
+        verbose_name = "relance envoyée"
+        verbose_name_plural = "relances envoyées"
         constraints = [
             models.UniqueConstraint(fields=["campaign", "recipient", "stage"],
                                     name="one_reminder_per_stage"),

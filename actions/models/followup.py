@@ -10,39 +10,38 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from essplan.versioning import Versioned, bump_version, tracked
 
 MAX_AMOUNT = Decimal("10000000")
 amount_validators = [
-    MinValueValidator(Decimal("0"), _("Un montant ne peut pas être négatif.")),
+    MinValueValidator(Decimal("0"), "Un montant ne peut pas être négatif."),
     MaxValueValidator(
-        MAX_AMOUNT, _("Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.")
+        MAX_AMOUNT, "Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €."
     ),
 ]
 
 
 class Status(models.TextChoices):
-    PLANNED = "a_venir", _("À venir")
-    IN_PROGRESS = "en_cours", _("En cours")
-    DONE = "realisee", _("Réalisée")
-    PAUSED = "en_pause", _("En pause")
-    ABANDONED = "abandonnee", _("Abandonnée")
+    PLANNED = "a_venir", "À venir"
+    IN_PROGRESS = "en_cours", "En cours"
+    DONE = "realisee", "Réalisée"
+    PAUSED = "en_pause", "En pause"
+    ABANDONED = "abandonnee", "Abandonnée"
 
 
 class Review(models.TextChoices):
     """Where a point stands in the campaign: a pilot drafts and submits it, the ESS team
     validates it or sends it back (« à revoir ») with a comment."""
-    DRAFT = "brouillon", _("Brouillon")
-    SUBMITTED = "soumis", _("Soumis")
-    VALIDATED = "valide", _("Validé")
-    TO_REVISE = "a_revoir", _("À revoir")
+    DRAFT = "brouillon", "Brouillon"
+    SUBMITTED = "soumis", "Soumis"
+    VALIDATED = "valide", "Validé"
+    TO_REVISE = "a_revoir", "À revoir"
 
 
 # An action without a point for a campaign's year has one to enter (« à saisir »).
 TO_ENTER = "a_saisir"
-REVIEW_STATES = [(TO_ENTER, _("À saisir")), *Review.choices]
+REVIEW_STATES = [(TO_ENTER, "À saisir"), *Review.choices]
 REVIEW_LABELS = dict(REVIEW_STATES)
 # What the ESS team still waits for: no point, or one the pilot has not submitted.
 WAITING = [TO_ENTER, Review.DRAFT, Review.TO_REVISE]
@@ -51,7 +50,7 @@ WAITING = [TO_ENTER, Review.DRAFT, Review.TO_REVISE]
 # An action's current status is its latest point's; an action without any point is
 # « Sans point », which no one types (it is not « À venir », which a point says).
 NO_POINT = "sans_point"
-CURRENT_STATUSES = [(NO_POINT, _("Sans point")), *Status.choices]
+CURRENT_STATUSES = [(NO_POINT, "Sans point"), *Status.choices]
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
@@ -65,42 +64,42 @@ class ProgressUpdateQuerySet(models.QuerySet):
 class ProgressUpdate(Versioned):
     action = models.ForeignKey(
         "actions.Action", on_delete=models.CASCADE, related_name="updates",
-        verbose_name=_("action"),
+        verbose_name="action",
     )
-    year = models.PositiveSmallIntegerField(_("année"))
-    date = models.DateField(_("date du point"), default=timezone.localdate)
-    status = models.CharField(_("statut"), max_length=20, choices=Status, default=Status.PLANNED)
+    year = models.PositiveSmallIntegerField("année")
+    date = models.DateField("date du point", default=timezone.localdate)
+    status = models.CharField("statut", max_length=20, choices=Status, default=Status.PLANNED)
     progress = models.PositiveSmallIntegerField(
-        _("avancement (%)"),
+        "avancement (%)",
         default=0,
-        validators=[MaxValueValidator(100, _("L'avancement est un pourcentage entre 0 et 100."))],
+        validators=[MaxValueValidator(100, "L'avancement est un pourcentage entre 0 et 100.")],
     )
-    achievements = models.TextField(_("réalisations"), blank=True)
-    difficulties = models.TextField(_("difficultés rencontrées"), blank=True)
-    next_steps = models.TextField(_("prochaines étapes"), blank=True)
+    achievements = models.TextField("réalisations", blank=True)
+    difficulties = models.TextField("difficultés rencontrées", blank=True)
+    next_steps = models.TextField("prochaines étapes", blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("auteur"),
+        related_name="+", verbose_name="auteur",
     )
-    review = models.CharField(_("état"), max_length=10, choices=Review, default=Review.VALIDATED)
+    review = models.CharField("état", max_length=10, choices=Review, default=Review.VALIDATED)
 
     objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-year"]
-        verbose_name = _("point d'avancement")
-        verbose_name_plural = _("points d'avancement")
+        verbose_name = "point d'avancement"
+        verbose_name_plural = "points d'avancement"
         triggers = [bump_version()]
         constraints = [
             models.UniqueConstraint(
                 fields=["action", "year"],
                 name="unique_progress_update_per_year",
-                violation_error_message=_("Un point d'avancement existe déjà pour cette année."),
+                violation_error_message="Un point d'avancement existe déjà pour cette année.",
             ),
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100),
                 name="progress_is_a_percentage",
-                violation_error_message=_("L'avancement est un pourcentage entre 0 et 100."),
+                violation_error_message="L'avancement est un pourcentage entre 0 et 100.",
             ),
         ]
 
@@ -112,14 +111,14 @@ class ProgressUpdate(Versioned):
         (the form, the admin and any other writer going through full_clean)."""
         errors = {}
         if self.status == Status.DONE and self.progress != 100:
-            errors["progress"] = _("Une action réalisée est avancée à 100 % : corrigez "
-                                   "l'avancement, ou choisissez le statut « En cours ».")
+            errors["progress"] = ("Une action réalisée est avancée à 100 % : corrigez "
+                                  "l'avancement, ou choisissez le statut « En cours ».")
         elif self.status == Status.PLANNED and self.progress:
-            errors["progress"] = _("Une action à venir est avancée à 0 % : si elle a commencé, "
-                                   "choisissez le statut « En cours ».")
+            errors["progress"] = ("Une action à venir est avancée à 0 % : si elle a commencé, "
+                                  "choisissez le statut « En cours ».")
         if self.date and self.year and self.date.year < self.year:
-            errors["date"] = _("Le point %(year)s ne peut pas être daté d'avant le 1er janvier "
-                               "%(year)s.") % {"year": self.year}
+            errors["date"] = (f"Le point {self.year} ne peut pas être daté d'avant le 1er "
+                              f"janvier {self.year}.")
         if errors:
             raise ValidationError(errors)
 
@@ -131,17 +130,17 @@ class ProgressUpdate(Versioned):
 class ReviewComment(models.Model):
     """One message of the dated thread of a point: the ESS team's return, the pilot's answer."""
     point = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="comments",
-                              verbose_name=_("point d'avancement"))
+                              verbose_name="point d'avancement")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               related_name="+", verbose_name=_("auteur"))
-    created_at = models.DateTimeField(_("date"), default=timezone.now)
-    review = models.CharField(_("état donné au point"), max_length=10, choices=Review)
-    text = models.TextField(_("commentaire"), blank=True)
+                               related_name="+", verbose_name="auteur")
+    created_at = models.DateTimeField("date", default=timezone.now)
+    review = models.CharField("état donné au point", max_length=10, choices=Review)
+    text = models.TextField("commentaire", blank=True)
 
     class Meta:
         ordering = ["point", "created_at", "pk"]
-        verbose_name = _("commentaire de revue")
-        verbose_name_plural = _("commentaires de revue")
+        verbose_name = "commentaire de revue"
+        verbose_name_plural = "commentaires de revue"
 
     def __str__(self):
         return f"{self.point} · {self.get_review_display()}"
@@ -150,57 +149,57 @@ class ReviewComment(models.Model):
 @tracked("BudgetLineHistory")
 class BudgetLine(Versioned):
     class Section(models.TextChoices):
-        OPERATING = "fonctionnement", _("Fonctionnement")
-        INVESTMENT = "investissement", _("Investissement")
+        OPERATING = "fonctionnement", "Fonctionnement"
+        INVESTMENT = "investissement", "Investissement"
 
     class Flow(models.TextChoices):
-        EXPENSE = "depense", _("Dépense")
-        REVENUE = "recette", _("Recette")
+        EXPENSE = "depense", "Dépense"
+        REVENUE = "recette", "Recette"
 
     action = models.ForeignKey(
         "actions.Action", on_delete=models.CASCADE, related_name="budget_lines",
-        verbose_name=_("action"),
+        verbose_name="action",
     )
-    year = models.PositiveSmallIntegerField(_("année"))
+    year = models.PositiveSmallIntegerField("année")
     section = models.CharField(
-        _("section"), max_length=20, choices=Section, default=Section.OPERATING
+        "section", max_length=20, choices=Section, default=Section.OPERATING
     )
-    flow = models.CharField(_("sens"), max_length=10, choices=Flow, default=Flow.EXPENSE)
+    flow = models.CharField("sens", max_length=10, choices=Flow, default=Flow.EXPENSE)
     chapter = models.CharField(
-        _("chapitre"), max_length=10, blank=True,
-        help_text=_("Chapitre budgétaire : 011, 012, 65, 70…"),
+        "chapitre", max_length=10, blank=True,
+        help_text="Chapitre budgétaire : 011, 012, 65, 70…",
     )
-    label = models.CharField(_("libellé"), max_length=300)
+    label = models.CharField("libellé", max_length=300)
     planned = models.DecimalField(
-        _("prévu (€)"), max_digits=12, decimal_places=2, default=Decimal("0"),
+        "prévu (€)", max_digits=12, decimal_places=2, default=Decimal("0"),
         validators=amount_validators,
     )
     committed = models.DecimalField(
-        _("engagé (€)"), max_digits=12, decimal_places=2, default=Decimal("0"),
+        "engagé (€)", max_digits=12, decimal_places=2, default=Decimal("0"),
         validators=amount_validators,
     )
     spent = models.DecimalField(
-        _("réalisé (€)"), max_digits=12, decimal_places=2, default=Decimal("0"),
+        "réalisé (€)", max_digits=12, decimal_places=2, default=Decimal("0"),
         validators=amount_validators,
     )
-    co_funder = models.CharField(_("cofinanceur"), max_length=200, blank=True)
+    co_funder = models.CharField("cofinanceur", max_length=200, blank=True)
     # Who entered the line: a pilot changes only the lines it entered itself (lines entered
     # before this was recorded have no author, and stay the ESS team's).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("saisie par"),
+        related_name="+", verbose_name="saisie par",
     )
 
     class Meta:
         ordering = ["action", "year", "section", "flow", "chapter", "label"]
-        verbose_name = _("ligne budgétaire")
-        verbose_name_plural = _("lignes budgétaires")
+        verbose_name = "ligne budgétaire"
+        verbose_name_plural = "lignes budgétaires"
         triggers = [bump_version()]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(planned__gte=0, committed__gte=0, spent__gte=0),
                 name="budget_amounts_not_negative",
-                violation_error_message=_("Un montant ne peut pas être négatif."),
+                violation_error_message="Un montant ne peut pas être négatif.",
             ),
         ]
 
@@ -224,38 +223,38 @@ class EventQuerySet(models.QuerySet):
 @tracked("EventHistory")
 class Event(Versioned):
     class Kind(models.TextChoices):
-        PROJECT_CAFE = "cafe_projet", _("Café projet")
-        FORUM = "forum", _("Forum")
-        FAIR = "salon", _("Salon")
-        WORKSHOP = "atelier", _("Atelier")
-        INFO_MEETING = "reunion_information", _("Réunion d'information")
-        VISIT = "visite", _("Visite")
-        OTHER = "autre", _("Autre")
+        PROJECT_CAFE = "cafe_projet", "Café projet"
+        FORUM = "forum", "Forum"
+        FAIR = "salon", "Salon"
+        WORKSHOP = "atelier", "Atelier"
+        INFO_MEETING = "reunion_information", "Réunion d'information"
+        VISIT = "visite", "Visite"
+        OTHER = "autre", "Autre"
 
     plan = models.ForeignKey(
-        "actions.Plan", on_delete=models.CASCADE, related_name="events", verbose_name=_("plan")
+        "actions.Plan", on_delete=models.CASCADE, related_name="events", verbose_name="plan"
     )
-    date = models.DateField(_("date"))
-    kind = models.CharField(_("type"), max_length=30, choices=Kind, default=Kind.OTHER)
-    title = models.CharField(_("intitulé"), max_length=300)
-    place = models.CharField(_("commune ou lieu"), max_length=200, blank=True)
-    participants = models.PositiveIntegerField(_("nombre de participants"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    date = models.DateField("date")
+    kind = models.CharField("type", max_length=30, choices=Kind, default=Kind.OTHER)
+    title = models.CharField("intitulé", max_length=300)
+    place = models.CharField("commune ou lieu", max_length=200, blank=True)
+    participants = models.PositiveIntegerField("nombre de participants", null=True, blank=True)
+    description = models.TextField("description", blank=True)
     actions = models.ManyToManyField(
         "actions.Action", through="EventAction", related_name="events",
-        verbose_name=_("actions liées"),
+        verbose_name="actions liées",
     )
     structures = models.ManyToManyField(
         "structures.Structure", blank=True, related_name="events",
-        verbose_name=_("structures participantes"),
+        verbose_name="structures participantes",
     )
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "title"]
-        verbose_name = _("événement")
-        verbose_name_plural = _("événements")
+        verbose_name = "événement"
+        verbose_name_plural = "événements"
         triggers = [bump_version()]
 
     def __str__(self):
@@ -264,14 +263,14 @@ class Event(Versioned):
 
 @tracked("EventActionHistory", pghistory.InsertEvent(), pghistory.DeleteEvent())
 class EventAction(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, verbose_name=_("événement"))
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, verbose_name="événement")
     action = models.ForeignKey(
-        "actions.Action", on_delete=models.CASCADE, verbose_name=_("action")
+        "actions.Action", on_delete=models.CASCADE, verbose_name="action"
     )
 
     class Meta:
-        verbose_name = _("action liée à un événement")
-        verbose_name_plural = _("actions liées aux événements")
+        verbose_name = "action liée à un événement"
+        verbose_name_plural = "actions liées aux événements"
         constraints = [
             models.UniqueConstraint(fields=["event", "action"], name="unique_event_action"),
         ]
@@ -291,19 +290,19 @@ class Attachment(models.Model):
     """A supporting document of a point (PDF, image, office file), served only through a
     view that checks the reader's role."""
     point = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE,
-                              related_name="attachments", verbose_name=_("point d'avancement"))
-    file = models.FileField(_("fichier"), upload_to=attachment_path, max_length=200)
-    name = models.CharField(_("nom du fichier"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("taille (octets)"))
+                              related_name="attachments", verbose_name="point d'avancement")
+    file = models.FileField("fichier", upload_to=attachment_path, max_length=200)
+    name = models.CharField("nom du fichier", max_length=200)
+    content_type = models.CharField("type", max_length=100)
+    size = models.PositiveIntegerField("taille (octets)")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, related_name="+", verbose_name=_("déposé par"))
-    uploaded_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+                                    null=True, related_name="+", verbose_name="déposé par")
+    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
 
     class Meta:
         ordering = ["point", "uploaded_at", "pk"]
-        verbose_name = _("justificatif")
-        verbose_name_plural = _("justificatifs")
+        verbose_name = "justificatif"
+        verbose_name_plural = "justificatifs"
 
     def __str__(self):
         return self.name

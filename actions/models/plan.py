@@ -10,7 +10,6 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy as _
 
 from essplan.french import count, euros
 from essplan.search import search_query, search_vector
@@ -29,7 +28,7 @@ CURRENT_STATUS_LABELS = dict(CURRENT_STATUSES)
 
 code_validator = RegexValidator(
     r"^[0-9]+(\.[0-9]+)*$",
-    _("Un code est fait de nombres séparés par des points, par exemple 1.4.7."),
+    "Un code est fait de nombres séparés par des points, par exemple 1.4.7.",
 )
 
 
@@ -42,18 +41,18 @@ def natural_code_key():
         ),
         output_field=ArrayField(models.IntegerField()),
         db_persist=True,
-        verbose_name=_("clé de tri"),
+        verbose_name="clé de tri",
     )
 
 
 class Direction(models.Model):
-    name = models.CharField(_("nom"), max_length=200, unique=True)
-    short_name = models.CharField(_("nom court"), max_length=60, blank=True)
+    name = models.CharField("nom", max_length=200, unique=True)
+    short_name = models.CharField("nom court", max_length=60, blank=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("direction")
-        verbose_name_plural = _("directions")
+        verbose_name = "direction"
+        verbose_name_plural = "directions"
 
     def __str__(self):
         return self.short_name or self.name
@@ -93,9 +92,9 @@ class PlanQuerySet(models.QuerySet):
 
 # The fields of a yearly point that a public plan may show; internal comments, the review
 # thread, budget lines and attachments never appear on the public site.
-PUBLIC_POINT_FIELDS = [("achievements", _("réalisations")),
-                       ("difficulties", _("difficultés rencontrées")),
-                       ("next_steps", _("prochaines étapes"))]
+PUBLIC_POINT_FIELDS = [("achievements", "réalisations"),
+                       ("difficulties", "difficultés rencontrées"),
+                       ("next_steps", "prochaines étapes")]
 
 
 def default_public_point_fields():
@@ -105,80 +104,79 @@ def default_public_point_fields():
 @tracked("PlanHistory")
 class Plan(models.Model):
     class State(models.TextChoices):
-        DRAFT = "brouillon", _("Brouillon")
-        ADOPTED = "adopte", _("Adopté")
-        CLOSED = "clos", _("Clos")
+        DRAFT = "brouillon", "Brouillon"
+        ADOPTED = "adopte", "Adopté"
+        CLOSED = "clos", "Clos"
 
-    title = models.CharField(_("intitulé"), max_length=200)
-    slug = models.SlugField(_("identifiant d'URL"), max_length=80, unique=True)
-    territory = models.CharField(_("territoire"), max_length=200)
-    first_year = models.PositiveSmallIntegerField(_("première année"))
-    last_year = models.PositiveSmallIntegerField(_("dernière année"))
+    title = models.CharField("intitulé", max_length=200)
+    slug = models.SlugField("identifiant d'URL", max_length=80, unique=True)
+    territory = models.CharField("territoire", max_length=200)
+    first_year = models.PositiveSmallIntegerField("première année")
+    last_year = models.PositiveSmallIntegerField("dernière année")
     deliberation_reference = models.CharField(
-        _("référence de la délibération"), max_length=50, blank=True
+        "référence de la délibération", max_length=50, blank=True
     )
     adoption_date = models.DateField(
-        _("date d'adoption"), null=True, blank=True,
-        help_text=_("Date de la séance du conseil ; laissée vide quand le texte de la "
-                    "délibération ne la donne pas."),
+        "date d'adoption", null=True, blank=True,
+        help_text=("Date de la séance du conseil ; laissée vide quand le texte de la "
+                   "délibération ne la donne pas."),
     )
     deliberation_is_draft = models.BooleanField(
-        _("projet de délibération"), default=False,
-        help_text=_("Le texte connu est le projet soumis au conseil : il ne porte pas le "
-                    "résultat du vote."),
+        "projet de délibération", default=False,
+        help_text=("Le texte connu est le projet soumis au conseil : il ne porte pas le "
+                   "résultat du vote."),
     )
     budget_envelope = models.DecimalField(
-        _("enveloppe budgétaire (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+        "enveloppe budgétaire (€)", max_digits=12, decimal_places=2, null=True, blank=True
     )
     budget_imputation = models.CharField(
-        _("imputation budgétaire"),
+        "imputation budgétaire",
         max_length=200,
         blank=True,
-        help_text=_("Compte et ligne de crédit, par exemple « compte 6188, LdC n°77592 »."),
+        help_text="Compte et ligne de crédit, par exemple « compte 6188, LdC n°77592 ».",
     )
     envelope_is_estimate = models.BooleanField(
-        _("enveloppe estimée"), default=False,
-        help_text=_("La délibération donne un ordre de grandeur (« environ 85 000 € »)."),
+        "enveloppe estimée", default=False,
+        help_text="La délibération donne un ordre de grandeur (« environ 85 000 € »).",
     )
-    votes_for = models.PositiveIntegerField(_("voix pour"), null=True, blank=True)
-    votes_against = models.PositiveIntegerField(_("voix contre"), null=True, blank=True)
-    abstentions = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
-    state = models.CharField(_("état"), max_length=20, choices=State, default=State.DRAFT)
+    votes_for = models.PositiveIntegerField("voix pour", null=True, blank=True)
+    votes_against = models.PositiveIntegerField("voix contre", null=True, blank=True)
+    abstentions = models.PositiveIntegerField("abstentions", null=True, blank=True)
+    state = models.CharField("état", max_length=20, choices=State, default=State.DRAFT)
     lead_direction = models.ForeignKey(
         Direction,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("direction pilote du plan"),
+        verbose_name="direction pilote du plan",
     )
     previous = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_plans",
-        verbose_name=_("plan précédent"),
-        help_text=_("Le plan dont celui-ci a été préparé ; il est clos quand celui-ci est adopté."),
+        verbose_name="plan précédent",
+        help_text="Le plan dont celui-ci a été préparé ; il est clos quand celui-ci est adopté.",
     )
     is_public = models.BooleanField(
-        _("publié sur le site public"), default=False,
-        help_text=_("Ses axes, objectifs et actions, leur avancement, les indicateurs et les "
-                    "rapports publiés sont lisibles par tous sous /public/."))
+        "publié sur le site public", default=False,
+        help_text=("Ses axes, objectifs et actions, leur avancement, les indicateurs et les "
+                   "rapports publiés sont lisibles par tous sous /public/."))
     public_point_fields = ArrayField(
         models.CharField(max_length=20, choices=PUBLIC_POINT_FIELDS),
-        verbose_name=_("textes publics des points d'avancement"),
+        verbose_name="textes publics des points d'avancement",
         default=default_public_point_fields, blank=True)
 
     objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-first_year", "title"]
-        verbose_name = _("plan d'actions")
-        verbose_name_plural = _("plans d'actions")
+        verbose_name = "plan d'actions"
+        verbose_name_plural = "plans d'actions"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(last_year__gte=F("first_year")),
                 name="plan_years_in_order",
-                violation_error_message=_(
-                    "La dernière année doit être postérieure ou égale à la première."
-                ),
+                violation_error_message=("La dernière année doit être postérieure ou égale à "
+                                         "la première."),
             ),
         ]
 
@@ -260,20 +258,20 @@ class Plan(models.Model):
 
 class Axis(models.Model):
     plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, related_name="axes", verbose_name=_("plan")
+        Plan, on_delete=models.CASCADE, related_name="axes", verbose_name="plan"
     )
-    number = models.PositiveSmallIntegerField(_("numéro"))
-    title = models.CharField(_("intitulé"), max_length=300)
+    number = models.PositiveSmallIntegerField("numéro")
+    title = models.CharField("intitulé", max_length=300)
 
     class Meta:
         ordering = ["plan", "number"]
-        verbose_name = _("axe stratégique")
-        verbose_name_plural = _("axes stratégiques")
+        verbose_name = "axe stratégique"
+        verbose_name_plural = "axes stratégiques"
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"],
                 name="unique_axis_number_per_plan",
-                violation_error_message=_("Ce plan a déjà un axe portant ce numéro."),
+                violation_error_message="Ce plan a déjà un axe portant ce numéro.",
             ),
         ]
 
@@ -283,21 +281,21 @@ class Axis(models.Model):
 
 class Objective(models.Model):
     axis = models.ForeignKey(
-        Axis, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("axe")
+        Axis, on_delete=models.CASCADE, related_name="objectives", verbose_name="axe"
     )
-    code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    code = models.CharField("code", max_length=20, validators=[code_validator])
     code_key = natural_code_key()
-    title = models.CharField(_("intitulé"), max_length=300)
+    title = models.CharField("intitulé", max_length=300)
 
     class Meta:
         ordering = ["code_key"]
-        verbose_name = _("objectif opérationnel")
-        verbose_name_plural = _("objectifs opérationnels")
+        verbose_name = "objectif opérationnel"
+        verbose_name_plural = "objectifs opérationnels"
         constraints = [
             models.UniqueConstraint(
                 fields=["axis", "code"],
                 name="unique_objective_code_per_axis",
-                violation_error_message=_("Cet axe a déjà un objectif portant ce code."),
+                violation_error_message="Cet axe a déjà un objectif portant ce code.",
             ),
         ]
 
@@ -363,107 +361,104 @@ class ActionQuerySet(models.QuerySet):
 @tracked("ActionHistory", exclude=["code_key"])
 class Action(Versioned):
     class Priority(models.TextChoices):
-        UNSPECIFIED = "", _("Non précisée")
-        HIGH = "haute", _("Haute")
-        NORMAL = "normale", _("Normale")
-        LOW = "basse", _("Basse")
+        UNSPECIFIED = "", "Non précisée"
+        HIGH = "haute", "Haute"
+        NORMAL = "normale", "Normale"
+        LOW = "basse", "Basse"
 
     plan = models.ForeignKey(
         Plan,
         on_delete=models.CASCADE,
         related_name="actions",
         blank=True,
-        verbose_name=_("plan"),
-        help_text=_(
-            "Le plan de l'objectif (déduit de l'objectif si laissé vide) ; "
-            "il garantit l'unicité du code dans le plan."
-        ),
+        verbose_name="plan",
+        help_text=("Le plan de l'objectif (déduit de l'objectif si laissé vide) ; "
+           "il garantit l'unicité du code dans le plan."),
     )
     objective = models.ForeignKey(
         Objective,
         on_delete=models.CASCADE,
         related_name="actions",
-        verbose_name=_("objectif opérationnel"),
+        verbose_name="objectif opérationnel",
     )
-    code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    code = models.CharField("code", max_length=20, validators=[code_validator])
     code_key = natural_code_key()
-    title = models.CharField(_("intitulé"), max_length=400)
-    expected_impacts = models.TextField(_("objectifs, impacts attendus"), blank=True)
-    description = models.TextField(_("descriptif"), blank=True)
-    target_publics = models.TextField(_("publics visés"), blank=True)
+    title = models.CharField("intitulé", max_length=400)
+    expected_impacts = models.TextField("objectifs, impacts attendus", blank=True)
+    description = models.TextField("descriptif", blank=True)
+    target_publics = models.TextField("publics visés", blank=True)
     pilot_direction = models.ForeignKey(
         Direction,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="piloted_actions",
-        verbose_name=_("direction pilote"),
+        verbose_name="direction pilote",
     )
     pilots = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="piloted_actions",
-        verbose_name=_("pilotes"),
-        help_text=_("Les personnes qui font le point de l'action chaque année."),
+        verbose_name="pilotes",
+        help_text="Les personnes qui font le point de l'action chaque année.",
     )
     associated_directions = models.ManyToManyField(
         Direction,
         blank=True,
         related_name="associated_actions",
-        verbose_name=_("directions associées"),
+        verbose_name="directions associées",
     )
     partners_text = models.TextField(
-        _("partenaires associés"),
+        "partenaires associés",
         blank=True,
-        help_text=_("Partenaires qui ne figurent pas (encore) dans l'annuaire."),
+        help_text="Partenaires qui ne figurent pas (encore) dans l'annuaire.",
     )
     partner_structures = models.ManyToManyField(
         "structures.Structure", blank=True, related_name="partner_actions",
-        verbose_name=_("structures partenaires"),
-        help_text=_("Structures de l'annuaire associées à l'action."),
+        verbose_name="structures partenaires",
+        help_text="Structures de l'annuaire associées à l'action.",
     )
-    resources = models.TextField(_("ressources mobilisables"), blank=True)
+    resources = models.TextField("ressources mobilisables", blank=True)
     planned_years = ArrayField(
         models.PositiveSmallIntegerField(),
-        verbose_name=_("années de réalisation prévues"),
+        verbose_name="années de réalisation prévues",
         default=list,
         blank=True,
     )
-    start_date = models.DateField(_("date de début"), null=True, blank=True)
-    end_date = models.DateField(_("date de fin"), null=True, blank=True)
+    start_date = models.DateField("date de début", null=True, blank=True)
+    end_date = models.DateField("date de fin", null=True, blank=True)
     priority = models.CharField(
-        _("priorité"), max_length=10, choices=Priority, default=Priority.UNSPECIFIED, blank=True,
-        help_text=_("Laissée « non précisée » quand la fiche ne la donne pas."),
+        "priorité", max_length=10, choices=Priority, default=Priority.UNSPECIFIED, blank=True,
+        help_text="Laissée « non précisée » quand la fiche ne la donne pas.",
     )
-    location = models.CharField(_("lieu"), max_length=200, blank=True)
+    location = models.CharField("lieu", max_length=200, blank=True)
     predecessor = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="successors",
-        verbose_name=_("action du plan précédent"),
-        help_text=_("L'action dont celle-ci est la reconduction."),
+        verbose_name="action du plan précédent",
+        help_text="L'action dont celle-ci est la reconduction.",
     )
 
     objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "code_key"]
-        verbose_name = _("action")
-        verbose_name_plural = _("actions")
-        permissions = [("follow_own_action", _("Faire le point des actions dont on est pilote"))]
+        verbose_name = "action"
+        verbose_name_plural = "actions"
+        permissions = [("follow_own_action", "Faire le point des actions dont on est pilote")]
         triggers = [bump_version()]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"],
                 name="unique_action_code_per_plan",
-                violation_error_message=_("Ce plan a déjà une action portant ce code."),
+                violation_error_message="Ce plan a déjà une action portant ce code.",
             ),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
                 | models.Q(start_date__isnull=True)
                 | models.Q(end_date__gte=F("start_date")),
                 name="action_dates_in_order",
-                violation_error_message=_(
-                    "La date de fin doit être postérieure ou égale à la date de début."
-                ),
+                violation_error_message=("La date de fin doit être postérieure ou égale à la "
+                                         "date de début."),
             ),
         ]
 
@@ -495,5 +490,5 @@ class Action(Versioned):
             self.plan_id = objective_plan_id
         elif self.plan_id != objective_plan_id:
             raise ValidationError(
-                {"objective": _("Cet objectif appartient à un autre plan que l'action.")}
+                {"objective": "Cet objectif appartient à un autre plan que l'action."}
             )

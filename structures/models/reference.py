@@ -2,52 +2,51 @@
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from essplan.search import french_order
 
 
 class EssFamily(models.TextChoices):
-    ASSOCIATION = "association", _("Association")
-    COOPERATIVE = "cooperative", _("Coopérative")
-    MUTUAL = "mutuelle", _("Mutuelle")
-    FOUNDATION = "fondation", _("Fondation")
-    COMMERCIAL = "societe_commerciale", _("Société commerciale de l'ESS")
-    OTHER = "autre", _("Autre")
+    ASSOCIATION = "association", "Association"
+    COOPERATIVE = "cooperative", "Coopérative"
+    MUTUAL = "mutuelle", "Mutuelle"
+    FOUNDATION = "fondation", "Fondation"
+    COMMERCIAL = "societe_commerciale", "Société commerciale de l'ESS"
+    OTHER = "autre", "Autre"
 
 
 class Commune(models.Model):
-    insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True)
-    name = models.CharField(_("nom"), max_length=100)
+    insee_code = models.CharField("code INSEE", max_length=5, unique=True)
+    name = models.CharField("nom", max_length=100)
     postal_codes = ArrayField(
-        models.CharField(max_length=5), verbose_name=_("codes postaux"), default=list, blank=True
+        models.CharField(max_length=5), verbose_name="codes postaux", default=list, blank=True
     )
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    svg_path = models.TextField(_("contour (chemin SVG)"), blank=True)
-    small_town = models.BooleanField(_("Petites Villes de demain"), default=False)
-    priority_district = models.BooleanField(_("quartier prioritaire de la ville"), default=False)
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    svg_path = models.TextField("contour (chemin SVG)", blank=True)
+    small_town = models.BooleanField("Petites Villes de demain", default=False)
+    priority_district = models.BooleanField("quartier prioritaire de la ville", default=False)
 
     class Meta:
         ordering = french_order("name")
-        verbose_name = _("commune")
-        verbose_name_plural = _("communes")
+        verbose_name = "commune"
+        verbose_name_plural = "communes"
 
     def __str__(self):
         return self.name
 
 
 class LegalForm(models.Model):
-    code = models.CharField(_("code INSEE"), max_length=4, unique=True)
-    label = models.CharField(_("libellé"), max_length=200)
+    code = models.CharField("code INSEE", max_length=4, unique=True)
+    label = models.CharField("libellé", max_length=200)
     family = models.CharField(
-        _("famille de l'ESS"), max_length=30, choices=EssFamily, default=EssFamily.OTHER,
-        help_text=_("Famille proposée aux structures de cette forme juridique."),
+        "famille de l'ESS", max_length=30, choices=EssFamily, default=EssFamily.OTHER,
+        help_text="Famille proposée aux structures de cette forme juridique.",
     )
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("forme juridique")
-        verbose_name_plural = _("formes juridiques")
+        verbose_name = "forme juridique"
+        verbose_name_plural = "formes juridiques"
 
     def __str__(self):
         return f"{self.code} · {self.label}"
@@ -59,15 +58,15 @@ def suggested_family(legal_form):
 
 
 class NafCode(models.Model):
-    code = models.CharField(_("code NAF"), max_length=6, unique=True)
-    label = models.CharField(_("libellé"), max_length=300)
-    section = models.CharField(_("section"), max_length=1)
-    section_label = models.CharField(_("secteur"), max_length=200)
+    code = models.CharField("code NAF", max_length=6, unique=True)
+    label = models.CharField("libellé", max_length=300)
+    section = models.CharField("section", max_length=1)
+    section_label = models.CharField("secteur", max_length=200)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("code NAF")
-        verbose_name_plural = _("codes NAF")
+        verbose_name = "code NAF"
+        verbose_name_plural = "codes NAF"
 
     def __str__(self):
         return f"{self.code} · {self.label}"

@@ -2,26 +2,25 @@
 family. The directory itself is a state of the day; its snapshots keep each year."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from .reference import Commune, EssFamily
 
 
 class DirectorySnapshot(models.Model):
-    year = models.PositiveSmallIntegerField(_("année"))
+    year = models.PositiveSmallIntegerField("année")
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("commune"))
-    family = models.CharField(_("famille de l'ESS"), max_length=30, choices=EssFamily)
-    structures = models.PositiveIntegerField(_("structures"))
-    employees = models.PositiveIntegerField(_("salariés"))
-    taken_on = models.DateField(_("relevé le"))
-    source = models.CharField(_("source"), max_length=20, choices=[
-        ("annuaire", _("l'annuaire du jour")), ("historique", _("l'historique des modifications"))])
+                                verbose_name="commune")
+    family = models.CharField("famille de l'ESS", max_length=30, choices=EssFamily)
+    structures = models.PositiveIntegerField("structures")
+    employees = models.PositiveIntegerField("salariés")
+    taken_on = models.DateField("relevé le")
+    source = models.CharField("source", max_length=20, choices=[
+        ("annuaire", "l'annuaire du jour"), ("historique", "l'historique des modifications")])
 
     class Meta:
         ordering = ["year", "commune", "family"]
-        verbose_name = _("instantané de l'annuaire")
-        verbose_name_plural = _("instantanés de l'annuaire")
+        verbose_name = "instantané de l'annuaire"
+        verbose_name_plural = "instantanés de l'annuaire"
         constraints = [models.UniqueConstraint(fields=["year", "commune", "family"],
                                                name="one_snapshot_row_per_year_commune_family")]
 

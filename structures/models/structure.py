@@ -5,7 +5,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from essplan.search import french_order, search_query, search_vector, sort_key
 from essplan.versioning import Versioned, bump_version, tracked
@@ -38,82 +37,82 @@ class StructureQuerySet(models.QuerySet):
 @tracked("StructureHistory", exclude=["search_document"])
 class Structure(Versioned):
     class SiaeType(models.TextChoices):
-        ACI = "ACI", _("Atelier et chantier d'insertion (ACI)")
-        EI = "EI", _("Entreprise d'insertion (EI)")
-        ETTI = "ETTI", _("Entreprise de travail temporaire d'insertion (ETTI)")
-        AI = "AI", _("Association intermédiaire (AI)")
-        EITI = "EITI", _("Entreprise d'insertion par le travail indépendant (EITI)")
+        ACI = "ACI", "Atelier et chantier d'insertion (ACI)"
+        EI = "EI", "Entreprise d'insertion (EI)"
+        ETTI = "ETTI", "Entreprise de travail temporaire d'insertion (ETTI)"
+        AI = "AI", "Association intermédiaire (AI)"
+        EITI = "EITI", "Entreprise d'insertion par le travail indépendant (EITI)"
 
     class DisabilityType(models.TextChoices):
-        EA = "EA", _("Entreprise adaptée (EA)")
-        ESAT = "ESAT", _("ESAT")
+        EA = "EA", "Entreprise adaptée (EA)"
+        ESAT = "ESAT", "ESAT"
 
-    name = models.CharField(_("nom"), max_length=250)
-    acronym = models.CharField(_("sigle"), max_length=50, blank=True)
+    name = models.CharField("nom", max_length=250)
+    acronym = models.CharField("sigle", max_length=50, blank=True)
     siret = models.CharField(
-        _("SIRET"), max_length=14, blank=True, validators=[validate_siret],
-        help_text=_("14 chiffres ; la clé de contrôle est vérifiée."),
+        "SIRET", max_length=14, blank=True, validators=[validate_siret],
+        help_text="14 chiffres ; la clé de contrôle est vérifiée.",
     )
     siren = models.CharField(
-        _("SIREN"), max_length=9, blank=True, validators=[validate_siren],
-        help_text=_("9 chiffres ; déduit du SIRET s'il est laissé vide."),
+        "SIREN", max_length=9, blank=True, validators=[validate_siren],
+        help_text="9 chiffres ; déduit du SIRET s'il est laissé vide.",
     )
     rna = models.CharField(
-        _("numéro RNA"), max_length=10, blank=True,
-        validators=[RegexValidator(r"^W\d{9}$", _("Un numéro RNA s'écrit W suivi de 9 chiffres."))],
+        "numéro RNA", max_length=10, blank=True,
+        validators=[RegexValidator(r"^W\d{9}$", "Un numéro RNA s'écrit W suivi de 9 chiffres.")],
     )
     legal_form = models.ForeignKey(
-        LegalForm, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("forme juridique")
+        LegalForm, on_delete=models.PROTECT, null=True, blank=True, verbose_name="forme juridique"
     )
-    family = models.CharField(_("famille de l'ESS"), max_length=30, choices=EssFamily,
+    family = models.CharField("famille de l'ESS", max_length=30, choices=EssFamily,
                               default=EssFamily.OTHER)
-    is_scop = models.BooleanField(_("SCOP"), default=False)
-    is_scic = models.BooleanField(_("SCIC"), default=False)
-    is_cae = models.BooleanField(_("coopérative d'activité et d'emploi (CAE)"), default=False)
-    is_cuma = models.BooleanField(_("CUMA"), default=False)
-    siae_type = models.CharField(_("structure d'insertion (SIAE)"), max_length=4,
+    is_scop = models.BooleanField("SCOP", default=False)
+    is_scic = models.BooleanField("SCIC", default=False)
+    is_cae = models.BooleanField("coopérative d'activité et d'emploi (CAE)", default=False)
+    is_cuma = models.BooleanField("CUMA", default=False)
+    siae_type = models.CharField("structure d'insertion (SIAE)", max_length=4,
                                  choices=SiaeType, blank=True)
-    disability_type = models.CharField(_("EA / ESAT"), max_length=4, choices=DisabilityType,
+    disability_type = models.CharField("EA / ESAT", max_length=4, choices=DisabilityType,
                                        blank=True)
-    esus_approved = models.BooleanField(_("agrément ESUS"), default=False)
+    esus_approved = models.BooleanField("agrément ESUS", default=False)
     naf = models.ForeignKey(NafCode, on_delete=models.PROTECT, null=True, blank=True,
-                            verbose_name=_("code NAF"))
-    address = models.CharField(_("adresse"), max_length=300, blank=True)
+                            verbose_name="code NAF")
+    address = models.CharField("adresse", max_length=300, blank=True)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="structures",
-                                verbose_name=_("commune"))
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True,
+                                verbose_name="commune")
+    latitude = models.DecimalField("latitude", max_digits=8, decimal_places=5, null=True,
                                    blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True,
+    longitude = models.DecimalField("longitude", max_digits=8, decimal_places=5, null=True,
                                     blank=True)
-    employees = models.PositiveIntegerField(_("salariés"), null=True, blank=True)
+    employees = models.PositiveIntegerField("salariés", null=True, blank=True)
     # Two decimals: part-time posts are counted in quarters (0,75) as often as in tenths; nine
     # digits keep the seven before the comma that one decimal allowed.
-    fte = models.DecimalField(_("équivalents temps plein"), max_digits=9, decimal_places=2,
+    fte = models.DecimalField("équivalents temps plein", max_digits=9, decimal_places=2,
                               null=True, blank=True, validators=[MinValueValidator(0)])
-    volunteers = models.PositiveIntegerField(_("bénévoles"), null=True, blank=True)
+    volunteers = models.PositiveIntegerField("bénévoles", null=True, blank=True)
     founding_year = models.PositiveSmallIntegerField(
-        _("année de création"), null=True, blank=True,
+        "année de création", null=True, blank=True,
         validators=[MinValueValidator(1800), MaxValueValidator(2100)],
     )
-    website = models.URLField(_("site web"), blank=True)
-    email = models.EmailField(_("courriel"), blank=True)
-    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    contact_name = models.CharField(_("personne contact"), max_length=150, blank=True)
-    committee_member = models.BooleanField(_("membre du comité de suivi"), default=False)
+    website = models.URLField("site web", blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    description = models.TextField("description", blank=True)
+    contact_name = models.CharField("personne contact", max_length=150, blank=True)
+    committee_member = models.BooleanField("membre du comité de suivi", default=False)
     # Publication on the public directory: never by default; who recorded the structure's
     # consent, and when (the history keeps every publication and withdrawal).
-    public_since = models.DateTimeField(_("publiée depuis le"), null=True, blank=True)
+    public_since = models.DateTimeField("publiée depuis le", null=True, blank=True)
     public_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("consentement enregistré par"))
+        verbose_name="consentement enregistré par")
     public_contact = models.CharField(
-        _("contact public"), max_length=200, blank=True,
-        help_text=_("Seulement si la structure a choisi d'en donner un : courriel, téléphone ou "
-                    "page de contact. Les autres coordonnées ne sont jamais publiées."))
-    source = models.CharField(_("source"), max_length=100, blank=True)
-    updated_at = models.DateTimeField(_("dernière mise à jour"), auto_now=True)
-    archived = models.BooleanField(_("archivée"), default=False)
+        "contact public", max_length=200, blank=True,
+        help_text=("Seulement si la structure a choisi d'en donner un : courriel, téléphone ou "
+                   "page de contact. Les autres coordonnées ne sont jamais publiées."))
+    source = models.CharField("source", max_length=100, blank=True)
+    updated_at = models.DateTimeField("dernière mise à jour", auto_now=True)
+    archived = models.BooleanField("archivée", default=False)
     search_document = models.GeneratedField(
         expression=search_vector("name", "acronym"),
         output_field=SearchVectorField(),
@@ -124,12 +123,12 @@ class Structure(Versioned):
 
     class Meta:
         ordering = french_order("name")
-        verbose_name = _("structure")
-        verbose_name_plural = _("structures")
+        verbose_name = "structure"
+        verbose_name_plural = "structures"
         constraints = [
             models.UniqueConstraint(
                 fields=["siret"], condition=~Q(siret=""), name="unique_structure_siret",
-                violation_error_message=_("Une structure porte déjà ce SIRET."),
+                violation_error_message="Une structure porte déjà ce SIRET.",
             ),
         ]
         indexes = [
