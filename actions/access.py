@@ -32,7 +32,6 @@ CLOSED_MESSAGE = ("Ce plan est clos : il reste consultable, mais seuls les admin
 FOLLOW_OWN = "actions.follow_own_action"
 PILOT_MAY = {EDIT_PROGRESS, ADD_BUDGET, EDIT_BUDGET, DELETE_BUDGET}
 MANAGE_CAMPAIGN = "actions.change_campaign"
-REVIEW = "actions.add_reviewcomment"
 # What a closed plan still accepts from those who do not manage plans: the follow-up of the
 # year of its campaign still running (Campaign.is_open: to its due date), that campaign's
 # pages and the review of its points. Budget lines say ANY_YEAR: their years are those of
@@ -46,9 +45,36 @@ NOT_YOUR_LINE = ("Cette ligne budgétaire n'a pas été saisie par vous : seule 
                  "la modifier ou la supprimer. Écrivez-lui pour la corriger.")
 
 
+def can_read_plans(user):
+    """Whether USER reads the plans: the gate of the staff pages (the header's links)."""
+    return user.has_perm(VIEW_PLAN)
+
+
 def can_edit(user):
     """Whether pages show USER the links to edit the plan's actions."""
     return user.has_perm(EDIT_ACTION)
+
+
+def is_team(user):
+    """Whether USER records the follow-up of every action (the ESS team), not only of the
+    actions it pilots."""
+    return user.has_perm(EDIT_PROGRESS)
+
+
+def has_own_actions(user):
+    """Whether USER follows actions, and so has a « Mes actions » page in the header: a
+    pilot, or the ESS team."""
+    return user.has_perm(FOLLOW_OWN) or is_team(user)
+
+
+def can_review(user):
+    """Whether USER decides on the points pilots submit (validates or sends them back)."""
+    return user.has_perm(REVIEW)
+
+
+def can_manage_campaigns(user):
+    """Whether USER opens, changes and reminds the follow-up campaigns."""
+    return user.has_perm(MANAGE_CAMPAIGN)
 
 
 def can_manage(user):
@@ -93,10 +119,15 @@ def may_change_line(user, line, years, perm=EDIT_BUDGET):
     return line.year in years and (user.has_perm(perm) or line.created_by_id == user.pk)
 
 
+def readable_plans(user, queryset=Plan.objects):
+    """The plans of QUERYSET that USER may read: a draft only for those who manage plans."""
+    return queryset.all() if can_manage(user) else queryset.without_drafts()
+
+
 def plans(request):
-    """The plans the user may read: a draft only for those who manage plans."""
+    """The plans the user may read, if the user reads plans at all (403 otherwise)."""
     require(request.user, VIEW_PLAN)
-    return Plan.objects.readable_by(request.user)
+    return readable_plans(request.user)
 
 
 def check_plan(user, plan, perm, year=None):
@@ -170,7 +201,7 @@ def get_point(request, slug, code, year):
     action = get_object_or_404(Action.objects.select_related("plan"), plan__slug=slug,
                                code=code)
     check_plan(request.user, action.plan, VIEW_PLAN)
-    team = request.user.has_perm(REVIEW)
+    team = can_review(request.user)
     pilot = (request.user.has_perm(FOLLOW_OWN)
              and action.pilots.filter(pk=request.user.pk).exists())
     if not (team or pilot):

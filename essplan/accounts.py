@@ -36,7 +36,6 @@ from .forms import StyledFormMixin
 from .french import count
 from .models import Invitation, PasswordResetRequest
 
-INVITE = "auth.add_user"
 ROLE_CHOICES = [(role, role) for role in (roles.PILOT, roles.VIEWER, roles.EDITOR, roles.ADMIN)]
 TAKEN = "Un compte utilise déjà cette adresse électronique."
 

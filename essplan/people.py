@@ -22,9 +22,6 @@ from .forms import FilterForm
 from .models import Invitation
 from .search import PEOPLE_ORDER, people_matching
 
-# Who sees the page and acts on it: the administrators (the role that holds auth.*).
-MANAGE = "auth.change_user"
-
 PENDING, ACTIVE, DEACTIVATED = "en_attente", "actif", "desactive"
 STATES = [(PENDING, "Invitation en attente"), (ACTIVE, "Compte actif"),
           (DEACTIVATED, "Compte désactivé")]

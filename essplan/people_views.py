@@ -2,17 +2,17 @@
 the invitation of a person, which leads on to naming it pilot."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import people, roles
-from .accounts import INVITE, TAKEN, InviteForm, invite, send_invitation
+from . import people
+from .access import get_account, require_inviter, require_people_manager
+from .accounts import TAKEN, InviteForm, invite, send_invitation
 from .security import as_id
 from .views import filtered, paginate
 
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 
 @require_safe
 def people_list(request):
-    roles.require(request.user, people.MANAGE)
+    require_people_manager(request)
     plan = people.current_plan()
     filterset = people.PeopleFilter(request.GET, queryset=people.people(plan))
     pagination = paginate(request, filtered(filterset), PAGE_SIZE)
@@ -37,18 +37,13 @@ def back_to_list(request):
     return redirect(reverse("people") + (f"?{query}" if query else ""))
 
 
-def account(request, pk):
-    roles.require(request.user, people.MANAGE)
-    return get_object_or_404(get_user_model().objects.select_related("invitation"), pk=pk)
-
-
 def name_of(user):
     return user.get_full_name() or user.get_username()
 
 
 @require_POST
 def person_resend(request, pk):
-    user = account(request, pk)
+    user = get_account(request, pk)
     invitation = getattr(user, "invitation", None)
     if not user.is_active or invitation is None or invitation.accepted_at is not None:
         messages.error(request, f"{name_of(user)} n'attend pas d'invitation : rien n'est envoyé.")
@@ -67,7 +62,7 @@ def person_resend(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_deactivate(request, pk):
     """A GET asks for confirmation on a page of its own; the POST it sends deactivates."""
-    user = account(request, pk)
+    user = get_account(request, pk)
     if user.pk == request.user.pk:
         messages.error(request, "Vous ne pouvez pas désactiver votre propre compte.")
         return back_to_list(request)
@@ -82,7 +77,7 @@ def person_deactivate(request, pk):
 
 @require_POST
 def person_reactivate(request, pk):
-    user = account(request, pk)
+    user = get_account(request, pk)
     people.set_active(user.pk, True)
     messages.success(request, f"Le compte de {name_of(user)} est réactivé.")
     return back_to_list(request)
@@ -92,7 +87,7 @@ def person_reactivate(request, pk):
 def invite_view(request):
     """Invite a person; then (?compte=<the account>) the page offers the next step: naming it
     pilot of actions of the current plan, if its role may pilot."""
-    roles.require(request.user, INVITE)
+    require_inviter(request)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

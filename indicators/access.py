@@ -14,6 +14,16 @@ ADD = "indicators.add_indicator"
 ENTER = "indicators.change_measurement"
 
 
+def can_edit(user):
+    """Whether pages show USER the links to change indicators and their targets."""
+    return user.has_perm(EDIT)
+
+
+def can_enter(user):
+    """Whether pages show USER the links to enter an indicator's measured values."""
+    return user.has_perm(ENTER)
+
+
 def plan_indicators(request, slug, *, perm=VIEW):
     """The plan SLUG, for the user holding PERM on its indicators."""
     require(request.user, perm)

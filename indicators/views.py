@@ -9,7 +9,7 @@ from essplan import history
 from essplan.exports import FORMATS, requested_export
 from essplan.views import edit_versioned, import_check, import_confirm
 
-from .access import EDIT, ENTER, get_indicator, plan_indicators
+from .access import EDIT, ENTER, can_edit, can_enter, get_indicator, plan_indicators
 from .charts import trend_chart
 from .computations import computed_values, fictitious_count, missing_value, rows_for
 from .forms import IndicatorForm, MeasurementForm
@@ -37,7 +37,7 @@ def indicator_list(request, slug):
         return export
     # Lazy: computed only when the page's cached table must be rendered again.
     context = {"plan": plan, "rows": SimpleLazyObject(lambda: indicator_rows(plan)),
-               "can_edit": request.user.has_perm(EDIT), "export_formats": FORMATS}
+               "can_edit": can_edit(request.user), "export_formats": FORMATS}
     return render(request, "indicators/indicator_list.html", context)
 
 
@@ -72,7 +72,7 @@ def indicator_detail(request, slug, code):
                              targets=targets, baseline=baseline,
                              baseline_assumed=bool(indicator.baseline_note),
                              unit=indicator.unit_suffix, nonce=get_nonce(request)),
-        "can_edit": request.user.has_perm(EDIT), "can_enter": request.user.has_perm(ENTER),
+        "can_edit": can_edit(request.user), "can_enter": can_enter(request.user),
         "fictitious": fictitious_count([indicator]) if values else 0,
     }
     return render(request, "indicators/indicator_detail.html", context)

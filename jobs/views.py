@@ -1,24 +1,14 @@
 """A job's page: how it goes, updating itself; its result or its error; cancelling it."""
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from .access import get_job
 from .models import Job, Status
-from .runner import cancel, reap
-
-VIEW_ALL = "jobs.view_job"
-
-
-def get_job(request, pk):
-    """The job PK, for the person who asked for it or an administrator; else 404."""
-    reap()
-    job = get_object_or_404(Job.objects.select_related("created_by"), pk=pk)
-    if job.created_by_id != request.user.pk and not request.user.has_perm(VIEW_ALL):
-        raise Http404
-    return job
+from .runner import cancel
 
 
 def waiting_ahead(job):

@@ -5,19 +5,31 @@ from django.shortcuts import get_object_or_404
 
 from essplan.roles import require
 
-from .models import GENERATE, PUBLISH, VIEW, AnnualReport
+from .models import AnnualReport
 
-__all__ = ["GENERATE", "PUBLISH", "VIEW", "can_generate", "get_report", "reports"]
+# The roles' permissions on the archive are granted in essplan/roles.py.
+GENERATE = "reports.add_annualreport"
+PUBLISH = "reports.change_annualreport"
+VIEW = "reports.view_annualreport"
+
+
+def can_read_reports(user):
+    """Whether USER reads the archive of reports (the header's « Rapports »)."""
+    return user.has_perm(VIEW)
 
 
 def can_generate(user):
+    """Whether USER generates reports, and so sees the versions not yet published."""
     return user.has_perm(GENERATE)
 
 
 def reports(request, *, perm=VIEW):
-    """The report versions the user may see, if the user holds PERM."""
+    """The report versions the user may see, if the user holds PERM: every version for those
+    who generate reports, the published ones for the others."""
     require(request.user, perm)
-    return AnnualReport.objects.visible_to(request.user)
+    if can_generate(request.user):
+        return AnnualReport.objects.all()
+    return AnnualReport.objects.published()
 
 
 def get_report(request, pk, *, perm=VIEW):

@@ -5,10 +5,6 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-# The roles' permissions on the archive are granted in essplan/roles.py.
-GENERATE = "reports.add_annualreport"
-PUBLISH = "reports.change_annualreport"
-VIEW = "reports.view_annualreport"
 # Who reads a published version. The staff edition holds what the plan keeps private (the
 # points' internal texts, points not yet validated, who generated it, the detailed budget):
 # it never leaves for the public site, whose pages are built from public data only.
@@ -28,10 +24,9 @@ def report_path(report, filename):
 
 
 class AnnualReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Every version for those who generate reports, the published ones for the others."""
-        if user.has_perm(GENERATE):
-            return self
+    def published(self):
+        """The versions presented to the council: all that readers see (who sees what is
+        decided in reports.access.reports)."""
         return self.filter(published=True)
 
 

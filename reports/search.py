@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 
 from actions.models import Action
 from indicators.models import Indicator
+from structures.access import can_read_directory
 from structures.models import Structure
 
 LIMIT = 10
@@ -34,7 +35,7 @@ def search_everything(user, plans, text):
         Section("Indicateurs", [(i.get_absolute_url(), f"{i.code} · {i.name}", i.plan.title)
                                 for i in indicators[:LIMIT]], len(indicators) > LIMIT),
     ]
-    if user.has_perm("structures.view_structure"):
+    if can_read_directory(user):
         structures = list(Structure.objects.active().search(text).select_related("commune")
                           .only("pk", "name", "acronym", "commune__name")[:LIMIT + 1])
         sections.append(Section(

@@ -13,8 +13,18 @@ EDIT = "structures.change_structure"
 DECIDE = "structures.change_listingrequest"
 
 
+def can_read_directory(user):
+    """Whether USER reads the directory (its pages, its map, its structures in the search)."""
+    return user.has_perm(VIEW)
+
+
 def can_edit(user):
     return user.has_perm(EDIT)
+
+
+def can_decide_listings(user):
+    """Whether USER decides the requests to appear on the public directory."""
+    return user.has_perm(DECIDE)
 
 
 def structures(request, *, perm=VIEW, queryset=Structure.objects):

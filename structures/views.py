@@ -18,7 +18,15 @@ from essplan.views import (
 )
 
 from . import listing
-from .access import ADD, DECIDE, EDIT, can_edit, get_structure, listing_requests, structures
+from .access import (
+    ADD,
+    EDIT,
+    can_decide_listings,
+    can_edit,
+    get_structure,
+    listing_requests,
+    structures,
+)
 from .figures import directory_figures
 from .filters import StructureFilter
 from .forms import StructureForm
@@ -126,7 +134,7 @@ def structure_import_confirm(request):
 
 def pending_request_count(user):
     """How many requests wait for a decision, for those who decide them (else None)."""
-    if not user.has_perm(DECIDE):
+    if not can_decide_listings(user):
         return None
     return cached_value("listing-requests-pending", (), ListingRequest.objects.filter(
         state=ListingRequest.State.PENDING).count, scopes=(REQUESTS,))

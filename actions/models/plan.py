@@ -59,15 +59,14 @@ class Direction(models.Model):
 
 
 class PlanQuerySet(models.QuerySet):
-    def readable_by(self, user):
-        """Every plan for those who manage plans; the others do not see the drafts."""
-        if user.has_perm("actions.change_plan"):
-            return self
+    def without_drafts(self):
+        """The plans adopted or closed: what all but those who manage plans may read (who may
+        read what is decided in actions.access.readable_plans)."""
         return self.exclude(state=Plan.State.DRAFT)
 
     def public(self):
         """The plans an administrator published on the public site (never a draft)."""
-        return self.filter(is_public=True).exclude(state=Plan.State.DRAFT)
+        return self.filter(is_public=True).without_drafts()
 
     def current(self):
         """The adopted plan that started last, else the most recent one."""

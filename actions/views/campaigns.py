@@ -18,8 +18,9 @@ from .. import campaigns, pilots, reminders
 from ..access import (
     EDIT_PROGRESS,
     MANAGE_CAMPAIGN,
-    REVIEW,
     can_edit,
+    can_manage_campaigns,
+    can_review,
     get_plan,
     plans,
     writable,
@@ -48,7 +49,7 @@ PILOT_ORDER = [*french_order("user__last_name", "user__first_name"), "user__user
 def campaign_list(request, slug):
     plan = get_plan(request, slug)
     context = {"plan": plan, "campaigns": plan.campaigns.order_by("-year"),
-               "can_manage": request.user.has_perm(MANAGE) and writable(request.user, plan)}
+               "can_manage": can_manage_campaigns(request.user) and writable(request.user, plan)}
     return render(request, "actions/campaign_list.html", context)
 
 
@@ -92,15 +93,15 @@ def campaign_detail(request, slug, year):
     name_pilots(pagination["page"], plan)
     can_name = can_edit(request.user) and writable(request.user, plan)
     # A closed plan's campaign is still managed while it runs (access.check_plan).
-    can_manage = request.user.has_perm(MANAGE) and (writable(request.user, plan)
-                                                     or campaign.is_open())
+    can_manage = can_manage_campaigns(request.user) and (writable(request.user, plan)
+                                                          or campaign.is_open())
     context = {
         "plan": plan, "campaign": campaign, "filter": board, **pagination,
         "completion": campaigns.completion(plan, year),
         "can_manage": can_manage,
         "can_name": can_name,
-        "can_review": request.user.has_perm(REVIEW) and (writable(request.user, plan)
-                                                         or campaign.is_open()),
+        "can_review": can_review(request.user) and (writable(request.user, plan)
+                                                   or campaign.is_open()),
         # The team's: the actions nobody is reminded of, to name their pilots.
         "unpiloted": (list(pilots.unpiloted(plan, year).only("code", "title"))
                       if can_manage or can_name else []),

@@ -18,6 +18,7 @@ from ..access import (
     budget_entry,
     get_action,
     get_budget_line,
+    is_team,
 )
 from ..attachments import display_name
 from ..forms import BudgetLineForm, ProgressUpdateForm
@@ -36,7 +37,7 @@ def progress_edit(request, slug, code, year):
     for point in points.values():
         point.action = action
     update, last_year = points.get(year), points.get(year - 1)
-    team = request.user.has_perm(EDIT_PROGRESS)
+    team = is_team(request.user)
     context = {"action": action, "plan": action.plan, "year": year, "creating": update is None,
                "point": update, "last_year": last_year, "pilot": not team,
                "attachments": update.attachments.select_related("uploaded_by") if update else [],
@@ -75,7 +76,7 @@ def saved_point_message(request, point, joined):
             "Vérifiez que c'est voulu, et dites pourquoi dans « Difficultés rencontrées »."))
     documents = (f" ({count(joined, 'justificatif joint', 'justificatifs joints')})"
                  if joined else "")
-    pilot = not request.user.has_perm(EDIT_PROGRESS)
+    pilot = not is_team(request.user)
     if pilot and point.review == Review.SUBMITTED:
         return (f"Le point d'avancement {point.year} de l'action {point.action.code}{documents} "
                 "est soumis à l'équipe ESS.")
@@ -123,7 +124,7 @@ def followed_point(request, slug, code, year):
     only while the campaign is open and the point is its to change."""
     action = get_action(request, slug, code, perm=EDIT_PROGRESS, year=year)
     point = get_object_or_404(ProgressUpdate, action=action, year=year)
-    if not request.user.has_perm(EDIT_PROGRESS):
+    if not is_team(request.user):
         refusal = campaigns.pilot_refusal(action, year, point)
         if refusal:
             raise PermissionDenied(refusal)

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from essplan.exports import FORMATS, requested_export
 
-from ..access import MANAGE_PLAN, can_edit, can_manage, get_plan, plans, writable
+from ..access import MANAGE_PLAN, can_edit, can_manage, get_plan, plans, readable_plans, writable
 from ..budget import budget_summary, budget_totals, council_budget, deliberation_budget
 from ..forms import PublicationForm
 from ..models import BudgetLine, Plan
@@ -30,7 +30,7 @@ def plan_detail(request, slug):
         "can_manage": can_manage(request.user),
         "can_name_pilots": can_edit(request.user) and writable(request.user, plan),
         # Read only on a closed plan's page.
-        "next_plans": Plan.objects.filter(previous=plan).readable_by(request.user),
+        "next_plans": readable_plans(request.user, Plan.objects.filter(previous=plan)),
         "axes": axes,
         "objective_count": len(objectives),
         "action_count": sum(len(objective.actions.all()) for objective in objectives),

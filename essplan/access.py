@@ -1,0 +1,31 @@
+"""Who may do what with the accounts (« Équipe et pilotes », invitations): the core app's
+rules, as each domain app keeps its own in its access.py. The administrators hold auth.*."""
+
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
+
+from .roles import require
+
+MANAGE_PEOPLE = "auth.change_user"
+INVITE = "auth.add_user"
+
+
+def can_manage_people(user):
+    """Whether USER sees « Équipe et pilotes » and acts on its accounts."""
+    return user.has_perm(MANAGE_PEOPLE)
+
+
+def require_people_manager(request):
+    """403 unless the user manages the accounts: the gate of « Équipe et pilotes »."""
+    require(request.user, MANAGE_PEOPLE)
+
+
+def get_account(request, pk):
+    """The account PK, for those who manage the accounts (403 otherwise, 404 if unknown)."""
+    require_people_manager(request)
+    return get_object_or_404(get_user_model().objects.select_related("invitation"), pk=pk)
+
+
+def require_inviter(request):
+    """403 unless the user invites people."""
+    require(request.user, INVITE)
