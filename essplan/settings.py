@@ -175,6 +175,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "essplan.datacache.context",
+                "reports.navigation.context",
             ],
             "builtins": ["essplan.french"],
         },

@@ -1,0 +1,29 @@
+"""The header's links (and the 403 page's advice), decided once per page from the apps'
+access rules: templates read these flags, never a permission name. It lives here, in the app
+that reads all the others (the dashboard, the search), as the header spans them all."""
+
+from types import SimpleNamespace
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.functional import SimpleLazyObject
+
+from actions.access import can_read_plans, has_own_actions
+from essplan.access import can_manage_people
+from structures.access import can_read_directory
+
+from .access import can_read_reports
+
+
+def navigation(user):
+    """What the header offers USER: the plans (with the dashboard and the search), « Mes
+    actions », the directory and its map, the reports, « Équipe »."""
+    return SimpleNamespace(plans=can_read_plans(user), own_actions=has_own_actions(user),
+                           directory=can_read_directory(user), reports=can_read_reports(user),
+                           people=can_manage_people(user))
+
+
+def context(request):
+    """The flags as ``nav``, computed when a template first reads them (a JSON or fragment
+    response never does)."""
+    user = getattr(request, "user", None) or AnonymousUser()
+    return {"nav": SimpleLazyObject(lambda: navigation(user))}
