@@ -264,7 +264,8 @@ def test_no_role_account_sees_a_french_no_access_page(client_for):
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["viewer", "editor", "admin_user"])
 @pytest.mark.parametrize("name", ["actions:action_detail", "actions:action_list", "actions:plan_detail", "actions:event_list",
-                                  "actions:campaign_list", "actions:campaign_detail", "actions:my_actions"])
+                                  "actions:campaign_list", "actions:campaign_detail", "actions:my_actions",
+                                  "actions:draft_detail"])
 def test_read_only_pages_refuse_post(client_for, objects, persona, name):
     assert client_for(persona).post(url_for(name, objects), {"title": "forgé"}).status_code == 405
 

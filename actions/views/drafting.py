@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import campaigns, drafting
 from ..access import MANAGE_PLAN, get_plan
@@ -72,7 +72,7 @@ def draft_create(request, slug):
         status=400 if form.errors else 200)
 
 
-@require_http_methods(["GET"])
+@require_safe
 def draft_detail(request, slug):
     """The draft's tree, each element with its changes; the renumbering; the adoption."""
     plan = _draft(request, slug)
