@@ -14,10 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils.text import slugify
-
-from indicators.computations import computed_values
-from indicators.models import Indicator
 
 from .models import Action, Axis, Objective, Plan, Status
 
@@ -25,8 +23,10 @@ CODE = re.compile(r"^[1-9][0-9]*(\.[1-9][0-9]*)*$")
 # Fields of an action that a carried action keeps (the follow-up is never copied).
 CARRIED_FIELDS = ("title", "expected_impacts", "description", "target_publics",
                   "pilot_direction_id", "partners_text", "resources", "priority", "location")
-INDICATOR_FIELDS = ("code", "name", "definition", "unit", "kind", "direction", "source",
-                    "computation")
+# Sent by draft_next_plan, in its transaction, once the draft's tree is written, with
+# source, plan, objectives {old pk: new objective} and actions {old pk: new action}: the apps
+# above this one (indicators) carry what they hang on the tree without actions importing them.
+plan_drafted = Signal()
 
 
 class DraftRefused(Exception):
@@ -123,7 +123,8 @@ def draft_next_plan(source, *, slug, first_year, last_year, codes=None, title=""
     """A draft plan for FIRST_YEAR-LAST_YEAR from SOURCE, carrying the actions of CODES (by
     default, those not « Réalisée »), their objectives and axes, and SOURCE's indicators that
     are plan-wide or tied to what is carried. Each carried action keeps its predecessor, its
-    pilots, directions and partners; each indicator takes its last value as its baseline."""
+    pilots, directions and partners; each indicator takes its last value as its baseline
+    (indicators.drafting, on plan_drafted)."""
     source = _locked(source)
     if source.state == Plan.State.DRAFT:
         raise DraftRefused(f"« {source.title} » est un brouillon : préparez le plan suivant à "
@@ -158,7 +159,7 @@ def draft_next_plan(source, *, slug, first_year, last_year, codes=None, title=""
             objectives[objective.pk] = Objective.objects.create(
                 axis=axes[objective.axis_id], code=objective.code, title=objective.title)
         new_actions[action.pk] = copy_action(action, plan, objectives[objective.pk])
-    carry_indicators(source, plan, objectives, new_actions)
+    plan_drafted.send(Plan, source=source, plan=plan, objectives=objectives, actions=new_actions)
     return plan
 
 
@@ -170,31 +171,6 @@ def copy_action(action, plan, objective):
     copy.associated_directions.set(action.associated_directions.all())
     copy.partner_structures.set(action.partner_structures.all())
     return copy
-
-
-def carry_indicators(source, plan, objectives, actions):
-    """SOURCE's indicators tied to no objective nor action, or to a carried one, into PLAN:
-    the last value (entered or computed) becomes the baseline, with its year."""
-    indicators = list(source.indicators.prefetch_related("measurements", "objectives", "actions"))
-    computed = computed_values(source, indicators)
-    for indicator in indicators:
-        old_objectives = {o.pk for o in indicator.objectives.all()}
-        old_actions = {a.pk for a in indicator.actions.all()}
-        if (old_objectives or old_actions) and not (old_objectives & objectives.keys()
-                                                     or old_actions & actions.keys()):
-            continue
-        values = computed.get(indicator.pk) or {m.year: m.value for m in indicator.measurements.all()}
-        copy = Indicator(plan=plan, **{name: getattr(indicator, name) for name in INDICATOR_FIELDS})
-        if values:
-            year = max(values)
-            copy.baseline_value, copy.baseline_year = values[year], year
-            copy.baseline_note = ""
-        else:
-            copy.baseline_value, copy.baseline_year = indicator.baseline_value, indicator.baseline_year
-            copy.baseline_note = indicator.baseline_note
-        copy.save()
-        copy.objectives.set([objectives[pk] for pk in old_objectives if pk in objectives])
-        copy.actions.set([actions[pk] for pk in old_actions if pk in actions])
 
 
 # --- The draft's tree -----------------------------------------------------------------
