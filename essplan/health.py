@@ -8,11 +8,9 @@ a stale session cookie, and must get 503, never 500, when the database is down.
 from django.db import connection
 from django.http import HttpResponse
 
+from jobs.health import oldest_waiting_seconds
+
 PATH = "/healthz"
-
-
-JOBS_QUERY = ("SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::int "
-              "FROM jobs_job WHERE status = 'en_attente'")
 
 
 def health(jobs=False):
@@ -20,9 +18,11 @@ def health(jobs=False):
     of the oldest job waiting for a worker (0 when none waits), for a monitoring system to
     alert when no worker takes them."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(JOBS_QUERY if jobs else "SELECT 1")
-            waiting = cursor.fetchone()[0]
+        if jobs:
+            waiting = oldest_waiting_seconds()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any database failure means "unhealthy"
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     body = f"ok\noldest_waiting_job_seconds {waiting}\n" if jobs else "ok\n"
