@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.models import Action, Plan, ProgressUpdate
 from actions.models.plan import PUBLIC_POINT_FIELDS
+from essplan.nonce import with_nonce
 from essplan.throttle import client_key
 from essplan.views import filtered, paginate
-from reports.dashboard import key_indicator_rows, with_nonce
+from indicators.key import key_indicator_rows
 from structures.forms import ListingRequestForm
 from structures.listing import AlreadyPending, TooManyRequests, receive
 from structures.map import commune_map

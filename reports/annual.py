@@ -18,11 +18,12 @@ from actions.models import NO_POINT, Action, Event, Objective, ProgressUpdate, R
 from essplan.french import UNKNOWN, count, euros, figure, listing, number, percent
 from indicators.charts import trend_chart, year_bars
 from indicators.computations import computed_values, fictitious_count, missing_value
+from indicators.key import KEY_INDICATORS
 from indicators.models import attainment
 from structures.figures import directory_figures, snapshot_figures
 from structures.map import commune_map
 
-from .dashboard import KEY_INDICATORS, budget_figures
+from .dashboard import budget_figures
 
 SUMMARY_INDICATORS = 5
 LATE_CODES_LISTED = 10

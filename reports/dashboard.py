@@ -7,8 +7,6 @@ a reading costs the shell of the page and one string replacement (the CSP nonce)
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from actions.budget import budget_summary, budget_totals
 from actions.campaigns import completion
@@ -21,11 +19,10 @@ from actions.figures import (
 )
 from actions.models import WAITING, Action, Event, ProgressUpdate, Review
 from essplan.datacache import ACCOUNTS, PAGE, PLANS, cached, cached_value
-from indicators.charts import budget_bars, status_donut, year_bars
-from indicators.computations import rows_for
+from essplan.nonce import NONCE_SLOT, with_nonce
+from indicators.charts import budget_bars, status_donut
+from indicators.key import key_indicator_rows
 
-KEY_INDICATORS = ["C1", "C2", "K1", "K2", "K5", "K7", "K8"]
-NONCE_SLOT = "essplan-nonce-slot"
 RECENT = 6
 LATE_LISTED = 10  # the most overdue; the action list shows them all
 WAITING_LISTED = 10  # the first in code order; the campaign page shows them all
@@ -79,19 +76,6 @@ def campaign_figures(plan, year):
             "unvalidated": unvalidated}
 
 
-def key_indicator_rows(plan):
-    """The key indicators' rows, each with small bars of its values over the plan's years."""
-    indicators = list(plan.indicators.prefetch_related("targets", "measurements")
-                      .filter(code__in=KEY_INDICATORS))
-    indicators.sort(key=lambda indicator: KEY_INDICATORS.index(indicator.code))
-    rows = rows_for(plan, indicators)
-    for row in rows:
-        row["trend"] = year_bars(label=f"Évolution de {row['indicator'].name}",
-                                 years=list(plan.years), values=row["values"],
-                                 unit=row["indicator"].unit_suffix, nonce=NONCE_SLOT)
-    return rows
-
-
 @cached(PLANS)
 def budget_figures(plan):
     """The axis × year table and the totals against the envelope."""
@@ -129,10 +113,3 @@ def dashboard_body(plan, year, *, can_edit, nonce=None):
         {"plan": plan, "year": year, "can_edit": can_edit, **dashboard(plan, year)}),
         scopes=PAGE)
     return with_nonce(html, nonce)
-
-
-def with_nonce(html, nonce):
-    """HTML rendered with NONCE_SLOT in its charts' style elements, given the page's NONCE
-    (None: no nonce)."""
-    attribute = "" if nonce is None else f' nonce="{escape(str(nonce))}"'
-    return mark_safe(html.replace(f' nonce="{NONCE_SLOT}"', attribute))  # noqa: S308
