@@ -2,9 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from publicsite.api import public_urls
-
-from . import people_views
 from .accounts import ChoosePasswordView, LoginView, password_reset_view
 
 admin.site.site_header = "essplan · administration"
@@ -17,7 +14,7 @@ urlpatterns = [
     path("structures/", include("structures.urls")),
     path("", include("indicators.urls")),
     path("", include("jobs.urls")),
-    path("public/api/v1/", public_urls()),
+    path("public/api/v1/", include("publicsite.api_urls")),
     path("public/", include("publicsite.urls")),
     path("connexion/", LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
@@ -28,13 +25,6 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("mot-de-passe/choisi/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
-    path("comptes/", people_views.people_list, name="people"),
-    path("comptes/inviter/", people_views.invite_view, name="invite"),
-    path("comptes/<int:pk>/renvoyer-invitation/", people_views.person_resend,
-         name="person_resend"),
-    path("comptes/<int:pk>/desactiver/", people_views.person_deactivate,
-         name="person_deactivate"),
-    path("comptes/<int:pk>/reactiver/", people_views.person_reactivate,
-         name="person_reactivate"),
+    path("comptes/", include("actions.people_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 """« Équipe et pilotes »: every account with its roles, the state of its invitation and the
 actions it pilots in the current plan, for administrators (those who manage accounts), who
 resend an invitation, deactivate or reactivate an account there, outside Django's admin.
+Here in actions, not in the core app: it counts the actions each person pilots.
 
 Deactivating writes is_active alone, in one UPDATE: an administrator renaming the person
 meanwhile keeps the new name, and neither overwrites the other."""
@@ -14,13 +15,13 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from actions.models import Action, Plan
-from actions.pilots import PILOT_ROLES
+from essplan.accounts import ROLE_CHOICES, send_invitation
+from essplan.forms import FilterForm
+from essplan.models import Invitation
+from essplan.search import PEOPLE_ORDER, people_matching
 
-from .accounts import ROLE_CHOICES, send_invitation
-from .forms import FilterForm
-from .models import Invitation
-from .search import PEOPLE_ORDER, people_matching
+from .models import Action, Plan
+from .pilots import PILOT_ROLES
 
 PENDING, ACTIVE, DEACTIVATED = "en_attente", "actif", "desactive"
 STATES = [(PENDING, "Invitation en attente"), (ACTIVE, "Compte actif"),

@@ -1,4 +1,4 @@
-"""The pages of « Équipe et pilotes » (essplan.people): the list, its buttons (POST), and
+"""The pages of « Équipe et pilotes » (actions.people): the list, its buttons (POST), and
 the invitation of a person, which leads on to naming it pilot."""
 
 from django.contrib import messages
@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import people
-from .access import get_account, require_inviter, require_people_manager
-from .accounts import TAKEN, InviteForm, invite, send_invitation
-from .security import as_id
-from .views import filtered, paginate
+from essplan.access import get_account, require_inviter, require_people_manager
+from essplan.accounts import TAKEN, InviteForm, invite, send_invitation
+from essplan.security import as_id
+from essplan.views import filtered, paginate
+
+from .. import people
 
 PAGE_SIZE = 50
 
