@@ -5,11 +5,13 @@ run:
 	scripts/bootstrap.sh
 	scripts/run.sh
 
-# Lint (ruff, the rules of pyproject.toml), then run the whole test suite (embedded
-# PostgreSQL, or DATABASE_URL when set).
+# Lint (ruff, the rules of pyproject.toml), check the apps' import order (import-linter,
+# [tool.importlinter]), then run the whole test suite (embedded PostgreSQL, or DATABASE_URL
+# when set).
 test:
 	scripts/bootstrap.sh
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 	scripts/test.sh
 
 # The load benchmark (minutes; never part of the tests): prints its table, writes bench/results/.
