@@ -6,12 +6,13 @@ run:
 	scripts/run.sh
 
 # Lint (ruff, the rules of pyproject.toml), check the apps' import order (import-linter,
-# [tool.importlinter]), then run the whole test suite (embedded PostgreSQL, or DATABASE_URL
-# when set).
+# [tool.importlinter]), lint the templates (djLint, [tool.djlint]), then run the whole test
+# suite (embedded PostgreSQL, or DATABASE_URL when set).
 test:
 	scripts/bootstrap.sh
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports
+	.venv/bin/djlint templates --lint
 	scripts/test.sh
 
 # The load benchmark (minutes; never part of the tests): prints its table, writes bench/results/.
