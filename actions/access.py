@@ -5,14 +5,16 @@ object (404); object-level rules (a pilot's own actions) go here and nowhere els
 import copy
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from essplan.datacache import PLANS, cached_value
-from essplan.roles import VIEW_PLAN, require
+from essplan.roles import VIEW_PLAN, Someone, require
 
 from .campaigns import campaign_refusal
 from .models import Action, BudgetLine, Event, Plan, ProgressUpdate
+from .models.plan import PlanQuerySet
 
 EDIT_ACTION = "actions.change_action"
 EDIT_PROGRESS = "actions.change_progressupdate"
@@ -45,64 +47,64 @@ NOT_YOUR_LINE = ("Cette ligne budgétaire n'a pas été saisie par vous : seule 
                  "la modifier ou la supprimer. Écrivez-lui pour la corriger.")
 
 
-def can_read_plans(user):
+def can_read_plans(user: Someone) -> bool:
     """Whether USER reads the plans: the gate of the staff pages (the header's links)."""
     return user.has_perm(VIEW_PLAN)
 
 
-def can_edit(user):
+def can_edit(user: Someone) -> bool:
     """Whether pages show USER the links to edit the plan's actions."""
     return user.has_perm(EDIT_ACTION)
 
 
-def is_team(user):
+def is_team(user: Someone) -> bool:
     """Whether USER records the follow-up of every action (the ESS team), not only of the
     actions it pilots."""
     return user.has_perm(EDIT_PROGRESS)
 
 
-def has_own_actions(user):
+def has_own_actions(user: Someone) -> bool:
     """Whether USER follows actions, and so has a « Mes actions » page in the header: a
     pilot, or the ESS team."""
     return user.has_perm(FOLLOW_OWN) or is_team(user)
 
 
-def can_review(user):
+def can_review(user: Someone) -> bool:
     """Whether USER decides on the points pilots submit (validates or sends them back)."""
     return user.has_perm(REVIEW)
 
 
-def can_manage_campaigns(user):
+def can_manage_campaigns(user: Someone) -> bool:
     """Whether USER opens, changes and reminds the follow-up campaigns."""
     return user.has_perm(MANAGE_CAMPAIGN)
 
 
-def can_manage(user):
+def can_manage(user: Someone) -> bool:
     """Whether USER drafts, adopts and closes plans (and so sees the drafts)."""
     return user.has_perm(MANAGE_PLAN)
 
 
-def writable(user, plan):
+def writable(user: Someone, plan: Plan) -> bool:
     """Whether USER may still write to PLAN: a closed plan only for those who manage plans
     (and the follow-up of its campaign still running: running_years)."""
     return plan.state != Plan.State.CLOSED or can_manage(user)
 
 
-def running_years(plan):
+def running_years(plan: Plan) -> list[int]:
     """The years of PLAN's campaigns open today (a closed plan's, up to their due date)."""
     return list(plan.campaigns.open().values_list("year", flat=True))
 
 
-def may_follow(user, action, perm=EDIT_PROGRESS):
+def may_follow(user: Someone, action: Action, perm: str = EDIT_PROGRESS) -> bool:
     """Whether USER may record ACTION's follow-up (PERM): the ESS team on every action, a
     pilot on the actions it pilots."""
     if user.has_perm(perm):
         return True
-    return (perm in PILOT_MAY and user.has_perm(FOLLOW_OWN)
+    return (perm in PILOT_MAY and user.has_perm(FOLLOW_OWN) and user.is_authenticated
             and action.pilots.filter(pk=user.pk).exists())
 
 
-def follow_up_years(user, action, perm=EDIT_PROGRESS):
+def follow_up_years(user: Someone, action: Action, perm: str = EDIT_PROGRESS) -> list[int]:
     """The years of ACTION's follow-up (points, budget lines) that USER, who follows it
     (may_follow), may write with PERM: every year of the plan for the ESS team; for a pilot,
     only the years whose follow-up campaign is open; on a closed plan, for all but those who
@@ -112,25 +114,28 @@ def follow_up_years(user, action, perm=EDIT_PROGRESS):
     return [year for year in running_years(action.plan) if year in action.plan.years]
 
 
-def may_change_line(user, line, years, perm=EDIT_BUDGET):
+def may_change_line(user: Someone, line: BudgetLine, years: list[int],
+                    perm: str = EDIT_BUDGET) -> bool:
     """Whether USER, who follows LINE's action, may change it (PERM: or delete it), YEARS
     being follow_up_years(): the ESS team every line of those years; a pilot only a line it
     entered itself, of a year whose campaign is open (the rule of its points)."""
     return line.year in years and (user.has_perm(perm) or line.created_by_id == user.pk)
 
 
-def readable_plans(user, queryset=Plan.objects):
-    """The plans of QUERYSET that USER may read: a draft only for those who manage plans."""
+def readable_plans(user: Someone, queryset: PlanQuerySet | None = None) -> QuerySet[Plan]:
+    """The plans of QUERYSET (every plan by default) that USER may read: a draft only for
+    those who manage plans."""
+    queryset = Plan.objects.all() if queryset is None else queryset
     return queryset.all() if can_manage(user) else queryset.without_drafts()
 
 
-def plans(request):
+def plans(request: HttpRequest) -> QuerySet[Plan]:
     """The plans the user may read, if the user reads plans at all (403 otherwise)."""
     require(request.user, VIEW_PLAN)
     return readable_plans(request.user)
 
 
-def check_plan(user, plan, perm, year=None):
+def check_plan(user: Someone, plan: Plan, perm: str, year: int | str | None = None) -> Plan:
     """404 on a draft for those who do not manage plans; 403 on any write (PERM other than
     reading) to a closed plan but theirs, save the follow-up (CAMPAIGN_WORK) of YEAR while
     its campaign runs."""
@@ -143,7 +148,8 @@ def check_plan(user, plan, perm, year=None):
     return plan
 
 
-def get_plan(request, slug, *, perm=VIEW_PLAN, queryset=None, year=None):
+def get_plan(request: HttpRequest, slug: str, *, perm: str = VIEW_PLAN,
+             queryset: QuerySet[Plan] | None = None, year: int | str | None = None) -> Plan:
     """The plan SLUG if the user holds PERM, else 403 (404 if it does not exist); for reading
     (VIEW_PLAN, the plain plan), looked up once per version of the data. YEAR: the campaign
     year a write is about (check_plan)."""
@@ -156,7 +162,7 @@ def get_plan(request, slug, *, perm=VIEW_PLAN, queryset=None, year=None):
     return check_plan(request.user, plan, perm, year)
 
 
-def shared_copy(instance):
+def shared_copy[M](instance: M | None) -> M:
     """A copy of a cached INSTANCE (404 if None), related objects included: the shared one
     stays as is whatever the view does with it."""
     if instance is None:
@@ -164,12 +170,12 @@ def shared_copy(instance):
     return copy.deepcopy(instance)
 
 
-def _actions():
+def _actions() -> QuerySet[Action]:
     return Action.objects.with_status().select_related("plan", "objective__axis",
                                                        "pilot_direction", "predecessor__plan")
 
 
-def read_action(request, slug, code):
+def read_action(request: HttpRequest, slug: str, code: str) -> Action:
     """The action SLUG/CODE, with its status, for a page that only reads it: looked up once
     per version of the data (its status takes the costliest query of the action's page)."""
     require(request.user, VIEW_PLAN)
@@ -180,7 +186,8 @@ def read_action(request, slug, code):
     return action
 
 
-def get_action(request, slug, code, *, perm=VIEW_PLAN, year=None):
+def get_action(request: HttpRequest, slug: str, code: str, *, perm: str = VIEW_PLAN,
+               year: int | str | None = None) -> Action:
     """The action SLUG/CODE, with its status, if the user holds PERM (a pilot holds the
     follow-up permissions on its own actions). YEAR: the campaign year a write is about."""
     require(request.user, VIEW_PLAN if perm in PILOT_MAY else perm)
@@ -191,7 +198,8 @@ def get_action(request, slug, code, *, perm=VIEW_PLAN, year=None):
     return action
 
 
-def get_point(request, slug, code, year):
+def get_point(request: HttpRequest, slug: str, code: str,
+              year: int) -> tuple[ProgressUpdate, bool, bool]:
     """The point of YEAR of the action SLUG/CODE for its review page; whether the user
     decides on it; whether the user pilots the action. The ESS team reads every point and
     decides while the plan is open to it; the pilots of the action re-read what they sent
@@ -202,7 +210,7 @@ def get_point(request, slug, code, year):
                                code=code)
     check_plan(request.user, action.plan, VIEW_PLAN)
     team = can_review(request.user)
-    pilot = (request.user.has_perm(FOLLOW_OWN)
+    pilot = (request.user.is_authenticated and request.user.has_perm(FOLLOW_OWN)
              and action.pilots.filter(pk=request.user.pk).exists())
     if not (team or pilot):
         raise PermissionDenied
@@ -214,7 +222,7 @@ def get_point(request, slug, code, year):
     return point, decides, pilot
 
 
-def budget_entry(request, slug, code):
+def budget_entry(request: HttpRequest, slug: str, code: str) -> tuple[Action, list[int]]:
     """The action SLUG/CODE and the years the user may add a budget line to; 403, with the
     reason, for a pilot while no campaign of the plan is open."""
     action = get_action(request, slug, code, perm=ADD_BUDGET, year=ANY_YEAR)
@@ -224,7 +232,8 @@ def budget_entry(request, slug, code):
     return action, years
 
 
-def get_budget_line(request, slug, code, pk, *, perm=EDIT_BUDGET):
+def get_budget_line(request: HttpRequest, slug: str, code: str, pk: int, *,
+                    perm: str = EDIT_BUDGET) -> tuple[BudgetLine, list[int]]:
     """The budget line PK of the action SLUG/CODE, and the years its year may be changed to,
     if the user may change it (PERM: or delete it): the ESS team any line; a pilot of the
     action only a line it entered itself, while the campaign of the line's year is open
@@ -241,7 +250,7 @@ def get_budget_line(request, slug, code, pk, *, perm=EDIT_BUDGET):
     return line, years
 
 
-def get_event(request, slug, pk, *, perm=EDIT_EVENT):
+def get_event(request: HttpRequest, slug: str, pk: int, *, perm: str = EDIT_EVENT) -> Event:
     """The event PK of the plan SLUG, if the user holds PERM on it."""
     plan = get_plan(request, slug, perm=perm)
     event = get_object_or_404(Event, pk=pk, plan=plan)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -19,7 +20,7 @@ class LoadReport:
     created: int = 0
     existing: int = 0
 
-    def count(self, created):
+    def count(self, created: bool) -> None:
         if created:
             self.created += 1
         else:
@@ -27,7 +28,7 @@ class LoadReport:
 
 
 @transaction.atomic
-def load_plan(*, data):
+def load_plan(*, data: dict[str, Any]) -> LoadReport:
     """Create the plan described by a seed file, leaving existing rows untouched.
 
     Rows are matched by natural key (direction name, plan slug, axis number, objective and
@@ -71,7 +72,7 @@ def load_plan(*, data):
     return report
 
 
-def _budget_table_row(plan, data):
+def _budget_table_row(plan: Plan, data: dict[str, Any]) -> dict[str, Any]:
     """The fields of a row of the deliberation's budget table, from a seed file's row."""
     stated = [Decimal(amount) for amount in data.get("stated", [])]
     if stated and len(stated) != len(plan.years):
@@ -84,7 +85,8 @@ def _budget_table_row(plan, data):
             "comment": data.get("comment", "")}
 
 
-def _load_action(plan, objective, data, directions, pilot):
+def _load_action(plan: Plan, objective: Objective, data: dict[str, Any] | list[str],
+                 directions: dict[str, Direction], pilot: Direction | None) -> bool:
     """Create one action of a seed file (a [code, title] pair or a full fiche) if missing.
 
     What the source does not give (pilot, years, priority) is left unspecified.

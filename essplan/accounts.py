@@ -7,6 +7,7 @@ it (a forged Host would otherwise put an attacker's address in front of a valid 
 queues the work, the worker looks the account up and sends the mail."""
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -16,12 +17,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -46,7 +48,7 @@ class InviteForm(StyledFormMixin, forms.Form):
     email = forms.EmailField(label="Adresse électronique")
     role = forms.ChoiceField(label="Rôle", choices=ROLE_CHOICES)
 
-    def clean_email(self):
+    def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if get_user_model().objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(TAKEN)
@@ -60,7 +62,7 @@ class AccountTokenGenerator(PasswordResetTokenGenerator):
     """Django's token, which also dies when the account is deactivated (Django's own outlives
     it: deactivating changes neither the password nor the last log-in)."""
 
-    def _make_hash_value(self, user, timestamp):
+    def _make_hash_value(self, user: Any, timestamp: int) -> str:
         return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
 
 
@@ -71,7 +73,7 @@ class ResetRequestForm(forms.Form):
     email = forms.EmailField(label="Adresse électronique", max_length=254)
 
 
-def username_for(email):
+def username_for(email: str) -> str:
     """A free username made of the e-mail's local part: paul.lemarchand, paul.lemarchand2…"""
     users = get_user_model().objects
     base = email.split("@")[0][:140] or "compte"
@@ -83,7 +85,8 @@ def username_for(email):
 
 
 @transaction.atomic
-def invite(*, first_name, last_name, email, role, inviter=None):
+def invite(*, first_name: str, last_name: str, email: str, role: str,
+           inviter: User | None = None) -> User:
     """Create the account (no usable password yet) with its role, invited by INVITER. The
     unique index on lower(email) refuses a second account with the address (IntegrityError)."""
     user = get_user_model()(username=username_for(email), first_name=first_name,
@@ -95,7 +98,7 @@ def invite(*, first_name, last_name, email, role, inviter=None):
     return user
 
 
-def accept_invitation(user):
+def accept_invitation(user: User) -> None:
     """USER chose a password: an invitation still waiting is accepted, and its inviter told."""
     invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("invited_by")
                   .filter(user=user, accepted_at__isnull=True).first())
@@ -107,7 +110,7 @@ def accept_invitation(user):
         notify.notify(notify.Kind.INVITATION_ACCEPTED, invitation, [invitation.invited_by])
 
 
-def password_link(user):
+def password_link(user: User) -> str:
     """The single-use link to choose a password (the token expires after
     PASSWORD_RESET_TIMEOUT, once the password has changed, and when the account is
     deactivated)."""
@@ -117,7 +120,7 @@ def password_link(user):
     return settings.SITE_URL + path
 
 
-def send_invitation(user, role, inviter):
+def send_invitation(user: User, role: str, inviter: User) -> None:
     context = {"user": user, "role": role, "link": password_link(user),
                "inviter": inviter.get_full_name() or inviter.get_username(),
                "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
@@ -131,7 +134,7 @@ def send_invitation(user, role, inviter):
 
 
 @transaction.atomic
-def ask_password_link(*, address, client):
+def ask_password_link(*, address: str, client: str) -> bool:
     """« Mot de passe oublié ? » for ADDRESS, asked by CLIENT (its keyed address): the mail
     queued, unless the address asked RESET_REQUESTS_PER_ADDRESS times or the client
     RESET_REQUESTS_PER_CLIENT times within the hour; whether it was. The same queries
@@ -156,7 +159,7 @@ def ask_password_link(*, address, client):
 
 
 @task()
-def send_password_link(address):
+def send_password_link(address: str) -> None:
     """The worker's half of « Mot de passe oublié ? »: the link to each active account of
     ADDRESS (none for an unknown one), also to an invited person who has not chosen a
     password yet (Django's own form skips accounts without a usable password). The requests
@@ -172,7 +175,7 @@ def send_password_link(address):
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def password_reset_view(request):
+def password_reset_view(request: HttpRequest) -> HttpResponse:
     """The same answer, « Vérifiez votre messagerie », whether an account has the address
     and whether the request went over its limits."""
     form = ResetRequestForm(request.POST or None)
@@ -183,7 +186,7 @@ def password_reset_view(request):
     return render(request, "registration/password_reset_form.html", {"form": form})
 
 
-def home_url(user):
+def home_url(user: User | AnonymousUser) -> str:
     """Where USER lands after logging in: « Mes actions » for one whose only role is pilot
     (the actions it reports on), the dashboard (LOGIN_REDIRECT_URL) for the others."""
     if set(user.groups.values_list("name", flat=True)) == {roles.PILOT}:
@@ -196,7 +199,7 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
-    def get_default_redirect_url(self):
+    def get_default_redirect_url(self) -> str:
         return home_url(self.request.user)
 
 
@@ -211,7 +214,7 @@ class ChoosePasswordView(PasswordResetConfirmView):
     # vouches for the account.
     post_reset_login_backend = "essplan.backends.CachedPermissionsBackend"
 
-    def form_valid(self, form):
+    def form_valid(self, form: Any) -> HttpResponse:
         """The password saved and, for an invited person, the invitation accepted: together."""
         with transaction.atomic():
             response = super().form_valid(form)
@@ -220,23 +223,31 @@ class ChoosePasswordView(PasswordResetConfirmView):
                                        "connecté(e).")
         return response
 
-    def get_success_url(self):
-        return home_url(self.user)
+    def get_success_url(self) -> str:
+        return home_url(self.user)  # type: ignore[arg-type]  # a valid link's account
 
-    def get_user(self, uidb64):
+    def get_user(self, uidb64: str) -> Any:
         user = super().get_user(uidb64)
         return user if user is not None and user.is_active else None
 
 
-class AddressRequired:
+# What the mixin adds to: a user's ModelForm (the type checker's view; at run time, the
+# form class that follows it in the bases).
+if TYPE_CHECKING:
+    _UserForm = forms.ModelForm[User]
+else:
+    _UserForm = object
+
+
+class AddressRequired(_UserForm):
     """Every account has an e-mail address, one per account (case ignored): one logs in
     with it and receives the campaign's reminders at it."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
 
-    def clean_email(self):
+    def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         # Two administrators adding the same address at once: the second waits here until
         # the first one's transaction (the admin saves in one) ends, then sees its account.
@@ -269,7 +280,7 @@ class AccountAdmin(UserAdmin):
 
     @admin.action(description="Révoquer les liens personnels envoyés par courriel",
                   permissions=["change"])
-    def revoke_links(self, request, queryset):
+    def revoke_links(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         """A mail forwarded or a mailbox lost: the links already sent stop serving; those of
         the next mails serve (essplan/links.py)."""
         links.revoke(queryset)

@@ -6,10 +6,14 @@ VersionedAdmin and VersionedInline). The admin saves a page inside one transacti
 is locked when its version is checked, so nobody can slip a save in before this one ends.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from import_export.admin import ExportMixin
 
 from .accounts import AccountAdmin
@@ -22,18 +26,18 @@ class VersionCheckedForm(forms.ModelForm):
     # Named apart from the model's "version", which is not editable.
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.instance._state.adding:
             self.fields["edit_version"].initial = self.instance.version
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         data = super().clean()
         if self.instance._state.adding:
             return data
         current = (type(self.instance)._default_manager.select_for_update()
                    .filter(pk=self.instance.pk).values_list("version", flat=True).first())
-        if current is None or current != data.get("edit_version"):
+        if current is None or current != data.get("edit_version"):  # type: ignore[union-attr]
             raise ValidationError(CONFLICT_MESSAGE, code="concurrent_edit")
         return data
 
@@ -44,18 +48,18 @@ class VersionChecked:
 
     form = VersionCheckedForm
 
-    def get_fieldsets(self, request, obj=None):
-        (name, options), *others = super().get_fieldsets(request, obj)
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        (name, options), *others = super().get_fieldsets(request, obj)  # type: ignore[misc]
         if "edit_version" in options["fields"]:
             return [(name, options), *others]
         return [(name, {**options, "fields": [*options["fields"], "edit_version"]}), *others]
 
 
-class VersionedAdmin(VersionChecked, admin.ModelAdmin):
+class VersionedAdmin(VersionChecked, admin.ModelAdmin):  # type: ignore[misc]
     pass
 
 
-class VersionedTabularInline(VersionChecked, admin.TabularInline):
+class VersionedTabularInline(VersionChecked, admin.TabularInline):  # type: ignore[misc]
     pass
 
 
@@ -64,7 +68,8 @@ class SafeExportMixin(ExportMixin):
     application's exports do. Imports go through the application's import pages (their
     reader, dry run and single confirmation), never through the admin."""
 
-    def get_data_for_export(self, request, queryset, **kwargs):
+    def get_data_for_export(self, request: HttpRequest, queryset: QuerySet[Any],
+                            **kwargs: Any) -> Any:
         return neutralised(super().get_data_for_export(request, queryset, **kwargs))
 
 
@@ -82,5 +87,5 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["address"]
     readonly_fields = [field.name for field in Notification._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
-def set_trigger_defaults(sender, connection, **kwargs):
+def set_trigger_defaults(sender: object, connection: Any, **kwargs: object) -> None:
     """Give pgtrigger's ignore list a value for the session.
 
     Unset, every history trigger reads it inside an exception block, i.e. a subtransaction
@@ -22,7 +24,7 @@ class EssplanConfig(AppConfig):
     name = "essplan"
     verbose_name = "essplan"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import (  # noqa: F401 - import_jobs: the import job
             datacache,
             import_jobs,

@@ -9,6 +9,10 @@ rendered fragments and whole public answers (publicsite.cache), never counters: 
 refused.
 """
 
+import threading
+from collections import OrderedDict
+from typing import Any
+
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 
@@ -18,16 +22,22 @@ from django.core.cache.backends.locmem import LocMemCache
 ENTRY_OVERHEAD = 256
 # Per cache name, shared as Django shares the values themselves between every thread's
 # backend object of the same cache: {"sizes": {key: bytes}, "total": bytes}.
-_ledgers = {}
+_ledgers: dict[str, dict[str, Any]] = {}
 
 
 class BoundedLocMemCache(LocMemCache):
-    def __init__(self, name, params):
+    # LocMemCache's own state, which django-stubs leaves out.
+    _cache: OrderedDict[str, bytes]
+    _expire_info: dict[str, float | None]
+    _lock: threading.Lock
+    _max_entries: int
+
+    def __init__(self, name: str, params: dict[str, Any]) -> None:
         super().__init__(name, params)
         self._max_bytes = params["OPTIONS"]["MAX_BYTES"]
         self._ledger = _ledgers.setdefault(name, {"sizes": {}, "total": 0})
 
-    def _set(self, key, value, timeout=DEFAULT_TIMEOUT):
+    def _set(self, key: str, value: bytes, timeout: float | None = DEFAULT_TIMEOUT) -> None:
         self._delete(key)
         size = len(value) + len(key) + ENTRY_OVERHEAD
         if size > self._max_bytes:
@@ -35,27 +45,27 @@ class BoundedLocMemCache(LocMemCache):
         while self._cache and (self._ledger["total"] + size > self._max_bytes
                                or len(self._cache) >= self._max_entries):
             self._delete(next(reversed(self._cache)))  # the least recently read
-        super()._set(key, value, timeout)
+        super()._set(key, value, timeout)  # type: ignore[misc]
         self._ledger["sizes"][key] = size
         self._ledger["total"] += size
 
-    def _delete(self, key):
-        if not super()._delete(key):
+    def _delete(self, key: str) -> bool:
+        if not super()._delete(key):  # type: ignore[misc]
             return False
         self._ledger["total"] -= self._ledger["sizes"].pop(key)
         return True
 
-    def clear(self):
+    def clear(self) -> None:
         with self._lock:
             self._cache.clear()
             self._expire_info.clear()
             self._ledger["sizes"].clear()
             self._ledger["total"] = 0
 
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         raise NotImplementedError("Ce cache garde des réponses entières : il ne compte rien.")
 
-    def size(self):
+    def size(self) -> int:
         """The bytes its entries weigh now."""
         with self._lock:
             return self._ledger["total"]

@@ -35,12 +35,15 @@ import hashlib
 import pickle
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 
@@ -56,11 +59,11 @@ AUTH_TABLES = ["auth_group", "auth_permission", "auth_user_groups", "auth_user_u
 USER_COLUMNS = ["password", "is_superuser", "username", "first_name", "last_name", "email",
                 "is_staff", "is_active", "date_joined"]
 
-_memo = OrderedDict()  # {key: (value, weight)}
+_memo: OrderedDict[str, tuple[Any, int]] = OrderedDict()  # {key: (value, weight)}
 _memo_weight = 0
 _memo_lock = threading.Lock()
 
-_request_memo = ContextVar("versions_memo", default=None)
+_request_memo: ContextVar[dict[str, int] | None] = ContextVar("versions_memo", default=None)
 
 TRIGGER_SQL = """
 CREATE OR REPLACE TRIGGER essplan_version
@@ -69,12 +72,12 @@ CREATE OR REPLACE TRIGGER essplan_version
 """
 
 
-def scope_tables():
+def scope_tables() -> dict[str, list[str]]:
     """{scope: [table]}: the tables of each scope, many-to-many ones included, history tables
     excepted (they are only written along with the tables they record)."""
     import pghistory.models
 
-    tables = {scope: set() for scope in SCOPES}
+    tables: dict[str, set[str]] = {scope: set() for scope in SCOPES}
     for label, scope in APP_SCOPES.items():
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             if not issubclass(model, pghistory.models.Event) and not model._meta.proxy:
@@ -83,7 +86,7 @@ def scope_tables():
     return {scope: sorted(names) for scope, names in tables.items()}
 
 
-def install(using="default", **kwargs):
+def install(using: str = "default", **kwargs: object) -> None:
     """The marking triggers of every table (post_migrate: new tables get theirs too), then new
     versions for every scope: a deploy that migrates starts from a cold cache. The versions
     table and its functions are made by the migrations essplan.0002 and 0008."""
@@ -101,7 +104,7 @@ def install(using="default", **kwargs):
     renew(using)
 
 
-def renew(using="default"):
+def renew(using: str = "default") -> None:
     """A new version for every scope: whatever was kept, in any process or in Redis, is
     computed again (after a database restore: ``manage.py renew_versions``)."""
     from django.db import connections
@@ -110,7 +113,7 @@ def renew(using="default"):
         cursor.execute("UPDATE essplan_versions SET n = (random() * 9.2e18)::bigint")
 
 
-def versions():
+def versions() -> dict[str, int]:
     """{scope: version}, read once per request."""
     memo = _request_memo.get()
     if memo:
@@ -123,7 +126,7 @@ def versions():
     return current
 
 
-def stamp(scopes):
+def stamp(scopes: Iterable[str]) -> str:
     """The versions of SCOPES as a key's part, e.g. "plans123-accounts456"."""
     current = versions()
     return "-".join(f"{scope}{current[scope]}" for scope in scopes)
@@ -133,11 +136,11 @@ class Stamps:
     """Templates' ``versions``: ``versions.page`` or ``versions.directory`` keys a fragment,
     e.g. {% cache 86400 "name" versions.page … %}; read only if a template uses it."""
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> str:
         return stamp(PAGE if name == "page" else (name,))
 
 
-def context(request):
+def context(request: HttpRequest) -> dict[str, Any]:
     return {"versions": SimpleLazyObject(Stamps)}
 
 
@@ -145,10 +148,10 @@ class RequestMemoMiddleware:
     """Read the versions once per reading request. A request that writes reads them anew
     each time: what it computes after its own writes must not be keyed by older versions."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         token = _request_memo.set({})
@@ -158,18 +161,20 @@ class RequestMemoMiddleware:
             _request_memo.reset(token)
 
 
-def in_own_transaction():
+def in_own_transaction() -> bool:
     """Whether the code runs in a transaction the application opened (the tests' own
     transaction, which stands for the autocommit of a real request, does not count)."""
-    return any(not block._from_testcase for block in connection.atomic_blocks)
+    return any(not block._from_testcase  # type: ignore[attr-defined]
+               for block in connection.atomic_blocks)
 
 
-def weight(value):
+def weight(value: object) -> int:
     """The bytes VALUE counts for: its pickled size."""
     return len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
-def cached_value(name, parts, compute, *, scopes):
+def cached_value[T](name: str, parts: object, compute: Callable[[], T], *,
+                    scopes: Iterable[str]) -> T:
     """COMPUTE()'s value, cached under NAME, PARTS, the versions of SCOPES (what it prints
     comes from those scopes only) and the day (what is late or upcoming changes with the date
     alone)."""
@@ -186,7 +191,7 @@ def cached_value(name, parts, compute, *, scopes):
     return value
 
 
-def keep(key, value):
+def keep(key: str, value: object) -> None:
     global _memo_weight
     size = weight(value) + len(key)
     limit = settings.DATACACHE_MAX_BYTES
@@ -201,12 +206,12 @@ def keep(key, value):
             _memo_weight -= _memo.popitem(last=False)[1][1]
 
 
-def memo_weight():
+def memo_weight() -> int:
     """The bytes the kept values weigh now."""
     return _memo_weight
 
 
-def forget():
+def forget() -> None:
     """Drop every cached value (tests start from a cold cache)."""
     global _memo_weight
     with _memo_lock:
@@ -214,13 +219,13 @@ def forget():
         _memo_weight = 0
 
 
-def cached(*scopes):
+def cached[**P, T](*scopes: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
     """Cache the decorated function's result per arguments (model instances count by their
     primary key), with the versions of SCOPES."""
 
-    def decorate(function):
+    def decorate(function: Callable[P, T]) -> Callable[P, T]:
         @functools.wraps(function)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
             parts = [getattr(arg, "pk", arg) for arg in args]
             parts += [(name, getattr(value, "pk", value)) for name, value in sorted(kwargs.items())]
             return cached_value(f"{function.__module__}.{function.__qualname__}", parts,
@@ -236,13 +241,14 @@ class CachedCountPaginator(Paginator):
     SCOPES, under KEY: what selects the rows (not the SQL, whose compiling can cost as much as
     a count)."""
 
-    def __init__(self, object_list, per_page, *, key, scopes, **kwargs):
+    def __init__(self, object_list: Any, per_page: int, *, key: object, scopes: Iterable[str],
+                 **kwargs: Any) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.key, self.scopes = key, scopes
 
     @cached_property
-    def count(self):
-        if self.object_list.query.is_empty():
+    def count(self) -> int:
+        if self.object_list.query.is_empty():  # type: ignore[attr-defined]  # a queryset
             return 0
-        return cached_value("count", self.key, lambda: Paginator.count.func(self),
+        return cached_value("count", self.key, lambda: Paginator.count.func(self),  # type: ignore[attr-defined]
                             scopes=self.scopes)

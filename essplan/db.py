@@ -15,13 +15,14 @@ import json
 import warnings
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import psutil
 
 PGDATA = Path(__file__).resolve().parent.parent / "var" / "pgdata"
 
 
-def _pgserver():
+def _pgserver() -> Any:
     """Import pgserver, which warns on import when XDG_RUNTIME_DIR is unset (it uses /tmp)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")

@@ -16,10 +16,14 @@ look for it. A CSV file is text by nature (decimal comma, dd/mm/yyyy): its name 
 date of extraction (actions-cotentin-ess-2023-2025-2026-12-07.csv), as every export's does.
 """
 
+import datetime
 import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import tablib
-from django.http import Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .workbooks import TEXT, Sheet, workbook
@@ -35,14 +39,14 @@ SIGNS = "=+-@"
 CONTROL_STARTS = ("\t", "\r")
 
 
-def formula_like(text):
+def formula_like(text: str) -> bool:
     """Whether a spreadsheet could read TEXT as a formula (numbers included)."""
     stripped = text.lstrip()
     return text.startswith(CONTROL_STARTS) or (
         bool(stripped) and unicodedata.normalize("NFKC", stripped[0]) in SIGNS)
 
 
-def neutralise(value):
+def neutralise(value: Any) -> Any:
     """VALUE, an apostrophe before it when it is formula-like text and not a number."""
     if isinstance(value, str) and formula_like(value):
         try:
@@ -52,7 +56,7 @@ def neutralise(value):
     return value
 
 
-def neutralised(exported):
+def neutralised(exported: tablib.Dataset) -> tablib.Dataset:
     """A copy of the Dataset EXPORTED whose formula-like text cells are neutralised."""
     dataset = tablib.Dataset(headers=exported.headers)
     for row in exported:
@@ -60,16 +64,17 @@ def neutralised(exported):
     return dataset
 
 
-def export_dataset(resource, queryset):
+def export_dataset(resource: Any, queryset: QuerySet[Any]) -> tablib.Dataset:
     return neutralised(resource.export(queryset=queryset))
 
 
-def dated(filename, fmt, moment):
+def dated(filename: str, fmt: str, moment: datetime.datetime) -> str:
     """The name of an export file: FILENAME, the day of MOMENT, FMT's extension."""
     return f"{filename}-{timezone.localdate(moment):%Y-%m-%d}.{fmt}"
 
 
-def export_response(resource, queryset, fmt, filename, *, subject, filters=()):
+def export_response(resource: Any, queryset: QuerySet[Any], fmt: str, filename: str, *,
+                    subject: str, filters: Iterable[Sequence[Any]] = ()) -> HttpResponse:
     """HttpResponse with QUERYSET in FMT (404 for an unknown format), named FILENAME and the
     day; CSV is UTF-8 with a BOM and ";" for French Excel. An XLSX or ODS file has the typed
     rows, then the « Informations » sheet: SUBJECT, what the file holds, and FILTERS, the
@@ -92,7 +97,8 @@ def export_response(resource, queryset, fmt, filename, *, subject, filters=()):
     return response
 
 
-def about(moment, subject, filters, count):
+def about(moment: datetime.datetime, subject: str, filters: Iterable[Sequence[Any]],
+          count: int) -> list[list[Any]]:
     """The rows of the « Informations » sheet of an export of SUBJECT, COUNT rows, made at
     MOMENT with FILTERS (applied_filters). The application reads its data live: the figures
     are as of the extraction (a plan's follow-up as it stands that day)."""
@@ -109,7 +115,7 @@ def about(moment, subject, filters, count):
     ]
 
 
-def applied_filters(filterset):
+def applied_filters(filterset: Any) -> list[tuple[str, str]]:
     """A row for each filter that FILTERSET applies, its value as its form shows it
     (« Filtre « Statut » », « En cours »); none when it applies none."""
     form = filterset.form
@@ -119,7 +125,7 @@ def applied_filters(filterset):
             for name, value in form.cleaned_data.items() if value not in (None, "", [], False)]
 
 
-def shown_choice(field, value):
+def shown_choice(field: Any, value: Any) -> str:
     """VALUE, as chosen in the form FIELD: a choice by its label, a box ticked as « oui »."""
     if value is True:
         return "oui"
@@ -131,7 +137,9 @@ def shown_choice(field, value):
     return str(labels.get(str(value), value))
 
 
-def requested_export(request, make_resource, queryset, filename, *, subject, filters=()):
+def requested_export(request: HttpRequest, make_resource: Callable[[], Any],
+                     queryset: QuerySet[Any], filename: str, *, subject: str,
+                     filters: Iterable[Sequence[Any]] = ()) -> HttpResponse | None:
     """The export that ?format= asks for (404 for an unknown one), or None for the page.
     MAKE_RESOURCE() gives the resource, made only for an export (a resource is slow to make);
     SUBJECT and FILTERS: export_response."""

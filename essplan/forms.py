@@ -1,12 +1,14 @@
 """Forms, fields and widgets shared by the apps."""
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -14,12 +16,12 @@ SPACES = re.compile(r"[\s\u00a0\u202f]")
 class FrenchDecimalField(forms.DecimalField):
     """Accepts what French users type: "1 234,50", "1234.5", "1 234 €"."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, (int, Decimal)):
@@ -41,7 +43,7 @@ class VersionField(forms.IntegerField):
 
     widget = forms.HiddenInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, **kwargs)
 
 
@@ -62,15 +64,17 @@ class PlainSelect(forms.Select):
     markup is the same, the first matching option selected. The options are escaped once
     per widget, however many times it is drawn."""
 
+    _options: list[tuple[str, str, str]] | None
+
     @property
-    def choices(self):
+    def choices(self) -> Any:
         return self._choices
 
     @choices.setter
-    def choices(self, value):
+    def choices(self, value: Iterable[tuple[Any, Any]]) -> None:
         self._choices, self._options = value, None
 
-    def escaped_options(self):
+    def escaped_options(self) -> list[tuple[str, str, str]]:
         """(value as compared, value escaped, label escaped) of each choice."""
         if self._options is None:
             self._options = []
@@ -80,7 +84,8 @@ class PlainSelect(forms.Select):
                     (str(value), conditional_escape(value), conditional_escape(label)))
         return self._options
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
+               renderer: Any = None) -> SafeString:
         wanted, found = {str(v) for v in self.format_value(value)}, False
         options = []
         for key, escaped, label in self.escaped_options():
@@ -93,7 +98,7 @@ class PlainSelect(forms.Select):
                          "</select>")
 
 
-def attribute(item):
+def attribute(item: tuple[str, Any]) -> str:
     """One attribute (NAME, VALUE) of a tag, escaped, as django/forms/widgets/attrs.html
     writes it."""
     name, value = item
@@ -103,10 +108,18 @@ def attribute(item):
         "" if value is True else f'="{conditional_escape(value)}"')
 
 
-class StyledFormMixin:
+# What the mixin adds to: a form (the type checker's view; at run time, the form class
+# that follows it in the bases).
+if TYPE_CHECKING:
+    _Form = forms.BaseForm
+else:
+    _Form = object
+
+
+class StyledFormMixin(_Form):
     """Give every widget its Bootstrap class; invalid fields get is-invalid."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
@@ -118,7 +131,7 @@ class StyledFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
@@ -135,7 +148,7 @@ class VersionedForm(StyledFormMixin, forms.ModelForm):
 
     version = VersionField(required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.instance._state.adding:
             self.fields["version"].initial = self.instance.version
@@ -155,7 +168,7 @@ class ImportForm(StyledFormMixin, forms.Form):
         help_text="CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252), XLSX ou ODS ; 10 Mo au plus.",
     )
 
-    def clean_file(self):
+    def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not any(name.endswith(extension) for extension in UPLOAD_EXTENSIONS):

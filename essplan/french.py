@@ -12,7 +12,9 @@ filters (``euros``, ``percent``, ``figure``, ``integer``) are available in every
 (TEMPLATES builtins).
 """
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django import template
 from django.utils.formats import number_format
@@ -28,12 +30,12 @@ NOT_APPLICABLE = "sans objet"
 NOT_RECORDED = "pas de relevé"
 
 
-def rounded(value, decimals=0):
+def rounded(value: Decimal | float | str, decimals: int = 0) -> Decimal:
     """VALUE as a Decimal rounded half up to DECIMALS places: 65.7999 -> 65.80 (2), 0.005 -> 0.01."""
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def number(value, decimals=0):
+def number(value: Decimal | float | str, decimals: int = 0) -> str:
     """85000 -> '85 000', (11.2, 1) -> '11,2', (65.79, 1) -> '65,8' (French grouping and
     decimal comma, rounded half up: Django's number_format alone truncates)."""
     return number_format(rounded(value, decimals), decimal_pos=decimals, use_l10n=True,
@@ -41,7 +43,7 @@ def number(value, decimals=0):
 
 
 @register.filter
-def integer(value):
+def integer(value: Decimal | float | str | None) -> str:
     """A count: 1312 -> '1 312'."""
     if value is None or value == "":
         return ""
@@ -49,13 +51,13 @@ def integer(value):
 
 
 @register.filter
-def known(value):
+def known(value: Decimal | float | None) -> str:
     """A count that may not have been entered: 0 -> '0', 1312 -> '1 312', None -> 'non renseigné'."""
     return UNKNOWN if value is None else number(value)
 
 
 @register.filter
-def euros(value, decimals=2):
+def euros(value: Decimal | float | str | None, decimals: int | str = 2) -> str:
     """1734.75 -> '1 734,75 €'; with 0: '1 735 €'. None -> '—'."""
     if value is None or value == "":
         return "—"
@@ -63,7 +65,7 @@ def euros(value, decimals=2):
 
 
 @register.filter
-def percent(value, decimals=0):
+def percent(value: Decimal | float | str | None, decimals: int | str = 0) -> str:
     """65.8 -> '66 %'; with 1: '65,8 %'. None -> '—'."""
     if value is None or value == "":
         return "—"
@@ -71,17 +73,18 @@ def percent(value, decimals=0):
 
 
 @register.filter
-def figure(value):
+def figure(value: Decimal | float | str | None) -> str:
     """A measured value with no trailing zero: 512.50 -> '512,5', 488.00 -> '488', 11.2 -> '11,2';
     at most two decimals, rounded half up."""
     if value is None or value == "":
         return ""
     value = rounded(value, 2)
-    return number(value, max(0, -value.normalize().as_tuple().exponent))
+    # A finite value: its exponent is a number, not the 'n' or 'F' of a NaN or an infinity.
+    return number(value, max(0, -value.normalize().as_tuple().exponent))  # type: ignore[operator]
 
 
 @register.filter
-def plural(n, suffixes="s"):
+def plural(n: Any, suffixes: str = "s") -> str:
     """Django's pluralize with French's rule: 0 and 1 take the singular.
     {{ n|plural }} -> '' or 's'; {{ n|plural:"n'est,ne sont" }}."""
     singular, _, plural_suffix = suffixes.rpartition(",") if "," in suffixes else ("", "", suffixes)
@@ -92,7 +95,7 @@ def plural(n, suffixes="s"):
     return plural_suffix if many else singular
 
 
-def noun(n, singular, plural):
+def noun(n: float, singular: str, plural: str) -> str:
     """(0 or 1, 'colonne', 'colonnes') -> 'colonne'; (2, …) -> 'colonnes'.
 
     The source strings are French, whose rule puts 0 and 1 in the singular; gettext without
@@ -100,11 +103,11 @@ def noun(n, singular, plural):
     return ngettext(singular, plural, 2 if n > 1 else 1)
 
 
-def count(n, singular, plural):
+def count(n: float, singular: str, plural: str) -> str:
     """(0 or 1, 'structure', 'structures') -> '1 structure'; (1312, …) -> '1 312 structures'."""
     return f"{number(n)} {noun(n, singular, plural)}"
 
 
-def listing(items):
+def listing(items: Iterable[Any]) -> str:
     """['a', 'b', 'c'] -> 'a, b et c'."""
     return str(get_text_list([str(item) for item in items], "et"))

@@ -5,15 +5,17 @@ and every other middleware: a probe speaks plain HTTP to the application server,
 a stale session cookie, and must get 503, never 500, when the database is down.
 """
 
+from collections.abc import Callable
+
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from jobs.health import oldest_waiting_seconds
 
 PATH = "/healthz"
 
 
-def health(jobs=False):
+def health(jobs: bool = False) -> HttpResponse:
     """200 when the database answers; no session, no write. JOBS: also the age in seconds
     of the oldest job waiting for a worker (0 when none waits), for a monitoring system to
     alert when no worker takes them."""
@@ -30,10 +32,10 @@ def health(jobs=False):
 
 
 class HealthCheckMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.path_info == PATH and request.method in ("GET", "HEAD"):
             response = health(jobs=request.GET.get("jobs") == "1")
             response["Cache-Control"] = "no-store"

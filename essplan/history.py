@@ -5,17 +5,27 @@ Triggers record every change (in the app, in the admin, by an import or a
 script); the HTTP middleware adds who made it.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from pghistory.models import Events
 
 from .french import figure, listing
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
+
+# A changed field: its label, the value before, the value after (as the pages print them).
+type Change = tuple[str | Promise, Any, Any]
 
 LABELS = {"insert": "Création", "update": "Modification", "delete": "Suppression"}
 # Technical fields, and the parent that the history page already names.
@@ -28,15 +38,15 @@ class Entry:
     who: str
     what: str
     label: str
-    changes: list
+    changes: Sequence[Change]
 
 
-def _tracked_model(event_model_label):
+def _tracked_model(event_model_label: str) -> type[Model]:
     event_model = apps.get_model(event_model_label)
     return event_model.pgh_tracked_model
 
 
-def display(field, value, related):
+def display(field: Any, value: Any, related: dict[tuple[type[Model], Any], Model]) -> Any:
     """VALUE of FIELD as the pages print it: a label, a name (RELATED: {(model, pk): object}),
     a French number, a list « a, b et c ». Also the conflict screen's (essplan.versioning)."""
     if field.choices and value in dict(field.flatchoices):
@@ -59,12 +69,12 @@ def display(field, value, related):
         return value
 
 
-def _related_objects(events):
+def _related_objects(events: list[Any]) -> dict[tuple[type[Model], Any], Model]:
     """{(model, pk): object} for every shown foreign key value in EVENTS: one query per model.
 
     The number of queries is bounded by the schema (objective, direction, user, event),
     not by the number of events."""
-    wanted = {}
+    wanted: dict[Any, set[Any]] = {}
     for event in events:
         model = _tracked_model(event.pgh_model)
         for field in model._meta.concrete_fields:
@@ -80,14 +90,14 @@ def _related_objects(events):
     }
 
 
-def _person(user):
+def _person(user: "AbstractUser") -> str:
     return user.get_full_name() or user.get_username()
 
 
-def for_object(obj, limit=200):
+def for_object(obj: Model, limit: int = 200) -> list[Entry]:
     events = list(Events.objects.references(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
-    user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
-    users = {user.pk: user for user in get_user_model().objects.filter(pk__in=user_ids)}
+    user_ids: set[Any] = {(event.pgh_context or {}).get("user") for event in events} - {None}
+    users: dict[Any, AbstractUser] = {user.pk: user for user in get_user_model().objects.filter(pk__in=user_ids)}
     related = _related_objects(events)
     entries = []
     for event in events:

@@ -7,6 +7,8 @@ import page shows it at ?travail=<job>, to the person who asked for it only.
 """
 
 import uuid
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import tablib
 from django.apps import apps
@@ -21,29 +23,39 @@ from jobs.runner import Refused, handler, start
 from .french import count
 from .imports import Report, import_staged, read_versions, run_import, stage
 from .models import StagedImport
+from .roles import signed_in
+from .spreadsheets import Sheet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.http import HttpRequest
+
+# A job's progress callback (jobs.runner): step, done, total, unit.
+type Progress = Callable[..., None]
 
 GONE = "Cet import a expiré ou n'existe pas : chargez le fichier à nouveau."
 
 
-def is_large(rows):
+def is_large(rows: int) -> bool:
     return rows > settings.IMPORT_JOB_ROWS
 
 
-def resource_spec(resource, namespace):
+def resource_spec(resource: Any, namespace: str) -> dict[str, Any]:
     """What a worker needs to build RESOURCE again: its class, its plan, the import's NAMESPACE."""
     plan = getattr(resource, "plan", None)
     return {"resource": f"{type(resource).__module__}.{type(resource).__qualname__}",
             "plan": plan.pk if plan else None, "namespace": namespace}
 
 
-def build_resource(arguments):
+def build_resource(arguments: dict[str, Any]) -> Any:
     resource_class = import_string(arguments["resource"])
     if arguments["plan"] is None:
         return resource_class()
     return resource_class(apps.get_model("actions", "Plan").objects.get(pk=arguments["plan"]))
 
 
-def start_check(sheet, resource, *, namespace, user, file_name, page_url):
+def start_check(sheet: Sheet, resource: Any, *, namespace: str, user: "User", file_name: str,
+                page_url: str) -> Job:
     """Stage SHEET unchecked and queue its dry run: the job."""
     token = stage(sheet.dataset, namespace=namespace, user=user, file_name=file_name,
                   read={}, checked=False)
@@ -53,7 +65,7 @@ def start_check(sheet, resource, *, namespace, user, file_name, page_url):
                             "page_url": page_url, **resource_spec(resource, namespace)})
 
 
-def staged_rows(token, *, namespace, user):
+def staged_rows(token: str | None, *, namespace: str, user: "User") -> int:
     """The number of rows of the file staged under TOKEN for USER (0: none)."""
     try:
         key = uuid.UUID(hex=token)
@@ -64,7 +76,8 @@ def staged_rows(token, *, namespace, user):
 
 
 @transaction.atomic
-def start_confirmation(token, resource, *, namespace, user, page_url, done_url, created):
+def start_confirmation(token: str, resource: Any, *, namespace: str, user: "User",
+                       page_url: str, done_url: str, created: Iterable[str]) -> Job:
     """The job that imports the large file staged under TOKEN: the one already asked for
     (a second click on « Confirmer »), or a new one. The staged row is locked first: two
     clicks at once take turns, and the second finds the first one's job."""
@@ -81,14 +94,14 @@ def start_confirmation(token, resource, *, namespace, user, page_url, done_url, 
                             **resource_spec(resource, namespace)})
 
 
-def job_result(request, namespace):
+def job_result(request: "HttpRequest", namespace: str) -> dict[str, Any]:
     """The context that the import page shows for the job of ?travail=: its report, file and
     token; empty unless the job is the user's, an import of NAMESPACE, and done."""
     try:
         key = uuid.UUID(request.GET.get("travail", ""))
     except ValueError:
         return {}
-    job = Job.objects.filter(pk=key, kind="import", created_by=request.user,
+    job = Job.objects.filter(pk=key, kind="import", created_by=signed_in(request),
                              status=Status.DONE, arguments__namespace=namespace).first()
     if job is None or "report" not in job.result:
         return {}
@@ -97,12 +110,12 @@ def job_result(request, namespace):
 
 
 @handler("import")
-def run(job, progress):
+def run(job: Job, progress: Progress) -> dict[str, Any]:
     step = check if job.arguments["step"] == "check" else confirm
     return step(job, build_resource(job.arguments), progress)
 
 
-def check(job, resource, progress):
+def check(job: Job, resource: Any, progress: Progress) -> dict[str, Any]:
     """The dry run of a large file, staged unchecked: it becomes the checked file if valid."""
     progress(step="Vérification du fichier, ligne par ligne")
     staged = StagedImport.objects.filter(token=job.arguments["token"], owner=job.created_by,
@@ -127,7 +140,7 @@ def check(job, resource, progress):
             "result": found(report, staged.file_name, staged.token.hex if report.ok else None)}
 
 
-def confirm(job, resource, progress):
+def confirm(job: Job, resource: Any, progress: Progress) -> dict[str, Any]:
     """The import for good of a checked large file, once."""
     arguments = job.arguments
     progress(step="Import du fichier")
@@ -152,10 +165,10 @@ def confirm(job, resource, progress):
             "result": found(outcome.report, outcome.file_name, outcome.token)}
 
 
-def result_url(job):
+def result_url(job: Job) -> str:
     return f"{job.arguments['page_url']}?travail={job.pk}"
 
 
-def found(report, file_name, token):
+def found(report: Report, file_name: str, token: str | None) -> dict[str, Any]:
     """What the import page shows of a job's result (see job_result)."""
     return {"report": report.as_data(), "file_name": file_name, "token": token}

@@ -11,8 +11,10 @@ import dataclasses
 import logging
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 import pghistory
 import tablib
@@ -31,6 +33,16 @@ from .spreadsheets import UnreadableFile, read_sheet
 from .throttle import take_turns
 from .workbooks import DATE, DECIMAL, INTEGER, PERCENT
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+
+    from .forms import ImportForm
+    from .spreadsheets import Sheet
+
+# A job's progress callback (jobs.runner): step, done, total, unit.
+type Progress = Callable[..., None]
+
 logger = logging.getLogger(__name__)
 YES = {"oui", "o", "vrai", "true", "1", "x", "yes"}
 NO = {"non", "n", "faux", "false", "0", "", "no"}
@@ -42,32 +54,32 @@ class Report:
 
     new: int = 0
     updated: int = 0
-    errors: list = field(default_factory=list)  # (line or None, message)
-    notes: list = field(default_factory=list)  # remarks that do not stop the import
-    rows: list = field(default_factory=list)  # (line, "création"/"mise à jour", name)
+    errors: list[tuple[int | None, str]] = field(default_factory=list)  # (line or None, message)
+    notes: list[str] = field(default_factory=list)  # remarks that do not stop the import
+    rows: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, name)
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return not self.errors
 
-    def as_data(self):
+    def as_data(self) -> dict[str, Any]:
         """The report as JSON data, kept with the job that made it."""
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_data(cls, data):
+    def from_data(cls, data: dict[str, Any]) -> "Report":
         return cls(**data)
 
 
 PROGRESS_EVERY = 2.0  # seconds between two progress reports of a job
 
 
-def count_rows(resource, progress, total):
+def count_rows(resource: Any, progress: Progress, total: int) -> None:
     """Report to a job's PROGRESS the rows RESOURCE has read, every PROGRESS_EVERY seconds."""
     import_row = resource.import_row
     state = {"done": 0, "said": time.monotonic()}
 
-    def counted(row, instance_loader, **kwargs):
+    def counted(row: Any, instance_loader: Any, **kwargs: Any) -> Any:
         state["done"] += 1
         if time.monotonic() - state["said"] >= PROGRESS_EVERY:
             state["said"] = time.monotonic()
@@ -78,7 +90,8 @@ def count_rows(resource, progress, total):
     progress(done=0, total=total, unit="lignes")
 
 
-def run_import(resource, dataset, *, dry_run, user=None, progress=None):
+def run_import(resource: Any, dataset: tablib.Dataset, *, dry_run: bool,
+               user: "User | None" = None, progress: Progress | None = None) -> Report:
     """Check (DRY_RUN) or import DATASET with RESOURCE, all or nothing; a French Report.
 
     RESOURCE.file_errors(dataset) lists what makes the whole file unusable. PROGRESS, a job's,
@@ -126,14 +139,14 @@ def run_import(resource, dataset, *, dry_run, user=None, progress=None):
     return report
 
 
-def _label(model, name):
+def _label(model: Any, name: str) -> str:
     try:
         return capfirst(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
 
 
-def _message(error):
+def _message(error: BaseException) -> str:
     """A row's error in French: never a Python class name or an SQL message."""
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
@@ -151,19 +164,20 @@ class Outcome:
     done (already imported), or gone (unknown, someone else's, or expired)."""
 
     kind: str
-    report: Report | None = None
+    report: Report = field(default_factory=Report)
     token: str | None = None
     file_name: str = ""
 
 
-def read_versions(resource):
+def read_versions(resource: Any) -> dict[str, int]:
     """The versions of the scopes RESOURCE's import reads (its reads_scopes: what it matches
     rows against and takes its codes from; every scope when it does not say)."""
     current = versions()
     return {scope: current[scope] for scope in getattr(resource, "reads_scopes", SCOPES)}
 
 
-def stage(dataset, *, namespace, user, file_name, read, checked=True):
+def stage(dataset: tablib.Dataset, *, namespace: str, user: "User", file_name: str,
+          read: dict[str, int], checked: bool = True) -> str:
     """Keep DATASET for its confirmation by USER (READ: the versions its dry run read);
     erase what expired meanwhile."""
     StagedImport.objects.filter(created_at__lt=timezone.now() - settings.IMPORT_STAGING_TTL).delete()
@@ -174,7 +188,7 @@ def stage(dataset, *, namespace, user, file_name, read, checked=True):
     return staged.token.hex
 
 
-def read_upload(form):
+def read_upload(form: "ImportForm") -> "Sheet | None":
     """The sheet of a valid ImportForm's file; None, with an error on the form, if unreadable."""
     upload = form.cleaned_data["file"]
     try:
@@ -184,7 +198,8 @@ def read_upload(form):
         return None
 
 
-def check_sheet(sheet, resource, *, namespace, user, file_name):
+def check_sheet(sheet: "Sheet", resource: Any, *, namespace: str, user: "User",
+                file_name: str) -> dict[str, Any]:
     """The dry run of a SHEET read from FILE_NAME: the context of the import page."""
     context = dry_run(sheet.dataset, resource, namespace=namespace, user=user,
                       file_name=file_name)
@@ -192,7 +207,8 @@ def check_sheet(sheet, resource, *, namespace, user, file_name):
     return context
 
 
-def dry_run(dataset, resource, *, namespace, user, file_name, progress=None):
+def dry_run(dataset: tablib.Dataset, resource: Any, *, namespace: str, user: "User",
+            file_name: str, progress: Progress | None = None) -> dict[str, Any]:
     read = read_versions(resource)
     report = run_import(resource, dataset, dry_run=True, user=user, progress=progress)
     token = (stage(dataset, namespace=namespace, user=user, file_name=file_name,
@@ -201,7 +217,8 @@ def dry_run(dataset, resource, *, namespace, user, file_name, progress=None):
 
 
 @transaction.atomic
-def import_staged(token, resource, *, namespace, user, progress=None):
+def import_staged(token: str, resource: Any, *, namespace: str, user: "User | None",
+                  progress: Progress | None = None) -> Outcome:
     """Import the file staged under TOKEN, all or nothing and once only: an Outcome.
 
     The staged row is locked before it is read: a second confirmation of the same file waits
@@ -228,7 +245,9 @@ def import_staged(token, resource, *, namespace, user, progress=None):
     dataset = tablib.Dataset().load(staged.content, format="csv")
     if staged.versions != read_versions(resource):
         staged.delete()
-        again = dry_run(dataset, resource, namespace=namespace, user=user,
+        # USER owns the staged file found above: an account, not None.
+        again = dry_run(dataset, resource, namespace=namespace,
+                        user=user,  # type: ignore[arg-type]
                         file_name=staged.file_name, progress=progress)
         return Outcome("stale", report=again["report"], token=again["token"],
                        file_name=staged.file_name)
@@ -245,10 +264,10 @@ class FileLines:
     """The file's line of each row key met so far, for the apps' resources: a second row with
     a key already met is refused, naming the first one's line."""
 
-    def __init__(self):
-        self.lines = {}
+    def __init__(self) -> None:
+        self.lines: dict[Any, int] = {}
 
-    def add(self, key, row_number, what):
+    def add(self, key: object, row_number: int, what: str) -> int:
         """Record KEY for import-export's ROW_NUMBER (0: the first row after the header);
         its line in the file, or a ValidationError if KEY was met already."""
         if key in self.lines:
@@ -258,7 +277,7 @@ class FileLines:
         return line
 
 
-def missing_parts(dataset, required, hint=""):
+def missing_parts(dataset: tablib.Dataset, required: Iterable[str], hint: str = "") -> list[str]:
     """What makes a whole file unusable, checked before any row is read (a resource's
     file_errors): a REQUIRED column absent, no data row."""
     missing = [column for column in required if column not in (dataset.headers or [])]
@@ -271,18 +290,18 @@ def missing_parts(dataset, required, hint=""):
 
 # Cells as French spreadsheets write them, for the apps' resources.
 
-def strip(value):
+def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def strip_cells(row):
+def strip_cells(row: dict[str, Any]) -> None:
     """ROW's text cells without their surrounding blanks (a resource's before_import_row)."""
     for column, value in list(row.items()):
         row[column] = strip(value)
 
 
 class FrenchBooleanWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         text = str(strip(value) or "").lower()
         if text in YES:
             return True
@@ -290,7 +309,7 @@ class FrenchBooleanWidget(widgets.Widget):
             return False
         raise ValueError(f"« {value} » n'est ni oui ni non.")
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         return "oui" if value else "non"
 
 
@@ -299,11 +318,11 @@ class FrenchDecimalWidget(widgets.Widget):
     (force_native_type, which django-import-export passes for the binary formats), shown as
     its KIND says (essplan.workbooks: a plain number, an amount in euros…)."""
 
-    def __init__(self, kind=DECIMAL):
+    def __init__(self, kind: str = DECIMAL) -> None:
         super().__init__()
         self.kind = kind
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         if value in (None, ""):
             return None
         try:
@@ -311,7 +330,7 @@ class FrenchDecimalWidget(widgets.Widget):
         except InvalidOperation:
             raise ValueError(f"« {value} » n'est pas un nombre.") from None
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         if kwargs.get("force_native_type"):
             return value
         return "" if value is None else str(value).replace(".", ",")
@@ -320,10 +339,10 @@ class FrenchDecimalWidget(widgets.Widget):
 class FrenchIntegerWidget(FrenchDecimalWidget):
     """A whole number: a count (1 234) or, of KIND YEAR, a year (2024)."""
 
-    def __init__(self, kind=INTEGER):
+    def __init__(self, kind: str = INTEGER) -> None:
         super().__init__(kind)
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         number = super().clean(value, row, **kwargs)
         if number is None:
             return None
@@ -331,7 +350,7 @@ class FrenchIntegerWidget(FrenchDecimalWidget):
             raise ValueError(f"« {value} » n'est pas un nombre entier positif.")
         return int(number)
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         if kwargs.get("force_native_type"):
             return value
         return "" if value is None else str(value)
@@ -341,10 +360,10 @@ class PercentWidget(FrenchIntegerWidget):
     """A percentage held from 0 to 100 (exported only): 35 in a CSV file, whose column says
     « (%) »; 0.35 in a spreadsheet, shown as 35 %."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(PERCENT)
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         if kwargs.get("force_native_type"):
             return None if value is None else Decimal(value) / 100
         return super().render(value, obj, **kwargs)
@@ -355,20 +374,20 @@ class FrenchDateWidget(widgets.DateWidget):
 
     kind = DATE
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("%d/%m/%Y")
 
 
 class ChoiceWidget(widgets.Widget):
     """A choice read by its label or its value; written by its label."""
 
-    def __init__(self, choices, what):
+    def __init__(self, choices: Iterable[tuple[Any, Any]], what: str) -> None:
         self.by_label = {str(label).lower(): value for value, label in choices}
         self.values = {value for value, _ in choices}
         self.labels = dict(choices)
         self.what = what
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         text = str(strip(value) or "")
         if not text:
             return ""
@@ -378,7 +397,7 @@ class ChoiceWidget(widgets.Widget):
             return self.by_label[text.lower()]
         raise ValueError(f"{self.what} inconnu(e) : « {text} ».")
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         return str(self.labels.get(value, "")) if value else ""
 
 
@@ -392,19 +411,19 @@ class LookupWidget(widgets.Widget):
     missing = None
     unknown = "Inconnu : « {key} »."
 
-    def __init__(self):
-        self.cache = None
+    def __init__(self) -> None:
+        self.cache: dict[str, Any] | None = None
 
-    def choices(self):
+    def choices(self) -> Iterable[Any]:
         raise NotImplementedError
 
-    def normalise(self, key):
+    def normalise(self, key: str) -> str:
         return key
 
-    def check(self, obj):
+    def check(self, obj: Any) -> Any:
         return obj
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         key = self.normalise(str(strip(value) or ""))
         if not key:
             if self.missing is None:
@@ -418,17 +437,17 @@ class LookupWidget(widgets.Widget):
             raise ValueError(self.unknown.format(key=key))
         return self.check(self.cache[key])
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         return getattr(value, self.field) if value else ""
 
 
 class CachedReferenceWidget(LookupWidget):
     """A reference row (commune, legal form, NAF code) by its code; an empty cell is none."""
 
-    def __init__(self, model, field, what):
+    def __init__(self, model: Any, field: str, what: str) -> None:
         super().__init__()
         self.model, self.field = model, field
         self.unknown = f"{what} inconnu(e) : « {{key}} »."
 
-    def choices(self):
+    def choices(self) -> "QuerySet[Any]":
         return self.model.objects.all()

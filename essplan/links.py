@@ -21,17 +21,27 @@ logs it out and asks for the password, the page asked for kept as « next ».
 
 import datetime
 import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from sesame.utils import get_query_string, get_user
 
 from .models import LinkRevocation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# A follow-up campaign (actions.Campaign: the core app names no domain app's model).
+type Campaign = Any
 
 LINK_CAMPAIGN = "_link_campaign"  # the session key: the campaign a link session is kept to
 BACKEND = "essplan.backends.PersonalLinkBackend"
@@ -54,27 +64,27 @@ OUT_OF_SCOPE = ("Le lien reçu par courriel n'ouvre que vos pages de la campagne
                 "connectez-vous avec votre mot de passe pour aller plus loin.")
 
 
-def scope(campaign):
+def scope(campaign: Campaign) -> str:
     return f"campaign:{campaign.pk}"
 
 
-def last_day(campaign):
+def last_day(campaign: Campaign) -> datetime.date:
     """The last day CAMPAIGN's links serve, unless it is closed before."""
     return campaign.due_on + datetime.timedelta(days=settings.PERSONAL_LINK_GRACE_DAYS)
 
 
-def expired(campaign, today=None):
+def expired(campaign: Campaign, today: datetime.date | None = None) -> bool:
     today = today or timezone.localdate()
     return campaign.closed_on is not None or today > last_day(campaign)
 
 
-def _max_age(campaign):
+def _max_age(campaign: Campaign) -> datetime.timedelta:
     """No token of CAMPAIGN can be older than the campaign: it was made once it opened."""
     span = datetime.timedelta(days=(last_day(campaign) - campaign.opens_on).days + 1)
     return min(span, settings.SESAME_MAX_AGE)
 
 
-def personal_url(user, campaign, action):
+def personal_url(user: "User", campaign: Campaign, action: Any) -> str:
     """USER's link to ACTION's point of CAMPAIGN, at SITE_URL; the plain URL of the form (a
     log-in needed) when links are off or the campaign is over."""
     if not settings.PERSONAL_LINKS or expired(campaign):
@@ -85,7 +95,7 @@ def personal_url(user, campaign, action):
     }) + get_query_string(user, scope=scope(campaign))
 
 
-def link_user(request, campaign):
+def link_user(request: HttpRequest, campaign: Campaign) -> "User | None":
     """The account whose valid link to CAMPAIGN REQUEST carries, or None. A revocation is
     known once the account is: the token is then checked again, no older than it."""
     user = get_user(request, scope=scope(campaign), max_age=_max_age(campaign),
@@ -103,7 +113,7 @@ def link_user(request, campaign):
     return user
 
 
-def revoke(users):
+def revoke(users: Iterable["User"]) -> None:
     """Every link sent so far to USERS stops serving."""
     now = timezone.now()
     LinkRevocation.objects.bulk_create(
@@ -111,7 +121,7 @@ def revoke(users):
         update_conflicts=True, unique_fields=["user"], update_fields=["revoked_at"])
 
 
-def link_campaign(session):
+def link_campaign(session: SessionBase) -> int | None:
     """The campaign a link session is kept to, or None: a log-in by password within the same
     session (the session key changes, its data stays) lifts the limits."""
     if session.get(BACKEND_SESSION_KEY) != BACKEND:
@@ -119,9 +129,10 @@ def link_campaign(session):
     return session.get(LINK_CAMPAIGN)
 
 
-def _within(request, campaign_id, kwargs):
+def _within(request: HttpRequest, campaign_id: int, kwargs: dict[str, Any]) -> bool:
     """Whether a link session kept to CAMPAIGN_ID may open this page."""
-    if request.resolver_match.view_name not in LINK_PAGES:
+    # Resolved by now (process_view), by a session's account (a link session is signed in).
+    if request.resolver_match.view_name not in LINK_PAGES:  # type: ignore[union-attr]
         return False
     campaign = (apps.get_model("actions", "Campaign").objects.select_related("plan")
                 .filter(pk=campaign_id).first())
@@ -132,20 +143,22 @@ def _within(request, campaign_id, kwargs):
     if kwargs.get("year", campaign.year) != campaign.year:
         return False
     return "code" not in kwargs or campaign.plan.actions.filter(
-        code=kwargs["code"], pilots=request.user).exists()
+        code=kwargs["code"], pilots=request.user).exists()  # type: ignore[misc]
 
 
 class LinkSessionMiddleware:
     """Keeps a link session to its campaign's pages (see above). Public pages, which never
     read the session, are left alone."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any],
+                     view_args: tuple[Any, ...],
+                     view_kwargs: dict[str, Any]) -> HttpResponseRedirect | None:
         if not getattr(view_func, "login_required", True):
             return None
         campaign_id = link_campaign(request.session)

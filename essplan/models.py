@@ -33,10 +33,10 @@ class StagedImport(models.Model):
         verbose_name = "import en attente"
         verbose_name_plural = "imports en attente"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.file_name} ({self.namespace})"
 
-    def expired(self, now=None):
+    def expired(self, now: datetime.datetime | None = None) -> bool:
         return (now or timezone.now()) - self.created_at > settings.IMPORT_STAGING_TTL
 
 
@@ -57,7 +57,7 @@ class PasswordResetRequest(models.Model):
             models.Index(fields=["client_key", "created_at"], name="reset_request_client"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Demande du {self.created_at:%d/%m/%Y %H:%M}"
 
 
@@ -102,7 +102,7 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["created_at"], name="notification_pending",
                                 condition=models.Q(sent_at__isnull=True))]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.address}"
 
 
@@ -128,16 +128,16 @@ class Invitation(models.Model):
         verbose_name = "invitation"
         verbose_name_plural = "invitations"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Invitation de {self.user}"
 
     @property
-    def expires_at(self):
+    def expires_at(self) -> datetime.datetime:
         """When the last link sent dies: Django's token lives PASSWORD_RESET_TIMEOUT seconds
         from its making."""
         return self.sent_at + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
 
-    def state(self, now):
+    def state(self, now: datetime.datetime) -> str:
         """ACCEPTED, EXPIRED (the last link died unused: past expires_at, as the token) or
         PENDING, at NOW."""
         if self.accepted_at is not None:
@@ -158,6 +158,6 @@ class LinkRevocation(models.Model):
         verbose_name = "révocation des liens personnels"
         verbose_name_plural = "révocations des liens personnels"
 
-    def __str__(self):
+    def __str__(self) -> str:
         when = timezone.localtime(self.revoked_at)
         return f"Liens de {self.user} révoqués le {when:%d/%m/%Y %H:%M}"

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 NONCE_SLOT = "essplan-nonce-slot"
 
 
-def with_nonce(html, nonce):
+def with_nonce(html: str, nonce: object | None) -> str:
     """HTML rendered with NONCE_SLOT in its charts' style elements, given the page's NONCE
     (None: no nonce)."""
     attribute = "" if nonce is None else f' nonce="{escape(str(nonce))}"'

@@ -10,8 +10,10 @@ error and is tried again later (a deferred job, and ``send_pending`` from the ho
 ``send_reminders``), at most MAX_ATTEMPTS times.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -27,21 +29,25 @@ from django.utils.text import Truncator
 from . import links, roles
 from .models import Notification
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import Model, QuerySet
+
 Kind = Notification.Kind
 MAX_ATTEMPTS = 5
 RETRY_DELAY = timedelta(minutes=10)
 
 
-def team():
+def team() -> "QuerySet[User]":
     """The ESS team's active accounts: who reviews points and listing requests."""
     return get_user_model().objects.filter(is_active=True, groups__name=roles.EDITOR).distinct()
 
 
-def notify(kind, about, recipients):
+def notify(kind: str, about: "Model", recipients: Iterable["User | str"]) -> None:
     """Record that RECIPIENTS (accounts, or bare addresses) are to be told KIND about ABOUT
     (the object the kind names), and queue the sending once the transaction commits.
     Accounts without an address or deactivated are left out; each address is told once."""
-    rows = {}
+    rows: dict[str, Notification] = {}
     for recipient in recipients:
         if isinstance(recipient, str):
             address, user = recipient, None
@@ -57,7 +63,7 @@ def notify(kind, about, recipients):
     transaction.on_commit(lambda: queue(kind, about.pk))
 
 
-def queue(kind, object_id, run_after=None):
+def queue(kind: str, object_id: int, run_after: datetime | None = None) -> None:
     backend = deliver.using(backend=settings.JOBS_BACKEND)
     if run_after is not None:
         if not task_backends[settings.JOBS_BACKEND].supports_defer:
@@ -67,7 +73,7 @@ def queue(kind, object_id, run_after=None):
 
 
 @task()
-def deliver(kind, object_id):
+def deliver(kind: str, object_id: int) -> None:
     """The worker's half: send the pending notifications of KIND about OBJECT_ID; those the
     SMTP server refused are tried again after RETRY_DELAY times their attempts."""
     pending = Notification.objects.filter(kind=kind, object_id=object_id, sent_at__isnull=True,
@@ -80,7 +86,7 @@ def deliver(kind, object_id):
             queue(kind, object_id, run_after=timezone.now() + RETRY_DELAY * attempts)
 
 
-def queue_pending():
+def queue_pending() -> int:
     """« Envoyer maintenant »: queue for the worker every hand-off with a notification still
     pending (and not given up); how many notifications that is."""
     pending = Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
@@ -90,7 +96,7 @@ def queue_pending():
     return len(hand_offs)
 
 
-def send_pending():
+def send_pending() -> tuple[int, int]:
     """Send every notification still pending (the hourly catch-up): (sent, failed)."""
     outcomes = [send(pk) for pk in Notification.objects.filter(
         sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).order_by("pk").values_list(
@@ -98,7 +104,7 @@ def send_pending():
     return outcomes.count(True), outcomes.count(False)
 
 
-def send(pk):
+def send(pk: int) -> bool | None:
     """Send notification PK if it is still pending and nobody else is sending it: True once
     sent, False when the SMTP server refused it (its error recorded), None otherwise."""
     with transaction.atomic():
@@ -122,13 +128,13 @@ def send(pk):
 class Mail:
     subject: str
     template: str
-    context: dict
+    context: dict[str, Any]
     # (campaign, action, context key): the URL under that key becomes the recipient's
     # personal link to the action's point of the campaign (essplan.links).
-    link: tuple | None = None
+    link: tuple[Any, Any, str] | None = None
 
 
-def email(notification):
+def email(notification: Notification) -> EmailMultiAlternatives:
     """NOTIFICATION's French e-mail, text and HTML, its links at SITE_URL."""
     model, compose = KINDS[notification.kind]
     mail = compose(model()._default_manager.get(pk=notification.object_id))
@@ -144,15 +150,15 @@ def email(notification):
     return message
 
 
-def _link(name, **kwargs):
+def _link(name: str, **kwargs: Any) -> str:
     return settings.SITE_URL + reverse(name, kwargs=kwargs)
 
 
-def _short(text):
+def _short(text: str) -> str:
     return Truncator(text).chars(70)
 
 
-def _point(comment, verb, template, link=None):
+def _point(comment: Any, verb: str, template: str, link: str | None = None) -> Mail:
     """The mail of a decision on a point; its pilot's LINK (a context key) personal."""
     point = comment.point
     action = point.action
@@ -170,7 +176,7 @@ def _point(comment, verb, template, link=None):
         link=(campaign, action, link) if link and campaign else None)
 
 
-def _pilot_named(nomination):
+def _pilot_named(nomination: Any) -> Mail:
     """The mail of a new pilot; while a campaign of the plan is open, its link to the form."""
     action = nomination.action
     campaign = action.plan.campaigns.open().order_by("year").first()
@@ -183,20 +189,20 @@ def _pilot_named(nomination):
         link=(campaign, action, "form_url") if campaign else None)
 
 
-def _listing_received(listing):
+def _listing_received(listing: Any) -> Mail:
     return Mail(subject=f"[essplan] Demande d'inscription à l'annuaire : {_short(listing.name)}",
                 template="listing_received",
                 context={"listing": listing,
                          "requests_url": _link("structures:listing_request_list")})
 
 
-def _listing_decided(listing):
+def _listing_decided(listing: Any) -> Mail:
     return Mail(subject=f"Votre demande d'inscription à l'annuaire de l'ESS : "
                         f"{listing.get_state_display()}",
                 template="listing_decided", context={"listing": listing})
 
 
-def _invitation_accepted(invitation):
+def _invitation_accepted(invitation: Any) -> Mail:
     user = invitation.user
     name = user.get_full_name() or user.get_username()
     return Mail(subject=f"[essplan] {name} a activé son compte",
@@ -206,16 +212,16 @@ def _invitation_accepted(invitation):
                          "plans_url": _link("actions:plan_list")})
 
 
-def _model(label):
+def _model(label: str) -> Callable[[], type["Model"]]:
     return lambda: apps.get_model(label)
 
 
-def _nominations():
+def _nominations() -> type["Model"]:
     return apps.get_model("actions", "Action").pilots.through
 
 
 # Each kind: (the model of the object it is about, the mail it makes of that object).
-KINDS = {
+KINDS: dict[str, tuple[Callable[[], type["Model"]], Callable[[Any], Mail]]] = {
     Kind.POINT_SUBMITTED: (_model("actions.ReviewComment"),
                            lambda comment: _point(comment, "soumis", "point_submitted")),
     Kind.POINT_SENT_BACK: (_model("actions.ReviewComment"),

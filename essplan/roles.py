@@ -6,7 +6,17 @@ flushed). Object-level rules (a pilot's own actions) are not permissions: they l
 access helpers of each app (``actions/access.py``…).
 """
 
+from typing import TYPE_CHECKING, cast
+
 from django.core.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, Permission, User
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+# Who asks: request.user, signed in or not (the type alias is read only by the type checker).
+type Someone = User | AnonymousUser
 
 ADMIN = "Administrateur"
 EDITOR = "Équipe ESS"
@@ -20,7 +30,7 @@ ALL = "*"
 VERBS = ("view", "add", "change", "delete")
 
 
-def verbs(*models, only=VERBS):
+def verbs(*models: str, only: tuple[str, ...] | list[str] = VERBS) -> list[str]:
     return [f"{verb}_{model}" for model in models for verb in only]
 
 
@@ -31,7 +41,7 @@ DIRECTORY_REFERENCE = verbs("commune", "legalform", "nafcode", only=["view"])
 INDICATORS = ("indicator", "target", "measurement")
 
 # {role: {app label: [codename, …] or ALL}}
-GRANTS = {
+GRANTS: dict[str, dict[str, list[str] | str]] = {
     ADMIN: {
         "auth": ALL, "actions": ALL, "structures": ALL, "indicators": verbs(*INDICATORS),
         "reports": verbs("annualreport"), "jobs": verbs("job", only=["view"]),
@@ -57,7 +67,7 @@ GRANTS[PILOT] = {
 }
 
 
-def granted(role):
+def granted(role: str) -> "QuerySet[Permission]":
     """The permissions GRANTS gives ROLE, as a queryset."""
     from django.contrib.auth.models import Permission
     from django.db.models import Q
@@ -71,7 +81,7 @@ def granted(role):
     return Permission.objects.filter(wanted)
 
 
-def sync(using="default", **kwargs):
+def sync(using: str = "default", **kwargs: object) -> None:
     """Create the roles and give each exactly the permissions of GRANTS (post_migrate)."""
     from django.contrib.auth.models import Group
 
@@ -80,7 +90,13 @@ def sync(using="default", **kwargs):
         group.permissions.set(granted(role).using(using))
 
 
-def require(user, perm):
+def signed_in(request: "HttpRequest") -> "User":
+    """REQUEST's account, for the type checker: behind the login (LoginRequiredMiddleware),
+    request.user is never the anonymous user."""
+    return cast("User", request.user)
+
+
+def require(user: Someone, perm: str) -> None:
     """403 unless USER holds PERM."""
     if not user.has_perm(perm):
         raise PermissionDenied

@@ -16,10 +16,11 @@ itself and are never believed. With no trusted proxy, X-Forwarded-For is ignored
 """
 
 import ipaddress
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils.csp import build_policy
 
@@ -27,7 +28,7 @@ MAX_ID = 2**63 - 1
 API_PREFIX = "/public/api/"
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str | None:
     remote = request.META.get("REMOTE_ADDR")
     trusted = settings.TRUSTED_PROXIES
     if not trusted:
@@ -40,10 +41,10 @@ def client_ip(request):
 
 
 class RejectNulMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if "\x00" in request.path or any(
                 "\x00" in value for values in request.GET.lists() for value in values[1]):
             if request.path.startswith(API_PREFIX):  # the API answers in JSON, as documented
@@ -55,7 +56,7 @@ class RejectNulMiddleware:
         return self.get_response(request)
 
 
-def as_id(value):
+def as_id(value: object) -> int | None:
     """'12' -> 12; 'abc', '-1', '99999999999999999999', '²' (a digit to str.isdigit, not to
     int) -> None."""
     text = str(value or "")
@@ -64,7 +65,7 @@ def as_id(value):
     return int(text)
 
 
-def trusted_proxy(request):
+def trusted_proxy(request: HttpRequest) -> bool:
     """Whether the request came through one of the reverse proxies the settings name: only
     then are its X-Forwarded-* headers believed."""
     if not settings.TRUSTED_PROXIES:
@@ -84,10 +85,10 @@ class TrustedProxyMiddleware:
     HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
                "HTTP_X_FORWARDED_PORT", "HTTP_FORWARDED")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not trusted_proxy(request):
             for name in self.HEADERS:
                 request.META.pop(name, None)
@@ -100,11 +101,11 @@ class SecurityHeadersMiddleware:
     caching is private and never stored (pages of an account, exports, attachments, PDFs).
     Public pages and static files say public themselves."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.policy = build_policy(settings.SECURE_CSP)
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
@@ -121,10 +122,10 @@ class BodySizeLimitMiddleware:
     account (the largest upload and its form). A body without Content-Length is never read
     (Django reads CONTENT_LENGTH bytes)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -14,31 +14,37 @@ last request. Such a write keeps the session's expiry date: SESSION_COOKIE_AGE s
 from the log-in, not from the last request.
 """
 
+import datetime
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.contrib.sessions.models import Session
+from django.http import HttpRequest, HttpResponseBase
 
 SEEN = "_seen"  # the time (seconds since the epoch) of the session's last recorded request
 REFRESH_SECONDS = 60
 
 
 class SessionStore(DatabaseStore):
-    expire_date = None  # the stored session's, once loaded
+    expire_date: datetime.datetime | None = None  # the stored session's, once loaded
 
-    def _get_session_from_db(self):
-        session = super()._get_session_from_db()
+    def _get_session_from_db(self) -> Session | None:
+        session = super()._get_session_from_db()  # type: ignore[misc]
         self.expire_date = None if session is None else session.expire_date
         return session
 
-    def create(self):
+    def create(self) -> None:
         """A new session (a log-in cycles the key through here) counts its age from now."""
         self.expire_date = None
         super().create()
 
-    def create_model_instance(self, data):
+    def create_model_instance(self, data: dict[str, Any]) -> AbstractBaseSession:
         """A stored session saved again keeps its expiry date."""
         instance = super().create_model_instance(data)
         if self.expire_date is not None and data.get("_session_expiry") is None:
@@ -46,12 +52,12 @@ class SessionStore(DatabaseStore):
         return instance
 
 
-def started(sender, request, user, **kwargs):
+def started(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
     """user_logged_in: the idle time of a new session counts from its log-in."""
     request.session[SEEN] = int(time.time())
 
 
-def spoken(seconds):
+def spoken(seconds: int) -> str:
     """7200 -> "2 h", 5400 -> "1 h 30", 900 -> "15 min"."""
     hours, minutes = divmod(round(seconds / 60), 60)
     if hours and minutes:
@@ -64,13 +70,14 @@ class IdleTimeoutMiddleware:
     LoginRequiredMiddleware placed after it then sends to the login page. Only views that
     require a log-in look at the session: the public pages never touch it (no Vary: Cookie)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any],
+                     view_args: tuple[Any, ...], view_kwargs: dict[str, Any]) -> None:
         if not getattr(view_func, "login_required", True) or SESSION_KEY not in request.session:
             return
         now = int(time.time())

@@ -11,6 +11,7 @@ import datetime
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any, overload
 from urllib.parse import unquote, urlsplit
 
 import environ
@@ -25,7 +26,11 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def env_str(name, default=None):
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
+def env_str(name: str, default: str | None = None) -> str | None:
     """NAME's value, or the content of the file named by NAME_FILE."""
     path = os.environ.get(f"{name}_FILE")
     if path:
@@ -36,7 +41,7 @@ def env_str(name, default=None):
     return os.environ.get(name, default)
 
 
-def env_bool(name, default):
+def env_bool(name: str, default: bool) -> bool:
     raw = env_str(name)
     if raw is None:
         return default
@@ -50,7 +55,7 @@ def env_bool(name, default):
     )
 
 
-def env_int(name, default):
+def env_int(name: str, default: int) -> int:
     raw = env_str(name)
     if raw is None:
         return default
@@ -60,14 +65,14 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
 
 
-def env_list(name, default):
+def env_list(name: str, default: list[str]) -> list[str]:
     raw = env_str(name)
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database_from_url(name):
+def database_from_url(name: str) -> dict[str, Any]:
     """DATABASES["default"] from a postgres:// URL in the NAME variable."""
     raw = env_str(name)
     scheme = urlsplit(raw).scheme
@@ -91,7 +96,7 @@ def database_from_url(name):
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env_str("SECRET_KEY")
+SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
@@ -191,7 +196,7 @@ RELEASE = env_str("RELEASE", "") or fingerprint(BASE_DIR)
 # several servers, a Redis server that they share (CACHE_URL=redis://host:6379/1, Django's own
 # Redis backend). Keys carry the versions of the data they print (essplan.datacache) and the
 # release, so a value never outlives the data or the code it was made from.
-def cache_from_url(name):
+def cache_from_url(name: str) -> dict[str, Any]:
     raw = env_str(name)
     if urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
         raise ImproperlyConfigured(
@@ -371,7 +376,7 @@ STORAGES = {
 
 # E-mail: the SMTP server of EMAIL_URL (smtp+tls://user:password@host:587), else
 # the local mail transfer agent; the console in development. Tests use locmem.
-def mailer_from_url(name):
+def mailer_from_url(name: str) -> dict[str, Any]:
     try:
         config = environ.Env.email_url_config(env_str(name))
     except (ValueError, KeyError) as exc:
@@ -443,7 +448,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_CSP = {
+SECURE_CSP: dict[str, Any] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     # The nonce lets the inline <style> of the server-side SVG charts (pygal) apply; their

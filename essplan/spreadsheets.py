@@ -24,9 +24,11 @@ import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePosixPath
+from typing import IO, Any
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -72,13 +74,13 @@ class UnreadableFile(Exception):
 @dataclass
 class Sheet:
     dataset: tablib.Dataset
-    notes: list = field(default_factory=list)  # French remarks for the dry-run page
+    notes: list[str] = field(default_factory=list)  # French remarks for the dry-run page
 
 
-def read_sheet(name, content):
+def read_sheet(name: str, content: bytes) -> Sheet:
     """A Sheet from the uploaded bytes, or UnreadableFile with a French reason."""
     extension = name.lower().rsplit(".", 1)[-1]
-    notes = []
+    notes: list[str] = []
     try:
         if extension == "xlsx":
             rows = xlsx_rows(content, Budget())
@@ -96,7 +98,7 @@ def read_sheet(name, content):
 
 # CSV
 
-def decode(content, notes):
+def decode(content: bytes, notes: list[str]) -> str:
     """The text of a CSV file: UTF-8 if it all is, else Windows-1252 (said in NOTES).
 
     Judged on the whole file, never byte pair by byte pair: in Windows-1252, « é » followed
@@ -132,7 +134,7 @@ def decode(content, notes):
     return text
 
 
-def utf8_line(line, accented=True):
+def utf8_line(line: bytes, accented: bool = True) -> bool:
     """Whether LINE is valid UTF-8 (ACCENTED: and holds letters beyond ASCII that
     Windows-1252 also has: a Windows line that happens to be valid UTF-8 decodes to
     characters such as « 頻 » that no French file holds)."""
@@ -149,7 +151,7 @@ def utf8_line(line, accented=True):
     return not text.isascii()
 
 
-def csv_rows(content, notes):
+def csv_rows(content: bytes, notes: list[str]) -> Iterator[list[str]]:
     text = decode(content, notes)
     sample = text[:20000]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
@@ -161,10 +163,10 @@ def csv_rows(content, notes):
 class Budget:
     """The characters a file has expanded to so far, refused past MAX_TEXT."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.used = 0
 
-    def spend(self, amount):
+    def spend(self, amount: int) -> None:
         self.used += amount
         if self.used > MAX_TEXT:
             raise UnreadableFile(
@@ -176,34 +178,35 @@ class CellText:
     """A cell's text as the parser hands it over, piece by piece: past MAX_CELL characters,
     only its length is kept (a 100 MB cell costs no more than MAX_CELL characters)."""
 
-    def __init__(self):
-        self.pieces, self.size = [], 0
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.size = 0
 
-    def add(self, piece):
+    def add(self, piece: str) -> None:
         self.size += len(piece)
         if self.size <= MAX_CELL:
             self.pieces.append(piece)
 
     @property
-    def too_long(self):
+    def too_long(self) -> bool:
         return self.size > MAX_CELL
 
-    def value(self):
+    def value(self) -> str:
         return "".join(self.pieces)
 
 
-def too_long(reference):
+def too_long(reference: str) -> UnreadableFile:
     return UnreadableFile(f"la cellule {reference} dépasse {integer(MAX_CELL)} caractères : "
                           "raccourcissez-la.")
 
 
-def beyond(reference):
+def beyond(reference: str) -> UnreadableFile:
     return UnreadableFile(
         f"la cellule {reference} est au-delà de la colonne {get_column_letter(MAX_COLUMNS)}, "
         "la dernière lue : effacez-la ou déplacez-la.")
 
 
-def open_part(archive, name):
+def open_part(archive: zipfile.ZipFile, name: str) -> IO[bytes]:
     """The unzipped part NAME of ARCHIVE, refused from the zip directory if it unpacks to
     more than MAX_PART bytes (zipfile never reads more than the size it declares)."""
     info = archive.getinfo(name)
@@ -219,11 +222,11 @@ class StreamParser:
     names of the elements (start_row, end_c…); the rows they finish are handed over after
     each chunk, so that a sheet is never held whole."""
 
-    def __init__(self):
-        self.ready = []
-        self.text = None  # the CellText being read, if any
+    def __init__(self) -> None:
+        self.ready: list[Any] = []
+        self.text: CellText | None = None  # the CellText being read, if any
 
-    def rows(self, archive, name):
+    def rows(self, archive: zipfile.ZipFile, name: str) -> Iterator[Any]:
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.buffer_text, parser.buffer_size = True, 1 << 16
         parser.StartElementHandler = self.start
@@ -237,39 +240,40 @@ class StreamParser:
             parser.Parse(b"", True)
         yield from self.ready
 
-    def start(self, name, attributes):
+    def start(self, name: str, attributes: dict[str, str]) -> None:
         handler = getattr(self, f"start_{name.rpartition(' ')[2].replace('-', '_')}", None)
         if handler:
             handler({key.rpartition(" ")[2]: value for key, value in attributes.items()})
 
-    def end(self, name):
+    def end(self, name: str) -> None:
         handler = getattr(self, f"end_{name.rpartition(' ')[2].replace('-', '_')}", None)
         if handler:
             handler()
 
-    def data(self, piece):
+    def data(self, piece: str) -> None:
         if self.text is not None:
             self.text.add(piece)
 
 
-def xml_part(archive, name):
+def xml_part(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
     with open_part(archive, name) as part:
         return ElementTree.parse(part).getroot()
 
 
-def xlsx_rows(content, budget):
+def xlsx_rows(content: bytes, budget: Budget) -> Iterator[tuple[int, list[Any]]]:
     """The rows of the active sheet of an XLSX file, as (row number, values)."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         workbook = xml_part(archive, "xl/workbook.xml")
         targets = {relation.get("Id"): relation for relation in
                    xml_part(archive, "xl/_rels/workbook.xml.rels")}
 
-        def part(relation):
-            target = relation.get("Target")
+        def part(relation: ElementTree.Element) -> str:
+            # A relation without its target fails here: read_sheet() says the file unreadable.
+            target: Any = relation.get("Target")
             return (target.lstrip("/") if target.startswith("/")
                     else str(PurePosixPath("xl") / target))
 
-        def of_type(kind):
+        def of_type(kind: str) -> str | None:
             return next((part(relation) for relation in targets.values()
                          if relation.get("Type") == f"{OFFICE_RELATIONS}/{kind}"), None)
 
@@ -289,9 +293,10 @@ def xlsx_rows(content, budget):
         yield from reader.rows(archive, sheet)
 
 
-def date_styles(styles):
+def date_styles(styles: ElementTree.Element) -> set[int]:
     """The indexes of the cell styles that show a number as a date."""
-    formats = {int(number_format.get("numFmtId")): number_format.get("formatCode", "")
+    formats = {int(number_format.get("numFmtId")):  # type: ignore[arg-type]  # as part()
+               number_format.get("formatCode", "")
                for number_format in styles.iter(f"{{{SPREADSHEET}}}numFmt")}
     cell_styles = styles.find(f"{{{SPREADSHEET}}}cellXfs")
     if cell_styles is None:
@@ -308,27 +313,30 @@ class SharedStrings(StreamParser):
     """The shared strings of an XLSX file; one too long is kept as its CellText, refused
     when a cell uses it (naming the cell)."""
 
-    def __init__(self, budget):
+    def __init__(self, budget: Budget) -> None:
         super().__init__()
-        self.budget, self.item, self.phonetic = budget, None, 0
+        self.budget, self.phonetic = budget, 0
+        # The string being read; None between two (a stray element of a malformed file
+        # fails on it, and read_sheet() says the file unreadable).
+        self.item: Any = None
 
-    def start_si(self, attributes):
+    def start_si(self, attributes: dict[str, str]) -> None:
         self.item = CellText()
 
-    def start_t(self, attributes):
+    def start_t(self, attributes: dict[str, str]) -> None:
         if self.item is not None and not self.phonetic:
             self.text = self.item
 
-    def end_t(self):
+    def end_t(self) -> None:
         self.text = None
 
-    def start_rPh(self, attributes):  # a reading guide (Japanese), not part of the text
+    def start_rPh(self, attributes: dict[str, str]) -> None:  # a reading guide (Japanese), not part of the text
         self.phonetic += 1
 
-    def end_rPh(self):
+    def end_rPh(self) -> None:
         self.phonetic -= 1
 
-    def end_si(self):
+    def end_si(self) -> None:
         if self.item.too_long:
             self.ready.append(self.item)
         else:
@@ -341,21 +349,24 @@ class SharedStrings(StreamParser):
 class XlsxSheet(StreamParser):
     """The rows of an XLSX sheet, typed as openpyxl types them (numbers, dates, booleans)."""
 
-    def __init__(self, strings, dates, epoch, budget):
+    def __init__(self, strings: list[str | CellText], dates: set[int], epoch: datetime,
+                 budget: Budget) -> None:
         super().__init__()
         self.strings, self.dates, self.epoch, self.budget = strings, dates, epoch, budget
-        self.number, self.cells, self.column, self.cell = 0, [], 0, None
+        self.number, self.column = 0, 0
+        self.cells: list[Any] = []
+        self.cell: Any = None  # the cell being read; None between two (as SharedStrings.item)
         self.phonetic = 0
 
-    def start_row(self, attributes):
+    def start_row(self, attributes: dict[str, str]) -> None:
         self.number = int(attributes.get("r") or self.number + 1)
         self.cells, self.column = [], 0
 
-    def end_row(self):
+    def end_row(self) -> None:
         if self.cells:
             self.ready.append((self.number, self.cells))
 
-    def start_c(self, attributes):
+    def start_c(self, attributes: dict[str, str]) -> None:
         reference = attributes.get("r")
         match = CELL_REFERENCE.match(reference or "")
         self.column = column_index_from_string(match.group(1)) if match else self.column + 1
@@ -363,30 +374,30 @@ class XlsxSheet(StreamParser):
                      "type": attributes.get("t", "n"), "style": int(attributes.get("s", 0)),
                      "text": CellText()}
 
-    def start_v(self, attributes):
+    def start_v(self, attributes: dict[str, str]) -> None:
         self.text = self.cell["text"]
 
-    def start_t(self, attributes):  # the text of an inline string
+    def start_t(self, attributes: dict[str, str]) -> None:  # the text of an inline string
         if not self.phonetic:
             self.text = self.cell["text"]
 
-    def end_v(self):
+    def end_v(self) -> None:
         self.text = None
 
     end_t = end_v
 
-    def start_rPh(self, attributes):
+    def start_rPh(self, attributes: dict[str, str]) -> None:
         self.phonetic += 1
 
-    def end_rPh(self):
+    def end_rPh(self) -> None:
         self.phonetic -= 1
 
-    def data(self, piece):
+    def data(self, piece: str) -> None:
         super().data(piece)
         if self.text is not None and self.text.too_long:  # refused now, unread further
             raise too_long(self.cell["reference"])
 
-    def end_c(self):
+    def end_c(self) -> None:
         cell, self.cell = self.cell, None
         value = self.value(cell["type"], cell["text"].value(), cell["style"])
         if isinstance(value, CellText):
@@ -399,7 +410,7 @@ class XlsxSheet(StreamParser):
         self.cells.extend([None] * (self.column - 1 - len(self.cells)))
         self.cells.append(value)
 
-    def value(self, kind, text, style):
+    def value(self, kind: str, text: str, style: int) -> Any:
         if kind == "s":
             return self.strings[int(text)]
         if kind in ("inlineStr", "str", "e", "d"):
@@ -419,25 +430,27 @@ class OdsSheet(StreamParser):
     or rows is stored once with its count: empty runs cost nothing, a run of values counts
     as often as it is repeated, and nothing lies beyond MAX_COLUMNS."""
 
-    def __init__(self, budget):
+    def __init__(self, budget: Budget) -> None:
         super().__init__()
         self.budget = budget
         self.tables, self.done, self.number, self.repeat = 0, False, 0, 1
-        self.cells, self.empty, self.cell, self.aside = [], 0, None, 0
+        self.empty, self.aside = 0, 0
+        self.cells: list[str] = []
+        self.cell: dict[str, Any] | None = None
 
-    def start_table(self, attributes):
+    def start_table(self, attributes: dict[str, str]) -> None:
         self.tables += 1
 
-    def end_table(self):
+    def end_table(self) -> None:
         self.tables -= 1
         self.done = True
 
-    def start_table_row(self, attributes):
+    def start_table_row(self, attributes: dict[str, str]) -> None:
         if self.tables and not self.done:
             self.repeat = int(attributes.get("number-rows-repeated", 1))
             self.cells, self.empty = [], 0
 
-    def end_table_row(self):
+    def end_table_row(self) -> None:
         if not (self.tables and not self.done):
             return
         if self.cells:
@@ -449,24 +462,24 @@ class OdsSheet(StreamParser):
                     break  # table() refuses the file: no need to repeat further
         self.number += self.repeat
 
-    def start_table_cell(self, attributes):
+    def start_table_cell(self, attributes: dict[str, str]) -> None:
         if not (self.tables and not self.done) or self.cell is not None:
             return
         kind = attributes.get("value-type")
         typed = {"float": "value", "percentage": "value", "currency": "value",
-                 "boolean": "boolean-value", "date": "date-value"}.get(kind)
+                 "boolean": "boolean-value", "date": "date-value"}.get(kind or "")
         self.cell = {"repeat": int(attributes.get("number-columns-repeated", 1)),
                      "typed": attributes.get(typed) if typed else None,
                      "text": CellText(), "paragraphs": 0}
 
     start_covered_table_cell = start_table_cell
 
-    def data(self, piece):
+    def data(self, piece: str) -> None:
         super().data(piece)
         if self.text is not None and self.text.too_long:  # refused now, unread further
             raise too_long(self.reference(len(self.cells) + self.empty + 1))
 
-    def end_table_cell(self):
+    def end_table_cell(self) -> None:
         if self.cell is None:
             return
         cell, self.cell = self.cell, None
@@ -485,46 +498,46 @@ class OdsSheet(StreamParser):
 
     end_covered_table_cell = end_table_cell
 
-    def reference(self, column):
+    def reference(self, column: int) -> str:
         return f"{get_column_letter(column)}{self.number + 1}"
 
-    def start_annotation(self, attributes):  # a comment on the cell, not its text
+    def start_annotation(self, attributes: dict[str, str]) -> None:  # a comment on the cell, not its text
         self.aside += 1
         self.text = None
 
-    def end_annotation(self):
+    def end_annotation(self) -> None:
         self.aside -= 1
 
-    def start_p(self, attributes):
+    def start_p(self, attributes: dict[str, str]) -> None:
         if self.cell is not None and not self.aside:
             if self.cell["paragraphs"]:
                 self.cell["text"].add("\n")
             self.cell["paragraphs"] += 1
             self.text = self.cell["text"]
 
-    def end_p(self):
+    def end_p(self) -> None:
         self.text = None
 
-    def start_s(self, attributes):  # a run of spaces, stored as its count
+    def start_s(self, attributes: dict[str, str]) -> None:  # a run of spaces, stored as its count
         if self.text is not None:
             self.text.add(" " * min(int(attributes.get("c", 1)), MAX_CELL + 1))
 
-    def start_tab(self, attributes):
+    def start_tab(self, attributes: dict[str, str]) -> None:
         if self.text is not None:
             self.text.add("\t")
 
-    def start_line_break(self, attributes):
+    def start_line_break(self, attributes: dict[str, str]) -> None:
         if self.text is not None:
             self.text.add("\n")
 
 
-def ods_rows(content, budget):
+def ods_rows(content: bytes, budget: Budget) -> Iterator[tuple[int, list[str]]]:
     """The rows of the first sheet of an ODS file, as (row number, values)."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         yield from OdsSheet(budget).rows(archive, "content.xml")
 
 
-def trim(row):
+def trim(row: Sequence[Any]) -> list[str]:
     """ROW as text cells, its trailing empty cells dropped."""
     cells = ["" if value is None else text_of(value) for value in row]
     while cells and not cells[-1].strip():
@@ -532,7 +545,7 @@ def trim(row):
     return cells
 
 
-def text_of(value):
+def text_of(value: object) -> str:
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         return value.date().isoformat()
     if isinstance(value, (date, datetime)):
@@ -542,14 +555,14 @@ def text_of(value):
     return str(value)
 
 
-def unneutralise(cell):
+def unneutralise(cell: str) -> str:
     """'=SOMME(A1) -> =SOMME(A1): the apostrophe our exports add before formula-like text."""
     if cell.startswith("'") and formula_like(cell[1:]):
         return cell[1:]
     return cell
 
 
-def table(rows, strict=False):
+def table(rows: Iterable[tuple[int, Sequence[Any]]], strict: bool = False) -> tablib.Dataset:
     """A Dataset from ROWS, (line number, values) pairs: the first non-blank row is the header
     row. STRICT (CSV): every row has the header's number of cells, as a spreadsheet program
     writes them."""

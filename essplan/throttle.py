@@ -12,22 +12,23 @@ import hmac
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest
 
 from .security import client_ip
 
 
-def keyed(text):
+def keyed(text: str) -> str:
     """A keyed hash of TEXT: the same text gives the same key, the key does not give the text."""
     return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
-def client_key(request):
+def client_key(request: HttpRequest) -> str:
     """A keyed hash of the sender's address (read through TRUSTED_PROXIES, like the login's
     lockout)."""
     return keyed(client_ip(request) or "")
 
 
-def take_turns(*names):
+def take_turns(*names: str) -> None:
     """Wait, until the transaction ends, for every other one holding one of NAMES (taken in
     order, so that two transactions never wait for each other)."""
     with connection.cursor() as cursor:

@@ -12,14 +12,20 @@
 """
 
 
+from collections.abc import Callable
+from typing import Any
+
 import pghistory
 import pgtrigger
 from django.db import IntegrityError, models, transaction
+from django.db.models import Model
+from django.forms import ModelForm
 
 from . import history
+from .history import Change
 
 
-def tracked(model_name, *trackers, **options):
+def tracked(model_name: str, *trackers: Any, **options: Any) -> Any:
     return pghistory.track(
         *(trackers or (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())),
         model_name=model_name,
@@ -28,7 +34,7 @@ def tracked(model_name, *trackers, **options):
     )
 
 
-def bump_version():
+def bump_version() -> Any:
     return pgtrigger.Trigger(
         name="bump_version",
         when=pgtrigger.Before,
@@ -52,7 +58,7 @@ CONFLICT_MESSAGE = ("Quelqu'un a enregistré cette fiche après que vous l'avez 
 class ConcurrentEdit(Exception):
     """Someone saved the record after the user opened it: nothing was written."""
 
-    def __init__(self, changes):
+    def __init__(self, changes: list[Change]) -> None:
         super().__init__("concurrent edit")
         self.changes = changes
 
@@ -60,7 +66,7 @@ class ConcurrentEdit(Exception):
 SKIPPED = {"id", "version", "updated_at"}
 
 
-def changes_since(instance, version):
+def changes_since(instance: Any, version: int) -> list[Change]:
     """What changed in INSTANCE's row since VERSION: [(label, then, now)], from its history."""
     model = type(instance)
     current = model.objects.get(pk=instance.pk)
@@ -68,7 +74,7 @@ def changes_since(instance, version):
     then = (
         history.objects.filter(pgh_obj_id=instance.pk, version=version).order_by("-pgh_id").first()
     )
-    changes = []
+    changes: list[Change] = []
     recorded = {field.attname for field in history._meta.concrete_fields}
     for field in model._meta.concrete_fields:
         if then is None or field.attname not in recorded or field.name in SKIPPED:
@@ -79,16 +85,16 @@ def changes_since(instance, version):
     return changes
 
 
-def _display(field, value):
+def _display(field: Any, value: Any) -> Any:
     """VALUE as the history page prints it, its related object read if it has one."""
-    related = {}
+    related: dict[tuple[type[Model], Any], Model] = {}
     if field.is_relation and value is not None:
         related[(field.related_model, value)] = field.related_model._default_manager.get(pk=value)
     return history.display(field, value, related)
 
 
 @transaction.atomic
-def save_versioned(*, form, version, **extra):
+def save_versioned(*, form: "ModelForm[Any]", version: int, **extra: Any) -> Any:
     """Save a ModelForm whose instance exists, refusing it if VERSION is no longer current.
 
     The version check is in the UPDATE itself, so two writers cannot both pass it;
@@ -98,7 +104,9 @@ def save_versioned(*, form, version, **extra):
     for name, value in extra.items():
         setattr(instance, name, value)
     opts = type(instance)._meta
-    fields = [name for name in form._meta.fields if not opts.get_field(name).many_to_many]
+    # The forms name their fields (Meta.fields; none lists only exclude).
+    fields = [name for name in form._meta.fields  # type: ignore[union-attr]
+              if not opts.get_field(name).many_to_many]
     values = {name: getattr(instance, name) for name in [*fields, *extra]}
     # QuerySet.update() skips Model.save(): the "modifié le" fields are set here.
     values.update({field.name: field.pre_save(instance, add=False) for field in opts.concrete_fields
@@ -112,7 +120,7 @@ def save_versioned(*, form, version, **extra):
     return instance
 
 
-def stored_values(instance):
+def stored_values(instance: Model) -> list[Change]:
     """What a row created meanwhile holds: [(label, "—", value)], as changes_since() says."""
     return [(field.verbose_name, "—", _display(field, getattr(instance, field.attname)))
             for field in type(instance)._meta.concrete_fields
@@ -120,12 +128,12 @@ def stored_values(instance):
             and getattr(instance, field.attname) not in (None, "", [])]
 
 
-def violated_constraint(error):
+def violated_constraint(error: BaseException) -> str | None:
     """The name of the constraint an IntegrityError broke (None when PostgreSQL gave none)."""
     return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
 
 
-def existing_twin(instance):
+def existing_twin(instance: Any) -> Model | None:
     """The stored row that takes INSTANCE's place in one of its model's unique constraints."""
     model = type(instance)
     for constraint in model._meta.total_unique_constraints:
@@ -140,7 +148,7 @@ def existing_twin(instance):
 
 
 @transaction.atomic
-def save_form(*, form, **extra):
+def save_form(*, form: "ModelForm[Any]", **extra: Any) -> Any:
     """Create FORM's instance, or update it under the version check (ConcurrentEdit).
 
     A form opened on a row that did not exist yet carries no version: if the row exists by
@@ -168,7 +176,8 @@ def save_form(*, form, **extra):
     return instance
 
 
-def save_or_conflict(form, saver=None, **extra):
+def save_or_conflict(form: "ModelForm[Any]", saver: Callable[..., Any] | None = None,
+                     **extra: Any) -> list[Change] | None:
     """Save FORM (with SAVER, save_form by default); return the changes that make it a
     conflict, or None once saved."""
     try:

@@ -1,11 +1,18 @@
 """View bodies shared by the apps: the versioned edit, the deletion asked for confirmation,
 the spreadsheet import in two steps, the paginated list."""
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django_filters import FilterSet
 
 from .datacache import CachedCountPaginator, cached_value
 from .forms import ImportForm
@@ -19,11 +26,14 @@ from .import_jobs import (
     start_confirmation,
 )
 from .imports import check_sheet, import_staged, read_upload
+from .roles import signed_in
 from .versioning import save_or_conflict
 
 
-def edit_versioned(request, form, *, template, context, message, success_url, saver=None,
-                   **extra):
+def edit_versioned(request: HttpRequest, form: "ModelForm[Any]", *, template: str,
+                   context: dict[str, Any], message: Callable[[Any], str],
+                   success_url: Callable[[Any], str], saver: Callable[..., Any] | None = None,
+                   **extra: Any) -> HttpResponse:
     """The body of every edit view, creation or change of a versioned record.
 
     On a valid POST, FORM is saved under the version check (SAVER, or
@@ -41,7 +51,9 @@ def edit_versioned(request, form, *, template, context, message, success_url, sa
     return render(request, template, context, status=409 if conflict else 200)
 
 
-def delete_confirmed(request, obj, *, question, crumbs, cancel_url, message, success_url):
+def delete_confirmed(request: HttpRequest, obj: Model, *, question: str,
+                     crumbs: list[tuple[str, str]], cancel_url: str, message: str,
+                     success_url: str) -> HttpResponse:
     """The body of every delete view: a GET asks QUESTION on a page of its own (CRUMBS: the
     breadcrumb's (label, url) pairs, CANCEL_URL: where « Annuler » leads); the POST it sends
     deletes OBJ, shows MESSAGE and goes to SUCCESS_URL."""
@@ -53,7 +65,8 @@ def delete_confirmed(request, obj, *, question, crumbs, cancel_url, message, suc
         "question": question, "crumbs": crumbs, "cancel_url": cancel_url})
 
 
-def cached_body(request, name, parts, template, context, *, scopes):
+def cached_body(request: HttpRequest, name: str, parts: object, template: str,
+                context: Callable[[], dict[str, Any]], *, scopes: Iterable[str]) -> str:
     """The body of a list page for readers: TEMPLATE rendered with CONTEXT() (called only when
     it must be rendered again), cached with the data of SCOPES (what it prints) under NAME,
     PARTS and the query string.
@@ -63,7 +76,8 @@ def cached_body(request, name, parts, template, context, *, scopes):
         name, (parts, query), lambda: render_to_string(template, context()), scopes=scopes))
 
 
-def import_check(request, resource, *, namespace, template, context):
+def import_check(request: HttpRequest, resource: Any, *, namespace: str, template: str,
+                 context: dict[str, Any]) -> HttpResponse:
     """Step 1 of an import: the upload form, then the file's dry run, row by row (a large
     file's by a job, whose result this page shows at ?travail=<job>)."""
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -71,25 +85,26 @@ def import_check(request, resource, *, namespace, template, context):
     if request.method == "POST" and form.is_valid() and (sheet := read_upload(form)):
         file_name = form.cleaned_data["file"].name
         if is_large(len(sheet.dataset)):
-            job = start_check(sheet, resource, namespace=namespace, user=request.user,
+            job = start_check(sheet, resource, namespace=namespace, user=signed_in(request),
                               file_name=file_name, page_url=request.path)
             return redirect(job)
-        context.update(check_sheet(sheet, resource, namespace=namespace, user=request.user,
+        context.update(check_sheet(sheet, resource, namespace=namespace, user=signed_in(request),
                                    file_name=file_name))
     return render(request, template, context)
 
 
-def import_confirm(request, resource, *, namespace, template, context, retry_url, done_url,
-                   created):
+def import_confirm(request: HttpRequest, resource: Any, *, namespace: str, template: str,
+                   context: dict[str, Any], retry_url: str, done_url: str,
+                   created: tuple[str, str]) -> HttpResponse:
     """Step 2: the staged file imported for good, all or nothing, once (a large file by a
     job). CREATED is the French (singular, plural) of what a new row is, e.g. ("structure
     créée", "structures créées")."""
-    token = request.POST.get("token")
-    if is_large(staged_rows(token, namespace=namespace, user=request.user)):
+    token = request.POST.get("token", "")
+    if is_large(staged_rows(token, namespace=namespace, user=signed_in(request))):
         return redirect(start_confirmation(
-            token, resource, namespace=namespace, user=request.user, page_url=retry_url,
+            token, resource, namespace=namespace, user=signed_in(request), page_url=retry_url,
             done_url=done_url, created=created))
-    outcome = import_staged(token, resource, namespace=namespace, user=request.user)
+    outcome = import_staged(token, resource, namespace=namespace, user=signed_in(request))
     if outcome.kind == "gone":
         messages.error(request, GONE)
         return redirect(retry_url)
@@ -111,12 +126,13 @@ def import_confirm(request, resource, *, namespace, template, context, retry_url
     return redirect(done_url)
 
 
-def filtered(filterset):
+def filtered(filterset: FilterSet) -> QuerySet[Any]:
     """The rows a FilterSet selects; none when its input is invalid."""
     return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
-def paginate(request, queryset, size, *, count_key=None, scopes=()):
+def paginate(request: HttpRequest, queryset: QuerySet[Any], size: int, *,
+             count_key: object = None, scopes: Iterable[str] = ()) -> dict[str, Any]:
     """The page the request asks for, and the query string the page links add a page to.
     With COUNT_KEY (what, besides the query string, selects the rows), the number of rows is
     cached with the data of SCOPES (those of the rows)."""

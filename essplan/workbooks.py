@@ -14,10 +14,12 @@ filters, pivot tables and the application's import read it there); an XLSX opens
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import XMLGenerator
 
 from openpyxl import Workbook
@@ -42,11 +44,11 @@ class Sheet:
     KINDS of its columns (None: each value's own)."""
 
     name: str
-    rows: list
-    kinds: list | None = None
+    rows: Sequence[Sequence[Any]]
+    kinds: Sequence[str] | None = None
     header: bool = True
 
-    def typed_rows(self):
+    def typed_rows(self) -> Iterator[list[tuple[Any, str]]]:
         """Each row as (value, kind) pairs; the header row is text."""
         for index, row in enumerate(self.rows):
             if self.kinds is None or (self.header and index == 0):
@@ -54,9 +56,9 @@ class Sheet:
             else:
                 yield list(zip(row, self.kinds, strict=True))
 
-    def widths(self):
+    def widths(self) -> list[int]:
         """Each column's width in characters, from its longest cell (at most WIDEST)."""
-        widths = []
+        widths: list[int] = []
         for row in self.typed_rows():
             for column, (value, kind) in enumerate(row):
                 shown = max((len(line) for line in shown_text(value, kind).split("\n")),
@@ -67,7 +69,7 @@ class Sheet:
         return widths
 
 
-def kind_of(value):
+def kind_of(value: object) -> str:
     if isinstance(value, datetime):
         return DATETIME
     if isinstance(value, date):
@@ -79,29 +81,31 @@ def kind_of(value):
     return TEXT
 
 
-def cell_text(value):
+def cell_text(value: object) -> str:
     """VALUE as the text of a cell: the characters no XML file can hold (C0 controls other
     than tab and line breaks) are dropped, or the file would not open."""
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
-def shown_text(value, kind):
+def shown_text(value: Any, kind: str) -> str:
     """VALUE as the cell shows it, in French."""
     if value is None or value == "":
         return ""
-    shown = {INTEGER: integer, DECIMAL: figure, YEAR: str, EUROS: euros,
-             PERCENT: lambda share: percent(share * 100),
-             DATE: lambda day: day.strftime("%d/%m/%Y"),
-             DATETIME: lambda moment: moment.strftime("%d/%m/%Y à %H:%M")}.get(kind, cell_text)
+    shows: dict[str, Callable[[Any], str]] = {
+        INTEGER: integer, DECIMAL: figure, YEAR: str, EUROS: euros,
+        PERCENT: lambda share: percent(share * 100),
+        DATE: lambda day: day.strftime("%d/%m/%Y"),
+        DATETIME: lambda moment: moment.strftime("%d/%m/%Y à %H:%M")}
+    shown = shows.get(kind, cell_text)
     return shown(value)
 
 
-def workbook(fmt, sheets):
+def workbook(fmt: str, sheets: list[Sheet]) -> bytes:
     """SHEETS as the bytes of an XLSX or an ODS file (FMT)."""
     return {"xlsx": xlsx, "ods": ods}[fmt](sheets)
 
 
-def xlsx(sheets):
+def xlsx(sheets: list[Sheet]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
@@ -147,7 +151,8 @@ WHOLE = {"number:decimal-places": "0", "number:min-integer-digits": "1"}
 GROUPED = {"number:min-integer-digits": "1", "number:grouping": "true"}
 LONG = {"number:style": "long"}
 DAY = [("number:day", LONG), "/", ("number:month", LONG), "/", ("number:year", LONG)]
-ODS_FORMATS = {
+# {kind: (tag, part…)}: a part is the text between numbers, or leaf()'s arguments.
+ODS_FORMATS: dict[str, tuple[Any, ...]] = {
     INTEGER: ("number:number-style", ("number:number", {**WHOLE, **GROUPED})),
     YEAR: ("number:number-style", ("number:number", WHOLE)),
     EUROS: ("number:currency-style", ("number:number", {"number:decimal-places": "2", **GROUPED}),
@@ -166,7 +171,7 @@ CHARACTER_CM = 0.2  # the width of a character of the default font, roughly
 WHITE = re.compile(r"(\r\n|[\r\n\t]| {2,}|^ )")
 
 
-def ods(sheets):
+def ods(sheets: list[Sheet]) -> bytes:
     stream = io.BytesIO()
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
         # First and stored, as ODF requires: how a file manager knows the file.
@@ -178,18 +183,20 @@ def ods(sheets):
 
 
 @contextmanager
-def element(xml, tag, attributes=None):
-    xml.startElement(tag, attributes or {})
+def element(xml: XMLGenerator, tag: str,
+            attributes: dict[str, str] | None = None) -> Iterator[None]:
+    xml.startElement(tag, attributes or {})  # type: ignore[arg-type]  # read by .items()
     yield
     xml.endElement(tag)
 
 
-def leaf(xml, tag, attributes=None, content=""):
+def leaf(xml: XMLGenerator, tag: str, attributes: dict[str, str] | None = None,
+         content: str = "") -> None:
     with element(xml, tag, attributes):
         xml.characters(content)
 
 
-def ods_content(xml, sheets):
+def ods_content(xml: XMLGenerator, sheets: list[Sheet]) -> None:
     widths = [sheet.widths() for sheet in sheets]
     xml.startDocument()
     with element(xml, "office:document-content", {
@@ -210,7 +217,7 @@ def ods_content(xml, sheets):
     xml.endDocument()
 
 
-def ods_styles(xml, widths):
+def ods_styles(xml: XMLGenerator, widths: list[int]) -> None:
     """The data style and cell style of each kind, the header's and the columns' WIDTHS."""
     for kind, (tag, *parts) in ODS_FORMATS.items():
         with element(xml, tag, {"style:name": f"N-{kind}"}):
@@ -230,7 +237,7 @@ def ods_styles(xml, widths):
                  {"style:column-width": f"{width * CHARACTER_CM:.2f}cm"})
 
 
-def ods_filters(xml, sheets):
+def ods_filters(xml: XMLGenerator, sheets: list[Sheet]) -> None:
     """The filter buttons on the header row of each of SHEETS."""
     if not sheets:
         return
@@ -244,7 +251,7 @@ def ods_filters(xml, sheets):
                 "table:display-filter-buttons": "true"})
 
 
-def ods_cell(xml, value, kind, header):
+def ods_cell(xml: XMLGenerator, value: Any, kind: str, header: bool) -> None:
     """A cell of VALUE: typed, with the text it shows (what a viewer that does not format
     numbers prints)."""
     if value is None or value == "":

@@ -3,6 +3,7 @@
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -12,11 +13,14 @@ from essplan.versioning import save_form
 
 from .models import Indicator, Target
 
+if TYPE_CHECKING:
+    from .forms import IndicatorForm
+
 SEED = Path(settings.BASE_DIR) / "fixtures" / "indicators_cotentin_2023_2025.json"
 
 
 @transaction.atomic
-def save_indicator(*, form):
+def save_indicator(*, form: "IndicatorForm") -> Indicator:
     """Save an IndicatorForm (version-checked when it exists) and its yearly targets."""
     indicator = save_form(form=form, plan=form.plan)
     targets = form.targets()
@@ -28,7 +32,7 @@ def save_indicator(*, form):
 
 
 @transaction.atomic
-def load_indicators(path=SEED):
+def load_indicators(path: Path = SEED) -> int:
     """Create the seeded indicators that are missing (matched by plan and code)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     plan = Plan.objects.get(slug=data["plan"])

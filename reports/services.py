@@ -1,11 +1,16 @@
 """Writes of the report archive: generating a report, publishing a version."""
 
+import datetime
 import hashlib
+from collections.abc import Callable
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from actions.models import Plan
 
 from .annual import report_context
 from .evaluation import evaluation_context
@@ -13,7 +18,8 @@ from .models import AnnualReport, Kind
 from .pdf import render_pdf
 
 
-def report_html(plan, year, *, generated_at=None, generated_by=None):
+def report_html(plan: Plan, year: int, *, generated_at: datetime.datetime | None = None,
+                generated_by: User | None = None) -> str:
     """The report's HTML, in French whatever the caller's language."""
     generated_at = timezone.localtime(generated_at)
     with translation.override("fr"):
@@ -21,7 +27,8 @@ def report_html(plan, year, *, generated_at=None, generated_by=None):
         return render_to_string("reports/annual/report.html", context)
 
 
-def evaluation_html(plan, *, generated_at=None, generated_by=None):
+def evaluation_html(plan: Plan, *, generated_at: datetime.datetime | None = None,
+                    generated_by: User | None = None) -> str:
     """The evaluation report's HTML (the whole period of PLAN), in French."""
     generated_at = timezone.localtime(generated_at)
     with translation.override("fr"):
@@ -29,7 +36,9 @@ def evaluation_html(plan, *, generated_at=None, generated_by=None):
         return render_to_string("reports/evaluation/report.html", context)
 
 
-def generate_report(plan, year=None, *, user=None, kind=Kind.ANNUAL, progress=None):
+def generate_report(plan: Plan, year: int | None = None, *, user: User | None = None,
+                    kind: str = Kind.ANNUAL,
+                    progress: Callable[..., object] | None = None) -> AnnualReport:
     """Render the annual report of PLAN for YEAR (or, KIND being the evaluation, the report
     on its whole period) and archive it: the PDF in the media storage, its record (who,
     when, size, SHA-256, pages) in the database. PROGRESS, when given, hears of each step."""
@@ -39,6 +48,8 @@ def generate_report(plan, year=None, *, user=None, kind=Kind.ANNUAL, progress=No
     if kind == Kind.EVALUATION:
         year = plan.last_year
         html = evaluation_html(plan, generated_at=now, generated_by=user)
+    elif year is None:
+        raise ValueError("An annual report is of one year: YEAR is missing.")
     else:
         html = report_html(plan, year, generated_at=now, generated_by=user)
     pdf = render_pdf(html, progress)
@@ -56,7 +67,7 @@ def generate_report(plan, year=None, *, user=None, kind=Kind.ANNUAL, progress=No
 
 
 @transaction.atomic
-def set_published(report, published):
+def set_published(report: AnnualReport, published: bool) -> AnnualReport:
     """Publish REPORT (the one version of its plan, kind and year shown to the comité de
     suivi), or withdraw it."""
     siblings = AnnualReport.objects.filter(plan=report.plan_id, kind=report.kind, year=report.year)

@@ -3,9 +3,10 @@
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
 from .models import Commune, LegalForm, NafCode, Structure
 
@@ -14,17 +15,18 @@ DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo_structures.json"
 DEMO_SOURCE = "Données fictives de démonstration"
 
 
-def _read(path):
+def _read(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _upsert(model, objects, key, fields):
-    model.objects.bulk_create(objects, update_conflicts=True, unique_fields=[key],
-                              update_fields=fields, batch_size=1000)
+def _upsert[M: models.Model](model: type[M], objects: list[M], key: str,
+                               fields: list[str]) -> None:
+    model._default_manager.bulk_create(objects, update_conflicts=True, unique_fields=[key],
+                                       update_fields=fields, batch_size=1000)
 
 
 @transaction.atomic
-def load_reference_data():
+def load_reference_data() -> tuple[int, int, int]:
     """Communes, legal forms and NAF codes of fixtures/reference/ (inserted or updated)."""
     communes = _read(REFERENCE / "communes_cotentin.json")["communes"]
     _upsert(Commune, [Commune(**row) for row in communes], "insee_code",
@@ -39,7 +41,7 @@ def load_reference_data():
 
 
 @transaction.atomic
-def load_demo_structures():
+def load_demo_structures() -> int:
     """The fictitious demo structures, created once (matched by SIRET)."""
     rows = _read(DEMO)["structures"]
     existing = set(Structure.objects.filter(siret__in=[row["siret"] for row in rows])

@@ -1,6 +1,7 @@
 import json
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     )
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args: str, **options: Any) -> None:
         known = json.loads(PASSWORDS_FILE.read_text()) if PASSWORDS_FILE.exists() else {}
         self.stdout.write("Comptes de démonstration :")
         for username, first, last, role, staff in DEMO_ACCOUNTS:
