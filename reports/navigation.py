@@ -24,6 +24,7 @@ def navigation(user):
 
 def context(request):
     """The flags as ``nav``, computed when a template first reads them (a JSON or fragment
-    response never does)."""
-    user = getattr(request, "user", None) or AnonymousUser()
-    return {"nav": SimpleLazyObject(lambda: navigation(user))}
+    response never does). The user is read then too, not before: reading it opens the
+    session, and a public page that never shows the header must not vary by cookie."""
+    return {"nav": SimpleLazyObject(
+        lambda: navigation(getattr(request, "user", None) or AnonymousUser()))}
