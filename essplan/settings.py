@@ -197,12 +197,25 @@ RELEASE = env_str("RELEASE", "") or fingerprint(BASE_DIR)
 # Redis backend). Keys carry the versions of the data they print (essplan.datacache) and the
 # release, so a value never outlives the data or the code it was made from.
 def cache_from_url(name: str) -> dict[str, Any]:
-    raw = env_str(name)
+    raw = env_str(name, "")
     if urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
         raise ImproperlyConfigured(
             f"{name} must be a Redis URL such as redis://127.0.0.1:6379/1 (got {raw!r}).")
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw,
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": own_test_database(raw),
             "KEY_PREFIX": f"{env_str('CACHE_KEY_PREFIX', 'essplan')}-{RELEASE}"}
+
+
+def own_test_database(url: str) -> str:
+    """URL, or, in a parallel test worker (pytest-xdist names it gw0, gw1… in
+    PYTEST_XDIST_WORKER), the Redis database that many after URL's: the tests empty their
+    cache between tests (FLUSHDB), which must not empty another worker's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) + int(worker[2:])
+    return parts._replace(path=f"/{number}").geturl()
 
 
 # The public site's kept answers (publicsite.cache) have a cache of their own, apart from the

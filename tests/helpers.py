@@ -20,7 +20,7 @@ def run_python(code, **env):
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                       "DJANGO_ALLOW_ASYNC_UNSAFE"}
+                       "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER"}
     }
     environment.update(DJANGO_SETTINGS_MODULE="essplan.settings", **PRODUCTION_ENV)
     environment.update(env)

@@ -75,6 +75,15 @@ def test_cache_and_file_storage_for_several_servers_come_from_the_environment():
     ], shared.stderr
 
 
+def test_each_parallel_test_worker_empties_a_redis_database_of_its_own():
+    shown = "print(settings.CACHES['default']['LOCATION'])"
+    url = "redis://127.0.0.1:6379/3"
+    assert run_python(SETUP + shown, CACHE_URL=url).stdout.split() == [url]
+    # pytest-xdist's third worker: database 3 + 2.
+    worker = run_python(SETUP + shown, CACHE_URL=url, PYTEST_XDIST_WORKER="gw2")
+    assert worker.stdout.split() == ["redis://127.0.0.1:6379/5"], worker.stderr
+
+
 def test_a_cache_url_that_is_not_redis_fails_naming_the_variable():
     result = run_python(SETUP, CACHE_URL="memcached://127.0.0.1:11211")
     assert result.returncode != 0
