@@ -11,10 +11,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from essplan import links
 from essplan.accounts import ROLE_CHOICES, send_invitation
 from essplan.forms import FilterForm
 from essplan.models import Invitation
@@ -103,7 +105,12 @@ def resend_invitation(user, inviter):
 
 def set_active(user_id, active):
     """The account USER_ID (de)activated: is_active written alone, in a single UPDATE (a
-    concurrent change of its other fields is kept); the account read again."""
+    concurrent change of its other fields is kept); the account read again. Deactivating
+    also revokes every link mailed to the person so far (invitation, password, personal
+    links): reactivated, the account does not bring them back."""
     accounts = get_user_model().objects
-    accounts.filter(pk=user_id).update(is_active=active)
+    with transaction.atomic():
+        accounts.filter(pk=user_id).update(is_active=active)
+        if not active:
+            links.revoke(accounts.filter(pk=user_id))
     return accounts.get(pk=user_id)

@@ -36,7 +36,7 @@ from django.views.decorators.http import require_http_methods
 from . import links, notify, roles, throttle
 from .forms import StyledFormMixin
 from .french import count
-from .models import Invitation, PasswordResetRequest
+from .models import Invitation, LinkRevocation, PasswordResetRequest
 
 ROLE_CHOICES = [(role, role) for role in (roles.PILOT, roles.VIEWER, roles.EDITOR, roles.ADMIN)]
 TAKEN = "Un compte utilise déjà cette adresse électronique."
@@ -60,10 +60,15 @@ RESET_WINDOW = datetime.timedelta(hours=1)
 
 class AccountTokenGenerator(PasswordResetTokenGenerator):
     """Django's token, which also dies when the account is deactivated (Django's own outlives
-    it: deactivating changes neither the password nor the last log-in)."""
+    it: deactivating changes neither the password nor the last log-in), and stays dead once
+    it is reactivated or its links are revoked: it carries the date of the last revocation
+    (LinkRevocation, written on each deactivation)."""
 
     def _make_hash_value(self, user: Any, timestamp: int) -> str:
-        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+        revoked = (LinkRevocation.objects.filter(user_id=user.pk)
+                   .values_list("revoked_at", flat=True).first())
+        since = "" if revoked is None else revoked.isoformat()
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}{since}"
 
 
 token_generator = AccountTokenGenerator()

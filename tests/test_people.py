@@ -236,6 +236,22 @@ def test_reactivating_gives_the_access_back(client_for, pilot):
     assert pilot.check_password(PASSWORD)
 
 
+def test_a_reactivated_account_does_not_bring_back_the_links_mailed_before(client_for, pilot):
+    """Deactivating revokes the password link sent before: reactivated the same day, within
+    the link's three days, the account does not make it valid again."""
+    before = accounts.password_link(pilot)
+    assert "Choisir votre mot de passe" in text_of(Client().get(before, follow=True))
+    admin = client_for("admin_user")
+    admin.post(reverse("person_deactivate", kwargs={"pk": pilot.pk}))
+    admin.post(reverse("person_reactivate", kwargs={"pk": pilot.pk}))
+    pilot.refresh_from_db()
+    assert pilot.is_active
+    assert "Ce lien ne sert plus" in text_of(Client().get(before, follow=True))
+    # A link sent after the reactivation serves.
+    fresh = accounts.password_link(pilot)
+    assert "Choisir votre mot de passe" in text_of(Client().get(fresh, follow=True))
+
+
 def test_an_administrator_cannot_deactivate_itself(client_for, admin_user):
     admin = client_for("admin_user")
     url = reverse("person_deactivate", kwargs={"pk": admin_user.pk})
