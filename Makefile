@@ -5,13 +5,15 @@ run:
 	scripts/bootstrap.sh
 	scripts/run.sh
 
-# Lint (ruff, the rules of pyproject.toml), check the apps' import order (import-linter,
+# Lint and check the formatting (ruff, the rules of pyproject.toml; `ruff format .` fixes the
+# latter), check the apps' import order (import-linter,
 # [tool.importlinter]), lint the templates (djLint, [tool.djlint]), check the type hints (mypy:
 # its plugin imports the settings, which want a SECRET_KEY, never used), then run the whole
 # test suite (embedded PostgreSQL, or DATABASE_URL when set).
 test:
 	scripts/bootstrap.sh
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
 	.venv/bin/djlint templates --lint
 	SECRET_KEY=mypy-only-never-used .venv/bin/mypy

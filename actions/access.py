@@ -28,8 +28,10 @@ REVIEW = "actions.add_reviewcomment"
 # Drafting, adopting and closing plans; the only role that sees a draft and writes to a
 # closed plan.
 MANAGE_PLAN = "actions.change_plan"
-CLOSED_MESSAGE = ("Ce plan est clos : il reste consultable, mais seuls les administrateurs "
-                  "peuvent encore le modifier.")
+CLOSED_MESSAGE = (
+    "Ce plan est clos : il reste consultable, mais seuls les administrateurs "
+    "peuvent encore le modifier."
+)
 # What a pilot (role « Pilote ») may do on the actions it pilots, and only on those.
 FOLLOW_OWN = "actions.follow_own_action"
 PILOT_MAY = {EDIT_PROGRESS, ADD_BUDGET, EDIT_BUDGET, DELETE_BUDGET}
@@ -40,11 +42,15 @@ MANAGE_CAMPAIGN = "actions.change_campaign"
 # follow_up_years.
 CAMPAIGN_WORK = PILOT_MAY | {REVIEW, MANAGE_CAMPAIGN}
 ANY_YEAR = "any"
-NO_OPEN_CAMPAIGN = ("Aucune campagne de suivi n'est ouverte pour ce plan : comme ses points, un "
-                    "pilote saisit les lignes budgétaires de ses actions pendant la campagne de "
-                    "l'année. L'équipe ESS vous préviendra par courriel quand elle l'ouvrira.")
-NOT_YOUR_LINE = ("Cette ligne budgétaire n'a pas été saisie par vous : seule l'équipe ESS peut "
-                 "la modifier ou la supprimer. Écrivez-lui pour la corriger.")
+NO_OPEN_CAMPAIGN = (
+    "Aucune campagne de suivi n'est ouverte pour ce plan : comme ses points, un "
+    "pilote saisit les lignes budgétaires de ses actions pendant la campagne de "
+    "l'année. L'équipe ESS vous préviendra par courriel quand elle l'ouvrira."
+)
+NOT_YOUR_LINE = (
+    "Cette ligne budgétaire n'a pas été saisie par vous : seule l'équipe ESS peut "
+    "la modifier ou la supprimer. Écrivez-lui pour la corriger."
+)
 
 
 def can_read_plans(user: Someone) -> bool:
@@ -100,8 +106,12 @@ def may_follow(user: Someone, action: Action, perm: str = EDIT_PROGRESS) -> bool
     pilot on the actions it pilots."""
     if user.has_perm(perm):
         return True
-    return (perm in PILOT_MAY and user.has_perm(FOLLOW_OWN) and user.is_authenticated
-            and action.pilots.filter(pk=user.pk).exists())
+    return (
+        perm in PILOT_MAY
+        and user.has_perm(FOLLOW_OWN)
+        and user.is_authenticated
+        and action.pilots.filter(pk=user.pk).exists()
+    )
 
 
 def follow_up_years(user: Someone, action: Action, perm: str = EDIT_PROGRESS) -> list[int]:
@@ -114,8 +124,9 @@ def follow_up_years(user: Someone, action: Action, perm: str = EDIT_PROGRESS) ->
     return [year for year in running_years(action.plan) if year in action.plan.years]
 
 
-def may_change_line(user: Someone, line: BudgetLine, years: list[int],
-                    perm: str = EDIT_BUDGET) -> bool:
+def may_change_line(
+    user: Someone, line: BudgetLine, years: list[int], perm: str = EDIT_BUDGET
+) -> bool:
     """Whether USER, who follows LINE's action, may change it (PERM: or delete it), YEARS
     being follow_up_years(): the ESS team every line of those years; a pilot only a line it
     entered itself, of a year whose campaign is open (the rule of its points)."""
@@ -148,8 +159,14 @@ def check_plan(user: Someone, plan: Plan, perm: str, year: int | str | None = No
     return plan
 
 
-def get_plan(request: HttpRequest, slug: str, *, perm: str = VIEW_PLAN,
-             queryset: QuerySet[Plan] | None = None, year: int | str | None = None) -> Plan:
+def get_plan(
+    request: HttpRequest,
+    slug: str,
+    *,
+    perm: str = VIEW_PLAN,
+    queryset: QuerySet[Plan] | None = None,
+    year: int | str | None = None,
+) -> Plan:
     """The plan SLUG if the user holds PERM, else 403 (404 if it does not exist); for reading
     (VIEW_PLAN, the plain plan), looked up once per version of the data. YEAR: the campaign
     year a write is about (check_plan)."""
@@ -157,8 +174,11 @@ def get_plan(request: HttpRequest, slug: str, *, perm: str = VIEW_PLAN,
     if queryset is not None or perm != VIEW_PLAN:
         plan = get_object_or_404(Plan.objects if queryset is None else queryset, slug=slug)
     else:
-        plan = shared_copy(cached_value("plan", slug, lambda: Plan.objects.filter(slug=slug).first(),
-                                        scopes=(PLANS,)))
+        plan = shared_copy(
+            cached_value(
+                "plan", slug, lambda: Plan.objects.filter(slug=slug).first(), scopes=(PLANS,)
+            )
+        )
     return check_plan(request.user, plan, perm, year)
 
 
@@ -171,23 +191,35 @@ def shared_copy[M](instance: M | None) -> M:
 
 
 def _actions() -> QuerySet[Action]:
-    return Action.objects.with_status().select_related("plan", "objective__axis",
-                                                       "pilot_direction", "predecessor__plan")
+    return Action.objects.with_status().select_related(
+        "plan", "objective__axis", "pilot_direction", "predecessor__plan"
+    )
 
 
 def read_action(request: HttpRequest, slug: str, code: str) -> Action:
     """The action SLUG/CODE, with its status, for a page that only reads it: looked up once
     per version of the data (its status takes the costliest query of the action's page)."""
     require(request.user, VIEW_PLAN)
-    action = shared_copy(cached_value(
-        "action", (slug, code), lambda: _actions().filter(plan__slug=slug, code=code).first(),
-        scopes=(PLANS,)))
+    action = shared_copy(
+        cached_value(
+            "action",
+            (slug, code),
+            lambda: _actions().filter(plan__slug=slug, code=code).first(),
+            scopes=(PLANS,),
+        )
+    )
     check_plan(request.user, action.plan, VIEW_PLAN)
     return action
 
 
-def get_action(request: HttpRequest, slug: str, code: str, *, perm: str = VIEW_PLAN,
-               year: int | str | None = None) -> Action:
+def get_action(
+    request: HttpRequest,
+    slug: str,
+    code: str,
+    *,
+    perm: str = VIEW_PLAN,
+    year: int | str | None = None,
+) -> Action:
     """The action SLUG/CODE, with its status, if the user holds PERM (a pilot holds the
     follow-up permissions on its own actions). YEAR: the campaign year a write is about."""
     require(request.user, VIEW_PLAN if perm in PILOT_MAY else perm)
@@ -198,27 +230,30 @@ def get_action(request: HttpRequest, slug: str, code: str, *, perm: str = VIEW_P
     return action
 
 
-def get_point(request: HttpRequest, slug: str, code: str,
-              year: int) -> tuple[ProgressUpdate, bool, bool]:
+def get_point(
+    request: HttpRequest, slug: str, code: str, year: int
+) -> tuple[ProgressUpdate, bool, bool]:
     """The point of YEAR of the action SLUG/CODE for its review page; whether the user
     decides on it; whether the user pilots the action. The ESS team reads every point and
     decides while the plan is open to it; the pilots of the action re-read what they sent
     (and answer the team); anyone else gets 403, a point that does not exist 404. On a closed
     plan the team still decides on the points of its campaign running to its due date."""
     require(request.user, VIEW_PLAN)
-    action = get_object_or_404(Action.objects.select_related("plan"), plan__slug=slug,
-                               code=code)
+    action = get_object_or_404(Action.objects.select_related("plan"), plan__slug=slug, code=code)
     check_plan(request.user, action.plan, VIEW_PLAN)
     team = can_review(request.user)
-    pilot = (request.user.is_authenticated and request.user.has_perm(FOLLOW_OWN)
-             and action.pilots.filter(pk=request.user.pk).exists())
+    pilot = (
+        request.user.is_authenticated
+        and request.user.has_perm(FOLLOW_OWN)
+        and action.pilots.filter(pk=request.user.pk).exists()
+    )
     if not (team or pilot):
         raise PermissionDenied
-    point = get_object_or_404(ProgressUpdate.objects.select_related("author"), action=action,
-                              year=year)
+    point = get_object_or_404(
+        ProgressUpdate.objects.select_related("author"), action=action, year=year
+    )
     point.action = action
-    decides = team and (writable(request.user, action.plan)
-                        or year in running_years(action.plan))
+    decides = team and (writable(request.user, action.plan) or year in running_years(action.plan))
     return point, decides, pilot
 
 
@@ -232,8 +267,9 @@ def budget_entry(request: HttpRequest, slug: str, code: str) -> tuple[Action, li
     return action, years
 
 
-def get_budget_line(request: HttpRequest, slug: str, code: str, pk: int, *,
-                    perm: str = EDIT_BUDGET) -> tuple[BudgetLine, list[int]]:
+def get_budget_line(
+    request: HttpRequest, slug: str, code: str, pk: int, *, perm: str = EDIT_BUDGET
+) -> tuple[BudgetLine, list[int]]:
     """The budget line PK of the action SLUG/CODE, and the years its year may be changed to,
     if the user may change it (PERM: or delete it): the ESS team any line; a pilot of the
     action only a line it entered itself, while the campaign of the line's year is open
@@ -245,8 +281,9 @@ def get_budget_line(request: HttpRequest, slug: str, code: str, pk: int, *,
     if not may_change_line(request.user, line, years, perm):
         if line.created_by_id != request.user.pk and not request.user.has_perm(perm):
             raise PermissionDenied(NOT_YOUR_LINE)
-        raise PermissionDenied(campaign_refusal(action, line.year, what="cette ligne")
-                               or NO_OPEN_CAMPAIGN)
+        raise PermissionDenied(
+            campaign_refusal(action, line.year, what="cette ligne") or NO_OPEN_CAMPAIGN
+        )
     return line, years
 
 

@@ -27,15 +27,29 @@ class DeliberationBudgetRowInline(admin.TabularInline):
 
     model = DeliberationBudgetRow
     extra = 0
-    fields = ["position", "kind", "label", "section", "measure", "action_codes", "stated",
-              "comment"]
+    fields = [
+        "position",
+        "kind",
+        "label",
+        "section",
+        "measure",
+        "action_codes",
+        "stated",
+        "comment",
+    ]
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = [
-        "title", "territory", "first_year", "last_year", "deliberation_reference", "state",
-        "budget_envelope", "action_count",
+        "title",
+        "territory",
+        "first_year",
+        "last_year",
+        "deliberation_reference",
+        "state",
+        "budget_envelope",
+        "action_count",
     ]
     list_filter = ["state", "territory"]
     search_fields = ["title", "territory", "deliberation_reference"]
@@ -109,8 +123,14 @@ class ActionAdmin(VersionedAdmin):
             "Fiche action",
             {
                 "fields": [
-                    "expected_impacts", "description", "target_publics", "pilot_direction",
-                    "associated_directions", "partners_text", "resources", "location",
+                    "expected_impacts",
+                    "description",
+                    "target_publics",
+                    "pilot_direction",
+                    "associated_directions",
+                    "partners_text",
+                    "resources",
+                    "location",
                 ]
             },
         ),
@@ -146,8 +166,17 @@ class ProgressUpdateAdmin(VersionedAdmin):
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(VersionedAdmin):
-    list_display = ["action", "year", "section", "flow", "chapter", "label", "planned",
-                    "committed", "spent"]
+    list_display = [
+        "action",
+        "year",
+        "section",
+        "flow",
+        "chapter",
+        "label",
+        "planned",
+        "committed",
+        "spent",
+    ]
     list_filter = ["action__plan", "year", "section", "flow", "chapter"]
     search_fields = ["action__code", "label", "co_funder"]
     list_select_related = ["action"]

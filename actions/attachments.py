@@ -38,11 +38,12 @@ def display_name(original, content_type):
     characters or folders, ending with the extension of its detected type (« rapport.html »
     that is a PDF is « rapport.pdf »), shortened before the extension to fit."""
     extension = "." + EXTENSIONS[content_type]
-    name = "".join(char for char in original.replace("\\", "/").rsplit("/", 1)[-1]
-                   if char.isprintable()).strip()
+    name = "".join(
+        char for char in original.replace("\\", "/").rsplit("/", 1)[-1] if char.isprintable()
+    ).strip()
     stem, dot, _ = name.rpartition(".")
     stem = (stem if dot else name).strip() or "justificatif"
-    return stem[:NAME_LENGTH - len(extension)] + extension
+    return stem[: NAME_LENGTH - len(extension)] + extension
 
 
 def sniffed_type(upload):
@@ -59,13 +60,17 @@ def checked(upload):
     if upload.size > MAX_SIZE:
         raise ValidationError(
             "« %(name)s » dépasse 10 Mo : réduisez-le (PDF compressé, image redimensionnée).",
-            params={"name": upload.name}, code="too_large")
+            params={"name": upload.name},
+            code="too_large",
+        )
     content_type = sniffed_type(upload)
     if content_type is None:
         raise ValidationError(
             "« %(name)s » n'est ni un PDF, ni une image, ni un document bureautique, d'après "
             "son contenu (quel que soit son nom) : il n'est pas accepté.",
-            params={"name": upload.name}, code="type")
+            params={"name": upload.name},
+            code="type",
+        )
     upload.sniffed_type = content_type
     return upload
 
@@ -100,9 +105,13 @@ def attach(point, uploads, user, written):
     """Store UPLOADS (checked) as POINT's attachments, by USER. The name of each file put in
     storage is added to WRITTEN before its row is saved: see removed_on_failure()."""
     for upload in uploads:
-        attachment = Attachment(point=point, size=upload.size, content_type=upload.sniffed_type,
-                                name=display_name(upload.name, upload.sniffed_type),
-                                uploaded_by=user)
+        attachment = Attachment(
+            point=point,
+            size=upload.size,
+            content_type=upload.sniffed_type,
+            name=display_name(upload.name, upload.sniffed_type),
+            uploaded_by=user,
+        )
         attachment.file.save(attachment.name, upload, save=False)
         written.append(attachment.file.name)
         attachment.save()

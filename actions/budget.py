@@ -51,9 +51,12 @@ def amount_annotations():
 
 def _amounts(row):
     """{None: Amounts of every line, section: Amounts of its lines} of an annotated ROW."""
-    return {section: Amounts(**{name: row[f"{section or 'all'}_{name}"]
-                                for name in Amounts.__dataclass_fields__})
-            for section in (None, *SECTIONS)}
+    return {
+        section: Amounts(
+            **{name: row[f"{section or 'all'}_{name}"] for name in Amounts.__dataclass_fields__}
+        )
+        for section in (None, *SECTIONS)
+    }
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,9 @@ class Amounts:
 
     @property
     def is_empty(self):
-        return not any((self.planned, self.committed, self.spent, self.revenue,
-                        self.revenue_received))
+        return not any(
+            (self.planned, self.committed, self.spent, self.revenue, self.revenue_received)
+        )
 
 
 class Totals:
@@ -117,8 +121,10 @@ def action_budget(action):
     """ACTION's amounts per year of its plan ("by_year") and overall ("total"), cached until
     the data changes."""
     totals = budget_totals(action.plan, levels=["action"], action=action)
-    return {"by_year": totals.by_year("action", action.pk, action.plan.years),
-            "total": totals.get("action", action.pk)}
+    return {
+        "by_year": totals.by_year("action", action.pk, action.plan.years),
+        "total": totals.get("action", action.pk),
+    }
 
 
 def budget_summary(plan, axes, totals):
@@ -133,19 +139,35 @@ def budget_summary(plan, axes, totals):
     total = totals.get("plan", plan.pk)
 
     def group(label, section, axes):
-        return {"label": label, "section": section,
-                "rows": [(axis, totals.by_year("axis", axis.pk, years, section),
-                          totals.get("axis", axis.pk, section=section)) for axis in axes],
-                "by_year": totals.by_year("plan", plan.pk, years, section),
-                "total": totals.get("plan", plan.pk, section=section)}
+        return {
+            "label": label,
+            "section": section,
+            "rows": [
+                (
+                    axis,
+                    totals.by_year("axis", axis.pk, years, section),
+                    totals.get("axis", axis.pk, section=section),
+                )
+                for axis in axes
+            ],
+            "by_year": totals.by_year("plan", plan.pk, years, section),
+            "total": totals.get("plan", plan.pk, section=section),
+        }
 
     operating, investment = BudgetLine.Section.OPERATING, BudgetLine.Section.INVESTMENT
     if all(not totals.get("plan", plan.pk, section=section).is_empty for section in SECTIONS):
         sections = [
             group("Section de fonctionnement", operating, axes),
-            group("Section d'investissement", investment,
-                  [axis for axis in axes
-                   if not totals.get("axis", axis.pk, section=investment).is_empty])]
+            group(
+                "Section d'investissement",
+                investment,
+                [
+                    axis
+                    for axis in axes
+                    if not totals.get("axis", axis.pk, section=investment).is_empty
+                ],
+            ),
+        ]
     else:
         sections = [group("", None, axes)]
     return {
@@ -191,15 +213,27 @@ def council_budget(plan):
     years = list(plan.years)
     planned = defaultdict(lambda: defaultdict(Decimal))
     done = defaultdict(lambda: {"committed": Decimal(0), "spent": Decimal(0)})
-    for row in (BudgetLine.objects.filter(action__plan=plan).order_by()
-                .values("section", "flow", "chapter", "year")
-                .annotate(**{name: Sum(name) for name in AMOUNTS})):
+    for row in (
+        BudgetLine.objects.filter(action__plan=plan)
+        .order_by()
+        .values("section", "flow", "chapter", "year")
+        .annotate(**{name: Sum(name) for name in AMOUNTS})
+    ):
         key = (row["section"], row["flow"], row["chapter"])
         planned[key][row["year"]] += row["planned"]
         for name in ("committed", "spent"):
             done[key][name] += row[name]
-    rows, net = [], BudgetRow("Total net (dépenses moins recettes)", [Decimal(0)] * len(years),
-                              Decimal(0), Decimal(0), Decimal(0), kind="total")
+    rows, net = (
+        [],
+        BudgetRow(
+            "Total net (dépenses moins recettes)",
+            [Decimal(0)] * len(years),
+            Decimal(0),
+            Decimal(0),
+            Decimal(0),
+            kind="total",
+        ),
+    )
     for section, section_label in BudgetLine.Section.choices:
         for flow in BudgetLine.Flow.values:
             chapters = sorted(chapter for (s, f, chapter) in planned if (s, f) == (section, flow))
@@ -207,13 +241,22 @@ def council_budget(plan):
                 continue
             plural = "Dépenses" if flow == BudgetLine.Flow.EXPENSE else "Recettes"
             of = "de " if section == BudgetLine.Section.OPERATING else "d'"
-            subtotal = BudgetRow(f"{plural} {of}{section_label.lower()}", [Decimal(0)] * len(years),
-                                 Decimal(0), Decimal(0), Decimal(0), kind="subtotal")
+            subtotal = BudgetRow(
+                f"{plural} {of}{section_label.lower()}",
+                [Decimal(0)] * len(years),
+                Decimal(0),
+                Decimal(0),
+                Decimal(0),
+                kind="subtotal",
+            )
             for chapter in chapters:
                 key = (section, flow, chapter)
                 by_year = [planned[key][year] for year in years]
-                label = (f"{chapter} · {CHAPTERS[chapter]}" if chapter in CHAPTERS
-                         else chapter or "Chapitre non précisé")
+                label = (
+                    f"{chapter} · {CHAPTERS[chapter]}"
+                    if chapter in CHAPTERS
+                    else chapter or "Chapitre non précisé"
+                )
                 line = BudgetRow(label, by_year, sum(by_year), **done[key])
                 rows.append(line)
                 _add(subtotal, line)
@@ -276,13 +319,21 @@ def deliberation_budget(plan):
         return None
     years = list(plan.years)
     lines = {}
-    for row in (BudgetLine.objects.filter(action__plan=plan).order_by()
-                .values("action__code", "action__code_key", "section", "flow", "chapter",
-                        "label", "year")
-                .annotate(amount=Sum("planned"), first=Min("pk"))):
+    for row in (
+        BudgetLine.objects.filter(action__plan=plan)
+        .order_by()
+        .values("action__code", "action__code_key", "section", "flow", "chapter", "label", "year")
+        .annotate(amount=Sum("planned"), first=Min("pk"))
+    ):
         key = (row["action__code"], row["section"], row["flow"], row["chapter"], row["label"])
-        line = lines.setdefault(key, _Line(*key, by_year=dict.fromkeys(years, ZERO),
-                                           order=(row["action__code_key"], row["first"])))
+        line = lines.setdefault(
+            key,
+            _Line(
+                *key,
+                by_year=dict.fromkeys(years, ZERO),
+                order=(row["action__code_key"], row["first"]),
+            ),
+        )
         line.by_year[row["year"]] = row["amount"]
         line.order = min(line.order, (row["action__code_key"], row["first"]))
     lines = sorted(lines.values(), key=lambda line: line.order)
@@ -295,23 +346,45 @@ def deliberation_budget(plan):
     groups = [(heading, rows) for heading, rows in groups if heading or rows]
     every_row = [row for _, rows in groups for row in rows]
     comments = any(row.comment for row in every_row)
-    return {"years": years, "groups": groups, "comments": comments,
-            "columns": 2 + len(years) + comments,
-            "stated": any(row.stated for row in every_row)}
+    return {
+        "years": years,
+        "groups": groups,
+        "comments": comments,
+        "columns": 2 + len(years) + comments,
+        "stated": any(row.stated for row in every_row),
+    }
 
 
 def _table_rows(row, lines, years):
     signs = SIGNS[row.measure]
-    chosen = [line for line in lines if line.flow in signs
-              and (not row.action_codes or line.code in row.action_codes)
-              and (not row.section or line.section == row.section)]
+    chosen = [
+        line
+        for line in lines
+        if line.flow in signs
+        and (not row.action_codes or line.code in row.action_codes)
+        and (not row.section or line.section == row.section)
+    ]
     if row.kind == Row.Kind.LINES:
-        return [TableRow(f"Action {line.code} · {line.label}", "line",
-                         [line.by_year[year] for year in years], chapter=line.chapter)
-                for line in chosen]
+        return [
+            TableRow(
+                f"Action {line.code} · {line.label}",
+                "line",
+                [line.by_year[year] for year in years],
+                chapter=line.chapter,
+            )
+            for line in chosen
+        ]
     kind = "subtotal" if row.kind == Row.Kind.SUBTOTAL else "total"
     if row.stated:
         return [TableRow(row.label, kind, list(row.stated), comment=row.comment, stated=True)]
-    return [TableRow(row.label, kind,
-                     [sum((signs[line.flow] * line.by_year[year] for line in chosen), ZERO)
-                      for year in years], comment=row.comment)]
+    return [
+        TableRow(
+            row.label,
+            kind,
+            [
+                sum((signs[line.flow] * line.by_year[year] for line in chosen), ZERO)
+                for year in years
+            ],
+            comment=row.comment,
+        )
+    ]

@@ -25,13 +25,17 @@ def campaign_refusal(action, year, today=None, *, what="ce point"):
     this one rule."""
     campaign = action.plan.campaigns.filter(year=year).first()
     if campaign is None:
-        return (f"Aucune campagne de suivi {year} n'est ouverte pour ce plan : l'équipe ESS "
-                "vous préviendra par courriel quand elle l'ouvrira.")
+        return (
+            f"Aucune campagne de suivi {year} n'est ouverte pour ce plan : l'équipe ESS "
+            "vous préviendra par courriel quand elle l'ouvrira."
+        )
     if not campaign.is_open(today):
         if campaign.closed_on:
-            return (f"La campagne de suivi {year} est close depuis le "
-                    f"{campaign.closed_on:%d/%m/%Y} : pour corriger {what}, écrivez à "
-                    "l'équipe ESS.")
+            return (
+                f"La campagne de suivi {year} est close depuis le "
+                f"{campaign.closed_on:%d/%m/%Y} : pour corriger {what}, écrivez à "
+                "l'équipe ESS."
+            )
         return f"La campagne de suivi {year} ouvrira le {campaign.opens_on:%d/%m/%Y}."
     return None
 
@@ -42,8 +46,10 @@ def pilot_refusal(action, year, point, today=None):
     if refusal:
         return refusal
     if point is not None and point.review not in PILOT_EDITABLE:
-        return (f"Ce point est {point.get_review_display().lower()} : il attend l'équipe ESS, "
-                "qui peut vous le renvoyer pour correction.")
+        return (
+            f"Ce point est {point.get_review_display().lower()} : il attend l'équipe ESS, "
+            "qui peut vous le renvoyer pour correction."
+        )
     return None
 
 
@@ -62,8 +68,9 @@ def review_point(point_id, *, version, decision, text, user):
     point.review = decision
     point.save(update_fields=["review"])
     comment = ReviewComment.objects.create(point=point, author=user, review=decision, text=text)
-    kind = (notify.Kind.POINT_VALIDATED if decision == Review.VALIDATED
-            else notify.Kind.POINT_SENT_BACK)
+    kind = (
+        notify.Kind.POINT_VALIDATED if decision == Review.VALIDATED else notify.Kind.POINT_SENT_BACK
+    )
     notify.notify(kind, comment, point.action.pilots.all())
     return comment
 
@@ -89,9 +96,14 @@ def running(plan, today=None):
     found = []
     for campaign in plan.campaigns.open(today).order_by("year"):
         states = {value: number for value, _, number in completion(plan, campaign.year)["states"]}
-        found.append({"campaign": campaign, "over": campaign.due_on < today,
-                      "awaited": sum(states[state] for state in WAITING),
-                      "submitted": states[Review.SUBMITTED]})
+        found.append(
+            {
+                "campaign": campaign,
+                "over": campaign.due_on < today,
+                "awaited": sum(states[state] for state in WAITING),
+                "submitted": states[Review.SUBMITTED],
+            }
+        )
     return found
 
 
@@ -104,26 +116,38 @@ def completion(plan, year):
     """Where PLAN's campaign of YEAR stands: actions by state, overall and by pilot direction
     (one query). "reported" counts the points submitted or validated; "submitted", those
     waiting for the ESS team's review."""
-    rows = (Action.objects.filter(plan=plan).with_review(year).order_by()
-            .values("pilot_direction__name", "review").annotate(n=Count("pk")))
+    rows = (
+        Action.objects.filter(plan=plan)
+        .with_review(year)
+        .order_by()
+        .values("pilot_direction__name", "review")
+        .annotate(n=Count("pk"))
+    )
     states = Counter()
     directions = defaultdict(Counter)
     for row in rows:
         states[row["review"]] += row["n"]
         directions[row["pilot_direction__name"] or "Direction pilote non précisée"][
-            row["review"]] += row["n"]
+            row["review"]
+        ] += row["n"]
     total = sum(states.values())
     reported = _reported(states)
     return {
-        "total": total, "reported": reported, "validated": states[Review.VALIDATED],
+        "total": total,
+        "reported": reported,
+        "validated": states[Review.VALIDATED],
         "submitted": states[Review.SUBMITTED],
         "percent": int(rounded(100 * reported / total)) if total else 0,
         "states": [(value, label, states[value]) for value, label in REVIEW_STATES],
         "directions": [
-            {"name": name, "total": sum(counts.values()),
-             "reported": _reported(counts),
-             "validated": counts[Review.VALIDATED]}
-            for name, counts in sorted(directions.items())],
+            {
+                "name": name,
+                "total": sum(counts.values()),
+                "reported": _reported(counts),
+                "validated": counts[Review.VALIDATED],
+            }
+            for name, counts in sorted(directions.items())
+        ],
     }
 
 
@@ -139,16 +163,20 @@ class RowConflict(Exception):
 def save_row(*, action, year, version, status, progress, user):
     """One row of the bulk entry: the point of YEAR of ACTION gets STATUS and PROGRESS if it
     is still at VERSION (None: if it still does not exist). The ESS team's entry."""
-    point = (ProgressUpdate.objects.select_for_update()
-             .filter(action=action, year=year).first())
+    point = ProgressUpdate.objects.select_for_update().filter(action=action, year=year).first()
     if (point.version if point else None) != version:
         raise RowConflict(point)
     if point is None:
         try:
             with transaction.atomic():
                 return ProgressUpdate.objects.create(
-                    action=action, year=year, status=status, progress=progress, author=user,
-                    review=Review.VALIDATED)
+                    action=action,
+                    year=year,
+                    status=status,
+                    progress=progress,
+                    author=user,
+                    review=Review.VALIDATED,
+                )
         except IntegrityError:  # created by someone else at the same moment
             raise RowConflict(ProgressUpdate.objects.get(action=action, year=year)) from None
     point.status, point.progress, point.author = status, progress, user

@@ -21,8 +21,17 @@ from .models import Action, Axis, Objective, Plan, Status
 
 CODE = re.compile(r"^[1-9][0-9]*(\.[1-9][0-9]*)*$")
 # Fields of an action that a carried action keeps (the follow-up is never copied).
-CARRIED_FIELDS = ("title", "expected_impacts", "description", "target_publics",
-                  "pilot_direction_id", "partners_text", "resources", "priority", "location")
+CARRIED_FIELDS = (
+    "title",
+    "expected_impacts",
+    "description",
+    "target_publics",
+    "pilot_direction_id",
+    "partners_text",
+    "resources",
+    "priority",
+    "location",
+)
 # Sent by draft_next_plan, in its transaction, once the draft's tree is written, with
 # source, plan, objectives {old pk: new objective} and actions {old pk: new action}: the apps
 # above this one (indicators) carry what they hang on the tree without actions importing them.
@@ -52,8 +61,14 @@ def _changed_since_shown(tree, kind, node, shown):
     if kind != "axis":
         parent = tree.parent_of(node)
         if shown["parent"] != parent.obj.pk:
-            then = next((f"{n.code} · {n.obj.title}" for n in tree.nodes()
-                         if n.kind == parent.kind and n.obj.pk == shown["parent"]), "—")
+            then = next(
+                (
+                    f"{n.code} · {n.obj.title}"
+                    for n in tree.nodes()
+                    if n.kind == parent.kind and n.obj.pk == shown["parent"]
+                ),
+                "—",
+            )
             changes.append(("rattachement", then, f"{parent.code} · {parent.obj.title}"))
     return changes
 
@@ -66,8 +81,10 @@ def _locked(plan):
 def _locked_draft(plan):
     plan = _locked(plan)
     if plan.state != Plan.State.DRAFT:
-        raise DraftRefused(f"Le plan « {plan.title} » n'est plus un brouillon : il a été "
-                           f"adopté, sa structure ne se modifie plus ici.")
+        raise DraftRefused(
+            f"Le plan « {plan.title} » n'est plus un brouillon : il a été "
+            f"adopté, sa structure ne se modifie plus ici."
+        )
     return plan
 
 
@@ -82,8 +99,12 @@ def parse_years(text):
 def candidates(source):
     """The codes of SOURCE's actions not « Réalisée » at the end of its period: the ones
     preselected for the next plan."""
-    return set(Action.objects.filter(plan=source).with_status(source.last_year)
-               .exclude(current_status=Status.DONE).values_list("code", flat=True))
+    return set(
+        Action.objects.filter(plan=source)
+        .with_status(source.last_year)
+        .exclude(current_status=Status.DONE)
+        .values_list("code", flat=True)
+    )
 
 
 def next_title(source, first_year, last_year):
@@ -107,13 +128,16 @@ def _check_period(source, first_year, last_year):
         raise DraftRefused(
             f"La période {first_year}-{last_year} chevauche celle du plan « {source.title} » "
             f"({source.first_year}-{source.last_year}) : le nouveau plan doit commencer en "
-            f"{source.last_year + 1} ou après.")
+            f"{source.last_year + 1} ou après."
+        )
 
 
 def _check_slug(slug):
     if not slug or slugify(slug) != slug:
-        raise DraftRefused(f"Identifiant d'URL invalide : « {slug} ». Lettres minuscules sans "
-                           "accents, chiffres et tirets, par exemple cotentin-ess-2026-2028.")
+        raise DraftRefused(
+            f"Identifiant d'URL invalide : « {slug} ». Lettres minuscules sans "
+            "accents, chiffres et tirets, par exemple cotentin-ess-2026-2028."
+        )
     if taken := Plan.objects.filter(slug=slug).first():
         raise DraftRefused(f"L'identifiant « {slug} » est déjà celui du plan « {taken.title} ».")
 
@@ -127,37 +151,54 @@ def draft_next_plan(source, *, slug, first_year, last_year, codes=None, title=""
     (indicators.drafting, on plan_drafted)."""
     source = _locked(source)
     if source.state == Plan.State.DRAFT:
-        raise DraftRefused(f"« {source.title} » est un brouillon : préparez le plan suivant à "
-                           "partir d'un plan adopté.")
+        raise DraftRefused(
+            f"« {source.title} » est un brouillon : préparez le plan suivant à "
+            "partir d'un plan adopté."
+        )
     _check_period(source, first_year, last_year)
     _check_slug(slug)
-    actions = {action.code: action for action in Action.objects.filter(plan=source)
-               .select_related("objective__axis").order_by("code_key")}
+    actions = {
+        action.code: action
+        for action in Action.objects.filter(plan=source)
+        .select_related("objective__axis")
+        .order_by("code_key")
+    }
     codes = candidates(source) if codes is None else set(codes)
     if unknown := sorted(codes - actions.keys()):
-        raise DraftRefused(f"Codes inconnus dans le plan « {source.title} » : {', '.join(unknown)}.")
+        raise DraftRefused(
+            f"Codes inconnus dans le plan « {source.title} » : {', '.join(unknown)}."
+        )
     if not codes:
         raise DraftRefused("Choisissez au moins une action à reconduire.")
     carried = [action for code, action in actions.items() if code in codes]
     try:
         with transaction.atomic():
             plan = Plan.objects.create(
-                title=title or next_title(source, first_year, last_year), slug=slug,
-                territory=source.territory, first_year=first_year, last_year=last_year,
+                title=title or next_title(source, first_year, last_year),
+                slug=slug,
+                territory=source.territory,
+                first_year=first_year,
+                last_year=last_year,
                 lead_direction_id=source.lead_direction_id,
-                budget_imputation=source.budget_imputation, previous=source,
-                state=Plan.State.DRAFT)
+                budget_imputation=source.budget_imputation,
+                previous=source,
+                state=Plan.State.DRAFT,
+            )
     except IntegrityError:  # the same identifier taken by another writer meanwhile
-        raise DraftRefused(f"L'identifiant « {slug} » vient d'être pris par un autre plan.") from None
+        raise DraftRefused(
+            f"L'identifiant « {slug} » vient d'être pris par un autre plan."
+        ) from None
     axes, objectives, new_actions = {}, {}, {}
     for action in carried:
         objective = action.objective
         if objective.axis_id not in axes:
             axes[objective.axis_id] = Axis.objects.create(
-                plan=plan, number=objective.axis.number, title=objective.axis.title)
+                plan=plan, number=objective.axis.number, title=objective.axis.title
+            )
         if objective.pk not in objectives:
             objectives[objective.pk] = Objective.objects.create(
-                axis=axes[objective.axis_id], code=objective.code, title=objective.title)
+                axis=axes[objective.axis_id], code=objective.code, title=objective.title
+            )
         new_actions[action.pk] = copy_action(action, plan, objectives[objective.pk])
     plan_drafted.send(Plan, source=source, plan=plan, objectives=objectives, actions=new_actions)
     return plan
@@ -165,8 +206,12 @@ def draft_next_plan(source, *, slug, first_year, last_year, codes=None, title=""
 
 def copy_action(action, plan, objective):
     copy = Action.objects.create(
-        plan=plan, objective=objective, code=action.code, predecessor=action,
-        **{name: getattr(action, name) for name in CARRIED_FIELDS})
+        plan=plan,
+        objective=objective,
+        code=action.code,
+        predecessor=action,
+        **{name: getattr(action, name) for name in CARRIED_FIELDS},
+    )
     copy.pilots.set(action.pilots.all())
     copy.associated_directions.set(action.associated_directions.all())
     copy.partner_structures.set(action.partner_structures.all())
@@ -203,8 +248,12 @@ class Tree:
             node = Node("objective", objective, objective.code)
             by_pk[objective.axis_id].children.append(node)
             objective_nodes[objective.pk] = node
-        for action in Action.objects.filter(plan=plan).select_related("predecessor").order_by("code_key"):
-            objective_nodes[action.objective_id].children.append(Node("action", action, action.code))
+        for action in (
+            Action.objects.filter(plan=plan).select_related("predecessor").order_by("code_key")
+        ):
+            objective_nodes[action.objective_id].children.append(
+                Node("action", action, action.code)
+            )
         self.original = {(node.kind, node.obj.pk): node.code for node in self.nodes()}
         self.original_parents = self.parents()
 
@@ -250,7 +299,7 @@ class Tree:
         old = node.code
         node.code = code
         for child in node.children:
-            self.recode(child, code + child.code[len(old):])
+            self.recode(child, code + child.code[len(old) :])
 
     def move(self, node, parent, code=""):
         """Put NODE under PARENT (an axis for an objective, an objective for an action), with
@@ -268,16 +317,24 @@ class Tree:
         label = {"axis": "axe", "objective": "objectif", "action": "action"}
         for parent in [None, *self.nodes()]:
             for node in self.siblings(parent):
-                if not CODE.match(node.code) or node.code.count(".") != ("axis", "objective", "action").index(node.kind):
-                    raise DraftRefused(f"Code invalide pour un {label[node.kind]} : « {node.code} ».")
+                if not CODE.match(node.code) or node.code.count(".") != (
+                    "axis",
+                    "objective",
+                    "action",
+                ).index(node.kind):
+                    raise DraftRefused(
+                        f"Code invalide pour un {label[node.kind]} : « {node.code} »."
+                    )
                 if parent is not None and not node.code.startswith(parent.code + "."):
                     raise DraftRefused(
                         f"Le code « {node.code} » ne commence pas par celui de son parent "
-                        f"({parent.code}).")
+                        f"({parent.code})."
+                    )
                 if (node.kind, node.code) in seen:
                     raise DraftRefused(
                         f"Le code {node.code} serait porté par deux {label[node.kind]}s du "
-                        f"brouillon : « {seen[node.kind, node.code]} » et « {node.obj.title} ».")
+                        f"brouillon : « {seen[node.kind, node.code]} » et « {node.obj.title} »."
+                    )
                 seen[node.kind, node.code] = node.obj.title
 
     def renumber(self):
@@ -289,18 +346,24 @@ class Tree:
 
     def changes(self):
         """[(kind, title, old code, new code)] of the codes that change, in the new order."""
-        return [(node.kind, node.obj.title, self.original[node.kind, node.obj.pk], node.code)
-                for node in self.nodes() if self.original[node.kind, node.obj.pk] != node.code]
+        return [
+            (node.kind, node.obj.title, self.original[node.kind, node.obj.pk], node.code)
+            for node in self.nodes()
+            if self.original[node.kind, node.obj.pk] != node.code
+        ]
 
     def save(self):
         """Write the changed codes and parents: first to provisional codes (so that swapping
         two codes collides with nothing), then to their new values."""
         self.check()
         parents = self.parents()
-        changed = [node for node in self.nodes()
-                   if self.original[node.kind, node.obj.pk] != node.code
-                   or parents.get((node.kind, node.obj.pk)) is not self.original_parents.get(
-                       (node.kind, node.obj.pk))]
+        changed = [
+            node
+            for node in self.nodes()
+            if self.original[node.kind, node.obj.pk] != node.code
+            or parents.get((node.kind, node.obj.pk))
+            is not self.original_parents.get((node.kind, node.obj.pk))
+        ]
         for step in ("provisional", "final"):
             for index, node in enumerate(changed, start=1):
                 obj = node.obj
@@ -330,8 +393,9 @@ def edit_node(plan, kind, pk, *, title, code="", parent_pk=None, shown=None):
         raise DraftConflict(changes)
     code = code.strip()
     if kind != "axis":
-        parent = tree.find("axis" if kind == "objective" else "objective",
-                           parent_pk or tree.parent_of(node).obj.pk)
+        parent = tree.find(
+            "axis" if kind == "objective" else "objective", parent_pk or tree.parent_of(node).obj.pk
+        )
         tree.move(node, parent, code if code != node.code else "")
     elif code:
         tree.recode(node, code)
@@ -380,13 +444,24 @@ def renumbering_preview(plan):
 
 
 @transaction.atomic
-def adopt(plan, *, reference, adopted_on, votes_for, votes_against, abstentions, envelope,
-          envelope_is_estimate=False):
+def adopt(
+    plan,
+    *,
+    reference,
+    adopted_on,
+    votes_for,
+    votes_against,
+    abstentions,
+    envelope,
+    envelope_is_estimate=False,
+):
     """Adopt the draft PLAN as the council voted it; the plan it was drafted from is closed."""
     plan = _locked(plan)
     if plan.state != Plan.State.DRAFT:
-        raise DraftRefused(f"Le plan « {plan.title} » est déjà adopté "
-                           f"({plan.deliberation_reference or 'sans référence'}).")
+        raise DraftRefused(
+            f"Le plan « {plan.title} » est déjà adopté "
+            f"({plan.deliberation_reference or 'sans référence'})."
+        )
     if not Action.objects.filter(plan=plan).exists():
         raise DraftRefused("Ce brouillon n'a aucune action : ajoutez-en avant de l'adopter.")
     previous = _locked(plan.previous) if plan.previous_id else None

@@ -56,5 +56,7 @@ def status_counts(actions):
 
 def late_actions(actions):
     """ACTIONS late on their date of reference, the most overdue first."""
-    return sorted((action for action in actions if action.is_late),
-                  key=lambda action: (action.due_date, action.code_key))
+    return sorted(
+        (action for action in actions if action.is_late),
+        key=lambda action: (action.due_date, action.code_key),
+    )

@@ -12,33 +12,43 @@ from .models import CURRENT_STATUSES, REVIEW_STATES, WAITING, Action, Axis, Dire
 
 class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Recherche", method="search",
+        label="Recherche",
+        method="search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Code ou mots du titre"}),
     )
     axis = django_filters.ModelChoiceFilter(
-        label="Axe", field_name="objective__axis", queryset=Axis.objects.none(),
+        label="Axe",
+        field_name="objective__axis",
+        queryset=Axis.objects.none(),
         empty_label="Tous les axes",
     )
     objective = django_filters.ModelChoiceFilter(
         label="Objectif", queryset=Objective.objects.none(), empty_label="Tous les objectifs"
     )
     status = django_filters.ChoiceFilter(
-        label="Statut", field_name="current_status", choices=CURRENT_STATUSES,
+        label="Statut",
+        field_name="current_status",
+        choices=CURRENT_STATUSES,
         empty_label="Tous les statuts",
     )
     pilot_direction = django_filters.ModelChoiceFilter(
-        label="Direction pilote", queryset=Direction.objects.all(),
+        label="Direction pilote",
+        queryset=Direction.objects.all(),
         empty_label="Toutes les directions",
     )
     year = django_filters.ChoiceFilter(
         label="Année prévue", method="planned_in", empty_label="Toutes les années"
     )
     late = django_filters.BooleanFilter(
-        label="En retard uniquement", field_name="is_late",
-        widget=forms.CheckboxInput, method="only_late",
+        label="En retard uniquement",
+        field_name="is_late",
+        widget=forms.CheckboxInput,
+        method="only_late",
     )
     situation = django_filters.ChoiceFilter(
-        label="Situation", method="at_reference_date", empty_label="Aujourd'hui",
+        label="Situation",
+        method="at_reference_date",
+        empty_label="Aujourd'hui",
     )
 
     class Meta:
@@ -52,7 +62,8 @@ class ActionFilter(django_filters.FilterSet):
         self.filters["objective"].queryset = Objective.objects.filter(axis__plan=plan)
         self.filters["year"].extra["choices"] = [(year, str(year)) for year in plan.years]
         self.filters["situation"].extra["choices"] = [
-            (year, f"Au {reference_date(year):%d/%m/%Y}") for year in past_years(plan)]
+            (year, f"Au {reference_date(year):%d/%m/%Y}") for year in past_years(plan)
+        ]
 
     def search(self, queryset, name, value):
         return queryset.search(value)
@@ -81,20 +92,29 @@ def situation_year(data, plan):
 
 class CampaignActionFilter(django_filters.FilterSet):
     """The à-faire view: the plan's actions by state of their point, direction and pilot."""
+
     review = django_filters.ChoiceFilter(
-        label="État du point", choices=REVIEW_STATES, empty_label="Tous les états",
+        label="État du point",
+        choices=REVIEW_STATES,
+        empty_label="Tous les états",
         widget=PlainSelect,
     )
     waiting = django_filters.BooleanFilter(
-        label="En attente du pilote uniquement", widget=forms.CheckboxInput,
+        label="En attente du pilote uniquement",
+        widget=forms.CheckboxInput,
         method="only_waiting",
     )
     pilot_direction = django_filters.ModelChoiceFilter(
-        label="Direction pilote", queryset=Direction.objects.all(),
-        empty_label="Toutes les directions", widget=PlainSelect,
+        label="Direction pilote",
+        queryset=Direction.objects.all(),
+        empty_label="Toutes les directions",
+        widget=PlainSelect,
     )
     pilot = django_filters.ChoiceFilter(
-        label="Pilote", field_name="pilots", empty_label="Tous les pilotes", widget=PlainSelect,
+        label="Pilote",
+        field_name="pilots",
+        empty_label="Tous les pilotes",
+        widget=PlainSelect,
     )
 
     class Meta:
@@ -108,13 +128,18 @@ class CampaignActionFilter(django_filters.FilterSet):
         # ids and names only (no account built per pilot), found by id (no DISTINCT over
         # every nomination). The directions: those piloting an action of the plan only.
         nominations = Action.pilots.through.objects.filter(action__plan=plan)
-        pilots = (get_user_model().objects.filter(pk__in=nominations.values("user_id"))
-                  .order_by(*PEOPLE_ORDER)
-                  .values_list("pk", "first_name", "last_name", get_user_model().USERNAME_FIELD))
+        pilots = (
+            get_user_model()
+            .objects.filter(pk__in=nominations.values("user_id"))
+            .order_by(*PEOPLE_ORDER)
+            .values_list("pk", "first_name", "last_name", get_user_model().USERNAME_FIELD)
+        )
         self.filters["pilot"].extra["choices"] = [
-            (pk, f"{first} {last}".strip() or username) for pk, first, last, username in pilots]
+            (pk, f"{first} {last}".strip() or username) for pk, first, last, username in pilots
+        ]
         self.filters["pilot_direction"].queryset = Direction.objects.filter(
-            pk__in=Action.objects.filter(plan=plan).values("pilot_direction_id"))
+            pk__in=Action.objects.filter(plan=plan).values("pilot_direction_id")
+        )
 
     def only_waiting(self, queryset, name, value):
         return queryset.filter(review__in=WAITING) if value else queryset

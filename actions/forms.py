@@ -44,16 +44,27 @@ def year_due(plan, today=None):
 
 class ActionForm(VersionedForm):
     planned_years = forms.TypedMultipleChoiceField(
-        label="Années de réalisation prévues", coerce=int, required=False,
+        label="Années de réalisation prévues",
+        coerce=int,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Action
         fields = [
-            "expected_impacts", "description", "target_publics", "pilot_direction",
-            "associated_directions", "partners_text", "resources", "planned_years",
-            "start_date", "end_date", "priority", "location",
+            "expected_impacts",
+            "description",
+            "target_publics",
+            "pilot_direction",
+            "associated_directions",
+            "partners_text",
+            "resources",
+            "planned_years",
+            "start_date",
+            "end_date",
+            "priority",
+            "location",
         ]
         widgets = {
             "expected_impacts": forms.Textarea(attrs={"rows": 4}),
@@ -83,7 +94,7 @@ class ActionForm(VersionedForm):
 POINT_HELP = {
     "status": "Où en est l'action à la date du point.",
     "progress": "La part de l'action déjà faite, de 0 à 100 : 0 pour une action à venir, "
-                "100 pour une action réalisée.",
+    "100 pour une action réalisée.",
     "date": "Le jour que ce point décrit, en général celui de la saisie.",
     "achievements": "Ce qui a été fait cette année : actions menées, chiffres, dates.",
     "difficulties": "Ce qui a freiné ou bloqué l'action ; si l'avancement baisse, pourquoi.",
@@ -108,8 +119,9 @@ class ProgressUpdateForm(VersionedForm):
     attachments = AttachmentsField(
         label="Joindre des justificatifs",
         help_text="Un ou plusieurs fichiers : PDF, image (PNG, JPEG, GIF, WebP) ou document "
-                  "bureautique (Word, Excel, PowerPoint, LibreOffice) ; 10 Mo au plus chacun. "
-                  "Jamais publiés : seuls les lecteurs du plan les téléchargent.")
+        "bureautique (Word, Excel, PowerPoint, LibreOffice) ; 10 Mo au plus chacun. "
+        "Jamais publiés : seuls les lecteurs du plan les téléchargent.",
+    )
 
     class Meta:
         model = ProgressUpdate
@@ -127,7 +139,8 @@ class ProgressUpdateForm(VersionedForm):
         plan = self.instance.action.plan
         for name, text in POINT_HELP.items():
             self.fields[name].help_text = (
-                text if name == "date" else f"{text} {publicity(plan, name)}")
+                text if name == "date" else f"{text} {publicity(plan, name)}"
+            )
 
     def clean_progress(self):
         progress = self.cleaned_data["progress"]
@@ -142,18 +155,31 @@ class BudgetLineForm(VersionedForm):
         label="Prévu (€)", max_digits=12, decimal_places=2, validators=amount_validators
     )
     committed = FrenchDecimalField(
-        label="Engagé (€)", max_digits=12, decimal_places=2, validators=amount_validators,
+        label="Engagé (€)",
+        max_digits=12,
+        decimal_places=2,
+        validators=amount_validators,
         required=False,
     )
     spent = FrenchDecimalField(
-        label="Réalisé (€)", max_digits=12, decimal_places=2, validators=amount_validators,
+        label="Réalisé (€)",
+        max_digits=12,
+        decimal_places=2,
+        validators=amount_validators,
         required=False,
     )
 
     class Meta:
         model = BudgetLine
         fields = [
-            "year", "section", "flow", "chapter", "label", "planned", "committed", "spent",
+            "year",
+            "section",
+            "flow",
+            "chapter",
+            "label",
+            "planned",
+            "committed",
+            "spent",
             "co_funder",
         ]
 
@@ -166,7 +192,8 @@ class BudgetLineForm(VersionedForm):
             self.fields["year"].error_messages["invalid_choice"] = (
                 "Une ligne budgétaire ne se saisit que pour l'année d'une campagne de suivi "
                 f"ouverte ({', '.join(map(str, years))}) : pour une autre année, écrivez à "
-                "l'équipe ESS.")
+                "l'équipe ESS."
+            )
         if self.instance._state.adding:
             # The plan's current year (or the first open to the user); amounts left empty,
             # not « 0 », until typed.
@@ -239,12 +266,17 @@ class CampaignForm(VersionedForm):
 
 class ReviewForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(choices=[(Review.VALIDATED, "Valider"),
-                                          (Review.TO_REVISE, "Renvoyer au pilote")])
-    text = forms.CharField(label="Commentaire au pilote", required=False, max_length=5000,
-                           help_text="Obligatoire pour renvoyer le point ; le pilote le reçoit "
-                                     "par courriel et le lit dans l'échange ci-dessus.",
-                           widget=forms.Textarea(attrs={"rows": 6}))
+    decision = forms.ChoiceField(
+        choices=[(Review.VALIDATED, "Valider"), (Review.TO_REVISE, "Renvoyer au pilote")]
+    )
+    text = forms.CharField(
+        label="Commentaire au pilote",
+        required=False,
+        max_length=5000,
+        help_text="Obligatoire pour renvoyer le point ; le pilote le reçoit "
+        "par courriel et le lit dans l'échange ci-dessus.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -255,28 +287,34 @@ class ReviewForm(StyledFormMixin, forms.Form):
 
 class ReplyForm(StyledFormMixin, forms.Form):
     """A pilot's answer to the ESS team in the thread of a point sent back."""
-    text = forms.CharField(label="Votre réponse à l'équipe ESS", max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 4}),
-                           error_messages={"required": "Écrivez votre réponse avant de "
-                                                       "l'envoyer."})
+
+    text = forms.CharField(
+        label="Votre réponse à l'équipe ESS",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Écrivez votre réponse avant de l'envoyer."},
+    )
 
 
 class BulkPointForm(forms.Form):
     """One row of the bulk entry: an action's status and percentage for the year, with the
     version of its point when the page was opened and the values it showed."""
+
     action = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     shown_status = forms.CharField(widget=forms.HiddenInput, required=False)
     shown_progress = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    status = forms.ChoiceField(label="Statut", choices=[("", "—"), *Status.choices],
-                               required=False)
-    progress = forms.IntegerField(label="Avancement (%)", min_value=0, max_value=100,
-                                  required=False)
+    status = forms.ChoiceField(label="Statut", choices=[("", "—"), *Status.choices], required=False)
+    progress = forms.IntegerField(
+        label="Avancement (%)", min_value=0, max_value=100, required=False
+    )
 
     def changed(self):
         data = self.cleaned_data
         return (data.get("status") or "", data.get("progress")) != (
-            data.get("shown_status") or "", data.get("shown_progress"))
+            data.get("shown_status") or "",
+            data.get("shown_progress"),
+        )
 
     def clean(self):
         data = super().clean()
@@ -320,8 +358,15 @@ class BulkRow:
     @classmethod
     def of(cls, index, year, form, action, *, select, conflict=None):
         """The row of bound FORM, showing what was sent."""
-        return cls(index, year, action, {name: form[name].value() for name in form.fields},
-                   select=select, errors=form.errors, conflict=conflict)
+        return cls(
+            index,
+            year,
+            action,
+            {name: form[name].value() for name in form.fields},
+            select=select,
+            errors=form.errors,
+            conflict=conflict,
+        )
 
     def value(self, name):
         """The value of field NAME as an input's value attribute has it, escaped."""
@@ -329,9 +374,12 @@ class BulkRow:
         return "" if value is None else escape(value)
 
     def hidden_inputs(self):
-        return mark_safe("".join(
-            f'<input type="hidden" name="{self.prefix}-{name}" value="{self.value(name)}">'
-            for name in BULK_HIDDEN))
+        return mark_safe(
+            "".join(
+                f'<input type="hidden" name="{self.prefix}-{name}" value="{self.value(name)}">'
+                for name in BULK_HIDDEN
+            )
+        )
 
     def non_field_errors(self):
         return self.errors.get(NON_FIELD_ERRORS, [])
@@ -339,17 +387,23 @@ class BulkRow:
     def status_cell(self):
         """The status's label, <select> and errors."""
         select = self.select.render(
-            f"{self.prefix}-status", self.values["status"],
-            {"class": self._css("form-select form-select-sm", "status"),
-             "id": f"id_{self.prefix}-status"})
+            f"{self.prefix}-status",
+            self.values["status"],
+            {
+                "class": self._css("form-select form-select-sm", "status"),
+                "id": f"id_{self.prefix}-status",
+            },
+        )
         return self._cell("status", f"Statut {self.year} de {self._code()}", select)
 
     def progress_cell(self):
         """The percentage's label, input and errors."""
         css = self._css("form-control form-control-sm", "progress")
-        field = (f'<input class="{css}" type="number" min="0" max="100" step="1" '
-                 f'name="{self.prefix}-progress" id="id_{self.prefix}-progress" '
-                 f'value="{self.value("progress")}">')
+        field = (
+            f'<input class="{css}" type="number" min="0" max="100" step="1" '
+            f'name="{self.prefix}-progress" id="id_{self.prefix}-progress" '
+            f'value="{self.value("progress")}">'
+        )
         return self._cell("progress", f"Avancement {self.year} de {self._code()} (%)", field)
 
     def _code(self):
@@ -359,10 +413,14 @@ class BulkRow:
         return f"{css} is-invalid" if self.errors.get(name) else css
 
     def _cell(self, name, label, field):
-        errors = "".join(f'<div class="invalid-feedback">{conditional_escape(error)}</div>'
-                         for error in self.errors.get(name, []))
-        return mark_safe(f'<label class="visually-hidden" for="id_{self.prefix}-{name}">'
-                         f"{label}</label>{field}{errors}")
+        errors = "".join(
+            f'<div class="invalid-feedback">{conditional_escape(error)}</div>'
+            for error in self.errors.get(name, [])
+        )
+        return mark_safe(
+            f'<label class="visually-hidden" for="id_{self.prefix}-{name}">'
+            f"{label}</label>{field}{errors}"
+        )
 
 
 def bulk_select():
@@ -374,29 +432,37 @@ def bulk_select():
 class DraftPlanForm(StyledFormMixin, forms.Form):
     """The next plan drafted from SOURCE: its identity, its period, the actions carried."""
 
-    slug = forms.SlugField(label="Identifiant d'URL", max_length=80,
-                           help_text="Lettres minuscules, chiffres et tirets, par exemple "
-                                     "cotentin-ess-2026-2028.")
+    slug = forms.SlugField(
+        label="Identifiant d'URL",
+        max_length=80,
+        help_text="Lettres minuscules, chiffres et tirets, par exemple cotentin-ess-2026-2028.",
+    )
     title = forms.CharField(label="Intitulé", max_length=200)
     first_year = forms.IntegerField(label="Première année", min_value=2000, max_value=2100)
     last_year = forms.IntegerField(label="Dernière année", min_value=2000, max_value=2100)
     actions = forms.MultipleChoiceField(
-        label="Actions à reconduire", widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choisissez au moins une action à reconduire."})
+        label="Actions à reconduire",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins une action à reconduire."},
+    )
 
     def __init__(self, *args, actions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actions"].choices = [(action.code, f"{action.code} · {action.title}")
-                                          for action in actions]
+        self.fields["actions"].choices = [
+            (action.code, f"{action.code} · {action.title}") for action in actions
+        ]
 
 
 class DraftNodeForm(StyledFormMixin, forms.Form):
     """An axis, objective or action of a draft: its title, code and parent."""
 
     title = forms.CharField(label="Intitulé", max_length=300)
-    code = forms.CharField(label="Code", max_length=20, required=False,
-                           help_text="Laissé tel quel en changeant de parent : le code suivant "
-                                     "libre y est donné.")
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        required=False,
+        help_text="Laissé tel quel en changeant de parent : le code suivant libre y est donné.",
+    )
     parent = forms.TypedChoiceField(label="Rattachement", coerce=int, required=False)
     # What the form showed: another administrator's change meanwhile is a conflict.
     shown_title = forms.CharField(widget=forms.HiddenInput, max_length=300)
@@ -420,20 +486,27 @@ class AdoptPlanForm(StyledFormMixin, forms.Form):
     votes_for = forms.IntegerField(label="Voix pour", min_value=0)
     votes_against = forms.IntegerField(label="Voix contre", min_value=0)
     abstentions = forms.IntegerField(label="Abstentions", min_value=0)
-    envelope = FrenchDecimalField(label="Enveloppe budgétaire (€)", max_digits=12,
-                                  decimal_places=2, min_value=0)
+    envelope = FrenchDecimalField(
+        label="Enveloppe budgétaire (€)", max_digits=12, decimal_places=2, min_value=0
+    )
     envelope_is_estimate = forms.BooleanField(
-        label="La délibération donne un ordre de grandeur (« environ … € »)", required=False)
+        label="La délibération donne un ordre de grandeur (« environ … € »)", required=False
+    )
 
 
 class PublicationForm(StyledFormMixin, forms.Form):
     """What an administrator publishes of a plan on the public site."""
 
     is_public = forms.BooleanField(
-        label="Publier ce plan sur le site public", required=False,
+        label="Publier ce plan sur le site public",
+        required=False,
         help_text="Axes, objectifs et actions avec leur statut (d'après les points validés), "
-                  "indicateurs et rapports publiés. Jamais : commentaires internes, budget, "
-                  "justificatifs, pilotes.")
+        "indicateurs et rapports publiés. Jamais : commentaires internes, budget, "
+        "justificatifs, pilotes.",
+    )
     public_point_fields = forms.MultipleChoiceField(
-        label="Textes des points d'avancement rendus publics", choices=PUBLIC_POINT_FIELDS,
-        widget=forms.CheckboxSelectMultiple, required=False)
+        label="Textes des points d'avancement rendus publics",
+        choices=PUBLIC_POINT_FIELDS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

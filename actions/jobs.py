@@ -19,31 +19,48 @@ def start_reminders(campaign, user, *, due=False):
     first: two clicks at once take turns, and the second finds the first one's job."""
     Campaign.objects.select_for_update().only("pk").get(pk=campaign.pk)
     arguments = {"campaign": campaign.pk, **({"due": True} if due else {})}
-    asked = Job.objects.filter(kind="reminders", arguments=arguments,
-                               status__in=[Status.WAITING, Status.RUNNING]).first()
+    asked = Job.objects.filter(
+        kind="reminders", arguments=arguments, status__in=[Status.WAITING, Status.RUNNING]
+    ).first()
     what = "Envois dus" if due else "Relance des pilotes"
     return asked or start(
-        "reminders", user=user, arguments=arguments,
-        label=f"{what} · campagne {campaign.year} · {campaign.plan.title}")
+        "reminders",
+        user=user,
+        arguments=arguments,
+        label=f"{what} · campagne {campaign.year} · {campaign.plan.title}",
+    )
 
 
 @handler("reminders")
 def remind(job, progress):
     campaign = Campaign.objects.select_related("plan").get(pk=job.arguments["campaign"])
     due = job.arguments.get("due", False)
-    outcome, unreachable = (reminders.send_due(campaign, progress) if due else
-                            reminders.remind_all(campaign, f"relance-{job.pk.hex[:12]}", progress))
+    outcome, unreachable = (
+        reminders.send_due(campaign, progress)
+        if due
+        else reminders.remind_all(campaign, f"relance-{job.pk.hex[:12]}", progress)
+    )
     parts = [f"{count(len(outcome.sent), 'relance envoyée', 'relances envoyées')}."]
     if outcome.skipped:
-        parts.append(f"{count(len(outcome.skipped), 'relance', 'relances')} déjà "
-                     "envoyée(s) auparavant.")
+        parts.append(
+            f"{count(len(outcome.skipped), 'relance', 'relances')} déjà envoyée(s) auparavant."
+        )
     if outcome.failed:
-        parts.append(f"{count(len(outcome.failed), 'relance', 'relances')} non envoyée(s) : le "
-                     "serveur de courriel ne les a pas acceptées ; relancez plus tard.")
+        parts.append(
+            f"{count(len(outcome.failed), 'relance', 'relances')} non envoyée(s) : le "
+            "serveur de courriel ne les a pas acceptées ; relancez plus tard."
+        )
     if unreachable:
         parts.append(f"Sans adresse électronique, donc non relancé(s) : {', '.join(unreachable)}.")
     if not (outcome.sent or outcome.skipped or outcome.failed or unreachable):
-        parts = ["Rien n'était dû : chaque relance du jour est déjà partie." if due else
-                 "Aucun pilote à relancer : tous les points attendus sont saisis."]
-    return {"message": " ".join(parts), "url": reverse(
-        "actions:campaign_detail", kwargs={"slug": campaign.plan.slug, "year": campaign.year})}
+        parts = [
+            "Rien n'était dû : chaque relance du jour est déjà partie."
+            if due
+            else "Aucun pilote à relancer : tous les points attendus sont saisis."
+        ]
+    return {
+        "message": " ".join(parts),
+        "url": reverse(
+            "actions:campaign_detail", kwargs={"slug": campaign.plan.slug, "year": campaign.year}
+        ),
+    }

@@ -26,19 +26,27 @@ from .models import Action, Plan
 from .pilots import PILOT_ROLES
 
 PENDING, ACTIVE, DEACTIVATED = "en_attente", "actif", "desactive"
-STATES = [(PENDING, "Invitation en attente"), (ACTIVE, "Compte actif"),
-          (DEACTIVATED, "Compte désactivé")]
+STATES = [
+    (PENDING, "Invitation en attente"),
+    (ACTIVE, "Compte actif"),
+    (DEACTIVATED, "Compte désactivé"),
+]
 
 
 class PeopleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Recherche", method="search",
-        widget=forms.TextInput(attrs={"type": "search",
-                                      "placeholder": "Nom, identifiant ou adresse"}))
-    role = django_filters.ChoiceFilter(label="Rôle", choices=ROLE_CHOICES, method="with_role",
-                                       empty_label="Tous les rôles")
-    state = django_filters.ChoiceFilter(label="État", choices=STATES, method="in_state",
-                                        empty_label="Tous les états")
+        label="Recherche",
+        method="search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Nom, identifiant ou adresse"}
+        ),
+    )
+    role = django_filters.ChoiceFilter(
+        label="Rôle", choices=ROLE_CHOICES, method="with_role", empty_label="Tous les rôles"
+    )
+    state = django_filters.ChoiceFilter(
+        label="État", choices=STATES, method="in_state", empty_label="Tous les états"
+    )
 
     class Meta:
         model = get_user_model()
@@ -57,10 +65,12 @@ class PeopleFilter(django_filters.FilterSet):
         if value == DEACTIVATED:
             return queryset.filter(is_active=False)
         if value == PENDING:
-            return queryset.filter(is_active=True, invitation__isnull=False,
-                                   invitation__accepted_at__isnull=True)
-        return queryset.filter(Q(invitation__isnull=True) | Q(invitation__accepted_at__isnull=False),
-                               is_active=True)
+            return queryset.filter(
+                is_active=True, invitation__isnull=False, invitation__accepted_at__isnull=True
+            )
+        return queryset.filter(
+            Q(invitation__isnull=True) | Q(invitation__accepted_at__isnull=False), is_active=True
+        )
 
 
 def people(plan):
@@ -68,25 +78,43 @@ def people(plan):
     of actions of PLAN (None: no plan yet) it pilots, in one query."""
     piloted = Value(0)
     if plan is not None:
-        piloted = Coalesce(Subquery(
-            Action.pilots.through.objects.filter(user=OuterRef("pk"), action__plan=plan)
-            .order_by().values("user").annotate(n=Count("pk")).values("n"),
-            output_field=IntegerField()), 0)
-    return (get_user_model().objects.select_related("invitation")
-            .annotate(role_names=ArraySubquery(
-                Group.objects.filter(user=OuterRef("pk")).order_by("name").values("name")),
-                      piloted=piloted)
-            .order_by(*PEOPLE_ORDER))
+        piloted = Coalesce(
+            Subquery(
+                Action.pilots.through.objects.filter(user=OuterRef("pk"), action__plan=plan)
+                .order_by()
+                .values("user")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+    return (
+        get_user_model()
+        .objects.select_related("invitation")
+        .annotate(
+            role_names=ArraySubquery(
+                Group.objects.filter(user=OuterRef("pk")).order_by("name").values("name")
+            ),
+            piloted=piloted,
+        )
+        .order_by(*PEOPLE_ORDER)
+    )
 
 
 def row(user, now):
     """What the page shows of USER and which of its buttons it offers."""
     invitation = getattr(user, "invitation", None)
     state = invitation.state(now) if invitation is not None else None
-    return {"user": user, "name": user.get_full_name() or user.get_username(),
-            "roles": user.role_names, "invitation": invitation, "invitation_state": state,
-            "may_resend": user.is_active and state in (Invitation.PENDING, Invitation.EXPIRED),
-            "may_pilot": user.is_active and any(role in PILOT_ROLES for role in user.role_names)}
+    return {
+        "user": user,
+        "name": user.get_full_name() or user.get_username(),
+        "roles": user.role_names,
+        "invitation": invitation,
+        "invitation_state": state,
+        "may_resend": user.is_active and state in (Invitation.PENDING, Invitation.EXPIRED),
+        "may_pilot": user.is_active and any(role in PILOT_ROLES for role in user.role_names),
+    }
 
 
 def current_plan():

@@ -14,21 +14,31 @@ PILOT_ROLES = [roles.PILOT, roles.EDITOR, roles.ADMIN]
 
 def candidates():
     """Active accounts holding a role that may record the follow-up of an action."""
-    return (get_user_model().objects.filter(is_active=True, groups__name__in=PILOT_ROLES)
-            .distinct().order_by(*PEOPLE_ORDER))
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=PILOT_ROLES)
+        .distinct()
+        .order_by(*PEOPLE_ORDER)
+    )
 
 
 def unpiloted(plan, year):
     """PLAN's actions whose point of YEAR is awaited and that no active pilot follows: nobody
     is reminded of them (reminders.waiting_by_pilot), in code order."""
-    return (Action.objects.filter(plan=plan).with_review(year).filter(review__in=WAITING)
-            .exclude(pilots__is_active=True).order_by("code_key"))
+    return (
+        Action.objects.filter(plan=plan)
+        .with_review(year)
+        .filter(review__in=WAITING)
+        .exclude(pilots__is_active=True)
+        .order_by("code_key")
+    )
 
 
 def search(text, people, *, limit=20):
     """The first LIMIT of PEOPLE whose name, username or e-mail contains every word of TEXT
     (accents and case ignored)."""
     return people_matching(people, text)[:limit]
+
 
 @transaction.atomic
 def name_pilot(action, person):

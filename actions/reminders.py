@@ -43,19 +43,29 @@ class Reminder:
     def subject(self):
         campaign = self.campaign
         if self.kind == "team":
-            return (f"[essplan] Campagne {campaign.year} : "
-                    f"{count(len(self.unpiloted), 'action sans pilote', 'actions sans pilote')}, "
-                    f"{count(len(self.actions), 'point attendu', 'points attendus')} des pilotes, "
-                    f"{count(len(self.awaiting), 'point', 'points')} à valider")
+            return (
+                f"[essplan] Campagne {campaign.year} : "
+                f"{count(len(self.unpiloted), 'action sans pilote', 'actions sans pilote')}, "
+                f"{count(len(self.actions), 'point attendu', 'points attendus')} des pilotes, "
+                f"{count(len(self.awaiting), 'point', 'points')} à valider"
+            )
         when = STAGE_WORDS.get(self.stage.split("-")[0], "Rappel")
         points = count(len(self.actions), "point d'avancement", "points d'avancement")
-        deadline = (f"en retard depuis le {campaign.due_on:%d/%m/%Y}" if self.late
-                    else f"à saisir avant le {campaign.due_on:%d/%m/%Y}")
+        deadline = (
+            f"en retard depuis le {campaign.due_on:%d/%m/%Y}"
+            if self.late
+            else f"à saisir avant le {campaign.due_on:%d/%m/%Y}"
+        )
         return f"[essplan] {when} · campagne de suivi {campaign.year} : {points} {deadline}"
 
 
-STAGE_WORDS = {"ouverture": "Ouverture", "avant": "Rappel", "echeance": "Dernier jour",
-               "semaine": "Relance", "relance": "Relance"}
+STAGE_WORDS = {
+    "ouverture": "Ouverture",
+    "avant": "Rappel",
+    "echeance": "Dernier jour",
+    "semaine": "Relance",
+    "relance": "Relance",
+}
 
 
 def schedule(campaign, until):
@@ -68,8 +78,10 @@ def schedule(campaign, until):
     stages.append((campaign.due_on, "echeance"))
     for weeks in range(1, (until - campaign.due_on).days // 7 + 1):
         stages.append((campaign.due_on + datetime.timedelta(weeks=weeks), f"semaine-{weeks}"))
-    return sorted(((day, stage) for day, stage in stages if campaign.opens_on <= day <= until),
-                  key=lambda pair: pair[0])
+    return sorted(
+        ((day, stage) for day, stage in stages if campaign.opens_on <= day <= until),
+        key=lambda pair: pair[0],
+    )
 
 
 def stage_of(campaign, today):
@@ -84,8 +96,11 @@ def next_stage(campaign, today):
     if campaign.closed_on:
         return None
     until = max(today, campaign.due_on) + datetime.timedelta(weeks=1)
-    later = [(day, stage) for day, stage in schedule(campaign, until)
-             if day > today and not campaign.is_over(day)]
+    later = [
+        (day, stage)
+        for day, stage in schedule(campaign, until)
+        if day > today and not campaign.is_over(day)
+    ]
     return later[0] if later else None
 
 
@@ -98,8 +113,12 @@ def next_digest_day(today):
 def campaign_actions(campaign):
     """The actions of CAMPAIGN's plan, in code order, each with the review of its point of the
     campaign's year and its pilots: read once for the pilots' reminders and the digest."""
-    return list(Action.objects.filter(plan=campaign.plan).with_review(campaign.year)
-                .order_by("code_key").prefetch_related("pilots"))
+    return list(
+        Action.objects.filter(plan=campaign.plan)
+        .with_review(campaign.year)
+        .order_by("code_key")
+        .prefetch_related("pilots")
+    )
 
 
 def waiting_by_pilot(actions):
@@ -136,8 +155,7 @@ class Due:
 def campaign_due(campaign, today):
     """What due() finds for the open CAMPAIGN on TODAY, with what it read."""
     stage = stage_of(campaign, today)
-    sent = set(ReminderSent.objects.filter(campaign=campaign)
-               .values_list("recipient_id", "stage"))
+    sent = set(ReminderSent.objects.filter(campaign=campaign).values_list("recipient_id", "stage"))
     actions = campaign_actions(campaign)
     waiting = waiting_by_pilot(actions)
     found = Due([], [], waiting, actions)
@@ -145,8 +163,7 @@ def campaign_due(campaign, today):
         if not pilot.email:
             found.unreachable.append((campaign, pilot, awaited))
         elif (pilot.pk, stage) not in sent:
-            found.reminders.append(Reminder(campaign, pilot, stage, "pilot", awaited,
-                                            today=today))
+            found.reminders.append(Reminder(campaign, pilot, stage, "pilot", awaited, today=today))
     found.reminders.extend(digests(campaign, actions, today, sent))
     return found
 
@@ -162,10 +179,17 @@ def digests(campaign, actions, today, sent):
     awaiting = [action for action in actions if action.review == Review.SUBMITTED]
     if not (missing or awaiting):
         return []
-    team = (get_user_model().objects.filter(is_active=True, groups__name=roles.EDITOR)
-            .exclude(email="").distinct())
-    return [Reminder(campaign, member, stage, "team", waiting, awaiting, unpiloted, today)
-            for member in team if (member.pk, stage) not in sent]
+    team = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.EDITOR)
+        .exclude(email="")
+        .distinct()
+    )
+    return [
+        Reminder(campaign, member, stage, "team", waiting, awaiting, unpiloted, today)
+        for member in team
+        if (member.pk, stage) not in sent
+    ]
 
 
 def digest_stage(today):
@@ -182,8 +206,14 @@ def _entry_url(reminder, action):
     names the actions without a link."""
     if reminder.kind == "pilot":
         return links.personal_url(reminder.recipient, reminder.campaign, action)
-    return settings.SITE_URL + reverse("actions:progress_edit", kwargs={
-        "slug": reminder.campaign.plan.slug, "code": action.code, "year": reminder.campaign.year})
+    return settings.SITE_URL + reverse(
+        "actions:progress_edit",
+        kwargs={
+            "slug": reminder.campaign.plan.slug,
+            "code": action.code,
+            "year": reminder.campaign.year,
+        },
+    )
 
 
 def message(reminder):
@@ -191,16 +221,23 @@ def message(reminder):
     SITE_URL, never at the Host of the request that asked for it)."""
     site_url = settings.SITE_URL
     context = {
-        "reminder": reminder, "campaign": reminder.campaign, "plan": reminder.campaign.plan,
+        "reminder": reminder,
+        "campaign": reminder.campaign,
+        "plan": reminder.campaign.plan,
         "recipient": reminder.recipient,
         "rows": [(action, _entry_url(reminder, action)) for action in reminder.actions],
-        "awaiting": [(action, site_url + action.url("actions:point_review",
-                                                   year=reminder.campaign.year))
-                     for action in reminder.awaiting],
-        "queue_url": site_url + reverse("actions:review_queue", kwargs={
-            "slug": reminder.campaign.plan.slug, "year": reminder.campaign.year}),
-        "unpiloted": [(action, site_url + action.get_absolute_url())
-                      for action in reminder.unpiloted],
+        "awaiting": [
+            (action, site_url + action.url("actions:point_review", year=reminder.campaign.year))
+            for action in reminder.awaiting
+        ],
+        "queue_url": site_url
+        + reverse(
+            "actions:review_queue",
+            kwargs={"slug": reminder.campaign.plan.slug, "year": reminder.campaign.year},
+        ),
+        "unpiloted": [
+            (action, site_url + action.get_absolute_url()) for action in reminder.unpiloted
+        ],
         "contact": settings.ESS_TEAM_CONTACT_EMAIL,
         "my_actions_url": site_url + reverse("actions:my_actions"),
         "campaign_url": site_url + reminder.campaign.get_absolute_url(),
@@ -211,8 +248,7 @@ def message(reminder):
         to=[reminder.recipient.email],
         reply_to=[settings.ESS_TEAM_CONTACT_EMAIL],
     )
-    email.attach_alternative(render_to_string("actions/email/reminder.html", context),
-                             "text/html")
+    email.attach_alternative(render_to_string("actions/email/reminder.html", context), "text/html")
     return email
 
 
@@ -233,8 +269,11 @@ def send(reminders, progress=None):
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(
-                    campaign=reminder.campaign, recipient=reminder.recipient,
-                    stage=reminder.stage, summary=reminder.subject[:300])
+                    campaign=reminder.campaign,
+                    recipient=reminder.recipient,
+                    stage=reminder.stage,
+                    summary=reminder.subject[:300],
+                )
                 message(reminder).send()
         except IntegrityError:
             outcome.skipped.append(reminder)
@@ -261,8 +300,10 @@ def remind_action(campaign, action):
     pilots = list(action.pilots.filter(is_active=True))
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     reachable = [pilot for pilot in pilots if pilot.email]
-    reminders = [Reminder(campaign, pilot, f"relance-{action.code}-{stamp}", "pilot", [action])
-                 for pilot in reachable]
+    reminders = [
+        Reminder(campaign, pilot, f"relance-{action.code}-{stamp}", "pilot", [action])
+        for pilot in reachable
+    ]
     outcome = send(reminders)
     return ActionReminder(
         sent_to=", ".join(_name(reminder.recipient) for reminder in outcome.sent),
@@ -286,8 +327,11 @@ def remind_all(campaign, stage, progress):
     point is awaited, listing them all, sent once per STAGE (the job's: a job that runs
     again sends nothing twice); (outcome, names of the pilots without an e-mail address)."""
     pilots = waiting_by_pilot(campaign_actions(campaign))
-    reminders = [Reminder(campaign, pilot, stage, "pilot", actions)
-                 for pilot, actions in pilots.items() if pilot.email]
+    reminders = [
+        Reminder(campaign, pilot, stage, "pilot", actions)
+        for pilot, actions in pilots.items()
+        if pilot.email
+    ]
     progress(total=len(reminders), unit="courriels", step="Envoi des relances")
     outcome = send(reminders, progress=progress)
     return outcome, sorted(_name(pilot) for pilot in pilots if not pilot.email)

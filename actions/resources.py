@@ -26,25 +26,38 @@ class ActionResource(resources.ModelResource):
     sheet_name = "Actions"
     code = fields.Field(attribute="code", column_name="Code")
     title = fields.Field(attribute="title", column_name="Action")
-    axis = fields.Field(attribute="objective__axis__number", column_name="Axe",
-                        widget=FrenchIntegerWidget())
+    axis = fields.Field(
+        attribute="objective__axis__number", column_name="Axe", widget=FrenchIntegerWidget()
+    )
     objective = fields.Field(attribute="objective__code", column_name="Objectif")
     pilot_direction = fields.Field(column_name="Direction pilote")
     status = fields.Field(column_name="Statut")
-    progress = fields.Field(attribute="current_progress", column_name="Avancement (%)",
-                            widget=PercentWidget())
+    progress = fields.Field(
+        attribute="current_progress", column_name="Avancement (%)", widget=PercentWidget()
+    )
     late = fields.Field(column_name="En retard")
     planned_years = fields.Field(column_name="Années prévues")
-    start_date = fields.Field(attribute="start_date", column_name="Début",
-                              widget=FrenchDateWidget())
+    start_date = fields.Field(
+        attribute="start_date", column_name="Début", widget=FrenchDateWidget()
+    )
     end_date = fields.Field(attribute="end_date", column_name="Fin", widget=FrenchDateWidget())
     plan = fields.Field(attribute="plan__title", column_name="Plan")
 
     class Meta:
         model = Action
         fields = export_order = (
-            "code", "title", "axis", "objective", "pilot_direction", "status", "progress", "late",
-            "planned_years", "start_date", "end_date", "plan",
+            "code",
+            "title",
+            "axis",
+            "objective",
+            "pilot_direction",
+            "status",
+            "progress",
+            "late",
+            "planned_years",
+            "start_date",
+            "end_date",
+            "plan",
         )
 
     def __init__(self, as_of=None, **kwargs):
@@ -77,18 +90,31 @@ class BudgetLineResource(resources.ModelResource):
     flow = fields.Field(attribute="get_flow_display", column_name="Sens")
     chapter = fields.Field(attribute="chapter", column_name="Chapitre")
     label = fields.Field(attribute="label", column_name="Libellé")
-    planned = fields.Field(attribute="planned", column_name="Prévu (€)",
-                           widget=FrenchDecimalWidget(EUROS))
-    committed = fields.Field(attribute="committed", column_name="Engagé (€)",
-                             widget=FrenchDecimalWidget(EUROS))
-    spent = fields.Field(attribute="spent", column_name="Réalisé (€)",
-                         widget=FrenchDecimalWidget(EUROS))
+    planned = fields.Field(
+        attribute="planned", column_name="Prévu (€)", widget=FrenchDecimalWidget(EUROS)
+    )
+    committed = fields.Field(
+        attribute="committed", column_name="Engagé (€)", widget=FrenchDecimalWidget(EUROS)
+    )
+    spent = fields.Field(
+        attribute="spent", column_name="Réalisé (€)", widget=FrenchDecimalWidget(EUROS)
+    )
     co_funder = fields.Field(attribute="co_funder", column_name="Cofinanceur")
 
     class Meta:
         model = BudgetLine
-        fields = export_order = ("action", "year", "section", "flow", "chapter", "label",
-                                 "planned", "committed", "spent", "co_funder")
+        fields = export_order = (
+            "action",
+            "year",
+            "section",
+            "flow",
+            "chapter",
+            "label",
+            "planned",
+            "committed",
+            "spent",
+            "co_funder",
+        )
 
 
 class PlanActionWidget(LookupWidget):
@@ -110,8 +136,10 @@ class PilotWidget(LookupWidget):
 
     field = "email"
     missing = "Adresse électronique manquante."
-    unknown = ("Aucun compte de pilote, de l'équipe ESS ou d'administrateur n'a l'adresse "
-               "« {key} » : invitez d'abord la personne.")
+    unknown = (
+        "Aucun compte de pilote, de l'équipe ESS ou d'administrateur n'a l'adresse "
+        "« {key} » : invitez d'abord la personne."
+    )
 
     def choices(self):
         return pilots.candidates()
@@ -153,8 +181,11 @@ class PilotResource(resources.ModelResource):
 
     def before_import_row(self, row, row_number=None, **kwargs):
         strip_cells(row)
-        self.seen.add((str(row.get("Code") or ""), str(row.get("E-mail") or "").lower()),
-                      row_number, "action et même pilote")
+        self.seen.add(
+            (str(row.get("Code") or ""), str(row.get("E-mail") or "").lower()),
+            row_number,
+            "action et même pilote",
+        )
 
     def after_save_instance(self, instance, row, **kwargs):
         """A pilot named by the import is told so, once the import is committed."""

@@ -11,5 +11,7 @@ from .services import load_plan
 def load(*, demo):
     for path in sorted((Path(settings.BASE_DIR) / "fixtures").glob("plan_*.json")):
         report = load_plan(data=json.loads(path.read_text(encoding="utf-8")))
-        yield (f"{report.plan} : {report.created} élément(s) créé(s), "
-               f"{report.existing} déjà présent(s).")
+        yield (
+            f"{report.plan} : {report.created} élément(s) créé(s), "
+            f"{report.existing} déjà présent(s)."
+        )

@@ -17,6 +17,7 @@ class Send:
     """A reminder to come: REMINDER (its recipient, actions and subject), on WHEN (None: never
     again, the campaign being over); NOW: due already, it goes at the next hourly run or at
     « Envoyer maintenant »."""
+
     reminder: reminders.Reminder
     when: object
     now: bool
@@ -43,18 +44,35 @@ def upcoming(campaign, today=None):
             pilots.append(Send(due["pilot", pilot.pk], today, True))
         else:
             day, stage = after or (None, "")
-            pilots.append(Send(reminders.Reminder(campaign, pilot, stage, "pilot", actions,
-                                                  today=day or today), day, False))
+            pilots.append(
+                Send(
+                    reminders.Reminder(
+                        campaign, pilot, stage, "pilot", actions, today=day or today
+                    ),
+                    day,
+                    False,
+                )
+            )
     day = reminders.next_digest_day(today) if is_open else (after[0] if after else None)
-    later = (reminders.digests(campaign, found.actions, day, sent=set())
-             if day and campaign.is_open(day) else [])
-    team = [*(Send(reminder, today, True) for reminder in found.reminders
-              if reminder.kind == "team"),
-            *(Send(reminder, day, False) for reminder in later
-              if ("team", reminder.recipient.pk) not in due)]
-    return {"pilots": sorted(pilots, key=_by_name), "team": sorted(team, key=_by_name),
-            "unreachable": sorted(_name(pilot) for pilot in found.waiting if not pilot.email),
-            "due": sum(send.now for send in pilots + team)}
+    later = (
+        reminders.digests(campaign, found.actions, day, sent=set())
+        if day and campaign.is_open(day)
+        else []
+    )
+    team = [
+        *(Send(reminder, today, True) for reminder in found.reminders if reminder.kind == "team"),
+        *(
+            Send(reminder, day, False)
+            for reminder in later
+            if ("team", reminder.recipient.pk) not in due
+        ),
+    ]
+    return {
+        "pilots": sorted(pilots, key=_by_name),
+        "team": sorted(team, key=_by_name),
+        "unreachable": sorted(_name(pilot) for pilot in found.waiting if not pilot.email),
+        "due": sum(send.now for send in pilots + team),
+    }
 
 
 def _by_name(send):

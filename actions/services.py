@@ -9,7 +9,12 @@ from django.db import transaction
 from .models import Action, Axis, BudgetLine, DeliberationBudgetRow, Direction, Objective, Plan
 
 FICHE_FIELDS = [
-    "expected_impacts", "description", "target_publics", "partners_text", "resources", "location",
+    "expected_impacts",
+    "description",
+    "target_publics",
+    "partners_text",
+    "resources",
+    "location",
     "planned_years",
 ]
 
@@ -57,17 +62,17 @@ def load_plan(*, data: dict[str, Any]) -> LoadReport:
         report.count(created)
         for objective_data in axis_data["objectives"]:
             objective, created = Objective.objects.get_or_create(
-                axis=axis, code=objective_data["code"],
+                axis=axis,
+                code=objective_data["code"],
                 defaults={"title": objective_data["title"]},
             )
             report.count(created)
             for action_data in objective_data["actions"]:
-                report.count(
-                    _load_action(plan, objective, action_data, directions, pilot)
-                )
+                report.count(_load_action(plan, objective, action_data, directions, pilot))
     for position, row in enumerate(data.get("budget_table", []), start=1):
         _, created = DeliberationBudgetRow.objects.get_or_create(
-            plan=plan, position=position, defaults=_budget_table_row(plan, row))
+            plan=plan, position=position, defaults=_budget_table_row(plan, row)
+        )
         report.count(created)
     return report
 
@@ -76,17 +81,27 @@ def _budget_table_row(plan: Plan, data: dict[str, Any]) -> dict[str, Any]:
     """The fields of a row of the deliberation's budget table, from a seed file's row."""
     stated = [Decimal(amount) for amount in data.get("stated", [])]
     if stated and len(stated) != len(plan.years):
-        raise ValueError(f"« {data['label']} » : {len(stated)} montants pour "
-                         f"{len(plan.years)} années.")
-    return {"kind": data["kind"], "label": data.get("label", ""),
-            "section": data.get("section", ""),
-            "measure": data.get("measure", DeliberationBudgetRow.Measure.EXPENSES),
-            "action_codes": data.get("actions", []), "stated": stated,
-            "comment": data.get("comment", "")}
+        raise ValueError(
+            f"« {data['label']} » : {len(stated)} montants pour {len(plan.years)} années."
+        )
+    return {
+        "kind": data["kind"],
+        "label": data.get("label", ""),
+        "section": data.get("section", ""),
+        "measure": data.get("measure", DeliberationBudgetRow.Measure.EXPENSES),
+        "action_codes": data.get("actions", []),
+        "stated": stated,
+        "comment": data.get("comment", ""),
+    }
 
 
-def _load_action(plan: Plan, objective: Objective, data: dict[str, Any] | list[str],
-                 directions: dict[str, Direction], pilot: Direction | None) -> bool:
+def _load_action(
+    plan: Plan,
+    objective: Objective,
+    data: dict[str, Any] | list[str],
+    directions: dict[str, Direction],
+    pilot: Direction | None,
+) -> bool:
     """Create one action of a seed file (a [code, title] pair or a full fiche) if missing.
 
     What the source does not give (pilot, years, priority) is left unspecified.
@@ -94,7 +109,8 @@ def _load_action(plan: Plan, objective: Objective, data: dict[str, Any] | list[s
     if isinstance(data, list):
         data = {"code": data[0], "title": data[1]}
     action, created = Action.objects.get_or_create(
-        plan=plan, code=data["code"],
+        plan=plan,
+        code=data["code"],
         defaults={
             "objective": objective,
             "title": data["title"],
@@ -108,8 +124,14 @@ def _load_action(plan: Plan, objective: Objective, data: dict[str, Any] | list[s
         )
         BudgetLine.objects.bulk_create(
             BudgetLine(
-                action=action, year=year, section=section, flow=flow, chapter=chapter,
-                label=label, planned=Decimal(planned), co_funder=co_funder[0] if co_funder else "",
+                action=action,
+                year=year,
+                section=section,
+                flow=flow,
+                chapter=chapter,
+                label=label,
+                planned=Decimal(planned),
+                co_funder=co_funder[0] if co_funder else "",
             )
             for year, section, flow, chapter, label, planned, *co_funder in data.get("budget", [])
         )

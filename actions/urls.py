@@ -27,8 +27,11 @@ urlpatterns = [
     path("plans/<slug:slug>/saisie-groupee/<int:year>/", views.bulk_entry, name="bulk_entry"),
     path("plans/<slug:slug>/pilotes/", views.pilot_table, name="pilot_table"),
     path("plans/<slug:slug>/pilotes/importer/", views.pilot_import, name="pilot_import"),
-    path("plans/<slug:slug>/pilotes/importer/confirmer/", views.pilot_import_confirm,
-         name="pilot_import_confirm"),
+    path(
+        "plans/<slug:slug>/pilotes/importer/confirmer/",
+        views.pilot_import_confirm,
+        name="pilot_import_confirm",
+    ),
     path("plans/<slug:slug>/preparer-le-suivant/", views.draft_create, name="draft_create"),
     path("plans/<slug:slug>/brouillon/", views.draft_detail, name="draft_detail"),
     path("plans/<slug:slug>/brouillon/renumeroter/", views.draft_renumber, name="draft_renumber"),
@@ -44,8 +47,9 @@ urlpatterns = [
     path("plans/<slug:slug>/evenements/", views.event_list, name="event_list"),
     path("plans/<slug:slug>/evenements/ajouter/", views.event_edit, name="event_create"),
     path("plans/<slug:slug>/evenements/<int:pk>/modifier/", views.event_edit, name="event_edit"),
-    path("plans/<slug:slug>/evenements/<int:pk>/supprimer/", views.event_delete,
-         name="event_delete"),
+    path(
+        "plans/<slug:slug>/evenements/<int:pk>/supprimer/", views.event_delete, name="event_delete"
+    ),
     path(ACTION, views.action_detail, name="action_detail"),
     path(f"{ACTION}modifier/", views.action_edit, name="action_edit"),
     path(f"{ACTION}historique/", views.action_history, name="action_history"),
@@ -54,12 +58,19 @@ urlpatterns = [
     path(f"{ACTION}avancement/<int:year>/", views.progress_edit, name="progress_edit"),
     path(f"{ACTION}avancement/<int:year>/revue/", views.point_review, name="point_review"),
     path(f"{ACTION}avancement/<int:year>/repondre/", views.point_reply, name="point_reply"),
-    path(f"{ACTION}avancement/<int:year>/justificatifs/<int:pk>/", views.attachment_download,
-         name="attachment_download"),
-    path(f"{ACTION}avancement/<int:year>/justificatifs/<int:pk>/supprimer/",
-         views.attachment_delete, name="attachment_delete"),
+    path(
+        f"{ACTION}avancement/<int:year>/justificatifs/<int:pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        f"{ACTION}avancement/<int:year>/justificatifs/<int:pk>/supprimer/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
     path(f"{ACTION}budget/ajouter/", views.budget_line_edit, name="budget_line_create"),
     path(f"{ACTION}budget/<int:pk>/modifier/", views.budget_line_edit, name="budget_line_edit"),
-    path(f"{ACTION}budget/<int:pk>/supprimer/", views.budget_line_delete,
-         name="budget_line_delete"),
+    path(
+        f"{ACTION}budget/<int:pk>/supprimer/", views.budget_line_delete, name="budget_line_delete"
+    ),
 ]

@@ -24,9 +24,14 @@ class Worker:
 
     def __init__(self, env):
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--interval", "0.2"], cwd=ROOT, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.2"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self.peak_kib = 0
         self.stop = threading.Event()
         self.watcher = threading.Thread(target=self.watch, daemon=True)
@@ -36,8 +41,9 @@ class Worker:
         status = Path(f"/proc/{self.process.pid}/status")
         while not self.stop.wait(0.1):
             try:
-                line = next(line for line in status.read_text().splitlines()
-                            if line.startswith("VmHWM:"))
+                line = next(
+                    line for line in status.read_text().splitlines() if line.startswith("VmHWM:")
+                )
             except (OSError, StopIteration):
                 continue
             self.peak_kib = max(self.peak_kib, int(line.split()[1]))
@@ -76,8 +82,13 @@ def confirmed_import(editor, rows, env):
 
     client = Client()
     client.force_login(editor)
-    token = stage(as_spreadsheet(rows), namespace="structures", user=editor,
-                  file_name="banc-import.csv", read=read_versions(StructureResource()))
+    token = stage(
+        as_spreadsheet(rows),
+        namespace="structures",
+        user=editor,
+        file_name="banc-import.csv",
+        read=read_versions(StructureResource()),
+    )
     with Worker(env) as worker:
         started = time.perf_counter()
         response = client.post(reverse("structures:structure_import_confirm"), {"token": token})
@@ -89,9 +100,14 @@ def confirmed_import(editor, rows, env):
     if job.status != Status.DONE or not job.message.startswith("Import terminé"):
         raise RuntimeError(f"import en échec : {job.error or job.message}")
     working = (job.finished_at - job.started_at).total_seconds()
-    return {"rows": len(rows), "click_to_done_s": round(seconds, 2),
-            "worker_s": round(working, 2), "rows_per_s": round(len(rows) / working, 1),
-            "worker_peak_mib": round(worker.peak_kib / 1024, 1), "message": job.message}
+    return {
+        "rows": len(rows),
+        "click_to_done_s": round(seconds, 2),
+        "worker_s": round(working, 2),
+        "rows_per_s": round(len(rows) / working, 1),
+        "worker_peak_mib": round(worker.peak_kib / 1024, 1),
+        "message": job.message,
+    }
 
 
 def generated_report(admin, plan, year, env):
@@ -102,12 +118,16 @@ def generated_report(admin, plan, year, env):
     client.force_login(admin)
     with Worker(env) as worker:
         started = time.perf_counter()
-        response = client.post(reverse("reports:report_generate"),
-                               {"kind": "annuel", "plan": plan.pk, "year": year})
+        response = client.post(
+            reverse("reports:report_generate"), {"kind": "annuel", "plan": plan.pk, "year": year}
+        )
         if response.status_code != 302 or "/travaux/" not in response.url:
             raise RuntimeError(f"génération : HTTP {response.status_code}, pas de travail")
         until_finished(client, response.url)
         seconds = time.perf_counter() - started
     report = AnnualReport.objects.filter(plan=plan, year=year).latest("generated_at")
-    return {"pages": report.page_count, "click_to_done_s": round(seconds, 2),
-            "worker_peak_mib": round(worker.peak_kib / 1024, 1)}
+    return {
+        "pages": report.page_count,
+        "click_to_done_s": round(seconds, 2),
+        "worker_peak_mib": round(worker.peak_kib / 1024, 1),
+    }

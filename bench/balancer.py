@@ -32,8 +32,10 @@ class Balancer:
     def __init__(self, servers):
         self.port = load.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        lines = [f"    server app{number} 127.0.0.1:{server.port}"
-                 for number, server in enumerate(servers, start=1)]
+        lines = [
+            f"    server app{number} 127.0.0.1:{server.port}"
+            for number, server in enumerate(servers, start=1)
+        ]
         self.config = CONFIG.format(port=self.port, servers="\n".join(lines))
         self.process = None
 
@@ -41,9 +43,13 @@ class Balancer:
         self.file = tempfile.NamedTemporaryFile("w", suffix=".cfg")  # noqa: SIM115
         self.file.write(self.config)
         self.file.flush()
-        self.process = subprocess.Popen(["haproxy", "-db", "-f", self.file.name],
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, start_new_session=True)
+        self.process = subprocess.Popen(
+            ["haproxy", "-db", "-f", self.file.name],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -87,6 +93,10 @@ def one_and_two_servers(env, urls, headers_of, *, duration, connections):
                 results[count] = {}
                 for name, url in urls.items():
                     load.check(balancer.base + url, headers_of(name))
-                    results[count][name] = measured(balancer.base + url, headers_of(name),
-                                                    duration=duration, connections=connections)
+                    results[count][name] = measured(
+                        balancer.base + url,
+                        headers_of(name),
+                        duration=duration,
+                        connections=connections,
+                    )
     return results

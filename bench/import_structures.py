@@ -35,8 +35,17 @@ class DefaultStructureResource(resources.ModelResource):
 
     class Meta:
         model = Structure
-        fields = ["siret", "siren", "name", "legal_form", "family", "commune", "employees", "fte",
-                  "naf"]
+        fields = [
+            "siret",
+            "siren",
+            "name",
+            "legal_form",
+            "family",
+            "commune",
+            "employees",
+            "fte",
+            "naf",
+        ]
         import_id_fields = ["siret"]
 
 
@@ -69,8 +78,17 @@ def main():
     if not ok or new != count:
         raise SystemExit(f"import en échec : {new} lignes créées sur {count}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"mode": mode, "rows": count, "seconds": round(elapsed, 3),
-                      "rows_per_s": round(count / elapsed, 1), "peak_mib": round(peak, 1)}))
+    print(
+        json.dumps(
+            {
+                "mode": mode,
+                "rows": count,
+                "seconds": round(elapsed, 3),
+                "rows_per_s": round(count / elapsed, 1),
+                "peak_mib": round(peak, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

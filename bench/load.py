@@ -41,10 +41,27 @@ class Server:
     def __enter__(self):
         self.log = open(ROOT / "bench" / f"gunicorn-{self.port}.log", "w+b")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "essplan.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers), "--timeout", "120", "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "essplan.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
+        )
         try:
             self.wait_until_ready()
         except BaseException:
@@ -63,7 +80,9 @@ class Server:
                 return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"gunicorn s'est arrêté au démarrage : {self.output()}") from None
+                    raise RuntimeError(
+                        f"gunicorn s'est arrêté au démarrage : {self.output()}"
+                    ) from None
                 time.sleep(0.3)
         raise RuntimeError(f"gunicorn ne répond pas sur /healthz : {self.output()}")
 
@@ -115,12 +134,21 @@ def check(url, headers):
 
 def wrk(url, headers, *, duration, connections=8, threads=2):
     """wrk's figures for URL: bounded by DURATION seconds, CONNECTIONS at once."""
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
-               "-s", str(LUA)]
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(LUA),
+    ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(command + [url], capture_output=True, text=True, check=True,
-                            timeout=duration + 60).stdout
+    output = subprocess.run(
+        command + [url], capture_output=True, text=True, check=True, timeout=duration + 60
+    ).stdout
     return figures(output)
 
 
@@ -140,10 +168,25 @@ def reading(base, pages, *, connections=8, threads=2):
             listed.write(f"{path}\t{headers.get('Cookie', '')}\n")
         listed.flush()
         process = subprocess.Popen(
-            ["wrk", f"-t{threads}", f"-c{connections}", "-d86400s", "--timeout", "30s", "-s",
-             str(ROTATE), base + next(iter(pages)), "--", listed.name],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            text=True, start_new_session=True)
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{connections}",
+                "-d86400s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(ROTATE),
+                base + next(iter(pages)),
+                "--",
+                listed.name,
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
         try:
             yield results
             process.send_signal(signal.SIGINT)

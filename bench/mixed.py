@@ -30,8 +30,14 @@ from pathlib import Path
 from bench import background, load
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY_PAGES = ["dashboard", "action_detail", "action_list", "structure_filter", "my_actions",
-             "public_plan"]
+KEY_PAGES = [
+    "dashboard",
+    "action_detail",
+    "action_list",
+    "structure_filter",
+    "my_actions",
+    "public_plan",
+]
 WRITES_PER_S = 2
 PAGE_SHARE = 0.20  # each key page >= 20 % of /healthz requests/s, under the mix
 SAVE_P99_MS = 1000  # an editor's save during the import: p99 < 1 s
@@ -53,9 +59,13 @@ class Writer:
         config.write_text(json.dumps(self.config), encoding="utf-8")
         self.output = open(Path(self.files.name) / "writes.jsonl", "w+", encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "writer.py"), str(config)], cwd=ROOT,
-            stdin=subprocess.PIPE, stdout=self.output, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+            [sys.executable, str(ROOT / "bench" / "writer.py"), str(config)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=self.output,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         return self
 
     def __exit__(self, *exc_info):
@@ -83,12 +93,19 @@ def targets(plan):
     from actions.models import BudgetLine
     from bench.dataset import CAMPAIGN_YEAR
 
-    lines = dict(BudgetLine.objects.filter(action__plan=plan, year=CAMPAIGN_YEAR)
-                 .order_by("-pk").values_list("action_id", "pk"))
-    return [{"point": action.url("actions:progress_edit", year=CAMPAIGN_YEAR),
-             "budget_line_create": action.url("actions:budget_line_create"),
-             "budget_line_update": action.url("actions:budget_line_edit", pk=lines[action.pk])}
-            for action in plan.actions.select_related("plan").order_by("code_key")]
+    lines = dict(
+        BudgetLine.objects.filter(action__plan=plan, year=CAMPAIGN_YEAR)
+        .order_by("-pk")
+        .values_list("action_id", "pk")
+    )
+    return [
+        {
+            "point": action.url("actions:progress_edit", year=CAMPAIGN_YEAR),
+            "budget_line_create": action.url("actions:budget_line_create"),
+            "budget_line_update": action.url("actions:budget_line_edit", pk=lines[action.pk]),
+        }
+        for action in plan.actions.select_related("plan").order_by("code_key")
+    ]
 
 
 def percentile(values, share):
@@ -103,13 +120,22 @@ def writes_between(records, start, end):
     was not read)."""
     chosen = [record for record in records if start <= record["started"] < end]
     saves = [record["ms"] for record in chosen if record["ms"] is not None]
-    statuses = Counter(str(record["status"]) if record["status"] is not None
-                       else f"formulaire {record['form_status']}" for record in chosen)
-    figures = {"writes": len(chosen), "saved": statuses.get(str(SAVED), 0),
-               "statuses": dict(statuses)}
+    statuses = Counter(
+        str(record["status"])
+        if record["status"] is not None
+        else f"formulaire {record['form_status']}"
+        for record in chosen
+    )
+    figures = {
+        "writes": len(chosen),
+        "saved": statuses.get(str(SAVED), 0),
+        "statuses": dict(statuses),
+    }
     if saves:
-        figures.update({f"p{share}": round(percentile(saves, share), 1) for share in (50, 95, 99)},
-                       max=max(saves))
+        figures.update(
+            {f"p{share}": round(percentile(saves, share), 1) for share in (50, 95, 99)},
+            max=max(saves),
+        )
         forms = [record["form_ms"] for record in chosen if record["form_ms"] is not None]
         figures["form_p99"] = round(percentile(forms, 99), 1)
     return figures
@@ -120,8 +146,9 @@ def campaign_day(base, urls, headers_of, *, duration, connections):
     pages = {}
     for name in ["healthz", *KEY_PAGES]:
         load.check(base + urls[name], headers_of(name))
-        pages[name] = load.wrk(base + urls[name], headers_of(name), duration=duration,
-                               connections=connections)
+        pages[name] = load.wrk(
+            base + urls[name], headers_of(name), duration=duration, connections=connections
+        )
     return pages
 
 
@@ -144,9 +171,14 @@ def checked_then_confirmed(editor, rows, base, pages, *, connections):
     sheet, phases = Sheet(as_spreadsheet(rows)), {}
     with load.reading(base, pages, connections=connections) as reads:
         started = time.time()
-        job = start_check(sheet, StructureResource(), namespace=STAGING, user=editor,
-                          file_name="banc-import-mixte.csv",
-                          page_url=reverse("structures:structure_import"))
+        job = start_check(
+            sheet,
+            StructureResource(),
+            namespace=STAGING,
+            user=editor,
+            file_name="banc-import-mixte.csv",
+            page_url=reverse("structures:structure_import"),
+        )
         background.until_finished(client, job.get_absolute_url())
         phases["check"] = {"start": started, "end": time.time()}
     phases["check"]["reads"] = reads
@@ -168,30 +200,42 @@ def checked_then_confirmed(editor, rows, base, pages, *, connections):
     return phases
 
 
-def measured(env, worker_env, urls, headers_of, *, plan, editor, cookie, rows, duration,
-             connections):
+def measured(
+    env, worker_env, urls, headers_of, *, plan, editor, cookie, rows, duration, connections
+):
     """The campaign day then the import, one server, one writer saving as EDITOR (COOKIE:
     the Cookie header of a session of hers): results["mixed"]."""
     pages = {urls[name]: headers_of(name) for name in KEY_PAGES}
     # The worker waits for jobs all day long, as in production (it starts meanwhile).
-    with (load.Server(env) as server, background.Worker(worker_env),
-          Writer(server.base, cookie, targets(plan)) as writer):
+    with (
+        load.Server(env) as server,
+        background.Worker(worker_env),
+        Writer(server.base, cookie, targets(plan)) as writer,
+    ):
         started = time.time()
-        day = campaign_day(server.base, urls, headers_of, duration=duration,
-                           connections=connections)
+        day = campaign_day(
+            server.base, urls, headers_of, duration=duration, connections=connections
+        )
         ended = time.time()
-        phases = checked_then_confirmed(editor, rows, server.base, pages,
-                                        connections=connections)
-    results = {"writes_per_s": WRITES_PER_S, "writes_started": writer.started,
-               "writes_unfinished": writer.started - len(writer.records),
-               "campaign_day": {"pages": day, "seconds": round(ended - started, 1),
-                                "writes": writes_between(writer.records, started, ended)},
-               "import": {"rows": len(rows)}}
+        phases = checked_then_confirmed(editor, rows, server.base, pages, connections=connections)
+    results = {
+        "writes_per_s": WRITES_PER_S,
+        "writes_started": writer.started,
+        "writes_unfinished": writer.started - len(writer.records),
+        "campaign_day": {
+            "pages": day,
+            "seconds": round(ended - started, 1),
+            "writes": writes_between(writer.records, started, ended),
+        },
+        "import": {"rows": len(rows)},
+    }
     for name, phase in phases.items():
         results["import"][name] = {
-            "seconds": round(phase["end"] - phase["start"], 1), "message": phase["message"],
+            "seconds": round(phase["end"] - phase["start"], 1),
+            "message": phase["message"],
             "reads": phase["reads"],
-            "writes": writes_between(writer.records, phase["start"], phase["end"])}
+            "writes": writes_between(writer.records, phase["start"], phase["end"]),
+        }
     return results
 
 
@@ -201,52 +245,97 @@ def targets_held(mixed):
     ceiling = day["pages"]["healthz"]["rps"]
     for name in KEY_PAGES:
         share = day["pages"][name]["rps"] / ceiling
-        held.append((f"{name} sous saisies : débit / healthz", f">= {PAGE_SHARE:.0%}",
-                     f"{share:.1%}", share >= PAGE_SHARE))
+        held.append(
+            (
+                f"{name} sous saisies : débit / healthz",
+                f">= {PAGE_SHARE:.0%}",
+                f"{share:.1%}",
+                share >= PAGE_SHARE,
+            )
+        )
     phases = [("journée de campagne", day["writes"])] + [
-        (f"import, {label}", mixed["import"][key]["writes"]) for key, label in PHASES.items()]
+        (f"import, {label}", mixed["import"][key]["writes"]) for key, label in PHASES.items()
+    ]
     for label, writes in phases:
-        held.append((f"saisies enregistrées ({label})", "toutes",
-                     f"{writes['saved']} / {writes['writes']}",
-                     writes["writes"] > 0 and writes["saved"] == writes["writes"]))
+        held.append(
+            (
+                f"saisies enregistrées ({label})",
+                "toutes",
+                f"{writes['saved']} / {writes['writes']}",
+                writes["writes"] > 0 and writes["saved"] == writes["writes"],
+            )
+        )
     for key, label in PHASES.items():
         writes = mixed["import"][key]["writes"]
         p99 = writes.get("p99", math.inf)
-        held.append((f"saisies pendant l'import ({label}) : p99", f"< {SAVE_P99_MS} ms",
-                     f"{p99:.0f} ms", p99 < SAVE_P99_MS))
-    held.append(("saisies restées sans réponse", "0", str(mixed["writes_unfinished"]),
-                 mixed["writes_unfinished"] == 0))
+        held.append(
+            (
+                f"saisies pendant l'import ({label}) : p99",
+                f"< {SAVE_P99_MS} ms",
+                f"{p99:.0f} ms",
+                p99 < SAVE_P99_MS,
+            )
+        )
+    held.append(
+        (
+            "saisies restées sans réponse",
+            "0",
+            str(mixed["writes_unfinished"]),
+            mixed["writes_unfinished"] == 0,
+        )
+    )
     imported = mixed["import"]["confirmation"]["message"].startswith("Import terminé")
-    held.append(("import confirmé pendant les saisies", "importé",
-                 "importé" if imported else "non importé", imported))
+    held.append(
+        (
+            "import confirmé pendant les saisies",
+            "importé",
+            "importé" if imported else "non importé",
+            imported,
+        )
+    )
     return held
 
 
 def print_tables(mixed, plain_healthz):
     day = mixed["campaign_day"]
     ceiling = day["pages"]["healthz"]["rps"]
-    print(f"\nJournée de campagne : pages sous saisies ({mixed['writes_per_s']} enregistrements/s "
-          f"par HTTP, points et lignes budgétaires) ; /healthz seul : {plain_healthz:.1f} req/s")
+    print(
+        f"\nJournée de campagne : pages sous saisies ({mixed['writes_per_s']} enregistrements/s "
+        f"par HTTP, points et lignes budgétaires) ; /healthz seul : {plain_healthz:.1f} req/s"
+    )
     print(f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'/healthz':>10}{'non 2xx':>9}")
     for name, f in day["pages"].items():
-        print(f"{name:<18}{f['rps']:>9.1f}{f['p50']:>9.1f}{f['p99']:>9.1f}"
-              f"{f['rps'] / ceiling:>10.1%}{f['non_2xx'] + f['socket_errors']:>9}")
-    print(f"\nEnregistrements d'un éditeur ({mixed['writes_started']} commencés, "
-          f"{mixed['writes_unfinished']} sans réponse à la fin)")
-    print(f"{'pendant':<28}{'durée s':>9}{'saisies':>9}{'réussies':>10}{'p50 ms':>9}"
-          f"{'p99 ms':>9}{'max ms':>9}  statuts")
+        print(
+            f"{name:<18}{f['rps']:>9.1f}{f['p50']:>9.1f}{f['p99']:>9.1f}"
+            f"{f['rps'] / ceiling:>10.1%}{f['non_2xx'] + f['socket_errors']:>9}"
+        )
+    print(
+        f"\nEnregistrements d'un éditeur ({mixed['writes_started']} commencés, "
+        f"{mixed['writes_unfinished']} sans réponse à la fin)"
+    )
+    print(
+        f"{'pendant':<28}{'durée s':>9}{'saisies':>9}{'réussies':>10}{'p50 ms':>9}"
+        f"{'p99 ms':>9}{'max ms':>9}  statuts"
+    )
     rows = [("la journée de campagne", day["seconds"], day["writes"])] + [
         (f"l'import : {label}", mixed["import"][key]["seconds"], mixed["import"][key]["writes"])
-        for key, label in PHASES.items()]
+        for key, label in PHASES.items()
+    ]
     for label, seconds, w in rows:
-        print(f"{label:<28}{seconds:>9.1f}{w['writes']:>9}{w['saved']:>10}"
-              f"{w.get('p50', math.nan):>9.0f}{w.get('p99', math.nan):>9.0f}"
-              f"{w.get('max', math.nan):>9.0f}  {w['statuses']}")
-    print(f"\nImport de {mixed['import']['rows']} lignes pendant les saisies (pages lues à tour de "
-          "rôle)")
+        print(
+            f"{label:<28}{seconds:>9.1f}{w['writes']:>9}{w['saved']:>10}"
+            f"{w.get('p50', math.nan):>9.0f}{w.get('p99', math.nan):>9.0f}"
+            f"{w.get('max', math.nan):>9.0f}  {w['statuses']}"
+        )
+    print(
+        f"\nImport de {mixed['import']['rows']} lignes pendant les saisies (pages lues à tour de "
+        "rôle)"
+    )
     for key, label in PHASES.items():
         phase = mixed["import"][key]
         reads = phase["reads"]
-        print(f"  {label:<13} {phase['seconds']:>7.1f} s ; pages : {reads['rps']:.1f} req/s, "
-              f"p99 {reads['p99']:.0f} ms, {reads['non_2xx'] + reads['socket_errors']} erreur(s) ; "
-              f"{phase['message']}")
+        print(
+            f"  {label:<13} {phase['seconds']:>7.1f} s ; pages : {reads['rps']:.1f} req/s, "
+            f"p99 {reads['p99']:.0f} ms, {reads['non_2xx'] + reads['socket_errors']} erreur(s) ; "
+            f"{phase['message']}"
+        )

@@ -66,8 +66,10 @@ def database_urls(name):
     from essplan import db
 
     host = db.socket_dir()
-    return (f"postgresql://postgres@/postgres?host={host}",
-            f"postgresql://postgres@/{name}?host={host}")
+    return (
+        f"postgresql://postgres@/postgres?host={host}",
+        f"postgresql://postgres@/{name}?host={host}",
+    )
 
 
 def drop_database(admin_url, name, *, create_again=False):
@@ -151,8 +153,13 @@ def query_counts(clients, urls):
 
 
 def run_import(mode, rows, env):
-    output = subprocess.run([sys.executable, str(ROOT / "bench" / "import_structures.py"), mode,
-                             str(rows)], cwd=ROOT, env=env, capture_output=True, text=True)
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "import_structures.py"), mode, str(rows)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if output.returncode:
         raise RuntimeError(f"import {mode} : {output.stderr[-2000:]}")
     return json.loads(output.stdout.strip().splitlines()[-1])
@@ -175,10 +182,14 @@ def time_report(build_html):
         stylesheet = stylesheet_path()
         started = time.perf_counter()
         HTML(filename=saved.name, base_url=str(stylesheet.parent) + "/").write_pdf(
-            stylesheets=[CSS(filename=stylesheet)], **PDF_OPTIONS)
+            stylesheets=[CSS(filename=stylesheet)], **PDF_OPTIONS
+        )
         bare = time.perf_counter() - started
-    return {"pages": pdf.page_count, "generation_s": round(generation, 3),
-            "bare_weasyprint_s": round(bare, 3)}
+    return {
+        "pages": pdf.page_count,
+        "generation_s": round(generation, 3),
+        "bare_weasyprint_s": round(bare, 3),
+    }
 
 
 def time_reminders(plan):
@@ -199,8 +210,12 @@ def time_reminders(plan):
         port = probe.getsockname()[1]
     controller = Controller(Sink(), hostname="127.0.0.1", port=port)
     controller.start()
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": port}}}
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port},
+        }
+    }
     try:
         started = time.perf_counter()
         due, unreachable = reminders.due(timezone.localdate())
@@ -208,10 +223,14 @@ def time_reminders(plan):
         seconds = time.perf_counter() - started
     finally:
         controller.stop()
-    return {"actions": plan.actions.count(),
-            "pilots": Action.pilots.through.objects.filter(action__plan=plan).count(),
-            "sent": len(outcome.sent), "failed": len(outcome.failed),
-            "unreachable": len(unreachable), "seconds": round(seconds, 3)}
+    return {
+        "actions": plan.actions.count(),
+        "pilots": Action.pilots.through.objects.filter(action__plan=plan).count(),
+        "sent": len(outcome.sent),
+        "failed": len(outcome.failed),
+        "unreachable": len(unreachable),
+        "seconds": round(seconds, 3),
+    }
 
 
 def verdict(holds):
@@ -230,96 +249,159 @@ def evaluate(results):
         share = figures["rps"] / ceiling["rps"]
         p99 = figures["p99"] / ceiling["p99"]
         wanted = PUBLIC_SHARE if name in PUBLIC_PAGES else PAGE_SHARE
-        targets.append((f"{name} : débit / healthz", f">= {wanted:.0%}", f"{share:.1%}",
-                        share >= wanted))
-        targets.append((f"{name} : p99 / p99 healthz", f"<= {P99_FACTOR}x", f"{p99:.1f}x",
-                        p99 <= P99_FACTOR))
+        targets.append(
+            (f"{name} : débit / healthz", f">= {wanted:.0%}", f"{share:.1%}", share >= wanted)
+        )
+        targets.append(
+            (f"{name} : p99 / p99 healthz", f"<= {P99_FACTOR}x", f"{p99:.1f}x", p99 <= P99_FACTOR)
+        )
     for name, small in results["queries"]["seed"].items():
         large = results["queries"]["large"][name]
-        targets.append((f"{name} : requêtes SQL petit / grand", "égales", f"{small} / {large}",
-                        small == large))
+        targets.append(
+            (f"{name} : requêtes SQL petit / grand", "égales", f"{small} / {large}", small == large)
+        )
     # A changelist that answered nothing in a short run (the smoke test's second) is infinitely
     # slower: the ratio holds.
     admin = loads["admin_changelist"]["rps"]
     factor = loads["structure_filter"]["rps"] / admin if admin else float("inf")
-    targets.append(("annuaire / changelist admin", f">= {ADMIN_FACTOR}x", f"{factor:.1f}x",
-                    factor >= ADMIN_FACTOR))
+    targets.append(
+        (
+            "annuaire / changelist admin",
+            f">= {ADMIN_FACTOR}x",
+            f"{factor:.1f}x",
+            factor >= ADMIN_FACTOR,
+        )
+    )
     imports = results["import"]
     share = imports["app"]["rows_per_s"] / imports["copy"]["rows_per_s"]
-    targets.append(("import appli / COPY", f">= {IMPORT_SHARE:.0%}", f"{share:.1%}",
-                    share >= IMPORT_SHARE))
-    targets.append(("mémoire max de l'import", f"< {IMPORT_MEMORY_MIB} Mio",
-                    f"{imports['app']['peak_mib']:.0f} Mio",
-                    imports["app"]["peak_mib"] < IMPORT_MEMORY_MIB))
+    targets.append(
+        ("import appli / COPY", f">= {IMPORT_SHARE:.0%}", f"{share:.1%}", share >= IMPORT_SHARE)
+    )
+    targets.append(
+        (
+            "mémoire max de l'import",
+            f"< {IMPORT_MEMORY_MIB} Mio",
+            f"{imports['app']['peak_mib']:.0f} Mio",
+            imports["app"]["peak_mib"] < IMPORT_MEMORY_MIB,
+        )
+    )
     for key, label in (("report", "rapport annuel"), ("evaluation", "bilan du plan")):
         report = results[key]
         ratio = report["generation_s"] / report["bare_weasyprint_s"]
-        targets.append((f"{label} / WeasyPrint nu", f"<= {REPORT_FACTOR}x", f"{ratio:.2f}x",
-                        ratio <= REPORT_FACTOR))
+        targets.append(
+            (
+                f"{label} / WeasyPrint nu",
+                f"<= {REPORT_FACTOR}x",
+                f"{ratio:.2f}x",
+                ratio <= REPORT_FACTOR,
+            )
+        )
     job = results["import_job"]
     share = job["rows_per_s"] / imports["copy"]["rows_per_s"]
-    targets.append(("import par un travail / COPY", f">= {IMPORT_SHARE:.0%}", f"{share:.1%}",
-                    share >= IMPORT_SHARE))
-    targets.append(("mémoire max du processus de travail", f"<= {WORKER_MEMORY_MIB} Mio",
-                    f"{job['worker_peak_mib']:.0f} Mio", job["worker_peak_mib"] <= WORKER_MEMORY_MIB))
+    targets.append(
+        (
+            "import par un travail / COPY",
+            f">= {IMPORT_SHARE:.0%}",
+            f"{share:.1%}",
+            share >= IMPORT_SHARE,
+        )
+    )
+    targets.append(
+        (
+            "mémoire max du processus de travail",
+            f"<= {WORKER_MEMORY_MIB} Mio",
+            f"{job['worker_peak_mib']:.0f} Mio",
+            job["worker_peak_mib"] <= WORKER_MEMORY_MIB,
+        )
+    )
     sent = results["reminders"]
-    targets.append((f"send_reminders ({sent['actions']} actions, {sent['pilots']} pilotes)",
-                    f"<= {REMINDERS_SECONDS} s", f"{sent['seconds']:.2f} s",
-                    sent["seconds"] <= REMINDERS_SECONDS and not sent["failed"]))
+    targets.append(
+        (
+            f"send_reminders ({sent['actions']} actions, {sent['pilots']} pilotes)",
+            f"<= {REMINDERS_SECONDS} s",
+            f"{sent['seconds']:.2f} s",
+            sent["seconds"] <= REMINDERS_SECONDS and not sent["failed"],
+        )
+    )
     targets += mixed.targets_held(results["mixed"])
-    return [{"target": name, "wanted": wanted, "measured": measured, "holds": holds}
-            for name, wanted, measured, holds in targets]
+    return [
+        {"target": name, "wanted": wanted, "measured": measured, "holds": holds}
+        for name, wanted, measured, holds in targets
+    ]
 
 
 def print_tables(results):
     from bench import mixed
 
-    print("\nCharge (wrk, {connections} connexions, {duration} s par URL, gunicorn 2 workers)"
-          .format(**results["settings"]))
-    print(f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'/healthz':>10}{'SQL petit':>11}{'SQL grand':>11}{'froid ms':>10}")
+    print(
+        "\nCharge (wrk, {connections} connexions, {duration} s par URL, gunicorn 2 workers)".format(
+            **results["settings"]
+        )
+    )
+    print(
+        f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'/healthz':>10}{'SQL petit':>11}{'SQL grand':>11}{'froid ms':>10}"
+    )
     ceiling = results["load"]["healthz"]["rps"]
     for name, f in results["load"].items():
         small = results["queries"]["seed"].get(name, "")
         large = results["queries"]["large"].get(name, "")
         cold = results["cold_ms"]["large"].get(name, "")
-        print(f"{name:<18}{f['rps']:>9.1f}{f['p50']:>9.1f}{f['p95']:>9.1f}{f['p99']:>9.1f}"
-              f"{f['rps'] / ceiling:>10.1%}{small!s:>11}{large!s:>11}{cold!s:>10}")
-    print("(froid : première requête de la page après un changement des données, grande base,"
-          " dans le processus du banc)")
+        print(
+            f"{name:<18}{f['rps']:>9.1f}{f['p50']:>9.1f}{f['p95']:>9.1f}{f['p99']:>9.1f}"
+            f"{f['rps'] / ceiling:>10.1%}{small!s:>11}{large!s:>11}{cold!s:>10}"
+        )
+    print(
+        "(froid : première requête de la page après un changement des données, grande base,"
+        " dans le processus du banc)"
+    )
     print("\nImport de structures")
     for mode, f in results["import"].items():
         memory = f" ; mémoire max {f['peak_mib']:.0f} Mio" if "peak_mib" in f else ""
-        print(f"  {mode:<8} {f['rows']:>8} lignes en {f['seconds']:>8.2f} s : "
-              f"{f['rows_per_s']:>10.0f} lignes/s{memory}")
+        print(
+            f"  {mode:<8} {f['rows']:>8} lignes en {f['seconds']:>8.2f} s : "
+            f"{f['rows_per_s']:>10.0f} lignes/s{memory}"
+        )
     for key, label in (("report", "Rapport annuel"), ("evaluation", "Bilan du plan")):
         report = results[key]
-        print(f"\n{label} ({report['pages']} pages) : génération {report['generation_s']:.2f} s, "
-              f"WeasyPrint nu {report['bare_weasyprint_s']:.2f} s")
+        print(
+            f"\n{label} ({report['pages']} pages) : génération {report['generation_s']:.2f} s, "
+            f"WeasyPrint nu {report['bare_weasyprint_s']:.2f} s"
+        )
     sent = results["reminders"]
-    print(f"\nRelances : {sent['sent']} courriels envoyés en {sent['seconds']:.2f} s pour "
-          f"{sent['actions']} actions et {sent['pilots']} nominations de pilotes ; "
-          f"{sent['failed']} échec(s)")
+    print(
+        f"\nRelances : {sent['sent']} courriels envoyés en {sent['seconds']:.2f} s pour "
+        f"{sent['actions']} actions et {sent['pilots']} nominations de pilotes ; "
+        f"{sent['failed']} échec(s)"
+    )
     job = results["import_job"]
-    print(f"\nImport par un travail ({job['rows']} lignes, processus db_worker) : de « Confirmer » "
-          f"à « terminé » {job['click_to_done_s']:.1f} s, dont {job['worker_s']:.1f} s de "
-          f"travail ({job['rows_per_s']:.0f} lignes/s) ; mémoire max du processus "
-          f"{job['worker_peak_mib']:.0f} Mio")
+    print(
+        f"\nImport par un travail ({job['rows']} lignes, processus db_worker) : de « Confirmer » "
+        f"à « terminé » {job['click_to_done_s']:.1f} s, dont {job['worker_s']:.1f} s de "
+        f"travail ({job['rows_per_s']:.0f} lignes/s) ; mémoire max du processus "
+        f"{job['worker_peak_mib']:.0f} Mio"
+    )
     made = results["report_job"]
-    print(f"Rapport annuel par un travail ({made['pages']} pages) : de « Générer » à « terminé » "
-          f"{made['click_to_done_s']:.1f} s ; mémoire max du processus {made['worker_peak_mib']:.0f} Mio")
+    print(
+        f"Rapport annuel par un travail ({made['pages']} pages) : de « Générer » à « terminé » "
+        f"{made['click_to_done_s']:.1f} s ; mémoire max du processus {made['worker_peak_mib']:.0f} Mio"
+    )
     print(f"\nÀ travers haproxy (req/s ; part du CPU des {os.cpu_count()} cœurs occupée)")
     print(f"{'page':<18}{'1 serveur':>11}{'CPU':>6}{'2 serveurs':>12}{'CPU':>6}{'gain':>8}")
     one, two = results["balancer"]["1"], results["balancer"]["2"]
     for name in one:
-        print(f"{name:<18}{one[name]['rps']:>11.1f}{one[name]['cpu']:>6.0%}"
-              f"{two[name]['rps']:>12.1f}{two[name]['cpu']:>6.0%}"
-              f"{two[name]['rps'] / one[name]['rps'] - 1:>+8.0%}")
+        print(
+            f"{name:<18}{one[name]['rps']:>11.1f}{one[name]['cpu']:>6.0%}"
+            f"{two[name]['rps']:>12.1f}{two[name]['cpu']:>6.0%}"
+            f"{two[name]['rps'] / one[name]['rps'] - 1:>+8.0%}"
+        )
     mixed.print_tables(results["mixed"], results["load"]["healthz"]["rps"])
     print("\nCibles")
     for target in results["targets"]:
-        print(f"  {verdict(target['holds']):<7} {target['target']:<46} {target['wanted']:>14} "
-              f"{target['measured']:>14}")
+        print(
+            f"  {verdict(target['holds']):<7} {target['target']:<46} {target['wanted']:>14} "
+            f"{target['measured']:>14}"
+        )
 
 
 def main():
@@ -329,9 +411,15 @@ def main():
     admin_url, bench_url = database_urls(args.database)
     step(f"base {args.database} recréée")
     drop_database(admin_url, args.database, create_again=True)
-    os.environ.update(DATABASE_URL=bench_url, DEBUG="false", SECRET_KEY="banc-d-essai-" + "x" * 40,
-                      SECURE_SSL_REDIRECT="false", ALLOWED_HOSTS="127.0.0.1,testserver",
-                      DATABASE_POOL="true", DJANGO_SETTINGS_MODULE="essplan.settings")
+    os.environ.update(
+        DATABASE_URL=bench_url,
+        DEBUG="false",
+        SECRET_KEY="banc-d-essai-" + "x" * 40,
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS="127.0.0.1,testserver",
+        DATABASE_POOL="true",
+        DJANGO_SETTINGS_MODULE="essplan.settings",
+    )
     import django
 
     django.setup()
@@ -349,15 +437,22 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("load_seed", verbosity=0)
     clients, cookies, users = {}, {}, {}
-    for name, role in (("viewer", roles.VIEWER), ("admin", roles.ADMIN),
-                       ("editor", roles.EDITOR), ("pilot", roles.PILOT)):
+    for name, role in (
+        ("viewer", roles.VIEWER),
+        ("admin", roles.ADMIN),
+        ("editor", roles.EDITOR),
+        ("pilot", roles.PILOT),
+    ):
         user = users[name] = User.objects.create_user(
-            f"banc-{name}", email=f"banc-{name}@banc.essplan.test", is_staff=name == "admin")
+            f"banc-{name}", email=f"banc-{name}@banc.essplan.test", is_staff=name == "admin"
+        )
         user.groups.add(Group.objects.get(name=role))
         clients[name] = Client()
         clients[name].force_login(user)
-        cookies[name] = {"Cookie": f"{settings.SESSION_COOKIE_NAME}="
-                                   f"{clients[name].cookies[settings.SESSION_COOKIE_NAME].value}"}
+        cookies[name] = {
+            "Cookie": f"{settings.SESSION_COOKIE_NAME}="
+            f"{clients[name].cookies[settings.SESSION_COOKIE_NAME].value}"
+        }
     clients["anonymous"] = Client()
     cotentin = Plan.objects.exclude(slug=dataset.SLUG).order_by("-first_year").first()
     dataset.publish(cotentin)
@@ -368,10 +463,15 @@ def main():
     pilot_group = Group.objects.get(name=roles.PILOT)
     seed_pilots = [users["pilot"], *dataset.make_pilots(2, pilot_group, "banc-pilote-essai")]
     dataset.add_campaign(cotentin, seed_pilots)
-    results = {"settings": vars(args) | {"output": str(args.output)}, "queries": {}, "import": {},
-               "cold_ms": {}}
+    results = {
+        "settings": vars(args) | {"output": str(args.output)},
+        "queries": {},
+        "import": {},
+        "cold_ms": {},
+    }
     results["queries"]["seed"], results["cold_ms"]["seed"] = query_counts(
-        clients, pages(cotentin.slug, "1.4.7"))
+        clients, pages(cotentin.slug, "1.4.7")
+    )
     step("requêtes comptées à la taille du jeu d'essai de départ")
 
     import_rows = args.import_rows or args.structures
@@ -384,15 +484,21 @@ def main():
     started = time.perf_counter()
     dataset.copy_structures(rows[:import_rows])
     seconds = time.perf_counter() - started
-    results["import"]["copy"] = {"mode": "copy", "rows": import_rows, "seconds": round(seconds, 3),
-                                 "rows_per_s": round(import_rows / seconds, 1)}
+    results["import"]["copy"] = {
+        "mode": "copy",
+        "rows": import_rows,
+        "seconds": round(seconds, 3),
+        "rows_per_s": round(import_rows / seconds, 1),
+    }
     if args.structures > import_rows:
         dataset.copy_structures(rows[import_rows:])
     step(f"COPY : {results['import']['copy']}")
     plan = dataset.build_plan(actions=args.actions, indicators=args.indicators, events=args.events)
     dataset.publish(plan)
-    large_pilots = [users["pilot"], *dataset.make_pilots(max(args.actions // 3, 3) - 1,
-                                                         pilot_group, "banc-pilote")]
+    large_pilots = [
+        users["pilot"],
+        *dataset.make_pilots(max(args.actions // 3, 3) - 1, pilot_group, "banc-pilote"),
+    ]
     dataset.add_campaign(plan, large_pilots)
     from django.db import connection
 
@@ -409,9 +515,12 @@ def main():
         for name, url in urls.items():
             headers = page_headers(name, cookies)
             load.check(server.base + url, headers)
-            load.wrk(server.base + url, headers, duration=1, connections=args.connections)  # warm-up
-            results["load"][name] = load.wrk(server.base + url, headers, duration=args.duration,
-                                             connections=args.connections)
+            load.wrk(
+                server.base + url, headers, duration=1, connections=args.connections
+            )  # warm-up
+            results["load"][name] = load.wrk(
+                server.base + url, headers, duration=args.duration, connections=args.connections
+            )
             step(f"{name} : {results['load'][name]['rps']:.1f} req/s")
 
     from reports.services import evaluation_html, report_html
@@ -423,30 +532,42 @@ def main():
     results["reminders"] = time_reminders(plan)
     step(f"relances : {results['reminders']}")
     results["balancer"] = balancer.one_and_two_servers(
-        load.child_env(CONN_MAX_AGE="0"), {name: urls[name] for name in BALANCED},
+        load.child_env(CONN_MAX_AGE="0"),
+        {name: urls[name] for name in BALANCED},
         lambda name: {} if name == "healthz" else cookies["viewer"],
-        duration=args.duration, connections=args.connections)
+        duration=args.duration,
+        connections=args.connections,
+    )
     step("pages à travers haproxy, 1 puis 2 serveurs")
     worker_env = load.child_env(JOBS_BACKEND="default")
     results["report_job"] = background.generated_report(users["admin"], plan, 2024, worker_env)
     step(f"rapport annuel par un travail : {results['report_job']}")
     with override_settings(IMPORT_JOB_ROWS=0):  # a job whatever the size (the smoke test's)
         results["import_job"] = background.confirmed_import(
-            users["editor"], list(dataset.structure_rows(import_rows, first=args.structures)),
-            worker_env)
+            users["editor"],
+            list(dataset.structure_rows(import_rows, first=args.structures)),
+            worker_env,
+        )
     step(f"import par un travail : {results['import_job']}")
     with override_settings(IMPORT_JOB_ROWS=0):
         results["mixed"] = mixed.measured(
-            load.child_env(CONN_MAX_AGE="0"), worker_env, urls,
-            lambda name: page_headers(name, cookies), plan=plan, editor=users["editor"],
+            load.child_env(CONN_MAX_AGE="0"),
+            worker_env,
+            urls,
+            lambda name: page_headers(name, cookies),
+            plan=plan,
+            editor=users["editor"],
             cookie=cookies["editor"]["Cookie"],
             rows=list(dataset.structure_rows(import_rows, first=args.structures + import_rows)),
-            duration=args.duration, connections=args.connections)
+            duration=args.duration,
+            connections=args.connections,
+        )
     step("pages et import pendant les saisies d'un éditeur")
     results["targets"] = evaluate(results)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
-                           encoding="utf-8")
+    args.output.write_text(
+        json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print_tables(results)
     print(f"\nRésultats : {args.output}")
     if args.drop:

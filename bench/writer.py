@@ -143,11 +143,17 @@ class Browser:
 def changed(kind, fields, number):
     """FIELDS as read from the form, with what write NUMBER types in."""
     if kind == "point":
-        fields.update(status=["en_cours"], achievements=[
-            f"Point enregistré par le banc d'essai (saisie n° {number})."])
+        fields.update(
+            status=["en_cours"],
+            achievements=[f"Point enregistré par le banc d'essai (saisie n° {number})."],
+        )
     elif kind == "budget_line_create":
-        fields.update(label=[f"Ligne du banc d'essai n° {number}"], planned=["120,00"],
-                      committed=["80,00"], spent=[""])
+        fields.update(
+            label=[f"Ligne du banc d'essai n° {number}"],
+            planned=["120,00"],
+            committed=["80,00"],
+            spent=[""],
+        )
     else:
         fields["spent"] = [f"{number % 50},50"]
     return fields
@@ -164,8 +170,10 @@ class Targets:
     def take(self, number):
         with self.lock:
             first, count = number % len(self.targets), len(self.targets)
-            index = next((n % count for n in range(first, first + count)
-                          if n % count not in self.busy), first)
+            index = next(
+                (n % count for n in range(first, first + count) if n % count not in self.busy),
+                first,
+            )
             self.busy.add(index)
             return index, self.targets[index]
 
@@ -177,8 +185,16 @@ class Targets:
 def write(browser, base, targets, number, started):
     kind = KINDS[number % len(KINDS)]
     index, target = targets.take(number)
-    record = {"n": number, "kind": kind, "target": index, "started": started, "form_ms": None,
-              "form_status": None, "status": None, "ms": None}
+    record = {
+        "n": number,
+        "kind": kind,
+        "target": index,
+        "started": started,
+        "form_ms": None,
+        "form_status": None,
+        "status": None,
+        "ms": None,
+    }
     try:
         url = base + target[kind]
         status, page, form_ms = browser.send(url)
@@ -206,8 +222,9 @@ def main():
     threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
     interval, origin, number, writes = 1 / config["rate"], time.monotonic(), 0, []
     while not stop.wait(max(0.0, origin + number * interval - time.monotonic())):
-        thread = threading.Thread(target=write, daemon=True, args=(
-            browser, config["base"], targets, number, time.time()))
+        thread = threading.Thread(
+            target=write, daemon=True, args=(browser, config["base"], targets, number, time.time())
+        )
         thread.start()
         writes.append(thread)
         number += 1

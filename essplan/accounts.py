@@ -65,8 +65,11 @@ class AccountTokenGenerator(PasswordResetTokenGenerator):
     (LinkRevocation, written on each deactivation)."""
 
     def _make_hash_value(self, user: Any, timestamp: int) -> str:
-        revoked = (LinkRevocation.objects.filter(user_id=user.pk)
-                   .values_list("revoked_at", flat=True).first())
+        revoked = (
+            LinkRevocation.objects.filter(user_id=user.pk)
+            .values_list("revoked_at", flat=True)
+            .first()
+        )
         since = "" if revoked is None else revoked.isoformat()
         return f"{super()._make_hash_value(user, timestamp)}{user.is_active}{since}"
 
@@ -90,12 +93,14 @@ def username_for(email: str) -> str:
 
 
 @transaction.atomic
-def invite(*, first_name: str, last_name: str, email: str, role: str,
-           inviter: User | None = None) -> User:
+def invite(
+    *, first_name: str, last_name: str, email: str, role: str, inviter: User | None = None
+) -> User:
     """Create the account (no usable password yet) with its role, invited by INVITER. The
     unique index on lower(email) refuses a second account with the address (IntegrityError)."""
-    user = get_user_model()(username=username_for(email), first_name=first_name,
-                            last_name=last_name, email=email)
+    user = get_user_model()(
+        username=username_for(email), first_name=first_name, last_name=last_name, email=email
+    )
     user.set_unusable_password()
     user.save()
     user.groups.add(Group.objects.get(name=role))
@@ -105,8 +110,12 @@ def invite(*, first_name: str, last_name: str, email: str, role: str,
 
 def accept_invitation(user: User) -> None:
     """USER chose a password: an invitation still waiting is accepted, and its inviter told."""
-    invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("invited_by")
-                  .filter(user=user, accepted_at__isnull=True).first())
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("invited_by")
+        .filter(user=user, accepted_at__isnull=True)
+        .first()
+    )
     if invitation is None:
         return
     invitation.accepted_at = timezone.now()
@@ -119,22 +128,33 @@ def password_link(user: User) -> str:
     """The single-use link to choose a password (the token expires after
     PASSWORD_RESET_TIMEOUT, once the password has changed, and when the account is
     deactivated)."""
-    path = reverse("password_reset_confirm", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": token_generator.make_token(user)})
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": token_generator.make_token(user),
+        },
+    )
     return settings.SITE_URL + path
 
 
 def send_invitation(user: User, role: str, inviter: User) -> None:
-    context = {"user": user, "role": role, "link": password_link(user),
-               "inviter": inviter.get_full_name() or inviter.get_username(),
-               "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-               "login_url": settings.SITE_URL + reverse("login")}
+    context = {
+        "user": user,
+        "role": role,
+        "link": password_link(user),
+        "inviter": inviter.get_full_name() or inviter.get_username(),
+        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        "login_url": settings.SITE_URL + reverse("login"),
+    }
     email = EmailMultiAlternatives(
         subject="[essplan] Votre compte pour le suivi du plan d'actions ESS",
-        body=render_to_string("registration/invitation_email.txt", context), to=[user.email])
-    email.attach_alternative(render_to_string("registration/invitation_email.html", context),
-                             "text/html")
+        body=render_to_string("registration/invitation_email.txt", context),
+        to=[user.email],
+    )
+    email.attach_alternative(
+        render_to_string("registration/invitation_email.html", context), "text/html"
+    )
     email.send()
 
 
@@ -150,13 +170,17 @@ def ask_password_link(*, address: str, client: str) -> bool:
         cursor.execute("SELECT upper(%s)", [address])
         address_key = throttle.keyed(f"password-reset:{cursor.fetchone()[0]}")
     throttle.take_turns(f"password-reset:{address_key}", f"password-reset:{client}")
-    recent = (PasswordResetRequest.objects
-              .filter(Q(address_key=address_key) | Q(client_key=client),
-                      created_at__gte=timezone.now() - RESET_WINDOW)
-              .aggregate(address=Count("pk", filter=Q(address_key=address_key)),
-                         client=Count("pk", filter=Q(client_key=client))))
-    if (recent["address"] >= settings.RESET_REQUESTS_PER_ADDRESS
-            or recent["client"] >= settings.RESET_REQUESTS_PER_CLIENT):
+    recent = PasswordResetRequest.objects.filter(
+        Q(address_key=address_key) | Q(client_key=client),
+        created_at__gte=timezone.now() - RESET_WINDOW,
+    ).aggregate(
+        address=Count("pk", filter=Q(address_key=address_key)),
+        client=Count("pk", filter=Q(client_key=client)),
+    )
+    if (
+        recent["address"] >= settings.RESET_REQUESTS_PER_ADDRESS
+        or recent["client"] >= settings.RESET_REQUESTS_PER_CLIENT
+    ):
         return False
     PasswordResetRequest.objects.create(address_key=address_key, client_key=client)
     send_password_link.using(backend=settings.JOBS_BACKEND).enqueue(address)
@@ -173,9 +197,11 @@ def send_password_link(address: str) -> None:
     for user in get_user_model()._default_manager.filter(email__iexact=address, is_active=True):
         context = {"user": user, "link": password_link(user)}
         subject = render_to_string("registration/password_reset_subject.txt", context)
-        EmailMessage(subject="".join(subject.splitlines()),
-                     body=render_to_string("registration/password_reset_email.html", context),
-                     to=[user.email]).send()
+        EmailMessage(
+            subject="".join(subject.splitlines()),
+            body=render_to_string("registration/password_reset_email.html", context),
+            to=[user.email],
+        ).send()
 
 
 @login_not_required
@@ -185,8 +211,7 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
     and whether the request went over its limits."""
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ask_password_link(address=form.cleaned_data["email"],
-                          client=throttle.client_key(request))
+        ask_password_link(address=form.cleaned_data["email"], client=throttle.client_key(request))
         return redirect("password_reset_done")
     return render(request, "registration/password_reset_form.html", {"form": form})
 
@@ -224,8 +249,7 @@ class ChoosePasswordView(PasswordResetConfirmView):
         with transaction.atomic():
             response = super().form_valid(form)
             accept_invitation(form.user)
-        messages.success(self.request, "Votre mot de passe est enregistré ; vous êtes "
-                                       "connecté(e).")
+        messages.success(self.request, "Votre mot de passe est enregistré ; vous êtes connecté(e).")
         return response
 
     def get_success_url(self) -> str:
@@ -257,8 +281,9 @@ class AddressRequired(_UserForm):
         # Two administrators adding the same address at once: the second waits here until
         # the first one's transaction (the admin saves in one) ends, then sees its account.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
-                           [f"account-email:{email.lower()}"])
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"account-email:{email.lower()}"]
+            )
         others = get_user_model().objects.filter(email__iexact=email)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
@@ -280,15 +305,26 @@ class AccountAdmin(UserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
     actions = ["revoke_links"]
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": (
-        "username", "email", "usable_password", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
 
-    @admin.action(description="Révoquer les liens personnels envoyés par courriel",
-                  permissions=["change"])
+    @admin.action(
+        description="Révoquer les liens personnels envoyés par courriel", permissions=["change"]
+    )
     def revoke_links(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         """A mail forwarded or a mailbox lost: the links already sent stop serving; those of
         the next mails serve (essplan/links.py)."""
         links.revoke(queryset)
-        self.message_user(request, f"Les liens personnels déjà envoyés à "
-                                   f"{count(queryset.count(), 'compte', 'comptes')} "
-                                   "ne servent plus.")
+        self.message_user(
+            request,
+            f"Les liens personnels déjà envoyés à "
+            f"{count(queryset.count(), 'compte', 'comptes')} "
+            "ne servent plus.",
+        )

@@ -35,8 +35,13 @@ class VersionCheckedForm(forms.ModelForm):
         data = super().clean()
         if self.instance._state.adding:
             return data
-        current = (type(self.instance)._default_manager.select_for_update()
-                   .filter(pk=self.instance.pk).values_list("version", flat=True).first())
+        current = (
+            type(self.instance)
+            ._default_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
         if current is None or current != data.get("edit_version"):  # type: ignore[union-attr]
             raise ValidationError(CONFLICT_MESSAGE, code="concurrent_edit")
         return data
@@ -68,8 +73,9 @@ class SafeExportMixin(ExportMixin):
     application's exports do. Imports go through the application's import pages (their
     reader, dry run and single confirmation), never through the admin."""
 
-    def get_data_for_export(self, request: HttpRequest, queryset: QuerySet[Any],
-                            **kwargs: Any) -> Any:
+    def get_data_for_export(
+        self, request: HttpRequest, queryset: QuerySet[Any], **kwargs: Any
+    ) -> Any:
         return neutralised(super().get_data_for_export(request, queryset, **kwargs))
 
 

@@ -36,8 +36,9 @@ def account_for(name: str) -> "User | None":
         return None
 
 
-def lockout_key(request: "HttpRequest | None",
-                credentials: dict[str, Any] | None = None) -> str | None:
+def lockout_key(
+    request: "HttpRequest | None", credentials: dict[str, Any] | None = None
+) -> str | None:
     """AXES_USERNAME_CALLABLE: "account:<pk>" for a name that logs in as an account, else the
     name folded (NFKC, casefold), so that an unknown name's spellings share one count too.
     Remembered per request: django-axes asks several times for each attempt."""
@@ -50,8 +51,11 @@ def lockout_key(request: "HttpRequest | None",
     memo = request.__dict__.setdefault("_lockout_keys", {}) if request is not None else {}
     if name not in memo:
         account = account_for(name)
-        memo[name] = (f"account:{account.pk}" if account is not None else
-                      "name:" + unicodedata.normalize("NFKC", name.strip()).casefold())
+        memo[name] = (
+            f"account:{account.pk}"
+            if account is not None
+            else "name:" + unicodedata.normalize("NFKC", name.strip()).casefold()
+        )
     return memo[name]
 
 
@@ -63,27 +67,41 @@ class CachedPermissionsBackend(ModelBackend):
     def get_user(self, user_id: int) -> "User | None":
         """The account of a session: read once per version of the auth tables, given as a
         copy (a request's user collects caches of its own)."""
-        user = cached_value("user", user_id,
-                            lambda: super(CachedPermissionsBackend, self).get_user(user_id),
-                            scopes=(ACCOUNTS,))
+        user = cached_value(
+            "user",
+            user_id,
+            lambda: super(CachedPermissionsBackend, self).get_user(user_id),
+            scopes=(ACCOUNTS,),
+        )
         return None if user is None else copy.deepcopy(user)
 
-    def authenticate(self, request: "HttpRequest | None", username: str | None = None,
-                     password: str | None = None, **kwargs: Any) -> "User | None":
+    def authenticate(
+        self,
+        request: "HttpRequest | None",
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> "User | None":
         account = account_for(username) if username else None
         if account is not None:
             username = account.get_username()
         return super().authenticate(request, username=username, password=password, **kwargs)
 
-    def _get_permissions(self, user_obj: "User | AnonymousUser", obj: object,
-                         from_name: str) -> set[str]:
+    def _get_permissions(
+        self, user_obj: "User | AnonymousUser", obj: object, from_name: str
+    ) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         attribute = f"_{from_name}_perm_cache"
         if not hasattr(user_obj, attribute):
-            perms = cached_value(f"permissions-{from_name}", user_obj.pk,
-                                 lambda: super(CachedPermissionsBackend, self)._get_permissions(  # type: ignore[misc]
-                                     user_obj, obj, from_name), scopes=(ACCOUNTS,))
+            perms = cached_value(
+                f"permissions-{from_name}",
+                user_obj.pk,
+                lambda: super(CachedPermissionsBackend, self)._get_permissions(  # type: ignore[misc]
+                    user_obj, obj, from_name
+                ),
+                scopes=(ACCOUNTS,),
+            )
             setattr(user_obj, attribute, perms)
         return getattr(user_obj, attribute)
 

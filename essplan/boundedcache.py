@@ -42,8 +42,9 @@ class BoundedLocMemCache(LocMemCache):
         size = len(value) + len(key) + ENTRY_OVERHEAD
         if size > self._max_bytes:
             return
-        while self._cache and (self._ledger["total"] + size > self._max_bytes
-                               or len(self._cache) >= self._max_entries):
+        while self._cache and (
+            self._ledger["total"] + size > self._max_bytes or len(self._cache) >= self._max_entries
+        ):
             self._delete(next(reversed(self._cache)))  # the least recently read
         super()._set(key, value, timeout)  # type: ignore[misc]
         self._ledger["sizes"][key] = size

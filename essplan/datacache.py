@@ -53,11 +53,25 @@ SCOPES = (PLANS, DIRECTORY, REQUESTS, ACCOUNTS)
 PAGE = (PLANS, DIRECTORY, ACCOUNTS)
 APP_SCOPES = {"actions": PLANS, "indicators": PLANS, "reports": PLANS, "structures": DIRECTORY}
 MODEL_SCOPES = {"structures.listingrequest": REQUESTS}
-AUTH_TABLES = ["auth_group", "auth_permission", "auth_user_groups", "auth_user_user_permissions",
-               "auth_group_permissions"]
+AUTH_TABLES = [
+    "auth_group",
+    "auth_permission",
+    "auth_user_groups",
+    "auth_user_user_permissions",
+    "auth_group_permissions",
+]
 # auth_user moves "accounts" when one of these changes: not on last_login alone.
-USER_COLUMNS = ["password", "is_superuser", "username", "first_name", "last_name", "email",
-                "is_staff", "is_active", "date_joined"]
+USER_COLUMNS = [
+    "password",
+    "is_superuser",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "date_joined",
+]
 
 _memo: OrderedDict[str, tuple[Any, int]] = OrderedDict()  # {key: (value, weight)}
 _memo_weight = 0
@@ -98,9 +112,13 @@ def install(using: str = "default", **kwargs: object) -> None:
         for scope, tables in scope_tables().items():
             for table in tables:
                 cursor.execute(TRIGGER_SQL.format(table=quote(table), scope=scope, columns=""))
-        cursor.execute(TRIGGER_SQL.format(
-            table=quote("auth_user"), scope=ACCOUNTS,
-            columns=" OF " + ", ".join(quote(column) for column in USER_COLUMNS)))
+        cursor.execute(
+            TRIGGER_SQL.format(
+                table=quote("auth_user"),
+                scope=ACCOUNTS,
+                columns=" OF " + ", ".join(quote(column) for column in USER_COLUMNS),
+            )
+        )
     renew(using)
 
 
@@ -164,8 +182,10 @@ class RequestMemoMiddleware:
 def in_own_transaction() -> bool:
     """Whether the code runs in a transaction the application opened (the tests' own
     transaction, which stands for the autocommit of a real request, does not count)."""
-    return any(not block._from_testcase  # type: ignore[attr-defined]
-               for block in connection.atomic_blocks)
+    return any(
+        not block._from_testcase  # type: ignore[attr-defined]
+        for block in connection.atomic_blocks
+    )
 
 
 def weight(value: object) -> int:
@@ -173,8 +193,9 @@ def weight(value: object) -> int:
     return len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
-def cached_value[T](name: str, parts: object, compute: Callable[[], T], *,
-                    scopes: Iterable[str]) -> T:
+def cached_value[T](
+    name: str, parts: object, compute: Callable[[], T], *, scopes: Iterable[str]
+) -> T:
     """COMPUTE()'s value, cached under NAME, PARTS, the versions of SCOPES (what it prints
     comes from those scopes only) and the day (what is late or upcoming changes with the date
     alone)."""
@@ -228,8 +249,12 @@ def cached[**P, T](*scopes: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
             parts = [getattr(arg, "pk", arg) for arg in args]
             parts += [(name, getattr(value, "pk", value)) for name, value in sorted(kwargs.items())]
-            return cached_value(f"{function.__module__}.{function.__qualname__}", parts,
-                                lambda: function(*args, **kwargs), scopes=scopes)
+            return cached_value(
+                f"{function.__module__}.{function.__qualname__}",
+                parts,
+                lambda: function(*args, **kwargs),
+                scopes=scopes,
+            )
 
         return wrapper
 
@@ -241,8 +266,9 @@ class CachedCountPaginator(Paginator):
     SCOPES, under KEY: what selects the rows (not the SQL, whose compiling can cost as much as
     a count)."""
 
-    def __init__(self, object_list: Any, per_page: int, *, key: object, scopes: Iterable[str],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, object_list: Any, per_page: int, *, key: object, scopes: Iterable[str], **kwargs: Any
+    ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.key, self.scopes = key, scopes
 
@@ -250,5 +276,9 @@ class CachedCountPaginator(Paginator):
     def count(self) -> int:
         if self.object_list.query.is_empty():  # type: ignore[attr-defined]  # a queryset
             return 0
-        return cached_value("count", self.key, lambda: Paginator.count.func(self),  # type: ignore[attr-defined]
-                            scopes=self.scopes)
+        return cached_value(
+            "count",
+            self.key,
+            lambda: Paginator.count.func(self),  # type: ignore[attr-defined]
+            scopes=self.scopes,
+        )

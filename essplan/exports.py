@@ -43,7 +43,8 @@ def formula_like(text: str) -> bool:
     """Whether a spreadsheet could read TEXT as a formula (numbers included)."""
     stripped = text.lstrip()
     return text.startswith(CONTROL_STARTS) or (
-        bool(stripped) and unicodedata.normalize("NFKC", stripped[0]) in SIGNS)
+        bool(stripped) and unicodedata.normalize("NFKC", stripped[0]) in SIGNS
+    )
 
 
 def neutralise(value: Any) -> Any:
@@ -73,8 +74,15 @@ def dated(filename: str, fmt: str, moment: datetime.datetime) -> str:
     return f"{filename}-{timezone.localdate(moment):%Y-%m-%d}.{fmt}"
 
 
-def export_response(resource: Any, queryset: QuerySet[Any], fmt: str, filename: str, *,
-                    subject: str, filters: Iterable[Sequence[Any]] = ()) -> HttpResponse:
+def export_response(
+    resource: Any,
+    queryset: QuerySet[Any],
+    fmt: str,
+    filename: str,
+    *,
+    subject: str,
+    filters: Iterable[Sequence[Any]] = (),
+) -> HttpResponse:
     """HttpResponse with QUERYSET in FMT (404 for an unknown format), named FILENAME and the
     day; CSV is UTF-8 with a BOM and ";" for French Excel. An XLSX or ODS file has the typed
     rows, then the « Informations » sheet: SUBJECT, what the file holds, and FILTERS, the
@@ -88,17 +96,25 @@ def export_response(resource: Any, queryset: QuerySet[Any], fmt: str, filename: 
         data = neutralised(resource.export(queryset=queryset, force_native_type=True))
         kinds = [getattr(field.widget, "kind", TEXT) for field in resource.get_export_fields()]
         information = about(now, subject, filters, len(data))
-        content = workbook(fmt, [
-            Sheet(resource.sheet_name, [data.headers, *data], kinds),
-            Sheet(INFORMATION_SHEET, [[neutralise(value) for value in row]
-                                      for row in information], header=False)])
+        content = workbook(
+            fmt,
+            [
+                Sheet(resource.sheet_name, [data.headers, *data], kinds),
+                Sheet(
+                    INFORMATION_SHEET,
+                    [[neutralise(value) for value in row] for row in information],
+                    header=False,
+                ),
+            ],
+        )
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{dated(filename, fmt, now)}"'
     return response
 
 
-def about(moment: datetime.datetime, subject: str, filters: Iterable[Sequence[Any]],
-          count: int) -> list[list[Any]]:
+def about(
+    moment: datetime.datetime, subject: str, filters: Iterable[Sequence[Any]], count: int
+) -> list[list[Any]]:
     """The rows of the « Informations » sheet of an export of SUBJECT, COUNT rows, made at
     MOMENT with FILTERS (applied_filters). The application reads its data live: the figures
     are as of the extraction (a plan's follow-up as it stands that day)."""
@@ -106,8 +122,11 @@ def about(moment: datetime.datetime, subject: str, filters: Iterable[Sequence[An
     return [
         ["Extrait le", local],
         ["Données au", local.date()],
-        ["", "Les données sont celles qu'essplan tenait au moment de l'extraction (pour un "
-             "plan, son suivi à cette date)."],
+        [
+            "",
+            "Les données sont celles qu'essplan tenait au moment de l'extraction (pour un "
+            "plan, son suivi à cette date).",
+        ],
         ["Source", SOURCE],
         ["Contenu", subject],
         ["Lignes", count],
@@ -121,8 +140,11 @@ def applied_filters(filterset: Any) -> list[tuple[str, str]]:
     form = filterset.form
     if not filterset.is_valid():
         return [("Filtres", "Non valides : aucune ligne.")]
-    return [(f"Filtre « {form.fields[name].label} »", shown_choice(form.fields[name], value))
-            for name, value in form.cleaned_data.items() if value not in (None, "", [], False)]
+    return [
+        (f"Filtre « {form.fields[name].label} »", shown_choice(form.fields[name], value))
+        for name, value in form.cleaned_data.items()
+        if value not in (None, "", [], False)
+    ]
 
 
 def shown_choice(field: Any, value: Any) -> str:
@@ -137,14 +159,21 @@ def shown_choice(field: Any, value: Any) -> str:
     return str(labels.get(str(value), value))
 
 
-def requested_export(request: HttpRequest, make_resource: Callable[[], Any],
-                     queryset: QuerySet[Any], filename: str, *, subject: str,
-                     filters: Iterable[Sequence[Any]] = ()) -> HttpResponse | None:
+def requested_export(
+    request: HttpRequest,
+    make_resource: Callable[[], Any],
+    queryset: QuerySet[Any],
+    filename: str,
+    *,
+    subject: str,
+    filters: Iterable[Sequence[Any]] = (),
+) -> HttpResponse | None:
     """The export that ?format= asks for (404 for an unknown one), or None for the page.
     MAKE_RESOURCE() gives the resource, made only for an export (a resource is slow to make);
     SUBJECT and FILTERS: export_response."""
     fmt = request.GET.get("format")
     if not fmt:
         return None
-    return export_response(make_resource(), queryset, fmt, filename, subject=subject,
-                           filters=filters)
+    return export_response(
+        make_resource(), queryset, fmt, filename, subject=subject, filters=filters
+    )

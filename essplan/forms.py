@@ -47,8 +47,10 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
-ACTIONS_HELP = ("Cochez les actions concernées ; le filtre retrouve une action par son code "
-                "ou un mot de son intitulé.")
+ACTIONS_HELP = (
+    "Cochez les actions concernées ; le filtre retrouve une action par son code "
+    "ou un mot de son intitulé."
+)
 
 
 class ChoicePicker(forms.CheckboxSelectMultiple):
@@ -81,21 +83,25 @@ class PlainSelect(forms.Select):
             for value, label in self.choices:
                 value = "" if value is None else value  # as Django's Select writes it
                 self._options.append(
-                    (str(value), conditional_escape(value), conditional_escape(label)))
+                    (str(value), conditional_escape(value), conditional_escape(label))
+                )
         return self._options
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
-               renderer: Any = None) -> SafeString:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
         wanted, found = {str(v) for v in self.format_value(value)}, False
         options = []
         for key, escaped, label in self.escaped_options():
             selected = not found and key in wanted
             found |= selected
-            options.append(f'<option value="{escaped}"{" selected" if selected else ""}>'
-                           f"{label}</option>")
+            options.append(
+                f'<option value="{escaped}"{" selected" if selected else ""}>{label}</option>'
+            )
         attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
-        return mark_safe(f"<select{''.join(map(attribute, attrs.items()))}>{''.join(options)}"
-                         "</select>")
+        return mark_safe(
+            f"<select{''.join(map(attribute, attrs.items()))}>{''.join(options)}</select>"
+        )
 
 
 def attribute(item: tuple[str, Any]) -> str:
@@ -105,7 +111,8 @@ def attribute(item: tuple[str, Any]) -> str:
     if value is False:
         return ""
     return f" {conditional_escape(name)}" + (
-        "" if value is True else f'="{conditional_escape(value)}"')
+        "" if value is True else f'="{conditional_escape(value)}"'
+    )
 
 
 # What the mixin adds to: a form (the type checker's view; at run time, the form class
@@ -123,7 +130,9 @@ class StyledFormMixin(_Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+            if isinstance(
+                widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)
+            ):
                 css = "form-check-input"
             elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
                 css = "form-select"
@@ -172,7 +181,9 @@ class ImportForm(StyledFormMixin, forms.Form):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not any(name.endswith(extension) for extension in UPLOAD_EXTENSIONS):
-            raise ValidationError("Format non pris en charge : importez un fichier CSV, XLSX ou ODS.")
+            raise ValidationError(
+                "Format non pris en charge : importez un fichier CSV, XLSX ou ODS."
+            )
         if upload.size > MAX_UPLOAD:
             raise ValidationError("Fichier trop volumineux : 10 Mo au plus.")
         return upload

@@ -38,8 +38,9 @@ def rounded(value: Decimal | float | str, decimals: int = 0) -> Decimal:
 def number(value: Decimal | float | str, decimals: int = 0) -> str:
     """85000 -> '85 000', (11.2, 1) -> '11,2', (65.79, 1) -> '65,8' (French grouping and
     decimal comma, rounded half up: Django's number_format alone truncates)."""
-    return number_format(rounded(value, decimals), decimal_pos=decimals, use_l10n=True,
-                         force_grouping=True)
+    return number_format(
+        rounded(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True
+    )
 
 
 @register.filter

@@ -79,8 +79,10 @@ def _related_objects(events: list[Any]) -> dict[tuple[type[Model], Any], Model]:
         model = _tracked_model(event.pgh_model)
         for field in model._meta.concrete_fields:
             if field.is_relation and field.name not in HIDDEN:
-                for value in (event.pgh_data.get(field.attname),
-                              *(event.pgh_diff or {}).get(field.attname, ())):
+                for value in (
+                    event.pgh_data.get(field.attname),
+                    *(event.pgh_diff or {}).get(field.attname, ()),
+                ):
                     if value is not None:
                         wanted.setdefault(field.related_model, set()).add(value)
     return {
@@ -97,7 +99,9 @@ def _person(user: "AbstractUser") -> str:
 def for_object(obj: Model, limit: int = 200) -> list[Entry]:
     events = list(Events.objects.references(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids: set[Any] = {(event.pgh_context or {}).get("user") for event in events} - {None}
-    users: dict[Any, AbstractUser] = {user.pk: user for user in get_user_model().objects.filter(pk__in=user_ids)}
+    users: dict[Any, AbstractUser] = {
+        user.pk: user for user in get_user_model().objects.filter(pk__in=user_ids)
+    }
     related = _related_objects(events)
     entries = []
     for event in events:
@@ -109,18 +113,24 @@ def for_object(obj: Model, limit: int = 200) -> list[Entry]:
             diff = {name: (None, value) for name, value in event.pgh_data.items()}
         pairs = [(name, diff[name]) for name in fields if name in diff]
         changes = [
-            (fields[name].verbose_name, display(fields[name], old, related),
-             display(fields[name], new, related))
+            (
+                fields[name].verbose_name,
+                display(fields[name], old, related),
+                display(fields[name], new, related),
+            )
             for name, (old, new) in pairs
-            if name in fields and fields[name].name not in HIDDEN
+            if name in fields
+            and fields[name].name not in HIDDEN
             and not (event.pgh_label == "insert" and new in (None, "", []))
         ]
         user = users.get((event.pgh_context or {}).get("user"))
-        entries.append(Entry(
-            when=event.pgh_created_at,
-            who=_person(user) if user else "Système (import, script)",
-            what=str(model._meta.verbose_name).capitalize(),
-            label=LABELS.get(event.pgh_label, event.pgh_label),
-            changes=changes,
-        ))
+        entries.append(
+            Entry(
+                when=event.pgh_created_at,
+                who=_person(user) if user else "Système (import, script)",
+                what=str(model._meta.verbose_name).capitalize(),
+                label=LABELS.get(event.pgh_label, event.pgh_label),
+                changes=changes,
+            )
+        )
     return entries

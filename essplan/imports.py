@@ -90,8 +90,14 @@ def count_rows(resource: Any, progress: Progress, total: int) -> None:
     progress(done=0, total=total, unit="lignes")
 
 
-def run_import(resource: Any, dataset: tablib.Dataset, *, dry_run: bool,
-               user: "User | None" = None, progress: Progress | None = None) -> Report:
+def run_import(
+    resource: Any,
+    dataset: tablib.Dataset,
+    *,
+    dry_run: bool,
+    user: "User | None" = None,
+    progress: Progress | None = None,
+) -> Report:
     """Check (DRY_RUN) or import DATASET with RESOURCE, all or nothing; a French Report.
 
     RESOURCE.file_errors(dataset) lists what makes the whole file unusable. PROGRESS, a job's,
@@ -105,8 +111,7 @@ def run_import(resource: Any, dataset: tablib.Dataset, *, dry_run: bool,
     unknown = [header for header in dataset.headers if header not in known]
     if unknown:
         what = noun(len(unknown), "Colonne ignorée", "Colonnes ignorées")
-        report.notes.append(f"{what} (nom inconnu) : "
-                            f"{listing(f'« {name} »' for name in unknown)}.")
+        report.notes.append(f"{what} (nom inconnu) : {listing(f'« {name} »' for name in unknown)}.")
     model = resource._meta.model
     if progress:
         count_rows(resource, progress, len(dataset))
@@ -114,8 +119,12 @@ def run_import(resource: Any, dataset: tablib.Dataset, *, dry_run: bool,
     # in an exception block (a subtransaction each: 20 times slower on large files).
     with pghistory.context(source="import"):
         result = resource.import_data(
-            dataset, dry_run=dry_run, raise_errors=False, use_transactions=True,
-            collect_failed_rows=False, user=user,
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            use_transactions=True,
+            collect_failed_rows=False,
+            user=user,
         )
     report.notes.extend(getattr(resource, "notes", []))
     for error in result.base_errors:
@@ -135,7 +144,7 @@ def run_import(resource: Any, dataset: tablib.Dataset, *, dry_run: bool,
             report.rows.append((number, kind, row.object_repr))
             report.new += kind == "création"
             report.updated += kind == "mise à jour"
-    report.errors.sort(key=lambda error: (error[0] or 0))
+    report.errors.sort(key=lambda error: error[0] or 0)
     return report
 
 
@@ -153,8 +162,10 @@ def _message(error: BaseException) -> str:
     if isinstance(error, ValueError):
         return str(error)
     logger.warning("Import: unexpected row error %r", error)
-    return ("Ligne illisible : vérifiez ses valeurs (nombres avec une virgule décimale, "
-            "années sur quatre chiffres, oui ou non, codes existants).")
+    return (
+        "Ligne illisible : vérifiez ses valeurs (nombres avec une virgule décimale, "
+        "années sur quatre chiffres, oui ou non, codes existants)."
+    )
 
 
 @dataclass
@@ -176,15 +187,29 @@ def read_versions(resource: Any) -> dict[str, int]:
     return {scope: current[scope] for scope in getattr(resource, "reads_scopes", SCOPES)}
 
 
-def stage(dataset: tablib.Dataset, *, namespace: str, user: "User", file_name: str,
-          read: dict[str, int], checked: bool = True) -> str:
+def stage(
+    dataset: tablib.Dataset,
+    *,
+    namespace: str,
+    user: "User",
+    file_name: str,
+    read: dict[str, int],
+    checked: bool = True,
+) -> str:
     """Keep DATASET for its confirmation by USER (READ: the versions its dry run read);
     erase what expired meanwhile."""
-    StagedImport.objects.filter(created_at__lt=timezone.now() - settings.IMPORT_STAGING_TTL).delete()
+    StagedImport.objects.filter(
+        created_at__lt=timezone.now() - settings.IMPORT_STAGING_TTL
+    ).delete()
     staged = StagedImport.objects.create(
-        namespace=namespace, owner=user, file_name=file_name[:255], rows=len(dataset),
+        namespace=namespace,
+        owner=user,
+        file_name=file_name[:255],
+        rows=len(dataset),
         versions=read,
-        content=dataset.export("csv"), checked=checked)
+        content=dataset.export("csv"),
+        checked=checked,
+    )
     return staged.token.hex
 
 
@@ -198,27 +223,43 @@ def read_upload(form: "ImportForm") -> "Sheet | None":
         return None
 
 
-def check_sheet(sheet: "Sheet", resource: Any, *, namespace: str, user: "User",
-                file_name: str) -> dict[str, Any]:
+def check_sheet(
+    sheet: "Sheet", resource: Any, *, namespace: str, user: "User", file_name: str
+) -> dict[str, Any]:
     """The dry run of a SHEET read from FILE_NAME: the context of the import page."""
-    context = dry_run(sheet.dataset, resource, namespace=namespace, user=user,
-                      file_name=file_name)
+    context = dry_run(sheet.dataset, resource, namespace=namespace, user=user, file_name=file_name)
     context["report"].notes[:0] = sheet.notes
     return context
 
 
-def dry_run(dataset: tablib.Dataset, resource: Any, *, namespace: str, user: "User",
-            file_name: str, progress: Progress | None = None) -> dict[str, Any]:
+def dry_run(
+    dataset: tablib.Dataset,
+    resource: Any,
+    *,
+    namespace: str,
+    user: "User",
+    file_name: str,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     read = read_versions(resource)
     report = run_import(resource, dataset, dry_run=True, user=user, progress=progress)
-    token = (stage(dataset, namespace=namespace, user=user, file_name=file_name,
-                   read=read) if report.ok else None)
+    token = (
+        stage(dataset, namespace=namespace, user=user, file_name=file_name, read=read)
+        if report.ok
+        else None
+    )
     return {"report": report, "file_name": file_name, "token": token}
 
 
 @transaction.atomic
-def import_staged(token: str, resource: Any, *, namespace: str, user: "User | None",
-                  progress: Progress | None = None) -> Outcome:
+def import_staged(
+    token: str,
+    resource: Any,
+    *,
+    namespace: str,
+    user: "User | None",
+    progress: Progress | None = None,
+) -> Outcome:
     """Import the file staged under TOKEN, all or nothing and once only: an Outcome.
 
     The staged row is locked before it is read: a second confirmation of the same file waits
@@ -232,8 +273,11 @@ def import_staged(token: str, resource: Any, *, namespace: str, user: "User | No
         key = uuid.UUID(hex=token)
     except (ValueError, TypeError, AttributeError):
         return Outcome("gone")
-    staged = (StagedImport.objects.select_for_update()
-              .filter(token=key, namespace=namespace, owner=user, checked=True).first())
+    staged = (
+        StagedImport.objects.select_for_update()
+        .filter(token=key, namespace=namespace, owner=user, checked=True)
+        .first()
+    )
     if staged is None:
         return Outcome("gone")
     if staged.consumed_at is not None:
@@ -246,11 +290,17 @@ def import_staged(token: str, resource: Any, *, namespace: str, user: "User | No
     if staged.versions != read_versions(resource):
         staged.delete()
         # USER owns the staged file found above: an account, not None.
-        again = dry_run(dataset, resource, namespace=namespace,
-                        user=user,  # type: ignore[arg-type]
-                        file_name=staged.file_name, progress=progress)
-        return Outcome("stale", report=again["report"], token=again["token"],
-                       file_name=staged.file_name)
+        again = dry_run(
+            dataset,
+            resource,
+            namespace=namespace,
+            user=user,  # type: ignore[arg-type]
+            file_name=staged.file_name,
+            progress=progress,
+        )
+        return Outcome(
+            "stale", report=again["report"], token=again["token"], file_name=staged.file_name
+        )
     report = run_import(resource, dataset, dry_run=False, user=user, progress=progress)
     if not report.ok:
         return Outcome("invalid", report=report, file_name=staged.file_name)
@@ -271,8 +321,9 @@ class FileLines:
         """Record KEY for import-export's ROW_NUMBER (0: the first row after the header);
         its line in the file, or a ValidationError if KEY was met already."""
         if key in self.lines:
-            raise ValidationError(f"Doublon dans le fichier : même {what} qu'à la ligne "
-                                  f"{self.lines[key]}.")
+            raise ValidationError(
+                f"Doublon dans le fichier : même {what} qu'à la ligne {self.lines[key]}."
+            )
         line = self.lines[key] = row_number + 1
         return line
 
@@ -289,6 +340,7 @@ def missing_parts(dataset: tablib.Dataset, required: Iterable[str], hint: str = 
 
 
 # Cells as French spreadsheets write them, for the apps' resources.
+
 
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
@@ -430,8 +482,9 @@ class LookupWidget(widgets.Widget):
                 return None
             raise ValueError(self.missing)
         if self.cache is None:
-            self.cache = {self.normalise(getattr(obj, self.field) or ""): obj
-                          for obj in self.choices()}
+            self.cache = {
+                self.normalise(getattr(obj, self.field) or ""): obj for obj in self.choices()
+            }
             self.cache.pop("", None)
         if key not in self.cache:
             raise ValueError(self.unknown.format(key=key))

@@ -60,8 +60,10 @@ LINK_PAGES = {
     "actions:budget_line_delete",
     "logout",
 }
-OUT_OF_SCOPE = ("Le lien reçu par courriel n'ouvre que vos pages de la campagne de suivi : "
-                "connectez-vous avec votre mot de passe pour aller plus loin.")
+OUT_OF_SCOPE = (
+    "Le lien reçu par courriel n'ouvre que vos pages de la campagne de suivi : "
+    "connectez-vous avec votre mot de passe pour aller plus loin."
+)
 
 
 def scope(campaign: Campaign) -> str:
@@ -88,27 +90,37 @@ def personal_url(user: "User", campaign: Campaign, action: Any) -> str:
     """USER's link to ACTION's point of CAMPAIGN, at SITE_URL; the plain URL of the form (a
     log-in needed) when links are off or the campaign is over."""
     if not settings.PERSONAL_LINKS or expired(campaign):
-        return settings.SITE_URL + reverse("actions:progress_edit", kwargs={
-            "slug": campaign.plan.slug, "code": action.code, "year": campaign.year})
-    return settings.SITE_URL + reverse("actions:personal_link", kwargs={
-        "slug": campaign.plan.slug, "year": campaign.year, "code": action.code,
-    }) + get_query_string(user, scope=scope(campaign))
+        return settings.SITE_URL + reverse(
+            "actions:progress_edit",
+            kwargs={"slug": campaign.plan.slug, "code": action.code, "year": campaign.year},
+        )
+    return (
+        settings.SITE_URL
+        + reverse(
+            "actions:personal_link",
+            kwargs={
+                "slug": campaign.plan.slug,
+                "year": campaign.year,
+                "code": action.code,
+            },
+        )
+        + get_query_string(user, scope=scope(campaign))
+    )
 
 
 def link_user(request: HttpRequest, campaign: Campaign) -> "User | None":
     """The account whose valid link to CAMPAIGN REQUEST carries, or None. A revocation is
     known once the account is: the token is then checked again, no older than it."""
-    user = get_user(request, scope=scope(campaign), max_age=_max_age(campaign),
-                    update_last_login=False)
+    user = get_user(
+        request, scope=scope(campaign), max_age=_max_age(campaign), update_last_login=False
+    )
     if user is None:
         return None
-    revoked = (LinkRevocation.objects.filter(user=user)
-               .values_list("revoked_at", flat=True).first())
+    revoked = LinkRevocation.objects.filter(user=user).values_list("revoked_at", flat=True).first()
     if revoked is not None:
         # Whole seconds, as sesame counts ages: a token of the revocation's second goes too.
         since = int(time.time()) - int(revoked.timestamp())
-        if get_user(request, scope=scope(campaign), max_age=since,
-                    update_last_login=False) is None:
+        if get_user(request, scope=scope(campaign), max_age=since, update_last_login=False) is None:
             return None
     return user
 
@@ -118,7 +130,10 @@ def revoke(users: Iterable["User"]) -> None:
     now = timezone.now()
     LinkRevocation.objects.bulk_create(
         [LinkRevocation(user=user, revoked_at=now) for user in users],
-        update_conflicts=True, unique_fields=["user"], update_fields=["revoked_at"])
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["revoked_at"],
+    )
 
 
 def link_campaign(session: SessionBase) -> int | None:
@@ -134,16 +149,22 @@ def _within(request: HttpRequest, campaign_id: int, kwargs: dict[str, Any]) -> b
     # Resolved by now (process_view), by a session's account (a link session is signed in).
     if request.resolver_match.view_name not in LINK_PAGES:  # type: ignore[union-attr]
         return False
-    campaign = (apps.get_model("actions", "Campaign").objects.select_related("plan")
-                .filter(pk=campaign_id).first())
+    campaign = (
+        apps.get_model("actions", "Campaign")
+        .objects.select_related("plan")
+        .filter(pk=campaign_id)
+        .first()
+    )
     if campaign is None or expired(campaign):
         return False
     if kwargs.get("slug", campaign.plan.slug) != campaign.plan.slug:
         return False
     if kwargs.get("year", campaign.year) != campaign.year:
         return False
-    return "code" not in kwargs or campaign.plan.actions.filter(
-        code=kwargs["code"], pilots=request.user).exists()  # type: ignore[misc]
+    if "code" not in kwargs:
+        return True
+    mine = campaign.plan.actions.filter(pilots=request.user)  # type: ignore[misc]
+    return mine.filter(code=kwargs["code"]).exists()
 
 
 class LinkSessionMiddleware:
@@ -156,9 +177,13 @@ class LinkSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., Any],
-                     view_args: tuple[Any, ...],
-                     view_kwargs: dict[str, Any]) -> HttpResponseRedirect | None:
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseRedirect | None:
         if not getattr(view_func, "login_required", True):
             return None
         campaign_id = link_campaign(request.session)

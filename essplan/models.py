@@ -16,8 +16,12 @@ class StagedImport(models.Model):
 
     token = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     namespace = models.CharField("import", max_length=50)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="+", verbose_name="déposé par")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="déposé par",
+    )
     created_at = models.DateTimeField("vérifié le", default=timezone.now)
     consumed_at = models.DateTimeField("importé le", null=True, blank=True)
     # The versions of what the dry run read (the import's reads_scopes): a confirmation after
@@ -78,13 +82,20 @@ class Notification(models.Model):
 
     kind = models.CharField("événement", max_length=30, choices=Kind)
     object_id = models.PositiveBigIntegerField(
-        "objet", help_text="La clé de l'objet dont l'événement parle (selon l'événement : "
-                           "commentaire de revue, nomination, demande d'inscription, "
-                           "invitation).")
+        "objet",
+        help_text="La clé de l'objet dont l'événement parle (selon l'événement : "
+        "commentaire de revue, nomination, demande d'inscription, "
+        "invitation).",
+    )
     address = models.EmailField("adresse")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="+",
-                                  verbose_name="destinataire")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="destinataire",
+    )
     created_at = models.DateTimeField("créée le", default=timezone.now)
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("essais d'envoi", default=0)
@@ -95,12 +106,19 @@ class Notification(models.Model):
         verbose_name = "notification"
         verbose_name_plural = "notifications"
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id", "address"],
-                                    name="one_notification_per_hand_off",
-                                    violation_error_message="Cette personne en est déjà avertie."),
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "address"],
+                name="one_notification_per_hand_off",
+                violation_error_message="Cette personne en est déjà avertie.",
+            ),
         ]
-        indexes = [models.Index(fields=["created_at"], name="notification_pending",
-                                condition=models.Q(sent_at__isnull=True))]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="notification_pending",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.address}"
@@ -112,15 +130,26 @@ class Invitation(models.Model):
 
     PENDING, ACCEPTED, EXPIRED = "en_attente", "acceptee", "expiree"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="invitation", verbose_name="compte")
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name="invité(e) par")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="invitation",
+        verbose_name="compte",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="invité(e) par",
+    )
     created_at = models.DateTimeField("invité(e) le", default=timezone.now)
     sent_at = models.DateTimeField(
-        "envoyée le", default=timezone.now,
-        help_text="Le dernier envoi du lien : son délai de validité court à partir de là.")
+        "envoyée le",
+        default=timezone.now,
+        help_text="Le dernier envoi du lien : son délai de validité court à partir de là.",
+    )
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
 
     class Meta:
@@ -144,13 +173,18 @@ class Invitation(models.Model):
             return self.ACCEPTED
         return self.EXPIRED if now > self.expires_at else self.PENDING
 
+
 class LinkRevocation(models.Model):
     """When an administrator revoked a person's personal links (essplan/links.py): every link
     made before that moment is refused, those of the next mails serve."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                primary_key=True, related_name="link_revocation",
-                                verbose_name="compte")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="link_revocation",
+        verbose_name="compte",
+    )
     revoked_at = models.DateTimeField("liens révoqués le", default=timezone.now)
 
     class Meta:

@@ -55,8 +55,10 @@ def notify(kind: str, about: "Model", recipients: Iterable["User | str"]) -> Non
             address, user = recipient.email, recipient
         else:
             continue
-        rows.setdefault(address.lower(), Notification(
-            kind=kind, object_id=about.pk, address=address, recipient=user))
+        rows.setdefault(
+            address.lower(),
+            Notification(kind=kind, object_id=about.pk, address=address, recipient=user),
+        )
     if not rows:
         return
     Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
@@ -76,12 +78,14 @@ def queue(kind: str, object_id: int, run_after: datetime | None = None) -> None:
 def deliver(kind: str, object_id: int) -> None:
     """The worker's half: send the pending notifications of KIND about OBJECT_ID; those the
     SMTP server refused are tried again after RETRY_DELAY times their attempts."""
-    pending = Notification.objects.filter(kind=kind, object_id=object_id, sent_at__isnull=True,
-                                          attempts__lt=MAX_ATTEMPTS)
+    pending = Notification.objects.filter(
+        kind=kind, object_id=object_id, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS
+    )
     failed = [pk for pk in pending.values_list("pk", flat=True) if send(pk) is False]
     if failed:
-        attempts = max(Notification.objects.filter(pk__in=failed)
-                       .values_list("attempts", flat=True))
+        attempts = max(
+            Notification.objects.filter(pk__in=failed).values_list("attempts", flat=True)
+        )
         if attempts < MAX_ATTEMPTS:
             queue(kind, object_id, run_after=timezone.now() + RETRY_DELAY * attempts)
 
@@ -98,9 +102,12 @@ def queue_pending() -> int:
 
 def send_pending() -> tuple[int, int]:
     """Send every notification still pending (the hourly catch-up): (sent, failed)."""
-    outcomes = [send(pk) for pk in Notification.objects.filter(
-        sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).order_by("pk").values_list(
-        "pk", flat=True)]
+    outcomes = [
+        send(pk)
+        for pk in Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
     return outcomes.count(True), outcomes.count(False)
 
 
@@ -108,8 +115,11 @@ def send(pk: int) -> bool | None:
     """Send notification PK if it is still pending and nobody else is sending it: True once
     sent, False when the SMTP server refused it (its error recorded), None otherwise."""
     with transaction.atomic():
-        notification = (Notification.objects.select_for_update(skip_locked=True)
-                        .filter(pk=pk, sent_at__isnull=True).first())
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, sent_at__isnull=True)
+            .first()
+        )
         if notification is None:
             return None
         notification.attempts += 1
@@ -143,10 +153,13 @@ def email(notification: Notification) -> EmailMultiAlternatives:
         campaign, action, key = mail.link
         context[key] = links.personal_url(notification.recipient, campaign, action)
     message = EmailMultiAlternatives(
-        subject=mail.subject, to=[notification.address],
-        body=render_to_string(f"emails/{mail.template}.txt", context))
-    message.attach_alternative(render_to_string(f"emails/{mail.template}.html", context),
-                               "text/html")
+        subject=mail.subject,
+        to=[notification.address],
+        body=render_to_string(f"emails/{mail.template}.txt", context),
+    )
+    message.attach_alternative(
+        render_to_string(f"emails/{mail.template}.html", context), "text/html"
+    )
     return message
 
 
@@ -167,13 +180,19 @@ def _point(comment: Any, verb: str, template: str, link: str | None = None) -> M
     return Mail(
         subject=f"[essplan] Point {point.year} {verb} · {action.code} {_short(action.title)}",
         template=template,
-        context={"comment": comment, "point": point, "action": action, "plan": action.plan,
-                 "author": comment.author,
-                 "form_url": _link("actions:progress_edit", year=point.year, **keys),
-                 "review_url": _link("actions:point_review", year=point.year, **keys),
-                 "action_url": _link("actions:action_detail", **keys),
-                 "my_actions_url": _link("actions:my_actions")},
-        link=(campaign, action, link) if link and campaign else None)
+        context={
+            "comment": comment,
+            "point": point,
+            "action": action,
+            "plan": action.plan,
+            "author": comment.author,
+            "form_url": _link("actions:progress_edit", year=point.year, **keys),
+            "review_url": _link("actions:point_review", year=point.year, **keys),
+            "action_url": _link("actions:action_detail", **keys),
+            "my_actions_url": _link("actions:my_actions"),
+        },
+        link=(campaign, action, link) if link and campaign else None,
+    )
 
 
 def _pilot_named(nomination: Any) -> Mail:
@@ -183,33 +202,48 @@ def _pilot_named(nomination: Any) -> Mail:
     return Mail(
         subject=f"[essplan] Vous êtes pilote de l'action {action.code} {_short(action.title)}",
         template="pilot_named",
-        context={"action": action, "plan": action.plan, "campaign": campaign,
-                 "action_url": settings.SITE_URL + action.get_absolute_url(),
-                 "my_actions_url": _link("actions:my_actions")},
-        link=(campaign, action, "form_url") if campaign else None)
+        context={
+            "action": action,
+            "plan": action.plan,
+            "campaign": campaign,
+            "action_url": settings.SITE_URL + action.get_absolute_url(),
+            "my_actions_url": _link("actions:my_actions"),
+        },
+        link=(campaign, action, "form_url") if campaign else None,
+    )
 
 
 def _listing_received(listing: Any) -> Mail:
-    return Mail(subject=f"[essplan] Demande d'inscription à l'annuaire : {_short(listing.name)}",
-                template="listing_received",
-                context={"listing": listing,
-                         "requests_url": _link("structures:listing_request_list")})
+    return Mail(
+        subject=f"[essplan] Demande d'inscription à l'annuaire : {_short(listing.name)}",
+        template="listing_received",
+        context={"listing": listing, "requests_url": _link("structures:listing_request_list")},
+    )
 
 
 def _listing_decided(listing: Any) -> Mail:
-    return Mail(subject=f"Votre demande d'inscription à l'annuaire de l'ESS : "
-                        f"{listing.get_state_display()}",
-                template="listing_decided", context={"listing": listing})
+    return Mail(
+        subject=f"Votre demande d'inscription à l'annuaire de l'ESS : "
+        f"{listing.get_state_display()}",
+        template="listing_decided",
+        context={"listing": listing},
+    )
 
 
 def _invitation_accepted(invitation: Any) -> Mail:
     user = invitation.user
     name = user.get_full_name() or user.get_username()
-    return Mail(subject=f"[essplan] {name} a activé son compte",
-                template="invitation_accepted",
-                context={"invitation": invitation, "user": user, "name": name,
-                         "roles": ", ".join(user.groups.values_list("name", flat=True)),
-                         "plans_url": _link("actions:plan_list")})
+    return Mail(
+        subject=f"[essplan] {name} a activé son compte",
+        template="invitation_accepted",
+        context={
+            "invitation": invitation,
+            "user": user,
+            "name": name,
+            "roles": ", ".join(user.groups.values_list("name", flat=True)),
+            "plans_url": _link("actions:plan_list"),
+        },
+    )
 
 
 def _model(label: str) -> Callable[[], type["Model"]]:
@@ -222,17 +256,22 @@ def _nominations() -> type["Model"]:
 
 # Each kind: (the model of the object it is about, the mail it makes of that object).
 KINDS: dict[str, tuple[Callable[[], type["Model"]], Callable[[Any], Mail]]] = {
-    Kind.POINT_SUBMITTED: (_model("actions.ReviewComment"),
-                           lambda comment: _point(comment, "soumis", "point_submitted")),
-    Kind.POINT_SENT_BACK: (_model("actions.ReviewComment"),
-                           lambda comment: _point(comment, "à revoir", "point_sent_back",
-                                                  link="form_url")),
-    Kind.POINT_VALIDATED: (_model("actions.ReviewComment"),
-                           lambda comment: _point(comment, "validé", "point_validated",
-                                                  link="action_url")),
-    Kind.POINT_REPLIED: (_model("actions.ReviewComment"),
-                         lambda comment: _point(comment, "à revoir : le pilote répond",
-                                                "point_replied")),
+    Kind.POINT_SUBMITTED: (
+        _model("actions.ReviewComment"),
+        lambda comment: _point(comment, "soumis", "point_submitted"),
+    ),
+    Kind.POINT_SENT_BACK: (
+        _model("actions.ReviewComment"),
+        lambda comment: _point(comment, "à revoir", "point_sent_back", link="form_url"),
+    ),
+    Kind.POINT_VALIDATED: (
+        _model("actions.ReviewComment"),
+        lambda comment: _point(comment, "validé", "point_validated", link="action_url"),
+    ),
+    Kind.POINT_REPLIED: (
+        _model("actions.ReviewComment"),
+        lambda comment: _point(comment, "à revoir : le pilote répond", "point_replied"),
+    ),
     Kind.PILOT_NAMED: (_nominations, _pilot_named),
     Kind.LISTING_RECEIVED: (_model("structures.ListingRequest"), _listing_received),
     Kind.LISTING_DECIDED: (_model("structures.ListingRequest"), _listing_decided),

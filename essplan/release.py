@@ -10,8 +10,16 @@ import hashlib
 from pathlib import Path
 
 # What renders the pages: the apps' code and the templates (the data are versioned apart).
-FOLDERS = ("essplan", "actions", "indicators", "structures", "reports", "jobs", "publicsite",
-           "templates")
+FOLDERS = (
+    "essplan",
+    "actions",
+    "indicators",
+    "structures",
+    "reports",
+    "jobs",
+    "publicsite",
+    "templates",
+)
 
 
 def fingerprint(root: Path) -> str:

@@ -35,16 +35,27 @@ def verbs(*models: str, only: tuple[str, ...] | list[str] = VERBS) -> list[str]:
 
 
 PLAN_READ = verbs("plan", "axis", "objective", "action", "direction", only=["view"])
-FOLLOWUP = ("progressupdate", "budgetline", "event", "eventaction", "campaign", "reviewcomment",
-            "attachment")
+FOLLOWUP = (
+    "progressupdate",
+    "budgetline",
+    "event",
+    "eventaction",
+    "campaign",
+    "reviewcomment",
+    "attachment",
+)
 DIRECTORY_REFERENCE = verbs("commune", "legalform", "nafcode", only=["view"])
 INDICATORS = ("indicator", "target", "measurement")
 
 # {role: {app label: [codename, …] or ALL}}
 GRANTS: dict[str, dict[str, list[str] | str]] = {
     ADMIN: {
-        "auth": ALL, "actions": ALL, "structures": ALL, "indicators": verbs(*INDICATORS),
-        "reports": verbs("annualreport"), "jobs": verbs("job", only=["view"]),
+        "auth": ALL,
+        "actions": ALL,
+        "structures": ALL,
+        "indicators": verbs(*INDICATORS),
+        "reports": verbs("annualreport"),
+        "jobs": verbs("job", only=["view"]),
     },
     EDITOR: {
         "actions": [*PLAN_READ, "change_action", *verbs(*FOLLOWUP)],

@@ -54,9 +54,20 @@ PEOPLE_ORDER: list[OrderBy | str] = [*french_order("last_name", "first_name"), "
 def people_matching(people: QuerySet[Any], text: str) -> QuerySet[Any]:
     """PEOPLE whose name, username or e-mail contains every word of TEXT (accents and case
     ignored)."""
-    people = people.annotate(words=Unaccent(Concat(
-        "first_name", Value(" "), "last_name", Value(" "), "username", Value(" "), "email",
-        output_field=TextField())))
+    people = people.annotate(
+        words=Unaccent(
+            Concat(
+                "first_name",
+                Value(" "),
+                "last_name",
+                Value(" "),
+                "username",
+                Value(" "),
+                "email",
+                output_field=TextField(),
+            )
+        )
+    )
     for word in text.split():
         people = people.filter(words__icontains=Unaccent(Value(word)))
     return people

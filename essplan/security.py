@@ -33,8 +33,11 @@ def client_ip(request: HttpRequest) -> str | None:
     trusted = settings.TRUSTED_PROXIES
     if not trusted:
         return remote
-    forwarded = [item.strip() for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                 if item.strip()]
+    forwarded = [
+        item.strip()
+        for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if item.strip()
+    ]
     if len(forwarded) < trusted:
         return remote
     return forwarded[-trusted]
@@ -46,12 +49,16 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if "\x00" in request.path or any(
-                "\x00" in value for values in request.GET.lists() for value in values[1]):
+            "\x00" in value for values in request.GET.lists() for value in values[1]
+        ):
             if request.path.startswith(API_PREFIX):  # the API answers in JSON, as documented
                 return JsonResponse({"detail": "Requête invalide : caractère NUL."}, status=400)
             raise SuspiciousOperation("NUL byte in the request")
-        if request.method == "POST" and request.content_type != "multipart/form-data" and any(
-                "\x00" in value for values in request.POST.lists() for value in values[1]):
+        if (
+            request.method == "POST"
+            and request.content_type != "multipart/form-data"
+            and any("\x00" in value for values in request.POST.lists() for value in values[1])
+        ):
             raise SuspiciousOperation("NUL byte in the form")
         return self.get_response(request)
 
@@ -82,8 +89,13 @@ class TrustedProxyMiddleware:
     request: a client reaching the application server directly cannot choose its address
     (the lockout's and the rate limits' key) nor pretend to be on HTTPS."""
 
-    HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
-               "HTTP_X_FORWARDED_PORT", "HTTP_FORWARDED")
+    HEADERS = (
+        "HTTP_X_FORWARDED_FOR",
+        "HTTP_X_FORWARDED_PROTO",
+        "HTTP_X_FORWARDED_HOST",
+        "HTTP_X_FORWARDED_PORT",
+        "HTTP_FORWARDED",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -132,8 +144,11 @@ class BodySizeLimitMiddleware:
             length = 0
         if length <= settings.ANONYMOUS_REQUEST_MAX_BYTES:
             return self.get_response(request)  # the session untouched (public pages vary on none)
-        limit = (settings.REQUEST_MAX_BYTES if request.user.is_authenticated
-                 else settings.ANONYMOUS_REQUEST_MAX_BYTES)
+        limit = (
+            settings.REQUEST_MAX_BYTES
+            if request.user.is_authenticated
+            else settings.ANONYMOUS_REQUEST_MAX_BYTES
+        )
         if length > limit:
             return render(request, "413.html", {"limit": limit}, status=413)
         return self.get_response(request)

@@ -76,16 +76,25 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., Any],
-                     view_args: tuple[Any, ...], view_kwargs: dict[str, Any]) -> None:
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
         if not getattr(view_func, "login_required", True) or SESSION_KEY not in request.session:
             return
         now = int(time.time())
         seen = request.session.get(SEEN)
         if seen is not None and now - seen > settings.SESSION_IDLE_TIMEOUT:
             logout(request)
-            messages.warning(request, (
-                f"Votre session a expiré après {spoken(settings.SESSION_IDLE_TIMEOUT)} "
-                "d'inactivité : reconnectez-vous pour continuer."))
+            messages.warning(
+                request,
+                (
+                    f"Votre session a expiré après {spoken(settings.SESSION_IDLE_TIMEOUT)} "
+                    "d'inactivité : reconnectez-vous pour continuer."
+                ),
+            )
         elif seen is None or now - seen >= REFRESH_SECONDS:
             request.session[SEEN] = now

@@ -200,10 +200,13 @@ def cache_from_url(name: str) -> dict[str, Any]:
     raw = env_str(name, "")
     if urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
         raise ImproperlyConfigured(
-            f"{name} must be a Redis URL such as redis://127.0.0.1:6379/1 (got {raw!r}).")
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": own_test_database(raw),
-            "KEY_PREFIX": f"{env_str('CACHE_KEY_PREFIX', 'essplan')}-{RELEASE}"}
+            f"{name} must be a Redis URL such as redis://127.0.0.1:6379/1 (got {raw!r})."
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": own_test_database(raw),
+        "KEY_PREFIX": f"{env_str('CACHE_KEY_PREFIX', 'essplan')}-{RELEASE}",
+    }
 
 
 def own_test_database(url: str) -> str:
@@ -223,18 +226,26 @@ def own_test_database(url: str) -> str:
 # process (essplan.boundedcache). An hour at most: the copies of older data versions go.
 if env_str("CACHE_URL"):
     CACHES = {"default": cache_from_url("CACHE_URL")}
-    CACHES["public"] = {**CACHES["default"], "TIMEOUT": 3600,
-                        "KEY_PREFIX": f"{CACHES['default']['KEY_PREFIX']}-public"}
+    CACHES["public"] = {
+        **CACHES["default"],
+        "TIMEOUT": 3600,
+        "KEY_PREFIX": f"{CACHES['default']['KEY_PREFIX']}-public",
+    }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "essplan.boundedcache.BoundedLocMemCache", "LOCATION": "default",
-            "OPTIONS": {"MAX_BYTES": env_int("CACHE_MAX_BYTES", 32 * 2**20),
-                        "MAX_ENTRIES": 1_000_000},
+            "BACKEND": "essplan.boundedcache.BoundedLocMemCache",
+            "LOCATION": "default",
+            "OPTIONS": {
+                "MAX_BYTES": env_int("CACHE_MAX_BYTES", 32 * 2**20),
+                "MAX_ENTRIES": 1_000_000,
+            },
         },
         "public": {
-            "BACKEND": "essplan.boundedcache.BoundedLocMemCache", "LOCATION": "public",
-            "TIMEOUT": 3600, "OPTIONS": {"MAX_BYTES": 32 * 2**20, "MAX_ENTRIES": 1_000_000},
+            "BACKEND": "essplan.boundedcache.BoundedLocMemCache",
+            "LOCATION": "public",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_BYTES": 32 * 2**20, "MAX_ENTRIES": 1_000_000},
         },
     }
 # The figures and page bodies kept by each process as they are (essplan.datacache), weighed
@@ -274,8 +285,12 @@ if env_bool("DATABASE_POOL", False):
     DATABASES["default"]["OPTIONS"] = {
         "connect_timeout": 5,
         **DATABASES["default"].get("OPTIONS", {}),
-        "pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_SIZE", 4),
-                 "timeout": env_int("DATABASE_POOL_TIMEOUT", 3), "reconnect_timeout": 2},
+        "pool": {
+            "min_size": 1,
+            "max_size": env_int("DATABASE_POOL_SIZE", 4),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
+            "reconnect_timeout": 2,
+        },
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Two test runs at once (CI's two passes, a developer's run) each get their own database.
@@ -313,8 +328,10 @@ TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 # The addresses those proxies reach the application from: X-Forwarded-* headers from any
 # other address are dropped (essplan.security.TrustedProxyMiddleware).
 try:
-    TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(item) for item in
-                              env_list("TRUSTED_PROXY_ADDRESSES", ["127.0.0.1", "::1"])]
+    TRUSTED_PROXY_NETWORKS = [
+        ipaddress.ip_network(item)
+        for item in env_list("TRUSTED_PROXY_ADDRESSES", ["127.0.0.1", "::1"])
+    ]
 except ValueError as exc:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_ADDRESSES: {exc}.") from None
 AXES_CLIENT_IP_CALLABLE = "essplan.security.client_ip"
@@ -333,8 +350,9 @@ ANONYMOUS_REQUEST_MAX_BYTES = env_int("ANONYMOUS_REQUEST_MAX_BYTES", 64 * 1024)
 IMPORT_STAGING_TTL = datetime.timedelta(minutes=env_int("IMPORT_STAGING_MINUTES", 60))
 # The licence of the open data (/public/donnees/).
 OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", "Licence Ouverte 2.0 (Etalab)")
-OPEN_DATA_LICENCE_URL = env_str("OPEN_DATA_LICENCE_URL",
-                                "https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
+OPEN_DATA_LICENCE_URL = env_str(
+    "OPEN_DATA_LICENCE_URL", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+)
 # Requests to appear on the public directory accepted from one address within an hour.
 LISTING_REQUESTS_PER_HOUR = env_int("LISTING_REQUESTS_PER_HOUR", 5)
 # A file of more rows than this is checked and imported by a background job.
@@ -387,6 +405,7 @@ STORAGES = {
     },
 }
 
+
 # E-mail: the SMTP server of EMAIL_URL (smtp+tls://user:password@host:587), else
 # the local mail transfer agent; the console in development. Tests use locmem.
 def mailer_from_url(name: str) -> dict[str, Any]:
@@ -421,8 +440,9 @@ ESS_TEAM_CONTACT_EMAIL = env_str("ESS_TEAM_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Campaign reminders go this many days before the due date, on it, then weekly.
 try:
-    REMINDER_DAYS_BEFORE = sorted({int(day) for day in env_list("REMINDER_DAYS_BEFORE", ["14", "3"])},
-                                  reverse=True)
+    REMINDER_DAYS_BEFORE = sorted(
+        {int(day) for day in env_list("REMINDER_DAYS_BEFORE", ["14", "3"])}, reverse=True
+    )
 except ValueError:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE is a list of whole numbers of days.") from None
 
@@ -485,12 +505,18 @@ LOGGING = {
     "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
-        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
-                        "filters": ["require_debug_false"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
-        "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR",
-                           "propagate": False},
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "ERROR",
+            "propagate": False,
+        },
     },
 }

@@ -55,9 +55,11 @@ BOM = b"\xef\xbb\xbf"
 # Bytes no text file holds (NUL and the control characters other than tab, line feeds,
 # form feed and Ctrl-Z), and the opening bytes of the files most often renamed .csv.
 BINARY = re.compile(rb"[\x00-\x08\x0e-\x19\x1b-\x1f]")
-SIGNATURES = {b"PK\x03\x04": "d'une archive ZIP (classeur XLSX ou ODS, document Word…)",
-              b"\xd0\xcf\x11\xe0": "d'un document Office 97-2003 (XLS, DOC)",
-              b"%PDF-": "d'un PDF"}
+SIGNATURES = {
+    b"PK\x03\x04": "d'une archive ZIP (classeur XLSX ou ODS, document Word…)",
+    b"\xd0\xcf\x11\xe0": "d'un document Office 97-2003 (XLS, DOC)",
+    b"%PDF-": "d'un PDF",
+}
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -93,10 +95,12 @@ def read_sheet(name: str, content: bytes) -> Sheet:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure means an unreadable file
         raise UnreadableFile(
-            f"le fichier ne peut pas être lu comme un tableur {extension.upper()}.") from exc
+            f"le fichier ne peut pas être lu comme un tableur {extension.upper()}."
+        ) from exc
 
 
 # CSV
+
 
 def decode(content: bytes, notes: list[str]) -> str:
     """The text of a CSV file: UTF-8 if it all is, else Windows-1252 (said in NOTES).
@@ -111,26 +115,35 @@ def decode(content: bytes, notes: list[str]) -> str:
         text = None
     binary = BINARY.search(content)
     if binary or (text is None and content.startswith(tuple(SIGNATURES))):
-        kind = next((what for start, what in SIGNATURES.items() if content.startswith(start)),
-                    "d'un fichier binaire")
+        kind = next(
+            (what for start, what in SIGNATURES.items() if content.startswith(start)),
+            "d'un fichier binaire",
+        )
         raise UnreadableFile(
             f"ce fichier n'est pas un fichier CSV (texte) : son contenu est celui {kind}. "
-            "Importez le classeur lui-même (XLSX, ODS) ou enregistrez-le en « CSV UTF-8 ».")
+            "Importez le classeur lui-même (XLSX, ODS) ou enregistrez-le en « CSV UTF-8 »."
+        )
     if text is not None:
         return text
     lines = content.split(b"\n")
     if content.startswith(BOM) or any(map(utf8_line, lines)):
-        line = next(number for number, line in enumerate(lines, start=1)
-                    if not utf8_line(line, accented=False))
+        line = next(
+            number
+            for number, line in enumerate(lines, start=1)
+            if not utf8_line(line, accented=False)
+        )
         raise UnreadableFile(
             f"la ligne {line} n'est pas en UTF-8 alors que le reste du fichier l'est "
             "(fichier assemblé à partir de plusieurs sources ?) : enregistrez-le à nouveau "
-            "en « CSV UTF-8 ».")
+            "en « CSV UTF-8 »."
+        )
     text = content.decode("cp1252", errors="replace")
     accented = re.search(r"\w*[À-ÿŒœ]\w*", text)
     sample = f" (exemple : « {accented.group(0)} »)" if accented else ""
-    notes.append("Le fichier n'est pas en UTF-8 : il a été lu comme un fichier Windows "
-                 f"(Windows-1252){sample}. Vérifiez les accents ci-dessous avant de confirmer.")
+    notes.append(
+        "Le fichier n'est pas en UTF-8 : il a été lu comme un fichier Windows "
+        f"(Windows-1252){sample}. Vérifiez les accents ci-dessous avant de confirmer."
+    )
     return text
 
 
@@ -160,6 +173,7 @@ def csv_rows(content: bytes, notes: list[str]) -> Iterator[list[str]]:
 
 # XLSX and ODS
 
+
 class Budget:
     """The characters a file has expanded to so far, refused past MAX_TEXT."""
 
@@ -171,7 +185,8 @@ class Budget:
         if self.used > MAX_TEXT:
             raise UnreadableFile(
                 f"le fichier contient plus de {integer(MAX_TEXT)} caractères une fois "
-                "décompressé : découpez-le en plusieurs fichiers.")
+                "décompressé : découpez-le en plusieurs fichiers."
+            )
 
 
 class CellText:
@@ -196,14 +211,16 @@ class CellText:
 
 
 def too_long(reference: str) -> UnreadableFile:
-    return UnreadableFile(f"la cellule {reference} dépasse {integer(MAX_CELL)} caractères : "
-                          "raccourcissez-la.")
+    return UnreadableFile(
+        f"la cellule {reference} dépasse {integer(MAX_CELL)} caractères : raccourcissez-la."
+    )
 
 
 def beyond(reference: str) -> UnreadableFile:
     return UnreadableFile(
         f"la cellule {reference} est au-delà de la colonne {get_column_letter(MAX_COLUMNS)}, "
-        "la dernière lue : effacez-la ou déplacez-la.")
+        "la dernière lue : effacez-la ou déplacez-la."
+    )
 
 
 def open_part(archive: zipfile.ZipFile, name: str) -> IO[bytes]:
@@ -213,7 +230,8 @@ def open_part(archive: zipfile.ZipFile, name: str) -> IO[bytes]:
     if info.file_size > MAX_PART:
         raise UnreadableFile(
             f"une fois décompressé, le fichier dépasse {integer(MAX_PART // 1024 // 1024)} Mo "
-            f"(partie « {name} ») : découpez-le en plusieurs fichiers.")
+            f"(partie « {name} ») : découpez-le en plusieurs fichiers."
+        )
     return archive.open(info)
 
 
@@ -264,18 +282,27 @@ def xlsx_rows(content: bytes, budget: Budget) -> Iterator[tuple[int, list[Any]]]
     """The rows of the active sheet of an XLSX file, as (row number, values)."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         workbook = xml_part(archive, "xl/workbook.xml")
-        targets = {relation.get("Id"): relation for relation in
-                   xml_part(archive, "xl/_rels/workbook.xml.rels")}
+        targets = {
+            relation.get("Id"): relation
+            for relation in xml_part(archive, "xl/_rels/workbook.xml.rels")
+        }
 
         def part(relation: ElementTree.Element) -> str:
             # A relation without its target fails here: read_sheet() says the file unreadable.
             target: Any = relation.get("Target")
-            return (target.lstrip("/") if target.startswith("/")
-                    else str(PurePosixPath("xl") / target))
+            return (
+                target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            )
 
         def of_type(kind: str) -> str | None:
-            return next((part(relation) for relation in targets.values()
-                         if relation.get("Type") == f"{OFFICE_RELATIONS}/{kind}"), None)
+            return next(
+                (
+                    part(relation)
+                    for relation in targets.values()
+                    if relation.get("Type") == f"{OFFICE_RELATIONS}/{kind}"
+                ),
+                None,
+            )
 
         view = workbook.find(f"{{{SPREADSHEET}}}bookViews/{{{SPREADSHEET}}}workbookView")
         active = int(view.get("activeTab", 0)) if view is not None else 0
@@ -285,19 +312,21 @@ def xlsx_rows(content: bytes, budget: Budget) -> Iterator[tuple[int, list[Any]]]
         in_1904 = properties is not None and properties.get("date1904") in ("1", "true")
         strings_part, styles_part = of_type("sharedStrings"), of_type("styles")
         # Counted apart from the cells: a string is spent again by each cell that shows it.
-        strings = (list(SharedStrings(Budget()).rows(archive, strings_part)) if strings_part
-                   else [])
+        strings = list(SharedStrings(Budget()).rows(archive, strings_part)) if strings_part else []
         dates = date_styles(xml_part(archive, styles_part)) if styles_part else set()
-        reader = XlsxSheet(strings, dates, CALENDAR_MAC_1904 if in_1904 else CALENDAR_WINDOWS_1900,
-                           budget)
+        reader = XlsxSheet(
+            strings, dates, CALENDAR_MAC_1904 if in_1904 else CALENDAR_WINDOWS_1900, budget
+        )
         yield from reader.rows(archive, sheet)
 
 
 def date_styles(styles: ElementTree.Element) -> set[int]:
     """The indexes of the cell styles that show a number as a date."""
-    formats = {int(number_format.get("numFmtId")):  # type: ignore[arg-type]  # as part()
-               number_format.get("formatCode", "")
-               for number_format in styles.iter(f"{{{SPREADSHEET}}}numFmt")}
+    formats = {
+        int(number_format.get("numFmtId")):  # type: ignore[arg-type]  # as part()
+        number_format.get("formatCode", "")
+        for number_format in styles.iter(f"{{{SPREADSHEET}}}numFmt")
+    }
     cell_styles = styles.find(f"{{{SPREADSHEET}}}cellXfs")
     if cell_styles is None:
         return set()
@@ -330,7 +359,9 @@ class SharedStrings(StreamParser):
     def end_t(self) -> None:
         self.text = None
 
-    def start_rPh(self, attributes: dict[str, str]) -> None:  # a reading guide (Japanese), not part of the text
+    def start_rPh(
+        self, attributes: dict[str, str]
+    ) -> None:  # a reading guide (Japanese), not part of the text
         self.phonetic += 1
 
     def end_rPh(self) -> None:
@@ -349,8 +380,9 @@ class SharedStrings(StreamParser):
 class XlsxSheet(StreamParser):
     """The rows of an XLSX sheet, typed as openpyxl types them (numbers, dates, booleans)."""
 
-    def __init__(self, strings: list[str | CellText], dates: set[int], epoch: datetime,
-                 budget: Budget) -> None:
+    def __init__(
+        self, strings: list[str | CellText], dates: set[int], epoch: datetime, budget: Budget
+    ) -> None:
         super().__init__()
         self.strings, self.dates, self.epoch, self.budget = strings, dates, epoch, budget
         self.number, self.column = 0, 0
@@ -370,9 +402,12 @@ class XlsxSheet(StreamParser):
         reference = attributes.get("r")
         match = CELL_REFERENCE.match(reference or "")
         self.column = column_index_from_string(match.group(1)) if match else self.column + 1
-        self.cell = {"reference": reference or f"{get_column_letter(self.column)}{self.number}",
-                     "type": attributes.get("t", "n"), "style": int(attributes.get("s", 0)),
-                     "text": CellText()}
+        self.cell = {
+            "reference": reference or f"{get_column_letter(self.column)}{self.number}",
+            "type": attributes.get("t", "n"),
+            "style": int(attributes.get("s", 0)),
+            "text": CellText(),
+        }
 
     def start_v(self, attributes: dict[str, str]) -> None:
         self.text = self.cell["text"]
@@ -466,11 +501,19 @@ class OdsSheet(StreamParser):
         if not (self.tables and not self.done) or self.cell is not None:
             return
         kind = attributes.get("value-type")
-        typed = {"float": "value", "percentage": "value", "currency": "value",
-                 "boolean": "boolean-value", "date": "date-value"}.get(kind or "")
-        self.cell = {"repeat": int(attributes.get("number-columns-repeated", 1)),
-                     "typed": attributes.get(typed) if typed else None,
-                     "text": CellText(), "paragraphs": 0}
+        typed = {
+            "float": "value",
+            "percentage": "value",
+            "currency": "value",
+            "boolean": "boolean-value",
+            "date": "date-value",
+        }.get(kind or "")
+        self.cell = {
+            "repeat": int(attributes.get("number-columns-repeated", 1)),
+            "typed": attributes.get(typed) if typed else None,
+            "text": CellText(),
+            "paragraphs": 0,
+        }
 
     start_covered_table_cell = start_table_cell
 
@@ -501,7 +544,9 @@ class OdsSheet(StreamParser):
     def reference(self, column: int) -> str:
         return f"{get_column_letter(column)}{self.number + 1}"
 
-    def start_annotation(self, attributes: dict[str, str]) -> None:  # a comment on the cell, not its text
+    def start_annotation(
+        self, attributes: dict[str, str]
+    ) -> None:  # a comment on the cell, not its text
         self.aside += 1
         self.text = None
 
@@ -575,18 +620,23 @@ def table(rows: Iterable[tuple[int, Sequence[Any]]], strict: bool = False) -> ta
             headers = [cell.replace("\ufeff", "").strip() for cell in cells]
             duplicates = sorted(name for name, n in Counter(headers).items() if n > 1)
             if duplicates:
-                raise UnreadableFile("la ligne d'en-tête répète la colonne "
-                                     f"« {duplicates[0]} » : chaque colonne doit être unique.")
+                raise UnreadableFile(
+                    "la ligne d'en-tête répète la colonne "
+                    f"« {duplicates[0]} » : chaque colonne doit être unique."
+                )
             dataset, width = tablib.Dataset(headers=headers), len(headers)
             continue
         count += 1
         if count > MAX_ROWS:
-            raise UnreadableFile(f"le fichier compte plus de {MAX_ROWS:_} lignes".replace("_", " ")
-                                 + " : découpez-le en plusieurs fichiers.")
+            raise UnreadableFile(
+                f"le fichier compte plus de {MAX_ROWS:_} lignes".replace("_", " ")
+                + " : découpez-le en plusieurs fichiers."
+            )
         if len(cells) > width or (strict and len(row) < width):
             raise UnreadableFile(
                 f"la ligne {number} a {len(row) if strict else len(cells)} colonnes au lieu de "
-                f"{width} (séparateur ou guillemets incorrects ?).")
+                f"{width} (séparateur ou guillemets incorrects ?)."
+            )
         dataset.append([unneutralise(cell) for cell in cells] + [""] * (width - len(cells)))
     if dataset is None:
         raise UnreadableFile("le fichier est vide.")

@@ -19,12 +19,21 @@ urlpatterns = [
     path("connexion/", LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oubli/", password_reset_view, name="password_reset"),
-    path("mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(),
-         name="password_reset_done"),
-    path("mot-de-passe/choisir/<uidb64>/<token>/", ChoosePasswordView.as_view(),
-         name="password_reset_confirm"),
-    path("mot-de-passe/choisi/", auth_views.PasswordResetCompleteView.as_view(),
-         name="password_reset_complete"),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/choisir/<uidb64>/<token>/",
+        ChoosePasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/choisi/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("comptes/", include("actions.people_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,6 @@
   changed in between (read from the history).
 """
 
-
 from collections.abc import Callable
 from typing import Any
 
@@ -50,9 +49,11 @@ class Versioned(models.Model):
         abstract = True
 
 
-CONFLICT_MESSAGE = ("Quelqu'un a enregistré cette fiche après que vous l'avez ouverte : votre "
-                    "enregistrement est refusé pour ne pas effacer son travail. Rechargez la page, "
-                    "puis reportez-y vos changements.")
+CONFLICT_MESSAGE = (
+    "Quelqu'un a enregistré cette fiche après que vous l'avez ouverte : votre "
+    "enregistrement est refusé pour ne pas effacer son travail. Rechargez la page, "
+    "puis reportez-y vos changements."
+)
 
 
 class ConcurrentEdit(Exception):
@@ -105,12 +106,20 @@ def save_versioned(*, form: "ModelForm[Any]", version: int, **extra: Any) -> Any
         setattr(instance, name, value)
     opts = type(instance)._meta
     # The forms name their fields (Meta.fields; none lists only exclude).
-    fields = [name for name in form._meta.fields  # type: ignore[union-attr]
-              if not opts.get_field(name).many_to_many]
+    fields = [
+        name
+        for name in form._meta.fields  # type: ignore[union-attr]
+        if not opts.get_field(name).many_to_many
+    ]
     values = {name: getattr(instance, name) for name in [*fields, *extra]}
     # QuerySet.update() skips Model.save(): the "modifié le" fields are set here.
-    values.update({field.name: field.pre_save(instance, add=False) for field in opts.concrete_fields
-                   if getattr(field, "auto_now", False)})
+    values.update(
+        {
+            field.name: field.pre_save(instance, add=False)
+            for field in opts.concrete_fields
+            if getattr(field, "auto_now", False)
+        }
+    )
     model = type(instance)
     updated = model.objects.filter(pk=instance.pk, version=version).update(**values)
     if not updated:
@@ -122,10 +131,13 @@ def save_versioned(*, form: "ModelForm[Any]", version: int, **extra: Any) -> Any
 
 def stored_values(instance: Model) -> list[Change]:
     """What a row created meanwhile holds: [(label, "—", value)], as changes_since() says."""
-    return [(field.verbose_name, "—", _display(field, getattr(instance, field.attname)))
-            for field in type(instance)._meta.concrete_fields
-            if field.name not in SKIPPED and not field.is_relation
-            and getattr(instance, field.attname) not in (None, "", [])]
+    return [
+        (field.verbose_name, "—", _display(field, getattr(instance, field.attname)))
+        for field in type(instance)._meta.concrete_fields
+        if field.name not in SKIPPED
+        and not field.is_relation
+        and getattr(instance, field.attname) not in (None, "", [])
+    ]
 
 
 def violated_constraint(error: BaseException) -> str | None:
@@ -137,11 +149,13 @@ def existing_twin(instance: Any) -> Model | None:
     """The stored row that takes INSTANCE's place in one of its model's unique constraints."""
     model = type(instance)
     for constraint in model._meta.total_unique_constraints:
-        lookup = {name: getattr(instance, model._meta.get_field(name).attname)
-                  for name in constraint.fields}
-        found = model._default_manager.filter(**{
-            model._meta.get_field(name).attname: value for name, value in lookup.items()
-        }).first()
+        lookup = {
+            name: getattr(instance, model._meta.get_field(name).attname)
+            for name in constraint.fields
+        }
+        found = model._default_manager.filter(
+            **{model._meta.get_field(name).attname: value for name, value in lookup.items()}
+        ).first()
         if found is not None:
             return found
     return None
@@ -176,8 +190,9 @@ def save_form(*, form: "ModelForm[Any]", **extra: Any) -> Any:
     return instance
 
 
-def save_or_conflict(form: "ModelForm[Any]", saver: Callable[..., Any] | None = None,
-                     **extra: Any) -> list[Change] | None:
+def save_or_conflict(
+    form: "ModelForm[Any]", saver: Callable[..., Any] | None = None, **extra: Any
+) -> list[Change] | None:
     """Save FORM (with SAVER, save_form by default); return the changes that make it a
     conflict, or None once saved."""
     try:

@@ -30,10 +30,17 @@ from .roles import signed_in
 from .versioning import save_or_conflict
 
 
-def edit_versioned(request: HttpRequest, form: "ModelForm[Any]", *, template: str,
-                   context: dict[str, Any], message: Callable[[Any], str],
-                   success_url: Callable[[Any], str], saver: Callable[..., Any] | None = None,
-                   **extra: Any) -> HttpResponse:
+def edit_versioned(
+    request: HttpRequest,
+    form: "ModelForm[Any]",
+    *,
+    template: str,
+    context: dict[str, Any],
+    message: Callable[[Any], str],
+    success_url: Callable[[Any], str],
+    saver: Callable[..., Any] | None = None,
+    **extra: Any,
+) -> HttpResponse:
     """The body of every edit view, creation or change of a versioned record.
 
     On a valid POST, FORM is saved under the version check (SAVER, or
@@ -51,9 +58,16 @@ def edit_versioned(request: HttpRequest, form: "ModelForm[Any]", *, template: st
     return render(request, template, context, status=409 if conflict else 200)
 
 
-def delete_confirmed(request: HttpRequest, obj: Model, *, question: str,
-                     crumbs: list[tuple[str, str]], cancel_url: str, message: str,
-                     success_url: str) -> HttpResponse:
+def delete_confirmed(
+    request: HttpRequest,
+    obj: Model,
+    *,
+    question: str,
+    crumbs: list[tuple[str, str]],
+    cancel_url: str,
+    message: str,
+    success_url: str,
+) -> HttpResponse:
     """The body of every delete view: a GET asks QUESTION on a page of its own (CRUMBS: the
     breadcrumb's (label, url) pairs, CANCEL_URL: where « Annuler » leads); the POST it sends
     deletes OBJ, shows MESSAGE and goes to SUCCESS_URL."""
@@ -61,23 +75,37 @@ def delete_confirmed(request: HttpRequest, obj: Model, *, question: str,
         obj.delete()
         messages.success(request, message)
         return redirect(success_url)
-    return render(request, "includes/confirm_delete.html", {
-        "question": question, "crumbs": crumbs, "cancel_url": cancel_url})
+    return render(
+        request,
+        "includes/confirm_delete.html",
+        {"question": question, "crumbs": crumbs, "cancel_url": cancel_url},
+    )
 
 
-def cached_body(request: HttpRequest, name: str, parts: object, template: str,
-                context: Callable[[], dict[str, Any]], *, scopes: Iterable[str]) -> str:
+def cached_body(
+    request: HttpRequest,
+    name: str,
+    parts: object,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    *,
+    scopes: Iterable[str],
+) -> str:
     """The body of a list page for readers: TEMPLATE rendered with CONTEXT() (called only when
     it must be rendered again), cached with the data of SCOPES (what it prints) under NAME,
     PARTS and the query string.
     A reading then builds neither the filters nor the query: it costs the page's shell."""
     query = sorted(request.GET.lists())
-    return mark_safe(cached_value(  # noqa: S308 - rendered by a template, escaped there
-        name, (parts, query), lambda: render_to_string(template, context()), scopes=scopes))
+    return mark_safe(
+        cached_value(  # noqa: S308 - rendered by a template, escaped there
+            name, (parts, query), lambda: render_to_string(template, context()), scopes=scopes
+        )
+    )
 
 
-def import_check(request: HttpRequest, resource: Any, *, namespace: str, template: str,
-                 context: dict[str, Any]) -> HttpResponse:
+def import_check(
+    request: HttpRequest, resource: Any, *, namespace: str, template: str, context: dict[str, Any]
+) -> HttpResponse:
     """Step 1 of an import: the upload form, then the file's dry run, row by row (a large
     file's by a job, whose result this page shows at ?travail=<job>)."""
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -85,25 +113,50 @@ def import_check(request: HttpRequest, resource: Any, *, namespace: str, templat
     if request.method == "POST" and form.is_valid() and (sheet := read_upload(form)):
         file_name = form.cleaned_data["file"].name
         if is_large(len(sheet.dataset)):
-            job = start_check(sheet, resource, namespace=namespace, user=signed_in(request),
-                              file_name=file_name, page_url=request.path)
+            job = start_check(
+                sheet,
+                resource,
+                namespace=namespace,
+                user=signed_in(request),
+                file_name=file_name,
+                page_url=request.path,
+            )
             return redirect(job)
-        context.update(check_sheet(sheet, resource, namespace=namespace, user=signed_in(request),
-                                   file_name=file_name))
+        context.update(
+            check_sheet(
+                sheet, resource, namespace=namespace, user=signed_in(request), file_name=file_name
+            )
+        )
     return render(request, template, context)
 
 
-def import_confirm(request: HttpRequest, resource: Any, *, namespace: str, template: str,
-                   context: dict[str, Any], retry_url: str, done_url: str,
-                   created: tuple[str, str]) -> HttpResponse:
+def import_confirm(
+    request: HttpRequest,
+    resource: Any,
+    *,
+    namespace: str,
+    template: str,
+    context: dict[str, Any],
+    retry_url: str,
+    done_url: str,
+    created: tuple[str, str],
+) -> HttpResponse:
     """Step 2: the staged file imported for good, all or nothing, once (a large file by a
     job). CREATED is the French (singular, plural) of what a new row is, e.g. ("structure
     créée", "structures créées")."""
     token = request.POST.get("token", "")
     if is_large(staged_rows(token, namespace=namespace, user=signed_in(request))):
-        return redirect(start_confirmation(
-            token, resource, namespace=namespace, user=signed_in(request), page_url=retry_url,
-            done_url=done_url, created=created))
+        return redirect(
+            start_confirmation(
+                token,
+                resource,
+                namespace=namespace,
+                user=signed_in(request),
+                page_url=retry_url,
+                done_url=done_url,
+                created=created,
+            )
+        )
     outcome = import_staged(token, resource, namespace=namespace, user=signed_in(request))
     if outcome.kind == "gone":
         messages.error(request, GONE)
@@ -111,18 +164,29 @@ def import_confirm(request: HttpRequest, resource: Any, *, namespace: str, templ
     if outcome.kind == "done":
         messages.info(request, f"Cet import est déjà fait (« {outcome.file_name} »).")
         return redirect(done_url)
-    page = {**context, "form": ImportForm(), "report": outcome.report,
-            "file_name": outcome.file_name, "token": outcome.token}
+    page = {
+        **context,
+        "form": ImportForm(),
+        "report": outcome.report,
+        "file_name": outcome.file_name,
+        "token": outcome.token,
+    }
     if outcome.kind == "stale":
-        messages.warning(request, "Les données ont changé depuis la vérification du fichier : il "
-                                  "vient d'être vérifié à nouveau. Relisez le résultat avant de "
-                                  "confirmer.")
+        messages.warning(
+            request,
+            "Les données ont changé depuis la vérification du fichier : il "
+            "vient d'être vérifié à nouveau. Relisez le résultat avant de "
+            "confirmer.",
+        )
         return render(request, template, page, status=409)
     if outcome.kind == "invalid":
         return render(request, template, page)
     report = outcome.report
-    messages.success(request, f"Import terminé : {count(report.new, *created)}, "
-                              f"{count(report.updated, 'mise à jour', 'mises à jour')}.")
+    messages.success(
+        request,
+        f"Import terminé : {count(report.new, *created)}, "
+        f"{count(report.updated, 'mise à jour', 'mises à jour')}.",
+    )
     return redirect(done_url)
 
 
@@ -131,13 +195,24 @@ def filtered(filterset: FilterSet) -> QuerySet[Any]:
     return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], size: int, *,
-             count_key: object = None, scopes: Iterable[str] = ()) -> dict[str, Any]:
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    size: int,
+    *,
+    count_key: object = None,
+    scopes: Iterable[str] = (),
+) -> dict[str, Any]:
     """The page the request asks for, and the query string the page links add a page to.
     With COUNT_KEY (what, besides the query string, selects the rows), the number of rows is
     cached with the data of SCOPES (those of the rows)."""
     query = request.GET.copy()
     query.pop("page", None)
-    paginator = Paginator(queryset, size) if count_key is None else CachedCountPaginator(
-        queryset, size, key=(count_key, sorted(query.lists())), scopes=scopes)
+    paginator = (
+        Paginator(queryset, size)
+        if count_key is None
+        else CachedCountPaginator(
+            queryset, size, key=(count_key, sorted(query.lists())), scopes=scopes
+        )
+    )
     return {"page": paginator.get_page(request.GET.get("page")), "query": query.urlencode()}

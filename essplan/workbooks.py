@@ -30,11 +30,26 @@ from openpyxl.utils import get_column_letter
 from .french import euros, figure, integer, percent
 
 TEXT, INTEGER, DECIMAL, YEAR, EUROS, PERCENT, DATE, DATETIME = (
-    "text", "integer", "decimal", "year", "euros", "percent", "date", "datetime")
+    "text",
+    "integer",
+    "decimal",
+    "year",
+    "euros",
+    "percent",
+    "date",
+    "datetime",
+)
 # Excel's codes, written in its neutral syntax (« , » groups, « . » is the decimal point):
 # French Excel and LibreOffice show them with spaces and a decimal comma.
-XLSX_FORMATS = {INTEGER: "#,##0", DECIMAL: "General", YEAR: "0", EUROS: '#,##0.00\\ "€"',
-                PERCENT: "0\\ %", DATE: "dd/mm/yyyy", DATETIME: 'dd/mm/yyyy" à "hh:mm'}
+XLSX_FORMATS = {
+    INTEGER: "#,##0",
+    DECIMAL: "General",
+    YEAR: "0",
+    EUROS: '#,##0.00\\ "€"',
+    PERCENT: "0\\ %",
+    DATE: "dd/mm/yyyy",
+    DATETIME: 'dd/mm/yyyy" à "hh:mm',
+}
 NARROWEST, WIDEST = 6, 60  # characters: a column's width, whatever its cells hold
 
 
@@ -61,8 +76,7 @@ class Sheet:
         widths: list[int] = []
         for row in self.typed_rows():
             for column, (value, kind) in enumerate(row):
-                shown = max((len(line) for line in shown_text(value, kind).split("\n")),
-                            default=0)
+                shown = max((len(line) for line in shown_text(value, kind).split("\n")), default=0)
                 if column == len(widths):
                     widths.append(NARROWEST)
                 widths[column] = min(max(widths[column], shown + 2), WIDEST)
@@ -92,10 +106,14 @@ def shown_text(value: Any, kind: str) -> str:
     if value is None or value == "":
         return ""
     shows: dict[str, Callable[[Any], str]] = {
-        INTEGER: integer, DECIMAL: figure, YEAR: str, EUROS: euros,
+        INTEGER: integer,
+        DECIMAL: figure,
+        YEAR: str,
+        EUROS: euros,
         PERCENT: lambda share: percent(share * 100),
         DATE: lambda day: day.strftime("%d/%m/%Y"),
-        DATETIME: lambda moment: moment.strftime("%d/%m/%Y à %H:%M")}
+        DATETIME: lambda moment: moment.strftime("%d/%m/%Y à %H:%M"),
+    }
     shown = shows.get(kind, cell_text)
     return shown(value)
 
@@ -135,11 +153,20 @@ def xlsx(sheets: list[Sheet]) -> bytes:
 
 
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
-NAMESPACES = {prefix: f"urn:oasis:names:tc:opendocument:xmlns:{name}:1.0" for prefix, name in [
-    ("office", "office"), ("style", "style"), ("text", "text"), ("table", "table"),
-    ("number", "datastyle"), ("fo", "xsl-fo-compatible"), ("manifest", "manifest")]}
+NAMESPACES = {
+    prefix: f"urn:oasis:names:tc:opendocument:xmlns:{name}:1.0"
+    for prefix, name in [
+        ("office", "office"),
+        ("style", "style"),
+        ("text", "text"),
+        ("table", "table"),
+        ("number", "datastyle"),
+        ("fo", "xsl-fo-compatible"),
+        ("manifest", "manifest"),
+    ]
+}
 MANIFEST = f"""<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="{NAMESPACES['manifest']}" manifest:version="1.2">
+<manifest:manifest xmlns:manifest="{NAMESPACES["manifest"]}" manifest:version="1.2">
  <manifest:file-entry manifest:full-path="/" manifest:version="1.2"
   manifest:media-type="{ODS_MIMETYPE}"/>
  <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
@@ -155,16 +182,30 @@ DAY = [("number:day", LONG), "/", ("number:month", LONG), "/", ("number:year", L
 ODS_FORMATS: dict[str, tuple[Any, ...]] = {
     INTEGER: ("number:number-style", ("number:number", {**WHOLE, **GROUPED})),
     YEAR: ("number:number-style", ("number:number", WHOLE)),
-    EUROS: ("number:currency-style", ("number:number", {"number:decimal-places": "2", **GROUPED}),
-            " ", ("number:currency-symbol", {"number:language": "fr", "number:country": "FR"},
-                  "€")),
+    EUROS: (
+        "number:currency-style",
+        ("number:number", {"number:decimal-places": "2", **GROUPED}),
+        " ",
+        ("number:currency-symbol", {"number:language": "fr", "number:country": "FR"}, "€"),
+    ),
     PERCENT: ("number:percentage-style", ("number:number", WHOLE), " %"),
     DATE: ("number:date-style", *DAY),
-    DATETIME: ("number:date-style", *DAY, " à ", ("number:hours", LONG), ":",
-               ("number:minutes", LONG)),
+    DATETIME: (
+        "number:date-style",
+        *DAY,
+        " à ",
+        ("number:hours", LONG),
+        ":",
+        ("number:minutes", LONG),
+    ),
 }
-ODS_TYPES = {INTEGER: "float", DECIMAL: "float", YEAR: "float", EUROS: "currency",
-             PERCENT: "percentage"}
+ODS_TYPES = {
+    INTEGER: "float",
+    DECIMAL: "float",
+    YEAR: "float",
+    EUROS: "currency",
+    PERCENT: "percentage",
+}
 CHARACTER_CM = 0.2  # the width of a character of the default font, roughly
 # What a paragraph of ODF holds as elements: line breaks, tabs, runs of spaces (a reader
 # collapses the spaces of the text into one and drops those that start it).
@@ -183,15 +224,17 @@ def ods(sheets: list[Sheet]) -> bytes:
 
 
 @contextmanager
-def element(xml: XMLGenerator, tag: str,
-            attributes: dict[str, str] | None = None) -> Iterator[None]:
+def element(
+    xml: XMLGenerator, tag: str, attributes: dict[str, str] | None = None
+) -> Iterator[None]:
     xml.startElement(tag, attributes or {})  # type: ignore[arg-type]  # read by .items()
     yield
     xml.endElement(tag)
 
 
-def leaf(xml: XMLGenerator, tag: str, attributes: dict[str, str] | None = None,
-         content: str = "") -> None:
+def leaf(
+    xml: XMLGenerator, tag: str, attributes: dict[str, str] | None = None, content: str = ""
+) -> None:
     with element(xml, tag, attributes):
         xml.characters(content)
 
@@ -199,9 +242,11 @@ def leaf(xml: XMLGenerator, tag: str, attributes: dict[str, str] | None = None,
 def ods_content(xml: XMLGenerator, sheets: list[Sheet]) -> None:
     widths = [sheet.widths() for sheet in sheets]
     xml.startDocument()
-    with element(xml, "office:document-content", {
-            **{f"xmlns:{prefix}": uri for prefix, uri in NAMESPACES.items()},
-            "office:version": "1.2"}):
+    with element(
+        xml,
+        "office:document-content",
+        {**{f"xmlns:{prefix}": uri for prefix, uri in NAMESPACES.items()}, "office:version": "1.2"},
+    ):
         with element(xml, "office:automatic-styles"):
             ods_styles(xml, sorted({width for columns in widths for width in columns}))
         with element(xml, "office:body"), element(xml, "office:spreadsheet"):
@@ -226,15 +271,26 @@ def ods_styles(xml: XMLGenerator, widths: list[int]) -> None:
                     leaf(xml, "number:text", content=part)
                 else:
                     leaf(xml, *part)
-        leaf(xml, "style:style", {"style:name": f"C-{kind}", "style:family": "table-cell",
-                                  "style:data-style-name": f"N-{kind}"})
+        leaf(
+            xml,
+            "style:style",
+            {
+                "style:name": f"C-{kind}",
+                "style:family": "table-cell",
+                "style:data-style-name": f"N-{kind}",
+            },
+        )
     with element(xml, "style:style", {"style:name": "C-header", "style:family": "table-cell"}):
         leaf(xml, "style:text-properties", {"fo:font-weight": "bold"})
     for width in widths:
-        with element(xml, "style:style", {"style:name": f"W-{width}",
-                                          "style:family": "table-column"}):
-            leaf(xml, "style:table-column-properties",
-                 {"style:column-width": f"{width * CHARACTER_CM:.2f}cm"})
+        with element(
+            xml, "style:style", {"style:name": f"W-{width}", "style:family": "table-column"}
+        ):
+            leaf(
+                xml,
+                "style:table-column-properties",
+                {"style:column-width": f"{width * CHARACTER_CM:.2f}cm"},
+            )
 
 
 def ods_filters(xml: XMLGenerator, sheets: list[Sheet]) -> None:
@@ -245,10 +301,15 @@ def ods_filters(xml: XMLGenerator, sheets: list[Sheet]) -> None:
         for index, sheet in enumerate(sheets):
             quoted = "'" + sheet.name.replace("'", "''") + "'"
             last = f"{get_column_letter(len(sheet.rows[0]))}{len(sheet.rows)}"
-            leaf(xml, "table:database-range", {
-                "table:name": f"__Anonymous_Sheet_DB__{index}",
-                "table:target-range-address": f"{quoted}.A1:{quoted}.{last}",
-                "table:display-filter-buttons": "true"})
+            leaf(
+                xml,
+                "table:database-range",
+                {
+                    "table:name": f"__Anonymous_Sheet_DB__{index}",
+                    "table:target-range-address": f"{quoted}.A1:{quoted}.{last}",
+                    "table:display-filter-buttons": "true",
+                },
+            )
 
 
 def ods_cell(xml: XMLGenerator, value: Any, kind: str, header: bool) -> None:
@@ -260,11 +321,17 @@ def ods_cell(xml: XMLGenerator, value: Any, kind: str, header: bool) -> None:
     if kind == TEXT:
         attributes = {"office:value-type": "string"}
     elif kind in (DATE, DATETIME):
-        attributes = {"office:value-type": "date", "office:date-value": value.isoformat(
-            timespec="seconds") if kind == DATETIME else value.isoformat()}
+        attributes = {
+            "office:value-type": "date",
+            "office:date-value": value.isoformat(timespec="seconds")
+            if kind == DATETIME
+            else value.isoformat(),
+        }
     else:
-        attributes = {"office:value-type": ODS_TYPES[kind], "office:value": format(value, "f")
-                      if isinstance(value, Decimal) else str(value)}
+        attributes = {
+            "office:value-type": ODS_TYPES[kind],
+            "office:value": format(value, "f") if isinstance(value, Decimal) else str(value),
+        }
         if kind == EUROS:
             attributes["office:currency"] = "EUR"
     if header or kind in ODS_FORMATS:

@@ -35,6 +35,8 @@ def plan_indicators(request: HttpRequest, slug: str, *, perm: str = VIEW) -> Pla
 def get_indicator(request: HttpRequest, slug: str, code: str, *, perm: str = VIEW) -> Indicator:
     """The indicator CODE of the plan SLUG if the user holds PERM."""
     require(request.user, perm)
-    indicator = get_object_or_404(Indicator.objects.select_related("plan"), plan__slug=slug, code=code)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("plan"), plan__slug=slug, code=code
+    )
     check_plan(request.user, indicator.plan, VIEW_PLAN if perm == VIEW else perm)
     return indicator

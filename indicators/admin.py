@@ -12,8 +12,17 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(VersionChecked, SafeExportMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "plan", "kind", "unit", "direction", "computation",
-                    "baseline_value", "baseline_year"]
+    list_display = [
+        "code",
+        "name",
+        "plan",
+        "kind",
+        "unit",
+        "direction",
+        "computation",
+        "baseline_value",
+        "baseline_year",
+    ]
     list_filter = ["plan", "kind", "unit", "direction"]
     search_fields = ["code", "name"]
     list_select_related = ["plan"]

@@ -40,6 +40,7 @@ REGISTRY = {}
 
 def register(key, label):
     """Register FUNCTION(plan) under KEY."""
+
     def decorator(function):
         REGISTRY[key] = Computation(key, label, function)
         return function
@@ -55,9 +56,14 @@ def _by_year(rows, field):
 def _events(plan):
     """PLAN's events by year, within its years: an event recorded after the plan's end (the
     next plan's forum filed under the old one) counts for no year of this plan's indicators."""
-    return (Event.objects.filter(plan=plan, date__year__gte=plan.first_year,
-                                 date__year__lte=plan.last_year)
-            .annotate(year=ExtractYear("date")).values("year").order_by("year"))
+    return (
+        Event.objects.filter(
+            plan=plan, date__year__gte=plan.first_year, date__year__lte=plan.last_year
+        )
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .order_by("year")
+    )
 
 
 @register("events_total", "Nombre d'événements (tous types)")
@@ -68,7 +74,8 @@ def events_total(plan):
 for _kind, _label in Event.Kind.choices:
     register(f"events_{_kind}", f"Nombre d'événements : {str(_label).lower()}")(
         lambda plan, kind=_kind: _by_year(
-            _events(plan).annotate(n=Count("id", filter=Q(kind=kind))), "n")
+            _events(plan).annotate(n=Count("id", filter=Q(kind=kind))), "n"
+        )
     )
 
 
@@ -84,10 +91,17 @@ def _actions_by_status(plan, status):
     current one (a year to come has no value yet). One query."""
     years = [year for year in plan.years if year <= timezone.localdate().year]
     actions = Action.objects.filter(plan=plan)
-    counts = actions.aggregate(**{
-        f"y{year}": Count("pk", filter=Q(pk__in=actions.with_status(year)
-                                        .filter(current_status=status).values("pk")))
-        for year in years})
+    counts = actions.aggregate(
+        **{
+            f"y{year}": Count(
+                "pk",
+                filter=Q(
+                    pk__in=actions.with_status(year).filter(current_status=status).values("pk")
+                ),
+            )
+            for year in years
+        }
+    )
     return {year: Decimal(counts[f"y{year}"]) for year in years}
 
 
@@ -105,14 +119,18 @@ def actions_in_progress(plan):
 def budget_spent_share(plan):
     """Spent over planned, for each year with planned expenses (none planned: not applicable);
     nothing while no commitment or spending was ever entered for the plan (unknown, not 0 %)."""
-    rows = list(BudgetLine.objects.filter(action__plan=plan, flow=BudgetLine.Flow.EXPENSE)
-                .values("year").annotate(planned=Sum("planned"), spent=Sum("spent"),
-                                         committed=Sum("committed")).order_by("year"))
+    rows = list(
+        BudgetLine.objects.filter(action__plan=plan, flow=BudgetLine.Flow.EXPENSE)
+        .values("year")
+        .annotate(planned=Sum("planned"), spent=Sum("spent"), committed=Sum("committed"))
+        .order_by("year")
+    )
     if not any(row["spent"] or row["committed"] for row in rows):
         return {}
     return {
         row["year"]: (row["spent"] * 100 / row["planned"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        for row in rows if row["planned"]
+        for row in rows
+        if row["planned"]
     }
 
 
@@ -122,16 +140,24 @@ def _directory(plan, field, **filters):
     progress without one, the directory as it stands today. A past year without a snapshot is
     absent (« pas de relevé »), never read from today's directory. One query."""
     # A year's snapshot without a row of the family counts none of it (0, not unknown).
-    rows = (DirectorySnapshot.objects.filter(year__in=list(plan.years))
-            .annotate(live=Value(False)).values("year", "live")
-            .annotate(n=Sum(field, filter=Q(**filters) if filters else None))
-            .values_list("year", "live", "n").order_by())
+    rows = (
+        DirectorySnapshot.objects.filter(year__in=list(plan.years))
+        .annotate(live=Value(False))
+        .values("year", "live")
+        .annotate(n=Sum(field, filter=Q(**filters) if filters else None))
+        .values_list("year", "live", "n")
+        .order_by()
+    )
     if plan.year_in_progress is not None:
-        today = (Structure.objects.active().filter(**filters)
-                 .annotate(year=Value(plan.year_in_progress), live=Value(True))
-                 .values("year", "live")
-                 .annotate(n=Count("id") if field == "structures" else Sum("employees"))
-                 .values_list("year", "live", "n").order_by())
+        today = (
+            Structure.objects.active()
+            .filter(**filters)
+            .annotate(year=Value(plan.year_in_progress), live=Value(True))
+            .values("year", "live")
+            .annotate(n=Count("id") if field == "structures" else Sum("employees"))
+            .values_list("year", "live", "n")
+            .order_by()
+        )
         rows = rows.union(today, all=True).order_by()
     values = {}
     for year, _, n in sorted(rows, key=lambda row: row[1]):
@@ -163,10 +189,15 @@ def computation_results(plan, keys):
 
 def computed_values(plan, indicators):
     """{indicator pk: {year: value}} for the computed INDICATORS."""
-    keys = tuple(sorted({indicator.computation for indicator in indicators if indicator.computation}))
+    keys = tuple(
+        sorted({indicator.computation for indicator in indicators if indicator.computation})
+    )
     results = computation_results(plan, keys) if keys else {}
-    return {indicator.pk: results[indicator.computation]
-            for indicator in indicators if indicator.computation}
+    return {
+        indicator.pk: results[indicator.computation]
+        for indicator in indicators
+        if indicator.computation
+    }
 
 
 def missing_value(indicator, year):
@@ -197,15 +228,26 @@ def rows_for(plan, indicators):
     rows = []
     for indicator in indicators:
         targets = {target.year: target.value for target in indicator.targets.all()}
-        values = (computed[indicator.pk] if indicator.is_computed
-                  else {m.year: m.value for m in indicator.measurements.all()})
+        values = (
+            computed[indicator.pk]
+            if indicator.is_computed
+            else {m.year: m.value for m in indicator.measurements.all()}
+        )
         year = max(values, default=None)
         outcome, judged_year = attainment(indicator.direction, values, targets, plan.current_year)
-        rows.append({"indicator": indicator, "year": year, "value": values.get(year),
-                     "values": values, "attainment": outcome, "judged_year": judged_year,
-                     "target": targets.get(judged_year),
-                     "missing": missing_value(indicator, year or plan.first_year),
-                     "fictitious": fictitious if indicator.from_directory and values else 0})
+        rows.append(
+            {
+                "indicator": indicator,
+                "year": year,
+                "value": values.get(year),
+                "values": values,
+                "attainment": outcome,
+                "judged_year": judged_year,
+                "target": targets.get(judged_year),
+                "missing": missing_value(indicator, year or plan.first_year),
+                "fictitious": fictitious if indicator.from_directory and values else 0,
+            }
+        )
     return rows
 
 

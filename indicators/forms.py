@@ -23,13 +23,26 @@ def check_unit(value, unit):
 
 class IndicatorForm(VersionedForm):
     computation = forms.ChoiceField(label="Calcul", choices=COMPUTATION_CHOICES, required=False)
-    baseline_value = FrenchDecimalField(label="Valeur de référence", required=False,
-                                        max_digits=14, decimal_places=2)
+    baseline_value = FrenchDecimalField(
+        label="Valeur de référence", required=False, max_digits=14, decimal_places=2
+    )
 
     class Meta:
         model = Indicator
-        fields = ["code", "name", "definition", "unit", "kind", "direction", "source",
-                  "computation", "baseline_value", "baseline_year", "objectives", "actions"]
+        fields = [
+            "code",
+            "name",
+            "definition",
+            "unit",
+            "kind",
+            "direction",
+            "source",
+            "computation",
+            "baseline_value",
+            "baseline_year",
+            "objectives",
+            "actions",
+        ]
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 3}),
             "objectives": ChoicePicker,
@@ -41,11 +54,17 @@ class IndicatorForm(VersionedForm):
         self.plan = plan
         self.fields["objectives"].queryset = Objective.objects.filter(axis__plan=plan)
         self.fields["actions"].queryset = Action.objects.filter(plan=plan)
-        targets = {target.year: target.value for target in self.instance.targets.all()} \
-            if self.instance.pk else {}
+        targets = (
+            {target.year: target.value for target in self.instance.targets.all()}
+            if self.instance.pk
+            else {}
+        )
         for year in plan.years:
             self.fields[f"target_{year}"] = FrenchDecimalField(
-                label=f"Cible {year}", required=False, max_digits=14, decimal_places=2,
+                label=f"Cible {year}",
+                required=False,
+                max_digits=14,
+                decimal_places=2,
                 initial=targets.get(year),
             )
 

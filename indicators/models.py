@@ -49,38 +49,50 @@ class IndicatorQuerySet(models.QuerySet):
         if not text:
             return self
         return self.annotate(search=search_vector("code", "name")).filter(
-            Q(search=search_query(text)) | Q(code__iexact=text))
+            Q(search=search_query(text)) | Q(code__iexact=text)
+        )
 
 
 @tracked("IndicatorHistory")
 class Indicator(Versioned):
-    plan = models.ForeignKey("actions.Plan", on_delete=models.CASCADE, related_name="indicators",
-                             verbose_name="plan")
+    plan = models.ForeignKey(
+        "actions.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name="plan"
+    )
     code = models.CharField("code", max_length=20)
     name = models.CharField("intitulé", max_length=250)
     definition = models.TextField("définition", blank=True)
     unit = models.CharField("unité", max_length=20, choices=Unit, default=Unit.NUMBER)
-    kind = models.CharField("type", max_length=20, choices=IndicatorKind,
-                            default=IndicatorKind.OUTPUT)
-    direction = models.CharField("sens souhaité", max_length=20, choices=Trend,
-                                 default=Trend.UP)
+    kind = models.CharField(
+        "type", max_length=20, choices=IndicatorKind, default=IndicatorKind.OUTPUT
+    )
+    direction = models.CharField("sens souhaité", max_length=20, choices=Trend, default=Trend.UP)
     source = models.CharField("source", max_length=250, blank=True)
-    objectives = models.ManyToManyField("actions.Objective", blank=True, related_name="indicators",
-                                        verbose_name="objectifs liés")
-    actions = models.ManyToManyField("actions.Action", blank=True, related_name="indicators",
-                                     verbose_name="actions liées")
-    baseline_value = models.DecimalField("valeur de référence", max_digits=14, decimal_places=2,
-                                         null=True, blank=True)
+    objectives = models.ManyToManyField(
+        "actions.Objective", blank=True, related_name="indicators", verbose_name="objectifs liés"
+    )
+    actions = models.ManyToManyField(
+        "actions.Action", blank=True, related_name="indicators", verbose_name="actions liées"
+    )
+    baseline_value = models.DecimalField(
+        "valeur de référence", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     baseline_year = models.PositiveSmallIntegerField("année de référence", null=True, blank=True)
     baseline_note = models.CharField(
-        "précision sur la référence", max_length=200, blank=True,
-        help_text=("Ce que la source ne dit pas, par exemple « année non précisée par la "
-                   "délibération »."),
+        "précision sur la référence",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Ce que la source ne dit pas, par exemple « année non précisée par la délibération »."
+        ),
     )
     computation = models.CharField(
-        "calcul", max_length=40, blank=True,
-        help_text=("Laissé vide, les valeurs sont saisies ; sinon elles sont calculées à partir "
-                   "des données de l'application."),
+        "calcul",
+        max_length=40,
+        blank=True,
+        help_text=(
+            "Laissé vide, les valeurs sont saisies ; sinon elles sont calculées à partir "
+            "des données de l'application."
+        ),
     )
 
     objects = IndicatorQuerySet.as_manager()
@@ -92,7 +104,8 @@ class Indicator(Versioned):
         triggers = [bump_version()]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "code"], name="unique_indicator_code_per_plan",
+                fields=["plan", "code"],
+                name="unique_indicator_code_per_plan",
                 violation_error_message="Ce plan a déjà un indicateur portant ce code.",
             ),
         ]
@@ -101,7 +114,9 @@ class Indicator(Versioned):
         return f"{self.code} · {self.name}"
 
     def get_absolute_url(self):
-        return reverse("indicators:indicator_detail", kwargs={"slug": self.plan.slug, "code": self.code})
+        return reverse(
+            "indicators:indicator_detail", kwargs={"slug": self.plan.slug, "code": self.code}
+        )
 
     @property
     def is_computed(self):
@@ -117,7 +132,11 @@ class Indicator(Versioned):
         """« 2022 », or « 2022, année supposée » when the source does not give the year."""
         if self.baseline_year is None:
             return ""
-        return f"{self.baseline_year}, année supposée" if self.baseline_note else str(self.baseline_year)
+        return (
+            f"{self.baseline_year}, année supposée"
+            if self.baseline_note
+            else str(self.baseline_year)
+        )
 
     @property
     def unit_suffix(self):
@@ -132,8 +151,9 @@ class Indicator(Versioned):
 
 
 class Target(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets",
-                                  verbose_name="indicateur")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name="indicateur"
+    )
     year = models.PositiveSmallIntegerField("année")
     value = models.DecimalField("cible", max_digits=14, decimal_places=2)
 
@@ -143,8 +163,10 @@ class Target(models.Model):
         verbose_name_plural = "cibles"
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "year"], name="unique_target_per_year",
-                violation_error_message="Une cible existe déjà pour cette année."),
+                fields=["indicator", "year"],
+                name="unique_target_per_year",
+                violation_error_message="Une cible existe déjà pour cette année.",
+            ),
         ]
 
     def __str__(self):
@@ -153,14 +175,21 @@ class Target(models.Model):
 
 @tracked("MeasurementHistory")
 class Measurement(Versioned):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements",
-                                  verbose_name="indicateur")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name="indicateur"
+    )
     year = models.PositiveSmallIntegerField("année")
     value = models.DecimalField("valeur", max_digits=14, decimal_places=2)
     source = models.CharField("source", max_length=250, blank=True)
     comment = models.TextField("commentaire", blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="+", verbose_name="auteur")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
 
     class Meta:
         ordering = ["indicator", "year"]
@@ -169,7 +198,8 @@ class Measurement(Versioned):
         triggers = [bump_version()]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "year"], name="unique_measurement_per_year",
+                fields=["indicator", "year"],
+                name="unique_measurement_per_year",
                 violation_error_message="Une valeur existe déjà pour cette année.",
             ),
         ]
@@ -191,6 +221,7 @@ def on_track(direction, value, target, tolerance=Decimal("0.05")):
 
 class Attainment(models.TextChoices):
     """How an indicator stands against its target (see ``attainment``)."""
+
     REACHED = "atteint", "atteint"
     MISSED = "non_atteint", "non atteint"
     UNMEASURED = "non_mesure", "non mesuré"

@@ -33,8 +33,9 @@ class IndicatorWidget(LookupWidget):
 
     def check(self, indicator):
         if indicator.is_computed:
-            raise ValueError(f"L'indicateur {indicator.code} est calculé : ses valeurs ne se "
-                             "saisissent pas.")
+            raise ValueError(
+                f"L'indicateur {indicator.code} est calculé : ses valeurs ne se saisissent pas."
+            )
         return indicator
 
 
@@ -44,17 +45,19 @@ class MeasurementResource(resources.ModelResource):
     reads_scopes = (PLANS,)  # what a dry run matches rows against: the plan's indicators
     sheet_name = "Valeurs"
 
-    indicator = fields.Field(attribute="indicator", column_name="Code indicateur",
-                             widget=IndicatorWidget())
+    indicator = fields.Field(
+        attribute="indicator", column_name="Code indicateur", widget=IndicatorWidget()
+    )
     name = fields.Field(attribute="indicator__name", column_name="Indicateur", readonly=True)
-    unit = fields.Field(attribute="indicator__get_unit_display", column_name="Unité",
-                        readonly=True)
+    unit = fields.Field(attribute="indicator__get_unit_display", column_name="Unité", readonly=True)
     year = fields.Field(attribute="year", column_name="Année", widget=FrenchIntegerWidget(YEAR))
     value = fields.Field(attribute="value", column_name="Valeur", widget=FrenchDecimalWidget())
-    source = fields.Field(attribute="source", column_name="Source",
-                          widget=widgets.CharWidget(allow_blank=True))
-    comment = fields.Field(attribute="comment", column_name="Commentaire",
-                           widget=widgets.CharWidget(allow_blank=True))
+    source = fields.Field(
+        attribute="source", column_name="Source", widget=widgets.CharWidget(allow_blank=True)
+    )
+    comment = fields.Field(
+        attribute="comment", column_name="Commentaire", widget=widgets.CharWidget(allow_blank=True)
+    )
 
     class Meta:
         model = Measurement
@@ -77,10 +80,12 @@ class MeasurementResource(resources.ModelResource):
         strip_cells(row)
         year = str(row.get("Année") or "")
         if not (year.isascii() and year.isdigit()) or len(year) != 4:
-            raise ValidationError(f"Année : « {year} » n'est pas une année (quatre chiffres, "
-                                  "par exemple 2024).")
-        self.seen.add((str(row.get("Code indicateur") or ""), year), row_number,
-                      "indicateur et même année")
+            raise ValidationError(
+                f"Année : « {year} » n'est pas une année (quatre chiffres, par exemple 2024)."
+            )
+        self.seen.add(
+            (str(row.get("Code indicateur") or ""), year), row_number, "indicateur et même année"
+        )
 
     def before_save_instance(self, instance, row, **kwargs):
         if kwargs.get("user"):
@@ -96,8 +101,9 @@ class MeasurementResource(resources.ModelResource):
             except ValidationError as exc:
                 errors["value"] = exc.messages
         try:
-            instance.full_clean(exclude=[*errors, "indicator"], validate_unique=False,
-                                validate_constraints=False)
+            instance.full_clean(
+                exclude=[*errors, "indicator"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if errors:

@@ -24,10 +24,14 @@ def save_indicator(*, form: "IndicatorForm") -> Indicator:
     """Save an IndicatorForm (version-checked when it exists) and its yearly targets."""
     indicator = save_form(form=form, plan=form.plan)
     targets = form.targets()
-    indicator.targets.filter(year__in=[year for year, value in targets.items() if value is None]).delete()
+    indicator.targets.filter(
+        year__in=[year for year, value in targets.items() if value is None]
+    ).delete()
     for year, value in targets.items():
         if value is not None:
-            Target.objects.update_or_create(indicator=indicator, year=year, defaults={"value": value})
+            Target.objects.update_or_create(
+                indicator=indicator, year=year, defaults={"value": value}
+            )
     return indicator
 
 
@@ -42,9 +46,16 @@ def load_indicators(path: Path = SEED) -> int:
         action_codes = row.pop("actions", [])
         baseline = row.pop("baseline", None)
         indicator, is_new = Indicator.objects.get_or_create(
-            plan=plan, code=row.pop("code"),
-            defaults={**row, **({"baseline_value": Decimal(baseline[0]), "baseline_year": baseline[1]}
-                                if baseline else {})},
+            plan=plan,
+            code=row.pop("code"),
+            defaults={
+                **row,
+                **(
+                    {"baseline_value": Decimal(baseline[0]), "baseline_year": baseline[1]}
+                    if baseline
+                    else {}
+                ),
+            },
         )
         if is_new:
             created += 1

@@ -14,5 +14,6 @@ def oldest_waiting_seconds():
         cursor.execute(
             "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::int "
             f"FROM {connection.ops.quote_name(Job._meta.db_table)} WHERE status = %s",
-            [Status.WAITING])
+            [Status.WAITING],
+        )
         return cursor.fetchone()[0]

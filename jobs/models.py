@@ -27,8 +27,9 @@ FINISHED = {Status.DONE, Status.FAILED, Status.CANCELLED}
 class JobQuerySet(models.QuerySet):
     def stale(self, now=None):
         """Running jobs whose worker went silent (see STALE_AFTER)."""
-        return self.filter(status=Status.RUNNING,
-                           heartbeat_at__lt=(now or timezone.now()) - STALE_AFTER)
+        return self.filter(
+            status=Status.RUNNING, heartbeat_at__lt=(now or timezone.now()) - STALE_AFTER
+        )
 
 
 class Job(models.Model):
@@ -45,9 +46,14 @@ class Job(models.Model):
     result_url = models.CharField("adresse du résultat", max_length=500, blank=True)
     result = models.JSONField("données du résultat", default=dict, blank=True)
     error = models.TextField("erreur", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name="demandé par")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="demandé par",
+    )
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
     heartbeat_at = models.DateTimeField("dernier signe du processus", null=True, blank=True)

@@ -24,10 +24,14 @@ from .models import Job, Status
 logger = logging.getLogger(__name__)
 HANDLERS = {}
 HEARTBEAT_SECONDS = 15
-LOST_WORKER = ("Le processus de travail qui l'exécutait s'est arrêté avant la fin (arrêt forcé "
-               "ou redémarrage du serveur) : rien n'a été enregistré. Relancez-le.")
-INTERNAL_ERROR = ("erreur interne (référence {reference}) ; l'administrateur du serveur en "
-                  "trouve le détail dans le journal sous cette référence.")
+LOST_WORKER = (
+    "Le processus de travail qui l'exécutait s'est arrêté avant la fin (arrêt forcé "
+    "ou redémarrage du serveur) : rien n'a été enregistré. Relancez-le."
+)
+INTERNAL_ERROR = (
+    "erreur interne (référence {reference}) ; l'administrateur du serveur en "
+    "trouve le détail dans le journal sous cette référence."
+)
 
 
 class Refused(Exception):
@@ -44,9 +48,11 @@ def handler(kind):
     """Register the function that does the work of the jobs of KIND: f(job, progress), which
     returns {"message": …} and optionally "url" (the result's page) and "result" (JSON data
     that this page reads)."""
+
     def register(function):
         HANDLERS[kind] = function
         return function
+
     return register
 
 
@@ -60,8 +66,11 @@ def start(kind, *, label, arguments, user=None):
 
 def cancel(job):
     """Cancel JOB if it has not started: whether it was."""
-    return bool(Job.objects.filter(pk=job.pk, status=Status.WAITING).update(
-        status=Status.CANCELLED, finished_at=timezone.now()))
+    return bool(
+        Job.objects.filter(pk=job.pk, status=Status.WAITING).update(
+            status=Status.CANCELLED, finished_at=timezone.now()
+        )
+    )
 
 
 def reap(now=None):
@@ -74,16 +83,23 @@ def reap(now=None):
     if not Job.objects.stale(now).exists():
         return 0
     with transaction.atomic():
-        lost = list(Job.objects.stale(now).select_for_update(skip_locked=True)
-                    .values_list("pk", flat=True))
-        Job.objects.filter(pk__in=lost).update(status=Status.FAILED, error=LOST_WORKER,
-                                               finished_at=now)
+        lost = list(
+            Job.objects.stale(now).select_for_update(skip_locked=True).values_list("pk", flat=True)
+        )
+        Job.objects.filter(pk__in=lost).update(
+            status=Status.FAILED, error=LOST_WORKER, finished_at=now
+        )
         DBTaskResult.objects.filter(
-            status=TaskResultStatus.RUNNING, task_path=run_job.module_path,
+            status=TaskResultStatus.RUNNING,
+            task_path=run_job.module_path,
             args_kwargs__args__0__in=[str(pk) for pk in lost],
-        ).update(status=TaskResultStatus.FAILED, finished_at=now, return_value=None,
-                 exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
-                 traceback=LOST_WORKER)
+        ).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=now,
+            return_value=None,
+            exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+            traceback=LOST_WORKER,
+        )
     return len(lost)
 
 
@@ -134,7 +150,8 @@ class Progress:
                     fields, self.pending = self.pending, {}
                 try:
                     Job.objects.filter(pk=self.job.pk, status=Status.RUNNING).update(
-                        heartbeat_at=timezone.now(), **fields)
+                        heartbeat_at=timezone.now(), **fields
+                    )
                 except DatabaseError:
                     # A dropped connection must not silence the heartbeat of a living worker:
                     # the next beat opens another one and writes these fields again.
@@ -156,7 +173,8 @@ def run_job(job_id):
     and a finished job never keeps the text of a failure it did not have."""
     now = timezone.now()
     if not Job.objects.filter(pk=job_id, status=Status.WAITING).update(
-            status=Status.RUNNING, started_at=now, heartbeat_at=now):
+        status=Status.RUNNING, started_at=now, heartbeat_at=now
+    ):
         return "déjà pris ou annulé"
     job = Job.objects.get(pk=job_id)
     progress = Progress(job)
@@ -170,12 +188,18 @@ def run_job(job_id):
         logger.exception("Job %s (%s) failed, reference %s", job.pk, job.kind, reference)
         ending = {"status": Status.FAILED, "error": INTERNAL_ERROR.format(reference=reference)}
     else:
-        ending = {"status": Status.DONE, "error": "", "message": outcome["message"],
-                  "result_url": outcome.get("url", ""), "result": outcome.get("result", {}),
-                  "done": job.total or job.done}
+        ending = {
+            "status": Status.DONE,
+            "error": "",
+            "message": outcome["message"],
+            "result_url": outcome.get("url", ""),
+            "result": outcome.get("result", {}),
+            "done": job.total or job.done,
+        }
     finally:
         progress.stop()
     Job.objects.filter(pk=job.pk).update(
         finished_at=timezone.now(),
-        **{"done": job.done, "total": job.total, "unit": job.unit, "step": job.step, **ending})
+        **{"done": job.done, "total": job.total, "unit": job.unit, "step": job.step, **ending},
+    )
     return "terminé" if ending["status"] == Status.DONE else "échec"

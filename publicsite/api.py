@@ -25,26 +25,32 @@ public_cache = cache_control(public=True, max_age=0, s_maxage=PUBLIC_MAX_AGE)
 PAGE_SIZE = 100
 
 api = NinjaAPI(
-    title="essplan · données ouvertes de l'ESS en Cotentin", version="1",
-    urls_namespace="public-api", docs_url=None,
+    title="essplan · données ouvertes de l'ESS en Cotentin",
+    version="1",
+    urls_namespace="public-api",
+    docs_url=None,
     description="Annuaire public des structures de l'économie sociale et solidaire qui ont "
-                "accepté d'y figurer, et plans d'actions publiés par la Communauté "
-                "d'Agglomération du Cotentin. Lecture seule, sans authentification.")
+    "accepté d'y figurer, et plans d'actions publiés par la Communauté "
+    "d'Agglomération du Cotentin. Lecture seule, sans authentification.",
+)
 
 
 class Page(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=100_000, description="Numéro de la page, à partir de 1")
-        page_size: int | None = Field(None, ge=1, le=PAGE_SIZE,
-                                      description=f"Lignes par page, {PAGE_SIZE} au plus")
+        page_size: int | None = Field(
+            None, ge=1, le=PAGE_SIZE, description=f"Lignes par page, {PAGE_SIZE} au plus"
+        )
 
 
 class StructureRow(Schema):
     id: int = Field(description="Identifiant stable de la structure dans l'annuaire")
     name: str = Field(description="Nom")
     acronym: str = Field(description="Sigle (vide s'il n'y en a pas)")
-    family: str = Field(description="Famille de l'ESS : association, cooperative, mutuelle, "
-                                    "fondation ou entreprise_ess")
+    family: str = Field(
+        description="Famille de l'ESS : association, cooperative, mutuelle, "
+        "fondation ou entreprise_ess"
+    )
     commune_insee: str = Field(description="Code INSEE de la commune")
     commune: str = Field(description="Commune")
     naf: str = Field(description="Code NAF de l'activité (vide s'il n'est pas connu)")
@@ -105,10 +111,13 @@ class ActionRow(Schema):
     title: str = Field(description="Intitulé")
     axis: int = Field(description="Numéro de l'axe stratégique")
     objective: str = Field(description="Code de l'objectif opérationnel")
-    status: str = Field(description="Statut d'après le dernier point validé : sans_point, "
-                                    "a_venir, en_cours, realisee, en_pause ou abandonnee")
-    progress: int | None = Field(description="Avancement en %, d'après le dernier point validé "
-                                             "(vide sans point validé)")
+    status: str = Field(
+        description="Statut d'après le dernier point validé : sans_point, "
+        "a_venir, en_cours, realisee, en_pause ou abandonnee"
+    )
+    progress: int | None = Field(
+        description="Avancement en %, d'après le dernier point validé (vide sans point validé)"
+    )
     status_year: int | None = Field(description="Année de ce point (vide sans point validé)")
 
     @staticmethod
@@ -172,8 +181,11 @@ REFUSED = {400: Invalid, 422: InvalidParameters}
 
 
 def public_structures():
-    return (Structure.objects.public().select_related("commune", "naf")
-            .order_by(*Structure._meta.ordering, "pk"))
+    return (
+        Structure.objects.public()
+        .select_related("commune", "naf")
+        .order_by(*Structure._meta.ordering, "pk")
+    )
 
 
 def structure_rows(filters):
@@ -196,36 +208,49 @@ def public_plan(slug):
 
 
 def plan_actions(plan):
-    return (Action.objects.with_status().filter(plan=plan)
-            .select_related("objective__axis").order_by("code_key"))
+    return (
+        Action.objects.with_status()
+        .filter(plan=plan)
+        .select_related("objective__axis")
+        .order_by("code_key")
+    )
 
 
 def plan_measurements(plan):
-    return (Measurement.objects.filter(indicator__plan=plan).select_related("indicator")
-            .order_by("indicator__code", "year"))
+    return (
+        Measurement.objects.filter(indicator__plan=plan)
+        .select_related("indicator")
+        .order_by("indicator__code", "year")
+    )
 
 
-@api.get("/structures", response={200: list[StructureRow], **REFUSED},
-         summary="Structures publiques")
+@api.get(
+    "/structures", response={200: list[StructureRow], **REFUSED}, summary="Structures publiques"
+)
 @paginate(Page, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def structures(request, filters: Query[StructureFilter]):
     return structure_rows(filters)
 
 
-@api.get("/structures/{structure_id}", response={200: StructureRow, 404: NotFound, **REFUSED},
-         summary="Une structure publique")
+@api.get(
+    "/structures/{structure_id}",
+    response={200: StructureRow, 404: NotFound, **REFUSED},
+    summary="Une structure publique",
+)
 def structure(request, structure_id: int):
     return get_object_or_404(public_structures(), pk=structure_id)
 
 
-@api.get("/plans", response={200: list[PlanRow], 400: Invalid},
-         summary="Plans d'actions publiés")
+@api.get("/plans", response={200: list[PlanRow], 400: Invalid}, summary="Plans d'actions publiés")
 def plans(request):
     return published_plans()
 
 
-@api.get("/plans/{slug}/actions", response={200: list[ActionRow], 404: NotFound, **REFUSED},
-         summary="Actions d'un plan publié")
+@api.get(
+    "/plans/{slug}/actions",
+    response={200: list[ActionRow], 404: NotFound, **REFUSED},
+    summary="Actions d'un plan publié",
+)
 @paginate(Page, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def actions(request, slug: str, filters: Query[ActionFilter]):
     rows = plan_actions(public_plan(slug))
@@ -236,8 +261,11 @@ def actions(request, slug: str, filters: Query[ActionFilter]):
     return rows
 
 
-@api.get("/plans/{slug}/indicateurs", response={200: list[MeasurementRow], 404: NotFound, **REFUSED},
-         summary="Valeurs des indicateurs d'un plan publié")
+@api.get(
+    "/plans/{slug}/indicateurs",
+    response={200: list[MeasurementRow], 404: NotFound, **REFUSED},
+    summary="Valeurs des indicateurs d'un plan publié",
+)
 @paginate(Page, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def measurements(request, slug: str):
     return plan_measurements(public_plan(slug))
@@ -257,6 +285,6 @@ def public_urls():
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
         pattern.callback = reads_query(*QUERY_PARAMETERS.get(pattern.name, ()))(
-            login_not_required(public_cache(pattern.callback)))
+            login_not_required(public_cache(pattern.callback))
+        )
     return patterns, app_name, namespace
-

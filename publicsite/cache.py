@@ -100,8 +100,12 @@ class Kept:
 
 def keepable(response):
     cache_control = response.get("Cache-Control", "")
-    return (response.status_code == 200 and not response.streaming and not response.cookies
-            and "public" in cache_control.split(", "))
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "public" in cache_control.split(", ")
+    )
 
 
 def kept(request, response):

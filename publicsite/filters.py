@@ -9,10 +9,13 @@ class PublicStructureFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label="Recherche", method="search")
     commune = django_filters.ModelChoiceFilter(
-        label="Commune", queryset=Commune.objects.only("pk", "name").order_by("name"),
-        empty_label="Toutes les communes")
-    family = django_filters.ChoiceFilter(label="Famille", choices=EssFamily.choices,
-                                         empty_label="Toutes les familles")
+        label="Commune",
+        queryset=Commune.objects.only("pk", "name").order_by("name"),
+        empty_label="Toutes les communes",
+    )
+    family = django_filters.ChoiceFilter(
+        label="Famille", choices=EssFamily.choices, empty_label="Toutes les familles"
+    )
 
     class Meta:
         model = Structure

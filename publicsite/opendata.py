@@ -30,8 +30,12 @@ from .views import public_page
 DATASETS = [
     ("structures", "Annuaire public", StructureRow, "public:structures_csv"),
     ("actions", "Actions d'un plan publié", ActionRow, "public:actions_csv"),
-    ("indicateurs", "Valeurs des indicateurs d'un plan publié", MeasurementRow,
-     "public:measurements_csv"),
+    (
+        "indicateurs",
+        "Valeurs des indicateurs d'un plan publié",
+        MeasurementRow,
+        "public:measurements_csv",
+    ),
     ("plans", "Plans publiés (API seulement)", PlanRow, None),
 ]
 
@@ -87,10 +91,22 @@ def measurements_csv(request, slug):
 
 @public_page
 def documentation(request):
-    datasets = [{"key": key, "title": title, "url_name": url_name,
-                 "columns": [(name, field.description)
-                             for name, field in schema.model_fields.items()]}
-                for key, title, schema, url_name in DATASETS]
-    return render(request, "public/open_data.html", {
-        "datasets": datasets, "plans": published_plans(),
-        "licence": settings.OPEN_DATA_LICENCE, "licence_url": settings.OPEN_DATA_LICENCE_URL})
+    datasets = [
+        {
+            "key": key,
+            "title": title,
+            "url_name": url_name,
+            "columns": [(name, field.description) for name, field in schema.model_fields.items()],
+        }
+        for key, title, schema, url_name in DATASETS
+    ]
+    return render(
+        request,
+        "public/open_data.html",
+        {
+            "datasets": datasets,
+            "plans": published_plans(),
+            "licence": settings.OPEN_DATA_LICENCE,
+            "licence_url": settings.OPEN_DATA_LICENCE_URL,
+        },
+    )

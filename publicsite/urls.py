@@ -11,12 +11,14 @@ urlpatterns = [
     path("annuaire/", views.structure_list, name="structure_list"),
     path("annuaire/carte/", views.structure_map, name="structure_map"),
     path("annuaire/inscription/", views.listing_request, name="listing_request"),
-    path("annuaire/inscription/envoyee/", views.listing_request_sent,
-         name="listing_request_sent"),
+    path("annuaire/inscription/envoyee/", views.listing_request_sent, name="listing_request_sent"),
     path("annuaire/<int:pk>/", views.structure_detail, name="structure_detail"),
     path("donnees/", opendata.documentation, name="open_data"),
     path("donnees/structures.csv", opendata.structures_csv, name="structures_csv"),
     path("donnees/plans/<slug:slug>/actions.csv", opendata.actions_csv, name="actions_csv"),
-    path("donnees/plans/<slug:slug>/indicateurs.csv", opendata.measurements_csv,
-         name="measurements_csv"),
+    path(
+        "donnees/plans/<slug:slug>/indicateurs.csv",
+        opendata.measurements_csv,
+        name="measurements_csv",
+    ),
 ]

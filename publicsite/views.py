@@ -52,9 +52,11 @@ def fictitious_count():
 
 @public_page
 def home(request):
-    return render(request, "public/home.html", {
-        "plans": published_plans(),
-        "structure_count": Structure.objects.public().count()})
+    return render(
+        request,
+        "public/home.html",
+        {"plans": published_plans(), "structure_count": Structure.objects.public().count()},
+    )
 
 
 @public_page
@@ -62,11 +64,15 @@ def plan_detail(request, slug):
     """The plan's key indicators (their charts' style elements carry the page's CSP nonce) and
     its tree of actions, both from the points the ESS team validated."""
     plan = get_object_or_404(Plan.objects.public().with_tree(), slug=slug)
-    body = render_to_string("public/includes/plan_body.html", {
-        "plan": plan, "axes": plan.axes.all(),
-        "indicators": key_indicator_rows(plan)})
-    return render(request, "public/plan_detail.html", {
-        "plan": plan, "body": with_nonce(body, get_nonce(request))})
+    body = render_to_string(
+        "public/includes/plan_body.html",
+        {"plan": plan, "axes": plan.axes.all(), "indicators": key_indicator_rows(plan)},
+    )
+    return render(
+        request,
+        "public/plan_detail.html",
+        {"plan": plan, "body": with_nonce(body, get_nonce(request))},
+    )
 
 
 @public_page
@@ -74,40 +80,62 @@ def action_detail(request, slug, code):
     plan = public_plan(slug)
     points = ProgressUpdate.objects.validated().order_by("-year")
     action = get_object_or_404(
-        Action.objects.with_status().select_related("objective__axis")
+        Action.objects.with_status()
+        .select_related("objective__axis")
         .prefetch_related(Prefetch("updates", queryset=points, to_attr="public_points")),
-        plan=plan, code=code)
+        plan=plan,
+        code=code,
+    )
     for point in action.public_points:  # only the fields the plan made public
-        point.public_texts = [(label, getattr(point, name)) for name, label in PUBLIC_POINT_FIELDS
-                              if name in plan.public_point_fields and getattr(point, name)]
+        point.public_texts = [
+            (label, getattr(point, name))
+            for name, label in PUBLIC_POINT_FIELDS
+            if name in plan.public_point_fields and getattr(point, name)
+        ]
     return render(request, "public/action_detail.html", {"plan": plan, "action": action})
 
 
 @public_page
 @reads_query(*PublicStructureFilter.base_filters, "page")
 def structure_list(request):
-    board = PublicStructureFilter(request.GET, queryset=Structure.objects.public()
-                                  .select_related("commune").order_by(*Structure._meta.ordering))
-    return render(request, "public/structure_list.html", {
-        "filter": board, **paginate(request, filtered(board), PAGE_SIZE),
-        "reset_url": request.path, "fictitious": fictitious_count()})
+    board = PublicStructureFilter(
+        request.GET,
+        queryset=Structure.objects.public()
+        .select_related("commune")
+        .order_by(*Structure._meta.ordering),
+    )
+    return render(
+        request,
+        "public/structure_list.html",
+        {
+            "filter": board,
+            **paginate(request, filtered(board), PAGE_SIZE),
+            "reset_url": request.path,
+            "fictitious": fictitious_count(),
+        },
+    )
 
 
 @public_page
 def structure_map(request):
     """The communes shaded by their number of public structures."""
-    return render(request, "public/structure_map.html", {
-        "map": commune_map(public=True), "fictitious": fictitious_count()})
+    return render(
+        request,
+        "public/structure_map.html",
+        {"map": commune_map(public=True), "fictitious": fictitious_count()},
+    )
 
 
 @public_page
 def structure_detail(request, pk):
-    structure = (Structure.objects.public().select_related("commune", "naf")
-                 .filter(pk=pk).first())
+    structure = Structure.objects.public().select_related("commune", "naf").filter(pk=pk).first()
     if structure is None:
         raise Http404
-    return render(request, "public/structure_detail.html", {
-        "structure": structure, "fictitious": structure.source == DEMO_SOURCE})
+    return render(
+        request,
+        "public/structure_detail.html",
+        {"structure": structure, "fictitious": structure.source == DEMO_SOURCE},
+    )
 
 
 @login_not_required
@@ -124,9 +152,12 @@ def listing_request(request):
         try:
             receive(form, client_key(request))
         except TooManyRequests:
-            form.add_error(None, "Trop de demandes sont parties de votre connexion depuis une "
-                                 "heure : réessayez plus tard, ou écrivez à l'équipe ESS de "
-                                 "l'agglomération.")
+            form.add_error(
+                None,
+                "Trop de demandes sont parties de votre connexion depuis une "
+                "heure : réessayez plus tard, ou écrivez à l'équipe ESS de "
+                "l'agglomération.",
+            )
             status = 429
         except AlreadyPending:
             form.add_error("siret", PENDING_SIRET)

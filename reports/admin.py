@@ -10,8 +10,17 @@ class AnnualReportAdmin(admin.ModelAdmin):
     list_display = ["year", "plan", "generated_at", "generated_by", "page_count", "published"]
     list_filter = ["published", "year", "plan"]
     list_select_related = ["plan", "generated_by"]
-    readonly_fields = ["plan", "year", "generated_at", "generated_by", "file", "sha256", "size",
-                       "page_count", "published"]
+    readonly_fields = [
+        "plan",
+        "year",
+        "generated_at",
+        "generated_by",
+        "file",
+        "sha256",
+        "size",
+        "page_count",
+        "published",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -55,23 +55,38 @@ def action_tree(plan, year, as_of):
     validated points up to YEAR in year order (``action.points``), its validated point of YEAR
     (``action.update``, None without one) and its point of YEAR still waiting for validation
     (``action.pending``, None without one; its texts are not printed): four queries."""
-    points = Prefetch("updates", queryset=ProgressUpdate.objects.filter(year__lte=year)
-                      .order_by("year"), to_attr="all_points")
-    actions = list(Action.objects.filter(plan=plan).with_status(year, as_of=as_of)
-                   .select_related("pilot_direction").prefetch_related(points)
-                   .order_by("code_key"))
+    points = Prefetch(
+        "updates",
+        queryset=ProgressUpdate.objects.filter(year__lte=year).order_by("year"),
+        to_attr="all_points",
+    )
+    actions = list(
+        Action.objects.filter(plan=plan)
+        .with_status(year, as_of=as_of)
+        .select_related("pilot_direction")
+        .prefetch_related(points)
+        .order_by("code_key")
+    )
     by_objective = defaultdict(list)
     for action in actions:
         action.points = [point for point in action.all_points if point.review == Review.VALIDATED]
         action.update = next((point for point in action.points if point.year == year), None)
-        action.pending = next((point for point in action.all_points
-                               if point.year == year and point.review != Review.VALIDATED), None)
+        action.pending = next(
+            (
+                point
+                for point in action.all_points
+                if point.year == year and point.review != Review.VALIDATED
+            ),
+            None,
+        )
         by_objective[action.objective_id].append(action)
     by_axis = defaultdict(list)
     for objective in Objective.objects.filter(axis__plan=plan).order_by("code_key"):
         by_axis[objective.axis_id].append(Branch(objective, by_objective[objective.pk]))
-    axes = [Branch(axis, [a for o in by_axis[axis.pk] for a in o.actions], by_axis[axis.pk])
-            for axis in plan.axes.order_by("number")]
+    axes = [
+        Branch(axis, [a for o in by_axis[axis.pk] for a in o.actions], by_axis[axis.pk])
+        for axis in plan.axes.order_by("number")
+    ]
     return axes, actions
 
 
@@ -82,31 +97,44 @@ def indicator_rows(plan, year, *, all_charts=False):
     structures the figures of those computed on the directory include; the key indicators
     (ALL_CHARTS: every indicator with a value) also with their trend chart."""
     years = [y for y in plan.years if y <= year]
-    indicators = sorted(plan.indicators.prefetch_related("targets", "measurements"),
-                        key=lambda indicator: indicator.sort_key)
+    indicators = sorted(
+        plan.indicators.prefetch_related("targets", "measurements"),
+        key=lambda indicator: indicator.sort_key,
+    )
     computed = computed_values(plan, indicators)
     fictitious = fictitious_count(indicators)
     rows = []
     for indicator in indicators:
         targets = {target.year: target.value for target in indicator.targets.all()}
-        values = (computed[indicator.pk] if indicator.is_computed
-                  else {m.year: m.value for m in indicator.measurements.all()})
+        values = (
+            computed[indicator.pk]
+            if indicator.is_computed
+            else {m.year: m.value for m in indicator.measurements.all()}
+        )
         values = {y: value for y, value in values.items() if y <= year}
         latest_year = max(values, default=None)
         latest = values.get(latest_year)
         outcome, judged_year = attainment(indicator.direction, values, targets, year)
         row = {
-            "indicator": indicator, "latest_year": latest_year, "latest": latest,
+            "indicator": indicator,
+            "latest_year": latest_year,
+            "latest": latest,
             "previous": values.get(latest_year - 1) if latest_year else None,
-            "cells": [(y, values.get(y), targets.get(y), missing_value(indicator, y))
-                      for y in years],
+            "cells": [
+                (y, values.get(y), targets.get(y), missing_value(indicator, y)) for y in years
+            ],
             "fictitious": fictitious if indicator.from_directory and values else 0,
-            "attainment": outcome, "judged_year": judged_year,
-            "key": indicator.code in KEY_INDICATORS, "is_baseline": False,
+            "attainment": outcome,
+            "judged_year": judged_year,
+            "key": indicator.code in KEY_INDICATORS,
+            "is_baseline": False,
         }
         if latest is None and indicator.baseline_value is not None:
-            row.update(latest=indicator.baseline_value, latest_year=indicator.baseline_year,
-                       is_baseline=True)
+            row.update(
+                latest=indicator.baseline_value,
+                latest_year=indicator.baseline_year,
+                is_baseline=True,
+            )
         if (row["key"] or all_charts) and values:
             chart_years, chart_values = list(years), dict(values)
             if indicator.baseline_value is not None and indicator.baseline_year:
@@ -114,14 +142,22 @@ def indicator_rows(plan, year, *, all_charts=False):
                     chart_years.insert(0, indicator.baseline_year)
                 chart_values.setdefault(indicator.baseline_year, indicator.baseline_value)
             row["chart"] = trend_chart(
-                title=f"{indicator.code} · {indicator.name}", years=chart_years,
-                values=chart_values, targets=targets, unit=indicator.unit_suffix,
+                title=f"{indicator.code} · {indicator.name}",
+                years=chart_years,
+                values=chart_values,
+                targets=targets,
+                unit=indicator.unit_suffix,
                 baseline=(indicator.baseline_year, indicator.baseline_value)
-                if indicator.baseline_value is not None else None,
-                baseline_assumed=bool(indicator.baseline_note))
-            row["bars"] = year_bars(label=f"Évolution de {indicator.name}",
-                                         years=chart_years, values=chart_values,
-                                         unit=indicator.unit_suffix)
+                if indicator.baseline_value is not None
+                else None,
+                baseline_assumed=bool(indicator.baseline_note),
+            )
+            row["bars"] = year_bars(
+                label=f"Évolution de {indicator.name}",
+                years=chart_years,
+                values=chart_values,
+                unit=indicator.unit_suffix,
+            )
         rows.append(row)
     rows.sort(key=lambda row: not row["key"])
     return rows
@@ -157,14 +193,20 @@ def participants_clause(events):
     if not events["count"]:
         return ""
     if events["unknown"] == events["count"]:
-        return f" ({'effectif non renseigné' if events['count'] == 1 else 'effectifs non renseignés'})"
-    unknown = (f" ({count(events['unknown'], 'événement', 'événements')} sans effectif connu)"
-               if events["unknown"] else "")
+        return (
+            f" ({'effectif non renseigné' if events['count'] == 1 else 'effectifs non renseignés'})"
+        )
+    unknown = (
+        f" ({count(events['unknown'], 'événement', 'événements')} sans effectif connu)"
+        if events["unknown"]
+        else ""
+    )
     return f", avec {count(events['participants'], 'participant', 'participants')}{unknown}"
 
 
-EXECUTION_NOT_ENTERED = ("aucun montant engagé ni réalisé n'est saisi pour le plan : taux de "
-                         f"réalisation {UNKNOWN}")
+EXECUTION_NOT_ENTERED = (
+    f"aucun montant engagé ni réalisé n'est saisi pour le plan : taux de réalisation {UNKNOWN}"
+)
 
 
 def execution_entered(budget):
@@ -182,9 +224,13 @@ def envelope_use(plan, budget, today):
     if plan.budget_envelope is None or today <= plan.end:
         return None
     spent = budget["total"].spent
-    return {"spent": spent, "unspent": plan.budget_envelope - spent,
-            "share": budget["spent_share"], "unknown": not execution_entered(budget),
-            "about": "environ " if plan.envelope_is_estimate else ""}
+    return {
+        "spent": spent,
+        "unspent": plan.budget_envelope - spent,
+        "share": budget["spent_share"],
+        "unknown": not execution_entered(budget),
+        "about": "environ " if plan.envelope_is_estimate else "",
+    }
 
 
 def envelope_sentences(plan, use):
@@ -193,15 +239,20 @@ def envelope_sentences(plan, use):
         return []
     preposition = "d'" if plan.envelope_is_estimate else "de "
     if use["unknown"]:
-        return [f"À la fin du plan, l'usage de l'enveloppe {preposition}{plan.envelope_text} "
-                f"est {UNKNOWN} : aucun montant engagé ni réalisé n'est saisi."]
-    return [f"À la fin du plan, l'enveloppe {preposition}{plan.envelope_text} est dépensée à "
-            f"{use['about']}{percent(use['share'], 1)} : {euros(use['spent'])} dépensés, "
-            f"{use['about']}{euros(use['unspent'])} non dépensés."]
+        return [
+            f"À la fin du plan, l'usage de l'enveloppe {preposition}{plan.envelope_text} "
+            f"est {UNKNOWN} : aucun montant engagé ni réalisé n'est saisi."
+        ]
+    return [
+        f"À la fin du plan, l'enveloppe {preposition}{plan.envelope_text} est dépensée à "
+        f"{use['about']}{percent(use['share'], 1)} : {euros(use['spent'])} dépensés, "
+        f"{use['about']}{euros(use['unspent'])} non dépensés."
+    ]
 
 
-def summary_sentences(*, year, as_of, actions, progress, statuses, late, budget_year, budget,
-                      use, plan, events):
+def summary_sentences(
+    *, year, as_of, actions, progress, statuses, late, budget_year, budget, use, plan, events
+):
     """The summary page in sentences, written from the figures."""
     counts = {value: count for value, _, count in statuses}
     total = len(actions)
@@ -217,23 +268,32 @@ def summary_sentences(*, year, as_of, actions, progress, statuses, late, budget_
     ]
     day = as_of.strftime("%d/%m/%Y")
     if progress.average is not None:
-        sentences.append(f"L'avancement moyen des {count(progress.measured, 'action', 'actions')} "
-                         f"ayant un point validé est de {number(progress.average)}\u00a0% au {day}.")
+        sentences.append(
+            f"L'avancement moyen des {count(progress.measured, 'action', 'actions')} "
+            f"ayant un point validé est de {number(progress.average)}\u00a0% au {day}."
+        )
     if not late:
         sentences.append(f"Aucune action n'est en retard au {day}.")
     else:
         codes = [action.code for action in late[:LATE_CODES_LISTED]]
         more = len(late) - len(codes)
-        listed = listing(codes) if not more else f"{', '.join(codes)} et {count(more, 'autre', 'autres')}"
-        sentences.append(f"{count(len(late), 'action', 'actions')} {'sont' if len(late) > 1 else 'est'} "
-                         f"en retard au {day} (date de fin dépassée) : {listed}.")
+        listed = (
+            listing(codes)
+            if not more
+            else f"{', '.join(codes)} et {count(more, 'autre', 'autres')}"
+        )
+        sentences.append(
+            f"{count(len(late), 'action', 'actions')} {'sont' if len(late) > 1 else 'est'} "
+            f"en retard au {day} (date de fin dépassée) : {listed}."
+        )
     missing = sum(1 for action in actions if action.update is None)
     if missing:
         plural = missing > 1
         sentences.append(
             f"{count(missing, 'action', 'actions')} {'n’ont' if plural else 'n’a'} pas de point "
             f"d'avancement validé pour {year} : "
-            f"{'elles sont signalées' if plural else 'elle est signalée'} dans la suite du rapport.")
+            f"{'elles sont signalées' if plural else 'elle est signalée'} dans la suite du rapport."
+        )
     else:
         sentences.append(f"Toutes les actions ont un point d'avancement validé pour {year}.")
     unvalidated = [action.code for action in actions if action.pending is not None]
@@ -244,29 +304,39 @@ def summary_sentences(*, year, as_of, actions, progress, statuses, late, budget_
             f"{' …' if len(unvalidated) > LATE_CODES_LISTED else ''}) "
             f"{'attendent' if len(unvalidated) > 1 else 'attend'} la validation de l'équipe ESS : "
             f"{'ils ne sont pas comptés' if len(unvalidated) > 1 else 'il n’est pas compté'} "
-            "dans ce rapport.")
+            "dans ce rapport."
+        )
     if budget_year.planned and execution_entered(budget):
         sentences.append(
             f"En {year}, les dépenses prévues s'élèvent à {euros(budget_year.planned)}, dont "
             f"{euros(budget_year.committed)} engagés et {euros(budget_year.spent)} réalisés, soit "
-            f"un taux de réalisation de {percent(budget_year.execution_rate, 1)}.")
+            f"un taux de réalisation de {percent(budget_year.execution_rate, 1)}."
+        )
     elif budget_year.planned:
         sentences.append(
             f"En {year}, les dépenses prévues s'élèvent à {euros(budget_year.planned)} ; "
-            f"{EXECUTION_NOT_ENTERED}.")
+            f"{EXECUTION_NOT_ENTERED}."
+        )
     else:
         sentences.append(f"Aucune dépense n'est inscrite au budget de l'année {year}.")
     envelope = ""
     if plan.budget_envelope is not None and use is None:
         preposition = "d'" if plan.envelope_is_estimate else "de "
-        envelope = (f" pour une enveloppe {preposition}{plan.envelope_text} ; "
-                    f"reste à programmer : {euros(budget['remaining'])}")
-    sentences.append(f"Sur toute la durée du plan, {euros(budget['total'].planned)} de dépenses "
-                     f"sont prévues et {euros(budget['total'].spent)} réalisées{envelope}.")
+        envelope = (
+            f" pour une enveloppe {preposition}{plan.envelope_text} ; "
+            f"reste à programmer : {euros(budget['remaining'])}"
+        )
+    sentences.append(
+        f"Sur toute la durée du plan, {euros(budget['total'].planned)} de dépenses "
+        f"sont prévues et {euros(budget['total'].spent)} réalisées{envelope}."
+    )
     sentences.extend(envelope_sentences(plan, use))
-    sentences.append(f"{count(events['count'], 'événement', 'événements')} en {year}"
-                     f"{participants_clause(events)}."
-                     if events["count"] else f"Aucun événement n'est enregistré en {year}.")
+    sentences.append(
+        f"{count(events['count'], 'événement', 'événements')} en {year}"
+        f"{participants_clause(events)}."
+        if events["count"]
+        else f"Aucun événement n'est enregistré en {year}."
+    )
     return sentences
 
 
@@ -279,7 +349,9 @@ def directory_of_year(year, today):
     live = year == today.year
     current = directory_figures()
     directory = snapshot or (current if live else None)
-    if directory is not None:  # the demonstration structures are those of the directory, then as now
+    if (
+        directory is not None
+    ):  # the demonstration structures are those of the directory, then as now
         directory = {**directory, "fictitious": current["fictitious"]}
     return {"directory": directory, "snapshot": snapshot, "map": commune_map() if live else None}
 
@@ -299,20 +371,40 @@ def report_context(plan, year, *, generated_at, generated_by=None):
     for row in indicators:
         row["trend"] = trend(row)
     return {
-        "plan": plan, "year": year, "as_of": as_of,
+        "plan": plan,
+        "year": year,
+        "as_of": as_of,
         "cover_kind": "Rapport annuel au conseil communautaire",
-        "cover_subtitle": f"Bilan de l'année {year}", "document_title": f"Rapport annuel {year}",
-        "generated_at": generated_at, "generated_by": generated_by,
-        "axes": axes, "actions": actions, "statuses": statuses, "late": late,
-        "progress": progress.average, "progress_figures": progress,
-        "budget": budget, "budget_year": budget_year, "envelope_use": use,
+        "cover_subtitle": f"Bilan de l'année {year}",
+        "document_title": f"Rapport annuel {year}",
+        "generated_at": generated_at,
+        "generated_by": generated_by,
+        "axes": axes,
+        "actions": actions,
+        "statuses": statuses,
+        "late": late,
+        "progress": progress.average,
+        "progress_figures": progress,
+        "budget": budget,
+        "budget_year": budget_year,
+        "envelope_use": use,
         "council": council_budget(plan),
         "deliberation": deliberation_budget(plan),
         "indicators": indicators,
         "summary_indicators": [row for row in indicators if row["key"]][:SUMMARY_INDICATORS],
         "events": events,
         **directory_of_year(year, generated_at.date()),
-        "summary": summary_sentences(year=year, as_of=as_of, actions=actions, progress=progress,
-                                     statuses=statuses, late=late, budget_year=budget_year,
-                                     budget=budget, use=use, plan=plan, events=events),
+        "summary": summary_sentences(
+            year=year,
+            as_of=as_of,
+            actions=actions,
+            progress=progress,
+            statuses=statuses,
+            late=late,
+            budget_year=budget_year,
+            budget=budget,
+            use=use,
+            plan=plan,
+            events=events,
+        ),
     }

@@ -33,47 +33,77 @@ def _branches(actions, key, fields):
     groups = {}
     for action in actions:
         groups.setdefault(key(action), []).append(action)
-    return [{**fields(group[0]), "count": len(group), "progress": progress_of(group).average}
-            for _, group in sorted(groups.items())]
+    return [
+        {**fields(group[0]), "count": len(group), "progress": progress_of(group).average}
+        for _, group in sorted(groups.items())
+    ]
 
 
 @cached(PLANS)
 def progress_figures(plan, year):
     """The actions' figures for YEAR on its date of reference (actions.figures)."""
     as_of = reference_date(year)
-    actions = list(actions_of_year(plan, year).select_related("plan", "objective__axis")
-                   .order_by("code_key"))
+    actions = list(
+        actions_of_year(plan, year).select_related("plan", "objective__axis").order_by("code_key")
+    )
     statuses = status_counts(actions)
     late = late_actions(actions)
-    axes = _branches(actions, lambda action: action.objective.axis.number, lambda action: {
-        "objective__axis__number": action.objective.axis.number,
-        "objective__axis__title": action.objective.axis.title})
+    axes = _branches(
+        actions,
+        lambda action: action.objective.axis.number,
+        lambda action: {
+            "objective__axis__number": action.objective.axis.number,
+            "objective__axis__title": action.objective.axis.title,
+        },
+    )
     objectives = _branches(
-        actions, lambda action: (action.objective.axis.number, tuple(action.objective.code_key)),
-        lambda action: {"objective__code": action.objective.code,
-                        "objective__title": action.objective.title})
-    return {"as_of": as_of, "past": as_of < timezone.localdate(), "overall": progress_of(actions),
-            "axes": axes,
-            "objectives": objectives, "statuses": statuses,
-            "status_count": {value: n for value, _, n in statuses},
-            "late": late[:LATE_LISTED], "late_count": len(late),
-            "without_update": sum(1 for action in actions if action.status_year != year)}
+        actions,
+        lambda action: (action.objective.axis.number, tuple(action.objective.code_key)),
+        lambda action: {
+            "objective__code": action.objective.code,
+            "objective__title": action.objective.title,
+        },
+    )
+    return {
+        "as_of": as_of,
+        "past": as_of < timezone.localdate(),
+        "overall": progress_of(actions),
+        "axes": axes,
+        "objectives": objectives,
+        "statuses": statuses,
+        "status_count": {value: n for value, _, n in statuses},
+        "late": late[:LATE_LISTED],
+        "late_count": len(late),
+        "without_update": sum(1 for action in actions if action.status_year != year),
+    }
 
 
 @cached(PLANS, ACCOUNTS)
 def campaign_figures(plan, year):
     """The campaign of YEAR, if opened: its completion by direction and the actions still
     waiting for their pilots (named: the accounts' version keys it too); and how many points of YEAR are not validated yet."""
-    unvalidated = (ProgressUpdate.objects.filter(action__plan=plan, year=year)
-                   .exclude(review=Review.VALIDATED).count())
+    unvalidated = (
+        ProgressUpdate.objects.filter(action__plan=plan, year=year)
+        .exclude(review=Review.VALIDATED)
+        .count()
+    )
     campaign = plan.campaigns.filter(year=year).first()
     if campaign is None:
         return {"campaign": None, "unvalidated": unvalidated}
-    waiting = list(Action.objects.filter(plan=plan).with_review(year).filter(review__in=WAITING)
-                   .select_related("plan").order_by("code_key")
-                   .prefetch_related("pilots")[:WAITING_LISTED])
-    return {"campaign": campaign, "completion": completion(plan, year), "waiting": waiting,
-            "unvalidated": unvalidated}
+    waiting = list(
+        Action.objects.filter(plan=plan)
+        .with_review(year)
+        .filter(review__in=WAITING)
+        .select_related("plan")
+        .order_by("code_key")
+        .prefetch_related("pilots")[:WAITING_LISTED]
+    )
+    return {
+        "campaign": campaign,
+        "completion": completion(plan, year),
+        "waiting": waiting,
+        "unvalidated": unvalidated,
+    }
 
 
 @cached(PLANS)
@@ -82,8 +112,7 @@ def budget_figures(plan):
     axes = list(plan.axes.order_by("number"))
     summary = budget_summary(plan, axes, budget_totals(plan, levels=["axis", "plan"]))
     envelope = plan.budget_envelope
-    return {**summary,
-            "spent_share": summary["total"].spent * 100 / envelope if envelope else None}
+    return {**summary, "spent_share": summary["total"].spent * 100 / envelope if envelope else None}
 
 
 def dashboard(plan, year):
@@ -97,10 +126,16 @@ def dashboard(plan, year):
         "budget": budget,
         "budget_chart": budget_bars(amounts=budget["total"], plan=plan, nonce=NONCE_SLOT),
         "indicators": key_indicator_rows(plan),
-        "updates": list(ProgressUpdate.objects.filter(action__plan=plan)
-                        .select_related("action__plan", "author").order_by("-date", "-pk")[:RECENT]),
-        "events": list(Event.objects.filter(plan=plan, date__gte=timezone.localdate())
-                       .order_by("date")[:RECENT]),
+        "updates": list(
+            ProgressUpdate.objects.filter(action__plan=plan)
+            .select_related("action__plan", "author")
+            .order_by("-date", "-pk")[:RECENT]
+        ),
+        "events": list(
+            Event.objects.filter(plan=plan, date__gte=timezone.localdate()).order_by("date")[
+                :RECENT
+            ]
+        ),
     }
 
 
@@ -108,8 +143,13 @@ def dashboard_body(plan, year, *, can_edit, nonce=None):
     """The dashboard below its title, as HTML rendered once per version of what a page prints
     (the plans, the directory's figures, the accounts: the latest points name their authors,
     the waiting actions their pilots), per plan, year, day and whether the reader edits (the to-do line); given the NONCE of the page (None: no nonce)."""
-    html = cached_value("dashboard-body", (plan.pk, year, can_edit), lambda: render_to_string(
-        "reports/includes/dashboard_body.html",
-        {"plan": plan, "year": year, "can_edit": can_edit, **dashboard(plan, year)}),
-        scopes=PAGE)
+    html = cached_value(
+        "dashboard-body",
+        (plan.pk, year, can_edit),
+        lambda: render_to_string(
+            "reports/includes/dashboard_body.html",
+            {"plan": plan, "year": year, "can_edit": can_edit, **dashboard(plan, year)},
+        ),
+        scopes=PAGE,
+    )
     return with_nonce(html, nonce)

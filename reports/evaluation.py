@@ -42,18 +42,31 @@ def events_by_year(plan):
     number of events whose attendance is not. One query."""
     years = list(plan.years)
     found = defaultdict(lambda: (0, 0, 0))
-    for row in (Event.objects.filter(plan=plan, date__year__in=years)
-                .annotate(year=ExtractYear("date")).values("kind", "year")
-                .annotate(n=Count("id"), people=Sum("participants"),
-                          unknown=Count("id", filter=Q(participants__isnull=True))).order_by()):
+    for row in (
+        Event.objects.filter(plan=plan, date__year__in=years)
+        .annotate(year=ExtractYear("date"))
+        .values("kind", "year")
+        .annotate(
+            n=Count("id"),
+            people=Sum("participants"),
+            unknown=Count("id", filter=Q(participants__isnull=True)),
+        )
+        .order_by()
+    ):
         found[row["kind"], row["year"]] = (row["n"], row["people"] or 0, row["unknown"])
     kinds = [(label, [found[kind, year] for year in years]) for kind, label in Event.Kind.choices]
     kinds = [(label, cells) for label, cells in kinds if any(n for n, _, _ in cells)]
-    per_year = [(year, *(sum(found[kind, year][i] for kind in Event.Kind.values) for i in range(3)))
-                for year in years]
-    return {"years": per_year, "kinds": kinds, "count": sum(n for _, n, _, _ in per_year),
-            "participants": sum(people for _, _, people, _ in per_year),
-            "unknown": sum(unknown for _, _, _, unknown in per_year)}
+    per_year = [
+        (year, *(sum(found[kind, year][i] for kind in Event.Kind.values) for i in range(3)))
+        for year in years
+    ]
+    return {
+        "years": per_year,
+        "kinds": kinds,
+        "count": sum(n for _, n, _, _ in per_year),
+        "participants": sum(people for _, _, people, _ in per_year),
+        "unknown": sum(unknown for _, _, _, unknown in per_year),
+    }
 
 
 def directory_by_year(plan):
@@ -62,8 +75,10 @@ def directory_by_year(plan):
     any year has one ("recorded")."""
     snapshots = snapshot_figures(plan.years)
     years = [(year, snapshots.get(year)) for year in plan.years]
-    rows = [(label, [figures["families"][i][1:] if figures else None for _, figures in years])
-            for i, (_, label) in enumerate(EssFamily.choices)]
+    rows = [
+        (label, [figures["families"][i][1:] if figures else None for _, figures in years])
+        for i, (_, label) in enumerate(EssFamily.choices)
+    ]
     totals = [(figures["total"], figures["jobs"]) if figures else None for _, figures in years]
     return {"years": years, "rows": rows, "totals": totals, "recorded": bool(snapshots)}
 
@@ -99,8 +114,13 @@ def indicator_outcome(rows):
         if state == Attainment.UNMEASURED:
             outcome["unmeasured"][row["judged_year"]].append(code)
         else:
-            outcome[{Attainment.REACHED: "reached", Attainment.MISSED: "missed",
-                     Attainment.NO_TARGET: "no_target"}[state]].append(code)
+            outcome[
+                {
+                    Attainment.REACHED: "reached",
+                    Attainment.MISSED: "missed",
+                    Attainment.NO_TARGET: "no_target",
+                }[state]
+            ].append(code)
     return outcome
 
 
@@ -111,17 +131,23 @@ def indicator_sentences(rows):
     sentences = []
     if reached or missed:
         judged = len(reached) + len(missed)
-        text = (f"{count(len(reached), 'indicateur', 'indicateurs')} sur {number(judged)} "
-                f"{'atteignent' if len(reached) > 1 else 'atteint'} la cible fixée pour la "
-                "dernière année du plan qui en a une")
+        text = (
+            f"{count(len(reached), 'indicateur', 'indicateurs')} sur {number(judged)} "
+            f"{'atteignent' if len(reached) > 1 else 'atteint'} la cible fixée pour la "
+            "dernière année du plan qui en a une"
+        )
         text += f" ({listing(reached)})" if reached else ""
         if missed:
-            text += (f" ; {listing(missed)} "
-                     f"{'ne l’atteignent' if len(missed) > 1 else 'ne l’atteint'} pas")
+            text += (
+                f" ; {listing(missed)} "
+                f"{'ne l’atteignent' if len(missed) > 1 else 'ne l’atteint'} pas"
+            )
         sentences.append(text + ".")
-    unjudged = [f"{listing(codes)}, non {'mesurés' if len(codes) > 1 else 'mesuré'} en {year} "
-                f"(année de {'leur' if len(codes) > 1 else 'sa'} dernière cible)"
-                for year, codes in sorted(outcome["unmeasured"].items())]
+    unjudged = [
+        f"{listing(codes)}, non {'mesurés' if len(codes) > 1 else 'mesuré'} en {year} "
+        f"(année de {'leur' if len(codes) > 1 else 'sa'} dernière cible)"
+        for year, codes in sorted(outcome["unmeasured"].items())
+    ]
     if outcome["no_target"]:
         unjudged.append(f"{listing(outcome['no_target'])}, sans cible")
     if unjudged:
@@ -136,16 +162,21 @@ def budget_sentences(plan, budget, use):
     envelope = ""
     if plan.budget_envelope is not None and use is None:
         preposition = "d'" if plan.envelope_is_estimate else "de "
-        envelope = (f", pour une enveloppe {preposition}{plan.envelope_text} "
-                    f"(reste à programmer : {euros(budget['remaining'])})")
+        envelope = (
+            f", pour une enveloppe {preposition}{plan.envelope_text} "
+            f"(reste à programmer : {euros(budget['remaining'])})"
+        )
     if total.planned and execution_entered(budget):
         sentences = [
             f"Sur la période, {euros(total.planned)} de dépenses ont été prévues, "
             f"{euros(total.committed)} engagées et {euros(total.spent)} réalisées, soit un taux "
-            f"de réalisation de {percent(total.execution_rate, 1)}{envelope}."]
+            f"de réalisation de {percent(total.execution_rate, 1)}{envelope}."
+        ]
     elif total.planned:
-        sentences = [f"Sur la période, {euros(total.planned)} de dépenses ont été "
-                     f"prévues{envelope} ; {EXECUTION_NOT_ENTERED}."]
+        sentences = [
+            f"Sur la période, {euros(total.planned)} de dépenses ont été "
+            f"prévues{envelope} ; {EXECUTION_NOT_ENTERED}."
+        ]
     else:
         sentences = [f"Aucune dépense n'est inscrite au budget du plan{envelope}."]
     sentences.extend(envelope_sentences(plan, use))
@@ -156,19 +187,24 @@ def followup_sentences(actions, year):
     """Which statuses come from a point before YEAR, which years lack a point, and how many
     points of YEAR wait for the ESS team's validation."""
     sentences = []
-    earlier = [f"{action.code} ({action.status_year})" for action in actions
-               if action.status_year is not None and action.status_year < year]
+    earlier = [
+        f"{action.code} ({action.status_year})"
+        for action in actions
+        if action.status_year is not None and action.status_year < year
+    ]
     if earlier:
         sentences.append(
             f"{count(len(earlier), 'action a', 'actions ont')} pour statut celui de "
             f"{'leur' if len(earlier) > 1 else 'son'} dernier point, antérieur à {year} : "
-            f"{codes_text(earlier)}.")
+            f"{codes_text(earlier)}."
+        )
     gaps = sum(1 for action in actions if action.missing_years)
     if gaps:
         sentences.append(
             f"{count(gaps, 'action n’a', 'actions n’ont')} pas de point d'avancement pour au "
             "moins une année du plan : chaque année sans point est signalée dans la section "
-            "de l'action.")
+            "de l'action."
+        )
     unvalidated = [action.code for action in actions if action.pending is not None]
     if unvalidated:
         many = len(unvalidated) > 1
@@ -176,15 +212,30 @@ def followup_sentences(actions, year):
             f"{count(len(unvalidated), 'point', 'points')} d'avancement {year} "
             f"({codes_text(unvalidated)}) {'ne sont' if many else 'n’est'} pas "
             f"{'validés' if many else 'validé'} par l'équipe ESS (brouillon, soumis ou à "
-            "revoir) ; les chiffres de ce bilan ne comptent que les points validés.")
+            "revoir) ; les chiffres de ce bilan ne comptent que les points validés."
+        )
     else:
-        sentences.append(f"Aucun point d'avancement {year} n'attend la validation de l'équipe "
-                         "ESS ; les chiffres de ce bilan ne comptent que les points validés.")
+        sentences.append(
+            f"Aucun point d'avancement {year} n'attend la validation de l'équipe "
+            "ESS ; les chiffres de ce bilan ne comptent que les points validés."
+        )
     return sentences
 
 
-def evaluation_sentences(*, plan, actions, statuses, axes, progress, budget, envelope, events,
-                         indicators, directory, candidates):
+def evaluation_sentences(
+    *,
+    plan,
+    actions,
+    statuses,
+    axes,
+    progress,
+    budget,
+    envelope,
+    events,
+    indicators,
+    directory,
+    candidates,
+):
     """The evaluation's summary in sentences, written from the figures."""
     counts = {value: n for value, _, n in statuses}
     period = f"{plan.first_year}-{plan.last_year}"
@@ -194,33 +245,43 @@ def evaluation_sentences(*, plan, actions, statuses, axes, progress, budget, env
         f"{number(counts[Status.IN_PROGRESS])} en cours, "
         f"{count(counts[Status.ABANDONED], 'abandonnée', 'abandonnées')}, "
         f"{number(counts[Status.PLANNED])} à venir, {number(counts[Status.PAUSED])} en pause "
-        f"et {number(counts[NO_POINT])} sans suite (aucun point d'avancement validé)."]
+        f"et {number(counts[NO_POINT])} sans suite (aucun point d'avancement validé)."
+    ]
     sentences += followup_sentences(actions, plan.last_year)
     if progress.average is not None:
-        by_axis = [f"axe {axis.node.number} : "
-                   f"{'aucun point validé' if axis.progress is None else percent(axis.progress)}"
-                   for axis in axes]
-        sentences.append(f"L'avancement moyen des {count(progress.measured, 'action', 'actions')} "
-                         f"ayant un point validé est de {percent(progress.average)} "
-                         f"({listing(by_axis)}).")
+        by_axis = [
+            f"axe {axis.node.number} : "
+            f"{'aucun point validé' if axis.progress is None else percent(axis.progress)}"
+            for axis in axes
+        ]
+        sentences.append(
+            f"L'avancement moyen des {count(progress.measured, 'action', 'actions')} "
+            f"ayant un point validé est de {percent(progress.average)} "
+            f"({listing(by_axis)})."
+        )
     sentences += budget_sentences(plan, budget, envelope)
     sentences += indicator_sentences(indicators)
     sentences.append(
         f"{count(events['count'], 'événement', 'événements')} sur la période"
         f"{participants_clause(events)}."
-        if events["count"] else "Aucun événement n'est enregistré sur la période.")
+        if events["count"]
+        else "Aucun événement n'est enregistré sur la période."
+    )
     taken = [(year, figures) for year, figures in directory["years"] if figures]
     missing = [str(year) for year, figures in directory["years"] if not figures]
     if len(taken) >= 2:
         (first, start), (last, end) = taken[0], taken[-1]
-        sentences.append(f"L'annuaire compte {count(end['total'], 'structure', 'structures')} "
-                         f"en {last} contre {number(start['total'])} en {first}.")
+        sentences.append(
+            f"L'annuaire compte {count(end['total'], 'structure', 'structures')} "
+            f"en {last} contre {number(start['total'])} en {first}."
+        )
     if missing:
         sentences.append(f"Aucun relevé de l'annuaire pour {listing(missing)}.")
     if candidates:
         sentences.append(
             f"{count(len(candidates), 'action n’a', 'actions n’ont')} pas atteint le statut "
-            "« Réalisée » : elles sont listées en annexe comme candidates au prochain plan.")
+            "« Réalisée » : elles sont listées en annexe comme candidates au prochain plan."
+        )
     else:
         sentences.append("Toutes les actions sont réalisées.")
     return sentences
@@ -242,17 +303,39 @@ def evaluation_context(plan, *, generated_at, generated_by=None):
     candidates = [action for action in actions if action.current_status != Status.DONE]
     period = f"{plan.first_year}-{plan.last_year}"
     return {
-        "plan": plan, "year": year, "as_of": as_of, "years": list(plan.years),
-        "generated_at": generated_at, "generated_by": generated_by,
-        "cover_kind": "Bilan du plan d'actions", "cover_subtitle": f"Évaluation de la période {period}",
+        "plan": plan,
+        "year": year,
+        "as_of": as_of,
+        "years": list(plan.years),
+        "generated_at": generated_at,
+        "generated_by": generated_by,
+        "cover_kind": "Bilan du plan d'actions",
+        "cover_subtitle": f"Évaluation de la période {period}",
         "document_title": f"Bilan du plan {period}",
-        "axes": axes, "actions": actions, "statuses": statuses, "progress": progress.average,
-        "budget": budget, "envelope_use": envelope, "council": council_budget(plan),
-        "deliberation": deliberation_budget(plan), "events": events,
-        "indicators": indicators, "directory": directory,
-        "fictitious": directory_figures()["fictitious"], "candidates": candidates,
+        "axes": axes,
+        "actions": actions,
+        "statuses": statuses,
+        "progress": progress.average,
+        "budget": budget,
+        "envelope_use": envelope,
+        "council": council_budget(plan),
+        "deliberation": deliberation_budget(plan),
+        "events": events,
+        "indicators": indicators,
+        "directory": directory,
+        "fictitious": directory_figures()["fictitious"],
+        "candidates": candidates,
         "summary": evaluation_sentences(
-            plan=plan, actions=actions, statuses=statuses, axes=axes, progress=progress,
-            budget=budget, envelope=envelope, events=events, indicators=indicators,
-            directory=directory, candidates=candidates),
+            plan=plan,
+            actions=actions,
+            statuses=statuses,
+            axes=axes,
+            progress=progress,
+            budget=budget,
+            envelope=envelope,
+            events=events,
+            indicators=indicators,
+            directory=directory,
+            candidates=candidates,
+        ),
     }

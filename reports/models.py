@@ -11,7 +11,8 @@ from django.urls import reverse
 PUBLISHED_AUDIENCE = (
     "les comptes de l'application (administrateurs, équipe ESS, comité de suivi, pilotes) "
     "peuvent la télécharger. Elle n'est jamais mise sur le site public : elle contient les "
-    "textes internes des points, les points non encore validés et le budget détaillé.")
+    "textes internes des points, les points non encore validés et le budget détaillé."
+)
 
 
 class Kind(models.TextChoices):
@@ -35,21 +36,30 @@ class AnnualReport(models.Model):
     period (YEAR is then the plan's last year)."""
 
     kind = models.CharField("document", max_length=10, choices=Kind, default=Kind.ANNUAL)
-    plan = models.ForeignKey("actions.Plan", on_delete=models.PROTECT, related_name="reports",
-                             verbose_name="plan")
+    plan = models.ForeignKey(
+        "actions.Plan", on_delete=models.PROTECT, related_name="reports", verbose_name="plan"
+    )
     year = models.PositiveSmallIntegerField("année")
     generated_at = models.DateTimeField("généré le", auto_now_add=True)
-    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+",
-                                     verbose_name="généré par")
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="généré par",
+    )
     file = models.FileField("fichier PDF", upload_to=report_path, max_length=300)
     sha256 = models.CharField("empreinte SHA-256", max_length=64, editable=False)
     size = models.PositiveIntegerField("taille (octets)")
     page_count = models.PositiveSmallIntegerField("nombre de pages")
     published = models.BooleanField(
-        "publié", default=False,
-        help_text=("La version présentée au conseil, que tous les comptes de l'application peuvent "
-                   "télécharger ; jamais mise sur le site public."),
+        "publié",
+        default=False,
+        help_text=(
+            "La version présentée au conseil, que tous les comptes de l'application peuvent "
+            "télécharger ; jamais mise sur le site public."
+        ),
     )
 
     objects = AnnualReportQuerySet.as_manager()
@@ -60,7 +70,8 @@ class AnnualReport(models.Model):
         verbose_name_plural = "rapports"
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "kind", "year"], condition=models.Q(published=True),
+                fields=["plan", "kind", "year"],
+                condition=models.Q(published=True),
                 name="one_published_report_per_plan_year",
                 violation_error_message="Une autre version de ce rapport est déjà publiée.",
             ),

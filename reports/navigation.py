@@ -17,14 +17,21 @@ from .access import can_read_reports
 def navigation(user):
     """What the header offers USER: the plans (with the dashboard and the search), « Mes
     actions », the directory and its map, the reports, « Équipe »."""
-    return SimpleNamespace(plans=can_read_plans(user), own_actions=has_own_actions(user),
-                           directory=can_read_directory(user), reports=can_read_reports(user),
-                           people=can_manage_people(user))
+    return SimpleNamespace(
+        plans=can_read_plans(user),
+        own_actions=has_own_actions(user),
+        directory=can_read_directory(user),
+        reports=can_read_reports(user),
+        people=can_manage_people(user),
+    )
 
 
 def context(request):
     """The flags as ``nav``, computed when a template first reads them (a JSON or fragment
     response never does). The user is read then too, not before: reading it opens the
     session, and a public page that never shows the header must not vary by cookie."""
-    return {"nav": SimpleLazyObject(
-        lambda: navigation(getattr(request, "user", None) or AnonymousUser()))}
+    return {
+        "nav": SimpleLazyObject(
+            lambda: navigation(getattr(request, "user", None) or AnonymousUser())
+        )
+    }

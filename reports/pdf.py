@@ -91,9 +91,9 @@ def render_pdf(html, progress=None):
     css = CSS(filename=stylesheet, font_config=fonts, url_fetcher=fetcher)
     if progress:
         progress(step="Mise en page", done=1)
-    document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/",
-                    url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts,
-                                                **PDF_OPTIONS)
+    document = HTML(
+        string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher
+    ).render(stylesheets=[css], font_config=fonts, **PDF_OPTIONS)
     if progress:
         progress(step=f"Écriture du PDF ({len(document.pages)} pages mises en page)", done=2)
     return Pdf(document.write_pdf(finisher=_identify_pdf_ua, **PDF_OPTIONS), len(document.pages))

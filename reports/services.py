@@ -18,8 +18,13 @@ from .models import AnnualReport, Kind
 from .pdf import render_pdf
 
 
-def report_html(plan: Plan, year: int, *, generated_at: datetime.datetime | None = None,
-                generated_by: User | None = None) -> str:
+def report_html(
+    plan: Plan,
+    year: int,
+    *,
+    generated_at: datetime.datetime | None = None,
+    generated_by: User | None = None,
+) -> str:
     """The report's HTML, in French whatever the caller's language."""
     generated_at = timezone.localtime(generated_at)
     with translation.override("fr"):
@@ -27,8 +32,9 @@ def report_html(plan: Plan, year: int, *, generated_at: datetime.datetime | None
         return render_to_string("reports/annual/report.html", context)
 
 
-def evaluation_html(plan: Plan, *, generated_at: datetime.datetime | None = None,
-                    generated_by: User | None = None) -> str:
+def evaluation_html(
+    plan: Plan, *, generated_at: datetime.datetime | None = None, generated_by: User | None = None
+) -> str:
     """The evaluation report's HTML (the whole period of PLAN), in French."""
     generated_at = timezone.localtime(generated_at)
     with translation.override("fr"):
@@ -36,9 +42,14 @@ def evaluation_html(plan: Plan, *, generated_at: datetime.datetime | None = None
         return render_to_string("reports/evaluation/report.html", context)
 
 
-def generate_report(plan: Plan, year: int | None = None, *, user: User | None = None,
-                    kind: str = Kind.ANNUAL,
-                    progress: Callable[..., object] | None = None) -> AnnualReport:
+def generate_report(
+    plan: Plan,
+    year: int | None = None,
+    *,
+    user: User | None = None,
+    kind: str = Kind.ANNUAL,
+    progress: Callable[..., object] | None = None,
+) -> AnnualReport:
     """Render the annual report of PLAN for YEAR (or, KIND being the evaluation, the report
     on its whole period) and archive it: the PDF in the media storage, its record (who,
     when, size, SHA-256, pages) in the database. PROGRESS, when given, hears of each step."""
@@ -53,8 +64,15 @@ def generate_report(plan: Plan, year: int | None = None, *, user: User | None = 
     else:
         html = report_html(plan, year, generated_at=now, generated_by=user)
     pdf = render_pdf(html, progress)
-    report = AnnualReport(plan=plan, kind=kind, year=year, generated_by=user, size=len(pdf.data),
-                          page_count=pdf.page_count, sha256=hashlib.sha256(pdf.data).hexdigest())
+    report = AnnualReport(
+        plan=plan,
+        kind=kind,
+        year=year,
+        generated_by=user,
+        size=len(pdf.data),
+        page_count=pdf.page_count,
+        sha256=hashlib.sha256(pdf.data).hexdigest(),
+    )
     name = f"{report.filename.removesuffix('.pdf')}-{timezone.localtime(now):%Y%m%d-%H%M%S}.pdf"
     report.file.save(name, ContentFile(pdf.data), save=False)
     try:

@@ -22,8 +22,12 @@ MAX_QUERY = 200
 def home(request):
     """The comité de suivi's dashboard; ?plan=<slug>&annee=<year> choose what it shows."""
     readable = plans(request)
-    choices, current = cached_value("dashboard-plans", (can_manage(request.user),), lambda: (
-        list(readable.order_by("-first_year", "title")), readable.current()), scopes=(PLANS,))
+    choices, current = cached_value(
+        "dashboard-plans",
+        (can_manage(request.user),),
+        lambda: (list(readable.order_by("-first_year", "title")), readable.current()),
+        scopes=(PLANS,),
+    )
     if not choices:
         return render(request, "reports/dashboard.html", {"plans": choices})
     plan = shared_copy(next((p for p in choices if p.slug == request.GET.get("plan")), current))
@@ -33,9 +37,15 @@ def home(request):
         year = None
     if year not in plan.years:
         year = plan.current_year
-    context = {"plans": choices, "plan": plan, "year": year, "years": list(plan.years),
-               "body": dashboard_body(plan, year, can_edit=can_edit(request.user),
-                                      nonce=get_nonce(request))}
+    context = {
+        "plans": choices,
+        "plan": plan,
+        "year": year,
+        "years": list(plan.years),
+        "body": dashboard_body(
+            plan, year, can_edit=can_edit(request.user), nonce=get_nonce(request)
+        ),
+    }
     return render(request, "reports/dashboard.html", context)
 
 
@@ -45,13 +55,20 @@ def search(request):
     readable = plans(request)
     text = request.GET.get("q", "").strip()[:MAX_QUERY]
     sections = search_everything(request.user, readable, text) if text else []
-    return render(request, "reports/search.html", {
-        "q": text, "sections": sections, "found": sum(len(s.rows) for s in sections)})
+    return render(
+        request,
+        "reports/search.html",
+        {"q": text, "sections": sections, "found": sum(len(s.rows) for s in sections)},
+    )
 
 
 def report_list_page(request, form, status=200):
-    context = {"reports": reports(request).select_related("plan", "generated_by"), "form": form,
-               "can_generate": can_generate(request.user), "audience": PUBLISHED_AUDIENCE}
+    context = {
+        "reports": reports(request).select_related("plan", "generated_by"),
+        "form": form,
+        "can_generate": can_generate(request.user),
+        "audience": PUBLISHED_AUDIENCE,
+    }
     return render(request, "reports/report_list.html", context, status=status)
 
 
@@ -62,8 +79,9 @@ def report_list(request):
     form = None
     if can_generate(request.user):
         current = readable.current()
-        form = GenerateReportForm(initial={"plan": current,
-                                           "year": current.current_year if current else None})
+        form = GenerateReportForm(
+            initial={"plan": current, "year": current.current_year if current else None}
+        )
     return report_list_page(request, form)
 
 
@@ -81,8 +99,12 @@ def report_generate(request):
 @require_safe
 def report_download(request, pk):
     report = get_report(request, pk)
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
-                        content_type="application/pdf")
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.filename,
+        content_type="application/pdf",
+    )
 
 
 @require_POST
@@ -91,8 +113,10 @@ def report_publish(request, pk):
     published = request.POST.get("published") == "1"
     set_published(report, published)
     if published:
-        messages.success(request, f"Cette version du document « {report.title} » est publiée : "
-                                  f"{PUBLISHED_AUDIENCE}")
+        messages.success(
+            request,
+            f"Cette version du document « {report.title} » est publiée : {PUBLISHED_AUDIENCE}",
+        )
     else:
         messages.success(request, f"Le document « {report.title} » n'est plus publié.")
     return redirect("reports:report_list")

@@ -29,17 +29,24 @@ def can_decide_listings(user: Someone) -> bool:
     return user.has_perm(DECIDE)
 
 
-def structures(request: HttpRequest, *, perm: str = VIEW,
-               queryset: Manager[Structure] | QuerySet[Structure] = Structure.objects,
-               ) -> QuerySet[Structure]:
+def structures(
+    request: HttpRequest,
+    *,
+    perm: str = VIEW,
+    queryset: Manager[Structure] | QuerySet[Structure] = Structure.objects,
+) -> QuerySet[Structure]:
     """The structures the user may see (or add to, with ADD)."""
     require(request.user, perm)
     return queryset.all()
 
 
-def get_structure(request: HttpRequest, pk: int, *, perm: str = VIEW,
-                  queryset: Manager[Structure] | QuerySet[Structure] = Structure.objects,
-                  ) -> Structure:
+def get_structure(
+    request: HttpRequest,
+    pk: int,
+    *,
+    perm: str = VIEW,
+    queryset: Manager[Structure] | QuerySet[Structure] = Structure.objects,
+) -> Structure:
     """The structure PK if the user holds PERM."""
     require(request.user, perm)
     return get_object_or_404(queryset, pk=pk)

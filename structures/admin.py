@@ -9,10 +9,27 @@ from .resources import StructureResource
 @admin.register(Structure)
 class StructureAdmin(VersionChecked, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [StructureResource]
-    list_display = ["name", "acronym", "siret", "family", "legal_form", "commune", "employees",
-                    "committee_member", "archived"]
-    list_filter = ["family", "archived", "committee_member", "is_scop", "is_scic", "esus_approved",
-                   "siae_type", "legal_form"]
+    list_display = [
+        "name",
+        "acronym",
+        "siret",
+        "family",
+        "legal_form",
+        "commune",
+        "employees",
+        "committee_member",
+        "archived",
+    ]
+    list_filter = [
+        "family",
+        "archived",
+        "committee_member",
+        "is_scop",
+        "is_scic",
+        "esus_approved",
+        "siae_type",
+        "legal_form",
+    ]
     search_fields = ["name", "acronym", "siret"]
     list_select_related = ["commune", "legal_form"]
     autocomplete_fields = ["commune", "naf", "legal_form"]

@@ -30,41 +30,65 @@ class FrenchOrderingFilter(django_filters.OrderingFilter):
         fields = [self.get_ordering_value(param) for param in value or []]
         if not fields:
             return qs
-        return qs.order_by(*(term for field in fields for term in (
-            french_order(field) if field.lstrip("-") in self.NAMES else [field])))
+        return qs.order_by(
+            *(
+                term
+                for field in fields
+                for term in (french_order(field) if field.lstrip("-") in self.NAMES else [field])
+            )
+        )
 
 
 class StructureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Recherche", method="search",
+        label="Recherche",
+        method="search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Nom, sigle ou SIRET"}),
     )
     commune = django_filters.ModelChoiceFilter(
-        label="Commune", queryset=Commune.objects.only("pk", "name"), empty_label="Toutes les communes"
+        label="Commune",
+        queryset=Commune.objects.only("pk", "name"),
+        empty_label="Toutes les communes",
     )
-    family = django_filters.ChoiceFilter(label="Famille", choices=EssFamily.choices,
-                                         empty_label="Toutes les familles")
+    family = django_filters.ChoiceFilter(
+        label="Famille", choices=EssFamily.choices, empty_label="Toutes les familles"
+    )
     legal_form = django_filters.ModelChoiceFilter(
         label="Forme juridique", queryset=LegalForm.objects.all(), empty_label="Toutes les formes"
     )
     sector = django_filters.ChoiceFilter(
-        label="Secteur (NAF)", field_name="naf__section", choices=sections,
+        label="Secteur (NAF)",
+        field_name="naf__section",
+        choices=sections,
         empty_label="Tous les secteurs",
     )
     status = django_filters.ChoiceFilter(
-        label="Statut", method="with_status", empty_label="Tous les statuts",
+        label="Statut",
+        method="with_status",
+        empty_label="Tous les statuts",
         choices=[(key, label) for key, (label, _) in STATUSES.items()],
     )
     committee = django_filters.BooleanFilter(
-        label="Membres du comité de suivi", field_name="committee_member",
-        widget=forms.CheckboxInput, method="only_committee",
+        label="Membres du comité de suivi",
+        field_name="committee_member",
+        widget=forms.CheckboxInput,
+        method="only_committee",
     )
     sort = FrenchOrderingFilter(
-        label="Trier par", empty_label="Nom",
-        fields=[("name", "name"), ("commune__name", "commune"), ("employees", "employees"),
-                ("founding_year", "founding_year")],
-        field_labels={"name": "Nom", "commune__name": "Commune", "employees": "Salariés",
-                      "founding_year": "Année de création"},
+        label="Trier par",
+        empty_label="Nom",
+        fields=[
+            ("name", "name"),
+            ("commune__name", "commune"),
+            ("employees", "employees"),
+            ("founding_year", "founding_year"),
+        ],
+        field_labels={
+            "name": "Nom",
+            "commune__name": "Commune",
+            "employees": "Salariés",
+            "founding_year": "Année de création",
+        },
     )
 
     class Meta:

@@ -12,7 +12,8 @@ from .validators import validate_siret
 
 def family_field(empty_label):
     return forms.ChoiceField(
-        label="Famille de l'ESS", required=False,
+        label="Famille de l'ESS",
+        required=False,
         choices=[("", empty_label), *EssFamily.choices],
         help_text="Laissée vide, elle est proposée d'après la forme juridique.",
     )
@@ -21,24 +22,58 @@ def family_field(empty_label):
 class StructureForm(VersionedForm):
     family = family_field("Selon la forme juridique")
     # Wider than the model's fields: users paste numbers with spaces ("732 829 320 00074").
-    siret = forms.CharField(label="SIRET", max_length=20, required=False,
-                            help_text="14 chiffres ; la clé de contrôle est vérifiée.")
-    siren = forms.CharField(label="SIREN", max_length=12, required=False,
-                            help_text="9 chiffres ; déduit du SIRET s'il est laissé vide.")
-    fte = FrenchDecimalField(label="Équivalents temps plein", required=False, max_digits=9,
-                             decimal_places=2, min_value=0)
+    siret = forms.CharField(
+        label="SIRET",
+        max_length=20,
+        required=False,
+        help_text="14 chiffres ; la clé de contrôle est vérifiée.",
+    )
+    siren = forms.CharField(
+        label="SIREN",
+        max_length=12,
+        required=False,
+        help_text="9 chiffres ; déduit du SIRET s'il est laissé vide.",
+    )
+    fte = FrenchDecimalField(
+        label="Équivalents temps plein", required=False, max_digits=9, decimal_places=2, min_value=0
+    )
     published = forms.BooleanField(
-        label="Publiée dans l'annuaire public", required=False,
+        label="Publiée dans l'annuaire public",
+        required=False,
         help_text="À cocher seulement quand la structure a donné son accord (la date et votre "
-                  "nom sont enregistrés) ; décocher la retire aussitôt du site public.")
+        "nom sont enregistrés) ; décocher la retire aussitôt du site public.",
+    )
 
     class Meta:
         model = Structure
         fields = [
-            "name", "acronym", "siret", "siren", "rna", "legal_form", "family", "is_scop",
-            "is_scic", "is_cae", "is_cuma", "siae_type", "disability_type", "esus_approved",
-            "naf", "address", "commune", "employees", "fte", "volunteers", "founding_year",
-            "website", "email", "phone", "description", "contact_name", "committee_member",
+            "name",
+            "acronym",
+            "siret",
+            "siren",
+            "rna",
+            "legal_form",
+            "family",
+            "is_scop",
+            "is_scic",
+            "is_cae",
+            "is_cuma",
+            "siae_type",
+            "disability_type",
+            "esus_approved",
+            "naf",
+            "address",
+            "commune",
+            "employees",
+            "fte",
+            "volunteers",
+            "founding_year",
+            "website",
+            "email",
+            "phone",
+            "description",
+            "contact_name",
+            "committee_member",
             "public_contact",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
@@ -55,8 +90,10 @@ class StructureForm(VersionedForm):
         if not self.cleaned_data.get("published"):
             return {"public_since": None, "public_recorded_by": None}
         if self.instance.public_since:
-            return {"public_since": self.instance.public_since,
-                    "public_recorded_by": self.instance.public_recorded_by}
+            return {
+                "public_since": self.instance.public_since,
+                "public_recorded_by": self.instance.public_recorded_by,
+            }
         return {"public_since": timezone.now(), "public_recorded_by": self.user}
 
     def clean_siret(self):
@@ -81,25 +118,40 @@ class ListingRequestForm(StyledFormMixin, forms.ModelForm):
     """The public form of a structure asking to appear on the public directory. FAX is a
     honeypot: hidden from people, filled by robots."""
 
-    siret = forms.CharField(label="SIRET", max_length=20,
-                            help_text="14 chiffres, sur l'avis de situation Sirene ou un "
-                                      "justificatif de l'Insee.")
+    siret = forms.CharField(
+        label="SIRET",
+        max_length=20,
+        help_text="14 chiffres, sur l'avis de situation Sirene ou un justificatif de l'Insee.",
+    )
     consent = forms.BooleanField(
         label="La structure accepte que son nom, sa famille de l'ESS, son activité, sa commune, "
-              "son site web et le contact public ci-dessus paraissent sur l'annuaire public.",
-        error_messages={"required": "Sans cet accord, la structure ne peut pas paraître dans "
-                                    "l'annuaire."})
+        "son site web et le contact public ci-dessus paraissent sur l'annuaire public.",
+        error_messages={
+            "required": "Sans cet accord, la structure ne peut pas paraître dans l'annuaire."
+        },
+    )
     family = family_field("Je ne sais pas : selon la forme juridique")
     fax = forms.CharField(label="Fax (laissez ce champ vide)", required=False)
 
     class Meta:
         model = ListingRequest
-        fields = ["name", "siret", "commune", "legal_form", "family", "activity", "website",
-                  "public_contact", "contact_name", "email", "consent"]
+        fields = [
+            "name",
+            "siret",
+            "commune",
+            "legal_form",
+            "family",
+            "activity",
+            "website",
+            "public_contact",
+            "contact_name",
+            "email",
+            "consent",
+        ]
         widgets = {"activity": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "public_contact": "Facultatif : le courriel, le téléphone ou la page de contact à "
-                              "publier. Laissé vide, aucun contact n'est publié.",
+            "publier. Laissé vide, aucun contact n'est publié.",
             "email": "Pour que l'équipe ESS vous réponde ; il n'est jamais publié.",
             "contact_name": "Il n'est jamais publié.",
         }
@@ -107,12 +159,14 @@ class ListingRequestForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = Commune.objects.only("pk", "name").order_by(
-            *french_order("name"))
+            *french_order("name")
+        )
         self.fields["fax"].widget.attrs.update(tabindex="-1", autocomplete="off")
         self.fields["legal_form"].queryset = LegalForm.objects.only("pk", "code", "label")
         self.fields["legal_form"].empty_label = "Je ne sais pas"
-        self.fields["legal_form"].help_text = ("Facultatif : la catégorie juridique de l'avis "
-                                               "de situation Sirene.")
+        self.fields["legal_form"].help_text = (
+            "Facultatif : la catégorie juridique de l'avis de situation Sirene."
+        )
 
     def is_robot(self):
         return bool(self.data.get("fax"))
@@ -122,8 +176,7 @@ class ListingRequestForm(StyledFormMixin, forms.ModelForm):
         validate_siret(value)
         if Structure.objects.public().filter(siret=value).exists():
             raise forms.ValidationError("Cette structure figure déjà dans l'annuaire public.")
-        if ListingRequest.objects.filter(siret=value,
-                                         state=ListingRequest.State.PENDING).exists():
+        if ListingRequest.objects.filter(siret=value, state=ListingRequest.State.PENDING).exists():
             raise forms.ValidationError(PENDING_SIRET)
         return value
 

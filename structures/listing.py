@@ -47,8 +47,10 @@ def receive(form, key):
     sender's lock makes two requests sent at the same moment count one after the other."""
     take_turns(f"listing-request:{key}")
     since = timezone.now() - timedelta(hours=1)
-    if (ListingRequest.objects.filter(client_key=key, created_at__gte=since).count()
-            >= settings.LISTING_REQUESTS_PER_HOUR):
+    if (
+        ListingRequest.objects.filter(client_key=key, created_at__gte=since).count()
+        >= settings.LISTING_REQUESTS_PER_HOUR
+    ):
         raise TooManyRequests
     form.instance.client_key = key
     try:
@@ -80,9 +82,15 @@ def _decided(listing, state, user):
 
 # What a request proposes for a structure's fiche: field of the structure -> field of the
 # request.
-PROPOSED = {"name": "name", "commune": "commune", "description": "activity",
-            "website": "website", "public_contact": "public_contact",
-            "contact_name": "contact_name", "email": "email"}
+PROPOSED = {
+    "name": "name",
+    "commune": "commune",
+    "description": "activity",
+    "website": "website",
+    "public_contact": "public_contact",
+    "contact_name": "contact_name",
+    "email": "email",
+}
 
 
 def proposals(listing, structure):
@@ -93,8 +101,14 @@ def proposals(listing, structure):
     rows = []
     for field, source in PROPOSED.items():
         current, proposed = getattr(structure, field), getattr(listing, source)
-        rows.append((field, Structure._meta.get_field(field).verbose_name, current,
-                     proposed if proposed and proposed != current else None))
+        rows.append(
+            (
+                field,
+                Structure._meta.get_field(field).verbose_name,
+                current,
+                proposed if proposed and proposed != current else None,
+            )
+        )
     return rows
 
 
@@ -109,14 +123,23 @@ def accept(pk, user, *, taken=()):
     chose to take (TAKEN, fields of PROPOSED)."""
     listing = _pending(pk)
     structure, created = Structure.objects.select_for_update().get_or_create(
-        siret=listing.siret, defaults={
-            "name": listing.name, "siren": listing.siret[:9], "commune": listing.commune,
+        siret=listing.siret,
+        defaults={
+            "name": listing.name,
+            "siren": listing.siret[:9],
+            "commune": listing.commune,
             "legal_form": listing.legal_form,
             "family": listing.family or suggested_family(listing.legal_form),
-            "description": listing.activity, "website": listing.website,
-            "email": listing.email, "contact_name": listing.contact_name,
-            "public_contact": listing.public_contact, "source": PUBLIC_REQUEST_SOURCE,
-            "public_since": timezone.now(), "public_recorded_by": user})
+            "description": listing.activity,
+            "website": listing.website,
+            "email": listing.email,
+            "contact_name": listing.contact_name,
+            "public_contact": listing.public_contact,
+            "source": PUBLIC_REQUEST_SOURCE,
+            "public_since": timezone.now(),
+            "public_recorded_by": user,
+        },
+    )
     fields = [field for field in PROPOSED if field in taken]
     if not created and fields:
         for field in fields:

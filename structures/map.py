@@ -42,7 +42,9 @@ class Area:
     def label(self):
         """The commune's figures; the public map gives no employees (with one structure in a
         commune, they would be that structure's own)."""
-        structures = f"{self.name} : {self.structures} structure{'s' if self.structures > 1 else ''}"
+        structures = (
+            f"{self.name} : {self.structures} structure{'s' if self.structures > 1 else ''}"
+        )
         if self.public:
             return structures
         return f"{structures}, {self.employees} salarié{'s' if self.employees > 1 else ''}"
@@ -53,8 +55,9 @@ def breaks(values, classes=CLASSES):
     values = sorted(value for value in values if value)
     if not values:
         return []
-    bounds = [values[min(len(values) - 1, (len(values) * (k + 1)) // classes - 1)]
-              for k in range(classes)]
+    bounds = [
+        values[min(len(values) - 1, (len(values) * (k + 1)) // classes - 1)] for k in range(classes)
+    ]
     return sorted(set(bounds))
 
 
@@ -66,16 +69,25 @@ def commune_map(*, measure="structures", public=False):
     PUBLIC counts only the structures on the public directory and links to it (the structures
     measure only)."""
     shown = Structure.objects.public() if public else Structure.objects.active()
-    figures = {commune: (count, employees) for commune, count, employees in (
-        shown.order_by().values("commune").annotate(n=Count("id"), e=Sum("employees"))
-        .values_list("commune", "n", "e"))}
+    figures = {
+        commune: (count, employees)
+        for commune, count, employees in (
+            shown.order_by()
+            .values("commune")
+            .annotate(n=Count("id"), e=Sum("employees"))
+            .values_list("commune", "n", "e")
+        )
+    }
     rows = list(Commune.objects.only("pk", "name", "svg_path").order_by(*french_order("name")))
     for commune in rows:
         commune.structure_count, commune.employee_count = figures.get(commune.pk, (0, 0))
-    value_of = (lambda c: c.structure_count) if measure == "structures" else (
-        lambda c: c.employee_count or 0)
+    value_of = (
+        (lambda c: c.structure_count)
+        if measure == "structures"
+        else (lambda c: c.employee_count or 0)
+    )
     bounds = breaks(value_of(c) for c in rows)
-    palette = PALETTE[len(PALETTE) - len(bounds):] if bounds else []
+    palette = PALETTE[len(PALETTE) - len(bounds) :] if bounds else []
     list_url = reverse("public:structure_list" if public else "structures:structure_list")
 
     def fill(value):
@@ -84,9 +96,15 @@ def commune_map(*, measure="structures", public=False):
         return next(palette[i] for i, bound in enumerate(bounds) if value <= bound)
 
     areas = [
-        Area(name=c.name, path=c.svg_path, structures=c.structure_count,
-             employees=c.employee_count or 0, fill=fill(value_of(c)),
-             url=f"{list_url}?commune={c.pk}", public=public)
+        Area(
+            name=c.name,
+            path=c.svg_path,
+            structures=c.structure_count,
+            employees=c.employee_count or 0,
+            fill=fill(value_of(c)),
+            url=f"{list_url}?commune={c.pk}",
+            public=public,
+        )
         for c in rows
     ]
     lower = [1, *(bound + 1 for bound in bounds[:-1])]

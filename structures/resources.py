@@ -34,7 +34,8 @@ from .models import Commune, EssFamily, LegalForm, NafCode, Structure
 REQUIRED_COLUMNS = ["Nom", "Code commune"]
 SIRET_TAKEN_MEANWHILE = (
     "Une structure porte déjà ce SIRET : elle a été enregistrée par quelqu'un d'autre pendant "
-    "l'import. Rien n'a été importé ; chargez le fichier à nouveau pour le vérifier.")
+    "l'import. Rien n'a été importé ; chargez le fichier à nouveau pour le vérifier."
+)
 
 
 def folded(name):
@@ -45,8 +46,9 @@ def folded(name):
 
 
 def field(attribute, column, widget=None, **options):
-    return fields.Field(attribute=attribute, column_name=column,
-                        widget=widget or widgets.CharWidget(), **options)
+    return fields.Field(
+        attribute=attribute, column_name=column, widget=widget or widgets.CharWidget(), **options
+    )
 
 
 class StructureResource(resources.ModelResource):
@@ -58,13 +60,17 @@ class StructureResource(resources.ModelResource):
     name = field("name", "Nom")
     acronym = field("acronym", "Sigle")
     rna = field("rna", "RNA")
-    legal_form = field("legal_form", "Forme juridique",
-                       CachedReferenceWidget(LegalForm, "code", "Forme juridique"))
+    legal_form = field(
+        "legal_form", "Forme juridique", CachedReferenceWidget(LegalForm, "code", "Forme juridique")
+    )
     family = field("family", "Famille ESS", ChoiceWidget(EssFamily.choices, "Famille ESS"))
     naf = field("naf", "Code NAF", CachedReferenceWidget(NafCode, "code", "Code NAF"))
     address = field("address", "Adresse")
-    commune = field("commune", "Code commune",
-                    CachedReferenceWidget(Commune, "insee_code", "Commune (code INSEE)"))
+    commune = field(
+        "commune",
+        "Code commune",
+        CachedReferenceWidget(Commune, "insee_code", "Commune (code INSEE)"),
+    )
     commune_name = fields.Field(attribute="commune__name", column_name="Commune", readonly=True)
     employees = field("employees", "Salariés", FrenchIntegerWidget())
     fte = field("fte", "ETP", FrenchDecimalWidget())
@@ -75,8 +81,9 @@ class StructureResource(resources.ModelResource):
     is_cae = field("is_cae", "CAE", FrenchBooleanWidget())
     is_cuma = field("is_cuma", "CUMA", FrenchBooleanWidget())
     siae_type = field("siae_type", "SIAE", ChoiceWidget(Structure.SiaeType.choices, "Type de SIAE"))
-    disability_type = field("disability_type", "EA/ESAT",
-                            ChoiceWidget(Structure.DisabilityType.choices, "Type EA/ESAT"))
+    disability_type = field(
+        "disability_type", "EA/ESAT", ChoiceWidget(Structure.DisabilityType.choices, "Type EA/ESAT")
+    )
     esus_approved = field("esus_approved", "ESUS", FrenchBooleanWidget())
     committee_member = field("committee_member", "Comité de suivi", FrenchBooleanWidget())
     website = field("website", "Site web")
@@ -88,10 +95,33 @@ class StructureResource(resources.ModelResource):
     class Meta:
         model = Structure
         fields = export_order = (
-            "siret", "siren", "name", "acronym", "rna", "legal_form", "family", "naf", "address",
-            "commune", "commune_name", "employees", "fte", "volunteers", "founding_year",
-            "is_scop", "is_scic", "is_cae", "is_cuma", "siae_type", "disability_type",
-            "esus_approved", "committee_member", "website", "email", "phone", "contact_name",
+            "siret",
+            "siren",
+            "name",
+            "acronym",
+            "rna",
+            "legal_form",
+            "family",
+            "naf",
+            "address",
+            "commune",
+            "commune_name",
+            "employees",
+            "fte",
+            "volunteers",
+            "founding_year",
+            "is_scop",
+            "is_scic",
+            "is_cae",
+            "is_cuma",
+            "siae_type",
+            "disability_type",
+            "esus_approved",
+            "committee_member",
+            "website",
+            "email",
+            "phone",
+            "contact_name",
             "description",
         )
         import_id_fields = ()
@@ -114,14 +144,20 @@ class StructureResource(resources.ModelResource):
         siret = SPACES.sub("", str(row.get("SIRET") or ""))
         if siret:
             return ("siret", siret)
-        return ("name", str(row.get("Nom") or "").strip().lower(),
-                str(row.get("Code commune") or "").strip())
+        return (
+            "name",
+            str(row.get("Nom") or "").strip().lower(),
+            str(row.get("Code commune") or "").strip(),
+        )
 
     @staticmethod
     def file_errors(dataset):
         """What makes the whole file unusable, checked before any row is read."""
-        return missing_parts(dataset, REQUIRED_COLUMNS, " La première ligne doit porter les noms "
-                             "de colonnes (voir le modèle d'export).")
+        return missing_parts(
+            dataset,
+            REQUIRED_COLUMNS,
+            " La première ligne doit porter les noms de colonnes (voir le modèle d'export).",
+        )
 
     def before_import(self, dataset, **kwargs):
         keys = [self.row_key(row) for row in dataset.dict]
@@ -130,8 +166,11 @@ class StructureResource(resources.ModelResource):
         for structure in Structure.objects.filter(siret__in=sirets):
             self.existing[("siret", structure.siret)] = structure
         if names:
-            same_names = (Structure.objects.annotate(lower_name=Lower("name"))
-                          .filter(lower_name__in=names).select_related("commune"))
+            same_names = (
+                Structure.objects.annotate(lower_name=Lower("name"))
+                .filter(lower_name__in=names)
+                .select_related("commune")
+            )
             for structure in same_names:
                 key = ("name", structure.name.lower(), structure.commune.insee_code)
                 if structure.siret:
@@ -149,17 +188,20 @@ class StructureResource(resources.ModelResource):
         line = self.seen.add(key, row_number, "SIRET" if key[0] == "siret" else "nom et commune")
         twin = self.with_siret.get(key)
         if twin is not None and key not in self.existing:
-            self.notes.append(f"Ligne {line} : « {row.get('Nom')} » n'a pas de SIRET, mais une "
-                              f"structure de même nom existe dans cette commune (SIRET "
-                              f"{twin.siret}) : doublon probable.")
+            self.notes.append(
+                f"Ligne {line} : « {row.get('Nom')} » n'a pas de SIRET, mais une "
+                f"structure de même nom existe dans cette commune (SIRET "
+                f"{twin.siret}) : doublon probable."
+            )
         code, named = str(row.get("Code commune") or ""), str(row.get("Commune") or "")
         known = self.commune_names.get(code)
         if named and known and folded(named) != folded(known):
-            self.notes.append(f"Ligne {line} : la commune « {named} » ne correspond pas au code "
-                              f"INSEE {code} ({known}) ; c'est le code qui est retenu.")
+            self.notes.append(
+                f"Ligne {line} : la commune « {named} » ne correspond pas au code "
+                f"INSEE {code} ({known}) ; c'est le code qui est retenu."
+            )
 
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None,
-                    result=None):
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         """The new rows, written in a savepoint of their own. Imports take turns
         (essplan.imports.import_staged), but a form or an accepted listing request does not
         wait for them: a structure it records after before_import read the directory makes a
@@ -171,8 +213,10 @@ class StructureResource(resources.ModelResource):
                 super().bulk_create(using_transactions, dry_run, True, batch_size=batch_size)
         except exceptions.ImportError as failure:
             error = failure.error
-            if (isinstance(error, IntegrityError)
-                    and violated_constraint(error) == "unique_structure_siret"):
+            if (
+                isinstance(error, IntegrityError)
+                and violated_constraint(error) == "unique_structure_siret"
+            ):
                 error = ValidationError(SIRET_TAKEN_MEANWHILE)
             self.handle_import_error(result, error, raise_errors)
 
@@ -196,7 +240,8 @@ class StructureResource(resources.ModelResource):
             # queries on every row.
             instance.full_clean(
                 exclude=[*errors, "search_document", "commune", "legal_form", "naf"],
-                validate_unique=False, validate_constraints=False,
+                validate_unique=False,
+                validate_constraints=False,
             )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)

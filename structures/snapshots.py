@@ -38,16 +38,32 @@ def take(year, *, today=None):
             counts, source = _from_history(year), "historique"
         DirectorySnapshot.objects.filter(year=year).delete()
         DirectorySnapshot.objects.bulk_create(
-            DirectorySnapshot(year=year, commune_id=commune, family=family, structures=n,
-                              employees=jobs, taken_on=today, source=source)
-            for (commune, family), (n, jobs) in sorted(counts.items()))
-    return {"rows": len(counts), "structures": sum(n for n, _ in counts.values()),
-            "employees": sum(jobs for _, jobs in counts.values()), "source": source}
+            DirectorySnapshot(
+                year=year,
+                commune_id=commune,
+                family=family,
+                structures=n,
+                employees=jobs,
+                taken_on=today,
+                source=source,
+            )
+            for (commune, family), (n, jobs) in sorted(counts.items())
+        )
+    return {
+        "rows": len(counts),
+        "structures": sum(n for n, _ in counts.values()),
+        "employees": sum(jobs for _, jobs in counts.values()),
+        "source": source,
+    }
 
 
 def _from_directory():
-    rows = (Structure.objects.active().values("commune", "family")
-            .annotate(n=Count("id"), jobs=Sum("employees")).order_by())
+    rows = (
+        Structure.objects.active()
+        .values("commune", "family")
+        .annotate(n=Count("id"), jobs=Sum("employees"))
+        .order_by()
+    )
     return {(row["commune"], row["family"]): (row["n"], row["jobs"] or 0) for row in rows}
 
 
@@ -55,17 +71,22 @@ def _from_history(year):
     history = apps.get_model("structures", "StructureHistory").objects
     end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
     first = history.aggregate(first=Min("pgh_created_at"))["first"]
-    unrecorded = (Structure.objects.exclude(pk__in=history.filter(pgh_label="insert")
-                                            .values("pgh_obj_id")).count())
+    unrecorded = Structure.objects.exclude(
+        pk__in=history.filter(pgh_label="insert").values("pgh_obj_id")
+    ).count()
     if first is None or first >= end or unrecorded:
         since = f"il commence le {timezone.localtime(first):%d/%m/%Y}" if first else "il est vide"
         raise SnapshotRefused(
             f"L'historique des modifications ne couvre pas {year} ({since}"
             f"{f', et {unrecorded} structures y manquent' if unrecorded else ''}) : "
-            f"aucun instantané n'est écrit pour {year}.")
-    last = (history.filter(pgh_created_at__lt=end)
-            .order_by("pgh_obj_id", "-pgh_created_at", "-pgh_id").distinct("pgh_obj_id")
-            .values("pgh_label", "archived", "commune_id", "family", "employees"))
+            f"aucun instantané n'est écrit pour {year}."
+        )
+    last = (
+        history.filter(pgh_created_at__lt=end)
+        .order_by("pgh_obj_id", "-pgh_created_at", "-pgh_id")
+        .distinct("pgh_obj_id")
+        .values("pgh_label", "archived", "commune_id", "family", "employees")
+    )
     counts = Counter()
     jobs = Counter()
     for state in last:

@@ -44,8 +44,13 @@ def pytest_runtest_teardown(item, nextitem):
     if transactional(item) and nextitem is not None and not transactional(nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             # Empty whatever the test's own flush recreated (roles, content types), then load.
-            call_command("flush", interactive=False, inhibit_post_migrate=True,
-                         reset_sequences=False, verbosity=0)
+            call_command(
+                "flush",
+                interactive=False,
+                inhibit_post_migrate=True,
+                reset_sequences=False,
+                verbosity=0,
+            )
             connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
@@ -170,9 +175,11 @@ def smtp_server(settings):
         port = probe.getsockname()[1]
     controller = Controller(Collect(), hostname="127.0.0.1", port=port)
     controller.start()
-    settings.MAILERS = {"default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 30},
-    }}
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 30},
+        }
+    }
     yield received
     controller.stop()

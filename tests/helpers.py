@@ -19,14 +19,25 @@ def run_python(code, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                       "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "PYTEST_XDIST_WORKER",
+        }
     }
     environment.update(DJANGO_SETTINGS_MODULE="essplan.settings", **PRODUCTION_ENV)
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=environment,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -8,9 +8,16 @@ import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-NS = {prefix: f"urn:oasis:names:tc:opendocument:xmlns:{name}:1.0" for prefix, name in [
-    ("office", "office"), ("table", "table"), ("text", "text"), ("style", "style"),
-    ("number", "datastyle")]}
+NS = {
+    prefix: f"urn:oasis:names:tc:opendocument:xmlns:{name}:1.0"
+    for prefix, name in [
+        ("office", "office"),
+        ("table", "table"),
+        ("text", "text"),
+        ("style", "style"),
+        ("number", "datastyle"),
+    ]
+}
 
 
 def qualified(name):
@@ -34,9 +41,13 @@ class Cell:
 def shown(paragraph):
     parts = [paragraph.text or ""]
     for child in paragraph:
-        parts.append({qualified("text:tab"): "\t", qualified("text:line-break"): "\n",
-                      qualified("text:s"): " " * int(child.get(qualified("text:c"), 1))}
-                     .get(child.tag, "".join(child.itertext())))
+        parts.append(
+            {
+                qualified("text:tab"): "\t",
+                qualified("text:line-break"): "\n",
+                qualified("text:s"): " " * int(child.get(qualified("text:c"), 1)),
+            }.get(child.tag, "".join(child.itertext()))
+        )
         parts.append(child.tail or "")
     return "".join(parts)
 
@@ -44,12 +55,17 @@ def shown(paragraph):
 def sheets(content):
     """{table name: rows of Cell} of the ODS file CONTENT; repeated cells are expanded."""
     root = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(content)).read("content.xml"))
-    data_styles = {element.get(qualified("style:name")): element
-                   for element in root.find(qualified("office:automatic-styles"))
-                   if element.tag.startswith(f"{{{NS['number']}}}")}
-    cell_styles = {element.get(qualified("style:name")):
-                   data_styles.get(element.get(qualified("style:data-style-name")))
-                   for element in root.iter(qualified("style:style"))}
+    data_styles = {
+        element.get(qualified("style:name")): element
+        for element in root.find(qualified("office:automatic-styles"))
+        if element.tag.startswith(f"{{{NS['number']}}}")
+    }
+    cell_styles = {
+        element.get(qualified("style:name")): data_styles.get(
+            element.get(qualified("style:data-style-name"))
+        )
+        for element in root.iter(qualified("style:style"))
+    }
     found = {}
     for sheet in root.iter(qualified("table:table")):
         rows = found[sheet.get(qualified("table:name"))] = []
@@ -57,11 +73,16 @@ def sheets(content):
             cells = []
             for cell in row.iter(qualified("table:table-cell")):
                 kind = cell.get(qualified("office:value-type"))
-                value = cell.get(qualified("office:date-value" if kind == "date"
-                                           else "office:value"))
-                made = Cell(kind, value, cell.get(qualified("office:currency")),
-                            "\n".join(shown(p) for p in cell.iter(qualified("text:p"))),
-                            cell_styles.get(cell.get(qualified("table:style-name"))))
+                value = cell.get(
+                    qualified("office:date-value" if kind == "date" else "office:value")
+                )
+                made = Cell(
+                    kind,
+                    value,
+                    cell.get(qualified("office:currency")),
+                    "\n".join(shown(p) for p in cell.iter(qualified("text:p"))),
+                    cell_styles.get(cell.get(qualified("table:style-name"))),
+                )
                 cells.extend([made] * int(cell.get(qualified("table:number-columns-repeated"), 1)))
             rows.append(cells)
     return found

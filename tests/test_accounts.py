@@ -42,18 +42,29 @@ def choose_password(client, link):
     response = client.get(link, follow=True)
     assert "Choisir votre mot de passe" in text_of(response)
     form_url = response.redirect_chain[-1][0]
-    return client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
-                       follow=True)
+    return client.post(
+        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
 
 
 def test_an_invited_person_chooses_a_password_and_logs_in_by_address(
-        client_for, client, smtp_server):
+    client_for, client, smtp_server
+):
     admin = client_for("admin_user")
-    response = admin.post(reverse("invite"), {
-        "first_name": "Paul", "last_name": "Lemarchand", "email": "Paul.Lemarchand@LeCotentin.fr",
-        "role": roles.PILOT}, follow=True)
-    assert ("Paul Lemarchand est invité(e) : un courriel lui a été envoyé à "
-            "paul.lemarchand@lecotentin.fr.") in text_of(response)
+    response = admin.post(
+        reverse("invite"),
+        {
+            "first_name": "Paul",
+            "last_name": "Lemarchand",
+            "email": "Paul.Lemarchand@LeCotentin.fr",
+            "role": roles.PILOT,
+        },
+        follow=True,
+    )
+    assert (
+        "Paul Lemarchand est invité(e) : un courriel lui a été envoyé à "
+        "paul.lemarchand@lecotentin.fr."
+    ) in text_of(response)
     paul = User.objects.get(email="paul.lemarchand@lecotentin.fr")
     assert (paul.username, paul.has_usable_password()) == ("paul.lemarchand", False)
     assert list(paul.groups.values_list("name", flat=True)) == [roles.PILOT]
@@ -71,16 +82,23 @@ def test_an_invited_person_chooses_a_password_and_logs_in_by_address(
     # The link served once: it no longer opens the form.
     assert "Ce lien ne sert plus" in text_of(client.get(link, follow=True))
     client.logout()
-    response = client.post(reverse("login"), {"username": "PAUL.LEMARCHAND@lecotentin.fr",
-                                              "password": NEW_PASSWORD})
+    response = client.post(
+        reverse("login"), {"username": "PAUL.LEMARCHAND@lecotentin.fr", "password": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get(reverse("actions:my_actions")).status_code == 200
 
 
 def test_an_address_already_used_is_refused_in_french(client_for, editor):
-    response = client_for("admin_user").post(reverse("invite"), {
-        "first_name": "Émile", "last_name": "Bis", "email": editor.email.upper(),
-        "role": roles.VIEWER})
+    response = client_for("admin_user").post(
+        reverse("invite"),
+        {
+            "first_name": "Émile",
+            "last_name": "Bis",
+            "email": editor.email.upper(),
+            "role": roles.VIEWER,
+        },
+    )
     assert "Un compte utilise déjà cette adresse électronique." in text_of(response)
     assert User.objects.filter(email__iexact=editor.email).count() == 1
     # A second writer (a script, the Django admin) meets the database's unique index.
@@ -121,24 +139,45 @@ def test_log_in_by_username_or_address(client, viewer):
 def test_the_django_admin_requires_a_unique_address(client_for, editor):
     admin = client_for("admin_user")
     url = reverse("admin:auth_user_add")
-    response = admin.post(url, {"username": "sans-adresse", "email": "", "usable_password": "true",
-                                "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = admin.post(
+        url,
+        {
+            "username": "sans-adresse",
+            "email": "",
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 200
     assert not User.objects.filter(username="sans-adresse").exists()
-    response = admin.post(url, {"username": "doublon", "email": editor.email.upper(),
-                                "usable_password": "true", "password1": NEW_PASSWORD,
-                                "password2": NEW_PASSWORD})
+    response = admin.post(
+        url,
+        {
+            "username": "doublon",
+            "email": editor.email.upper(),
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
     assert "Un compte utilise déjà cette adresse électronique." in text_of(response)
-    response = admin.post(url, {"username": "nouvelle", "email": "nouvelle@lecotentin.fr",
-                                "usable_password": "true", "password1": NEW_PASSWORD,
-                                "password2": NEW_PASSWORD})
+    response = admin.post(
+        url,
+        {
+            "username": "nouvelle",
+            "email": "nouvelle@lecotentin.fr",
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 302
     assert User.objects.get(username="nouvelle").email == "nouvelle@lecotentin.fr"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_administrators_adding_one_address_at_once_get_a_french_error_not_a_crash(
-        client_for):
+def test_two_administrators_adding_one_address_at_once_get_a_french_error_not_a_crash(client_for):
     """Another administrator's account with the address is saved but not yet committed when
     this one's form is sent; it commits once this one waits on it (a lock not granted): the
     form then refuses the address instead of failing on the unique index."""
@@ -155,9 +194,15 @@ def test_two_administrators_adding_one_address_at_once_get_a_french_error_not_a_
     def other_administrator():
         try:
             with transaction.atomic():
-                form = AccountCreationForm({
-                    "username": "premier", "email": "meme@lecotentin.fr", "usable_password": "true",
-                    "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+                form = AccountCreationForm(
+                    {
+                        "username": "premier",
+                        "email": "meme@lecotentin.fr",
+                        "usable_password": "true",
+                        "password1": NEW_PASSWORD,
+                        "password2": NEW_PASSWORD,
+                    }
+                )
                 assert form.is_valid(), form.errors
                 form.save()
                 inserted.set()
@@ -173,14 +218,22 @@ def test_two_administrators_adding_one_address_at_once_get_a_french_error_not_a_
     thread = threading.Thread(target=other_administrator)
     thread.start()
     assert inserted.wait(60)
-    response = admin.post(reverse("admin:auth_user_add"), {
-        "username": "second", "email": "MEME@lecotentin.fr", "usable_password": "true",
-        "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = admin.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "second",
+            "email": "MEME@lecotentin.fr",
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
     thread.join(60)
     assert response.status_code == 200
     assert "Un compte utilise déjà cette adresse électronique." in text_of(response)
-    assert list(User.objects.filter(email__iexact="meme@lecotentin.fr")
-                .values_list("username", flat=True)) == ["premier"]
+    assert list(
+        User.objects.filter(email__iexact="meme@lecotentin.fr").values_list("username", flat=True)
+    ) == ["premier"]
 
 
 SITE = "https://essplan.lecotentin.fr"
@@ -193,19 +246,28 @@ def reset_link(client, address, **extra):
 
 
 def test_mail_links_start_with_site_url_whatever_the_host_of_the_request(
-        client_for, client, settings, viewer):
+    client_for, client, settings, viewer
+):
     """A forged Host (one ALLOWED_HOSTS lets through) never makes the links of the mails."""
     settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
     settings.SITE_URL = SITE
     reset = reset_link(client, viewer.email, HTTP_HOST="evil.example")
     assert reset.startswith(f"{SITE}/mot-de-passe/choisir/")
-    client_for("admin_user").post(reverse("invite"), {
-        "first_name": "Paul", "last_name": "Lemarchand", "email": "paul@lecotentin.fr",
-        "role": roles.PILOT}, HTTP_HOST="evil.example")
+    client_for("admin_user").post(
+        reverse("invite"),
+        {
+            "first_name": "Paul",
+            "last_name": "Lemarchand",
+            "email": "paul@lecotentin.fr",
+            "role": roles.PILOT,
+        },
+        HTTP_HOST="evil.example",
+    )
     invitation = mail.outbox[-1].body
     assert "evil.example" not in invitation
     assert re.search(r"(\S+/mot-de-passe/choisir/)", invitation).group(1) == (
-        f"{SITE}/mot-de-passe/choisir/")
+        f"{SITE}/mot-de-passe/choisir/"
+    )
     assert f"{SITE}/connexion/" in invitation
 
 
@@ -216,8 +278,9 @@ def test_a_link_issued_before_deactivation_sets_no_password(client, viewer):
     form_url = response.redirect_chain[-1][0]
     viewer.is_active = False
     viewer.save(update_fields=["is_active"])
-    response = client.post(form_url, {"new_password1": NEW_PASSWORD,
-                                      "new_password2": NEW_PASSWORD}, follow=True)
+    response = client.post(
+        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
     assert "Ce lien ne sert plus" in text_of(response)
     viewer.refresh_from_db()
     assert viewer.check_password(PASSWORD) and not viewer.check_password(NEW_PASSWORD)
@@ -230,14 +293,16 @@ def test_thirty_reset_requests_for_one_address_send_three_mails_an_hour(client, 
     the others get the same answer and no mail."""
     for number in range(30):
         address = viewer.email.upper() if number % 2 else viewer.email
-        response = client.post(reverse("password_reset"), {"email": address},
-                               REMOTE_ADDR=f"192.0.2.{number}")
+        response = client.post(
+            reverse("password_reset"), {"email": address}, REMOTE_ADDR=f"192.0.2.{number}"
+        )
         assert response.url == reverse("password_reset_done")
     assert len(mail.outbox) == 3
     assert {message.to[0] for message in mail.outbox} == {viewer.email}
     # An hour later, the address may ask again.
     PasswordResetRequest.objects.update(
-        created_at=F("created_at") - datetime.timedelta(hours=1, seconds=1))
+        created_at=F("created_at") - datetime.timedelta(hours=1, seconds=1)
+    )
     client.post(reverse("password_reset"), {"email": viewer.email})
     assert len(mail.outbox) == 4
 
@@ -264,7 +329,9 @@ def test_a_known_and_an_unknown_address_cost_the_same_request(client, settings, 
     assert not mail.outbox
     queued = list(DBTaskResult.objects.order_by("enqueued_at"))
     assert [row.args_kwargs["args"] for row in queued] == [
-        [viewer.email], ["inconnu@lecotentin.test"]]
+        [viewer.email],
+        ["inconnu@lecotentin.test"],
+    ]
     for row in queued:  # what the worker does
         row.task.call(*row.args_kwargs["args"])
     [message] = mail.outbox

@@ -7,7 +7,14 @@ from tests.conftest import COTENTIN
 pytestmark = pytest.mark.django_db
 
 CHANGELISTS = [
-    "plan", "axis", "objective", "action", "direction", "progressupdate", "budgetline", "event",
+    "plan",
+    "axis",
+    "objective",
+    "action",
+    "direction",
+    "progressupdate",
+    "budgetline",
+    "event",
 ]
 
 
@@ -46,7 +53,9 @@ def test_admin_changelist_is_closed_to_non_administrators(client_for, persona):
 
 
 def test_action_change_page_with_its_follow_up_inlines(client_for, action):
-    response = client_for("admin_user").get(reverse("admin:actions_action_change", args=[action.pk]))
+    response = client_for("admin_user").get(
+        reverse("admin:actions_action_change", args=[action.pk])
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Points d&#x27;avancement" in html
@@ -71,12 +80,19 @@ def test_admin_export_neutralises_formulas(client_for):
     from structures.models import Structure
 
     structure = Structure.objects.order_by("pk").first()
-    Structure.objects.filter(pk=structure.pk).update(phone="+33 2 33 00 00 00",
-                                                     address="=HYPERLIEN(\"http://x\")")
+    Structure.objects.filter(pk=structure.pk).update(
+        phone="+33 2 33 00 00 00", address='=HYPERLIEN("http://x")'
+    )
     admin = client_for("admin_user")
-    response = admin.post(reverse("admin:structures_structure_export"), {
-        "format": "0", "resource": "0", "export_items": [structure.pk],
-        **{f"structureresource_{name}": "on" for name in ("name", "address", "phone")}})
+    response = admin.post(
+        reverse("admin:structures_structure_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            "export_items": [structure.pk],
+            **{f"structureresource_{name}": "on" for name in ("name", "address", "phone")},
+        },
+    )
     content = response.content.decode("utf-8-sig")
     assert "'=HYPERLIEN" in content and "'+33 2 33 00 00 00" in content
 
@@ -122,13 +138,23 @@ def test_an_admin_save_after_an_editors_is_refused_in_french(client_for, action,
     # An editor saves the fiche in the application meanwhile.
     other = Client()
     other.force_login(editor)
-    assert other.post(action.url("actions:action_edit"), {
-        "version": action.version, "priority": "normale", "description": "Écrit par Émile",
-        "pilot_direction": ""}).status_code == 302
+    assert (
+        other.post(
+            action.url("actions:action_edit"),
+            {
+                "version": action.version,
+                "priority": "normale",
+                "description": "Écrit par Émile",
+                "pilot_direction": "",
+            },
+        ).status_code
+        == 302
+    )
     response = admin.post(url, {**data, "description": "Écrit par Alice"})
     assert response.status_code == 200
     assert "Quelqu&#x27;un a enregistré cette fiche après que vous l&#x27;avez ouverte" in (
-        response.content.decode())
+        response.content.decode()
+    )
     action.refresh_from_db()
     assert action.description == "Écrit par Émile"
 
@@ -136,8 +162,7 @@ def test_an_admin_save_after_an_editors_is_refused_in_french(client_for, action,
 def test_an_admin_inline_save_after_an_editors_is_refused(client_for, action):
     from actions.models import ProgressUpdate
 
-    update = ProgressUpdate.objects.create(action=action, year=2024, status="en_cours",
-                                           progress=10)
+    update = ProgressUpdate.objects.create(action=action, year=2024, status="en_cours", progress=10)
     admin = client_for("admin_user")
     url = reverse("admin:actions_action_change", args=[action.pk])
     data = admin_form(admin, url)
@@ -163,8 +188,11 @@ def test_the_plan_admin_shows_the_deliberations_budget_table(client_for):
     caen = Plan.objects.get(slug="caen-la-mer-ess-2013-2015")
     response = client_for("admin_user").get(reverse("admin:actions_plan_change", args=[caen.pk]))
     assert response.status_code == 200
-    formset = next(formset for formset in response.context["inline_admin_formsets"]
-                   if formset.formset.model.__name__ == "DeliberationBudgetRow")
+    formset = next(
+        formset
+        for formset in response.context["inline_admin_formsets"]
+        if formset.formset.model.__name__ == "DeliberationBudgetRow"
+    )
     labels = [form.instance.label for form in formset.formset.forms]
     assert len(labels) == 25
     assert labels[-2:] == ["Total budget communication + RH", "Total budget Dévéco"]

@@ -17,37 +17,85 @@ pytestmark = pytest.mark.bench
 TIMEOUT = 1200
 
 # The bench sets its own production settings; the test run's must not leak into it.
-TEST_ONLY = {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-             "DJANGO_ALLOW_ASYNC_UNSAFE"}
+TEST_ONLY = {
+    "DJANGO_SETTINGS_MODULE",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     output = tmp_path / "latest.json"
     env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY}
     process = subprocess.Popen(
-        [sys.executable, "bench/run.py", "--structures", "400", "--actions", "12",
-         "--indicators", "24", "--events", "5", "--rowwise-rows", "50", "--duration", "1",
-         "--connections", "2", "--database", f"essplan_bench_smoke_{os.getpid()}", "--drop",
-         "--output", str(output)],
-        cwd=settings.BASE_DIR, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, start_new_session=True)
+        [
+            sys.executable,
+            "bench/run.py",
+            "--structures",
+            "400",
+            "--actions",
+            "12",
+            "--indicators",
+            "24",
+            "--events",
+            "5",
+            "--rowwise-rows",
+            "50",
+            "--duration",
+            "1",
+            "--connections",
+            "2",
+            "--database",
+            f"essplan_bench_smoke_{os.getpid()}",
+            "--drop",
+            "--output",
+            str(output),
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         stdout, stderr = process.communicate(timeout=TIMEOUT)
     finally:
         stop(process)
     assert process.returncode == 0, stderr[-3000:]
     results = json.loads(output.read_text())
-    pages = {"healthz", "plan_list", "dashboard", "action_list", "action_detail", "structure_filter",
-             "structure_search", "map", "indicator_list", "admin_changelist", "my_actions",
-             "campaign_waiting", "bulk_entry", "public_plan", "public_directory", "public_map",
-             "api_structures"}
+    pages = {
+        "healthz",
+        "plan_list",
+        "dashboard",
+        "action_list",
+        "action_detail",
+        "structure_filter",
+        "structure_search",
+        "map",
+        "indicator_list",
+        "admin_changelist",
+        "my_actions",
+        "campaign_waiting",
+        "bulk_entry",
+        "public_plan",
+        "public_directory",
+        "public_map",
+        "api_structures",
+    }
     assert set(results["load"]) == pages == set(results["queries"]["seed"])
     assert set(results["queries"]["large"]) == pages
     for figures in results["load"].values():
         assert figures["requests"] > 0 and figures["non_2xx"] == 0 and figures["socket_errors"] == 0
         assert figures["p50"] <= figures["p95"] <= figures["p99"]
     assert {mode: results["import"][mode]["rows"] for mode in ("app", "rowwise", "copy")} == {
-        "app": 400, "rowwise": 50, "copy": 400}
+        "app": 400,
+        "rowwise": 50,
+        "copy": 400,
+    }
     assert results["report"]["pages"] > 3
     assert results["evaluation"]["pages"] > 3
     assert "bilan du plan / WeasyPrint nu" in stdout
@@ -57,14 +105,20 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     assert reminders["sent"] >= 4
     # The long work through a real worker: the 400 new rows imported, the report made.
     job = results["import_job"]
-    assert (job["rows"], job["message"]) == (400, "Import terminé : 400 structures créées, 0 mise "
-                                                  "à jour.")
+    assert (job["rows"], job["message"]) == (
+        400,
+        "Import terminé : 400 structures créées, 0 mise à jour.",
+    )
     assert job["worker_peak_mib"] > 0 and job["click_to_done_s"] >= job["worker_s"] > 0
     assert results["report_job"]["pages"] == results["report"]["pages"]
     # Through haproxy, before one then two servers: every request answered.
     for servers in ("1", "2"):
-        assert set(results["balancer"][servers]) == {"healthz", "dashboard", "action_detail",
-                                                     "structure_filter"}
+        assert set(results["balancer"][servers]) == {
+            "healthz",
+            "dashboard",
+            "action_detail",
+            "structure_filter",
+        }
         for figures in results["balancer"][servers].values():
             assert figures["requests"] > 0 and figures["non_2xx"] == 0 and 0 < figures["cpu"] <= 1
     assert "À travers haproxy" in stdout
@@ -72,14 +126,24 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
     # every save answered; then a new file of 400 rows checked and confirmed meanwhile.
     mixed = results["mixed"]
     day = mixed["campaign_day"]
-    assert set(day["pages"]) == {"healthz", "dashboard", "action_detail", "action_list",
-                                 "structure_filter", "my_actions", "public_plan"}
+    assert set(day["pages"]) == {
+        "healthz",
+        "dashboard",
+        "action_detail",
+        "action_list",
+        "structure_filter",
+        "my_actions",
+        "public_plan",
+    }
     for figures in day["pages"].values():
         assert figures["requests"] > 0 and figures["non_2xx"] == 0
     assert mixed["writes_started"] >= day["writes"]["writes"] > 0
     assert mixed["writes_unfinished"] == 0
-    phases = [day["writes"], mixed["import"]["check"]["writes"],
-              mixed["import"]["confirmation"]["writes"]]
+    phases = [
+        day["writes"],
+        mixed["import"]["check"]["writes"],
+        mixed["import"]["confirmation"]["writes"],
+    ]
     for writes in phases:
         if writes["writes"]:
             assert writes["p50"] <= writes["p95"] <= writes["p99"] <= writes["max"]

@@ -120,13 +120,14 @@ class Reading:
 def read(client, path):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
-    content = (b"".join(response.streaming_content) if response.streaming
-               else response.content)
-    return Reading(response.status_code, normalized(content), len(queries),
-                   response.get("Location", ""))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return Reading(
+        response.status_code, normalized(content), len(queries), response.get("Location", "")
+    )
 
 
 # Probes: what of a page a pair looks at.
+
 
 def whole(text):
     return text
@@ -134,11 +135,13 @@ def whole(text):
 
 def between(start, end):
     """From START to the first END after it ("" without START)."""
+
     def probe(text):
         if start not in text:
             return ""
-        rest = text[text.index(start):]
-        return rest[:rest.index(end) + len(end)] if end in rest else rest
+        rest = text[text.index(start) :]
+        return rest[: rest.index(end) + len(end)] if end in rest else rest
+
     return probe
 
 
@@ -157,6 +160,7 @@ def row(cell):
             if pattern.search(part):
                 return CHART_ID.sub("chart", part)
         return ""
+
     return probe
 
 
@@ -166,6 +170,7 @@ def by_testid(name):
     def probe(text):
         found = pattern.search(text)
         return found[1] if found else ""
+
     return probe
 
 
@@ -199,49 +204,52 @@ PAGES = {
     "action_detail:points": Page("viewer", ACTION, between('id="avancement"', "</section>")),
     "action_detail:point_2025": Page("viewer", ACTION, row("2025")),
     "action_detail:budget": Page("viewer", ACTION, between('id="budget"', "</section>")),
-    "action_detail:partners": Page("viewer", ACTION,
-                                   between("<dt>Partenaires associés", "</dd>")),
+    "action_detail:partners": Page("viewer", ACTION, between("<dt>Partenaires associés", "</dd>")),
     # Its pilot's reading: not cached, as it carries forms.
-    "action_detail_as_pilot:entry": Page("paul", ACTION,
-                                         between('id="avancement"', "</section>"),
-                                         cached=False),
-    "dashboard:waiting": Page("viewer", DASHBOARD,
-                              between("Actions dont le point est attendu", "</ul>")),
-    "dashboard:latest_points": Page("viewer", DASHBOARD,
-                                    between('id="points"', "</section>")),
+    "action_detail_as_pilot:entry": Page(
+        "paul", ACTION, between('id="avancement"', "</section>"), cached=False
+    ),
+    "dashboard:waiting": Page(
+        "viewer", DASHBOARD, between("Actions dont le point est attendu", "</ul>")
+    ),
+    "dashboard:latest_points": Page("viewer", DASHBOARD, between('id="points"', "</section>")),
     "dashboard:tile_done": Page("viewer", DASHBOARD, by_testid("tile-realisee")),
     "dashboard:tile_spent": Page("viewer", DASHBOARD, by_testid("tile-spent")),
     "dashboard:tile_campaign": Page("viewer", DASHBOARD, by_testid("tile-campaign")),
     "dashboard:unvalidated": Page("viewer", DASHBOARD, by_testid("unvalidated")),
     "dashboard:campaign": Page("viewer", DASHBOARD, between('id="campagne"', "</section>")),
     "dashboard:directory": Page("viewer", DASHBOARD, between('id="annuaire"', "</p>")),
-    "dashboard:plan_choices": Page("viewer", DASHBOARD,
-                                   between('id="choix-plan"', "</select>")),
-    "action_list:row": Page("viewer", url("actions:action_list", slug=COTENTIN) + f"?q={CODE}",
-                            row(CODE)),
+    "dashboard:plan_choices": Page("viewer", DASHBOARD, between('id="choix-plan"', "</select>")),
+    "action_list:row": Page(
+        "viewer", url("actions:action_list", slug=COTENTIN) + f"?q={CODE}", row(CODE)
+    ),
     "indicator_list:K5": Page("viewer", INDICATORS, row("K5")),
     "indicator_list:K7": Page("viewer", INDICATORS, row("K7")),
     "plan_list": Page("viewer", url("actions:plan_list"), MAIN, cached=False),
     "my_actions": Page("paul", url("actions:my_actions"), MAIN, cached=False),
-    "my_actions:header": Page("paul", url("actions:my_actions"),
-                              between("<header", "</header>"), cached=False),
+    "my_actions:header": Page(
+        "paul", url("actions:my_actions"), between("<header", "</header>"), cached=False
+    ),
     "my_actions_of_pia": Page("pia", url("actions:my_actions"), MAIN, cached=False),
     "campaign": Page("viewer", CAMPAIGN, MAIN, cached=False),
     "campaign:row": Page("viewer", CAMPAIGN, row(CODE), cached=False),
-    "pilot_table:row": Page("editor", url("actions:pilot_table", slug=COTENTIN), row(CODE),
-                            cached=False),
-    "staff_directory": Page("viewer", lambda ids: url("structures:structure_list")
-                            + f"?commune={ids['commune']}",
-                            between('role="status"', "</table>")),
+    "pilot_table:row": Page(
+        "editor", url("actions:pilot_table", slug=COTENTIN), row(CODE), cached=False
+    ),
+    "staff_directory": Page(
+        "viewer",
+        lambda ids: url("structures:structure_list") + f"?commune={ids['commune']}",
+        between('role="status"', "</table>"),
+    ),
     "staff_structure": Page("viewer", staff_structure("published"), MAIN, cached=False),
-    "staff_structure_unpublished": Page("viewer", staff_structure("unpublished"), MAIN,
-                                        cached=False),
+    "staff_structure_unpublished": Page(
+        "viewer", staff_structure("unpublished"), MAIN, cached=False
+    ),
     "staff_map": Page("viewer", url("structures:structure_map"), between("<p>", "</p>")),
     "public_home": Page("anonymous", url("public:home"), MAIN),
     "public_plan:row": Page("anonymous", PUBLIC_PLAN, row(CODE)),
     "public_plan:K5": Page("anonymous", PUBLIC_PLAN, row("K5 · Actions réalisées")),
-    "public_action": Page("anonymous", url("public:action_detail", slug=COTENTIN, code=CODE),
-                          MAIN),
+    "public_action": Page("anonymous", url("public:action_detail", slug=COTENTIN, code=CODE), MAIN),
     "public_directory": Page("anonymous", url("public:structure_list"), MAIN),
     "public_map": Page("anonymous", url("public:structure_map"), MAIN),
     "public_structure": Page("anonymous", public_structure("published"), MAIN),
@@ -252,6 +260,7 @@ PAGES = {
 
 
 # Sending a form as a browser does --------------------------------------------------------
+
 
 class Forms(HTMLParser):
     """The forms of a page and what a browser sends of each: [(attributes, [(name, value)])]
@@ -270,15 +279,22 @@ class Forms(HTMLParser):
             return
         fields = self.forms[-1][1]
         kind = attrs.get("type", "text")
-        if tag == "input" and "name" in attrs and kind not in {"submit", "button", "reset",
-                                                                "image", "file"}:
+        if (
+            tag == "input"
+            and "name" in attrs
+            and kind not in {"submit", "button", "reset", "image", "file"}
+        ):
             if kind not in {"checkbox", "radio"}:
                 fields.append((attrs["name"], attrs.get("value", "")))
             elif "checked" in attrs:
                 fields.append((attrs["name"], attrs.get("value", "on")))
         elif tag == "select" and "name" in attrs:
-            self.select = {"name": attrs["name"], "first": None, "chosen": False,
-                           "multiple": "multiple" in attrs}
+            self.select = {
+                "name": attrs["name"],
+                "first": None,
+                "chosen": False,
+                "multiple": "multiple" in attrs,
+            }
         elif tag == "option" and self.select is not None:
             value = attrs.get("value", "")
             if self.select["first"] is None:
@@ -312,9 +328,12 @@ def submit(client, path, changes=(), *, drop=(), action=None):
     assert page.status_code == 200, page.status_code
     parser = Forms()
     parser.feed(page.content.decode())
-    forms = [(attrs, fields) for attrs, fields in parser.forms
-             if attrs.get("method", "").lower() == "post"
-             and (action is None or action in attrs.get("action", ""))]
+    forms = [
+        (attrs, fields)
+        for attrs, fields in parser.forms
+        if attrs.get("method", "").lower() == "post"
+        and (action is None or action in attrs.get("action", ""))
+    ]
     attrs, fields = max(forms, key=lambda form: len(form[1]))
     data = {}
     for name, value in fields:
@@ -327,8 +346,10 @@ def submit(client, path, changes=(), *, drop=(), action=None):
 
 def errors_of(response):
     """The form's error messages, to say why it was refused."""
-    return re.findall(r'class="[^"]*(?:invalid-feedback|alert-danger)[^"]*"[^>]*>([^<]*)',
-                      normalized(response.content))
+    return re.findall(
+        r'class="[^"]*(?:invalid-feedback|alert-danger)[^"]*"[^>]*>([^<]*)',
+        normalized(response.content),
+    )
 
 
 def post(client, path, data):
@@ -337,6 +358,7 @@ def post(client, path, data):
 
 
 # The world the pairs start from ----------------------------------------------------------
+
 
 @dataclass
 class World:
@@ -365,38 +387,63 @@ def world(plan):
         "viewer": UserFactory(username="camille", role=roles.VIEWER),
         "editor": UserFactory(username="emile", role=roles.EDITOR),
         "admin": UserFactory(username="alice", role=roles.ADMIN, is_staff=True),
-        "paul": UserFactory(username="paul", role=roles.PILOT, first_name="Paul",
-                            last_name="Pilote"),
-        "pia": UserFactory(username="pia", role=roles.PILOT, first_name="Pia",
-                           last_name="Neuve"),
+        "paul": UserFactory(
+            username="paul", role=roles.PILOT, first_name="Paul", last_name="Pilote"
+        ),
+        "pia": UserFactory(username="pia", role=roles.PILOT, first_name="Pia", last_name="Neuve"),
     }
     action = plan.actions.get(code=CODE)
     action.pilots.add(people["paul"])
     # New structures: the seeded demonstration ones hold invented values the form refuses.
     commune = Structure.objects.order_by("pk").first().commune
     published = Structure.objects.create(
-        name=NAME, commune=commune, family="association", employees=4,
+        name=NAME,
+        commune=commune,
+        family="association",
+        employees=4,
         public_since=datetime.datetime(2025, 1, 6, tzinfo=datetime.UTC),
-        public_recorded_by=people["editor"])
-    unpublished = Structure.objects.create(name="Atelier vélo solidaire", commune=commune,
-                                           family="association", employees=2)
+        public_recorded_by=people["editor"],
+    )
+    unpublished = Structure.objects.create(
+        name="Atelier vélo solidaire", commune=commune, family="association", employees=2
+    )
     action.partner_structures.add(published)
     ProgressUpdate.objects.create(
-        action=action, year=2024, status=Status.IN_PROGRESS, progress=40,
-        review=Review.VALIDATED, author=people["paul"], date=datetime.date(2024, 11, 20),
-        achievements="Deux cafés des ASSOS à Valognes.")
-    Campaign.objects.create(plan=plan, year=2025, opens_on=datetime.date(2025, 11, 1),
-                            due_on=datetime.date(2025, 12, 15))
-    ids = {"published": published.pk, "unpublished": unpublished.pk,
-           "commune": commune.pk, "paul": people["paul"].pk, "pia": people["pia"].pk}
+        action=action,
+        year=2024,
+        status=Status.IN_PROGRESS,
+        progress=40,
+        review=Review.VALIDATED,
+        author=people["paul"],
+        date=datetime.date(2024, 11, 20),
+        achievements="Deux cafés des ASSOS à Valognes.",
+    )
+    Campaign.objects.create(
+        plan=plan,
+        year=2025,
+        opens_on=datetime.date(2025, 11, 1),
+        due_on=datetime.date(2025, 12, 15),
+    )
+    ids = {
+        "published": published.pk,
+        "unpublished": unpublished.pk,
+        "commune": commune.pk,
+        "paul": people["paul"].pk,
+        "pia": people["pia"].pk,
+    }
     return World(people, ids, plan)
 
 
 # The writes, each as a user makes it -----------------------------------------------------
 
+
 def change_paul_on_the_admin_site(world, changes=(), drop=()):
-    submit(world.client("admin"), url("admin:auth_user_change", object_id=world.ids["paul"]),
-           changes, drop=drop)
+    submit(
+        world.client("admin"),
+        url("admin:auth_user_change", object_id=world.ids["paul"]),
+        changes,
+        drop=drop,
+    )
 
 
 def rename_pilot(world):
@@ -408,9 +455,17 @@ def deactivate_pilot(world):
 
 
 def submit_point(world):
-    submit(world.client("paul"), POINT, {
-        "status": Status.DONE, "progress": "100", "date": "2025-11-20",
-        "achievements": ACHIEVED, "submit": "1"})
+    submit(
+        world.client("paul"),
+        POINT,
+        {
+            "status": Status.DONE,
+            "progress": "100",
+            "date": "2025-11-20",
+            "achievements": ACHIEVED,
+            "submit": "1",
+        },
+    )
 
 
 def review_point(world, decision, text=""):
@@ -427,8 +482,12 @@ def send_back_point(world):
 
 
 def edit_structure(world, which, changes=(), drop=()):
-    submit(world.client("editor"), url("structures:structure_edit", pk=world.ids[which]),
-           changes, drop=drop)
+    submit(
+        world.client("editor"),
+        url("structures:structure_edit", pk=world.ids[which]),
+        changes,
+        drop=drop,
+    )
 
 
 def publish_structure(world):
@@ -444,8 +503,7 @@ def rename_structure(world):
 
 
 def archive_structure(world):
-    post(world.client("editor"), url("structures:structure_archive",
-                                     pk=world.ids["published"]), {})
+    post(world.client("editor"), url("structures:structure_archive", pk=world.ids["published"]), {})
 
 
 def no_campaign(world):
@@ -453,24 +511,40 @@ def no_campaign(world):
 
 
 def open_campaign(world):
-    submit(world.client("editor"), url("actions:campaign_create", slug=COTENTIN), {
-        "year": "2025", "opens_on": "2025-11-01", "due_on": "2025-12-15"})
+    submit(
+        world.client("editor"),
+        url("actions:campaign_create", slug=COTENTIN),
+        {"year": "2025", "opens_on": "2025-11-01", "due_on": "2025-12-15"},
+    )
 
 
 def close_campaign(world):
-    submit(world.client("editor"), url("actions:campaign_edit", slug=COTENTIN, year=2025),
-           {"closed_on": "2025-12-20"})
+    submit(
+        world.client("editor"),
+        url("actions:campaign_edit", slug=COTENTIN, year=2025),
+        {"closed_on": "2025-12-20"},
+    )
 
 
 def draft_next_plan(world):
-    drafting.draft_next_plan(world.plan, slug=NEXT, first_year=2026, last_year=2028,
-                             codes=[CODE, "1.4.7"])
+    drafting.draft_next_plan(
+        world.plan, slug=NEXT, first_year=2026, last_year=2028, codes=[CODE, "1.4.7"]
+    )
 
 
 def adopt_next_plan(world):
-    submit(world.client("admin"), url("actions:plan_adopt", slug=NEXT), {
-        "reference": "DEL-2025-300", "adopted_on": "2025-12-18", "votes_for": "120",
-        "votes_against": "3", "abstentions": "2", "envelope": "450 000"})
+    submit(
+        world.client("admin"),
+        url("actions:plan_adopt", slug=NEXT),
+        {
+            "reference": "DEL-2025-300",
+            "adopted_on": "2025-12-18",
+            "votes_for": "120",
+            "votes_against": "3",
+            "abstentions": "2",
+            "envelope": "450 000",
+        },
+    )
 
 
 PILOTS = url("actions:action_pilots", slug=COTENTIN, code=CODE)
@@ -485,9 +559,18 @@ def unname_paul(world):
 
 
 def add_budget_line(world):
-    submit(world.client("editor"), url("actions:budget_line_create", slug=COTENTIN, code=CODE),
-           {"year": "2025", "label": BUDGET_LABEL, "planned": "12 345", "spent": "6 789",
-            "section": "fonctionnement", "flow": "depense"})
+    submit(
+        world.client("editor"),
+        url("actions:budget_line_create", slug=COTENTIN, code=CODE),
+        {
+            "year": "2025",
+            "label": BUDGET_LABEL,
+            "planned": "12 345",
+            "spent": "6 789",
+            "section": "fonctionnement",
+            "flow": "depense",
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -517,10 +600,12 @@ WRITES = {
 
 # The pairs -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Shown:
     """What a page's probe shows: a text (or its absence), a regular expression, or an
     answer's status (and where it leads)."""
+
     text: str = None
     pattern: str = None
     status: int = None
@@ -530,8 +615,11 @@ class Shown:
     def check(self, reading, probed):
         if self.status is not None:
             return reading.status == self.status and self.location in reading.location
-        found = (self.text in probed if self.text is not None
-                 else re.search(self.pattern, probed) is not None)
+        found = (
+            self.text in probed
+            if self.text is not None
+            else re.search(self.pattern, probed) is not None
+        )
         return found != self.absent
 
 
@@ -559,18 +647,20 @@ AT_HOME = {n: f">{n} structure{'s' if n > 1 else ''} de l'économie" for n in (0
 PAIRS = [
     # (write, page, what it shows before, what it shows after)
     ("pilot_renamed", "action_detail:pilots", shows("Paul Pilote"), shows("Paula Marin")),
-    ("pilot_renamed", "action_detail:points", shows("par Paul Pilote"),
-     shows("par Paula Marin")),
+    ("pilot_renamed", "action_detail:points", shows("par Paul Pilote"), shows("par Paula Marin")),
     ("pilot_renamed", "dashboard:waiting", shows("Paul Pilote"), shows("Paula Marin")),
-    ("pilot_renamed", "dashboard:latest_points", shows("par Paul Pilote"),
-     shows("par Paula Marin")),
+    (
+        "pilot_renamed",
+        "dashboard:latest_points",
+        shows("par Paul Pilote"),
+        shows("par Paula Marin"),
+    ),
     ("pilot_renamed", "campaign:row", shows("Paul Pilote"), shows("Paula Marin")),
     ("pilot_renamed", "pilot_table:row", shows("Paul Pilote"), shows("Paula Marin")),
     ("pilot_renamed", "my_actions:header", shows("Paul Pilote"), shows("Paula Marin")),
     ("pilot_deactivated", "my_actions", shows(CODE), LOGGED_OUT),
     ("pilot_deactivated", "action_detail_as_pilot:entry", shows("Saisir"), LOGGED_OUT),
     ("pilot_deactivated", "pilot_table:row", shows("Paul Pilote"), lacks("Paul Pilote")),
-
     ("point_submitted", "action_detail:points", lacks(ACHIEVED), shows(ACHIEVED)),
     # A submitted point moves no figure and no status until the ESS team validates it.
     ("point_submitted", "dashboard:tile_done", shows("0"), UNCHANGED),
@@ -585,9 +675,7 @@ PAIRS = [
     ("point_submitted", "public_plan:K5", shows("K5"), UNCHANGED),
     ("point_submitted", "public_action", lacks(ACHIEVED), UNCHANGED),
     ("point_submitted", "public_api_actions", lacks("realisee"), UNCHANGED),
-
-    ("point_validated", "action_detail:point_2025", shows("review-soumis"),
-     shows("review-valide")),
+    ("point_validated", "action_detail:point_2025", shows("review-soumis"), shows("review-valide")),
     ("point_validated", "dashboard:unvalidated", shows("1 point"), NOTHING),
     ("point_validated", "dashboard:tile_done", shows("0"), shows("1")),
     ("point_validated", "action_list:row", shows("En cours"), shows("Réalisée")),
@@ -597,27 +685,22 @@ PAIRS = [
     ("point_validated", "public_plan:row", shows("En cours"), shows("Réalisée")),
     ("point_validated", "public_action", lacks(ACHIEVED), shows(ACHIEVED)),
     ("point_validated", "public_api_actions", lacks("realisee"), shows("realisee")),
-
     ("point_sent_back", "action_detail:points", lacks(SENT_BACK), shows(SENT_BACK)),
     ("point_sent_back", "dashboard:waiting", lacks(WAITING), shows(WAITING)),
     ("point_sent_back", "dashboard:tile_campaign", shows("2 %"), shows("0 %")),
     ("point_sent_back", "my_actions", shows("Soumis"), shows("À revoir")),
     ("point_sent_back", "campaign:row", shows("Soumis"), shows("À revoir")),
     ("point_sent_back", "public_action", lacks(ACHIEVED), UNCHANGED),
-
     ("structure_published", "public_directory", shows(LISTED[1]), shows(LISTED[2])),
     ("structure_published", "public_map", shows(ON_MAP[1]), shows(ON_MAP[2])),
     ("structure_published", "public_home", shows(AT_HOME[1]), shows(AT_HOME[2])),
-    ("structure_published", "public_api_structures", shows('"count": 1'),
-     shows('"count": 2')),
+    ("structure_published", "public_api_structures", shows('"count": 1'), shows('"count": 2')),
     ("structure_published", "public_structure_unpublished", answers(404), answers(200)),
-    ("structure_published", "staff_structure_unpublished", shows(NOT_PUBLISHED),
-     shows(PUBLISHED)),
+    ("structure_published", "staff_structure_unpublished", shows(NOT_PUBLISHED), shows(PUBLISHED)),
     ("structure_withdrawn", "public_directory", shows(LISTED[1]), shows(LISTED[0])),
     ("structure_withdrawn", "public_map", shows(ON_MAP[1]), shows(ON_MAP[0])),
     ("structure_withdrawn", "public_home", shows(AT_HOME[1]), shows(AT_HOME[0])),
-    ("structure_withdrawn", "public_api_structures", shows('"count": 1'),
-     shows('"count": 0')),
+    ("structure_withdrawn", "public_api_structures", shows('"count": 1'), shows('"count": 0')),
     ("structure_withdrawn", "public_structure", answers(200), answers(404)),
     ("structure_withdrawn", "staff_structure", shows(PUBLISHED), shows(NOT_PUBLISHED)),
     ("structure_renamed", "staff_directory", lacks(RENAMED), shows(RENAMED)),
@@ -628,12 +711,15 @@ PAIRS = [
     ("structure_renamed", "public_api_structures", lacks(RENAMED), shows(RENAMED)),
     ("structure_archived", "staff_directory", shows(NAME), lacks(NAME)),
     ("structure_archived", "staff_map", shows("<p>62 structures"), shows("<p>61 structures")),
-    ("structure_archived", "dashboard:directory", shows("<p>62 structures"),
-     shows("<p>61 structures")),
+    (
+        "structure_archived",
+        "dashboard:directory",
+        shows("<p>62 structures"),
+        shows("<p>61 structures"),
+    ),
     ("structure_archived", "public_directory", shows(LISTED[1]), shows(LISTED[0])),
     ("structure_archived", "public_map", shows(ON_MAP[1]), shows(ON_MAP[0])),
     ("structure_archived", "public_structure", answers(200), answers(404)),
-
     ("campaign_opened", "dashboard:campaign", NOTHING, shows("Campagne de suivi 2025")),
     ("campaign_opened", "my_actions", shows("aucune campagne ouverte"), shows("À saisir")),
     ("campaign_opened", "campaign", answers(404), answers(200)),
@@ -641,33 +727,32 @@ PAIRS = [
     ("campaign_closed", "my_actions", shows("À saisir"), shows("aucune campagne ouverte")),
     ("campaign_closed", "campaign", lacks("close le"), shows("close le 20/12/2025")),
     ("campaign_closed", "action_detail_as_pilot:entry", shows("Saisir"), lacks("Saisir")),
-
     ("plan_adopted", "plan_list", lacks("2026-2028"), shows("2026-2028")),
     ("plan_adopted", "dashboard:plan_choices", lacks("2026-2028"), shows("2026-2028")),
     ("plan_adopted", "public_home", shows("2023-2025 · adopté"), shows("2023-2025 · clos")),
-
     ("pilot_named", "action_detail:pilots", lacks("Pia Neuve"), shows("Pia Neuve")),
     ("pilot_named", "dashboard:waiting", lacks("Pia Neuve"), shows("Pia Neuve")),
     ("pilot_named", "my_actions_of_pia", lacks(CODE), shows(CODE)),
     ("pilot_named", "campaign:row", lacks("Pia Neuve"), shows("Pia Neuve")),
     ("pilot_named", "pilot_table:row", lacks("Pia Neuve"), shows("Pia Neuve")),
-    ("pilot_unnamed", "action_detail:pilots", shows("Paul Pilote"),
-     shows("Aucun pilote nommé")),
+    ("pilot_unnamed", "action_detail:pilots", shows("Paul Pilote"), shows("Aucun pilote nommé")),
     ("pilot_unnamed", "dashboard:waiting", shows("Paul Pilote"), lacks("Paul Pilote")),
     ("pilot_unnamed", "my_actions", shows(CODE), lacks(CODE)),
     ("pilot_unnamed", "action_detail_as_pilot:entry", shows("Saisir"), lacks("Saisir")),
-
-    ("budget_line_added", "dashboard:tile_spent", shows("0,00 €"),
-     shows("6 789,00 €")),
+    ("budget_line_added", "dashboard:tile_spent", shows("0,00 €"), shows("6 789,00 €")),
     ("budget_line_added", "action_detail:budget", lacks(BUDGET_LABEL), shows(BUDGET_LABEL)),
     ("budget_line_added", "indicator_list:K7", lacks("55 %"), shows("55 %")),
 ]
 
 
-@pytest.mark.parametrize(("write", "page", "before", "after"), PAIRS,
-                         ids=[f"{write}->{page}" for write, page, *_ in PAIRS])
-def test_a_write_shows_at_once_on_a_page_read_warm(world, django_capture_on_commit_callbacks,
-                                                    write, page, before, after):
+@pytest.mark.parametrize(
+    ("write", "page", "before", "after"),
+    PAIRS,
+    ids=[f"{write}->{page}" for write, page, *_ in PAIRS],
+)
+def test_a_write_shows_at_once_on_a_page_read_warm(
+    world, django_capture_on_commit_callbacks, write, page, before, after
+):
     write, page = WRITES[write], PAGES[page]
     if write.prepare:
         with django_capture_on_commit_callbacks(execute=True):
@@ -697,7 +782,8 @@ def rename_paul(world):
 
 
 def test_a_renamed_pilot_is_renamed_at_once_on_the_comites_action_page(
-        world, django_capture_on_commit_callbacks):
+    world, django_capture_on_commit_callbacks
+):
     """Issue #28's first probe: « Rename a pilot: the comité's action page keeps the old name
     for up to 24 h »."""
     comite = world.client("viewer")
@@ -709,7 +795,8 @@ def test_a_renamed_pilot_is_renamed_at_once_on_the_comites_action_page(
 
 
 def test_a_renamed_pilot_is_renamed_at_once_in_the_dashboards_waiting_list(
-        world, django_capture_on_commit_callbacks):
+    world, django_capture_on_commit_callbacks
+):
     """Issue #28's second probe: « The dashboard's waiting list keeps the old pilot name »."""
     comite = world.client("viewer")
     waiting = PAGES["dashboard:waiting"].probe

@@ -32,17 +32,33 @@ def data(plan):
     """Axis 2 (11 actions): 2.1.1 done 100 %, 2.1.2 in progress 60 %; axis 1: 1.1.1 at 30 %
     in 2024 then abandoned in 2025; 3.2.1 late (ended 2024, in progress 40 %)."""
     get = plan.actions.get
-    ProgressUpdate.objects.create(action=get(code="2.1.1"), year=2024, status=Status.DONE, progress=100)
-    ProgressUpdate.objects.create(action=get(code="2.1.2"), year=2025, status=Status.IN_PROGRESS, progress=60)
-    ProgressUpdate.objects.create(action=get(code="1.1.1"), year=2024, status=Status.IN_PROGRESS, progress=30)
-    ProgressUpdate.objects.create(action=get(code="1.1.1"), year=2025, status=Status.ABANDONED, progress=30)
+    ProgressUpdate.objects.create(
+        action=get(code="2.1.1"), year=2024, status=Status.DONE, progress=100
+    )
+    ProgressUpdate.objects.create(
+        action=get(code="2.1.2"), year=2025, status=Status.IN_PROGRESS, progress=60
+    )
+    ProgressUpdate.objects.create(
+        action=get(code="1.1.1"), year=2024, status=Status.IN_PROGRESS, progress=30
+    )
+    ProgressUpdate.objects.create(
+        action=get(code="1.1.1"), year=2025, status=Status.ABANDONED, progress=30
+    )
     late = get(code="3.2.1")
     late.end_date = datetime.date(2024, 12, 31)
     late.save(update_fields=["end_date"])
     ProgressUpdate.objects.create(action=late, year=2024, status=Status.IN_PROGRESS, progress=40)
-    BudgetLine.objects.create(action=get(code="2.1.1"), year=2024, label="a", planned=Decimal("1000"),
-                              committed=Decimal("800"), spent=Decimal("750.50"))
-    BudgetLine.objects.create(action=get(code="3.5.1"), year=2025, label="b", planned=Decimal("4000"))
+    BudgetLine.objects.create(
+        action=get(code="2.1.1"),
+        year=2024,
+        label="a",
+        planned=Decimal("1000"),
+        committed=Decimal("800"),
+        spent=Decimal("750.50"),
+    )
+    BudgetLine.objects.create(
+        action=get(code="3.5.1"), year=2025, label="b", planned=Decimal("4000")
+    )
 
 
 def figures(response):
@@ -60,8 +76,14 @@ def test_progress_per_axis_status_counts_and_late_actions(client_for, data):
     assert (overall.average, overall.measured, overall.count) == (57.5, 4, 45)
     statuses = {value: count for value, _, count in context["statuses"]}
     # 41 actions have no point at all: « Sans point », not « À venir ».
-    assert statuses == {"sans_point": 41, "a_venir": 0, "en_cours": 2, "realisee": 1,
-                        "en_pause": 0, "abandonnee": 1}
+    assert statuses == {
+        "sans_point": 41,
+        "a_venir": 0,
+        "en_cours": 2,
+        "realisee": 1,
+        "en_pause": 0,
+        "abandonnee": 1,
+    }
     # Late on 31/12/2025, the date of reference of 2025: only 3.2.1 (ended 31 December 2024,
     # in progress); the others end with the plan that day, which has not passed yet.
     assert context["as_of"] == datetime.date(2025, 12, 31)
@@ -75,15 +97,24 @@ def test_year_selector_reads_the_status_of_that_year(client_for, data):
     context = client_for("viewer").get(HOME, {"annee": "2024"}).context
     statuses = {value: count for value, _, count in context["statuses"]}
     # In 2024, 1.1.1 was still in progress and 2.1.2 had no update.
-    assert statuses == {"sans_point": 42, "a_venir": 0, "en_cours": 2, "realisee": 1,
-                        "en_pause": 0, "abandonnee": 0}
+    assert statuses == {
+        "sans_point": 42,
+        "a_venir": 0,
+        "en_cours": 2,
+        "realisee": 1,
+        "en_pause": 0,
+        "abandonnee": 0,
+    }
     assert context["year"] == 2024
 
 
 def test_budget_figures_against_the_envelope(client_for, data):
     budget = client_for("viewer").get(HOME).context["budget"]
     assert (budget["total"].planned, budget["total"].committed, budget["total"].spent) == (
-        Decimal("5000.00"), Decimal("800.00"), Decimal("750.50"))
+        Decimal("5000.00"),
+        Decimal("800.00"),
+        Decimal("750.50"),
+    )
     assert budget["remaining"] == Decimal("80000.00")
 
 
@@ -104,25 +135,31 @@ def test_directory_in_numbers(client_for):
 
 def test_editor_sees_what_needs_attention(client_for, data):
     html = client_for("editor").get(HOME, {"annee": "2025"}).content.decode()
-    assert ("43 actions sans point d'avancement validé pour 2025, 1 en retard au 31/12/2025."
-            in html)
+    assert "43 actions sans point d'avancement validé pour 2025, 1 en retard au 31/12/2025." in html
     assert "situation 2025 · Plan terminé le 31/12/2025" in html
     assert "sans point d'avancement" not in client_for("viewer").get(HOME).content.decode()
 
 
 def grow(plan, actions, structures):
     axis = plan.axes.create(number=9, title="Charge")
-    objectives = [Objective.objects.create(axis=axis, code=f"9.{n}", title="o") for n in range(1, 11)]
+    objectives = [
+        Objective.objects.create(axis=axis, code=f"9.{n}", title="o") for n in range(1, 11)
+    ]
     created = Action.objects.bulk_create(
         Action(plan=plan, objective=objectives[n % 10], code=f"9.{n % 10 + 1}.{n}", title="a")
-        for n in range(actions))
-    ProgressUpdate.objects.bulk_create(ProgressUpdate(action=a, year=2025, status=Status.IN_PROGRESS,
-                                                      progress=50) for a in created)
+        for n in range(actions)
+    )
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(action=a, year=2025, status=Status.IN_PROGRESS, progress=50) for a in created
+    )
     communes = list(Commune.objects.all())
-    Structure.objects.bulk_create(Structure(name=f"S{n}", commune=communes[n % len(communes)],
-                                            employees=3) for n in range(structures))
-    Event.objects.bulk_create(Event(plan=plan, date=datetime.date(2026, 12, 1), title="e")
-                              for _ in range(50))
+    Structure.objects.bulk_create(
+        Structure(name=f"S{n}", commune=communes[n % len(communes)], employees=3)
+        for n in range(structures)
+    )
+    Event.objects.bulk_create(
+        Event(plan=plan, date=datetime.date(2026, 12, 1), title="e") for _ in range(50)
+    )
 
 
 # session, user, 2 permissions, plans, current plan, data version, overall, axes, objectives,
@@ -135,8 +172,9 @@ DASHBOARD_QUERIES = 34
 
 
 @pytest.mark.parametrize(("actions", "structures"), [(0, 0), (4455, 5000)])
-def test_dashboard_query_count_does_not_grow(client_for, plan, actions, structures,
-                                             django_assert_max_num_queries):
+def test_dashboard_query_count_does_not_grow(
+    client_for, plan, actions, structures, django_assert_max_num_queries
+):
     grow(plan, actions, structures)
     client = client_for("viewer")
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
@@ -152,10 +190,12 @@ def test_key_indicators_show_each_value_as_a_bar_with_its_figure(client_for, pla
     Measurement.objects.create(indicator=c1, year=2023, value=495)
     Measurement.objects.create(indicator=c1, year=2024, value=501)
     html = client_for("viewer").get(HOME).content.decode()
-    label = ('aria-label="Évolution de Établissements de l&#x27;ESS sur le territoire — '
-             '2023 : 495, 2024 : 501, 2025 : pas de valeur"')
+    label = (
+        'aria-label="Évolution de Établissements de l&#x27;ESS sur le territoire — '
+        '2023 : 495, 2024 : 501, 2025 : pas de valeur"'
+    )
     assert label in html
-    chart = html[html.index(label):html.index("</svg>", html.index(label))]
+    chart = html[html.index(label) : html.index("</svg>", html.index(label))]
     assert re.findall(r'<text[^>]*class="value[^"]*"[^>]*>([^<]+)<', chart) == ["495", "501"]
     k1 = re.search(r"K1 · .*?</tr>", html, flags=re.S).group()
     assert "aucune valeur" in k1 and "<svg" not in k1
@@ -170,26 +210,37 @@ def test_the_first_screen_answers_where_the_plan_stands(client_for, data):
     figures as its text alternative (data: see the fixture)."""
     response = client_for("viewer").get(HOME, {"annee": "2025"})
     html = flat(response.content.decode())
-    tile = {name: re.search(rf'data-testid="{name}">([^<]+)<', html).group(1)
-            for name in ("overall", "tile-realisee", "tile-en_cours", "tile-sans_point",
-                         "tile-spent")}
+    tile = {
+        name: re.search(rf'data-testid="{name}">([^<]+)<', html).group(1)
+        for name in ("overall", "tile-realisee", "tile-en_cours", "tile-sans_point", "tile-spent")
+    }
     # (100 + 60 + 30 + 40) / 4 = 57.5 %, rounded half up; 750.50 € spent is 0.88 % of 85 000 €
-    assert tile == {"overall": "58 %", "tile-realisee": "1", "tile-en_cours": "2",
-                    "tile-sans_point": "41", "tile-spent": "750,50 €"}
+    assert tile == {
+        "overall": "58 %",
+        "tile-realisee": "1",
+        "tile-en_cours": "2",
+        "tile-sans_point": "41",
+        "tile-spent": "750,50 €",
+    }
     assert "750,50 € dépensés, 0,9 % de l'enveloppe" in page_text(response)
-    assert ('aria-label="Actions par statut — Sans point : 41, À venir : 0, En cours : 2, '
-            'Réalisée : 1, En pause : 0, Abandonnée : 1"') in html
+    assert (
+        'aria-label="Actions par statut — Sans point : 41, À venir : 0, En cours : 2, '
+        'Réalisée : 1, En pause : 0, Abandonnée : 1"'
+    ) in html
     # Only the chart rounds to the euro, and says so.
-    assert ('aria-label="Budget, montants arrondis à l\'euro : Enveloppe environ 85 000 €, '
-            'Prévu 5 000 €, Engagé 800 €, Réalisé 751 €"') in html
+    assert (
+        "aria-label=\"Budget, montants arrondis à l'euro : Enveloppe environ 85 000 €, "
+        'Prévu 5 000 €, Engagé 800 €, Réalisé 751 €"'
+    ) in html
     # No campaign opened for 2025: no campaign tile.
     assert "tile-campaign" not in html
 
 
 def test_axes_and_objectives_keep_their_full_names(client_for, plan):
     text = page_text(client_for("viewer").get(HOME))
-    assert ("Axe 1 · Favoriser l'entrepreneuriat dans l'ESS et renforcer l'accompagnement des "
-            "acteurs") in text
+    assert (
+        "Axe 1 · Favoriser l'entrepreneuriat dans l'ESS et renforcer l'accompagnement des acteurs"
+    ) in text
     objective = plan.actions.get(code="1.2.1").objective
     assert f"{objective.code} · {objective.title}" in text
 
@@ -211,30 +262,52 @@ def test_a_long_late_list_shows_the_ten_most_overdue_and_links_to_all(client_for
     assert link.endswith("?late=on&amp;situation=2025")
     listing = page_text(client_for("viewer").get(link.replace("&amp;", "&")))
     assert "12 actions · statut au 31/12/2025 d'après le dernier point validé" in listing
-    today = page_text(client_for("viewer").get(
-        reverse("actions:action_list", kwargs={"slug": plan.slug}), {"late": "on"}))
-    assert (f"45 actions · statut au {timezone.localdate():%d/%m/%Y} d'après le dernier point "
-            "validé") in today
+    today = page_text(
+        client_for("viewer").get(
+            reverse("actions:action_list", kwargs={"slug": plan.slug}), {"late": "on"}
+        )
+    )
+    assert (
+        f"45 actions · statut au {timezone.localdate():%d/%m/%Y} d'après le dernier point validé"
+    ) in today
 
 
 def test_the_campaign_at_a_glance_and_the_points_not_yet_validated(client_for, plan, pilot):
-    Campaign.objects.create(plan=plan, year=2025, opens_on=datetime.date(2025, 11, 1),
-                            due_on=datetime.date(2025, 12, 15))
-    ProgressUpdate.objects.create(action=plan.actions.get(code="1.4.7"), year=2025,
-                                  status=Status.IN_PROGRESS, progress=40, review=Review.SUBMITTED)
-    ProgressUpdate.objects.create(action=plan.actions.get(code="2.1.1"), year=2025,
-                                  status=Status.DONE, progress=100, review=Review.VALIDATED)
+    Campaign.objects.create(
+        plan=plan,
+        year=2025,
+        opens_on=datetime.date(2025, 11, 1),
+        due_on=datetime.date(2025, 12, 15),
+    )
+    ProgressUpdate.objects.create(
+        action=plan.actions.get(code="1.4.7"),
+        year=2025,
+        status=Status.IN_PROGRESS,
+        progress=40,
+        review=Review.SUBMITTED,
+    )
+    ProgressUpdate.objects.create(
+        action=plan.actions.get(code="2.1.1"),
+        year=2025,
+        status=Status.DONE,
+        progress=100,
+        review=Review.VALIDATED,
+    )
     text = page_text(client_for("editor").get(reverse("reports:home"), {"annee": "2025"}))
     assert "Campagne de suivi 2025 · date limite le 15/12/2025" in text
     assert "2 points soumis ou validés sur 45 actions, dont 1 validé" in text
     assert "4 % des points 2025 soumis ou validés" in text  # 2 / 45 = 4.4 %
     # The to-do link leads to the campaign's waiting actions, not to an empty late list.
-    assert ('href="/plans/cotentin-ess-2023-2025/campagnes/2025/?waiting=on"'
-            in client_for("editor").get(reverse("reports:home"), {"annee": "2025"}).content.decode())
+    assert (
+        'href="/plans/cotentin-ess-2023-2025/campagnes/2025/?waiting=on"'
+        in client_for("editor").get(reverse("reports:home"), {"annee": "2025"}).content.decode()
+    )
     # 1.4.7's point is not validated: the page says so, and it moves no figure (1.4.7 has
     # no other point: it is « Sans point »; 2.1.1 is the one action done).
-    assert ("1 point d'avancement 2025 attend la validation de l'équipe ESS (brouillon, soumis "
-            "ou à revoir) : les chiffres ci-dessous ne le comptent pas.") in text
+    assert (
+        "1 point d'avancement 2025 attend la validation de l'équipe ESS (brouillon, soumis "
+        "ou à revoir) : les chiffres ci-dessous ne le comptent pas."
+    ) in text
     assert "100 % avancement moyen de 1 action ayant un point validé" in text
     # The waiting list names the pilots; 1.4.7, submitted, is not in it.
     assert "1.1.1 · Organiser des « cafés projets ESS » aucun pilote nommé" in text

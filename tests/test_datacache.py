@@ -44,16 +44,18 @@ def test_a_value_is_reused_until_a_write_in_its_scope_then_recomputed(action):
 def test_every_kind_of_write_changes_the_version_of_its_scope_only():
     before = versions()
     with connection.cursor() as cursor:  # plain SQL, as an administrator's script would
-        cursor.execute("UPDATE structures_structure SET employees = employees WHERE id = "
-                       "(SELECT min(id) FROM structures_structure)")
+        cursor.execute(
+            "UPDATE structures_structure SET employees = employees WHERE id = "
+            "(SELECT min(id) FROM structures_structure)"
+        )
     middle = versions()
     # A delete would cascade to the actions' partners (the plans) and the listing requests.
-    Structure.objects.filter(pk=Structure.objects.order_by("pk").first().pk).update(
-        name="Renommée")
+    Structure.objects.filter(pk=Structure.objects.order_by("pk").first().pk).update(name="Renommée")
     after = versions()
     assert before[DIRECTORY] != middle[DIRECTORY] != after[DIRECTORY]
     assert {scope: after[scope] for scope in ("plans", "requests", "accounts")} == {
-        scope: before[scope] for scope in ("plans", "requests", "accounts")}
+        scope: before[scope] for scope in ("plans", "requests", "accounts")
+    }
 
 
 def test_a_log_in_leaves_the_accounts_version_but_a_new_name_moves_it(viewer, client):
@@ -67,17 +69,27 @@ def test_a_log_in_leaves_the_accounts_version_but_a_new_name_moves_it(viewer, cl
 
 def test_every_table_of_a_scope_has_the_trigger():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT event_object_table FROM information_schema.triggers "
-                       "WHERE trigger_name = 'essplan_version'")
+        cursor.execute(
+            "SELECT DISTINCT event_object_table FROM information_schema.triggers "
+            "WHERE trigger_name = 'essplan_version'"
+        )
         triggered = {row[0] for row in cursor.fetchall()}
     tables = scope_tables()
-    assert {"actions_progressupdate", "actions_budgetline", "indicators_measurement",
-            "actions_action_partner_structures", "reports_annualreport"} <= set(tables[PLANS])
+    assert {
+        "actions_progressupdate",
+        "actions_budgetline",
+        "indicators_measurement",
+        "actions_action_partner_structures",
+        "reports_annualreport",
+    } <= set(tables[PLANS])
     assert {"structures_structure", "structures_commune"} <= set(tables[DIRECTORY])
     assert tables["requests"] == ["structures_listingrequest"]
     everything = {table for names in tables.values() for table in names}
-    assert not any(table.endswith("event") or "history" in table for table in everything
-                   if table != "actions_event")
+    assert not any(
+        table.endswith("event") or "history" in table
+        for table in everything
+        if table != "actions_event"
+    )
     assert everything | {"auth_user"} <= triggered
     assert "django_session" not in triggered
 
@@ -123,21 +135,28 @@ def test_a_version_moves_when_its_transaction_commits_never_before_nor_on_a_roll
     with other_connection() as writer, other_connection() as reader:
         before = read_versions(reader)
         with writer.cursor() as cursor:
-            cursor.execute("UPDATE structures_structure SET employees = 3 WHERE id = "
-                           "(SELECT min(id) FROM structures_structure)")
-            cursor.execute("UPDATE structures_commune SET name = name WHERE id = "
-                           "(SELECT min(id) FROM structures_commune)")
+            cursor.execute(
+                "UPDATE structures_structure SET employees = 3 WHERE id = "
+                "(SELECT min(id) FROM structures_structure)"
+            )
+            cursor.execute(
+                "UPDATE structures_commune SET name = name WHERE id = "
+                "(SELECT min(id) FROM structures_commune)"
+            )
         assert read_versions(reader) == before  # not committed yet
         writer.rollback()
         assert read_versions(reader) == before
         with writer.cursor() as cursor:
-            cursor.execute("UPDATE structures_structure SET employees = 4 WHERE id = "
-                           "(SELECT min(id) FROM structures_structure)")
+            cursor.execute(
+                "UPDATE structures_structure SET employees = 4 WHERE id = "
+                "(SELECT min(id) FROM structures_structure)"
+            )
         writer.commit()
         after = read_versions(reader)
     assert after[DIRECTORY] != before[DIRECTORY]
     assert {scope: after[scope] for scope in ("plans", "requests", "accounts")} == {
-        scope: before[scope] for scope in ("plans", "requests", "accounts")}
+        scope: before[scope] for scope in ("plans", "requests", "accounts")
+    }
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM essplan_version_marks")
         assert cursor.fetchone()[0] == 0  # each mark goes with its commit
@@ -149,17 +168,25 @@ def test_no_writer_waits_for_another_ones_transaction():
     writers of the same scopes and tables commit at once: the version is taken at commit."""
     with other_connection() as importer, other_connection() as editor:
         with importer.cursor() as cursor:
-            cursor.execute("UPDATE structures_structure SET employees = 5 WHERE id = "
-                           "(SELECT min(id) FROM structures_structure)")
-            cursor.execute("UPDATE actions_action SET title = title WHERE id = "
-                           "(SELECT min(id) FROM actions_action)")
+            cursor.execute(
+                "UPDATE structures_structure SET employees = 5 WHERE id = "
+                "(SELECT min(id) FROM structures_structure)"
+            )
+            cursor.execute(
+                "UPDATE actions_action SET title = title WHERE id = "
+                "(SELECT min(id) FROM actions_action)"
+            )
         before = read_versions(editor)
         with editor.cursor() as cursor:
             cursor.execute("SET lock_timeout = '2s'")
-            cursor.execute("UPDATE structures_structure SET employees = 6 WHERE id = "
-                           "(SELECT max(id) FROM structures_structure)")
-            cursor.execute("UPDATE actions_action SET title = title WHERE id = "
-                           "(SELECT max(id) FROM actions_action)")
+            cursor.execute(
+                "UPDATE structures_structure SET employees = 6 WHERE id = "
+                "(SELECT max(id) FROM structures_structure)"
+            )
+            cursor.execute(
+                "UPDATE actions_action SET title = title WHERE id = "
+                "(SELECT max(id) FROM actions_action)"
+            )
         editor.commit()  # a lock wait would raise LockNotAvailable after 2 s
         after = read_versions(editor)
         importer.commit()
@@ -175,10 +202,13 @@ def test_concurrent_commits_of_one_scope_each_move_its_version():
 
     def write(title):
         with other_connection() as conn, conn.cursor() as cursor:
-            cursor.execute("UPDATE actions_plan SET title = title WHERE slug = %s",
-                           ["cotentin-ess-2023-2025"])
-            cursor.execute("UPDATE actions_direction SET name = name WHERE id = "
-                           "(SELECT min(id) FROM actions_direction)")
+            cursor.execute(
+                "UPDATE actions_plan SET title = title WHERE slug = %s", ["cotentin-ess-2023-2025"]
+            )
+            cursor.execute(
+                "UPDATE actions_direction SET name = name WHERE id = "
+                "(SELECT min(id) FROM actions_direction)"
+            )
             conn.commit()
             seen.add(read_versions(conn)[PLANS])
 
@@ -247,13 +277,15 @@ def test_a_readers_cached_action_page_never_reaches_an_editor(client_for, action
     assert "Saisir" not in client_for("viewer").get(url).content.decode()
     editor_page = client_for("editor").get(url).content.decode()
     assert "Saisir" in editor_page
-    ProgressUpdate.objects.create(action=action, year=2024, status=Status.IN_PROGRESS,
-                                  achievements="Trois cafés des ASSOS.")
+    ProgressUpdate.objects.create(
+        action=action, year=2024, status=Status.IN_PROGRESS, achievements="Trois cafés des ASSOS."
+    )
     assert "Trois cafés des ASSOS." in client_for("viewer").get(url).content.decode()
 
 
-def test_cached_permissions_follow_every_change_of_role(client, outsider,
-                                                         django_assert_max_num_queries):
+def test_cached_permissions_follow_every_change_of_role(
+    client, outsider, django_assert_max_num_queries
+):
     from django.contrib.auth.models import Group
 
     from essplan import roles
@@ -270,8 +302,9 @@ def test_cached_permissions_follow_every_change_of_role(client, outsider,
     viewers.permissions.remove(*viewers.permissions.filter(codename="view_plan"))
     assert client.get(url).status_code == 403
     outsider.groups.clear()
-    viewers.permissions.add(*Group.objects.get(name=roles.EDITOR).permissions.filter(
-        codename="view_plan"))
+    viewers.permissions.add(
+        *Group.objects.get(name=roles.EDITOR).permissions.filter(codename="view_plan")
+    )
     assert client.get(url).status_code == 403
     outsider.is_active = False
     outsider.save()
@@ -282,8 +315,9 @@ def test_the_dashboard_follows_a_renamed_author(client_for, editor):
     from actions.models import Action, ProgressUpdate, Status
 
     action = Action.objects.get(plan__slug="cotentin-ess-2023-2025", code="2.1.1")
-    ProgressUpdate.objects.create(action=action, year=2025, status=Status.DONE, progress=100,
-                                  author=editor)
+    ProgressUpdate.objects.create(
+        action=action, year=2025, status=Status.DONE, progress=100, author=editor
+    )
     client = client_for("viewer")
     assert "par emile" in client.get("/").content.decode()
     editor.first_name, editor.last_name = "Émile", "Lecoq"
@@ -317,8 +351,11 @@ def test_a_session_ended_elsewhere_ends_here_at_the_next_request(client_for):
     assert client.get(plans).status_code == 200
     key = client.session.session_key
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE django_session SET expire_date = now() - interval '1 second' "
-                       "WHERE session_key = %s", [key])
+        cursor.execute(
+            "UPDATE django_session SET expire_date = now() - interval '1 second' "
+            "WHERE session_key = %s",
+            [key],
+        )
     assert client.get(plans).status_code == 302
     client = client_for("viewer")
     assert client.get(plans).status_code == 200

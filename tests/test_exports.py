@@ -38,8 +38,19 @@ from tests.helpers import named_urls
 pytestmark = pytest.mark.django_db
 
 # What a listing request or an editor may type, each meant to run in a spreadsheet.
-PAYLOADS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3+cmd", "@SUM(1+1)",
-            "\r=1+1", "\t=1", "＝1+1", "＋1", "－1+1", "＠SUM(1)", " =1+1"]
+PAYLOADS = [
+    '=HYPERLINK("http://x","y")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd",
+    "@SUM(1+1)",
+    "\r=1+1",
+    "\t=1",
+    "＝1+1",
+    "＋1",
+    "－1+1",
+    "＠SUM(1)",
+    " =1+1",
+]
 # The views that write a file: (url name, its arguments, formats asked by ?format=, or None
 # when the URL is the file itself).
 SLUG = {"slug": COTENTIN}
@@ -72,7 +83,11 @@ def test_the_payloads_are_what_a_spreadsheet_runs_and_numbers_are_not():
     assert all(runnable(payload) and formula_like(payload) for payload in PAYLOADS)
     assert [neutralise(payload) for payload in PAYLOADS] == ["'" + p for p in PAYLOADS]
     assert [neutralise(number) for number in ("-12,5", "-12", "+3", " -4.5")] == [
-        "-12,5", "-12", "+3", " -4.5"]
+        "-12,5",
+        "-12",
+        "+3",
+        " -4.5",
+    ]
     assert neutralise("Ateliers = 3") == "Ateliers = 3"
     assert neutralise(-12) == -12
     # Our own export, imported again, gives back what was typed.
@@ -89,8 +104,11 @@ def export_views():
 
 def test_every_export_is_checked():
     assert set(export_views()) == set(EXPORTS)
-    exporting = {model for model, model_admin in admin.site._registry.items()
-                 if isinstance(model_admin, ExportMixin)}
+    exporting = {
+        model
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, ExportMixin)
+    }
     assert exporting == ADMIN_EXPORTS
     assert all(isinstance(admin.site._registry[model], SafeExportMixin) for model in exporting)
 
@@ -100,26 +118,48 @@ def planted(plan, editor):
     """Each payload in the text of a public structure (its name, address, contact… and its
     activity), of an action, a budget line, an indicator and its value; one value is -12,5."""
     Plan.objects.filter(pk=plan.pk).update(is_public=True)
-    structures = list(Structure.objects.order_by("pk")[:len(PAYLOADS)])
-    nafs = list(NafCode.objects.order_by("pk")[:len(PAYLOADS)])
-    actions = list(plan.actions.order_by("code_key")[:len(PAYLOADS)])
-    indicators = list(Indicator.objects.filter(plan=plan).order_by("code")[:len(PAYLOADS)])
+    structures = list(Structure.objects.order_by("pk")[: len(PAYLOADS)])
+    nafs = list(NafCode.objects.order_by("pk")[: len(PAYLOADS)])
+    actions = list(plan.actions.order_by("code_key")[: len(PAYLOADS)])
+    indicators = list(Indicator.objects.filter(plan=plan).order_by("code")[: len(PAYLOADS)])
     pilot = make_user("pierre", roles.PILOT)
-    for payload, structure, naf, action, indicator in zip(PAYLOADS, structures, nafs, actions,
-                                                          indicators, strict=True):
+    for payload, structure, naf, action, indicator in zip(
+        PAYLOADS, structures, nafs, actions, indicators, strict=True
+    ):
         NafCode.objects.filter(pk=naf.pk).update(label=payload)
         Structure.objects.filter(pk=structure.pk).update(
-            name=payload, acronym=payload, address=payload, phone=payload, website=payload,
-            description=payload, contact_name=payload, public_contact=payload, naf=naf,
-            public_since=timezone.now(), public_recorded_by=editor)
+            name=payload,
+            acronym=payload,
+            address=payload,
+            phone=payload,
+            website=payload,
+            description=payload,
+            contact_name=payload,
+            public_contact=payload,
+            naf=naf,
+            public_since=timezone.now(),
+            public_recorded_by=editor,
+        )
         action.title = payload
         action.save(update_fields=["title"])
         action.pilots.add(pilot)
-        BudgetLine.objects.create(action=action, year=2024, label=payload, chapter=payload[:10],
-                                  co_funder=payload, planned=100)
+        BudgetLine.objects.create(
+            action=action,
+            year=2024,
+            label=payload,
+            chapter=payload[:10],
+            co_funder=payload,
+            planned=100,
+        )
         Indicator.objects.filter(pk=indicator.pk).update(name=payload, source=payload)
-        Measurement.objects.create(indicator=indicator, year=2024, value="-12.5",
-                                   source=payload, comment=payload, author=editor)
+        Measurement.objects.create(
+            indicator=indicator,
+            year=2024,
+            value="-12.5",
+            source=payload,
+            comment=payload,
+            author=editor,
+        )
     return {"structures": [s.pk for s in structures], "indicators": [i.pk for i in indicators]}
 
 
@@ -146,16 +186,23 @@ def cells(content, fmt):
     if fmt in ("csv", "tsv"):
         text = content.decode("utf-8").lstrip("\ufeff")
         delimiter = "\t" if fmt == "tsv" else (";" if text.count(";") > text.count(",") else ",")
-        return [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-                for cell in row]
+        return [
+            cell
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            for cell in row
+        ]
     if fmt == "xlsx":
         sheet = openpyxl.load_workbook(io.BytesIO(content)).active
         return [cell for row in sheet.values for cell in row]
     if fmt == "ods":
         assert b"table:formula" not in zipfile.ZipFile(io.BytesIO(content)).read("content.xml")
         [sheet, *_] = odf.sheets(content).values()
-        return [float(cell.value) if cell.type in NUMERIC else cell.text
-                for row in sheet for cell in row if cell.type]
+        return [
+            float(cell.value) if cell.type in NUMERIC else cell.text
+            for row in sheet
+            for cell in row
+            if cell.type
+        ]
     if fmt == "json":
         return [cell for row in json.loads(content) for cell in row.values()]
     if fmt == "yaml":
@@ -188,13 +235,17 @@ def admin_files(admin_user, planted):
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_export")
         form = client.get(url).context["form"]
         formats = form.fields["format"].choices
-        columns = {name: "on" for name, field in form.fields.items()
-                   if isinstance(field, forms.BooleanField)}
+        columns = {
+            name: "on"
+            for name, field in form.fields.items()
+            if isinstance(field, forms.BooleanField)
+        }
         for value, title in formats:
             if value == "":
                 continue
-            response = client.post(url, {"format": value, "resource": "0",
-                                         "export_items": items, **columns})
+            response = client.post(
+                url, {"format": value, "resource": "0", "export_items": items, **columns}
+            )
             assert response.status_code == 200, (model, title)
             yield f"admin:{model._meta.model_name}", title.lower(), response.content
 
@@ -210,5 +261,8 @@ def test_no_exported_cell_runs_as_a_formula(planted, editor, admin_user):
         texts = {cell.replace("\r", "\n") for cell in found if isinstance(cell, str)}
         assert {"'" + payload.replace("\r", "\n") for payload in PAYLOADS} <= texts, (name, fmt)
         if name in ("indicators:indicator_list", "public:measurements_csv"):
-            assert (-12.5 in found if fmt in ("xlsx", "ods") else
-                    any(str(cell).startswith("-12,5") for cell in found)), (name, fmt)
+            assert (
+                -12.5 in found
+                if fmt in ("xlsx", "ods")
+                else any(str(cell).startswith("-12,5") for cell in found)
+            ), (name, fmt)

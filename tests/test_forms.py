@@ -7,8 +7,13 @@ from django import forms
 
 from essplan.forms import PlainSelect
 
-CHOICES = [("", "Tous les pilotes"), (4, "Zoé <Écuyer>"), (7, 'pia "P"'), ("7", "en double"),
-           (None, "aucun")]
+CHOICES = [
+    ("", "Tous les pilotes"),
+    (4, "Zoé <Écuyer>"),
+    (7, 'pia "P"'),
+    ("7", "en double"),
+    (None, "aucun"),
+]
 
 
 def markup(html):
@@ -21,7 +26,8 @@ def test_plain_select_writes_what_django_select_writes(value):
     attrs = {"id": "id_pilot", "class": "form-select", "required": True, "disabled": False}
     expected = forms.Select(attrs=attrs, choices=CHOICES).render("pilot", value)
     assert markup(PlainSelect(attrs=attrs, choices=CHOICES).render("pilot", value)) == markup(
-        expected)
+        expected
+    )
 
 
 def test_plain_select_escapes_and_selects_the_first_match_only():

@@ -11,17 +11,20 @@ from essplan.french import count, euros, figure, listing, number, percent
 NBSP = "\u00a0"
 
 
-@pytest.mark.parametrize(("value", "decimals", "expected"), [
-    (Decimal("65.7999"), 1, "65,8"),   # truncation would print 65,7
-    (Decimal("2.999"), 2, "3,00"),     # truncation: 2,99
-    (Decimal("0.005"), 2, "0,01"),     # truncation: 0,00
-    (Decimal("0.5"), 0, "1"),          # half up, not half even (0)
-    (Decimal("2.5"), 0, "3"),          # half even would give 2
-    (Decimal("-0.005"), 2, "-0,01"),
-    (85000, 0, f"85{NBSP}000"),
-    (Decimal("1312"), 0, f"1{NBSP}312"),
-    (65.8, 1, "65,8"),                 # floats are read as printed, not as their binary value
-])
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (Decimal("65.7999"), 1, "65,8"),  # truncation would print 65,7
+        (Decimal("2.999"), 2, "3,00"),  # truncation: 2,99
+        (Decimal("0.005"), 2, "0,01"),  # truncation: 0,00
+        (Decimal("0.5"), 0, "1"),  # half up, not half even (0)
+        (Decimal("2.5"), 0, "3"),  # half even would give 2
+        (Decimal("-0.005"), 2, "-0,01"),
+        (85000, 0, f"85{NBSP}000"),
+        (Decimal("1312"), 0, f"1{NBSP}312"),
+        (65.8, 1, "65,8"),  # floats are read as printed, not as their binary value
+    ],
+)
 def test_number_rounds_half_up_to_the_precision_printed(value, decimals, expected):
     assert number(value, decimals) == expected
 
@@ -34,7 +37,10 @@ def test_euros_percent_and_figures():
     assert percent(Decimal("65.7999"), 1) == f"65,8{NBSP}%"
     assert percent(Decimal("65.5")) == f"66{NBSP}%"
     assert (figure(Decimal("512.50")), figure(Decimal("488.00")), figure(Decimal("11.20"))) == (
-        "512,5", "488", "11,2")
+        "512,5",
+        "488",
+        "11,2",
+    )
     assert figure(Decimal("65.7999")) == "65,8"
     assert figure(Decimal("6847")) == f"6{NBSP}847" and figure(None) == ""
 
@@ -53,14 +59,24 @@ def test_lists_read_a_b_and_c():
 
 def test_the_filters_are_the_same_path_in_templates():
     html = Template("{{ a|euros }} · {{ a|euros:0 }} · {{ r|percent:1 }} · {{ n|integer }}").render(
-        Context({"a": Decimal("1234.505"), "r": Decimal("65.7999"), "n": 1312}))
+        Context({"a": Decimal("1234.505"), "r": Decimal("65.7999"), "n": 1312})
+    )
     assert html == f"1{NBSP}234,51{NBSP}€ · 1{NBSP}235{NBSP}€ · 65,8{NBSP}% · 1{NBSP}312"
 
 
-@pytest.mark.parametrize(("n", "suffixes", "expected"), [
-    (0, "s", ""), (1, "s", ""), (2, "s", "s"), (1.5, "s", "s"), ([1, 2], "s", "s"),
-    (0, "n'est,ne sont", "n'est"), (1, "n'est,ne sont", "n'est"), (3, "n'est,ne sont", "ne sont"),
-])
+@pytest.mark.parametrize(
+    ("n", "suffixes", "expected"),
+    [
+        (0, "s", ""),
+        (1, "s", ""),
+        (2, "s", "s"),
+        (1.5, "s", "s"),
+        ([1, 2], "s", "s"),
+        (0, "n'est,ne sont", "n'est"),
+        (1, "n'est,ne sont", "n'est"),
+        (3, "n'est,ne sont", "ne sont"),
+    ],
+)
 def test_plural_follows_the_french_rule_zero_is_singular(n, suffixes, expected):
     assert french.plural(n, suffixes) == expected
 

@@ -12,23 +12,58 @@ from tests.test_permissions import EXPECTED, POST_ONLY, objects, url_for  # noqa
 pytestmark = pytest.mark.django_db
 
 HOSTILE = [
-    "\x00", "a\x00b", "x" * 10_000, "-a" * 24 + "-", "99999999999999999999", "-1", "zz",
-    "' OR 1=1 --", "%", "2024.5", "ééé",
+    "\x00",
+    "a\x00b",
+    "x" * 10_000,
+    "-a" * 24 + "-",
+    "99999999999999999999",
+    "-1",
+    "zz",
+    "' OR 1=1 --",
+    "%",
+    "2024.5",
+    "ééé",
 ]
 # Every query parameter a page reads (filters, pagination, exports, selectors).
 PARAMETERS = [
-    "q", "page", "format", "axis", "objective", "status", "pilot_direction", "year", "late",
-    "commune", "family", "legal_form", "sector", "committee", "sort", "plan", "annee", "mesure",
+    "q",
+    "page",
+    "format",
+    "axis",
+    "objective",
+    "status",
+    "pilot_direction",
+    "year",
+    "late",
+    "commune",
+    "family",
+    "legal_form",
+    "sector",
+    "committee",
+    "sort",
+    "plan",
+    "annee",
+    "mesure",
     "action",
 ]
-PAGES = sorted(name for name, (_, expected) in EXPECTED.items()
-               if expected is not POST_ONLY and not name.startswith("admin:")
-               and name not in {"logout"})
+PAGES = sorted(
+    name
+    for name, (_, expected) in EXPECTED.items()
+    if expected is not POST_ONLY and not name.startswith("admin:") and name not in {"logout"}
+)
 ROLES = ["viewer", "editor", "admin_user"]
 # The pages that read query parameters, each tried parameter by parameter.
-READERS = ["reports:home", "actions:action_list", "actions:event_list", "actions:event_create",
-           "actions:action_partners", "structures:structure_list", "structures:structure_map",
-           "indicators:indicator_list", "reports:report_list"]
+READERS = [
+    "reports:home",
+    "actions:action_list",
+    "actions:event_list",
+    "actions:event_create",
+    "actions:action_partners",
+    "structures:structure_list",
+    "structures:structure_map",
+    "indicators:indicator_list",
+    "reports:report_list",
+]
 
 
 def no_server_error(client, url, **params):
@@ -61,7 +96,7 @@ def hostile_paths(url):
     segments = url.strip("/").split("/")
     for index in range(1, len(segments)):
         for value in ["%00", "x" * 5000, "99999999999999999999", "-a" * 24, "%C3%A9", ".."]:
-            yield "/" + "/".join([*segments[:index], value, *segments[index + 1:]]) + "/"
+            yield "/" + "/".join([*segments[:index], value, *segments[index + 1 :]]) + "/"
 
 
 @pytest.mark.parametrize("persona", ROLES)
@@ -84,12 +119,19 @@ def test_a_forged_partner_identifier_is_a_404_not_a_500(client_for, action):
 def test_a_superscript_digit_in_a_posted_id_is_refused_not_a_500(client_for, action, digit):
     client = client_for("editor")
     client.raise_request_exception = False
-    assert client.post(action.url("actions:action_pilots"),
-                       {"user": digit}).status_code == 404
+    assert client.post(action.url("actions:action_pilots"), {"user": digit}).status_code == 404
     bulk = reverse("actions:bulk_entry", kwargs={"slug": COTENTIN, "year": 2025})
-    response = client.post(bulk, {
-        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-action": digit,
-        "form-0-version": "1", "form-0-status": "en_cours", "form-0-progress": "10"})
+    response = client.post(
+        bulk,
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-action": digit,
+            "form-0-version": "1",
+            "form-0-status": "en_cours",
+            "form-0-progress": "10",
+        },
+    )
     assert response.status_code < 500
 
 

@@ -96,24 +96,39 @@ class Rounded:
 # Due dates: 1.1.2 30/06/2025, 1.1.3 31/10/2025, 1.2.3 31/12/2024, 2.1.1 30/06/2024,
 # 2.1.4 30/09/2025; the others the plan's end, 31/12/2025.
 STATUS_2025 = {
-    "1.1.1": "Réalisée",    # 2024 validated Réalisée 100
-    "1.1.2": "Réalisée",    # 2025 validated Réalisée 100
-    "1.1.3": "En cours",    # 2024 validated 40; the 2025 draft « Réalisée 100 » ignored
-    "1.2.1": "En cours",    # 2024 validated 20; the 2025 submitted « En cours 60 » ignored
-    "1.2.2": "À venir",     # 2023 validated À venir 0; the 2025 « Réalisée » sent back ignored
+    "1.1.1": "Réalisée",  # 2024 validated Réalisée 100
+    "1.1.2": "Réalisée",  # 2025 validated Réalisée 100
+    "1.1.3": "En cours",  # 2024 validated 40; the 2025 draft « Réalisée 100 » ignored
+    "1.2.1": "En cours",  # 2024 validated 20; the 2025 submitted « En cours 60 » ignored
+    "1.2.2": "À venir",  # 2023 validated À venir 0; the 2025 « Réalisée » sent back ignored
     "1.2.3": "Abandonnée",  # 2024 validated Abandonnée 10
-    "2.1.1": "En cours",    # 2024 validated 35
+    "2.1.1": "En cours",  # 2024 validated 35
     "2.1.2": "Sans point",  # no point at all
-    "2.1.3": "En cours",    # 2025 validated 60
-    "2.1.4": "En pause",    # 2024 validated En pause 50
+    "2.1.3": "En cours",  # 2025 validated 60
+    "2.1.4": "En pause",  # 2024 validated En pause 50
 }
 # The progress of the actions that have a status (2.1.2 has none).
-PROGRESS_2025 = {"1.1.1": 100, "1.1.2": 100, "1.1.3": 40, "1.2.1": 20, "1.2.2": 0,
-                 "1.2.3": 10, "2.1.1": 35, "2.1.3": 60, "2.1.4": 50}
+PROGRESS_2025 = {
+    "1.1.1": 100,
+    "1.1.2": 100,
+    "1.1.3": 40,
+    "1.2.1": 20,
+    "1.2.2": 0,
+    "1.2.3": 10,
+    "2.1.1": 35,
+    "2.1.3": 60,
+    "2.1.4": 50,
+}
 # Réalisée 1.1.1, 1.1.2 = 2; En cours 1.1.3, 1.2.1, 2.1.1, 2.1.3 = 4; À venir 1.2.2 = 1;
 # En pause 2.1.4 = 1; Abandonnée 1.2.3 = 1; Sans point 2.1.2 = 1; total 10.
-COUNTS = {"done": 2, "in progress": 4, "to come": 1, "paused": 1, "abandoned": 1,
-          "without point": 1}
+COUNTS = {
+    "done": 2,
+    "in progress": 4,
+    "to come": 1,
+    "paused": 1,
+    "abandoned": 1,
+    "without point": 1,
+}
 # Late on 31/12/2025: 1.1.3 (due 31/10/2025, en cours), 2.1.1 (30/06/2024, en cours), 2.1.4
 # (30/09/2025, en pause); 1.1.2 is done, 1.2.3 abandoned, the others due on 31/12/2025.
 LATE_AT_PLAN_END = ["1.1.3", "2.1.1", "2.1.4"]
@@ -127,15 +142,15 @@ PROGRESS_OVER = 9
 # Expense lines: 2023 2 000 / 2 000 / 1 800 (1.1.1); 2024 3 000 / 2 500 / 2 500 (1.1.1) and
 # 1 500 / 0 / 0 (2.1.1); 2025 4 000 / 3 000 / 2 750,50 (1.1.2), 1 000 / 1 000 / 1 000 (2.1.3),
 # 500 / 0 / 0 (1.1.3). The 1 000 € of revenue (1.1.2, 2025) is in none of the sums.
-PLANNED = Rounded("12000")      # 2 000 + 3 000 + 1 500 + 4 000 + 1 000 + 500
-COMMITTED = Rounded("8500")     # 2 000 + 2 500 + 3 000 + 1 000
-SPENT = Rounded("8050.50")      # 1 800 + 2 500 + 2 750,50 + 1 000
+PLANNED = Rounded("12000")  # 2 000 + 3 000 + 1 500 + 4 000 + 1 000 + 500
+COMMITTED = Rounded("8500")  # 2 000 + 2 500 + 3 000 + 1 000
+SPENT = Rounded("8050.50")  # 1 800 + 2 500 + 2 750,50 + 1 000
 EXECUTION_RATE = Rounded(Decimal("8050.50") * 100 / 12000)  # 67,09 %
 ENVELOPE = Decimal(15000)
 ENVELOPE_SHARE = Rounded(Decimal("8050.50") * 100 / ENVELOPE)  # 53,67 %
-PLANNED_2025 = Rounded("5500")       # 4 000 + 1 000 + 500
-COMMITTED_2025 = Rounded("4000")     # 3 000 + 1 000
-SPENT_2025 = Rounded("3750.50")      # 2 750,50 + 1 000
+PLANNED_2025 = Rounded("5500")  # 4 000 + 1 000 + 500
+COMMITTED_2025 = Rounded("4000")  # 3 000 + 1 000
+SPENT_2025 = Rounded("3750.50")  # 2 750,50 + 1 000
 EXECUTION_RATE_2025 = Rounded(Decimal("3750.50") * 100 / 5500)  # 68,19 %
 # K5 (actions done) and K6 (in progress), year by year, from each year's statuses:
 # 2023: en cours 1.1.1, 1.1.2, 1.2.3, 2.1.1; none done (0, a count, not « — »).
@@ -151,22 +166,35 @@ EVENTS_2025 = 2
 
 
 def add_action(objective, code, **fields):
-    return Action.objects.create(plan=objective.axis.plan, objective=objective, code=code,
-                                 title=f"Action {code}", **fields)
+    return Action.objects.create(
+        plan=objective.axis.plan, objective=objective, code=code, title=f"Action {code}", **fields
+    )
 
 
 def point(action, year, status, progress, review=Review.VALIDATED):
-    return ProgressUpdateFactory(action=action, year=year, date=datetime.date(year, 11, 15),
-                                 status=status, progress=progress, review=review)
+    return ProgressUpdateFactory(
+        action=action,
+        year=year,
+        date=datetime.date(year, 11, 15),
+        status=status,
+        progress=progress,
+        review=review,
+    )
 
 
 @pytest.fixture
 def followed_plan(db):
     """The plan of the module's docstring: 2 axes, 3 objectives, 10 actions, 3 years."""
     plan = Plan.objects.create(
-        title="Plan ESS de contrôle", slug=SLUG, territory="Territoire de contrôle",
-        first_year=2023, last_year=2025, budget_envelope=ENVELOPE, state=Plan.State.ADOPTED,
-        is_public=True)
+        title="Plan ESS de contrôle",
+        slug=SLUG,
+        territory="Territoire de contrôle",
+        first_year=2023,
+        last_year=2025,
+        budget_envelope=ENVELOPE,
+        state=Plan.State.ADOPTED,
+        is_public=True,
+    )
     axis1 = Axis.objects.create(plan=plan, number=1, title="Entreprendre autrement")
     axis2 = Axis.objects.create(plan=plan, number=2, title="Faire connaître l'ESS")
     o11 = Objective.objects.create(axis=axis1, code="1.1", title="Accompagner les porteurs")
@@ -203,8 +231,15 @@ def followed_plan(db):
     point(a["2.1.4"], 2024, Status.PAUSED, 50)
 
     def line(code, year, label, planned, committed="0", spent="0", **fields):
-        BudgetLineFactory(action=a[code], year=year, label=label, planned=Decimal(planned),
-                          committed=Decimal(committed), spent=Decimal(spent), **fields)
+        BudgetLineFactory(
+            action=a[code],
+            year=year,
+            label=label,
+            planned=Decimal(planned),
+            committed=Decimal(committed),
+            spent=Decimal(spent),
+            **fields,
+        )
 
     line("1.1.1", 2023, "Animation 2023", "2000", "2000", "1800")
     line("1.1.1", 2024, "Animation 2024", "3000", "2500", "2500")
@@ -212,8 +247,7 @@ def followed_plan(db):
     line("1.1.2", 2025, "Prestation d'accompagnement", "4000", "3000", "2750.50")
     line("2.1.3", 2025, "Location de salles", "1000", "1000", "1000")
     line("1.1.3", 2025, "Impression", "500")
-    line("1.1.2", 2025, "Subvention régionale", "1000", "0", "1000",
-         flow=BudgetLine.Flow.REVENUE)
+    line("1.1.2", 2025, "Subvention régionale", "1000", "0", "1000", flow=BudgetLine.Flow.REVENUE)
 
     for day, kind, participants, code in [
         (datetime.date(2023, 10, 5), Event.Kind.FORUM, 40, "2.1.3"),
@@ -222,15 +256,13 @@ def followed_plan(db):
         (datetime.date(2025, 5, 20), Event.Kind.WORKSHOP, 25, "1.1.2"),
         (datetime.date(2025, 11, 4), Event.Kind.VISIT, None, "2.1.3"),
     ]:
-        EventFactory(plan=plan, date=day, kind=kind, participants=participants,
-                     actions=[a[code]])
+        EventFactory(plan=plan, date=day, kind=kind, participants=participants, actions=[a[code]])
 
     c1 = Indicator.objects.create(plan=plan, code="C1", name="Établissements de l'ESS")
     for year, value in [(2023, 480), (2024, 495), (2025, 501)]:
         Measurement.objects.create(indicator=c1, year=year, value=value)
     Target.objects.create(indicator=c1, year=2025, value=500)
-    c2 = Indicator.objects.create(plan=plan, code="C2", name="Emplois dans l'ESS",
-                                  unit=Unit.PEOPLE)
+    c2 = Indicator.objects.create(plan=plan, code="C2", name="Emplois dans l'ESS", unit=Unit.PEOPLE)
     for year, value in [(2023, 6100), (2024, 6250)]:
         Measurement.objects.create(indicator=c2, year=year, value=value)
     Target.objects.create(indicator=c2, year=2025, value=6500)
@@ -240,15 +272,22 @@ def followed_plan(db):
         ("K6", "Actions en cours", "actions_in_progress", Unit.NUMBER),
         ("K7", "Part du budget prévu réalisée", "budget_spent_share", Unit.PERCENT),
     ]:
-        Indicator.objects.create(plan=plan, code=code, name=name, computation=computation,
-                                 unit=unit)
+        Indicator.objects.create(
+            plan=plan, code=code, name=name, computation=computation, unit=unit
+        )
     return plan
 
 
 # Reading what is printed ---------------------------------------------------------------
 
-STATUS_KEYS = {"Sans point": "without point", "À venir": "to come", "En cours": "in progress",
-               "Réalisée": "done", "En pause": "paused", "Abandonnée": "abandoned"}
+STATUS_KEYS = {
+    "Sans point": "without point",
+    "À venir": "to come",
+    "En cours": "in progress",
+    "Réalisée": "done",
+    "En pause": "paused",
+    "Abandonnée": "abandoned",
+}
 
 
 def flat(html):
@@ -288,7 +327,7 @@ def section(html, start, end):
     if begin < 0:
         return ""
     stop = html.find(end, begin + len(start))
-    return html[begin:stop if stop >= 0 else len(html)]
+    return html[begin : stop if stop >= 0 else len(html)]
 
 
 def status_readings(counts, where):
@@ -304,16 +343,25 @@ def status_table(html):
         counts = [int(flat(cell)) for cell in re.findall(r"<td[^>]*>(.*?)</td>", table)]
         return dict(zip(labels, counts, strict=True))
     table = section(html, "status-table", "</table>")
-    return {label: int(n) for label, n in re.findall(
-        r'<span class="badge status[^"]*">([^<]+)</span>.*?data-testid="status-[^"]+">(\d+)<',
-        table, flags=re.DOTALL)}
+    return {
+        label: int(n)
+        for label, n in re.findall(
+            r'<span class="badge status[^"]*">([^<]+)</span>.*?data-testid="status-[^"]+">(\d+)<',
+            table,
+            flags=re.DOTALL,
+        )
+    }
 
 
 def report_actions(html):
     """{code: (status label, progress, late)} from the action chapter of a report."""
     actions = {}
-    for code, meta in re.findall(r'<span class="code">([\d.]+)</span>.*?'
-                                 r'<p class="action-meta">(.*?)</p>', html, flags=re.DOTALL):
+    for code, meta in re.findall(
+        r'<span class="code">([\d.]+)</span>.*?'
+        r'<p class="action-meta">(.*?)</p>',
+        html,
+        flags=re.DOTALL,
+    ):
         meta = flat(meta)
         # « En cours (point 2024) »: the bilan gives the year of a status from an earlier point.
         status = re.sub(r" \(point \d{4}\)", "", meta.split(" · ")[0])
@@ -325,13 +373,17 @@ def report_actions(html):
 def indicator_row(html, code):
     """{year: value} of indicator CODE in a report's indicator table (None: « — »)."""
     row = section(section(html, 'id="indicateurs"', "</table>"), f">{code} · ", "</tr>")
-    cells = re.findall(r'<td class="num">(.*?)</td>', row, flags=re.DOTALL)[1:]  # after the baseline
+    cells = re.findall(r'<td class="num">(.*?)</td>', row, flags=re.DOTALL)[
+        1:
+    ]  # after the baseline
     return dict(zip(YEARS, (decimal(flat(cell).split(" / ")[0]) for cell in cells)))
 
 
 def summary_sentences(html):
-    return [flat(sentence) for sentence in
-            re.findall(r'<p class="summary-sentence">(.*?)</p>', html, flags=re.DOTALL)]
+    return [
+        flat(sentence)
+        for sentence in re.findall(r'<p class="summary-sentence">(.*?)</p>', html, flags=re.DOTALL)
+    ]
 
 
 def sentence_with(sentences, words):
@@ -341,20 +393,27 @@ def sentence_with(sentences, words):
 
 def key_figures(html):
     """{label: value} of the figures at the top of a report's summary."""
-    return {flat(label): flat(value) for value, label in re.findall(
-        r'<span class="figure-value">(.*?)</span><span class="figure-label">(.*?)</span>', html)}
+    return {
+        flat(label): flat(value)
+        for value, label in re.findall(
+            r'<span class="figure-value">(.*?)</span><span class="figure-label">(.*?)</span>', html
+        )
+    }
 
 
 def late_sentence_readings(sentence, where):
     if not sentence:
         return {f"late · {where}": None}
     number = group(r"(\d+|Aucune) actions? (?:sont |est |n'est )?en retard", sentence)
-    return {f"late · {where}": 0 if number == "Aucune" else count_in(r"(\d+)", number or ""),
-            f"late codes · {where}": sorted(re.findall(r"\b\d+\.\d+\.\d+\b", sentence)),
-            f"late, date said · {where}": AS_OF_LABEL in sentence}
+    return {
+        f"late · {where}": 0 if number == "Aucune" else count_in(r"(\d+)", number or ""),
+        f"late codes · {where}": sorted(re.findall(r"\b\d+\.\d+\.\d+\b", sentence)),
+        f"late, date said · {where}": AS_OF_LABEL in sentence,
+    }
 
 
 # The surfaces ---------------------------------------------------------------------------
+
 
 def dashboard_html(client):
     response = client.get(reverse("reports:home"), {"plan": SLUG, "annee": YEAR})
@@ -370,20 +429,35 @@ def read_dashboard(client):
     late = section(html, 'id="retard"', "</section>")
     heading = flat(section(late, ">", "</h2>")[1:])
     budget = section(html, 'data-testid="budget-summary"', "</table>")
-    plan_row = [decimal(flat(cell)) for cell in re.findall(
-        r'<td class="text-end">(.*?)</td>', section(budget, "<tfoot>", "</tfoot>"))]
+    plan_row = [
+        decimal(flat(cell))
+        for cell in re.findall(
+            r'<td class="text-end">(.*?)</td>', section(budget, "<tfoot>", "</tfoot>")
+        )
+    ]
     k5 = flat(section(html, ">K5 · ", "</tr>"))
     k5_value = group(rf"(\d+) \({YEAR}\)", k5)
     return {
         **status_readings(status_table(html), "status table"),
-        **status_readings({label: int(n) for label, n in re.findall(
-            r"\s*([^,:]+?) : (\d+)", html_text.unescape(chart))}, "status chart"),
-        **{f"{key} · tile": count_in(rf'data-testid="tile-{name}">(\d+)<', html)
-           for key, name in (("done", "realisee"), ("in progress", "en_cours"),
-                             ("without point", "sans_point"))},
+        **status_readings(
+            {
+                label: int(n)
+                for label, n in re.findall(r"\s*([^,:]+?) : (\d+)", html_text.unescape(chart))
+            },
+            "status chart",
+        ),
+        **{
+            f"{key} · tile": count_in(rf'data-testid="tile-{name}">(\d+)<', html)
+            for key, name in (
+                ("done", "realisee"),
+                ("in progress", "en_cours"),
+                ("without point", "sans_point"),
+            )
+        },
         "average progress": decimal(group(r'data-testid="overall">([^<]+)<', html)),
         "average progress, actions counted": count_in(
-            r'data-testid="overall">[^<]+</span>\s*<span[^>]*>[^<]*?(\d+) actions', html),
+            r'data-testid="overall">[^<]+</span>\s*<span[^>]*>[^<]*?(\d+) actions', html
+        ),
         "late · heading": count_in(r"(\d+)", re.sub(r"\d\d/\d\d/\d{4}", "", heading)),
         "late · to-do line": count_in(r"(\d+) en retard", text),
         "late codes · list": sorted(re.findall(r">([\d.]+) · ", late)),
@@ -408,9 +482,12 @@ def read_annual_report(html):
     statuses = sentence_with(sentences, "sans point")
     progress = sentence_with(sentences, "avancement moyen")
     actions = report_actions(html)
-    budget = re.search(rf"En 2025, les dépenses prévues s'élèvent à {AMOUNT}, dont {AMOUNT} "
-                       rf"engagés et {AMOUNT} réalisés, soit un taux de réalisation de "
-                       rf"{PERCENT}", summary)
+    budget = re.search(
+        rf"En 2025, les dépenses prévues s'élèvent à {AMOUNT}, dont {AMOUNT} "
+        rf"engagés et {AMOUNT} réalisés, soit un taux de réalisation de "
+        rf"{PERCENT}",
+        summary,
+    )
     plan_row = re.findall(AMOUNT, flat(section(html, 'scope="row">Plan 2023-2025', "</tr>")))
     return {
         **status_readings(status_table(html), "status table"),
@@ -421,18 +498,23 @@ def read_annual_report(html):
         "without point · summary": count_in(r"(\d+) sans point", statuses),
         "abandoned · summary": count_in(r"(\d+) abandonnées?", statuses),
         "average progress": decimal(group(PERCENT, progress)),
-        "average progress · key figure": decimal(next(
-            (value for label, value in boxes.items() if "avancement moyen" in label), None)),
+        "average progress · key figure": decimal(
+            next((value for label, value in boxes.items() if "avancement moyen" in label), None)
+        ),
         "average progress, actions counted": count_in(r"(\d+) actions", progress),
         **late_sentence_readings(sentence_with(sentences, "en retard"), "summary"),
-        "late · key figure": count_in(r"(\d+)", next(
-            (value for label, value in boxes.items() if "en retard" in label), "")),
+        "late · key figure": count_in(
+            r"(\d+)", next((value for label, value in boxes.items() if "en retard" in label), "")
+        ),
         "late codes · actions chapter": [code for code, (_, _, late) in actions.items() if late],
-        "status of each action · actions chapter": {code: status for code, (status, _, _)
-                                                    in actions.items()},
+        "status of each action · actions chapter": {
+            code: status for code, (status, _, _) in actions.items()
+        },
         "progress of each action · actions chapter": {
-            code: progress for code, (status, progress, _) in actions.items()
-            if status != "Sans point"},
+            code: progress
+            for code, (status, progress, _) in actions.items()
+            if status != "Sans point"
+        },
         "planned 2025": decimal(budget[1]) if budget else None,
         "committed 2025": decimal(budget[2]) if budget else None,
         "spent 2025": decimal(budget[3]) if budget else None,
@@ -461,8 +543,11 @@ def read_bilan(html):
     statuses = sentence_with(sentences, "À la fin du plan")
     progress = sentence_with(sentences, "avancement moyen")
     actions = report_actions(html)
-    budget = re.search(rf"{AMOUNT} de dépenses ont été prévues, {AMOUNT} engagées et "
-                       rf"{AMOUNT} réalisées, soit un taux de réalisation de {PERCENT}", summary)
+    budget = re.search(
+        rf"{AMOUNT} de dépenses ont été prévues, {AMOUNT} engagées et "
+        rf"{AMOUNT} réalisées, soit un taux de réalisation de {PERCENT}",
+        summary,
+    )
     return {
         **status_readings(status_table(html), "status table"),
         "done · summary": count_in(r"(\d+) réalisées?", statuses),
@@ -475,11 +560,14 @@ def read_bilan(html):
         "average progress, actions counted": count_in(r"(\d+) actions", progress),
         "average progress, axis 1": decimal(group(r"axe 1 : (\d+(?:,\d+)?) %", progress)),
         "average progress, axis 2": decimal(group(r"axe 2 : (\d+(?:,\d+)?) %", progress)),
-        "status of each action · actions chapter": {code: status for code, (status, _, _)
-                                                    in actions.items()},
+        "status of each action · actions chapter": {
+            code: status for code, (status, _, _) in actions.items()
+        },
         "progress of each action · actions chapter": {
-            code: progress for code, (status, progress, _) in actions.items()
-            if status != "Sans point"},
+            code: progress
+            for code, (status, progress, _) in actions.items()
+            if status != "Sans point"
+        },
         "planned": decimal(budget[1]) if budget else None,
         "committed": decimal(budget[2]) if budget else None,
         "spent": decimal(budget[3]) if budget else None,
@@ -504,9 +592,14 @@ def indicator_page(client, code):
 
 def read_indicator_pages(client):
     k5, k6, k7 = (indicator_page(client, code) for code in ("K5", "K6", "K7"))
-    return {"K5 by year": k5, "K6 by year": k6, "K7 by year": k7,
-            "done · K5": k5.get(YEAR), "in progress · K6": k6.get(YEAR),
-            "execution rate 2025 · K7": k7.get(YEAR)}
+    return {
+        "K5 by year": k5,
+        "K6 by year": k6,
+        "K7 by year": k7,
+        "done · K5": k5.get(YEAR),
+        "in progress · K6": k6.get(YEAR),
+        "execution rate 2025 · K7": k7.get(YEAR),
+    }
 
 
 def workbook(client, name):
@@ -521,9 +614,13 @@ def open_data_actions(client):
     header, *rows = [line.split(";") for line in content.splitlines()]
     labels = dict(CURRENT_STATUSES)
     progress = header.index("progress")
-    return {row[header.index("code")]: (labels[row[header.index("status")]],
-                                        int(row[progress]) if row[progress] else None)
-            for row in rows}
+    return {
+        row[header.index("code")]: (
+            labels[row[header.index("status")]],
+            int(row[progress]) if row[progress] else None,
+        )
+        for row in rows
+    }
 
 
 def read_exports(client):
@@ -545,28 +642,35 @@ def read_exports(client):
     budget = workbook(client, "actions:plan_budget")
     header, *lines = [[cell.value for cell in row] for row in budget["Budget"].iter_rows()]
     expenses = [line for line in lines if line[header.index("Sens")] == "Dépense"]
-    total = {name: sum(Decimal(str(line[header.index(name)])) for line in expenses)
-             for name in ("Prévu (€)", "Engagé (€)", "Réalisé (€)")}
+    total = {
+        name: sum(Decimal(str(line[header.index(name)])) for line in expenses)
+        for name in ("Prévu (€)", "Engagé (€)", "Réalisé (€)")
+    }
     public = open_data_actions(client)
     return {
         "data as of": as_of,
-        "status of each action · open data": {code: status for code, (status, _) in
-                                               public.items()},
+        "status of each action · open data": {code: status for code, (status, _) in public.items()},
         "progress of each action · open data": {
-            code: progress for code, (status, progress) in public.items()
-            if status != "Sans point"},
+            code: progress for code, (status, progress) in public.items() if status != "Sans point"
+        },
         # Without a validated point, the progress is unknown: an empty cell, never 0.
         "progress without a point · open data, actions export": (
             public["2.1.2"][1],
-            next(row[column["Avancement (%)"]] for row in rows if row[column["Code"]] == "2.1.2")),
+            next(row[column["Avancement (%)"]] for row in rows if row[column["Code"]] == "2.1.2"),
+        ),
         **status_readings(counts, "actions export"),
         "status of each action · actions export": statuses,
         "progress of each action · actions export": {
             row[column["Code"]]: round(Decimal(str(row[column["Avancement (%)"]])) * 100)
-            for row in rows if row[column["Statut"]] != "Sans point"},
+            for row in rows
+            if row[column["Statut"]] != "Sans point"
+        },
         # Late on the date the export states: compared with the reports' on their date only.
-        ("late codes · actions export" if as_of == PLAN_END
-         else "late codes after the plan's end · actions export"): late,
+        (
+            "late codes · actions export"
+            if as_of == PLAN_END
+            else "late codes after the plan's end · actions export"
+        ): late,
         "planned · budget export": total["Prévu (€)"].quantize(Decimal("0.01")),
         "committed · budget export": total["Engagé (€)"].quantize(Decimal("0.01")),
         "spent · budget export": total["Réalisé (€)"].quantize(Decimal("0.01")),
@@ -576,25 +680,38 @@ def read_exports(client):
 def assert_prints(printed, expected):
     """Each reading of PRINTED is EXPECTED's; the failure lists every one that is not (a
     reading not found on the surface is printed None)."""
-    wrong = [f"{key}: printed {printed.get(key)!r}, expected {value!r}"
-             for key, value in expected.items() if printed.get(key) != value]
+    wrong = [
+        f"{key}: printed {printed.get(key)!r}, expected {value!r}"
+        for key, value in expected.items()
+        if printed.get(key) != value
+    ]
     assert not wrong, "\n".join(["", *wrong])
 
 
 # Each surface against the figures worked out by hand -------------------------------------
 
+
 def test_the_dashboard_prints_the_official_figures_of_2025(client_for, followed_plan):
     expected = {
-        **{f"{key} · {where}": n for key, n in COUNTS.items()
-           for where in ("status table", "status chart")},
-        "done · tile": COUNTS["done"], "in progress · tile": COUNTS["in progress"],
+        **{
+            f"{key} · {where}": n
+            for key, n in COUNTS.items()
+            for where in ("status table", "status chart")
+        },
+        "done · tile": COUNTS["done"],
+        "in progress · tile": COUNTS["in progress"],
         "without point · tile": COUNTS["without point"],
-        "average progress": PROGRESS, "average progress, actions counted": PROGRESS_OVER,
+        "average progress": PROGRESS,
+        "average progress, actions counted": PROGRESS_OVER,
         # The dashboard of 2025 counts late on 31/12/2025, and says so.
-        "late · heading": len(LATE_AT_PLAN_END), "late · to-do line": len(LATE_AT_PLAN_END),
-        "late codes · list": LATE_AT_PLAN_END, "late, date said · heading": True,
+        "late · heading": len(LATE_AT_PLAN_END),
+        "late · to-do line": len(LATE_AT_PLAN_END),
+        "late codes · list": LATE_AT_PLAN_END,
+        "late, date said · heading": True,
         # To the euro: 12 000, 8 500, 8 051 (8 050,50); 53,67 % of 15 000 €.
-        "planned": PLANNED, "committed": COMMITTED, "spent": SPENT,
+        "planned": PLANNED,
+        "committed": COMMITTED,
+        "spent": SPENT,
         "share of the envelope spent": ENVELOPE_SHARE,
         "done · K5": K5[YEAR],
     }
@@ -603,48 +720,75 @@ def test_the_dashboard_prints_the_official_figures_of_2025(client_for, followed_
 
 def test_the_annual_report_2025_prints_the_official_figures(followed_plan):
     expected = {
-        **{f"{key} · {where}": n for key, n in COUNTS.items()
-           for where in ("status table", "summary")},
-        "average progress": PROGRESS, "average progress · key figure": PROGRESS,
+        **{
+            f"{key} · {where}": n
+            for key, n in COUNTS.items()
+            for where in ("status table", "summary")
+        },
+        "average progress": PROGRESS,
+        "average progress · key figure": PROGRESS,
         "average progress, actions counted": PROGRESS_OVER,
-        "late · summary": len(LATE_AT_PLAN_END), "late · key figure": len(LATE_AT_PLAN_END),
-        "late codes · summary": LATE_AT_PLAN_END, "late, date said · summary": True,
+        "late · summary": len(LATE_AT_PLAN_END),
+        "late · key figure": len(LATE_AT_PLAN_END),
+        "late codes · summary": LATE_AT_PLAN_END,
+        "late, date said · summary": True,
         "late codes · actions chapter": LATE_AT_PLAN_END,
         "status of each action · actions chapter": STATUS_2025,
         "progress of each action · actions chapter": PROGRESS_2025,
-        "planned 2025": PLANNED_2025, "committed 2025": COMMITTED_2025,
-        "spent 2025": SPENT_2025, "execution rate 2025": EXECUTION_RATE_2025,
-        "planned": PLANNED, "committed": COMMITTED, "spent": SPENT,
-        "K5 by year": K5, "K6 by year": K6,
-        "done · K5": K5[YEAR], "in progress · K6": K6[YEAR],
+        "planned 2025": PLANNED_2025,
+        "committed 2025": COMMITTED_2025,
+        "spent 2025": SPENT_2025,
+        "execution rate 2025": EXECUTION_RATE_2025,
+        "planned": PLANNED,
+        "committed": COMMITTED,
+        "spent": SPENT,
+        "K5 by year": K5,
+        "K6 by year": K6,
+        "done · K5": K5[YEAR],
+        "in progress · K6": K6[YEAR],
         "execution rate 2025 · K7": EXECUTION_RATE_2025,
-        "events 2025": EVENTS_2025, "events 2025 · K1": EVENTS_2025,
+        "events 2025": EVENTS_2025,
+        "events 2025 · K1": EVENTS_2025,
     }
     assert_prints(read_annual_report(annual_html()), expected)
 
 
 def test_the_bilan_prints_the_official_figures_at_the_plan_s_end(followed_plan):
     expected = {
-        **{f"{key} · {where}": n for key, n in COUNTS.items()
-           for where in ("status table", "summary")},
-        "average progress": PROGRESS, "average progress, actions counted": PROGRESS_OVER,
-        "average progress, axis 1": Rounded(45), "average progress, axis 2": Rounded(
-            Decimal(145) / 3),
+        **{
+            f"{key} · {where}": n
+            for key, n in COUNTS.items()
+            for where in ("status table", "summary")
+        },
+        "average progress": PROGRESS,
+        "average progress, actions counted": PROGRESS_OVER,
+        "average progress, axis 1": Rounded(45),
+        "average progress, axis 2": Rounded(Decimal(145) / 3),
         "status of each action · actions chapter": STATUS_2025,
         "progress of each action · actions chapter": PROGRESS_2025,
-        "planned": PLANNED, "committed": COMMITTED, "spent": SPENT,
+        "planned": PLANNED,
+        "committed": COMMITTED,
+        "spent": SPENT,
         "execution rate": EXECUTION_RATE,
-        "share of the envelope spent": ENVELOPE_SHARE, "unspent envelope printed": True,
-        "K5 by year": K5, "K6 by year": K6,
-        "done · K5": K5[YEAR], "in progress · K6": K6[YEAR],
+        "share of the envelope spent": ENVELOPE_SHARE,
+        "unspent envelope printed": True,
+        "K5 by year": K5,
+        "K6 by year": K6,
+        "done · K5": K5[YEAR],
+        "in progress · K6": K6[YEAR],
     }
     assert_prints(read_bilan(bilan_html()), expected)
 
 
 def test_the_indicators_count_the_statuses_of_each_year(client_for, followed_plan):
-    expected = {"K5 by year": K5, "K6 by year": K6, "K7 by year": K7,
-                "done · K5": K5[YEAR], "in progress · K6": K6[YEAR],
-                "execution rate 2025 · K7": EXECUTION_RATE_2025}
+    expected = {
+        "K5 by year": K5,
+        "K6 by year": K6,
+        "K7 by year": K7,
+        "done · K5": K5[YEAR],
+        "in progress · K6": K6[YEAR],
+        "execution rate 2025 · K7": EXECUTION_RATE_2025,
+    }
     assert_prints(read_indicator_pages(client_for("editor")), expected)
 
 
@@ -652,9 +796,11 @@ def test_the_exports_print_each_action_s_status_and_the_budget(client_for, follo
     printed = read_exports(client_for("editor"))
     # The export states its date: today (the follow-up as it stands), or the plan's end.
     assert printed["data as of"] in (timezone.localdate(), PLAN_END)
-    late = ({"late codes · actions export": LATE_AT_PLAN_END}
-            if printed["data as of"] == PLAN_END
-            else {"late codes after the plan's end · actions export": LATE_AFTER_PLAN_END})
+    late = (
+        {"late codes · actions export": LATE_AT_PLAN_END}
+        if printed["data as of"] == PLAN_END
+        else {"late codes after the plan's end · actions export": LATE_AFTER_PLAN_END}
+    )
     expected = {
         **{f"{key} · actions export": n for key, n in COUNTS.items()},
         "status of each action · actions export": STATUS_2025,
@@ -662,7 +808,8 @@ def test_the_exports_print_each_action_s_status_and_the_budget(client_for, follo
         "status of each action · open data": STATUS_2025,
         "progress of each action · open data": PROGRESS_2025,
         **late,
-        "planned · budget export": PLANNED, "committed · budget export": COMMITTED,
+        "planned · budget export": PLANNED,
+        "committed · budget export": COMMITTED,
         "spent · budget export": SPENT,
         "progress without a point · open data, actions export": (None, None),
     }
@@ -675,28 +822,38 @@ def test_a_draft_moves_no_figure_anywhere(client_for, followed_plan):
     the dashboard lists it late."""
     client = client_for("editor")
     exported = read_exports(client)
-    page = client.get(reverse("actions:action_detail", kwargs={"slug": SLUG,
-                                                               "code": DRAFT_ACTION}))
+    page = client.get(reverse("actions:action_detail", kwargs={"slug": SLUG, "code": DRAFT_ACTION}))
     start = 'class="d-flex flex-wrap align-items-center gap-3 mb-4">'
-    header = flat(section(page.content.decode(), start, '<div class="row g-4">')[len(start):])
+    header = flat(section(page.content.decode(), start, '<div class="row g-4">')[len(start) :])
     printed = {
         "annual report": report_actions(annual_html()).get(DRAFT_ACTION),
         "bilan": report_actions(bilan_html()).get(DRAFT_ACTION),
-        "actions export": (exported["status of each action · actions export"][DRAFT_ACTION],
-                           exported["progress of each action · actions export"][DRAFT_ACTION]),
-        "action page": (group(r"^(.*?) (?:En retard )?\d+ %", header),
-                        count_in(r"(\d+) %", header), "En retard" in header,
-                        group(r"d'après le point (\d{4})", header)),
+        "actions export": (
+            exported["status of each action · actions export"][DRAFT_ACTION],
+            exported["progress of each action · actions export"][DRAFT_ACTION],
+        ),
+        "action page": (
+            group(r"^(.*?) (?:En retard )?\d+ %", header),
+            count_in(r"(\d+) %", header),
+            "En retard" in header,
+            group(r"d'après le point (\d{4})", header),
+        ),
         "dashboard, listed late": DRAFT_ACTION in read_dashboard(client)["late codes · list"],
     }
-    assert_prints(printed, {
-        "annual report": ("En cours", 40, True), "bilan": ("En cours", 40, True),
-        "actions export": ("En cours", 40), "action page": ("En cours", 40, True, "2024"),
-        "dashboard, listed late": True,
-    })
+    assert_prints(
+        printed,
+        {
+            "annual report": ("En cours", 40, True),
+            "bilan": ("En cours", 40, True),
+            "actions export": ("En cours", 40),
+            "action page": ("En cours", 40, True, "2024"),
+            "dashboard, listed late": True,
+        },
+    )
 
 
 # The surfaces against each other ---------------------------------------------------------
+
 
 def coarsest(values):
     """VALUES (Decimals printed to various precisions) rounded to the coarsest of them, so
@@ -705,8 +862,10 @@ def coarsest(values):
     if not decimals:
         return values
     places = Decimal(1).scaleb(max(value.as_tuple().exponent for value in decimals))
-    return [value.quantize(places, rounding=ROUND_HALF_UP) if isinstance(value, Decimal)
-            else value for value in values]
+    return [
+        value.quantize(places, rounding=ROUND_HALF_UP) if isinstance(value, Decimal) else value
+        for value in values
+    ]
 
 
 def test_every_surface_prints_the_same_figures(client_for, followed_plan):
@@ -722,8 +881,8 @@ def test_every_surface_prints_the_same_figures(client_for, followed_plan):
         "annual report PDF": {
             "done · summary": count_in(r"\((\d+) réalisées?, \d+ en cours\)", pdf),
             "in progress · summary": count_in(r"\(\d+ réalisées?, (\d+) en cours\)", pdf),
-            "average progress": decimal(group(r"L'avancement moyen[^.%]*?(\d+(?:,\d+)?) %",
-                                              pdf))},
+            "average progress": decimal(group(r"L'avancement moyen[^.%]*?(\d+(?:,\d+)?) %", pdf)),
+        },
         "bilan": read_bilan(bilan_html()),
         "indicator pages": read_indicator_pages(client),
         "exports": read_exports(client),
@@ -739,6 +898,13 @@ def test_every_surface_prints_the_same_figures(client_for, followed_plan):
         values = coarsest(list(by_surface.values()))
         if len(by_surface) > 1 and any(value != values[0] for value in values):
             disagreements[figure] = dict(zip(by_surface, values, strict=True))
-    assert not disagreements, "\n".join(["", *(
-        f"{figure}: " + ", ".join(f"{surface} {value!r}" for surface, value in by_surface.items())
-        for figure, by_surface in disagreements.items())])
+    assert not disagreements, "\n".join(
+        [
+            "",
+            *(
+                f"{figure}: "
+                + ", ".join(f"{surface} {value!r}" for surface, value in by_surface.items())
+                for figure, by_surface in disagreements.items()
+            ),
+        ]
+    )

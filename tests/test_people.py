@@ -31,18 +31,24 @@ def text_of(response):
 
 def invited(first_name, last_name, role, *, sent, accepted=None, inviter=None):
     """An invited account whose (last) link left at SENT, accepted at ACCEPTED."""
-    user = accounts.invite(first_name=first_name, last_name=last_name, role=role,
-                           email=f"{first_name.lower()}@lecotentin.test", inviter=inviter)
-    Invitation.objects.filter(user=user).update(created_at=sent, sent_at=sent,
-                                                accepted_at=accepted)
+    user = accounts.invite(
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        email=f"{first_name.lower()}@lecotentin.test",
+        inviter=inviter,
+    )
+    Invitation.objects.filter(user=user).update(created_at=sent, sent_at=sent, accepted_at=accepted)
     return user
 
 
 def rows(response):
     """Each row of the table as its text."""
     body = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
-    return [re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", row))).strip()
-            for row in body.split("</tr>")[:-1]]
+    return [
+        re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", row))).strip()
+        for row in body.split("</tr>")[:-1]
+    ]
 
 
 def at(day, hour=10):
@@ -85,11 +91,13 @@ def day(moment):
 
 
 def test_the_page_lists_every_account_with_its_roles_invitation_login_and_actions(
-        client_for, admin_user, editor, pilot, plan, settings):
+    client_for, admin_user, editor, pilot, plan, settings
+):
     settings.PASSWORD_RESET_TIMEOUT = 3 * 86400
     client = client_for("admin_user")
-    User.objects.filter(pk=admin_user.pk).update(first_name="Alice", last_name="Martin",
-                                                 last_login=at(16, 8))
+    User.objects.filter(pk=admin_user.pk).update(
+        first_name="Alice", last_name="Martin", last_login=at(16, 8)
+    )
     User.objects.filter(pk=pilot.pk).update(last_login=at(15, 9))
     plan.actions.get(code="1.4.6").pilots.add(pilot)
     sent = timezone.now() - datetime.timedelta(days=1)
@@ -123,16 +131,19 @@ def test_the_page_lists_every_account_with_its_roles_invitation_login_and_action
     assert "6 comptes" in text_of(response)
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ({"q": "elodie"}, ["Élodie Anquetil"]),
-    ({"q": "MARIE"}, ["Zoé Marie"]),
-    ({"role": roles.PILOT}, ["Élodie Anquetil", "Paul Pilote"]),
-    ({"role": roles.EDITOR}, ["emile", "Yves Durand"]),
-    ({"state": "en_attente"}, ["Élodie Anquetil", "Yves Durand"]),
-    ({"state": "actif"}, ["alice", "emile", "Zoé Marie", "Paul Pilote"]),
-    ({"state": "desactive"}, ["Olga"]),
-    ({"state": "actif", "role": roles.PILOT}, ["Paul Pilote"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"q": "elodie"}, ["Élodie Anquetil"]),
+        ({"q": "MARIE"}, ["Zoé Marie"]),
+        ({"role": roles.PILOT}, ["Élodie Anquetil", "Paul Pilote"]),
+        ({"role": roles.EDITOR}, ["emile", "Yves Durand"]),
+        ({"state": "en_attente"}, ["Élodie Anquetil", "Yves Durand"]),
+        ({"state": "actif"}, ["alice", "emile", "Zoé Marie", "Paul Pilote"]),
+        ({"state": "desactive"}, ["Olga"]),
+        ({"state": "actif", "role": roles.PILOT}, ["Paul Pilote"]),
+    ],
+)
 def test_filters_by_name_role_and_state(client_for, admin_user, editor, pilot, query, expected):
     invited("Élodie", "Anquetil", roles.PILOT, sent=timezone.now())
     # Expired, yet waiting: an invitation en attente.
@@ -157,7 +168,8 @@ def test_anonymous_is_sent_to_log_in(client):
 
 @pytest.mark.parametrize("extra", [0, 60])
 def test_the_page_reads_the_same_queries_whatever_the_number_of_accounts(
-        client_for, admin_user, pilot, extra, django_assert_num_queries):
+    client_for, admin_user, pilot, extra, django_assert_num_queries
+):
     for number in range(extra):
         user = invited(f"Prénom{number}", f"Nom{number}", roles.PILOT, sent=timezone.now())
         pilot.piloted_actions.first().pilots.add(user)
@@ -174,11 +186,15 @@ def test_resending_an_invitation_sends_a_fresh_link_from_now(client_for, client,
     paul = invited("Paul", "Lemarchand", roles.PILOT, sent=at(10))
     admin = client_for("admin_user")
     before = timezone.now()
-    response = admin.post(reverse("person_resend", kwargs={"pk": paul.pk}),
-                          {"query": "state=en_attente&page=1"}, follow=True)
+    response = admin.post(
+        reverse("person_resend", kwargs={"pk": paul.pk}),
+        {"query": "state=en_attente&page=1"},
+        follow=True,
+    )
     assert response.redirect_chain[0][0] == f"{PEOPLE}?state=en_attente&page=1"
-    assert ("Un nouveau lien a été envoyé à Paul Lemarchand (paul@lecotentin.test)."
-            in text_of(response))
+    assert "Un nouveau lien a été envoyé à Paul Lemarchand (paul@lecotentin.test)." in text_of(
+        response
+    )
     paul.invitation.refresh_from_db()
     assert paul.invitation.created_at == at(10)
     assert before < paul.invitation.sent_at < timezone.now()
@@ -219,7 +235,8 @@ def test_deactivating_asks_first_then_ends_the_persons_access(client_for, admin_
     # is_active alone is written: the other administrator's change is kept.
     [update] = [query["sql"] for query in queries if 'UPDATE "auth_user"' in query["sql"]]
     assert f'UPDATE "auth_user" SET "is_active" = false WHERE "auth_user"."id" = {pilot.pk}' in (
-        update)
+        update
+    )
     pilot.refresh_from_db()
     assert (pilot.is_active, pilot.first_name) == (False, "Paulo")
     assert pilot_client.get(reverse("actions:my_actions")).status_code == 302
@@ -229,7 +246,8 @@ def test_deactivating_asks_first_then_ends_the_persons_access(client_for, admin_
 def test_reactivating_gives_the_access_back(client_for, pilot):
     User.objects.filter(pk=pilot.pk).update(is_active=False)
     response = client_for("admin_user").post(
-        reverse("person_reactivate", kwargs={"pk": pilot.pk}), follow=True)
+        reverse("person_reactivate", kwargs={"pk": pilot.pk}), follow=True
+    )
     assert "Le compte de Paul Pilote est réactivé." in text_of(response)
     pilot.refresh_from_db()
     assert pilot.is_active
@@ -279,28 +297,47 @@ def test_the_buttons_refuse_who_is_not_an_administrator(client_for, name, person
 
 def test_an_invitation_leads_to_naming_the_person_pilot(client_for):
     admin = client_for("admin_user")
-    response = admin.post(reverse("invite"), {
-        "first_name": "Paul", "last_name": "Lemarchand", "email": "paul@lecotentin.fr",
-        "role": roles.PILOT}, follow=True)
+    response = admin.post(
+        reverse("invite"),
+        {
+            "first_name": "Paul",
+            "last_name": "Lemarchand",
+            "email": "paul@lecotentin.fr",
+            "role": roles.PILOT,
+        },
+        follow=True,
+    )
     paul = User.objects.get(email="paul@lecotentin.fr")
     assert response.redirect_chain == [(f"{reverse('invite')}?compte={paul.pk}", 302)]
     pilots_page = reverse("actions:pilot_table", kwargs={"slug": COTENTIN})
-    assert (f'<a class="btn btn-primary" href="{pilots_page}">Nommer pilote d\'actions</a>'
-            in response.content.decode())
+    assert (
+        f'<a class="btn btn-primary" href="{pilots_page}">Nommer pilote d\'actions</a>'
+        in response.content.decode()
+    )
     # A comité member cannot pilot: no such step.
-    response = admin.post(reverse("invite"), {
-        "first_name": "Zoé", "last_name": "Marie", "email": "zoe@lecotentin.fr",
-        "role": roles.VIEWER}, follow=True)
+    response = admin.post(
+        reverse("invite"),
+        {
+            "first_name": "Zoé",
+            "last_name": "Marie",
+            "email": "zoe@lecotentin.fr",
+            "role": roles.VIEWER,
+        },
+        follow=True,
+    )
     assert "Ensuite, pour Zoé Marie" in text_of(response)
     assert "Nommer pilote d'actions" not in text_of(response)
 
 
-@pytest.mark.parametrize(("persona", "home"), [
-    ("pilot", reverse("actions:my_actions")),
-    ("viewer", reverse("reports:home")),
-    ("editor", reverse("reports:home")),
-    ("admin_user", reverse("reports:home")),
-])
+@pytest.mark.parametrize(
+    ("persona", "home"),
+    [
+        ("pilot", reverse("actions:my_actions")),
+        ("viewer", reverse("reports:home")),
+        ("editor", reverse("reports:home")),
+        ("admin_user", reverse("reports:home")),
+    ],
+)
 def test_a_pilots_home_is_its_actions(client, request, persona, home):
     user = request.getfixturevalue(persona)
     response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
@@ -317,8 +354,9 @@ def test_a_pilot_who_is_also_in_the_team_lands_on_the_dashboard(client, pilot):
 
 def test_a_next_page_wins_over_the_pilots_home(client, pilot, action):
     url = action.url("actions:progress_edit", year=2025)
-    response = client.post(f"{reverse('login')}?next={url}",
-                           {"username": "paul", "password": PASSWORD, "next": url})
+    response = client.post(
+        f"{reverse('login')}?next={url}", {"username": "paul", "password": PASSWORD, "next": url}
+    )
     assert response.url == url
 
 
@@ -326,8 +364,10 @@ def test_the_header_names_who_is_logged_in(client_for, pilot, editor):
     """Shown from 1400 px (d-xxl-inline) and in the phone's menu (below 1200 px, d-xl-none
     leaves it there); between the two the menu's items leave no room: the button's title."""
     client = client_for("pilot")
-    name = ('<span class="navbar-text text-white header-user d-xl-none d-xxl-inline" '
-            'title="Connecté(e) : {0}">{0}</span>')
+    name = (
+        '<span class="navbar-text text-white header-user d-xl-none d-xxl-inline" '
+        'title="Connecté(e) : {0}">{0}</span>'
+    )
     assert name.format("Paul Pilote") in client.get(reverse("actions:my_actions")).content.decode()
     client.force_login(editor)  # no name: its username
     assert name.format("emile") in client.get(reverse("actions:my_actions")).content.decode()

@@ -38,8 +38,15 @@ from tests.helpers import named_urls
 LOGIN = "/connexion/"
 ALLOWED = {"viewer": 200, "pilot": 200, "other_pilot": 200, "editor": 200, "admin_user": 200}
 ROLE_REQUIRED = {"anonymous": LOGIN, "outsider": 403, **ALLOWED}
-EDITORS_ONLY = {"anonymous": LOGIN, "outsider": 403, "viewer": 403, "pilot": 403,
-                "other_pilot": 403, "editor": 200, "admin_user": 200}
+EDITORS_ONLY = {
+    "anonymous": LOGIN,
+    "outsider": 403,
+    "viewer": 403,
+    "pilot": 403,
+    "other_pilot": 403,
+    "editor": 200,
+    "admin_user": 200,
+}
 ADMINS_ONLY = {**EDITORS_ONLY, "editor": 403}
 # The follow-up of action 1.4.7, which "pilot" pilots and "other_pilot" does not.
 FOLLOWUP = {**EDITORS_ONLY, "pilot": 200}
@@ -102,8 +109,10 @@ EXPECTED = {
     "actions:draft_create": ({"slug": COTENTIN}, ADMINS_ONLY),
     "actions:draft_detail": ({"slug": "draft"}, ADMINS_ONLY),
     "actions:draft_node": ({"slug": "draft", "kind": "action", "pk": "draft_action"}, ADMINS_ONLY),
-    "actions:draft_remove": ({"slug": "draft", "kind": "action", "pk": "draft_action"},
-                             ADMINS_ONLY),
+    "actions:draft_remove": (
+        {"slug": "draft", "kind": "action", "pk": "draft_action"},
+        ADMINS_ONLY,
+    ),
     "actions:draft_add": ({"slug": "draft", "kind": "action"}, POST_ONLY),
     "actions:draft_renumber": ({"slug": "draft"}, POST_ONLY),
     "actions:plan_adopt": ({"slug": "draft"}, ADMINS_ONLY),
@@ -133,10 +142,28 @@ EXPECTED = {
     "reports:report_download": ({"pk": "report"}, ROLE_REQUIRED),
     "reports:report_generate": ({}, POST_ONLY),
     # A job's page: the person who asked for it (here the administrator) and administrators.
-    "jobs:job_detail": ({"pk": "job"}, {**ADMINS_ONLY, "outsider": 404, "viewer": 404,
-                                        "pilot": 404, "other_pilot": 404, "editor": 404}),
-    "jobs:job_state": ({"pk": "job"}, {**ADMINS_ONLY, "outsider": 404, "viewer": 404,
-                                       "pilot": 404, "other_pilot": 404, "editor": 404}),
+    "jobs:job_detail": (
+        {"pk": "job"},
+        {
+            **ADMINS_ONLY,
+            "outsider": 404,
+            "viewer": 404,
+            "pilot": 404,
+            "other_pilot": 404,
+            "editor": 404,
+        },
+    ),
+    "jobs:job_state": (
+        {"pk": "job"},
+        {
+            **ADMINS_ONLY,
+            "outsider": 404,
+            "viewer": 404,
+            "pilot": 404,
+            "other_pilot": 404,
+            "editor": 404,
+        },
+    ),
     "jobs:job_cancel": ({"pk": "job"}, POST_ONLY),
     "reports:report_publish": ({"pk": "report"}, POST_ONLY),
     "login": ({}, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
@@ -180,8 +207,6 @@ EXPECTED = {
 }
 
 
-
-
 def test_every_url_has_an_expected_row():
     missing = {name for name, _ in named_urls() if not name.startswith("admin:")} - set(EXPECTED)
     assert not missing, f"URLs sans ligne dans la matrice des permissions : {sorted(missing)}"
@@ -206,29 +231,51 @@ def objects(action):
     structure = Structure.objects.order_by("pk").first()
     Structure.objects.filter(pk=structure.pk).update(public_since=timezone.now())
     Plan.objects.filter(pk=action.plan_id).update(is_public=True)
-    report = AnnualReport(plan=action.plan, year=2024, published=True, size=9, page_count=1,
-                          sha256="0" * 64)
+    report = AnnualReport(
+        plan=action.plan, year=2024, published=True, size=9, page_count=1, sha256="0" * 64
+    )
     report.file.save("matrice.pdf", ContentFile(b"%PDF-1.7\n"))
-    Campaign.objects.create(plan=action.plan, year=2025, opens_on=datetime.date(2025, 11, 1),
-                            due_on=datetime.date(2025, 12, 15))
-    point = ProgressUpdate.objects.create(action=action, year=2024, status="en_cours",
-                                          progress=50, review=Review.SUBMITTED)
+    Campaign.objects.create(
+        plan=action.plan,
+        year=2025,
+        opens_on=datetime.date(2025, 11, 1),
+        due_on=datetime.date(2025, 12, 15),
+    )
+    point = ProgressUpdate.objects.create(
+        action=action, year=2024, status="en_cours", progress=50, review=Review.SUBMITTED
+    )
     attachment = Attachment(point=point, name="bilan.pdf", size=9, content_type="application/pdf")
     attachment.file.save("bilan.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
     attachment.save()
-    candidate = accounts.invite(first_name="Nina", last_name="Leroy", email="nina@lecotentin.fr",
-                                role=roles.PILOT)
-    draft = draft_next_plan(action.plan, slug="brouillon-2026-2028", first_year=2026,
-                            last_year=2028, codes=["1.4.7"])
-    job = Job.objects.create(kind="report", label="Rapport annuel 2024",
-                             created_by=make_user("adele", roles.ADMIN))
+    candidate = accounts.invite(
+        first_name="Nina", last_name="Leroy", email="nina@lecotentin.fr", role=roles.PILOT
+    )
+    draft = draft_next_plan(
+        action.plan, slug="brouillon-2026-2028", first_year=2026, last_year=2028, codes=["1.4.7"]
+    )
+    job = Job.objects.create(
+        kind="report", label="Rapport annuel 2024", created_by=make_user("adele", roles.ADMIN)
+    )
     listing = ListingRequest.objects.create(
-        name="Recyclerie de la Hague", siret="73282932000074", commune=structure.commune,
-        contact_name="Paule Martin", email="paule@example.org", consent=True)
-    return {"line": line.pk, "event": event.pk, "structure": structure.pk, "report": report.pk,
-            "job": job.pk, "listing": listing.pk,
-            "candidate": candidate.pk, "attachment": attachment.pk, "draft": draft.slug,
-            "draft_action": draft.actions.get().pk}
+        name="Recyclerie de la Hague",
+        siret="73282932000074",
+        commune=structure.commune,
+        contact_name="Paule Martin",
+        email="paule@example.org",
+        consent=True,
+    )
+    return {
+        "line": line.pk,
+        "event": event.pk,
+        "structure": structure.pk,
+        "report": report.pk,
+        "job": job.pk,
+        "listing": listing.pk,
+        "candidate": candidate.pk,
+        "attachment": attachment.pk,
+        "draft": draft.slug,
+        "draft_action": draft.actions.get().pk,
+    }
 
 
 def url_for(name, objects):
@@ -263,30 +310,74 @@ def test_no_role_account_sees_a_french_no_access_page(client_for):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["viewer", "editor", "admin_user"])
-@pytest.mark.parametrize("name", ["actions:action_detail", "actions:action_list", "actions:plan_detail", "actions:event_list",
-                                  "actions:campaign_list", "actions:campaign_detail", "actions:my_actions",
-                                  "actions:draft_detail"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "actions:action_detail",
+        "actions:action_list",
+        "actions:plan_detail",
+        "actions:event_list",
+        "actions:campaign_list",
+        "actions:campaign_detail",
+        "actions:my_actions",
+        "actions:draft_detail",
+    ],
+)
 def test_read_only_pages_refuse_post(client_for, objects, persona, name):
     assert client_for(persona).post(url_for(name, objects), {"title": "forgé"}).status_code == 405
 
 
 WRITE_URLS = [
-    "actions:action_edit", "actions:progress_edit", "actions:budget_line_create", "actions:budget_line_edit",
-    "actions:budget_line_delete", "actions:event_create", "actions:event_edit", "actions:event_delete", "structures:structure_create",
-    "structures:structure_edit", "structures:structure_import", "structures:structure_archive", "structures:structure_import_confirm",
-    "structures:listing_request_accept", "structures:listing_request_refuse",
-    "actions:action_partners", "actions:action_pilots", "actions:campaign_create",
-    "actions:campaign_edit", "actions:campaign_remind", "actions:campaign_remind_all",
-    "actions:campaign_name_pilot", "actions:campaign_send_due", "actions:notifications_send",
-    "actions:point_review", "actions:point_reply",
-    "actions:attachment_delete", "actions:bulk_entry",
-    "actions:pilot_import", "actions:pilot_import_confirm",
-    "invite", *(PEOPLE_WRITES := ["person_resend", "person_deactivate", "person_reactivate"]),
-    "indicators:indicator_create", "indicators:indicator_edit", "indicators:measurement_edit",
-    "indicators:measurement_import", "indicators:measurement_import_confirm", "reports:report_generate", "reports:report_publish",
-    *(DRAFT_WRITES := ["actions:draft_create", "actions:draft_add", "actions:draft_node",
-                       "actions:draft_remove", "actions:draft_renumber", "actions:plan_adopt",
-                       "actions:plan_publication"]),
+    "actions:action_edit",
+    "actions:progress_edit",
+    "actions:budget_line_create",
+    "actions:budget_line_edit",
+    "actions:budget_line_delete",
+    "actions:event_create",
+    "actions:event_edit",
+    "actions:event_delete",
+    "structures:structure_create",
+    "structures:structure_edit",
+    "structures:structure_import",
+    "structures:structure_archive",
+    "structures:structure_import_confirm",
+    "structures:listing_request_accept",
+    "structures:listing_request_refuse",
+    "actions:action_partners",
+    "actions:action_pilots",
+    "actions:campaign_create",
+    "actions:campaign_edit",
+    "actions:campaign_remind",
+    "actions:campaign_remind_all",
+    "actions:campaign_name_pilot",
+    "actions:campaign_send_due",
+    "actions:notifications_send",
+    "actions:point_review",
+    "actions:point_reply",
+    "actions:attachment_delete",
+    "actions:bulk_entry",
+    "actions:pilot_import",
+    "actions:pilot_import_confirm",
+    "invite",
+    *(PEOPLE_WRITES := ["person_resend", "person_deactivate", "person_reactivate"]),
+    "indicators:indicator_create",
+    "indicators:indicator_edit",
+    "indicators:measurement_edit",
+    "indicators:measurement_import",
+    "indicators:measurement_import_confirm",
+    "reports:report_generate",
+    "reports:report_publish",
+    *(
+        DRAFT_WRITES := [
+            "actions:draft_create",
+            "actions:draft_add",
+            "actions:draft_node",
+            "actions:draft_remove",
+            "actions:draft_renumber",
+            "actions:plan_adopt",
+            "actions:plan_publication",
+        ]
+    ),
 ]
 
 
@@ -296,42 +387,89 @@ PILOT_WRITES = {"actions:progress_edit", "actions:budget_line_create"}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("persona", "name"), [
-    *((persona, name) for persona in ["outsider", "viewer", "other_pilot"] for name in WRITE_URLS),
-    *(("pilot", name) for name in WRITE_URLS if name not in PILOT_WRITES),
-    ("editor", "invite"),
-    *(("editor", name) for name in PEOPLE_WRITES),
-    *(("editor", name) for name in DRAFT_WRITES),
-])
-def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, objects, persona, name, action):
+@pytest.mark.parametrize(
+    ("persona", "name"),
+    [
+        *(
+            (persona, name)
+            for persona in ["outsider", "viewer", "other_pilot"]
+            for name in WRITE_URLS
+        ),
+        *(("pilot", name) for name in WRITE_URLS if name not in PILOT_WRITES),
+        ("editor", "invite"),
+        *(("editor", name) for name in PEOPLE_WRITES),
+        *(("editor", name) for name in DRAFT_WRITES),
+    ],
+)
+def test_forged_posts_without_the_role_get_403_and_change_nothing(
+    client_for, objects, persona, name, action
+):
     def state():
-        return (action.version, BudgetLine.objects.count(), Event.objects.count(),
-                list(Campaign.objects.values_list("pk", "version")),
-                ReviewComment.objects.count(), ReminderSent.objects.count(),
-                Attachment.objects.count(),
-                list(action.pilots.values_list("pk", flat=True)), User.objects.count(),
-                action.updates.count(), Structure.objects.filter(archived=False).count(),
-                sum(Structure.objects.values_list("version", flat=True)),
-                list(AnnualReport.objects.values_list("pk", "published")),
-                sorted(Plan.objects.values_list("slug", "state", "title", "deliberation_reference",
-                                                "is_public", "public_point_fields")),
-                sorted(Action.objects.values_list("plan__slug", "code", "title")),
-                list(ListingRequest.objects.values_list("pk", "state")),
-                sorted(User.objects.values_list("pk", "is_active")),
-                sorted(Invitation.objects.values_list("pk", "sent_at")))
+        return (
+            action.version,
+            BudgetLine.objects.count(),
+            Event.objects.count(),
+            list(Campaign.objects.values_list("pk", "version")),
+            ReviewComment.objects.count(),
+            ReminderSent.objects.count(),
+            Attachment.objects.count(),
+            list(action.pilots.values_list("pk", flat=True)),
+            User.objects.count(),
+            action.updates.count(),
+            Structure.objects.filter(archived=False).count(),
+            sum(Structure.objects.values_list("version", flat=True)),
+            list(AnnualReport.objects.values_list("pk", "published")),
+            sorted(
+                Plan.objects.values_list(
+                    "slug",
+                    "state",
+                    "title",
+                    "deliberation_reference",
+                    "is_public",
+                    "public_point_fields",
+                )
+            ),
+            sorted(Action.objects.values_list("plan__slug", "code", "title")),
+            list(ListingRequest.objects.values_list("pk", "state")),
+            sorted(User.objects.values_list("pk", "is_active")),
+            sorted(Invitation.objects.values_list("pk", "sent_at")),
+        )
 
     client = client_for(persona)
     before = state()
-    data = {"version": 1, "title": "forgé", "label": "forgé", "planned": "1", "year": 2025,
-            "name": "forgée", "commune": Structure.objects.first().commune_id, "token": "0" * 32,
-            "structure": Structure.objects.first().pk, "code": "Z9", "unit": "nombre",
-            "direction": "hausse", "value": "1",
-            "date": "2025-01-01", "kind": "autre", "status": "realisee", "progress": 100,
-            "section": "fonctionnement", "flow": "depense", "priority": "haute",
-            "plan": action.plan_id, "published": "0", "user": objects["candidate"],
-            "decision": "valide", "opens_on": "2025-01-01", "due_on": "2025-02-01",
-            "first_name": "Faux", "last_name": "Compte", "email": "faux@example.org",
-            "role": roles.ADMIN, "file": SimpleUploadedFile("forge.pdf", b"%PDF-1.4\n%%EOF\n")}
+    data = {
+        "version": 1,
+        "title": "forgé",
+        "label": "forgé",
+        "planned": "1",
+        "year": 2025,
+        "name": "forgée",
+        "commune": Structure.objects.first().commune_id,
+        "token": "0" * 32,
+        "structure": Structure.objects.first().pk,
+        "code": "Z9",
+        "unit": "nombre",
+        "direction": "hausse",
+        "value": "1",
+        "date": "2025-01-01",
+        "kind": "autre",
+        "status": "realisee",
+        "progress": 100,
+        "section": "fonctionnement",
+        "flow": "depense",
+        "priority": "haute",
+        "plan": action.plan_id,
+        "published": "0",
+        "user": objects["candidate"],
+        "decision": "valide",
+        "opens_on": "2025-01-01",
+        "due_on": "2025-02-01",
+        "first_name": "Faux",
+        "last_name": "Compte",
+        "email": "faux@example.org",
+        "role": roles.ADMIN,
+        "file": SimpleUploadedFile("forge.pdf", b"%PDF-1.4\n%%EOF\n"),
+    }
     response = client.post(url_for(name, objects), data)
     assert response.status_code == 403
     action.refresh_from_db()
@@ -339,22 +477,30 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(client_for, ob
 
 
 def test_every_write_url_is_checked_for_forged_posts():
-    writable = {name for name, (_, expected) in EXPECTED.items()
-                if any(expected is kind for kind in (EDITORS_ONLY, ADMINS_ONLY, FOLLOWUP,
-                                                     POST_ONLY))}
-    assert writable == set(WRITE_URLS) | {"actions:action_history", "indicators:indicator_history",
-                                          "structures:listing_request_list", "people",
-                                          "actions:pilot_table", "actions:draft_detail",
-                                          "actions:review_queue",
-                                          "actions:campaign_sending",
-                                          # someone else's job is not found: see below
-                                          "jobs:job_cancel"}
+    writable = {
+        name
+        for name, (_, expected) in EXPECTED.items()
+        if any(expected is kind for kind in (EDITORS_ONLY, ADMINS_ONLY, FOLLOWUP, POST_ONLY))
+    }
+    assert writable == set(WRITE_URLS) | {
+        "actions:action_history",
+        "indicators:indicator_history",
+        "structures:listing_request_list",
+        "people",
+        "actions:pilot_table",
+        "actions:draft_detail",
+        "actions:review_queue",
+        "actions:campaign_sending",
+        # someone else's job is not found: see below
+        "jobs:job_cancel",
+    }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["outsider", "viewer", "pilot", "editor"])
-def test_cancelling_someone_elses_job_finds_nothing_and_changes_nothing(client_for, objects,
-                                                                       persona):
+def test_cancelling_someone_elses_job_finds_nothing_and_changes_nothing(
+    client_for, objects, persona
+):
     response = client_for(persona).post(url_for("jobs:job_cancel", objects))
     assert response.status_code == 404
     assert Job.objects.get(pk=objects["job"]).status == "en_attente"
@@ -378,37 +524,59 @@ def test_logout_by_post_ends_the_session(client_for):
 
 @pytest.mark.django_db
 def test_a_pilot_records_the_follow_up_of_its_own_action(client_for, action, pilot):
-    Campaign.objects.create(plan=action.plan, year=2025, opens_on=datetime.date(2025, 11, 1),
-                            due_on=datetime.date(2025, 12, 15))
+    Campaign.objects.create(
+        plan=action.plan,
+        year=2025,
+        opens_on=datetime.date(2025, 11, 1),
+        due_on=datetime.date(2025, 12, 15),
+    )
     client = client_for("pilot")
-    response = client.post(action.url("actions:progress_edit", year=2025), {
-        "status": "en_cours", "progress": "40", "date": "2025-06-30", "submit": "1"})
+    response = client.post(
+        action.url("actions:progress_edit", year=2025),
+        {"status": "en_cours", "progress": "40", "date": "2025-06-30", "submit": "1"},
+    )
     assert response.status_code == 302
     assert action.updates.get(year=2025).author == pilot
-    assert client.post(action.url("actions:budget_line_create"), {
-        "year": "2025", "section": "fonctionnement", "flow": "depense", "label": "Affiches",
-        "planned": "120"}).status_code == 302
+    assert (
+        client.post(
+            action.url("actions:budget_line_create"),
+            {
+                "year": "2025",
+                "section": "fonctionnement",
+                "flow": "depense",
+                "label": "Affiches",
+                "planned": "120",
+            },
+        ).status_code
+        == 302
+    )
     line = BudgetLine.objects.get(action=action, label="Affiches")
-    assert client.post(reverse("actions:budget_line_delete", kwargs={
-        **ACTION, "pk": line.pk})).status_code == 302
+    assert (
+        client.post(
+            reverse("actions:budget_line_delete", kwargs={**ACTION, "pk": line.pk})
+        ).status_code
+        == 302
+    )
     assert not BudgetLine.objects.filter(pk=line.pk).exists()
     # Its action's page offers it the entry of the campaign's year (only); another action's
     # page does not.
     page = client.get(action.get_absolute_url()).content.decode()
-    assert "Saisir<span class=\"visually-hidden\"> le point 2024" not in page
+    assert 'Saisir<span class="visually-hidden"> le point 2024' not in page
     # Submitted, the 2025 point waits for the ESS team: the pilot can no longer change it.
-    assert "Modifier<span class=\"visually-hidden\"> le point 2025" not in page
+    assert 'Modifier<span class="visually-hidden"> le point 2025' not in page
     assert '<span class="badge review review-soumis">Soumis</span>' in page
     action.updates.filter(year=2025).update(review="a_revoir")
     page = client.get(action.get_absolute_url()).content.decode()
-    assert "Corriger<span class=\"visually-hidden\"> le point 2025" in page
+    assert 'Corriger<span class="visually-hidden"> le point 2025' in page
     other = action.plan.actions.get(code="1.4.6")
     assert "Saisir<span" not in client.get(other.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db
 def test_a_pilot_role_without_being_named_edits_nothing(client_for, action, other_pilot):
-    response = client_for("other_pilot").post(action.url("actions:progress_edit", year=2025), {
-        "status": "en_cours", "progress": "40", "date": "2025-06-30"})
+    response = client_for("other_pilot").post(
+        action.url("actions:progress_edit", year=2025),
+        {"status": "en_cours", "progress": "40", "date": "2025-06-30"},
+    )
     assert response.status_code == 403
     assert not action.updates.exists()

@@ -32,16 +32,24 @@ FORM = reverse("actions:progress_edit", kwargs={"slug": COTENTIN, "code": "1.4.7
 def campaign(plan):
     """The 2025 campaign, open, due in a month."""
     today = timezone.localdate()
-    return Campaign.objects.create(plan=plan, year=2025, opens_on=today - datetime.timedelta(10),
-                                   due_on=today + datetime.timedelta(30))
+    return Campaign.objects.create(
+        plan=plan,
+        year=2025,
+        opens_on=today - datetime.timedelta(10),
+        due_on=today + datetime.timedelta(30),
+    )
 
 
 @pytest.fixture
 def other_campaign(plan):
     """The 2024 campaign of the same plan, also open."""
     today = timezone.localdate()
-    return Campaign.objects.create(plan=plan, year=2024, opens_on=today - datetime.timedelta(10),
-                                   due_on=today + datetime.timedelta(30))
+    return Campaign.objects.create(
+        plan=plan,
+        year=2024,
+        opens_on=today - datetime.timedelta(10),
+        due_on=today + datetime.timedelta(30),
+    )
 
 
 @pytest.fixture
@@ -55,8 +63,11 @@ def path_of(url):
 
 
 def text_of(message):
-    return next(part.get_payload(decode=True).decode() for part in message.walk()
-                if part.get_content_type() == "text/plain")
+    return next(
+        part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if part.get_content_type() == "text/plain"
+    )
 
 
 def signed_in(client, link):
@@ -67,7 +78,8 @@ def signed_in(client, link):
 
 
 def test_a_reminder_link_read_from_a_real_mail_signs_the_pilot_in_on_the_form(
-        client, campaign, action, pilot, smtp_server):
+    client, campaign, action, pilot, smtp_server
+):
     reminders.remind_action(campaign, action)
     [message] = smtp_server
     text = text_of(message)
@@ -98,18 +110,23 @@ def test_the_team_digest_carries_no_token(campaign, action, pilot, editor, smtp_
 ALLOWED = {
     "the form": FORM,
     "mes actions": reverse("actions:my_actions"),
-    "the action's page": reverse("actions:action_detail",
-                                 kwargs={"slug": COTENTIN, "code": "1.4.7"}),
+    "the action's page": reverse(
+        "actions:action_detail", kwargs={"slug": COTENTIN, "code": "1.4.7"}
+    ),
 }
 REFUSED = {
-    "the other campaign's form": reverse("actions:progress_edit", kwargs={
-        "slug": COTENTIN, "code": "1.4.7", "year": 2024}),
-    "another action's form": reverse("actions:progress_edit", kwargs={
-        "slug": COTENTIN, "code": "1.4.6", "year": 2025}),
-    "another action's page": reverse("actions:action_detail",
-                                     kwargs={"slug": COTENTIN, "code": "1.4.6"}),
-    "the campaign's page (team)": reverse("actions:campaign_detail",
-                                          kwargs={"slug": COTENTIN, "year": 2025}),
+    "the other campaign's form": reverse(
+        "actions:progress_edit", kwargs={"slug": COTENTIN, "code": "1.4.7", "year": 2024}
+    ),
+    "another action's form": reverse(
+        "actions:progress_edit", kwargs={"slug": COTENTIN, "code": "1.4.6", "year": 2025}
+    ),
+    "another action's page": reverse(
+        "actions:action_detail", kwargs={"slug": COTENTIN, "code": "1.4.6"}
+    ),
+    "the campaign's page (team)": reverse(
+        "actions:campaign_detail", kwargs={"slug": COTENTIN, "year": 2025}
+    ),
     "the plan": reverse("actions:plan_detail", kwargs={"slug": COTENTIN}),
     "the dashboard": reverse("reports:home"),
     "the admin": reverse("admin:index"),
@@ -151,8 +168,9 @@ def test_a_password_session_is_kept_whole_by_a_link(client, link, pilot):
     assert client.get(reverse("reports:home")).status_code == 200
 
 
-def test_a_link_of_one_campaign_does_not_open_another(client, action, pilot, other_campaign,
-                                                       campaign):
+def test_a_link_of_one_campaign_does_not_open_another(
+    client, action, pilot, other_campaign, campaign
+):
     token = urlsplit(links.personal_url(pilot, other_campaign, action)).query
     response = client.get(f"/acces/{COTENTIN}/2025/1.4.7/?{token}")
     assert response.status_code == 403
@@ -160,8 +178,14 @@ def test_a_link_of_one_campaign_does_not_open_another(client, action, pilot, oth
 
 
 def test_a_link_leads_to_the_action_once_the_point_is_validated(client, link, action, pilot):
-    ProgressUpdate.objects.create(action=action, year=2025, status="en_cours", progress=40,
-                                  review=Review.VALIDATED, author=pilot)
+    ProgressUpdate.objects.create(
+        action=action,
+        year=2025,
+        status="en_cours",
+        progress=40,
+        review=Review.VALIDATED,
+        author=pilot,
+    )
     response = client.get(path_of(link))
     assert response.url == action.get_absolute_url()
 
@@ -179,7 +203,8 @@ def test_a_link_expires_with_its_campaign(client, link, campaign, settings):
 def test_a_link_expires_grace_days_after_the_due_date(client, link, campaign, settings):
     settings.PERSONAL_LINK_GRACE_DAYS = 5
     Campaign.objects.filter(pk=campaign.pk).update(
-        due_on=timezone.localdate() - datetime.timedelta(6))
+        due_on=timezone.localdate() - datetime.timedelta(6)
+    )
     assert "Ce lien a expiré" in client.get(path_of(link)).content.decode()
 
 
@@ -202,10 +227,14 @@ def test_revoked_links_are_refused_and_the_next_ones_serve(client, campaign, act
 
 def test_the_admin_revokes_a_persons_links(client_for, link, pilot):
     admin = client_for("admin_user")
-    response = admin.post(reverse("admin:auth_user_changelist"), {
-        "action": "revoke_links", "_selected_action": [pilot.pk]}, follow=True)
+    response = admin.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "revoke_links", "_selected_action": [pilot.pk]},
+        follow=True,
+    )
     assert "Les liens personnels déjà envoyés à 1 compte ne servent plus." in (
-        response.content.decode())
+        response.content.decode()
+    )
     assert LinkRevocation.objects.filter(user=pilot).exists()
 
 
@@ -223,7 +252,8 @@ def test_a_new_password_refuses_the_links_sent_before(client, link, pilot):
 
 
 def test_links_off_mails_carry_the_plain_url_and_tokens_are_refused(
-        client, link, campaign, action, pilot, settings, smtp_server):
+    client, link, campaign, action, pilot, settings, smtp_server
+):
     settings.PERSONAL_LINKS = False
     assert client.get(path_of(link)).status_code == 403
     reminders.remind_action(campaign, action)
@@ -237,7 +267,9 @@ def test_a_refused_token_is_counted_as_a_failed_log_in_but_never_recorded(client
     assert client.get(forged).status_code == 403
     attempt = AccessAttempt.objects.get()  # django-axes's lockout counts it
     assert (attempt.path_info, attempt.get_data) == (
-        f"/acces/{COTENTIN}/2025/1.4.7/", "sesame=********************")
+        f"/acces/{COTENTIN}/2025/1.4.7/",
+        "sesame=********************",
+    )
 
 
 @pytest.fixture
@@ -246,30 +278,44 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def test_a_point_sent_back_mails_its_pilot_a_link_to_correct_it(
-        client, campaign, action, pilot, editor, smtp_server, committed):
-    point = ProgressUpdate.objects.create(action=action, year=2025, status="en_cours",
-                                          progress=40, review=Review.SUBMITTED, author=pilot)
+    client, campaign, action, pilot, editor, smtp_server, committed
+):
+    point = ProgressUpdate.objects.create(
+        action=action,
+        year=2025,
+        status="en_cours",
+        progress=40,
+        review=Review.SUBMITTED,
+        author=pilot,
+    )
     with committed():
-        campaigns.review_point(point.pk, version=point.version, decision=Review.TO_REVISE,
-                               text="Précisez le nombre de participants.", user=editor)
+        campaigns.review_point(
+            point.pk,
+            version=point.version,
+            decision=Review.TO_REVISE,
+            text="Précisez le nombre de participants.",
+            user=editor,
+        )
     [message] = smtp_server
     assert str(make_header(decode_header(message["Subject"]))).startswith(
-        "[essplan] Point 2025 à revoir")
+        "[essplan] Point 2025 à revoir"
+    )
     url = re.search(r"le soumettre à nouveau : (\S+)", text_of(message)).group(1)
     signed_in(client, url)
     assert client.get(FORM).status_code == 200
     # From the same link session, the pilot re-reads the point and answers in its thread.
-    review = reverse("actions:point_review", kwargs={"slug": COTENTIN, "code": "1.4.7",
-                                                      "year": 2025})
+    review = reverse(
+        "actions:point_review", kwargs={"slug": COTENTIN, "code": "1.4.7", "year": 2025}
+    )
     assert "Précisez le nombre de participants." in client.get(review).content.decode()
-    reply = reverse("actions:point_reply", kwargs={"slug": COTENTIN, "code": "1.4.7",
-                                                    "year": 2025})
+    reply = reverse("actions:point_reply", kwargs={"slug": COTENTIN, "code": "1.4.7", "year": 2025})
     assert client.post(reply, {"text": "35 participants."}).status_code == 302
     assert point.comments.filter(author=pilot, text="35 participants.").exists()
 
 
 def test_a_named_pilot_gets_a_link_while_a_campaign_is_open(
-        client, campaign, action, pilot, smtp_server, committed):
+    client, campaign, action, pilot, smtp_server, committed
+):
     action.pilots.remove(pilot)
     with committed():
         pilots.name_pilot(action, pilot)
@@ -292,6 +338,6 @@ def test_a_link_session_costs_two_queries_a_page(client, link, pilot):
         assert password.get(page).status_code == 200
     tables = [sql.split(" FROM ")[1].split()[0] for sql in linked]
     assert len(linked) == len(plain) + 2
-    assert Counter(tables) - Counter(query["sql"].split(" FROM ")[1].split()[0]
-                                     for query in plain.captured_queries) == Counter(
-        ['"actions_campaign"', '"actions_action"'])
+    assert Counter(tables) - Counter(
+        query["sql"].split(" FROM ")[1].split()[0] for query in plain.captured_queries
+    ) == Counter(['"actions_campaign"', '"actions_action"'])

@@ -45,8 +45,17 @@ class Cluster:
         subprocess.run(command, check=True, capture_output=True, timeout=START)
 
     def start(self):
-        self.run("pg_ctl", "-D", self.directory, "-w", "-l", f"{self.directory}/log", "-o",
-                 f"-h 127.0.0.1 -p {self.port} -k {self.directory}", "start")
+        self.run(
+            "pg_ctl",
+            "-D",
+            self.directory,
+            "-w",
+            "-l",
+            f"{self.directory}/log",
+            "-o",
+            f"-h 127.0.0.1 -p {self.port} -k {self.directory}",
+            "start",
+        )
 
     def stop(self, mode="fast"):
         self.run("pg_ctl", "-D", self.directory, "-w", "-m", mode, "stop")
@@ -60,8 +69,9 @@ class Cluster:
 def healthz(server, deadline):
     """/healthz's status, or None when it has not answered by DEADLINE (a monotonic time)."""
     try:
-        with urllib.request.urlopen(f"{server.base}/healthz",
-                                    timeout=max(deadline - time.monotonic(), 0.1)) as response:
+        with urllib.request.urlopen(
+            f"{server.base}/healthz", timeout=max(deadline - time.monotonic(), 0.1)
+        ) as response:
             return response.status
     except urllib.error.HTTPError as error:
         error.close()
@@ -82,13 +92,16 @@ def test_with_the_pool_a_database_outage_fails_fast_and_recovery_is_prompt():
             while time.monotonic() < stopped + OUTAGE:
                 asked = time.monotonic()
                 status = healthz(server, asked + FAIL_FAST)
-                assert status == 503, (f"/healthz: {status} (None: no answer) after "
-                                       f"{time.monotonic() - asked:.1f} s")
+                assert status == 503, (
+                    f"/healthz: {status} (None: no answer) after {time.monotonic() - asked:.1f} s"
+                )
             cluster.start()
             back = time.monotonic()
             while (status := healthz(server, back + RECOVERY)) == 503:
                 pass
-            assert status == 200, (f"/healthz: {status} (None: no answer) "
-                                   f"{time.monotonic() - back:.1f} s after the database's return")
+            assert status == 200, (
+                f"/healthz: {status} (None: no answer) "
+                f"{time.monotonic() - back:.1f} s after the database's return"
+            )
     finally:
         cluster.remove()

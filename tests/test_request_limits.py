@@ -40,11 +40,18 @@ def post_raw(path, size, cookie=""):
     gunicorn hands it over: the status and how many bytes the application read."""
     body = CountingBody(size)
     environ = {
-        "REQUEST_METHOD": "POST", "PATH_INFO": path, "SERVER_NAME": "testserver",
-        "SERVER_PORT": "443", "HTTPS": "on", "wsgi.url_scheme": "https",
-        "wsgi.input": io.BufferedReader(body), "wsgi.errors": io.StringIO(),
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "443",
+        "HTTPS": "on",
+        "wsgi.url_scheme": "https",
+        "wsgi.input": io.BufferedReader(body),
+        "wsgi.errors": io.StringIO(),
         "CONTENT_TYPE": "multipart/form-data; boundary=essplanboundary",
-        "CONTENT_LENGTH": str(size), "HTTP_COOKIE": cookie, "REMOTE_ADDR": "198.51.100.7",
+        "CONTENT_LENGTH": str(size),
+        "HTTP_COOKIE": cookie,
+        "REMOTE_ADDR": "198.51.100.7",
     }
     statuses = []
     # As Django's test client does: the test's transaction must outlive the request.
@@ -58,8 +65,15 @@ def post_raw(path, size, cookie=""):
     return int(statuses[0].split()[0]), body.read_bytes
 
 
-@pytest.mark.parametrize("path", ["/public/annuaire/inscription/", "/connexion/",
-                                  "/structures/importer/", "/mot-de-passe/oubli/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/public/annuaire/inscription/",
+        "/connexion/",
+        "/structures/importer/",
+        "/mot-de-passe/oubli/",
+    ],
+)
 def test_a_visitor_s_large_body_is_refused_before_it_is_read(path):
     status, read = post_raw(path, 40 * MiB, cookie="csrftoken=" + "a" * 32)
     assert (status, read) == (413, 0)
@@ -102,13 +116,18 @@ def test_a_foreign_host_is_refused_with_the_security_headers(client):
 
 def test_an_account_s_pages_and_downloads_are_never_stored(client_for, action):
     editor = client_for("editor")
-    urls = [reverse("reports:home"), reverse("actions:action_list", kwargs={"slug": COTENTIN}),
-            reverse("structures:structure_list") + "?format=csv",
-            reverse("actions:action_list", kwargs={"slug": COTENTIN}) + "?format=xlsx"]
+    urls = [
+        reverse("reports:home"),
+        reverse("actions:action_list", kwargs={"slug": COTENTIN}),
+        reverse("structures:structure_list") + "?format=csv",
+        reverse("actions:action_list", kwargs={"slug": COTENTIN}) + "?format=xlsx",
+    ]
     for url in urls:
         response = editor.get(url)
         assert response.status_code == 200, url
-        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], url
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], (
+            url
+        )
 
 
 def test_public_pages_stay_cacheable_by_a_proxy(client, plan):
@@ -136,9 +155,12 @@ def test_a_client_reaching_the_server_directly_cannot_rotate_its_address(setting
     settings.TRUSTED_PROXIES = 1
 
     def login(number, password):
-        return Client().post("/connexion/", {"username": "camille", "password": password},
-                             REMOTE_ADDR="198.51.100.66",
-                             HTTP_X_FORWARDED_FOR=f"203.0.113.{number}")
+        return Client().post(
+            "/connexion/",
+            {"username": "camille", "password": password},
+            REMOTE_ADDR="198.51.100.66",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",
+        )
 
     for number in range(5):
         login(number, "mauvais-mot-de-passe")

@@ -9,22 +9,40 @@ pytestmark = pytest.mark.django_db
 
 
 def codenames(role):
-    return {f"{p.content_type.app_label}.{p.codename}"
-            for p in Group.objects.get(name=role).permissions.select_related("content_type")}
+    return {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Group.objects.get(name=role).permissions.select_related("content_type")
+    }
 
 
 def test_the_migrated_database_holds_the_three_roles_as_declared():
-    assert set(Group.objects.values_list("name", flat=True)) >= {roles.ADMIN, roles.EDITOR,
-                                                                  roles.VIEWER}
+    assert set(Group.objects.values_list("name", flat=True)) >= {
+        roles.ADMIN,
+        roles.EDITOR,
+        roles.VIEWER,
+    }
     viewer = codenames(roles.VIEWER)
-    assert {"actions.view_plan", "actions.view_progressupdate", "structures.view_structure",
-            "indicators.view_measurement", "reports.view_annualreport"} <= viewer
+    assert {
+        "actions.view_plan",
+        "actions.view_progressupdate",
+        "structures.view_structure",
+        "indicators.view_measurement",
+        "reports.view_annualreport",
+    } <= viewer
     assert not {name for name in viewer if not name.split(".")[1].startswith("view_")}
     editor = codenames(roles.EDITOR)
-    assert {"actions.change_action", "actions.add_event", "structures.change_structure",
-            "indicators.change_measurement"} <= editor
-    assert not editor & {"actions.change_plan", "actions.delete_action", "auth.change_user",
-                         "reports.add_annualreport"}
+    assert {
+        "actions.change_action",
+        "actions.add_event",
+        "structures.change_structure",
+        "indicators.change_measurement",
+    } <= editor
+    assert not editor & {
+        "actions.change_plan",
+        "actions.delete_action",
+        "auth.change_user",
+        "reports.add_annualreport",
+    }
     admin = codenames(roles.ADMIN)
     assert {"auth.change_user", "actions.change_plan", "reports.add_annualreport"} <= admin
 

@@ -54,10 +54,18 @@ def test_failed_login_message_is_french(viewer):
 
 def test_xss_in_every_text_field_of_the_fiche_is_escaped(client_for, action):
     client = client_for("editor")
-    fields = ["expected_impacts", "description", "target_publics", "partners_text",
-              "resources", "location"]
-    response = client.post(action.url("actions:action_edit"), {
-        "version": "1", "priority": "normale", **dict.fromkeys(fields, XSS)})
+    fields = [
+        "expected_impacts",
+        "description",
+        "target_publics",
+        "partners_text",
+        "resources",
+        "location",
+    ]
+    response = client.post(
+        action.url("actions:action_edit"),
+        {"version": "1", "priority": "normale", **dict.fromkeys(fields, XSS)},
+    )
     assert response.status_code == 302
     for url in [action.get_absolute_url(), action.url("actions:action_history")]:
         html = client.get(url).content.decode()
@@ -67,28 +75,52 @@ def test_xss_in_every_text_field_of_the_fiche_is_escaped(client_for, action):
 
 def test_xss_in_progress_budget_and_event_text_is_escaped(client_for, action):
     client = client_for("editor")
-    response = client.post(action.url("actions:progress_edit", year=2025), {
-        "status": "en_cours", "progress": "10", "date": "2025-01-10",
-        "achievements": XSS, "difficulties": XSS, "next_steps": XSS})
+    response = client.post(
+        action.url("actions:progress_edit", year=2025),
+        {
+            "status": "en_cours",
+            "progress": "10",
+            "date": "2025-01-10",
+            "achievements": XSS,
+            "difficulties": XSS,
+            "next_steps": XSS,
+        },
+    )
     assert response.status_code == 302
     update = ProgressUpdate.objects.get(action=action, year=2025)
     assert (update.achievements, update.difficulties, update.next_steps) == (XSS, XSS, XSS)
-    client.post(action.url("actions:budget_line_create"), {
-        "year": "2025", "section": "fonctionnement", "flow": "depense", "label": XSS,
-        "chapter": "011", "planned": "1", "co_funder": XSS})
-    client.post(reverse("actions:event_create", kwargs={"slug": COTENTIN}), {
-        "date": "2025-02-01", "kind": "autre", "title": XSS, "place": XSS,
-        "actions": [action.pk]})
-    assert BudgetLine.objects.filter(label=XSS).exists() and Event.objects.filter(title=XSS).exists()
-    for url in [action.get_absolute_url(), reverse("actions:event_list", kwargs={"slug": COTENTIN}),
-                action.url("actions:action_history")]:
+    client.post(
+        action.url("actions:budget_line_create"),
+        {
+            "year": "2025",
+            "section": "fonctionnement",
+            "flow": "depense",
+            "label": XSS,
+            "chapter": "011",
+            "planned": "1",
+            "co_funder": XSS,
+        },
+    )
+    client.post(
+        reverse("actions:event_create", kwargs={"slug": COTENTIN}),
+        {"date": "2025-02-01", "kind": "autre", "title": XSS, "place": XSS, "actions": [action.pk]},
+    )
+    assert (
+        BudgetLine.objects.filter(label=XSS).exists() and Event.objects.filter(title=XSS).exists()
+    )
+    for url in [
+        action.get_absolute_url(),
+        reverse("actions:event_list", kwargs={"slug": COTENTIN}),
+        action.url("actions:action_history"),
+    ]:
         html = client.get(url).content.decode()
         assert "<script>alert" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;" in html
 
 
-@pytest.mark.parametrize("value", ["' OR 1=1 --", "1.4.7'; DROP TABLE actions_action; --",
-                                   "\\\"&|!:*()", "%", "_"])
+@pytest.mark.parametrize(
+    "value", ["' OR 1=1 --", "1.4.7'; DROP TABLE actions_action; --", '\\"&|!:*()', "%", "_"]
+)
 def test_sql_looking_search_is_just_text(client_for, value):
     client = client_for("viewer")
     response = client.get(reverse("actions:action_list", kwargs={"slug": COTENTIN}), {"q": value})
@@ -99,17 +131,21 @@ def test_sql_looking_search_is_just_text(client_for, value):
 
 @pytest.mark.parametrize("field", ["axis", "objective", "pilot_direction", "year", "status"])
 def test_sql_looking_filter_values_are_refused_cleanly(client_for, field):
-    response = client_for("viewer").get(reverse("actions:action_list", kwargs={"slug": COTENTIN}),
-                                        {field: "1 OR 1=1"})
+    response = client_for("viewer").get(
+        reverse("actions:action_list", kwargs={"slug": COTENTIN}), {field: "1 OR 1=1"}
+    )
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "http:evil.example",
-                                    "/\\evil.example"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "http:evil.example", "/\\evil.example"]
+)
 def test_login_never_redirects_off_site(viewer, target):
-    response = Client().post(f"{reverse('login')}?next={target}",
-                             {"username": "camille", "password": PASSWORD, "next": target})
+    response = Client().post(
+        f"{reverse('login')}?next={target}",
+        {"username": "camille", "password": PASSWORD, "next": target},
+    )
     assert response.status_code == 302
     assert response.url == reverse("reports:home")
 
@@ -117,9 +153,16 @@ def test_login_never_redirects_off_site(viewer, target):
 def test_posts_without_csrf_token_are_refused(editor, action):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
-    response = client.post(action.url("actions:budget_line_create"), {
-        "year": "2025", "section": "fonctionnement", "flow": "depense", "label": "Sans jeton",
-        "planned": "1"})
+    response = client.post(
+        action.url("actions:budget_line_create"),
+        {
+            "year": "2025",
+            "section": "fonctionnement",
+            "flow": "depense",
+            "label": "Sans jeton",
+            "planned": "1",
+        },
+    )
     assert response.status_code == 403
     assert not BudgetLine.objects.filter(label="Sans jeton").exists()
 
@@ -128,24 +171,35 @@ def test_objects_of_another_plan_are_not_found(client_for, action):
     client = client_for("editor")
     caen_line = BudgetLine.objects.filter(action__plan__slug=CAEN).first()
     cotentin_action = action
-    assert client.get(cotentin_action.url("actions:budget_line_edit", pk=caen_line.pk)).status_code == 404
-    assert client.post(cotentin_action.url("actions:budget_line_delete", pk=caen_line.pk)).status_code == 404
+    assert (
+        client.get(cotentin_action.url("actions:budget_line_edit", pk=caen_line.pk)).status_code
+        == 404
+    )
+    assert (
+        client.post(cotentin_action.url("actions:budget_line_delete", pk=caen_line.pk)).status_code
+        == 404
+    )
     assert BudgetLine.objects.filter(pk=caen_line.pk).exists()
-    caen_event = Event.objects.create(plan=Plan.objects.get(slug=CAEN),
-                                      date=datetime.date(2014, 2, 1), title="Remise des prix")
+    caen_event = Event.objects.create(
+        plan=Plan.objects.get(slug=CAEN), date=datetime.date(2014, 2, 1), title="Remise des prix"
+    )
     url = reverse("actions:event_edit", kwargs={"slug": COTENTIN, "pk": caen_event.pk})
     assert client.get(url).status_code == 404
     # A Caen la mer action cannot be linked to a Cotentin event.
     caen_action = Action.objects.get(plan__slug=CAEN, code="6")
-    response = client.post(reverse("actions:event_create", kwargs={"slug": COTENTIN}), {
-        "date": "2025-02-01", "kind": "autre", "title": "Mélange", "actions": [caen_action.pk]})
+    response = client.post(
+        reverse("actions:event_create", kwargs={"slug": COTENTIN}),
+        {"date": "2025-02-01", "kind": "autre", "title": "Mélange", "actions": [caen_action.pk]},
+    )
     assert response.status_code == 200
     assert not Event.objects.filter(title="Mélange").exists()
 
 
 def test_security_headers(client_for):
     response = client_for("viewer").get(reverse("actions:plan_list"), secure=True)
-    directives = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";"))
+    directives = dict(
+        d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";")
+    )
     assert directives["script-src"] == "'self'"
     # Only style attributes (the SVG charts' dash patterns) may be inline; never scripts.
     assert [name for name, value in directives.items() if "unsafe" in value] == ["style-src-attr"]
@@ -158,8 +212,9 @@ def test_security_headers(client_for):
 
 
 def test_session_cookie_is_secure_httponly_and_samesite(viewer):
-    response = Client().post(reverse("login"), {"username": "camille", "password": PASSWORD},
-                             secure=True)
+    response = Client().post(
+        reverse("login"), {"username": "camille", "password": PASSWORD}, secure=True
+    )
     cookie = response.cookies["sessionid"]
     assert cookie["secure"] is True and cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
@@ -176,18 +231,25 @@ def test_weak_passwords_are_refused():
     validate_password("Cotentin-ESS-plan-2025!")
 
 
-@pytest.mark.parametrize("url", [f"/plans/{COTENTIN}/actions/", "/structures/",
-                                 f"/plans/{COTENTIN}/indicateurs/"])
+@pytest.mark.parametrize(
+    "url", [f"/plans/{COTENTIN}/actions/", "/structures/", f"/plans/{COTENTIN}/indicateurs/"]
+)
 def test_every_export_refuses_an_unknown_format_with_a_404(client_for, url):
     client = client_for("viewer")
     assert client.get(url, {"format": "pdf"}).status_code == 404
     assert client.get(url, {"format": "csv"})["Content-Type"] == "text/csv; charset=utf-8"
 
 
-@pytest.mark.parametrize("spelling", [
-    "camille@lecotentin.test", "Camille@lecotentin.test", "CAMILLE@LECOTENTIN.TEST",
-    # PostgreSQL's upper() maps the dotless ı to I: the backend finds camille's address by it.
-    "camılle@lecotentin.test"])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "camille@lecotentin.test",
+        "Camille@lecotentin.test",
+        "CAMILLE@LECOTENTIN.TEST",
+        # PostgreSQL's upper() maps the dotless ı to I: the backend finds camille's address by it.
+        "camılle@lecotentin.test",
+    ],
+)
 def test_a_locked_account_stays_locked_whatever_the_spelling_of_its_name(viewer, spelling):
     client = Client()
     for _ in range(5):
@@ -228,8 +290,10 @@ def test_an_idle_session_is_logged_out_with_a_french_message(client_for):
     session.save()
     response = client.get(url, follow=True)
     assert response.redirect_chain[0][0] == f"{reverse('login')}?next={url}"
-    assert ("Votre session a expiré après 2 h d'inactivité : reconnectez-vous pour continuer."
-            in html.unescape(response.content.decode()))
+    assert (
+        "Votre session a expiré après 2 h d'inactivité : reconnectez-vous pour continuer."
+        in html.unescape(response.content.decode())
+    )
     assert "_auth_user_id" not in client.session
 
 
@@ -239,13 +303,13 @@ def test_an_active_session_writes_the_time_of_its_request_at_most_once_a_minute(
     expires = session_row(client).expire_date
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    assert not [query for query in queries if "UPDATE \"django_session\"" in query["sql"]]
+    assert not [query for query in queries if 'UPDATE "django_session"' in query["sql"]]
     session = client.session
     session["_seen"] = int(time.time()) - 2 * 60 * 60 + 5  # 1 h 59 min 55 s ago
     session.save()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    assert len([query for query in queries if "UPDATE \"django_session\"" in query["sql"]]) == 1
+    assert len([query for query in queries if 'UPDATE "django_session"' in query["sql"]]) == 1
     assert int(time.time()) - client.session["_seen"] < 60
     # The session still ends SESSION_COOKIE_AGE after its log-in, however active.
     assert session_row(client).expire_date == expires

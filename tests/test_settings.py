@@ -9,8 +9,12 @@ SETUP = "import django; django.setup(); from django.conf import settings;"
 
 @pytest.mark.parametrize(
     "url",
-    ["mysql://root@localhost/essplan", "not a url", "postgresql://postgres@localhost:notaport/x",
-     "postgresql://postgres@localhost"],
+    [
+        "mysql://root@localhost/essplan",
+        "not a url",
+        "postgresql://postgres@localhost:notaport/x",
+        "postgresql://postgres@localhost",
+    ],
 )
 def test_malformed_database_url_fails_naming_the_variable(url):
     result = run_python(SETUP, DATABASE_URL=url)
@@ -39,7 +43,11 @@ def test_database_url_is_parsed():
         DATABASE_URL="postgresql://essplan:secret@db.internal:5433/essplan_prod",
     )
     assert result.stdout.split() == [
-        "django.db.backends.postgresql", "db.internal", "5433", "essplan_prod", "essplan",
+        "django.db.backends.postgresql",
+        "db.internal",
+        "5433",
+        "essplan_prod",
+        "essplan",
     ], result.stderr
 
 
@@ -60,18 +68,31 @@ def test_production_settings_pass_check_deploy():
 
 
 def test_cache_and_file_storage_for_several_servers_come_from_the_environment():
-    shown = ("c = settings.CACHES['default']; s = settings.STORAGES['default'];"
-             "print(c['BACKEND'], c.get('LOCATION'), s['BACKEND'],"
-             "s.get('OPTIONS', {}).get('bucket_name'), s.get('OPTIONS', {}).get('endpoint_url'))")
+    shown = (
+        "c = settings.CACHES['default']; s = settings.STORAGES['default'];"
+        "print(c['BACKEND'], c.get('LOCATION'), s['BACKEND'],"
+        "s.get('OPTIONS', {}).get('bucket_name'), s.get('OPTIONS', {}).get('endpoint_url'))"
+    )
     alone = run_python(SETUP + shown, CACHE_URL="", S3_BUCKET="")
     assert alone.stdout.split() == [
-        "essplan.boundedcache.BoundedLocMemCache", "default",
-        "django.core.files.storage.FileSystemStorage", "None", "None"], alone.stderr
-    shared = run_python(SETUP + shown, CACHE_URL="redis://cache.internal:6379/1",
-                        S3_BUCKET="essplan-fichiers", S3_ENDPOINT_URL="https://s3.fr-par.example")
+        "essplan.boundedcache.BoundedLocMemCache",
+        "default",
+        "django.core.files.storage.FileSystemStorage",
+        "None",
+        "None",
+    ], alone.stderr
+    shared = run_python(
+        SETUP + shown,
+        CACHE_URL="redis://cache.internal:6379/1",
+        S3_BUCKET="essplan-fichiers",
+        S3_ENDPOINT_URL="https://s3.fr-par.example",
+    )
     assert shared.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache", "redis://cache.internal:6379/1",
-        "storages.backends.s3.S3Storage", "essplan-fichiers", "https://s3.fr-par.example"
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.internal:6379/1",
+        "storages.backends.s3.S3Storage",
+        "essplan-fichiers",
+        "https://s3.fr-par.example",
     ], shared.stderr
 
 

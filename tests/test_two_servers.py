@@ -40,13 +40,28 @@ def cache_url():
         return
     port = free_port()
     process = subprocess.Popen(
-        [shutil.which("redis-server") or "/usr/bin/redis-server", "--port", str(port),
-         "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            shutil.which("redis-server") or "/usr/bin/redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + WAIT
-        while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,
-                             text=True).stdout.strip() != "PONG":
+        while (
+            subprocess.run(
+                ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True
+            ).stdout.strip()
+            != "PONG"
+        ):
             assert time.monotonic() < deadline and process.poll() is None, "Redis ne démarre pas"
             time.sleep(0.1)
         yield f"redis://127.0.0.1:{port}/0"
@@ -68,13 +83,20 @@ def static_root(tmp_path_factory):
 def servers(cache_url, static_root, tmp_path):
     """Two gunicorn servers sharing the test database, the cache and MEDIA_ROOT."""
     subprocess.run(["redis-cli", "-u", cache_url, "flushdb"], check=True, capture_output=True)
-    env = child_env(**PRODUCTION_ENV, DATABASE_URL=database_url(), CACHE_URL=cache_url,
-                    MEDIA_ROOT=str(tmp_path), STATIC_ROOT=str(static_root),
-                    JOBS_BACKEND="immediate")
+    env = child_env(
+        **PRODUCTION_ENV,
+        DATABASE_URL=database_url(),
+        CACHE_URL=cache_url,
+        MEDIA_ROOT=str(tmp_path),
+        STATIC_ROOT=str(static_root),
+        JOBS_BACKEND="immediate",
+    )
     for name in ("DEBUG", "IMPORT_JOB_ROWS"):
         env.pop(name, None)
-    with Server(env, workers=1, start_timeout=WAIT) as first, \
-            Server(env, workers=1, start_timeout=WAIT) as second:
+    with (
+        Server(env, workers=1, start_timeout=WAIT) as first,
+        Server(env, workers=1, start_timeout=WAIT) as second,
+    ):
         yield first, second
 
 
@@ -93,9 +115,15 @@ class Browser:
 
     def open(self, server, path, data=None, content_type=None):
         request = urllib.request.Request(
-            server.base + path, data=data, headers={
-                "Host": HOST, "X-Forwarded-Proto": "https", "Referer": f"https://{HOST}/",
-                **({"Content-Type": content_type} if content_type else {})})
+            server.base + path,
+            data=data,
+            headers={
+                "Host": HOST,
+                "X-Forwarded-Proto": "https",
+                "Referer": f"https://{HOST}/",
+                **({"Content-Type": content_type} if content_type else {}),
+            },
+        )
         self.jar.add_cookie_header(request)
         opener = urllib.request.build_opener(NoRedirect)
         try:
@@ -122,8 +150,9 @@ class Browser:
 
     def log_in(self, server, username):
         self.get(server, reverse("login"))
-        status, location, _ = self.post(server, reverse("login"),
-                                        {"username": username, "password": PASSWORD})
+        status, location, _ = self.post(
+            server, reverse("login"), {"username": username, "password": PASSWORD}
+        )
         assert status == 302 and "/connexion/" not in location, "connexion refusée"
 
 
@@ -176,12 +205,17 @@ def test_two_servers_share_sessions_writes_cache_imports_and_files(servers, tmp_
         assert listed(editor.get(server, f"{structures}?q=Garage+solidaire")[2]) == 0
 
     # An import staged through the first server is confirmed through the second.
-    status, _, page = editor.post(first, reverse("structures:structure_import"), {},
-                                  {"file": Upload("annuaire.csv", THREE.encode())})
+    status, _, page = editor.post(
+        first,
+        reverse("structures:structure_import"),
+        {},
+        {"file": Upload("annuaire.csv", THREE.encode())},
+    )
     assert status == 200 and "3 structures à créer" in page
     token = re.search(r'name="token" value="([0-9a-f]{32})"', page)[1]
-    status, location, _ = editor.post(second, reverse("structures:structure_import_confirm"),
-                                      {"token": token})
+    status, location, _ = editor.post(
+        second, reverse("structures:structure_import_confirm"), {"token": token}
+    )
     assert (status, location) == (302, structures)
     assert Structure.objects.count() == before + 3
     # The write is read at once through both servers, cached pages included.
@@ -195,8 +229,11 @@ def test_two_servers_share_sessions_writes_cache_imports_and_files(servers, tmp_
     admin.log_in(second, "alice")
     admin.get(second, reverse("reports:report_list"))
     plan = Plan.objects.get(slug=COTENTIN)
-    status, location, _ = admin.post(second, reverse("reports:report_generate"),
-                                     {"kind": "annuel", "plan": plan.pk, "year": 2024})
+    status, location, _ = admin.post(
+        second,
+        reverse("reports:report_generate"),
+        {"kind": "annuel", "plan": plan.pk, "year": 2024},
+    )
     assert status == 302 and "/travaux/" in location
     report = AnnualReport.objects.get()
     assert (tmp_path / report.file.name).is_file()  # written by the second server

@@ -36,8 +36,9 @@ def workbook(response):
 
 def column(rows, header):
     """The cells under HEADER, the header row being the first of ROWS."""
-    index = [cell.text if isinstance(cell, odf.Cell) else cell.value
-             for cell in rows[0]].index(header)
+    index = [cell.text if isinstance(cell, odf.Cell) else cell.value for cell in rows[0]].index(
+        header
+    )
     return [row[index] for row in rows[1:]]
 
 
@@ -58,10 +59,16 @@ def test_the_budget_xlsx_sums_to_the_plan_s_planned_total(client_for):
     assert all(cell.data_type == "n" for cell in planned)
     assert sum(Decimal(str(cell.value)) for cell in planned) == total
     assert {cell.number_format for cell in planned} == {'#,##0.00\\ "€"'}
-    expenses = [cell.value for cell, flow in zip(planned, column(rows, "Sens"), strict=True)
-                if flow.value == "Dépense"]
-    assert sum(expenses) == lines.filter(flow=BudgetLine.Flow.EXPENSE).aggregate(
-        total=Sum("planned"))["total"] == Decimal("351000")
+    expenses = [
+        cell.value
+        for cell, flow in zip(planned, column(rows, "Sens"), strict=True)
+        if flow.value == "Dépense"
+    ]
+    assert (
+        sum(expenses)
+        == lines.filter(flow=BudgetLine.Flow.EXPENSE).aggregate(total=Sum("planned"))["total"]
+        == Decimal("351000")
+    )
     years = column(rows, "Année")
     assert {cell.value for cell in years} == {2013, 2014, 2015}
     assert {cell.number_format for cell in years} == {"0"}  # 2014, never « 2 014 »
@@ -72,21 +79,26 @@ def test_the_budget_xlsx_sums_to_the_plan_s_planned_total(client_for):
 
 
 def test_the_budget_ods_sums_to_the_same_total_in_euros(client_for):
-    total = BudgetLine.objects.filter(action__plan__slug=CAEN).aggregate(
-        total=Sum("planned"))["total"]
+    total = BudgetLine.objects.filter(action__plan__slug=CAEN).aggregate(total=Sum("planned"))[
+        "total"
+    ]
     response = client_for("viewer").get(BUDGET, {"format": "ods"})
     sheets = odf.sheets(response.content)
     assert list(sheets) == ["Budget", "Informations"]
     planned = column(sheets["Budget"], PLANNED)
     assert {(cell.type, cell.currency, cell.data_style_kind) for cell in planned} == {
-        ("currency", "EUR", "currency-style")}
+        ("currency", "EUR", "currency-style")
+    }
     assert sum(Decimal(cell.value) for cell in planned) == total
     assert "20 000,00 €" in {cell.text.replace("\u00a0", " ") for cell in planned}
     symbol = planned[0].data_style.find(odf.qualified("number:currency-symbol"))
     number = planned[0].data_style.find(odf.qualified("number:number"))
     assert symbol.text == "€" and number.get(odf.qualified("number:grouping")) == "true"
     assert {(cell.type, cell.value) for cell in column(sheets["Budget"], "Année")} == {
-        ("float", "2013"), ("float", "2014"), ("float", "2015")}
+        ("float", "2013"),
+        ("float", "2014"),
+        ("float", "2015"),
+    }
 
 
 @pytest.fixture
@@ -102,8 +114,9 @@ def followed_action(plan):
 
 def test_action_dates_are_dates_and_progress_a_percentage(client_for, followed_action):
     client = client_for("viewer")
-    rows = list(workbook(client.get(ACTIONS, {"q": "3.4.2", "format": "xlsx"}))
-                ["Actions"].iter_rows())
+    rows = list(
+        workbook(client.get(ACTIONS, {"q": "3.4.2", "format": "xlsx"}))["Actions"].iter_rows()
+    )
     [start], [end] = column(rows, "Début"), column(rows, "Fin")
     assert start.is_date and start.value.date() == datetime.date(2024, 1, 15)
     assert end.value.date() == datetime.date(2025, 6, 30) and end.number_format == "dd/mm/yyyy"
@@ -118,10 +131,18 @@ def test_action_dates_are_dates_and_progress_a_percentage(client_for, followed_a
     sheet = odf.sheets(client.get(ACTIONS, {"q": "3.4.2", "format": "ods"}).content)["Actions"]
     [start] = column(sheet, "Début")
     assert (start.type, start.value, start.text, start.data_style_kind) == (
-        "date", "2024-01-15", "15/01/2024", "date-style")
+        "date",
+        "2024-01-15",
+        "15/01/2024",
+        "date-style",
+    )
     [progress] = column(sheet, "Avancement (%)")
-    assert (progress.type, progress.value, progress.text.replace("\u00a0", " "),
-            progress.data_style_kind) == ("percentage", "0.35", "35 %", "percentage-style")
+    assert (
+        progress.type,
+        progress.value,
+        progress.text.replace("\u00a0", " "),
+        progress.data_style_kind,
+    ) == ("percentage", "0.35", "35 %", "percentage-style")
     # The CSV file stays as it was: 35, 15/01/2024.
     csv = client.get(ACTIONS, {"q": "3.4.2", "format": "csv"}).content.decode("utf-8-sig")
     assert ";En cours;35;" in csv and ";15/01/2024;30/06/2025;" in csv
@@ -138,13 +159,19 @@ def information(book_or_sheets):
 def test_every_export_says_when_it_was_made_its_source_and_its_filters(client_for, plan):
     client = client_for("viewer")
     before = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
-    responses = {fmt: client.get(ACTIONS, {"status": Status.IN_PROGRESS, "axis": plan.axes.get(
-        number=2).pk, "format": fmt}) for fmt in ("xlsx", "ods", "csv")}
+    responses = {
+        fmt: client.get(
+            ACTIONS,
+            {"status": Status.IN_PROGRESS, "axis": plan.axes.get(number=2).pk, "format": fmt},
+        )
+        for fmt in ("xlsx", "ods", "csv")
+    }
     after = timezone.localtime().replace(tzinfo=None)
     for fmt, response in responses.items():
         assert response["Content-Disposition"] in {
             f'attachment; filename="actions-{COTENTIN}-{moment:%Y-%m-%d}.{fmt}"'
-            for moment in (before, after)}
+            for moment in (before, after)
+        }
     about = information(workbook(responses["xlsx"]))
     assert before <= about["Extrait le"].value <= after and about["Extrait le"].is_date
     assert about["Extrait le"].number_format == 'dd/mm/yyyy" à "hh:mm'
@@ -155,8 +182,12 @@ def test_every_export_says_when_it_was_made_its_source_and_its_filters(client_fo
     axis = plan.axes.get(number=2)
     assert about["Filtre « Axe »"].value == str(axis)
     assert about["Filtre « Statut »"].value == "En cours"
-    count = Action.objects.filter(plan=plan, objective__axis=axis).with_status().filter(
-        current_status=Status.IN_PROGRESS).count()
+    count = (
+        Action.objects.filter(plan=plan, objective__axis=axis)
+        .with_status()
+        .filter(current_status=Status.IN_PROGRESS)
+        .count()
+    )
     assert (about["Lignes"].data_type, about["Lignes"].value) == ("n", count)
 
     about = information(odf.sheets(responses["ods"].content))
@@ -175,8 +206,9 @@ def test_an_export_of_everything_says_so(client_for):
 
 def test_a_typed_filter_is_neutralised_on_the_information_sheet(client_for):
     payload = '=HYPERLINK("http://exemple.invalid","clic")'
-    response = client_for("viewer").get(reverse("structures:structure_list"),
-                                        {"q": payload, "format": "xlsx"})
+    response = client_for("viewer").get(
+        reverse("structures:structure_list"), {"q": payload, "format": "xlsx"}
+    )
     cell = information(workbook(response))["Filtre « Recherche »"]
     assert (cell.data_type, cell.value) == ("s", "'" + payload)
 
@@ -189,14 +221,18 @@ def test_a_typed_directory_export_imports_back_unchanged(client_for, fmt):
     before = list(Structure.objects.order_by("pk").values())
     url = reverse("structures:structure_import")
     report = client.post(url, {"file": SimpleUploadedFile(f"export.{fmt}", exported)}).context[
-        "report"]
+        "report"
+    ]
     assert report.ok, report.errors[:3]
     assert (report.new, report.updated) == (0, 60)
     token = client.post(url, {"file": SimpleUploadedFile(f"export.{fmt}", exported)}).context[
-        "token"]
+        "token"
+    ]
     client.post(reverse("structures:structure_import_confirm"), {"token": token})
+
     def strip(rows):
-        return [{k: v for k, v in row.items() if k not in {"updated_at", "version"}}
-                for row in rows]
+        return [
+            {k: v for k, v in row.items() if k not in {"updated_at", "version"}} for row in rows
+        ]
 
     assert strip(Structure.objects.order_by("pk").values()) == strip(before)

@@ -8,127 +8,364 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Axis',
+            name="Axis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='numéro')),
-                ('title', models.CharField(max_length=300, verbose_name='intitulé')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="numéro")),
+                ("title", models.CharField(max_length=300, verbose_name="intitulé")),
             ],
             options={
-                'verbose_name': 'axe stratégique',
-                'verbose_name_plural': 'axes stratégiques',
-                'ordering': ['plan', 'number'],
+                "verbose_name": "axe stratégique",
+                "verbose_name_plural": "axes stratégiques",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Direction',
+            name="Direction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='nom court')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=60, verbose_name="nom court"),
+                ),
             ],
             options={
-                'verbose_name': 'direction',
-                'verbose_name_plural': 'directions',
-                'ordering': ['name'],
+                "verbose_name": "direction",
+                "verbose_name_plural": "directions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, validators=[django.core.validators.RegexValidator('^[0-9]+(\\.[0-9]+)*$', 'Un code est fait de nombres séparés par des points, par exemple 1.4.7.')], verbose_name='code')),
-                ('code_key', models.GeneratedField(db_persist=True, expression=django.db.models.functions.comparison.Cast(models.Func(models.F('code'), models.Value('.'), function='string_to_array'), django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField())), output_field=django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField()), verbose_name='clé de tri')),
-                ('title', models.CharField(max_length=300, verbose_name='intitulé')),
-                ('axis', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='actions.axis', verbose_name='axe')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]+(\\.[0-9]+)*$",
+                                "Un code est fait de nombres séparés par des points, par exemple 1.4.7.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "code_key",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.db.models.functions.comparison.Cast(
+                            models.Func(
+                                models.F("code"), models.Value("."), function="string_to_array"
+                            ),
+                            django.contrib.postgres.fields.ArrayField(
+                                base_field=models.IntegerField()
+                            ),
+                        ),
+                        output_field=django.contrib.postgres.fields.ArrayField(
+                            base_field=models.IntegerField()
+                        ),
+                        verbose_name="clé de tri",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="intitulé")),
+                (
+                    "axis",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objectives",
+                        to="actions.axis",
+                        verbose_name="axe",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'objectif opérationnel',
-                'verbose_name_plural': 'objectifs opérationnels',
-                'ordering': ['code_key'],
+                "verbose_name": "objectif opérationnel",
+                "verbose_name_plural": "objectifs opérationnels",
+                "ordering": ["code_key"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name="identifiant d'URL")),
-                ('territory', models.CharField(max_length=200, verbose_name='territoire')),
-                ('first_year', models.PositiveSmallIntegerField(verbose_name='première année')),
-                ('last_year', models.PositiveSmallIntegerField(verbose_name='dernière année')),
-                ('deliberation_reference', models.CharField(blank=True, max_length=50, verbose_name='référence de la délibération')),
-                ('adoption_date', models.DateField(blank=True, null=True, verbose_name="date d'adoption")),
-                ('budget_envelope', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='enveloppe budgétaire (€)')),
-                ('budget_imputation', models.CharField(blank=True, help_text='Compte et ligne de crédit, par exemple « compte 6188, LdC n°77592 ».', max_length=200, verbose_name='imputation budgétaire')),
-                ('state', models.CharField(choices=[('brouillon', 'Brouillon'), ('adopte', 'Adopté'), ('clos', 'Clos')], default='brouillon', max_length=20, verbose_name='état')),
-                ('lead_direction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='actions.direction', verbose_name='direction pilote du plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé")),
+                (
+                    "slug",
+                    models.SlugField(max_length=80, unique=True, verbose_name="identifiant d'URL"),
+                ),
+                ("territory", models.CharField(max_length=200, verbose_name="territoire")),
+                ("first_year", models.PositiveSmallIntegerField(verbose_name="première année")),
+                ("last_year", models.PositiveSmallIntegerField(verbose_name="dernière année")),
+                (
+                    "deliberation_reference",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="référence de la délibération"
+                    ),
+                ),
+                (
+                    "adoption_date",
+                    models.DateField(blank=True, null=True, verbose_name="date d'adoption"),
+                ),
+                (
+                    "budget_envelope",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="enveloppe budgétaire (€)",
+                    ),
+                ),
+                (
+                    "budget_imputation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Compte et ligne de crédit, par exemple « compte 6188, LdC n°77592 ».",
+                        max_length=200,
+                        verbose_name="imputation budgétaire",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("adopte", "Adopté"),
+                            ("clos", "Clos"),
+                        ],
+                        default="brouillon",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "lead_direction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="actions.direction",
+                        verbose_name="direction pilote du plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "plan d'actions",
-                'verbose_name_plural': "plans d'actions",
-                'ordering': ['-first_year', 'title'],
+                "verbose_name": "plan d'actions",
+                "verbose_name_plural": "plans d'actions",
+                "ordering": ["-first_year", "title"],
             },
         ),
         migrations.AddField(
-            model_name='axis',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='axes', to='actions.plan', verbose_name='plan'),
+            model_name="axis",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="axes",
+                to="actions.plan",
+                verbose_name="plan",
+            ),
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, validators=[django.core.validators.RegexValidator('^[0-9]+(\\.[0-9]+)*$', 'Un code est fait de nombres séparés par des points, par exemple 1.4.7.')], verbose_name='code')),
-                ('code_key', models.GeneratedField(db_persist=True, expression=django.db.models.functions.comparison.Cast(models.Func(models.F('code'), models.Value('.'), function='string_to_array'), django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField())), output_field=django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField()), verbose_name='clé de tri')),
-                ('title', models.CharField(max_length=400, verbose_name='intitulé')),
-                ('expected_impacts', models.TextField(blank=True, verbose_name='objectifs, impacts attendus')),
-                ('description', models.TextField(blank=True, verbose_name='descriptif')),
-                ('target_publics', models.TextField(blank=True, verbose_name='publics visés')),
-                ('partners_text', models.TextField(blank=True, help_text="Partenaires qui ne figurent pas (encore) dans l'annuaire.", verbose_name='partenaires associés')),
-                ('resources', models.TextField(blank=True, verbose_name='ressources mobilisables')),
-                ('planned_years', django.contrib.postgres.fields.ArrayField(base_field=models.PositiveSmallIntegerField(), blank=True, default=list, verbose_name='années de réalisation prévues')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='date de début')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='date de fin')),
-                ('priority', models.CharField(choices=[('haute', 'Haute'), ('normale', 'Normale'), ('basse', 'Basse')], default='normale', max_length=10, verbose_name='priorité')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='lieu')),
-                ('associated_directions', models.ManyToManyField(blank=True, related_name='associated_actions', to='actions.direction', verbose_name='directions associées')),
-                ('pilot_direction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='piloted_actions', to='actions.direction', verbose_name='direction pilote')),
-                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='actions.objective', verbose_name='objectif opérationnel')),
-                ('plan', models.ForeignKey(blank=True, help_text="Le plan de l'objectif (déduit de l'objectif si laissé vide) ; il garantit l'unicité du code dans le plan.", on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='actions.plan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]+(\\.[0-9]+)*$",
+                                "Un code est fait de nombres séparés par des points, par exemple 1.4.7.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "code_key",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.db.models.functions.comparison.Cast(
+                            models.Func(
+                                models.F("code"), models.Value("."), function="string_to_array"
+                            ),
+                            django.contrib.postgres.fields.ArrayField(
+                                base_field=models.IntegerField()
+                            ),
+                        ),
+                        output_field=django.contrib.postgres.fields.ArrayField(
+                            base_field=models.IntegerField()
+                        ),
+                        verbose_name="clé de tri",
+                    ),
+                ),
+                ("title", models.CharField(max_length=400, verbose_name="intitulé")),
+                (
+                    "expected_impacts",
+                    models.TextField(blank=True, verbose_name="objectifs, impacts attendus"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="descriptif")),
+                ("target_publics", models.TextField(blank=True, verbose_name="publics visés")),
+                (
+                    "partners_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="Partenaires qui ne figurent pas (encore) dans l'annuaire.",
+                        verbose_name="partenaires associés",
+                    ),
+                ),
+                ("resources", models.TextField(blank=True, verbose_name="ressources mobilisables")),
+                (
+                    "planned_years",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.PositiveSmallIntegerField(),
+                        blank=True,
+                        default=list,
+                        verbose_name="années de réalisation prévues",
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(blank=True, null=True, verbose_name="date de début"),
+                ),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="date de fin")),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("haute", "Haute"), ("normale", "Normale"), ("basse", "Basse")],
+                        default="normale",
+                        max_length=10,
+                        verbose_name="priorité",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="lieu")),
+                (
+                    "associated_directions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="associated_actions",
+                        to="actions.direction",
+                        verbose_name="directions associées",
+                    ),
+                ),
+                (
+                    "pilot_direction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="piloted_actions",
+                        to="actions.direction",
+                        verbose_name="direction pilote",
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="actions.objective",
+                        verbose_name="objectif opérationnel",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Le plan de l'objectif (déduit de l'objectif si laissé vide) ; il garantit l'unicité du code dans le plan.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="actions.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action',
-                'verbose_name_plural': 'actions',
-                'ordering': ['plan', 'code_key'],
+                "verbose_name": "action",
+                "verbose_name_plural": "actions",
+                "ordering": ["plan", "code_key"],
             },
         ),
         migrations.AddConstraint(
-            model_name='objective',
-            constraint=models.UniqueConstraint(fields=('axis', 'code'), name='unique_objective_code_per_axis', violation_error_message='Cet axe a déjà un objectif portant ce code.'),
+            model_name="objective",
+            constraint=models.UniqueConstraint(
+                fields=("axis", "code"),
+                name="unique_objective_code_per_axis",
+                violation_error_message="Cet axe a déjà un objectif portant ce code.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('last_year__gte', models.F('first_year'))), name='plan_years_in_order', violation_error_message='La dernière année doit être postérieure ou égale à la première.'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("last_year__gte", models.F("first_year"))),
+                name="plan_years_in_order",
+                violation_error_message="La dernière année doit être postérieure ou égale à la première.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='axis',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='unique_axis_number_per_plan', violation_error_message='Ce plan a déjà un axe portant ce numéro.'),
+            model_name="axis",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"),
+                name="unique_axis_number_per_plan",
+                violation_error_message="Ce plan a déjà un axe portant ce numéro.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.UniqueConstraint(fields=('plan', 'code'), name='unique_action_code_per_plan', violation_error_message='Ce plan a déjà une action portant ce code.'),
+            model_name="action",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "code"),
+                name="unique_action_code_per_plan",
+                violation_error_message="Ce plan a déjà une action portant ce code.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='action_dates_in_order', violation_error_message='La date de fin doit être postérieure ou égale à la date de début.'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="action_dates_in_order",
+                violation_error_message="La date de fin doit être postérieure ou égale à la date de début.",
+            ),
         ),
     ]

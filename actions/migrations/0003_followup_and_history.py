@@ -13,385 +13,1059 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0001_initial'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("actions", "0001_initial"),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ActionHistory',
+            name="ActionHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('code', models.CharField(max_length=20, validators=[django.core.validators.RegexValidator('^[0-9]+(\\.[0-9]+)*$', 'Un code est fait de nombres séparés par des points, par exemple 1.4.7.')], verbose_name='code')),
-                ('title', models.CharField(max_length=400, verbose_name='intitulé')),
-                ('expected_impacts', models.TextField(blank=True, verbose_name='objectifs, impacts attendus')),
-                ('description', models.TextField(blank=True, verbose_name='descriptif')),
-                ('target_publics', models.TextField(blank=True, verbose_name='publics visés')),
-                ('partners_text', models.TextField(blank=True, help_text="Partenaires qui ne figurent pas (encore) dans l'annuaire.", verbose_name='partenaires associés')),
-                ('resources', models.TextField(blank=True, verbose_name='ressources mobilisables')),
-                ('planned_years', django.contrib.postgres.fields.ArrayField(base_field=models.PositiveSmallIntegerField(), blank=True, default=list, verbose_name='années de réalisation prévues')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='date de début')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='date de fin')),
-                ('priority', models.CharField(choices=[('haute', 'Haute'), ('normale', 'Normale'), ('basse', 'Basse')], default='normale', max_length=10, verbose_name='priorité')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='lieu')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]+(\\.[0-9]+)*$",
+                                "Un code est fait de nombres séparés par des points, par exemple 1.4.7.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("title", models.CharField(max_length=400, verbose_name="intitulé")),
+                (
+                    "expected_impacts",
+                    models.TextField(blank=True, verbose_name="objectifs, impacts attendus"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="descriptif")),
+                ("target_publics", models.TextField(blank=True, verbose_name="publics visés")),
+                (
+                    "partners_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="Partenaires qui ne figurent pas (encore) dans l'annuaire.",
+                        verbose_name="partenaires associés",
+                    ),
+                ),
+                ("resources", models.TextField(blank=True, verbose_name="ressources mobilisables")),
+                (
+                    "planned_years",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.PositiveSmallIntegerField(),
+                        blank=True,
+                        default=list,
+                        verbose_name="années de réalisation prévues",
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(blank=True, null=True, verbose_name="date de début"),
+                ),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="date de fin")),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("haute", "Haute"), ("normale", "Normale"), ("basse", "Basse")],
+                        default="normale",
+                        max_length=10,
+                        verbose_name="priorité",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="lieu")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='BudgetLine',
+            name="BudgetLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('section', models.CharField(choices=[('fonctionnement', 'Fonctionnement'), ('investissement', 'Investissement')], default='fonctionnement', max_length=20, verbose_name='section')),
-                ('flow', models.CharField(choices=[('depense', 'Dépense'), ('recette', 'Recette')], default='depense', max_length=10, verbose_name='sens')),
-                ('chapter', models.CharField(blank=True, help_text='Chapitre budgétaire : 011, 012, 65, 70…', max_length=10, verbose_name='chapitre')),
-                ('label', models.CharField(max_length=300, verbose_name='libellé')),
-                ('planned', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'Un montant ne peut pas être négatif.'), django.core.validators.MaxValueValidator(Decimal('10000000'), 'Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.')], verbose_name='prévu (€)')),
-                ('committed', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'Un montant ne peut pas être négatif.'), django.core.validators.MaxValueValidator(Decimal('10000000'), 'Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.')], verbose_name='engagé (€)')),
-                ('spent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'Un montant ne peut pas être négatif.'), django.core.validators.MaxValueValidator(Decimal('10000000'), 'Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.')], verbose_name='réalisé (€)')),
-                ('co_funder', models.CharField(blank=True, max_length=200, verbose_name='cofinanceur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("fonctionnement", "Fonctionnement"),
+                            ("investissement", "Investissement"),
+                        ],
+                        default="fonctionnement",
+                        max_length=20,
+                        verbose_name="section",
+                    ),
+                ),
+                (
+                    "flow",
+                    models.CharField(
+                        choices=[("depense", "Dépense"), ("recette", "Recette")],
+                        default="depense",
+                        max_length=10,
+                        verbose_name="sens",
+                    ),
+                ),
+                (
+                    "chapter",
+                    models.CharField(
+                        blank=True,
+                        help_text="Chapitre budgétaire : 011, 012, 65, 70…",
+                        max_length=10,
+                        verbose_name="chapitre",
+                    ),
+                ),
+                ("label", models.CharField(max_length=300, verbose_name="libellé")),
+                (
+                    "planned",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "Un montant ne peut pas être négatif."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("10000000"),
+                                "Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.",
+                            ),
+                        ],
+                        verbose_name="prévu (€)",
+                    ),
+                ),
+                (
+                    "committed",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "Un montant ne peut pas être négatif."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("10000000"),
+                                "Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.",
+                            ),
+                        ],
+                        verbose_name="engagé (€)",
+                    ),
+                ),
+                (
+                    "spent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "Un montant ne peut pas être négatif."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("10000000"),
+                                "Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.",
+                            ),
+                        ],
+                        verbose_name="réalisé (€)",
+                    ),
+                ),
+                (
+                    "co_funder",
+                    models.CharField(blank=True, max_length=200, verbose_name="cofinanceur"),
+                ),
             ],
             options={
-                'verbose_name': 'ligne budgétaire',
-                'verbose_name_plural': 'lignes budgétaires',
-                'ordering': ['action', 'year', 'section', 'flow', 'chapter', 'label'],
+                "verbose_name": "ligne budgétaire",
+                "verbose_name_plural": "lignes budgétaires",
+                "ordering": ["action", "year", "section", "flow", "chapter", "label"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetLineHistory',
+            name="BudgetLineHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('section', models.CharField(choices=[('fonctionnement', 'Fonctionnement'), ('investissement', 'Investissement')], default='fonctionnement', max_length=20, verbose_name='section')),
-                ('flow', models.CharField(choices=[('depense', 'Dépense'), ('recette', 'Recette')], default='depense', max_length=10, verbose_name='sens')),
-                ('chapter', models.CharField(blank=True, help_text='Chapitre budgétaire : 011, 012, 65, 70…', max_length=10, verbose_name='chapitre')),
-                ('label', models.CharField(max_length=300, verbose_name='libellé')),
-                ('planned', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'Un montant ne peut pas être négatif.'), django.core.validators.MaxValueValidator(Decimal('10000000'), 'Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.')], verbose_name='prévu (€)')),
-                ('committed', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'Un montant ne peut pas être négatif.'), django.core.validators.MaxValueValidator(Decimal('10000000'), 'Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.')], verbose_name='engagé (€)')),
-                ('spent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'Un montant ne peut pas être négatif.'), django.core.validators.MaxValueValidator(Decimal('10000000'), 'Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.')], verbose_name='réalisé (€)')),
-                ('co_funder', models.CharField(blank=True, max_length=200, verbose_name='cofinanceur')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("fonctionnement", "Fonctionnement"),
+                            ("investissement", "Investissement"),
+                        ],
+                        default="fonctionnement",
+                        max_length=20,
+                        verbose_name="section",
+                    ),
+                ),
+                (
+                    "flow",
+                    models.CharField(
+                        choices=[("depense", "Dépense"), ("recette", "Recette")],
+                        default="depense",
+                        max_length=10,
+                        verbose_name="sens",
+                    ),
+                ),
+                (
+                    "chapter",
+                    models.CharField(
+                        blank=True,
+                        help_text="Chapitre budgétaire : 011, 012, 65, 70…",
+                        max_length=10,
+                        verbose_name="chapitre",
+                    ),
+                ),
+                ("label", models.CharField(max_length=300, verbose_name="libellé")),
+                (
+                    "planned",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "Un montant ne peut pas être négatif."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("10000000"),
+                                "Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.",
+                            ),
+                        ],
+                        verbose_name="prévu (€)",
+                    ),
+                ),
+                (
+                    "committed",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "Un montant ne peut pas être négatif."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("10000000"),
+                                "Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.",
+                            ),
+                        ],
+                        verbose_name="engagé (€)",
+                    ),
+                ),
+                (
+                    "spent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "Un montant ne peut pas être négatif."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("10000000"),
+                                "Montant invraisemblable : une ligne ne peut pas dépasser 10 000 000 €.",
+                            ),
+                        ],
+                        verbose_name="réalisé (€)",
+                    ),
+                ),
+                (
+                    "co_funder",
+                    models.CharField(blank=True, max_length=200, verbose_name="cofinanceur"),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('date', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('cafe_projet', 'Café projet'), ('forum', 'Forum'), ('salon', 'Salon'), ('atelier', 'Atelier'), ('reunion_information', "Réunion d'information"), ('visite', 'Visite'), ('autre', 'Autre')], default='autre', max_length=30, verbose_name='type')),
-                ('title', models.CharField(max_length=300, verbose_name='intitulé')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='commune ou lieu')),
-                ('participants', models.PositiveIntegerField(blank=True, null=True, verbose_name='nombre de participants')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cafe_projet", "Café projet"),
+                            ("forum", "Forum"),
+                            ("salon", "Salon"),
+                            ("atelier", "Atelier"),
+                            ("reunion_information", "Réunion d'information"),
+                            ("visite", "Visite"),
+                            ("autre", "Autre"),
+                        ],
+                        default="autre",
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="intitulé")),
+                (
+                    "place",
+                    models.CharField(blank=True, max_length=200, verbose_name="commune ou lieu"),
+                ),
+                (
+                    "participants",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="nombre de participants"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'événement',
-                'verbose_name_plural': 'événements',
-                'ordering': ['-date', 'title'],
+                "verbose_name": "événement",
+                "verbose_name_plural": "événements",
+                "ordering": ["-date", "title"],
             },
         ),
         migrations.CreateModel(
-            name='EventAction',
+            name="EventAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action liée à un événement',
-                'verbose_name_plural': 'actions liées aux événements',
+                "verbose_name": "action liée à un événement",
+                "verbose_name_plural": "actions liées aux événements",
             },
         ),
         migrations.CreateModel(
-            name='EventActionHistory',
+            name="EventActionHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='EventHistory',
+            name="EventHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('date', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('cafe_projet', 'Café projet'), ('forum', 'Forum'), ('salon', 'Salon'), ('atelier', 'Atelier'), ('reunion_information', "Réunion d'information"), ('visite', 'Visite'), ('autre', 'Autre')], default='autre', max_length=30, verbose_name='type')),
-                ('title', models.CharField(max_length=300, verbose_name='intitulé')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='commune ou lieu')),
-                ('participants', models.PositiveIntegerField(blank=True, null=True, verbose_name='nombre de participants')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cafe_projet", "Café projet"),
+                            ("forum", "Forum"),
+                            ("salon", "Salon"),
+                            ("atelier", "Atelier"),
+                            ("reunion_information", "Réunion d'information"),
+                            ("visite", "Visite"),
+                            ("autre", "Autre"),
+                        ],
+                        default="autre",
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="intitulé")),
+                (
+                    "place",
+                    models.CharField(blank=True, max_length=200, verbose_name="commune ou lieu"),
+                ),
+                (
+                    "participants",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="nombre de participants"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ProgressUpdate',
+            name="ProgressUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('date', models.DateField(default=django.utils.timezone.localdate, verbose_name='date du point')),
-                ('status', models.CharField(choices=[('a_venir', 'À venir'), ('en_cours', 'En cours'), ('realisee', 'Réalisée'), ('en_pause', 'En pause'), ('abandonnee', 'Abandonnée')], default='a_venir', max_length=20, verbose_name='statut')),
-                ('progress', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100, "L'avancement est un pourcentage entre 0 et 100.")], verbose_name='avancement (%)')),
-                ('achievements', models.TextField(blank=True, verbose_name='réalisations')),
-                ('difficulties', models.TextField(blank=True, verbose_name='difficultés rencontrées')),
-                ('next_steps', models.TextField(blank=True, verbose_name='prochaines étapes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                (
+                    "date",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="date du point"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("a_venir", "À venir"),
+                            ("en_cours", "En cours"),
+                            ("realisee", "Réalisée"),
+                            ("en_pause", "En pause"),
+                            ("abandonnee", "Abandonnée"),
+                        ],
+                        default="a_venir",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[
+                            django.core.validators.MaxValueValidator(
+                                100, "L'avancement est un pourcentage entre 0 et 100."
+                            )
+                        ],
+                        verbose_name="avancement (%)",
+                    ),
+                ),
+                ("achievements", models.TextField(blank=True, verbose_name="réalisations")),
+                (
+                    "difficulties",
+                    models.TextField(blank=True, verbose_name="difficultés rencontrées"),
+                ),
+                ("next_steps", models.TextField(blank=True, verbose_name="prochaines étapes")),
             ],
             options={
-                'verbose_name': "point d'avancement",
-                'verbose_name_plural': "points d'avancement",
-                'ordering': ['action', '-year'],
+                "verbose_name": "point d'avancement",
+                "verbose_name_plural": "points d'avancement",
+                "ordering": ["action", "-year"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressUpdateHistory',
+            name="ProgressUpdateHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('date', models.DateField(default=django.utils.timezone.localdate, verbose_name='date du point')),
-                ('status', models.CharField(choices=[('a_venir', 'À venir'), ('en_cours', 'En cours'), ('realisee', 'Réalisée'), ('en_pause', 'En pause'), ('abandonnee', 'Abandonnée')], default='a_venir', max_length=20, verbose_name='statut')),
-                ('progress', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100, "L'avancement est un pourcentage entre 0 et 100.")], verbose_name='avancement (%)')),
-                ('achievements', models.TextField(blank=True, verbose_name='réalisations')),
-                ('difficulties', models.TextField(blank=True, verbose_name='difficultés rencontrées')),
-                ('next_steps', models.TextField(blank=True, verbose_name='prochaines étapes')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                (
+                    "date",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="date du point"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("a_venir", "À venir"),
+                            ("en_cours", "En cours"),
+                            ("realisee", "Réalisée"),
+                            ("en_pause", "En pause"),
+                            ("abandonnee", "Abandonnée"),
+                        ],
+                        default="a_venir",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[
+                            django.core.validators.MaxValueValidator(
+                                100, "L'avancement est un pourcentage entre 0 et 100."
+                            )
+                        ],
+                        verbose_name="avancement (%)",
+                    ),
+                ),
+                ("achievements", models.TextField(blank=True, verbose_name="réalisations")),
+                (
+                    "difficulties",
+                    models.TextField(blank=True, verbose_name="difficultés rencontrées"),
+                ),
+                ("next_steps", models.TextField(blank=True, verbose_name="prochaines étapes")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='action',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            model_name="action",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='action',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (NEW."code", NEW."description", NEW."end_date", NEW."expected_impacts", NEW."id", NEW."location", NEW."objective_id", NEW."partners_text", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."pilot_direction_id", NEW."plan_id", NEW."planned_years", NEW."priority", NEW."resources", NEW."start_date", NEW."target_publics", NEW."title", NEW."version"); RETURN NULL;', hash='7b316a5760ab8619052ab05510f51f8c9947de55', operation='INSERT', pgid='pgtrigger_insert_insert_bc7f0', table='actions_action', when='AFTER')),
+            model_name="action",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (NEW."code", NEW."description", NEW."end_date", NEW."expected_impacts", NEW."id", NEW."location", NEW."objective_id", NEW."partners_text", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."pilot_direction_id", NEW."plan_id", NEW."planned_years", NEW."priority", NEW."resources", NEW."start_date", NEW."target_publics", NEW."title", NEW."version"); RETURN NULL;',
+                    hash="7b316a5760ab8619052ab05510f51f8c9947de55",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_bc7f0",
+                    table="actions_action",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='action',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."code" IS DISTINCT FROM (NEW."code") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."end_date" IS DISTINCT FROM (NEW."end_date") OR OLD."expected_impacts" IS DISTINCT FROM (NEW."expected_impacts") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."location" IS DISTINCT FROM (NEW."location") OR OLD."objective_id" IS DISTINCT FROM (NEW."objective_id") OR OLD."partners_text" IS DISTINCT FROM (NEW."partners_text") OR OLD."pilot_direction_id" IS DISTINCT FROM (NEW."pilot_direction_id") OR OLD."plan_id" IS DISTINCT FROM (NEW."plan_id") OR OLD."planned_years" IS DISTINCT FROM (NEW."planned_years") OR OLD."priority" IS DISTINCT FROM (NEW."priority") OR OLD."resources" IS DISTINCT FROM (NEW."resources") OR OLD."start_date" IS DISTINCT FROM (NEW."start_date") OR OLD."target_publics" IS DISTINCT FROM (NEW."target_publics") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (NEW."code", NEW."description", NEW."end_date", NEW."expected_impacts", NEW."id", NEW."location", NEW."objective_id", NEW."partners_text", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."pilot_direction_id", NEW."plan_id", NEW."planned_years", NEW."priority", NEW."resources", NEW."start_date", NEW."target_publics", NEW."title", NEW."version"); RETURN NULL;', hash='11fb398ebb89536d31b6fcbc34a6ed5592104b28', operation='UPDATE', pgid='pgtrigger_update_update_1d90e', table='actions_action', when='AFTER')),
+            model_name="action",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."code" IS DISTINCT FROM (NEW."code") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."end_date" IS DISTINCT FROM (NEW."end_date") OR OLD."expected_impacts" IS DISTINCT FROM (NEW."expected_impacts") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."location" IS DISTINCT FROM (NEW."location") OR OLD."objective_id" IS DISTINCT FROM (NEW."objective_id") OR OLD."partners_text" IS DISTINCT FROM (NEW."partners_text") OR OLD."pilot_direction_id" IS DISTINCT FROM (NEW."pilot_direction_id") OR OLD."plan_id" IS DISTINCT FROM (NEW."plan_id") OR OLD."planned_years" IS DISTINCT FROM (NEW."planned_years") OR OLD."priority" IS DISTINCT FROM (NEW."priority") OR OLD."resources" IS DISTINCT FROM (NEW."resources") OR OLD."start_date" IS DISTINCT FROM (NEW."start_date") OR OLD."target_publics" IS DISTINCT FROM (NEW."target_publics") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."version" IS DISTINCT FROM (NEW."version"))',
+                    func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (NEW."code", NEW."description", NEW."end_date", NEW."expected_impacts", NEW."id", NEW."location", NEW."objective_id", NEW."partners_text", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."pilot_direction_id", NEW."plan_id", NEW."planned_years", NEW."priority", NEW."resources", NEW."start_date", NEW."target_publics", NEW."title", NEW."version"); RETURN NULL;',
+                    hash="11fb398ebb89536d31b6fcbc34a6ed5592104b28",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_1d90e",
+                    table="actions_action",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='action',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (OLD."code", OLD."description", OLD."end_date", OLD."expected_impacts", OLD."id", OLD."location", OLD."objective_id", OLD."partners_text", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."pilot_direction_id", OLD."plan_id", OLD."planned_years", OLD."priority", OLD."resources", OLD."start_date", OLD."target_publics", OLD."title", OLD."version"); RETURN NULL;', hash='dabb369e675a6e6d55841ad9ba66662f06a55737', operation='DELETE', pgid='pgtrigger_delete_delete_d498a', table='actions_action', when='AFTER')),
+            model_name="action",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (OLD."code", OLD."description", OLD."end_date", OLD."expected_impacts", OLD."id", OLD."location", OLD."objective_id", OLD."partners_text", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."pilot_direction_id", OLD."plan_id", OLD."planned_years", OLD."priority", OLD."resources", OLD."start_date", OLD."target_publics", OLD."title", OLD."version"); RETURN NULL;',
+                    hash="dabb369e675a6e6d55841ad9ba66662f06a55737",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_d498a",
+                    table="actions_action",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='actionhistory',
-            name='objective',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.objective', verbose_name='objectif opérationnel'),
+            model_name="actionhistory",
+            name="objective",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.objective",
+                verbose_name="objectif opérationnel",
+            ),
         ),
         migrations.AddField(
-            model_name='actionhistory',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="actionhistory",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='actionhistory',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='actions.action'),
+            model_name="actionhistory",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="history",
+                to="actions.action",
+            ),
         ),
         migrations.AddField(
-            model_name='actionhistory',
-            name='pilot_direction',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.direction', verbose_name='direction pilote'),
+            model_name="actionhistory",
+            name="pilot_direction",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.direction",
+                verbose_name="direction pilote",
+            ),
         ),
         migrations.AddField(
-            model_name='actionhistory',
-            name='plan',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text="Le plan de l'objectif (déduit de l'objectif si laissé vide) ; il garantit l'unicité du code dans le plan.", on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.plan', verbose_name='plan'),
+            model_name="actionhistory",
+            name="plan",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="Le plan de l'objectif (déduit de l'objectif si laissé vide) ; il garantit l'unicité du code dans le plan.",
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.plan",
+                verbose_name="plan",
+            ),
         ),
         migrations.AddField(
-            model_name='budgetline',
-            name='action',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='budget_lines', to='actions.action', verbose_name='action'),
+            model_name="budgetline",
+            name="action",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="budget_lines",
+                to="actions.action",
+                verbose_name="action",
+            ),
         ),
         migrations.AddField(
-            model_name='budgetlinehistory',
-            name='action',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.action', verbose_name='action'),
+            model_name="budgetlinehistory",
+            name="action",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.action",
+                verbose_name="action",
+            ),
         ),
         migrations.AddField(
-            model_name='budgetlinehistory',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="budgetlinehistory",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='budgetlinehistory',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='actions.budgetline'),
+            model_name="budgetlinehistory",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="history",
+                to="actions.budgetline",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='actions.plan', verbose_name='plan'),
+            model_name="event",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="actions.plan",
+                verbose_name="plan",
+            ),
         ),
         migrations.AddField(
-            model_name='eventaction',
-            name='action',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='actions.action', verbose_name='action'),
+            model_name="eventaction",
+            name="action",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                to="actions.action",
+                verbose_name="action",
+            ),
         ),
         migrations.AddField(
-            model_name='eventaction',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='actions.event', verbose_name='événement'),
+            model_name="eventaction",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                to="actions.event",
+                verbose_name="événement",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='actions',
-            field=models.ManyToManyField(related_name='events', through='actions.EventAction', to='actions.action', verbose_name='actions liées'),
+            model_name="event",
+            name="actions",
+            field=models.ManyToManyField(
+                related_name="events",
+                through="actions.EventAction",
+                to="actions.action",
+                verbose_name="actions liées",
+            ),
         ),
         migrations.AddField(
-            model_name='eventactionhistory',
-            name='action',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.action', verbose_name='action'),
+            model_name="eventactionhistory",
+            name="action",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.action",
+                verbose_name="action",
+            ),
         ),
         migrations.AddField(
-            model_name='eventactionhistory',
-            name='event',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.event', verbose_name='événement'),
+            model_name="eventactionhistory",
+            name="event",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.event",
+                verbose_name="événement",
+            ),
         ),
         migrations.AddField(
-            model_name='eventactionhistory',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="eventactionhistory",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='eventactionhistory',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='actions.eventaction'),
+            model_name="eventactionhistory",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="history",
+                to="actions.eventaction",
+            ),
         ),
         migrations.AddField(
-            model_name='eventhistory',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="eventhistory",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='eventhistory',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='actions.event'),
+            model_name="eventhistory",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="history",
+                to="actions.event",
+            ),
         ),
         migrations.AddField(
-            model_name='eventhistory',
-            name='plan',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.plan', verbose_name='plan'),
+            model_name="eventhistory",
+            name="plan",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.plan",
+                verbose_name="plan",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='action',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='actions.action', verbose_name='action'),
+            model_name="progressupdate",
+            name="action",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="updates",
+                to="actions.action",
+                verbose_name="action",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='author',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur'),
+            model_name="progressupdate",
+            name="author",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="auteur",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdatehistory',
-            name='action',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.action', verbose_name='action'),
+            model_name="progressupdatehistory",
+            name="action",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.action",
+                verbose_name="action",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdatehistory',
-            name='author',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur'),
+            model_name="progressupdatehistory",
+            name="author",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="auteur",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdatehistory',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="progressupdatehistory",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdatehistory',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='actions.progressupdate'),
+            model_name="progressupdatehistory",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="history",
+                to="actions.progressupdate",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(('committed__gte', 0), ('planned__gte', 0), ('spent__gte', 0)), name='budget_amounts_not_negative', violation_error_message='Un montant ne peut pas être négatif.'),
+            model_name="budgetline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("committed__gte", 0), ("planned__gte", 0), ("spent__gte", 0)),
+                name="budget_amounts_not_negative",
+                violation_error_message="Un montant ne peut pas être négatif.",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='budgetline',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (NEW."action_id", NEW."chapter", NEW."co_funder", NEW."committed", NEW."flow", NEW."id", NEW."label", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."planned", NEW."section", NEW."spent", NEW."version", NEW."year"); RETURN NULL;', hash='622562e2d6d6be952d9aad2a94c047fb1fc7cfef', operation='INSERT', pgid='pgtrigger_insert_insert_de8ca', table='actions_budgetline', when='AFTER')),
+            model_name="budgetline",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (NEW."action_id", NEW."chapter", NEW."co_funder", NEW."committed", NEW."flow", NEW."id", NEW."label", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."planned", NEW."section", NEW."spent", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="622562e2d6d6be952d9aad2a94c047fb1fc7cfef",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_de8ca",
+                    table="actions_budgetline",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='budgetline',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (NEW."action_id", NEW."chapter", NEW."co_funder", NEW."committed", NEW."flow", NEW."id", NEW."label", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."planned", NEW."section", NEW."spent", NEW."version", NEW."year"); RETURN NULL;', hash='b35ed0ab3941cd3117e147439afed2f2347f9e4d', operation='UPDATE', pgid='pgtrigger_update_update_50c6e', table='actions_budgetline', when='AFTER')),
+            model_name="budgetline",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (NEW."action_id", NEW."chapter", NEW."co_funder", NEW."committed", NEW."flow", NEW."id", NEW."label", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."planned", NEW."section", NEW."spent", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="b35ed0ab3941cd3117e147439afed2f2347f9e4d",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_50c6e",
+                    table="actions_budgetline",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='budgetline',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (OLD."action_id", OLD."chapter", OLD."co_funder", OLD."committed", OLD."flow", OLD."id", OLD."label", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."planned", OLD."section", OLD."spent", OLD."version", OLD."year"); RETURN NULL;', hash='6da8f472eee6f28abdde53971281853a73df7739', operation='DELETE', pgid='pgtrigger_delete_delete_ed2a9', table='actions_budgetline', when='AFTER')),
+            model_name="budgetline",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (OLD."action_id", OLD."chapter", OLD."co_funder", OLD."committed", OLD."flow", OLD."id", OLD."label", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."planned", OLD."section", OLD."spent", OLD."version", OLD."year"); RETURN NULL;',
+                    hash="6da8f472eee6f28abdde53971281853a73df7739",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_ed2a9",
+                    table="actions_budgetline",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventaction',
-            constraint=models.UniqueConstraint(fields=('event', 'action'), name='unique_event_action'),
+            model_name="eventaction",
+            constraint=models.UniqueConstraint(
+                fields=("event", "action"), name="unique_event_action"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='eventaction',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_eventactionhistory" ("action_id", "event_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."action_id", NEW."event_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='d40863c0eaa9f7d7fa60c8164048d109212b7782', operation='INSERT', pgid='pgtrigger_insert_insert_d8394', table='actions_eventaction', when='AFTER')),
+            model_name="eventaction",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_eventactionhistory" ("action_id", "event_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."action_id", NEW."event_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
+                    hash="d40863c0eaa9f7d7fa60c8164048d109212b7782",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_d8394",
+                    table="actions_eventaction",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='eventaction',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_eventactionhistory" ("action_id", "event_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."action_id", OLD."event_id", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='8e74492e36532852a1d23031ac53444e9b6bee10', operation='DELETE', pgid='pgtrigger_delete_delete_13790', table='actions_eventaction', when='AFTER')),
+            model_name="eventaction",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_eventactionhistory" ("action_id", "event_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."action_id", OLD."event_id", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;',
+                    hash="8e74492e36532852a1d23031ac53444e9b6bee10",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_13790",
+                    table="actions_eventaction",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='event',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_eventhistory" ("date", "description", "id", "kind", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "plan_id", "title", "version") VALUES (NEW."date", NEW."description", NEW."id", NEW."kind", NEW."participants", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."place", NEW."plan_id", NEW."title", NEW."version"); RETURN NULL;', hash='e722fe5a5b297a411e82702a2f40a655773e6019', operation='INSERT', pgid='pgtrigger_insert_insert_af935', table='actions_event', when='AFTER')),
+            model_name="event",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_eventhistory" ("date", "description", "id", "kind", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "plan_id", "title", "version") VALUES (NEW."date", NEW."description", NEW."id", NEW."kind", NEW."participants", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."place", NEW."plan_id", NEW."title", NEW."version"); RETURN NULL;',
+                    hash="e722fe5a5b297a411e82702a2f40a655773e6019",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_af935",
+                    table="actions_event",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='event',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "actions_eventhistory" ("date", "description", "id", "kind", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "plan_id", "title", "version") VALUES (NEW."date", NEW."description", NEW."id", NEW."kind", NEW."participants", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."place", NEW."plan_id", NEW."title", NEW."version"); RETURN NULL;', hash='ee52dfead15f1569f161c97d3368d760266bc6ed', operation='UPDATE', pgid='pgtrigger_update_update_18e3a', table='actions_event', when='AFTER')),
+            model_name="event",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "actions_eventhistory" ("date", "description", "id", "kind", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "plan_id", "title", "version") VALUES (NEW."date", NEW."description", NEW."id", NEW."kind", NEW."participants", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."place", NEW."plan_id", NEW."title", NEW."version"); RETURN NULL;',
+                    hash="ee52dfead15f1569f161c97d3368d760266bc6ed",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_18e3a",
+                    table="actions_event",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='event',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_eventhistory" ("date", "description", "id", "kind", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "plan_id", "title", "version") VALUES (OLD."date", OLD."description", OLD."id", OLD."kind", OLD."participants", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."place", OLD."plan_id", OLD."title", OLD."version"); RETURN NULL;', hash='ee232a142bbf64b0b4d23f41076055568fbd4435', operation='DELETE', pgid='pgtrigger_delete_delete_83222', table='actions_event', when='AFTER')),
+            model_name="event",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_eventhistory" ("date", "description", "id", "kind", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "plan_id", "title", "version") VALUES (OLD."date", OLD."description", OLD."id", OLD."kind", OLD."participants", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."place", OLD."plan_id", OLD."title", OLD."version"); RETURN NULL;',
+                    hash="ee232a142bbf64b0b4d23f41076055568fbd4435",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_83222",
+                    table="actions_event",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.UniqueConstraint(fields=('action', 'year'), name='unique_progress_update_per_year', violation_error_message="Un point d'avancement existe déjà pour cette année."),
+            model_name="progressupdate",
+            constraint=models.UniqueConstraint(
+                fields=("action", "year"),
+                name="unique_progress_update_per_year",
+                violation_error_message="Un point d'avancement existe déjà pour cette année.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='progress_is_a_percentage', violation_error_message="L'avancement est un pourcentage entre 0 et 100."),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)),
+                name="progress_is_a_percentage",
+                violation_error_message="L'avancement est un pourcentage entre 0 et 100.",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='progressupdate',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "status", "version", "year") VALUES (NEW."achievements", NEW."action_id", NEW."author_id", NEW."date", NEW."difficulties", NEW."id", NEW."next_steps", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."progress", NEW."status", NEW."version", NEW."year"); RETURN NULL;', hash='a8a9e3053a88775dcd8450adc401355191ac340c', operation='INSERT', pgid='pgtrigger_insert_insert_52078', table='actions_progressupdate', when='AFTER')),
+            model_name="progressupdate",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "status", "version", "year") VALUES (NEW."achievements", NEW."action_id", NEW."author_id", NEW."date", NEW."difficulties", NEW."id", NEW."next_steps", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."progress", NEW."status", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="a8a9e3053a88775dcd8450adc401355191ac340c",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_52078",
+                    table="actions_progressupdate",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='progressupdate',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "status", "version", "year") VALUES (NEW."achievements", NEW."action_id", NEW."author_id", NEW."date", NEW."difficulties", NEW."id", NEW."next_steps", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."progress", NEW."status", NEW."version", NEW."year"); RETURN NULL;', hash='04a91b2bdb93a4397edb6066d77b16aa2e0889d8', operation='UPDATE', pgid='pgtrigger_update_update_4125a', table='actions_progressupdate', when='AFTER')),
+            model_name="progressupdate",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "status", "version", "year") VALUES (NEW."achievements", NEW."action_id", NEW."author_id", NEW."date", NEW."difficulties", NEW."id", NEW."next_steps", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."progress", NEW."status", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="04a91b2bdb93a4397edb6066d77b16aa2e0889d8",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_4125a",
+                    table="actions_progressupdate",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='progressupdate',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "status", "version", "year") VALUES (OLD."achievements", OLD."action_id", OLD."author_id", OLD."date", OLD."difficulties", OLD."id", OLD."next_steps", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."progress", OLD."status", OLD."version", OLD."year"); RETURN NULL;', hash='2728d83fc87e14d10062791ecad18aec4b871551', operation='DELETE', pgid='pgtrigger_delete_delete_8b5be', table='actions_progressupdate', when='AFTER')),
+            model_name="progressupdate",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "status", "version", "year") VALUES (OLD."achievements", OLD."action_id", OLD."author_id", OLD."date", OLD."difficulties", OLD."id", OLD."next_steps", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."progress", OLD."status", OLD."version", OLD."year"); RETURN NULL;',
+                    hash="2728d83fc87e14d10062791ecad18aec4b871551",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_8b5be",
+                    table="actions_progressupdate",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -6,26 +6,65 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0003_followup_and_history'),
+        ("actions", "0003_followup_and_history"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='action',
-            trigger=pgtrigger.compiler.Trigger(name='bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(func='NEW.version := OLD.version + 1; RETURN NEW;', hash='2c9df5bc59b5735bbca639dc835018e9ff4ecb42', operation='UPDATE', pgid='pgtrigger_bump_version_0a57b', table='actions_action', when='BEFORE')),
+            model_name="action",
+            trigger=pgtrigger.compiler.Trigger(
+                name="bump_version",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="NEW.version := OLD.version + 1; RETURN NEW;",
+                    hash="2c9df5bc59b5735bbca639dc835018e9ff4ecb42",
+                    operation="UPDATE",
+                    pgid="pgtrigger_bump_version_0a57b",
+                    table="actions_action",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='budgetline',
-            trigger=pgtrigger.compiler.Trigger(name='bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(func='NEW.version := OLD.version + 1; RETURN NEW;', hash='7893bd07e754526f72e5473bde35d41cf9c51ea6', operation='UPDATE', pgid='pgtrigger_bump_version_78342', table='actions_budgetline', when='BEFORE')),
+            model_name="budgetline",
+            trigger=pgtrigger.compiler.Trigger(
+                name="bump_version",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="NEW.version := OLD.version + 1; RETURN NEW;",
+                    hash="7893bd07e754526f72e5473bde35d41cf9c51ea6",
+                    operation="UPDATE",
+                    pgid="pgtrigger_bump_version_78342",
+                    table="actions_budgetline",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='event',
-            trigger=pgtrigger.compiler.Trigger(name='bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(func='NEW.version := OLD.version + 1; RETURN NEW;', hash='74f869ec8cc1ee5806c4c504aff8a66da544952b', operation='UPDATE', pgid='pgtrigger_bump_version_63f4b', table='actions_event', when='BEFORE')),
+            model_name="event",
+            trigger=pgtrigger.compiler.Trigger(
+                name="bump_version",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="NEW.version := OLD.version + 1; RETURN NEW;",
+                    hash="74f869ec8cc1ee5806c4c504aff8a66da544952b",
+                    operation="UPDATE",
+                    pgid="pgtrigger_bump_version_63f4b",
+                    table="actions_event",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='progressupdate',
-            trigger=pgtrigger.compiler.Trigger(name='bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(func='NEW.version := OLD.version + 1; RETURN NEW;', hash='26612abffc12d431ab5dd0231a8b20d12c066a15', operation='UPDATE', pgid='pgtrigger_bump_version_1134a', table='actions_progressupdate', when='BEFORE')),
+            model_name="progressupdate",
+            trigger=pgtrigger.compiler.Trigger(
+                name="bump_version",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="NEW.version := OLD.version + 1; RETURN NEW;",
+                    hash="26612abffc12d431ab5dd0231a8b20d12c066a15",
+                    operation="UPDATE",
+                    pgid="pgtrigger_bump_version_1134a",
+                    table="actions_progressupdate",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

@@ -4,21 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0005_version_triggers'),
-        ('structures', '0002_initial'),
+        ("actions", "0005_version_triggers"),
+        ("structures", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='action',
-            name='partner_structures',
-            field=models.ManyToManyField(blank=True, help_text="Structures de l'annuaire associées à l'action.", related_name='partner_actions', to='structures.structure', verbose_name='structures partenaires'),
+            model_name="action",
+            name="partner_structures",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Structures de l'annuaire associées à l'action.",
+                related_name="partner_actions",
+                to="structures.structure",
+                verbose_name="structures partenaires",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='structures',
-            field=models.ManyToManyField(blank=True, related_name='events', to='structures.structure', verbose_name='structures participantes'),
+            model_name="event",
+            name="structures",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="events",
+                to="structures.structure",
+                verbose_name="structures participantes",
+            ),
         ),
     ]

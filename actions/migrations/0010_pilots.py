@@ -5,20 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0009_unspecified_when_the_source_is_silent'),
+        ("actions", "0009_unspecified_when_the_source_is_silent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='action',
-            options={'ordering': ['plan', 'code_key'], 'permissions': [('follow_own_action', 'Faire le point des actions dont on est pilote')], 'verbose_name': 'action', 'verbose_name_plural': 'actions'},
+            name="action",
+            options={
+                "ordering": ["plan", "code_key"],
+                "permissions": [
+                    ("follow_own_action", "Faire le point des actions dont on est pilote")
+                ],
+                "verbose_name": "action",
+                "verbose_name_plural": "actions",
+            },
         ),
         migrations.AddField(
-            model_name='action',
-            name='pilots',
-            field=models.ManyToManyField(blank=True, help_text="Les personnes qui font le point de l'action chaque année.", related_name='piloted_actions', to=settings.AUTH_USER_MODEL, verbose_name='pilotes'),
+            model_name="action",
+            name="pilots",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Les personnes qui font le point de l'action chaque année.",
+                related_name="piloted_actions",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="pilotes",
+            ),
         ),
     ]

@@ -9,136 +9,297 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0010_pilots'),
+        ("actions", "0010_pilots"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année du point demandé')),
-                ('opens_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='ouverture')),
-                ('due_on', models.DateField(verbose_name='date limite')),
-                ('message', models.TextField(blank=True, help_text="Repris dans le courriel d'ouverture et les relances.", verbose_name='message aux pilotes')),
-                ('closed_on', models.DateField(blank=True, help_text="Une fois la campagne close, les pilotes ne peuvent plus saisir ; l'équipe ESS peut encore corriger.", null=True, verbose_name='clôture')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année du point demandé")),
+                (
+                    "opens_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="ouverture"
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="date limite")),
+                (
+                    "message",
+                    models.TextField(
+                        blank=True,
+                        help_text="Repris dans le courriel d'ouverture et les relances.",
+                        verbose_name="message aux pilotes",
+                    ),
+                ),
+                (
+                    "closed_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Une fois la campagne close, les pilotes ne peuvent plus saisir ; l'équipe ESS peut encore corriger.",
+                        null=True,
+                        verbose_name="clôture",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campagne de suivi',
-                'verbose_name_plural': 'campagnes de suivi',
-                'ordering': ['plan', '-year'],
+                "verbose_name": "campagne de suivi",
+                "verbose_name_plural": "campagnes de suivi",
+                "ordering": ["plan", "-year"],
             },
         ),
         migrations.CreateModel(
-            name='ReminderSent',
+            name="ReminderSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(max_length=40, verbose_name='étape')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='envoyé le')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='objet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stage", models.CharField(max_length=40, verbose_name="étape")),
+                (
+                    "sent_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="envoyé le"
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=300, verbose_name="objet")),
             ],
             options={
-                'verbose_name': 'relance envoyée',
-                'verbose_name_plural': 'relances envoyées',
-                'ordering': ['campaign', 'sent_at'],
+                "verbose_name": "relance envoyée",
+                "verbose_name_plural": "relances envoyées",
+                "ordering": ["campaign", "sent_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewComment',
+            name="ReviewComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date')),
-                ('review', models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis'), ('valide', 'Validé'), ('a_revoir', 'À revoir')], max_length=10, verbose_name='état donné au point')),
-                ('text', models.TextField(blank=True, verbose_name='commentaire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date"),
+                ),
+                (
+                    "review",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("soumis", "Soumis"),
+                            ("valide", "Validé"),
+                            ("a_revoir", "À revoir"),
+                        ],
+                        max_length=10,
+                        verbose_name="état donné au point",
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="commentaire")),
             ],
             options={
-                'verbose_name': 'commentaire de revue',
-                'verbose_name_plural': 'commentaires de revue',
-                'ordering': ['point', 'created_at', 'pk'],
+                "verbose_name": "commentaire de revue",
+                "verbose_name_plural": "commentaires de revue",
+                "ordering": ["point", "created_at", "pk"],
             },
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='progressupdate',
-            name='insert_insert',
+            model_name="progressupdate",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='progressupdate',
-            name='update_update',
+            model_name="progressupdate",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='progressupdate',
-            name='delete_delete',
+            model_name="progressupdate",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='review',
-            field=models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis'), ('valide', 'Validé'), ('a_revoir', 'À revoir')], default='valide', max_length=10, verbose_name='état'),
+            model_name="progressupdate",
+            name="review",
+            field=models.CharField(
+                choices=[
+                    ("brouillon", "Brouillon"),
+                    ("soumis", "Soumis"),
+                    ("valide", "Validé"),
+                    ("a_revoir", "À revoir"),
+                ],
+                default="valide",
+                max_length=10,
+                verbose_name="état",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdatehistory',
-            name='review',
-            field=models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis'), ('valide', 'Validé'), ('a_revoir', 'À revoir')], default='valide', max_length=10, verbose_name='état'),
+            model_name="progressupdatehistory",
+            name="review",
+            field=models.CharField(
+                choices=[
+                    ("brouillon", "Brouillon"),
+                    ("soumis", "Soumis"),
+                    ("valide", "Validé"),
+                    ("a_revoir", "À revoir"),
+                ],
+                default="valide",
+                max_length=10,
+                verbose_name="état",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='progressupdate',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "review", "status", "version", "year") VALUES (NEW."achievements", NEW."action_id", NEW."author_id", NEW."date", NEW."difficulties", NEW."id", NEW."next_steps", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."progress", NEW."review", NEW."status", NEW."version", NEW."year"); RETURN NULL;', hash='55a2ddb71875579ec12e3dc0b36719536ca34aa6', operation='INSERT', pgid='pgtrigger_insert_insert_52078', table='actions_progressupdate', when='AFTER')),
+            model_name="progressupdate",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "review", "status", "version", "year") VALUES (NEW."achievements", NEW."action_id", NEW."author_id", NEW."date", NEW."difficulties", NEW."id", NEW."next_steps", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."progress", NEW."review", NEW."status", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="55a2ddb71875579ec12e3dc0b36719536ca34aa6",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_52078",
+                    table="actions_progressupdate",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='progressupdate',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "review", "status", "version", "year") VALUES (NEW."achievements", NEW."action_id", NEW."author_id", NEW."date", NEW."difficulties", NEW."id", NEW."next_steps", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."progress", NEW."review", NEW."status", NEW."version", NEW."year"); RETURN NULL;', hash='6e303e0fa6412e784f02d9bdb42957292ccd9df2', operation='UPDATE', pgid='pgtrigger_update_update_4125a', table='actions_progressupdate', when='AFTER')),
+            model_name="progressupdate",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "review", "status", "version", "year") VALUES (NEW."achievements", NEW."action_id", NEW."author_id", NEW."date", NEW."difficulties", NEW."id", NEW."next_steps", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."progress", NEW."review", NEW."status", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="6e303e0fa6412e784f02d9bdb42957292ccd9df2",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_4125a",
+                    table="actions_progressupdate",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='progressupdate',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "review", "status", "version", "year") VALUES (OLD."achievements", OLD."action_id", OLD."author_id", OLD."date", OLD."difficulties", OLD."id", OLD."next_steps", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."progress", OLD."review", OLD."status", OLD."version", OLD."year"); RETURN NULL;', hash='c45304c6fa7b59a8a74aa10ab0360af6b731a974', operation='DELETE', pgid='pgtrigger_delete_delete_8b5be', table='actions_progressupdate', when='AFTER')),
+            model_name="progressupdate",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_progressupdatehistory" ("achievements", "action_id", "author_id", "date", "difficulties", "id", "next_steps", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "review", "status", "version", "year") VALUES (OLD."achievements", OLD."action_id", OLD."author_id", OLD."date", OLD."difficulties", OLD."id", OLD."next_steps", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."progress", OLD."review", OLD."status", OLD."version", OLD."year"); RETURN NULL;',
+                    hash="c45304c6fa7b59a8a74aa10ab0360af6b731a974",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_8b5be",
+                    table="actions_progressupdate",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ouverte par'),
+            model_name="campaign",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="ouverte par",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaigns', to='actions.plan', verbose_name='plan'),
+            model_name="campaign",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="campaigns",
+                to="actions.plan",
+                verbose_name="plan",
+            ),
         ),
         migrations.AddField(
-            model_name='remindersent',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='actions.campaign', verbose_name='campagne'),
+            model_name="remindersent",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="actions.campaign",
+                verbose_name="campagne",
+            ),
         ),
         migrations.AddField(
-            model_name='remindersent',
-            name='recipient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='destinataire'),
+            model_name="remindersent",
+            name="recipient",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="destinataire",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewcomment',
-            name='author',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur'),
+            model_name="reviewcomment",
+            name="author",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="auteur",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewcomment',
-            name='point',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='actions.progressupdate', verbose_name="point d'avancement"),
+            model_name="reviewcomment",
+            name="point",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="comments",
+                to="actions.progressupdate",
+                verbose_name="point d'avancement",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(fields=('plan', 'year'), name='one_campaign_per_plan_and_year', violation_error_message='Ce plan a déjà une campagne pour cette année.'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "year"),
+                name="one_campaign_per_plan_and_year",
+                violation_error_message="Ce plan a déjà une campagne pour cette année.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('opens_on'))), name='campaign_due_after_opening', violation_error_message="La date limite doit être postérieure ou égale à l'ouverture."),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_on__gte", models.F("opens_on"))),
+                name="campaign_due_after_opening",
+                violation_error_message="La date limite doit être postérieure ou égale à l'ouverture.",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='campaign',
-            trigger=pgtrigger.compiler.Trigger(name='bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(func='NEW.version := OLD.version + 1; RETURN NEW;', hash='c8029d8fade2443e81e358ae12080b59b546312b', operation='UPDATE', pgid='pgtrigger_bump_version_4c50b', table='actions_campaign', when='BEFORE')),
+            model_name="campaign",
+            trigger=pgtrigger.compiler.Trigger(
+                name="bump_version",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="NEW.version := OLD.version + 1; RETURN NEW;",
+                    hash="c8029d8fade2443e81e358ae12080b59b546312b",
+                    operation="UPDATE",
+                    pgid="pgtrigger_bump_version_4c50b",
+                    table="actions_campaign",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='remindersent',
-            constraint=models.UniqueConstraint(fields=('campaign', 'recipient', 'stage'), name='one_reminder_per_stage'),
+            model_name="remindersent",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "recipient", "stage"), name="one_reminder_per_stage"
+            ),
         ),
     ]

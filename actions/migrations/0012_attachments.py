@@ -9,29 +9,62 @@ import actions.models.followup
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0011_campaigns'),
+        ("actions", "0011_campaigns"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=actions.models.followup.attachment_path, verbose_name='fichier')),
-                ('name', models.CharField(max_length=200, verbose_name='nom du fichier')),
-                ('content_type', models.CharField(max_length=100, verbose_name='type')),
-                ('size', models.PositiveIntegerField(verbose_name='taille (octets)')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='déposé le')),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='actions.progressupdate', verbose_name="point d'avancement")),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='déposé par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=actions.models.followup.attachment_path,
+                        verbose_name="fichier",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom du fichier")),
+                ("content_type", models.CharField(max_length=100, verbose_name="type")),
+                ("size", models.PositiveIntegerField(verbose_name="taille (octets)")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="déposé le"
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="actions.progressupdate",
+                        verbose_name="point d'avancement",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="déposé par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'justificatif',
-                'verbose_name_plural': 'justificatifs',
-                'ordering': ['point', 'uploaded_at', 'pk'],
+                "verbose_name": "justificatif",
+                "verbose_name_plural": "justificatifs",
+                "ordering": ["point", "uploaded_at", "pk"],
             },
         ),
     ]

@@ -7,49 +7,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0012_attachments'),
+        ("actions", "0012_attachments"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='action',
-            name='insert_insert',
+            model_name="action",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='action',
-            name='update_update',
+            model_name="action",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='action',
-            name='delete_delete',
+            model_name="action",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='action',
-            name='predecessor',
-            field=models.ForeignKey(blank=True, help_text="L'action dont celle-ci est la reconduction.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='successors', to='actions.action', verbose_name='action du plan précédent'),
+            model_name="action",
+            name="predecessor",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="L'action dont celle-ci est la reconduction.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="successors",
+                to="actions.action",
+                verbose_name="action du plan précédent",
+            ),
         ),
         migrations.AddField(
-            model_name='actionhistory',
-            name='predecessor',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text="L'action dont celle-ci est la reconduction.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.action', verbose_name='action du plan précédent'),
+            model_name="actionhistory",
+            name="predecessor",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="L'action dont celle-ci est la reconduction.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.action",
+                verbose_name="action du plan précédent",
+            ),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='previous',
-            field=models.ForeignKey(blank=True, help_text='Le plan dont celui-ci a été préparé ; il est clos quand celui-ci est adopté.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_plans', to='actions.plan', verbose_name='plan précédent'),
+            model_name="plan",
+            name="previous",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Le plan dont celui-ci a été préparé ; il est clos quand celui-ci est adopté.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="next_plans",
+                to="actions.plan",
+                verbose_name="plan précédent",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='action',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "predecessor_id", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (NEW."code", NEW."description", NEW."end_date", NEW."expected_impacts", NEW."id", NEW."location", NEW."objective_id", NEW."partners_text", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."pilot_direction_id", NEW."plan_id", NEW."planned_years", NEW."predecessor_id", NEW."priority", NEW."resources", NEW."start_date", NEW."target_publics", NEW."title", NEW."version"); RETURN NULL;', hash='5bc051259d940074c285161cb133b015c5efa8d8', operation='INSERT', pgid='pgtrigger_insert_insert_bc7f0', table='actions_action', when='AFTER')),
+            model_name="action",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "predecessor_id", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (NEW."code", NEW."description", NEW."end_date", NEW."expected_impacts", NEW."id", NEW."location", NEW."objective_id", NEW."partners_text", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."pilot_direction_id", NEW."plan_id", NEW."planned_years", NEW."predecessor_id", NEW."priority", NEW."resources", NEW."start_date", NEW."target_publics", NEW."title", NEW."version"); RETURN NULL;',
+                    hash="5bc051259d940074c285161cb133b015c5efa8d8",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_bc7f0",
+                    table="actions_action",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='action',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."code" IS DISTINCT FROM (NEW."code") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."end_date" IS DISTINCT FROM (NEW."end_date") OR OLD."expected_impacts" IS DISTINCT FROM (NEW."expected_impacts") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."location" IS DISTINCT FROM (NEW."location") OR OLD."objective_id" IS DISTINCT FROM (NEW."objective_id") OR OLD."partners_text" IS DISTINCT FROM (NEW."partners_text") OR OLD."pilot_direction_id" IS DISTINCT FROM (NEW."pilot_direction_id") OR OLD."plan_id" IS DISTINCT FROM (NEW."plan_id") OR OLD."planned_years" IS DISTINCT FROM (NEW."planned_years") OR OLD."predecessor_id" IS DISTINCT FROM (NEW."predecessor_id") OR OLD."priority" IS DISTINCT FROM (NEW."priority") OR OLD."resources" IS DISTINCT FROM (NEW."resources") OR OLD."start_date" IS DISTINCT FROM (NEW."start_date") OR OLD."target_publics" IS DISTINCT FROM (NEW."target_publics") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "predecessor_id", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (NEW."code", NEW."description", NEW."end_date", NEW."expected_impacts", NEW."id", NEW."location", NEW."objective_id", NEW."partners_text", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."pilot_direction_id", NEW."plan_id", NEW."planned_years", NEW."predecessor_id", NEW."priority", NEW."resources", NEW."start_date", NEW."target_publics", NEW."title", NEW."version"); RETURN NULL;', hash='7a153c7ae42ec96311898c59d50f8dce34acb332', operation='UPDATE', pgid='pgtrigger_update_update_1d90e', table='actions_action', when='AFTER')),
+            model_name="action",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."code" IS DISTINCT FROM (NEW."code") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."end_date" IS DISTINCT FROM (NEW."end_date") OR OLD."expected_impacts" IS DISTINCT FROM (NEW."expected_impacts") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."location" IS DISTINCT FROM (NEW."location") OR OLD."objective_id" IS DISTINCT FROM (NEW."objective_id") OR OLD."partners_text" IS DISTINCT FROM (NEW."partners_text") OR OLD."pilot_direction_id" IS DISTINCT FROM (NEW."pilot_direction_id") OR OLD."plan_id" IS DISTINCT FROM (NEW."plan_id") OR OLD."planned_years" IS DISTINCT FROM (NEW."planned_years") OR OLD."predecessor_id" IS DISTINCT FROM (NEW."predecessor_id") OR OLD."priority" IS DISTINCT FROM (NEW."priority") OR OLD."resources" IS DISTINCT FROM (NEW."resources") OR OLD."start_date" IS DISTINCT FROM (NEW."start_date") OR OLD."target_publics" IS DISTINCT FROM (NEW."target_publics") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."version" IS DISTINCT FROM (NEW."version"))',
+                    func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "predecessor_id", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (NEW."code", NEW."description", NEW."end_date", NEW."expected_impacts", NEW."id", NEW."location", NEW."objective_id", NEW."partners_text", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."pilot_direction_id", NEW."plan_id", NEW."planned_years", NEW."predecessor_id", NEW."priority", NEW."resources", NEW."start_date", NEW."target_publics", NEW."title", NEW."version"); RETURN NULL;',
+                    hash="7a153c7ae42ec96311898c59d50f8dce34acb332",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_1d90e",
+                    table="actions_action",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='action',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "predecessor_id", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (OLD."code", OLD."description", OLD."end_date", OLD."expected_impacts", OLD."id", OLD."location", OLD."objective_id", OLD."partners_text", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."pilot_direction_id", OLD."plan_id", OLD."planned_years", OLD."predecessor_id", OLD."priority", OLD."resources", OLD."start_date", OLD."target_publics", OLD."title", OLD."version"); RETURN NULL;', hash='ce3dfc288cfea7263b47b57d1235fe0acd497fd1', operation='DELETE', pgid='pgtrigger_delete_delete_d498a', table='actions_action', when='AFTER')),
+            model_name="action",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_actionhistory" ("code", "description", "end_date", "expected_impacts", "id", "location", "objective_id", "partners_text", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pilot_direction_id", "plan_id", "planned_years", "predecessor_id", "priority", "resources", "start_date", "target_publics", "title", "version") VALUES (OLD."code", OLD."description", OLD."end_date", OLD."expected_impacts", OLD."id", OLD."location", OLD."objective_id", OLD."partners_text", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."pilot_direction_id", OLD."plan_id", OLD."planned_years", OLD."predecessor_id", OLD."priority", OLD."resources", OLD."start_date", OLD."target_publics", OLD."title", OLD."version"); RETURN NULL;',
+                    hash="ce3dfc288cfea7263b47b57d1235fe0acd497fd1",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_d498a",
+                    table="actions_action",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

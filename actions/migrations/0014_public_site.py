@@ -10,81 +10,237 @@ import actions.models.plan
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0013_next_plans'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("actions", "0013_next_plans"),
+        ("pghistory", "0007_auto_20250421_0444"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanHistory',
+            name="PlanHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('slug', models.SlugField(db_index=False, max_length=80, verbose_name="identifiant d'URL")),
-                ('territory', models.CharField(max_length=200, verbose_name='territoire')),
-                ('first_year', models.PositiveSmallIntegerField(verbose_name='première année')),
-                ('last_year', models.PositiveSmallIntegerField(verbose_name='dernière année')),
-                ('deliberation_reference', models.CharField(blank=True, max_length=50, verbose_name='référence de la délibération')),
-                ('adoption_date', models.DateField(blank=True, null=True, verbose_name="date d'adoption")),
-                ('budget_envelope', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='enveloppe budgétaire (€)')),
-                ('budget_imputation', models.CharField(blank=True, help_text='Compte et ligne de crédit, par exemple « compte 6188, LdC n°77592 ».', max_length=200, verbose_name='imputation budgétaire')),
-                ('envelope_is_estimate', models.BooleanField(default=False, help_text='La délibération donne un ordre de grandeur (« environ 85 000 € »).', verbose_name='enveloppe estimée')),
-                ('votes_for', models.PositiveIntegerField(blank=True, null=True, verbose_name='voix pour')),
-                ('votes_against', models.PositiveIntegerField(blank=True, null=True, verbose_name='voix contre')),
-                ('abstentions', models.PositiveIntegerField(blank=True, null=True, verbose_name='abstentions')),
-                ('state', models.CharField(choices=[('brouillon', 'Brouillon'), ('adopte', 'Adopté'), ('clos', 'Clos')], default='brouillon', max_length=20, verbose_name='état')),
-                ('is_public', models.BooleanField(default=False, help_text='Ses axes, objectifs et actions, leur avancement, les indicateurs et les rapports publiés sont lisibles par tous sous /public/.', verbose_name='publié sur le site public')),
-                ('public_point_fields', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('achievements', 'réalisations'), ('difficulties', 'difficultés rencontrées'), ('next_steps', 'prochaines étapes')], max_length=20), blank=True, default=actions.models.plan.default_public_point_fields, verbose_name="textes publics des points d'avancement")),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé")),
+                (
+                    "slug",
+                    models.SlugField(
+                        db_index=False, max_length=80, verbose_name="identifiant d'URL"
+                    ),
+                ),
+                ("territory", models.CharField(max_length=200, verbose_name="territoire")),
+                ("first_year", models.PositiveSmallIntegerField(verbose_name="première année")),
+                ("last_year", models.PositiveSmallIntegerField(verbose_name="dernière année")),
+                (
+                    "deliberation_reference",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="référence de la délibération"
+                    ),
+                ),
+                (
+                    "adoption_date",
+                    models.DateField(blank=True, null=True, verbose_name="date d'adoption"),
+                ),
+                (
+                    "budget_envelope",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="enveloppe budgétaire (€)",
+                    ),
+                ),
+                (
+                    "budget_imputation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Compte et ligne de crédit, par exemple « compte 6188, LdC n°77592 ».",
+                        max_length=200,
+                        verbose_name="imputation budgétaire",
+                    ),
+                ),
+                (
+                    "envelope_is_estimate",
+                    models.BooleanField(
+                        default=False,
+                        help_text="La délibération donne un ordre de grandeur (« environ 85 000 € »).",
+                        verbose_name="enveloppe estimée",
+                    ),
+                ),
+                (
+                    "votes_for",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="voix pour"),
+                ),
+                (
+                    "votes_against",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="voix contre"),
+                ),
+                (
+                    "abstentions",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="abstentions"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("adopte", "Adopté"),
+                            ("clos", "Clos"),
+                        ],
+                        default="brouillon",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Ses axes, objectifs et actions, leur avancement, les indicateurs et les rapports publiés sont lisibles par tous sous /public/.",
+                        verbose_name="publié sur le site public",
+                    ),
+                ),
+                (
+                    "public_point_fields",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("achievements", "réalisations"),
+                                ("difficulties", "difficultés rencontrées"),
+                                ("next_steps", "prochaines étapes"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=actions.models.plan.default_public_point_fields,
+                        verbose_name="textes publics des points d'avancement",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='plan',
-            name='is_public',
-            field=models.BooleanField(default=False, help_text='Ses axes, objectifs et actions, leur avancement, les indicateurs et les rapports publiés sont lisibles par tous sous /public/.', verbose_name='publié sur le site public'),
+            model_name="plan",
+            name="is_public",
+            field=models.BooleanField(
+                default=False,
+                help_text="Ses axes, objectifs et actions, leur avancement, les indicateurs et les rapports publiés sont lisibles par tous sous /public/.",
+                verbose_name="publié sur le site public",
+            ),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='public_point_fields',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('achievements', 'réalisations'), ('difficulties', 'difficultés rencontrées'), ('next_steps', 'prochaines étapes')], max_length=20), blank=True, default=actions.models.plan.default_public_point_fields, verbose_name="textes publics des points d'avancement"),
+            model_name="plan",
+            name="public_point_fields",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(
+                    choices=[
+                        ("achievements", "réalisations"),
+                        ("difficulties", "difficultés rencontrées"),
+                        ("next_steps", "prochaines étapes"),
+                    ],
+                    max_length=20,
+                ),
+                blank=True,
+                default=actions.models.plan.default_public_point_fields,
+                verbose_name="textes publics des points d'avancement",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='plan',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (NEW."abstentions", NEW."adoption_date", NEW."budget_envelope", NEW."budget_imputation", NEW."deliberation_reference", NEW."envelope_is_estimate", NEW."first_year", NEW."id", NEW."is_public", NEW."last_year", NEW."lead_direction_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."previous_id", NEW."public_point_fields", NEW."slug", NEW."state", NEW."territory", NEW."title", NEW."votes_against", NEW."votes_for"); RETURN NULL;', hash='e048dec8f19c3946d95ea1d3d745a4800135bd6c', operation='INSERT', pgid='pgtrigger_insert_insert_ae2ea', table='actions_plan', when='AFTER')),
+            model_name="plan",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (NEW."abstentions", NEW."adoption_date", NEW."budget_envelope", NEW."budget_imputation", NEW."deliberation_reference", NEW."envelope_is_estimate", NEW."first_year", NEW."id", NEW."is_public", NEW."last_year", NEW."lead_direction_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."previous_id", NEW."public_point_fields", NEW."slug", NEW."state", NEW."territory", NEW."title", NEW."votes_against", NEW."votes_for"); RETURN NULL;',
+                    hash="e048dec8f19c3946d95ea1d3d745a4800135bd6c",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_ae2ea",
+                    table="actions_plan",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='plan',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (NEW."abstentions", NEW."adoption_date", NEW."budget_envelope", NEW."budget_imputation", NEW."deliberation_reference", NEW."envelope_is_estimate", NEW."first_year", NEW."id", NEW."is_public", NEW."last_year", NEW."lead_direction_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."previous_id", NEW."public_point_fields", NEW."slug", NEW."state", NEW."territory", NEW."title", NEW."votes_against", NEW."votes_for"); RETURN NULL;', hash='9657b30cf9d889c1c8a8713d1347b48947f41adc', operation='UPDATE', pgid='pgtrigger_update_update_ae4a2', table='actions_plan', when='AFTER')),
+            model_name="plan",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (NEW."abstentions", NEW."adoption_date", NEW."budget_envelope", NEW."budget_imputation", NEW."deliberation_reference", NEW."envelope_is_estimate", NEW."first_year", NEW."id", NEW."is_public", NEW."last_year", NEW."lead_direction_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."previous_id", NEW."public_point_fields", NEW."slug", NEW."state", NEW."territory", NEW."title", NEW."votes_against", NEW."votes_for"); RETURN NULL;',
+                    hash="9657b30cf9d889c1c8a8713d1347b48947f41adc",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_ae4a2",
+                    table="actions_plan",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='plan',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (OLD."abstentions", OLD."adoption_date", OLD."budget_envelope", OLD."budget_imputation", OLD."deliberation_reference", OLD."envelope_is_estimate", OLD."first_year", OLD."id", OLD."is_public", OLD."last_year", OLD."lead_direction_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."previous_id", OLD."public_point_fields", OLD."slug", OLD."state", OLD."territory", OLD."title", OLD."votes_against", OLD."votes_for"); RETURN NULL;', hash='827704bdef435bee978d8a53ced2117add46c24e', operation='DELETE', pgid='pgtrigger_delete_delete_90efd', table='actions_plan', when='AFTER')),
+            model_name="plan",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (OLD."abstentions", OLD."adoption_date", OLD."budget_envelope", OLD."budget_imputation", OLD."deliberation_reference", OLD."envelope_is_estimate", OLD."first_year", OLD."id", OLD."is_public", OLD."last_year", OLD."lead_direction_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."previous_id", OLD."public_point_fields", OLD."slug", OLD."state", OLD."territory", OLD."title", OLD."votes_against", OLD."votes_for"); RETURN NULL;',
+                    hash="827704bdef435bee978d8a53ced2117add46c24e",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_90efd",
+                    table="actions_plan",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='planhistory',
-            name='lead_direction',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.direction', verbose_name='direction pilote du plan'),
+            model_name="planhistory",
+            name="lead_direction",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.direction",
+                verbose_name="direction pilote du plan",
+            ),
         ),
         migrations.AddField(
-            model_name='planhistory',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="planhistory",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='planhistory',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='actions.plan'),
+            model_name="planhistory",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="history",
+                to="actions.plan",
+            ),
         ),
         migrations.AddField(
-            model_name='planhistory',
-            name='previous',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Le plan dont celui-ci a été préparé ; il est clos quand celui-ci est adopté.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.plan', verbose_name='plan précédent'),
+            model_name="planhistory",
+            name="previous",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="Le plan dont celui-ci a été préparé ; il est clos quand celui-ci est adopté.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.plan",
+                verbose_name="plan précédent",
+            ),
         ),
     ]

@@ -9,62 +9,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0014_public_site'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("actions", "0014_public_site"),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CampaignHistory',
+            name="CampaignHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année du point demandé')),
-                ('opens_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='ouverture')),
-                ('due_on', models.DateField(verbose_name='date limite')),
-                ('message', models.TextField(blank=True, help_text="Repris dans le courriel d'ouverture et les relances.", verbose_name='message aux pilotes')),
-                ('closed_on', models.DateField(blank=True, help_text="Une fois la campagne close, les pilotes ne peuvent plus saisir ; l'équipe ESS peut encore corriger.", null=True, verbose_name='clôture')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année du point demandé")),
+                (
+                    "opens_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="ouverture"
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="date limite")),
+                (
+                    "message",
+                    models.TextField(
+                        blank=True,
+                        help_text="Repris dans le courriel d'ouverture et les relances.",
+                        verbose_name="message aux pilotes",
+                    ),
+                ),
+                (
+                    "closed_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Une fois la campagne close, les pilotes ne peuvent plus saisir ; l'équipe ESS peut encore corriger.",
+                        null=True,
+                        verbose_name="clôture",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='campaign',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_campaignhistory" ("closed_on", "created_by_id", "due_on", "id", "message", "opens_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "version", "year") VALUES (NEW."closed_on", NEW."created_by_id", NEW."due_on", NEW."id", NEW."message", NEW."opens_on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."plan_id", NEW."version", NEW."year"); RETURN NULL;', hash='6ec2e37bbdefccd0aa32d187b3b1377e34518e8b', operation='INSERT', pgid='pgtrigger_insert_insert_69023', table='actions_campaign', when='AFTER')),
+            model_name="campaign",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_campaignhistory" ("closed_on", "created_by_id", "due_on", "id", "message", "opens_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "version", "year") VALUES (NEW."closed_on", NEW."created_by_id", NEW."due_on", NEW."id", NEW."message", NEW."opens_on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."plan_id", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="6ec2e37bbdefccd0aa32d187b3b1377e34518e8b",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_69023",
+                    table="actions_campaign",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='campaign',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "actions_campaignhistory" ("closed_on", "created_by_id", "due_on", "id", "message", "opens_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "version", "year") VALUES (NEW."closed_on", NEW."created_by_id", NEW."due_on", NEW."id", NEW."message", NEW."opens_on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."plan_id", NEW."version", NEW."year"); RETURN NULL;', hash='ae703e093e10d46276bc296308fc12b3668c2a2d', operation='UPDATE', pgid='pgtrigger_update_update_b2268', table='actions_campaign', when='AFTER')),
+            model_name="campaign",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "actions_campaignhistory" ("closed_on", "created_by_id", "due_on", "id", "message", "opens_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "version", "year") VALUES (NEW."closed_on", NEW."created_by_id", NEW."due_on", NEW."id", NEW."message", NEW."opens_on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."plan_id", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="ae703e093e10d46276bc296308fc12b3668c2a2d",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_b2268",
+                    table="actions_campaign",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='campaign',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_campaignhistory" ("closed_on", "created_by_id", "due_on", "id", "message", "opens_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "version", "year") VALUES (OLD."closed_on", OLD."created_by_id", OLD."due_on", OLD."id", OLD."message", OLD."opens_on", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."plan_id", OLD."version", OLD."year"); RETURN NULL;', hash='dfa58ac336142a06a32739992ce3567e87873acd', operation='DELETE', pgid='pgtrigger_delete_delete_166a6', table='actions_campaign', when='AFTER')),
+            model_name="campaign",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_campaignhistory" ("closed_on", "created_by_id", "due_on", "id", "message", "opens_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "version", "year") VALUES (OLD."closed_on", OLD."created_by_id", OLD."due_on", OLD."id", OLD."message", OLD."opens_on", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."plan_id", OLD."version", OLD."year"); RETURN NULL;',
+                    hash="dfa58ac336142a06a32739992ce3567e87873acd",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_166a6",
+                    table="actions_campaign",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='campaignhistory',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ouverte par'),
+            model_name="campaignhistory",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="ouverte par",
+            ),
         ),
         migrations.AddField(
-            model_name='campaignhistory',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="campaignhistory",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='campaignhistory',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='actions.campaign'),
+            model_name="campaignhistory",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="history",
+                to="actions.campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='campaignhistory',
-            name='plan',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.plan', verbose_name='plan'),
+            model_name="campaignhistory",
+            name="plan",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="actions.plan",
+                verbose_name="plan",
+            ),
         ),
     ]

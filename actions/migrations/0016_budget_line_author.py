@@ -8,45 +8,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0015_campaign_history'),
+        ("actions", "0015_campaign_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='budgetline',
-            name='insert_insert',
+            model_name="budgetline",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='budgetline',
-            name='update_update',
+            model_name="budgetline",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='budgetline',
-            name='delete_delete',
+            model_name="budgetline",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='budgetline',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='saisie par'),
+            model_name="budgetline",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="saisie par",
+            ),
         ),
         migrations.AddField(
-            model_name='budgetlinehistory',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='saisie par'),
+            model_name="budgetlinehistory",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="saisie par",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='budgetline',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "created_by_id", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (NEW."action_id", NEW."chapter", NEW."co_funder", NEW."committed", NEW."created_by_id", NEW."flow", NEW."id", NEW."label", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."planned", NEW."section", NEW."spent", NEW."version", NEW."year"); RETURN NULL;', hash='79bab0c403beb6df989d0e1296c713fc3494cbc6', operation='INSERT', pgid='pgtrigger_insert_insert_de8ca', table='actions_budgetline', when='AFTER')),
+            model_name="budgetline",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "created_by_id", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (NEW."action_id", NEW."chapter", NEW."co_funder", NEW."committed", NEW."created_by_id", NEW."flow", NEW."id", NEW."label", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."planned", NEW."section", NEW."spent", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="79bab0c403beb6df989d0e1296c713fc3494cbc6",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_de8ca",
+                    table="actions_budgetline",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='budgetline',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "created_by_id", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (NEW."action_id", NEW."chapter", NEW."co_funder", NEW."committed", NEW."created_by_id", NEW."flow", NEW."id", NEW."label", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."planned", NEW."section", NEW."spent", NEW."version", NEW."year"); RETURN NULL;', hash='b104a21ae44a14a90274c978100899568e4312a2', operation='UPDATE', pgid='pgtrigger_update_update_50c6e', table='actions_budgetline', when='AFTER')),
+            model_name="budgetline",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "created_by_id", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (NEW."action_id", NEW."chapter", NEW."co_funder", NEW."committed", NEW."created_by_id", NEW."flow", NEW."id", NEW."label", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."planned", NEW."section", NEW."spent", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="b104a21ae44a14a90274c978100899568e4312a2",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_50c6e",
+                    table="actions_budgetline",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='budgetline',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "created_by_id", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (OLD."action_id", OLD."chapter", OLD."co_funder", OLD."committed", OLD."created_by_id", OLD."flow", OLD."id", OLD."label", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."planned", OLD."section", OLD."spent", OLD."version", OLD."year"); RETURN NULL;', hash='7401b1b0e46329e766998c5303f9879d2a992686', operation='DELETE', pgid='pgtrigger_delete_delete_ed2a9', table='actions_budgetline', when='AFTER')),
+            model_name="budgetline",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_budgetlinehistory" ("action_id", "chapter", "co_funder", "committed", "created_by_id", "flow", "id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned", "section", "spent", "version", "year") VALUES (OLD."action_id", OLD."chapter", OLD."co_funder", OLD."committed", OLD."created_by_id", OLD."flow", OLD."id", OLD."label", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."planned", OLD."section", OLD."spent", OLD."version", OLD."year"); RETURN NULL;',
+                    hash="7401b1b0e46329e766998c5303f9879d2a992686",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_ed2a9",
+                    table="actions_budgetline",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -6,54 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0016_budget_line_author'),
+        ("actions", "0016_budget_line_author"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='plan',
-            name='insert_insert',
+            model_name="plan",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='plan',
-            name='update_update',
+            model_name="plan",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='plan',
-            name='delete_delete',
+            model_name="plan",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='plan',
-            name='deliberation_is_draft',
-            field=models.BooleanField(default=False, help_text='Le texte connu est le projet soumis au conseil : il ne porte pas le résultat du vote.', verbose_name='projet de délibération'),
+            model_name="plan",
+            name="deliberation_is_draft",
+            field=models.BooleanField(
+                default=False,
+                help_text="Le texte connu est le projet soumis au conseil : il ne porte pas le résultat du vote.",
+                verbose_name="projet de délibération",
+            ),
         ),
         migrations.AddField(
-            model_name='planhistory',
-            name='deliberation_is_draft',
-            field=models.BooleanField(default=False, help_text='Le texte connu est le projet soumis au conseil : il ne porte pas le résultat du vote.', verbose_name='projet de délibération'),
+            model_name="planhistory",
+            name="deliberation_is_draft",
+            field=models.BooleanField(
+                default=False,
+                help_text="Le texte connu est le projet soumis au conseil : il ne porte pas le résultat du vote.",
+                verbose_name="projet de délibération",
+            ),
         ),
         migrations.AlterField(
-            model_name='plan',
-            name='adoption_date',
-            field=models.DateField(blank=True, help_text='Date de la séance du conseil ; laissée vide quand le texte de la délibération ne la donne pas.', null=True, verbose_name="date d'adoption"),
+            model_name="plan",
+            name="adoption_date",
+            field=models.DateField(
+                blank=True,
+                help_text="Date de la séance du conseil ; laissée vide quand le texte de la délibération ne la donne pas.",
+                null=True,
+                verbose_name="date d'adoption",
+            ),
         ),
         migrations.AlterField(
-            model_name='planhistory',
-            name='adoption_date',
-            field=models.DateField(blank=True, help_text='Date de la séance du conseil ; laissée vide quand le texte de la délibération ne la donne pas.', null=True, verbose_name="date d'adoption"),
+            model_name="planhistory",
+            name="adoption_date",
+            field=models.DateField(
+                blank=True,
+                help_text="Date de la séance du conseil ; laissée vide quand le texte de la délibération ne la donne pas.",
+                null=True,
+                verbose_name="date d'adoption",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='plan',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_is_draft", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (NEW."abstentions", NEW."adoption_date", NEW."budget_envelope", NEW."budget_imputation", NEW."deliberation_is_draft", NEW."deliberation_reference", NEW."envelope_is_estimate", NEW."first_year", NEW."id", NEW."is_public", NEW."last_year", NEW."lead_direction_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."previous_id", NEW."public_point_fields", NEW."slug", NEW."state", NEW."territory", NEW."title", NEW."votes_against", NEW."votes_for"); RETURN NULL;', hash='556c2a9158094dc5473f6de54623e7ae23a800f9', operation='INSERT', pgid='pgtrigger_insert_insert_ae2ea', table='actions_plan', when='AFTER')),
+            model_name="plan",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_is_draft", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (NEW."abstentions", NEW."adoption_date", NEW."budget_envelope", NEW."budget_imputation", NEW."deliberation_is_draft", NEW."deliberation_reference", NEW."envelope_is_estimate", NEW."first_year", NEW."id", NEW."is_public", NEW."last_year", NEW."lead_direction_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."previous_id", NEW."public_point_fields", NEW."slug", NEW."state", NEW."territory", NEW."title", NEW."votes_against", NEW."votes_for"); RETURN NULL;',
+                    hash="556c2a9158094dc5473f6de54623e7ae23a800f9",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_ae2ea",
+                    table="actions_plan",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='plan',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_is_draft", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (NEW."abstentions", NEW."adoption_date", NEW."budget_envelope", NEW."budget_imputation", NEW."deliberation_is_draft", NEW."deliberation_reference", NEW."envelope_is_estimate", NEW."first_year", NEW."id", NEW."is_public", NEW."last_year", NEW."lead_direction_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."previous_id", NEW."public_point_fields", NEW."slug", NEW."state", NEW."territory", NEW."title", NEW."votes_against", NEW."votes_for"); RETURN NULL;', hash='d2d9c6774800a7ef229ff4385851305c2b57c684', operation='UPDATE', pgid='pgtrigger_update_update_ae4a2', table='actions_plan', when='AFTER')),
+            model_name="plan",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_is_draft", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (NEW."abstentions", NEW."adoption_date", NEW."budget_envelope", NEW."budget_imputation", NEW."deliberation_is_draft", NEW."deliberation_reference", NEW."envelope_is_estimate", NEW."first_year", NEW."id", NEW."is_public", NEW."last_year", NEW."lead_direction_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."previous_id", NEW."public_point_fields", NEW."slug", NEW."state", NEW."territory", NEW."title", NEW."votes_against", NEW."votes_for"); RETURN NULL;',
+                    hash="d2d9c6774800a7ef229ff4385851305c2b57c684",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_ae4a2",
+                    table="actions_plan",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='plan',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_is_draft", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (OLD."abstentions", OLD."adoption_date", OLD."budget_envelope", OLD."budget_imputation", OLD."deliberation_is_draft", OLD."deliberation_reference", OLD."envelope_is_estimate", OLD."first_year", OLD."id", OLD."is_public", OLD."last_year", OLD."lead_direction_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."previous_id", OLD."public_point_fields", OLD."slug", OLD."state", OLD."territory", OLD."title", OLD."votes_against", OLD."votes_for"); RETURN NULL;', hash='44130b29a6b93498aa0737ce869ddcf90dc00639', operation='DELETE', pgid='pgtrigger_delete_delete_90efd', table='actions_plan', when='AFTER')),
+            model_name="plan",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "actions_planhistory" ("abstentions", "adoption_date", "budget_envelope", "budget_imputation", "deliberation_is_draft", "deliberation_reference", "envelope_is_estimate", "first_year", "id", "is_public", "last_year", "lead_direction_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "previous_id", "public_point_fields", "slug", "state", "territory", "title", "votes_against", "votes_for") VALUES (OLD."abstentions", OLD."adoption_date", OLD."budget_envelope", OLD."budget_imputation", OLD."deliberation_is_draft", OLD."deliberation_reference", OLD."envelope_is_estimate", OLD."first_year", OLD."id", OLD."is_public", OLD."last_year", OLD."lead_direction_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."previous_id", OLD."public_point_fields", OLD."slug", OLD."state", OLD."territory", OLD."title", OLD."votes_against", OLD."votes_for"); RETURN NULL;',
+                    hash="44130b29a6b93498aa0737ce869ddcf90dc00639",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_90efd",
+                    table="actions_plan",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -6,46 +6,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0017_plan_deliberation_is_draft'),
+        ("actions", "0017_plan_deliberation_is_draft"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeliberationBudgetRow',
+            name="DeliberationBudgetRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('kind', models.CharField(choices=[('titre', 'Titre'), ('lignes', 'Lignes budgétaires'), ('sous_total', 'Sous-total'), ('total', 'Total')], max_length=20, verbose_name='nature')),
-                ('label', models.CharField(blank=True, help_text='Le libellé de la délibération ; vide pour des lignes budgétaires, qui portent le leur.', max_length=300, verbose_name='libellé')),
-                ('section', models.CharField(blank=True, choices=[('fonctionnement', 'Fonctionnement'), ('investissement', 'Investissement')], help_text='Vide : les deux sections.', max_length=20, verbose_name='section')),
-                ('measure', models.CharField(choices=[('depenses', 'Dépenses'), ('recettes', 'Recettes'), ('cout_net', 'Dépenses moins recettes'), ('solde', 'Recettes moins dépenses')], default='depenses', help_text='Ce que la ligne additionne ; des lignes budgétaires sont des dépenses ou des recettes.', max_length=20, verbose_name='montant')),
-                ('action_codes', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=20), blank=True, default=list, help_text='Les codes des actions dont les lignes comptent ; vide : toutes.', verbose_name='actions')),
-                ('stated', django.contrib.postgres.fields.ArrayField(base_field=models.DecimalField(decimal_places=2, max_digits=12), blank=True, default=list, help_text="Un montant par année du plan, pour une somme dont la délibération ne dit pas de quelles lignes elle est faite : il n'est pas recalculé.", verbose_name='montants indiqués par la délibération')),
-                ('comment', models.CharField(blank=True, max_length=300, verbose_name='commentaire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("titre", "Titre"),
+                            ("lignes", "Lignes budgétaires"),
+                            ("sous_total", "Sous-total"),
+                            ("total", "Total"),
+                        ],
+                        max_length=20,
+                        verbose_name="nature",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True,
+                        help_text="Le libellé de la délibération ; vide pour des lignes budgétaires, qui portent le leur.",
+                        max_length=300,
+                        verbose_name="libellé",
+                    ),
+                ),
+                (
+                    "section",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("fonctionnement", "Fonctionnement"),
+                            ("investissement", "Investissement"),
+                        ],
+                        help_text="Vide : les deux sections.",
+                        max_length=20,
+                        verbose_name="section",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("depenses", "Dépenses"),
+                            ("recettes", "Recettes"),
+                            ("cout_net", "Dépenses moins recettes"),
+                            ("solde", "Recettes moins dépenses"),
+                        ],
+                        default="depenses",
+                        help_text="Ce que la ligne additionne ; des lignes budgétaires sont des dépenses ou des recettes.",
+                        max_length=20,
+                        verbose_name="montant",
+                    ),
+                ),
+                (
+                    "action_codes",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=20),
+                        blank=True,
+                        default=list,
+                        help_text="Les codes des actions dont les lignes comptent ; vide : toutes.",
+                        verbose_name="actions",
+                    ),
+                ),
+                (
+                    "stated",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.DecimalField(decimal_places=2, max_digits=12),
+                        blank=True,
+                        default=list,
+                        help_text="Un montant par année du plan, pour une somme dont la délibération ne dit pas de quelles lignes elle est faite : il n'est pas recalculé.",
+                        verbose_name="montants indiqués par la délibération",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.CharField(blank=True, max_length=300, verbose_name="commentaire"),
+                ),
             ],
             options={
-                'verbose_name': 'ligne du tableau budgétaire de la délibération',
-                'verbose_name_plural': 'lignes du tableau budgétaire de la délibération',
-                'ordering': ['plan', 'position'],
+                "verbose_name": "ligne du tableau budgétaire de la délibération",
+                "verbose_name_plural": "lignes du tableau budgétaire de la délibération",
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.AddField(
-            model_name='deliberationbudgetrow',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliberation_budget_rows', to='actions.plan', verbose_name='plan'),
+            model_name="deliberationbudgetrow",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliberation_budget_rows",
+                to="actions.plan",
+                verbose_name="plan",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deliberationbudgetrow',
-            constraint=models.UniqueConstraint(fields=('plan', 'position'), name='unique_deliberation_budget_row_position', violation_error_message='Le tableau a déjà une ligne à cette position.'),
+            model_name="deliberationbudgetrow",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "position"),
+                name="unique_deliberation_budget_row_position",
+                violation_error_message="Le tableau a déjà une ligne à cette position.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deliberationbudgetrow',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'lignes'), _negated=True), ('measure__in', ['depenses', 'recettes']), _connector='OR'), name='deliberation_budget_lines_are_expenses_or_revenue', violation_error_message='Des lignes budgétaires sont des dépenses ou des recettes.'),
+            model_name="deliberationbudgetrow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "lignes"), _negated=True),
+                    ("measure__in", ["depenses", "recettes"]),
+                    _connector="OR",
+                ),
+                name="deliberation_budget_lines_are_expenses_or_revenue",
+                violation_error_message="Des lignes budgétaires sont des dépenses ou des recettes.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deliberationbudgetrow',
-            constraint=models.CheckConstraint(condition=models.Q(('stated', []), ('kind__in', ['sous_total', 'total']), _connector='OR'), name='deliberation_budget_stated_only_on_sums', violation_error_message='Seul un sous-total ou un total reprend les montants de la délibération.'),
+            model_name="deliberationbudgetrow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("stated", []), ("kind__in", ["sous_total", "total"]), _connector="OR"
+                ),
+                name="deliberation_budget_stated_only_on_sums",
+                violation_error_message="Seul un sous-total ou un total reprend les montants de la délibération.",
+            ),
         ),
     ]

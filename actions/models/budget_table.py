@@ -30,34 +30,53 @@ class DeliberationBudgetRow(models.Model):
         BALANCE = "solde", "Recettes moins dépenses"
 
     plan = models.ForeignKey(
-        "actions.Plan", on_delete=models.CASCADE, related_name="deliberation_budget_rows",
+        "actions.Plan",
+        on_delete=models.CASCADE,
+        related_name="deliberation_budget_rows",
         verbose_name="plan",
     )
     position = models.PositiveSmallIntegerField("position")
     kind = models.CharField("nature", max_length=20, choices=Kind)
     label = models.CharField(
-        "libellé", max_length=300, blank=True,
-        help_text=("Le libellé de la délibération ; vide pour des lignes budgétaires, qui "
-                   "portent le leur."),
+        "libellé",
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Le libellé de la délibération ; vide pour des lignes budgétaires, qui portent le leur."
+        ),
     )
     section = models.CharField(
-        "section", max_length=20, choices=BudgetLine.Section, blank=True,
+        "section",
+        max_length=20,
+        choices=BudgetLine.Section,
+        blank=True,
         help_text="Vide : les deux sections.",
     )
     measure = models.CharField(
-        "montant", max_length=20, choices=Measure, default=Measure.EXPENSES,
-        help_text=("Ce que la ligne additionne ; des lignes budgétaires sont des dépenses ou "
-                   "des recettes."),
+        "montant",
+        max_length=20,
+        choices=Measure,
+        default=Measure.EXPENSES,
+        help_text=(
+            "Ce que la ligne additionne ; des lignes budgétaires sont des dépenses ou des recettes."
+        ),
     )
     action_codes = ArrayField(
-        models.CharField(max_length=20), verbose_name="actions", default=list, blank=True,
+        models.CharField(max_length=20),
+        verbose_name="actions",
+        default=list,
+        blank=True,
         help_text="Les codes des actions dont les lignes comptent ; vide : toutes.",
     )
     stated = ArrayField(
         models.DecimalField(max_digits=12, decimal_places=2),
-        verbose_name="montants indiqués par la délibération", default=list, blank=True,
-        help_text=("Un montant par année du plan, pour une somme dont la délibération ne dit "
-                   "pas de quelles lignes elle est faite : il n'est pas recalculé."),
+        verbose_name="montants indiqués par la délibération",
+        default=list,
+        blank=True,
+        help_text=(
+            "Un montant par année du plan, pour une somme dont la délibération ne dit "
+            "pas de quelles lignes elle est faite : il n'est pas recalculé."
+        ),
     )
     comment = models.CharField("commentaire", max_length=300, blank=True)
 
@@ -67,7 +86,8 @@ class DeliberationBudgetRow(models.Model):
         verbose_name_plural = "lignes du tableau budgétaire de la délibération"
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "position"], name="unique_deliberation_budget_row_position",
+                fields=["plan", "position"],
+                name="unique_deliberation_budget_row_position",
                 violation_error_message="Le tableau a déjà une ligne à cette position.",
             ),
             models.CheckConstraint(
@@ -78,8 +98,9 @@ class DeliberationBudgetRow(models.Model):
             models.CheckConstraint(
                 condition=Q(stated=[]) | Q(kind__in=["sous_total", "total"]),
                 name="deliberation_budget_stated_only_on_sums",
-                violation_error_message=("Seul un sous-total ou un total reprend les montants "
-                                         "de la délibération."),
+                violation_error_message=(
+                    "Seul un sous-total ou un total reprend les montants de la délibération."
+                ),
             ),
         ]
 

@@ -18,27 +18,41 @@ class CampaignQuerySet(models.QuerySet):
         """Campaigns pilots may answer on TODAY: opened, not closed; a closed plan's (its
         successor adopted meanwhile) only up to its due date (see Campaign.is_open)."""
         today = today or timezone.localdate()
-        return (self.filter(opens_on__lte=today, closed_on__isnull=True)
-                .exclude(plan__state=CLOSED_PLAN, due_on__lt=today))
+        return self.filter(opens_on__lte=today, closed_on__isnull=True).exclude(
+            plan__state=CLOSED_PLAN, due_on__lt=today
+        )
 
 
 @tracked("CampaignHistory")
 class Campaign(Versioned):
-    plan = models.ForeignKey("actions.Plan", on_delete=models.CASCADE, related_name="campaigns",
-                             verbose_name="plan")
+    plan = models.ForeignKey(
+        "actions.Plan", on_delete=models.CASCADE, related_name="campaigns", verbose_name="plan"
+    )
     year = models.PositiveSmallIntegerField("année du point demandé")
     opens_on = models.DateField("ouverture", default=timezone.localdate)
     due_on = models.DateField("date limite")
     message = models.TextField(
-        "message aux pilotes", blank=True,
-        help_text="Repris dans le courriel d'ouverture et les relances.")
+        "message aux pilotes",
+        blank=True,
+        help_text="Repris dans le courriel d'ouverture et les relances.",
+    )
     closed_on = models.DateField(
-        "clôture", null=True, blank=True,
-        help_text=("Une fois la campagne close, les pilotes ne peuvent plus saisir ; l'équipe "
-                   "ESS peut encore corriger."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name="ouverte par")
+        "clôture",
+        null=True,
+        blank=True,
+        help_text=(
+            "Une fois la campagne close, les pilotes ne peuvent plus saisir ; l'équipe "
+            "ESS peut encore corriger."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ouverte par",
+    )
 
     objects = CampaignQuerySet.as_manager()
 
@@ -49,13 +63,16 @@ class Campaign(Versioned):
         triggers = [bump_version()]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "year"], name="one_campaign_per_plan_and_year",
+                fields=["plan", "year"],
+                name="one_campaign_per_plan_and_year",
                 violation_error_message="Ce plan a déjà une campagne pour cette année.",
             ),
             models.CheckConstraint(
-                condition=Q(due_on__gte=F("opens_on")), name="campaign_due_after_opening",
-                violation_error_message=("La date limite doit être postérieure ou égale à "
-                                         "l'ouverture."),
+                condition=Q(due_on__gte=F("opens_on")),
+                name="campaign_due_after_opening",
+                violation_error_message=(
+                    "La date limite doit être postérieure ou égale à l'ouverture."
+                ),
             ),
         ]
 
@@ -63,8 +80,9 @@ class Campaign(Versioned):
         return f"Campagne {self.year} · {self.plan}"
 
     def get_absolute_url(self):
-        return reverse("actions:campaign_detail", kwargs={"slug": self.plan.slug,
-                                                          "year": self.year})
+        return reverse(
+            "actions:campaign_detail", kwargs={"slug": self.plan.slug, "year": self.year}
+        )
 
     def is_open(self, today=None):
         """Whether pilots may answer on TODAY. The campaign of a plan closed by its successor's
@@ -72,8 +90,7 @@ class Campaign(Versioned):
         its pilots were asked for them; after that date it is over, as if closed (no more
         points from pilots, no more reminders), and the plan is read only again."""
         today = today or timezone.localdate()
-        return (self.opens_on <= today and self.closed_on is None
-                and not self.is_over(today))
+        return self.opens_on <= today and self.closed_on is None and not self.is_over(today)
 
     def is_over(self, today=None):
         """Whether the campaign of a closed plan has run to its due date (is_open)."""
@@ -83,10 +100,16 @@ class Campaign(Versioned):
 
 class ReminderSent(models.Model):
     """A reminder e-mail that went: each (campaign, recipient, stage) goes once."""
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders",
-                                 verbose_name="campagne")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="+", verbose_name="destinataire")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="reminders", verbose_name="campagne"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="destinataire",
+    )
     stage = models.CharField("étape", max_length=40)
     sent_at = models.DateTimeField("envoyé le", default=timezone.now)
     summary = models.CharField("objet", max_length=300, blank=True)
@@ -96,8 +119,9 @@ class ReminderSent(models.Model):
         verbose_name = "relance envoyée"
         verbose_name_plural = "relances envoyées"
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "recipient", "stage"],
-                                    name="one_reminder_per_stage"),
+            models.UniqueConstraint(
+                fields=["campaign", "recipient", "stage"], name="one_reminder_per_stage"
+            ),
         ]
 
     def __str__(self):

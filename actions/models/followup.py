@@ -33,6 +33,7 @@ class Status(models.TextChoices):
 class Review(models.TextChoices):
     """Where a point stands in the campaign: a pilot drafts and submits it, the ESS team
     validates it or sends it back (« à revoir ») with a comment."""
+
     DRAFT = "brouillon", "Brouillon"
     SUBMITTED = "soumis", "Soumis"
     VALIDATED = "valide", "Validé"
@@ -63,7 +64,9 @@ class ProgressUpdateQuerySet(models.QuerySet):
 @tracked("ProgressUpdateHistory")
 class ProgressUpdate(Versioned):
     action = models.ForeignKey(
-        "actions.Action", on_delete=models.CASCADE, related_name="updates",
+        "actions.Action",
+        on_delete=models.CASCADE,
+        related_name="updates",
         verbose_name="action",
     )
     year = models.PositiveSmallIntegerField("année")
@@ -78,8 +81,12 @@ class ProgressUpdate(Versioned):
     difficulties = models.TextField("difficultés rencontrées", blank=True)
     next_steps = models.TextField("prochaines étapes", blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="auteur",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
     )
     review = models.CharField("état", max_length=10, choices=Review, default=Review.VALIDATED)
 
@@ -111,14 +118,19 @@ class ProgressUpdate(Versioned):
         (the form, the admin and any other writer going through full_clean)."""
         errors = {}
         if self.status == Status.DONE and self.progress != 100:
-            errors["progress"] = ("Une action réalisée est avancée à 100 % : corrigez "
-                                  "l'avancement, ou choisissez le statut « En cours ».")
+            errors["progress"] = (
+                "Une action réalisée est avancée à 100 % : corrigez "
+                "l'avancement, ou choisissez le statut « En cours »."
+            )
         elif self.status == Status.PLANNED and self.progress:
-            errors["progress"] = ("Une action à venir est avancée à 0 % : si elle a commencé, "
-                                  "choisissez le statut « En cours ».")
+            errors["progress"] = (
+                "Une action à venir est avancée à 0 % : si elle a commencé, "
+                "choisissez le statut « En cours »."
+            )
         if self.date and self.year and self.date.year < self.year:
-            errors["date"] = (f"Le point {self.year} ne peut pas être daté d'avant le 1er "
-                              f"janvier {self.year}.")
+            errors["date"] = (
+                f"Le point {self.year} ne peut pas être daté d'avant le 1er janvier {self.year}."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -129,10 +141,20 @@ class ProgressUpdate(Versioned):
 
 class ReviewComment(models.Model):
     """One message of the dated thread of a point: the ESS team's return, the pilot's answer."""
-    point = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="comments",
-                              verbose_name="point d'avancement")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               related_name="+", verbose_name="auteur")
+
+    point = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name="point d'avancement",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
     created_at = models.DateTimeField("date", default=timezone.now)
     review = models.CharField("état donné au point", max_length=10, choices=Review)
     text = models.TextField("commentaire", blank=True)
@@ -157,37 +179,52 @@ class BudgetLine(Versioned):
         REVENUE = "recette", "Recette"
 
     action = models.ForeignKey(
-        "actions.Action", on_delete=models.CASCADE, related_name="budget_lines",
+        "actions.Action",
+        on_delete=models.CASCADE,
+        related_name="budget_lines",
         verbose_name="action",
     )
     year = models.PositiveSmallIntegerField("année")
-    section = models.CharField(
-        "section", max_length=20, choices=Section, default=Section.OPERATING
-    )
+    section = models.CharField("section", max_length=20, choices=Section, default=Section.OPERATING)
     flow = models.CharField("sens", max_length=10, choices=Flow, default=Flow.EXPENSE)
     chapter = models.CharField(
-        "chapitre", max_length=10, blank=True,
+        "chapitre",
+        max_length=10,
+        blank=True,
         help_text="Chapitre budgétaire : 011, 012, 65, 70…",
     )
     label = models.CharField("libellé", max_length=300)
     planned = models.DecimalField(
-        "prévu (€)", max_digits=12, decimal_places=2, default=Decimal("0"),
+        "prévu (€)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=amount_validators,
     )
     committed = models.DecimalField(
-        "engagé (€)", max_digits=12, decimal_places=2, default=Decimal("0"),
+        "engagé (€)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=amount_validators,
     )
     spent = models.DecimalField(
-        "réalisé (€)", max_digits=12, decimal_places=2, default=Decimal("0"),
+        "réalisé (€)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=amount_validators,
     )
     co_funder = models.CharField("cofinanceur", max_length=200, blank=True)
     # Who entered the line: a pilot changes only the lines it entered itself (lines entered
     # before this was recorded have no author, and stay the ESS team's).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="saisie par",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saisie par",
     )
 
     class Meta:
@@ -212,12 +249,25 @@ class EventQuerySet(models.QuerySet):
         """[(label, number of events, participants, events of unknown attendance)] for every
         kind, in the kinds' order; the participants are those of the events whose attendance
         is known (0 when none is)."""
-        rows = {row["kind"]: row for row in self.order_by().values("kind").annotate(
-            count=models.Count("id"), people=models.Sum("participants"),
-            unknown=models.Count("id", filter=models.Q(participants__isnull=True)))}
-        return [(label, rows.get(kind, {}).get("count", 0), rows.get(kind, {}).get("people") or 0,
-                 rows.get(kind, {}).get("unknown", 0))
-                for kind, label in Event.Kind.choices]
+        rows = {
+            row["kind"]: row
+            for row in self.order_by()
+            .values("kind")
+            .annotate(
+                count=models.Count("id"),
+                people=models.Sum("participants"),
+                unknown=models.Count("id", filter=models.Q(participants__isnull=True)),
+            )
+        }
+        return [
+            (
+                label,
+                rows.get(kind, {}).get("count", 0),
+                rows.get(kind, {}).get("people") or 0,
+                rows.get(kind, {}).get("unknown", 0),
+            )
+            for kind, label in Event.Kind.choices
+        ]
 
 
 @tracked("EventHistory")
@@ -241,11 +291,15 @@ class Event(Versioned):
     participants = models.PositiveIntegerField("nombre de participants", null=True, blank=True)
     description = models.TextField("description", blank=True)
     actions = models.ManyToManyField(
-        "actions.Action", through="EventAction", related_name="events",
+        "actions.Action",
+        through="EventAction",
+        related_name="events",
         verbose_name="actions liées",
     )
     structures = models.ManyToManyField(
-        "structures.Structure", blank=True, related_name="events",
+        "structures.Structure",
+        blank=True,
+        related_name="events",
         verbose_name="structures participantes",
     )
 
@@ -264,9 +318,7 @@ class Event(Versioned):
 @tracked("EventActionHistory", pghistory.InsertEvent(), pghistory.DeleteEvent())
 class EventAction(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, verbose_name="événement")
-    action = models.ForeignKey(
-        "actions.Action", on_delete=models.CASCADE, verbose_name="action"
-    )
+    action = models.ForeignKey("actions.Action", on_delete=models.CASCADE, verbose_name="action")
 
     class Meta:
         verbose_name = "action liée à un événement"
@@ -289,14 +341,24 @@ def attachment_path(instance, filename):
 class Attachment(models.Model):
     """A supporting document of a point (PDF, image, office file), served only through a
     view that checks the reader's role."""
-    point = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE,
-                              related_name="attachments", verbose_name="point d'avancement")
+
+    point = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="point d'avancement",
+    )
     file = models.FileField("fichier", upload_to=attachment_path, max_length=200)
     name = models.CharField("nom du fichier", max_length=200)
     content_type = models.CharField("type", max_length=100)
     size = models.PositiveIntegerField("taille (octets)")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, related_name="+", verbose_name="déposé par")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="déposé par",
+    )
     uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
 
     class Meta:

@@ -78,8 +78,9 @@ class PlanQuerySet(models.QuerySet):
     def with_tree(self):
         """Prefetch axes -> objectives -> actions (with their pilot direction and status), in
         code order."""
-        actions = (Action.objects.with_status()
-                   .select_related("pilot_direction").order_by("code_key"))
+        actions = (
+            Action.objects.with_status().select_related("pilot_direction").order_by("code_key")
+        )
         objectives = Objective.objects.order_by("code_key").prefetch_related(
             models.Prefetch("actions", queryset=actions)
         )
@@ -91,9 +92,11 @@ class PlanQuerySet(models.QuerySet):
 
 # The fields of a yearly point that a public plan may show; internal comments, the review
 # thread, budget lines and attachments never appear on the public site.
-PUBLIC_POINT_FIELDS = [("achievements", "réalisations"),
-                       ("difficulties", "difficultés rencontrées"),
-                       ("next_steps", "prochaines étapes")]
+PUBLIC_POINT_FIELDS = [
+    ("achievements", "réalisations"),
+    ("difficulties", "difficultés rencontrées"),
+    ("next_steps", "prochaines étapes"),
+]
 
 
 def default_public_point_fields():
@@ -116,14 +119,20 @@ class Plan(models.Model):
         "référence de la délibération", max_length=50, blank=True
     )
     adoption_date = models.DateField(
-        "date d'adoption", null=True, blank=True,
-        help_text=("Date de la séance du conseil ; laissée vide quand le texte de la "
-                   "délibération ne la donne pas."),
+        "date d'adoption",
+        null=True,
+        blank=True,
+        help_text=(
+            "Date de la séance du conseil ; laissée vide quand le texte de la "
+            "délibération ne la donne pas."
+        ),
     )
     deliberation_is_draft = models.BooleanField(
-        "projet de délibération", default=False,
-        help_text=("Le texte connu est le projet soumis au conseil : il ne porte pas le "
-                   "résultat du vote."),
+        "projet de délibération",
+        default=False,
+        help_text=(
+            "Le texte connu est le projet soumis au conseil : il ne porte pas le résultat du vote."
+        ),
     )
     budget_envelope = models.DecimalField(
         "enveloppe budgétaire (€)", max_digits=12, decimal_places=2, null=True, blank=True
@@ -135,7 +144,8 @@ class Plan(models.Model):
         help_text="Compte et ligne de crédit, par exemple « compte 6188, LdC n°77592 ».",
     )
     envelope_is_estimate = models.BooleanField(
-        "enveloppe estimée", default=False,
+        "enveloppe estimée",
+        default=False,
         help_text="La délibération donne un ordre de grandeur (« environ 85 000 € »).",
     )
     votes_for = models.PositiveIntegerField("voix pour", null=True, blank=True)
@@ -151,18 +161,28 @@ class Plan(models.Model):
         verbose_name="direction pilote du plan",
     )
     previous = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_plans",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_plans",
         verbose_name="plan précédent",
         help_text="Le plan dont celui-ci a été préparé ; il est clos quand celui-ci est adopté.",
     )
     is_public = models.BooleanField(
-        "publié sur le site public", default=False,
-        help_text=("Ses axes, objectifs et actions, leur avancement, les indicateurs et les "
-                   "rapports publiés sont lisibles par tous sous /public/."))
+        "publié sur le site public",
+        default=False,
+        help_text=(
+            "Ses axes, objectifs et actions, leur avancement, les indicateurs et les "
+            "rapports publiés sont lisibles par tous sous /public/."
+        ),
+    )
     public_point_fields = ArrayField(
         models.CharField(max_length=20, choices=PUBLIC_POINT_FIELDS),
         verbose_name="textes publics des points d'avancement",
-        default=default_public_point_fields, blank=True)
+        default=default_public_point_fields,
+        blank=True,
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -174,8 +194,9 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=models.Q(last_year__gte=F("first_year")),
                 name="plan_years_in_order",
-                violation_error_message=("La dernière année doit être postérieure ou égale à "
-                                         "la première."),
+                violation_error_message=(
+                    "La dernière année doit être postérieure ou égale à la première."
+                ),
             ),
         ]
 
@@ -187,9 +208,11 @@ class Plan(models.Model):
         """« 167 pour, 0 contre, 9 abstentions », as the deliberation records the vote."""
         if self.votes_for is None:
             return ""
-        return (f"{count(self.votes_for, 'pour', 'pour')}, "
-                f"{count(self.votes_against or 0, 'contre', 'contre')}, "
-                f"{count(self.abstentions or 0, 'abstention', 'abstentions')}")
+        return (
+            f"{count(self.votes_for, 'pour', 'pour')}, "
+            f"{count(self.votes_against or 0, 'contre', 'contre')}, "
+            f"{count(self.abstentions or 0, 'abstention', 'abstentions')}"
+        )
 
     @property
     def deliberation_text(self):
@@ -328,14 +351,19 @@ class ActionQuerySet(models.QuerySet):
         if year is not None:
             latest = latest.filter(year__lte=year)
         return self.annotate(
-            current_status=Coalesce(
-                Subquery(latest.values("status")[:1]), Value(NO_POINT)
-            ),
+            current_status=Coalesce(Subquery(latest.values("status")[:1]), Value(NO_POINT)),
             current_progress=Subquery(latest.values("progress")[:1]),
             status_year=Subquery(latest.values("year")[:1]),
-            due_date=Coalesce(F("end_date"), Func(F("plan__last_year"), Value(12), Value(31),
-                                                  function="make_date",
-                                                  output_field=models.DateField())),
+            due_date=Coalesce(
+                F("end_date"),
+                Func(
+                    F("plan__last_year"),
+                    Value(12),
+                    Value(31),
+                    function="make_date",
+                    output_field=models.DateField(),
+                ),
+            ),
         ).annotate(
             is_late=Case(
                 When(
@@ -371,8 +399,10 @@ class Action(Versioned):
         related_name="actions",
         blank=True,
         verbose_name="plan",
-        help_text=("Le plan de l'objectif (déduit de l'objectif si laissé vide) ; "
-           "il garantit l'unicité du code dans le plan."),
+        help_text=(
+            "Le plan de l'objectif (déduit de l'objectif si laissé vide) ; "
+            "il garantit l'unicité du code dans le plan."
+        ),
     )
     objective = models.ForeignKey(
         Objective,
@@ -413,7 +443,9 @@ class Action(Versioned):
         help_text="Partenaires qui ne figurent pas (encore) dans l'annuaire.",
     )
     partner_structures = models.ManyToManyField(
-        "structures.Structure", blank=True, related_name="partner_actions",
+        "structures.Structure",
+        blank=True,
+        related_name="partner_actions",
         verbose_name="structures partenaires",
         help_text="Structures de l'annuaire associées à l'action.",
     )
@@ -427,12 +459,20 @@ class Action(Versioned):
     start_date = models.DateField("date de début", null=True, blank=True)
     end_date = models.DateField("date de fin", null=True, blank=True)
     priority = models.CharField(
-        "priorité", max_length=10, choices=Priority, default=Priority.UNSPECIFIED, blank=True,
+        "priorité",
+        max_length=10,
+        choices=Priority,
+        default=Priority.UNSPECIFIED,
+        blank=True,
         help_text="Laissée « non précisée » quand la fiche ne la donne pas.",
     )
     location = models.CharField("lieu", max_length=200, blank=True)
     predecessor = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="successors",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
         verbose_name="action du plan précédent",
         help_text="L'action dont celle-ci est la reconduction.",
     )
@@ -456,8 +496,9 @@ class Action(Versioned):
                 | models.Q(start_date__isnull=True)
                 | models.Q(end_date__gte=F("start_date")),
                 name="action_dates_in_order",
-                violation_error_message=("La date de fin doit être postérieure ou égale à la "
-                                         "date de début."),
+                violation_error_message=(
+                    "La date de fin doit être postérieure ou égale à la date de début."
+                ),
             ),
         ]
 

@@ -11,5 +11,7 @@ register = template.Library()
 
 @register.inclusion_tag("actions/includes/structure_involvement.html")
 def structure_involvement(structure):
-    return {"actions": structure.partner_actions.select_related("plan").order_by("code_key"),
-            "events": structure.events.order_by("-date")}
+    return {
+        "actions": structure.partner_actions.select_related("plan").order_by("code_key"),
+        "events": structure.events.order_by("-date"),
+    }

@@ -47,28 +47,44 @@ def action_list(request, slug):
     as_of = reference_date(year) if year else timezone.localdate()
 
     def selected():
-        actions = (actions_of_year(plan, year) if year else
-                   Action.objects.filter(plan=plan).with_status())
-        actions = (actions.select_related("plan", "objective__axis", "pilot_direction")
-                   .order_by("code_key"))
+        actions = (
+            actions_of_year(plan, year) if year else Action.objects.filter(plan=plan).with_status()
+        )
+        actions = actions.select_related("plan", "objective__axis", "pilot_direction").order_by(
+            "code_key"
+        )
         filterset = ActionFilter(request.GET, queryset=actions, plan=plan)
         return filterset, filtered(filterset)
 
     if request.GET.get("format"):
         filterset, queryset = selected()
-        return requested_export(request, lambda: ActionResource(as_of=as_of), queryset,
-                                f"actions-{plan.slug}",
-                                subject=f"Actions du plan « {plan.title} »",
-                                filters=applied_filters(filterset))
+        return requested_export(
+            request,
+            lambda: ActionResource(as_of=as_of),
+            queryset,
+            f"actions-{plan.slug}",
+            subject=f"Actions du plan « {plan.title} »",
+            filters=applied_filters(filterset),
+        )
 
     def body():
         filterset, queryset = selected()
-        return {"plan": plan, "filter": filterset, "export_formats": FORMATS, "as_of": as_of,
-                **paginate(request, queryset, PAGE_SIZE)}
+        return {
+            "plan": plan,
+            "filter": filterset,
+            "export_formats": FORMATS,
+            "as_of": as_of,
+            **paginate(request, queryset, PAGE_SIZE),
+        }
 
-    return render(request, "actions/action_list.html", {
-        "plan": plan, "body": cached_body(request, "action-list", plan.pk, LIST_BODY, body,
-                                                     scopes=PAGE)})
+    return render(
+        request,
+        "actions/action_list.html",
+        {
+            "plan": plan,
+            "body": cached_body(request, "action-list", plan.pk, LIST_BODY, body, scopes=PAGE),
+        },
+    )
 
 
 @require_safe
@@ -86,13 +102,16 @@ def action_detail(request, slug, code):
         lines = list(action.budget_lines.all())
         for line in lines:
             line.may_edit = follower and may_change_line(request.user, line, years)
-            line.may_delete = follower and may_change_line(request.user, line, years,
-                                                           DELETE_BUDGET)
+            line.may_delete = follower and may_change_line(request.user, line, years, DELETE_BUDGET)
         return lines
 
     def updates():
-        by_year = {update.year: update for update in action.updates.select_related("author")
-                   .prefetch_related("comments__author", "attachments")}
+        by_year = {
+            update.year: update
+            for update in action.updates.select_related("author").prefetch_related(
+                "comments__author", "attachments"
+            )
+        }
         return [(year, by_year.get(year)) for year in action.plan.years]
 
     # The page's body is cached for readers (editors' pages carry CSRF tokens): its figures
@@ -108,8 +127,11 @@ def action_detail(request, slug, code):
         "associated_directions": action.associated_directions.all(),
         "pilots": action.pilots.order_by(*PEOPLE_ORDER),
         # Built only when the cached body is rendered again (a callable, as "updates").
-        "successors": lambda: Action.objects.filter(predecessor=action, plan__in=plans(request))
-        .select_related("plan").order_by("plan__first_year"),
+        "successors": lambda: (
+            Action.objects.filter(predecessor=action, plan__in=plans(request))
+            .select_related("plan")
+            .order_by("plan__first_year")
+        ),
         "can_manage": can_manage(request.user),
         "can_edit": editor,
         "can_follow": follower,
@@ -126,8 +148,10 @@ def action_detail(request, slug, code):
 def action_edit(request, slug, code):
     action = get_action(request, slug, code, perm=EDIT_ACTION)
     return edit_versioned(
-        request, ActionForm(request.POST or None, instance=action),
-        template="actions/action_form.html", context={"action": action, "plan": action.plan},
+        request,
+        ActionForm(request.POST or None, instance=action),
+        template="actions/action_form.html",
+        context={"action": action, "plan": action.plan},
         message=lambda saved: f"La fiche de l'action {saved.code} est enregistrée.",
         success_url=lambda saved: saved.get_absolute_url(),
     )

@@ -45,31 +45,52 @@ def _draft_url(plan):
 def draft_create(request, slug):
     """Draft the next plan from the plan SLUG: the actions not « Réalisée » preselected."""
     source = get_plan(request, slug, perm=MANAGE_PLAN)
-    tree = list(Action.objects.filter(plan=source).with_status(source.last_year)
-                .select_related("objective__axis").order_by("code_key"))
-    first, last = source.last_year + 1, source.last_year + (source.last_year - source.first_year) + 1
-    initial = {"first_year": first, "last_year": last,
-               "title": drafting.next_title(source, first, last),
-               "slug": drafting.next_slug(source, first, last),
-               "actions": [a.code for a in tree if a.current_status != Status.DONE]}
+    tree = list(
+        Action.objects.filter(plan=source)
+        .with_status(source.last_year)
+        .select_related("objective__axis")
+        .order_by("code_key")
+    )
+    first, last = (
+        source.last_year + 1,
+        source.last_year + (source.last_year - source.first_year) + 1,
+    )
+    initial = {
+        "first_year": first,
+        "last_year": last,
+        "title": drafting.next_title(source, first, last),
+        "slug": drafting.next_slug(source, first, last),
+        "actions": [a.code for a in tree if a.current_status != Status.DONE],
+    }
     form = DraftPlanForm(request.POST or None, initial=initial, actions=tree)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             plan = drafting.draft_next_plan(
-                source, slug=data["slug"], title=data["title"], first_year=data["first_year"],
-                last_year=data["last_year"], codes=data["actions"])
+                source,
+                slug=data["slug"],
+                title=data["title"],
+                first_year=data["first_year"],
+                last_year=data["last_year"],
+                codes=data["actions"],
+            )
         except drafting.DraftRefused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, f"Le brouillon « {plan.title} » est créé avec "
-                                      f"{len(data['actions'])} actions reconduites. Il n'est "
-                                      "visible que des administrateurs jusqu'à son adoption.")
+            messages.success(
+                request,
+                f"Le brouillon « {plan.title} » est créé avec "
+                f"{len(data['actions'])} actions reconduites. Il n'est "
+                "visible que des administrateurs jusqu'à son adoption.",
+            )
             return redirect(_draft_url(plan))
     selected = set(form["actions"].value() or [])
-    return render(request, "actions/draft_create.html", {
-        "source": source, "form": form, "actions": tree, "selected": selected},
-        status=400 if form.errors else 200)
+    return render(
+        request,
+        "actions/draft_create.html",
+        {"source": source, "form": form, "actions": tree, "selected": selected},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_safe
@@ -77,8 +98,11 @@ def draft_detail(request, slug):
     """The draft's tree, each element with its changes; the renumbering; the adoption."""
     plan = _draft(request, slug)
     tree = drafting.Tree(plan)
-    return render(request, "actions/draft_detail.html", {
-        "plan": plan, "tree": tree, "renumbering": drafting.renumbering_preview(plan)})
+    return render(
+        request,
+        "actions/draft_detail.html",
+        {"plan": plan, "tree": tree, "renumbering": drafting.renumbering_preview(plan)},
+    )
 
 
 @require_POST
@@ -93,8 +117,12 @@ def draft_add(request, slug, kind):
         parent = int(request.POST.get("parent") or 0) or None
         node = drafting.add_node(plan, kind, title=title, parent_pk=parent)
     except (ValueError, drafting.DraftRefused) as refused:
-        messages.error(request, str(refused) if isinstance(refused, drafting.DraftRefused)
-                       else "Rattachement illisible.")
+        messages.error(
+            request,
+            str(refused)
+            if isinstance(refused, drafting.DraftRefused)
+            else "Rattachement illisible.",
+        )
     else:
         code = node.number if kind == "axis" else node.code
         messages.success(request, f"« {title} » est ajouté sous le code {code}.")
@@ -111,33 +139,58 @@ def draft_node(request, slug, kind, pk):
     parents = []
     if kind != "axis":
         parent_kind = "axis" if kind == "objective" else "objective"
-        parents = [(n.obj.pk, f"{n.code} · {n.obj.title}") for n in tree.nodes()
-                   if n.kind == parent_kind]
-    shown = {"title": node.obj.title, "code": node.code,
-             "parent": tree.parent_of(node).obj.pk if kind != "axis" else None}
-    form = DraftNodeForm(request.POST or None, parents=parents, initial={
-        **shown, **{f"shown_{name}": value for name, value in shown.items()}})
+        parents = [
+            (n.obj.pk, f"{n.code} · {n.obj.title}") for n in tree.nodes() if n.kind == parent_kind
+        ]
+    shown = {
+        "title": node.obj.title,
+        "code": node.code,
+        "parent": tree.parent_of(node).obj.pk if kind != "axis" else None,
+    }
+    form = DraftNodeForm(
+        request.POST or None,
+        parents=parents,
+        initial={**shown, **{f"shown_{name}": value for name, value in shown.items()}},
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             changes = drafting.edit_node(
-                plan, kind, pk, title=data["title"], code=data["code"],
+                plan,
+                kind,
+                pk,
+                title=data["title"],
+                code=data["code"],
                 parent_pk=data.get("parent"),
-                shown={name: data[f"shown_{name}"] for name in shown})
+                shown={name: data[f"shown_{name}"] for name in shown},
+            )
         except drafting.DraftRefused as refused:
             form.add_error(None, str(refused))
         except drafting.DraftConflict as refused:
             conflict = refused.changes
         else:
-            moved = f" ; {len(changes)} code{'s' if len(changes) > 1 else ''} changé" \
-                    f"{'s' if len(changes) > 1 else ''}" if changes else ""
+            moved = (
+                f" ; {len(changes)} code{'s' if len(changes) > 1 else ''} changé"
+                f"{'s' if len(changes) > 1 else ''}"
+                if changes
+                else ""
+            )
             messages.success(request, f"« {data['title']} » est enregistré{moved}.")
             return redirect(_draft_url(plan))
-    return render(request, "actions/draft_node.html", {
-        "plan": plan, "node": node, "form": form, "label": LABELS[kind], "conflict": conflict,
-        "slug_kind": next(key for key, value in KINDS.items() if value == kind)},
-        status=409 if conflict else 400 if form.errors else 200)
+    return render(
+        request,
+        "actions/draft_node.html",
+        {
+            "plan": plan,
+            "node": node,
+            "form": form,
+            "label": LABELS[kind],
+            "conflict": conflict,
+            "slug_kind": next(key for key, value in KINDS.items() if value == kind),
+        },
+        status=409 if conflict else 400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -151,18 +204,31 @@ def draft_remove(request, slug, kind, pk):
         except drafting.DraftRefused as refused:
             messages.error(request, str(refused))
         else:
-            messages.success(request, f"{LABELS[kind].capitalize()} {node.code} · "
-                                      f"« {node.obj.title} » est retiré du brouillon. "
-                                      "Renumérotez pour combler le trou s'il le faut.")
+            messages.success(
+                request,
+                f"{LABELS[kind].capitalize()} {node.code} · "
+                f"« {node.obj.title} » est retiré du brouillon. "
+                "Renumérotez pour combler le trou s'il le faut.",
+            )
         return redirect(_draft_url(plan))
-    below = {"axis": " avec ses objectifs et leurs actions", "objective": " avec ses actions",
-             "action": ""}[kind]
-    return render(request, "includes/confirm_delete.html", {
-        "question": f"Retirer du brouillon {LABELS[kind]} {node.code} · « {node.obj.title} »"
-                    f"{below} ?",
-        "crumbs": [("Plans d'actions", reverse("actions:plan_list")),
-                   (plan.title, _draft_url(plan))],
-        "cancel_url": _draft_url(plan)})
+    below = {
+        "axis": " avec ses objectifs et leurs actions",
+        "objective": " avec ses actions",
+        "action": "",
+    }[kind]
+    return render(
+        request,
+        "includes/confirm_delete.html",
+        {
+            "question": f"Retirer du brouillon {LABELS[kind]} {node.code} · « {node.obj.title} »"
+            f"{below} ?",
+            "crumbs": [
+                ("Plans d'actions", reverse("actions:plan_list")),
+                (plan.title, _draft_url(plan)),
+            ],
+            "cancel_url": _draft_url(plan),
+        },
+    )
 
 
 @require_POST
@@ -173,10 +239,14 @@ def draft_renumber(request, slug):
     except drafting.DraftRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"Brouillon renuméroté : {len(changes)} code"
-                                  f"{'s' if len(changes) > 1 else ''} changé"
-                                  f"{'s' if len(changes) > 1 else ''}." if changes
-                         else "Rien à renuméroter : les codes se suivent déjà.")
+        messages.success(
+            request,
+            f"Brouillon renuméroté : {len(changes)} code"
+            f"{'s' if len(changes) > 1 else ''} changé"
+            f"{'s' if len(changes) > 1 else ''}."
+            if changes
+            else "Rien à renuméroter : les codes se suivent déjà.",
+        )
     return redirect(_draft_url(plan))
 
 
@@ -190,23 +260,38 @@ def plan_adopt(request, slug):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            drafting.adopt(plan, reference=data["reference"], adopted_on=data["adopted_on"],
-                           votes_for=data["votes_for"], votes_against=data["votes_against"],
-                           abstentions=data["abstentions"], envelope=data["envelope"],
-                           envelope_is_estimate=data["envelope_is_estimate"])
+            drafting.adopt(
+                plan,
+                reference=data["reference"],
+                adopted_on=data["adopted_on"],
+                votes_for=data["votes_for"],
+                votes_against=data["votes_against"],
+                abstentions=data["abstentions"],
+                envelope=data["envelope"],
+                envelope_is_estimate=data["envelope_is_estimate"],
+            )
         except drafting.DraftRefused as refused:
             form.add_error(None, str(refused))
         else:
             closed = f" Le plan « {plan.previous.title} » est clos." if plan.previous_id else ""
             for item in running:
                 campaign = item["campaign"]
-                closed += (f" Sa campagne de suivi {campaign.year}, dont la date limite est "
-                           "passée, est terminée." if item["over"] else
-                           f" Sa campagne de suivi {campaign.year} reste ouverte à ses pilotes "
-                           f"jusqu'au {campaign.due_on:%d/%m/%Y}.")
-            messages.success(request, f"Le plan « {plan.title} » est adopté : le comité de suivi "
-                                      f"le voit désormais.{closed}")
+                closed += (
+                    f" Sa campagne de suivi {campaign.year}, dont la date limite est "
+                    "passée, est terminée."
+                    if item["over"]
+                    else f" Sa campagne de suivi {campaign.year} reste ouverte à ses pilotes "
+                    f"jusqu'au {campaign.due_on:%d/%m/%Y}."
+                )
+            messages.success(
+                request,
+                f"Le plan « {plan.title} » est adopté : le comité de suivi "
+                f"le voit désormais.{closed}",
+            )
             return redirect(plan.get_absolute_url())
-    return render(request, "actions/plan_adopt.html",
-                  {"plan": plan, "form": form, "running": running},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "actions/plan_adopt.html",
+        {"plan": plan, "form": form, "running": running},
+        status=400 if form.errors else 200,
+    )

@@ -17,8 +17,12 @@ PAGE_SIZE = 25
 def event_list(request, slug):
     plan = get_plan(request, slug)
     events = Event.objects.filter(plan=plan).prefetch_related("actions").order_by("-date", "title")
-    context = {"plan": plan, "summary": events.by_kind(), "can_edit": can_edit(request.user) and writable(request.user, plan),
-               **paginate(request, events, PAGE_SIZE)}
+    context = {
+        "plan": plan,
+        "summary": events.by_kind(),
+        "can_edit": can_edit(request.user) and writable(request.user, plan),
+        **paginate(request, events, PAGE_SIZE),
+    }
     return render(request, "actions/event_list.html", context)
 
 
@@ -30,8 +34,11 @@ def origin(request, plan):
 
 
 def back_url(plan, action):
-    return action.get_absolute_url() if action else reverse("actions:event_list",
-                                                            kwargs={"slug": plan.slug})
+    return (
+        action.get_absolute_url()
+        if action
+        else reverse("actions:event_list", kwargs={"slug": plan.slug})
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,9 +55,16 @@ def event_edit(request, slug, pk=None):
             initial["actions"] = [action]
     form = EventForm(request.POST or None, instance=event, plan=plan, initial=initial)
     return edit_versioned(
-        request, form, template="actions/event_form.html",
-        context={"plan": plan, "event": event if pk else None, "creating": not pk,
-                 "action": action, "back_url": back_url(plan, action)},
+        request,
+        form,
+        template="actions/event_form.html",
+        context={
+            "plan": plan,
+            "event": event if pk else None,
+            "creating": not pk,
+            "action": action,
+            "back_url": back_url(plan, action),
+        },
         message=lambda saved: f"L'événement « {saved.title} » est enregistré.",
         success_url=lambda saved: back_url(plan, action),
     )
@@ -62,8 +76,11 @@ def event_delete(request, slug, pk):
     plan = event.plan
     events = back_url(plan, None)
     return delete_confirmed(
-        request, event, question=f"Supprimer l'événement « {event.title} » du "
-                                 f"{event.date:%d/%m/%Y} ?",
+        request,
+        event,
+        question=f"Supprimer l'événement « {event.title} » du {event.date:%d/%m/%Y} ?",
         crumbs=[(plan.title, plan.get_absolute_url()), ("Événements", events)],
-        cancel_url=events, message=f"L'événement « {event.title} » est supprimé.",
-        success_url=events)
+        cancel_url=events,
+        message=f"L'événement « {event.title} » est supprimé.",
+        success_url=events,
+    )

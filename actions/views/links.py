@@ -23,17 +23,23 @@ def _no_referrer(response):
 
 def _refused(request, form, *, expired):
     """The page of a link that no longer signs in: the log-in leads to FORM all the same."""
-    return _no_referrer(render(request, "registration/link_refused.html",
-                               {"expired": expired, "next": form},
-                               status=410 if expired else 403))
+    return _no_referrer(
+        render(
+            request,
+            "registration/link_refused.html",
+            {"expired": expired, "next": form},
+            status=410 if expired else 403,
+        )
+    )
 
 
 @login_not_required
 @never_cache
 @require_safe
 def personal_link(request, slug, year, code):
-    campaign = get_object_or_404(Campaign.objects.select_related("plan"), plan__slug=slug,
-                                 year=year)
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("plan"), plan__slug=slug, year=year
+    )
     action = get_object_or_404(Action, plan=campaign.plan, code=code)
     form = action.url("actions:progress_edit", year=year)
     if not settings.PERSONAL_LINKS:

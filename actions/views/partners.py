@@ -29,8 +29,18 @@ def action_partners(request, slug, code):
     partners = action.partner_structures.select_related("commune")
     found = []
     if query:
-        found = (Structure.objects.active().search(query).exclude(partner_actions=action)
-                 .select_related("commune").order_by(*french_order("name"))[:RESULTS])
-    context = {"action": action, "plan": action.plan, "partners": partners, "found": found,
-               "query": query}
+        found = (
+            Structure.objects.active()
+            .search(query)
+            .exclude(partner_actions=action)
+            .select_related("commune")
+            .order_by(*french_order("name"))[:RESULTS]
+        )
+    context = {
+        "action": action,
+        "plan": action.plan,
+        "partners": partners,
+        "found": found,
+        "query": query,
+    }
     return render(request, "actions/action_partners.html", context)

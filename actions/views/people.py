@@ -27,9 +27,17 @@ def people_list(request):
     filterset = people.PeopleFilter(request.GET, queryset=people.people(plan))
     pagination = paginate(request, filtered(filterset), PAGE_SIZE)
     now = timezone.now()
-    return render(request, "people/people_list.html", {
-        "filter": filterset, "plan": plan, "me": request.user.pk,
-        "rows": [people.row(user, now) for user in pagination["page"]], **pagination})
+    return render(
+        request,
+        "people/people_list.html",
+        {
+            "filter": filterset,
+            "plan": plan,
+            "me": request.user.pk,
+            "rows": [people.row(user, now) for user in pagination["page"]],
+            **pagination,
+        },
+    )
 
 
 def back_to_list(request):
@@ -52,11 +60,12 @@ def person_resend(request, pk):
     try:
         people.resend_invitation(user, request.user)
     except OSError:
-        messages.warning(request, f"Le courriel à {user.email} n'a pas pu partir : réessayez "
-                                  "dans quelques minutes.")
+        messages.warning(
+            request,
+            f"Le courriel à {user.email} n'a pas pu partir : réessayez dans quelques minutes.",
+        )
     else:
-        messages.success(request, f"Un nouveau lien a été envoyé à {name_of(user)} "
-                                  f"({user.email}).")
+        messages.success(request, f"Un nouveau lien a été envoyé à {name_of(user)} ({user.email}).")
     return back_to_list(request)
 
 
@@ -69,11 +78,17 @@ def person_deactivate(request, pk):
         return back_to_list(request)
     if request.method == "POST":
         people.set_active(user.pk, False)
-        messages.success(request, f"Le compte de {name_of(user)} est désactivé : il ne peut plus "
-                                  "se connecter et ne reçoit plus de courriels.")
+        messages.success(
+            request,
+            f"Le compte de {name_of(user)} est désactivé : il ne peut plus "
+            "se connecter et ne reçoit plus de courriels.",
+        )
         return back_to_list(request)
-    return render(request, "people/person_deactivate.html", {
-        "person": user, "name": name_of(user), "query": request.GET.urlencode()})
+    return render(
+        request,
+        "people/person_deactivate.html",
+        {"person": user, "name": name_of(user), "query": request.GET.urlencode()},
+    )
 
 
 @require_POST
@@ -99,16 +114,32 @@ def invite_view(request):
             try:
                 send_invitation(user, form.cleaned_data["role"], request.user)
             except OSError:
-                messages.warning(request, (
-                    f"Le compte de {user.get_full_name()} est créé, mais le courriel n'a pas pu "
-                    "partir : il peut choisir son mot de passe par « Mot de passe oublié ? » sur "
-                    "la page de connexion."))
+                messages.warning(
+                    request,
+                    (
+                        f"Le compte de {user.get_full_name()} est créé, mais le courriel n'a pas pu "
+                        "partir : il peut choisir son mot de passe par « Mot de passe oublié ? » sur "
+                        "la page de connexion."
+                    ),
+                )
             else:
-                messages.success(request, f"{user.get_full_name()} est invité(e) : un courriel "
-                                          f"lui a été envoyé à {user.email}.")
+                messages.success(
+                    request,
+                    f"{user.get_full_name()} est invité(e) : un courriel "
+                    f"lui a été envoyé à {user.email}.",
+                )
             return redirect(f"{reverse('invite')}?{urlencode({'compte': user.pk})}")
-    invited = (people.people(None).filter(pk=as_id(request.GET["compte"])).first()
-               if request.GET.get("compte") else None)
-    return render(request, "registration/invite.html", {
-        "form": form, "invited": invited and people.row(invited, timezone.now()),
-        "plan": invited and people.current_plan()})
+    invited = (
+        people.people(None).filter(pk=as_id(request.GET["compte"])).first()
+        if request.GET.get("compte")
+        else None
+    )
+    return render(
+        request,
+        "registration/invite.html",
+        {
+            "form": form,
+            "invited": invited and people.row(invited, timezone.now()),
+            "plan": invited and people.current_plan(),
+        },
+    )

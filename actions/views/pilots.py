@@ -38,8 +38,13 @@ def action_pilots(request, slug, code):
     current = action.pilots.order_by(*PEOPLE_ORDER)
     others = pilots.candidates().exclude(piloted_actions=action)
     found = pilots.search(query, others) if query else []
-    context = {"action": action, "plan": action.plan, "pilots": current, "found": found,
-               "query": query}
+    context = {
+        "action": action,
+        "plan": action.plan,
+        "pilots": current,
+        "found": found,
+        "query": query,
+    }
     return render(request, "actions/action_pilots.html", context)
 
 
@@ -51,32 +56,51 @@ PILOT_IMPORT_TEMPLATE = "actions/pilot_import.html"
 def pilot_table(request, slug):
     """The plan's actions and their pilots, to name them in bulk (and export them)."""
     plan = get_plan(request, slug, perm=EDIT_ACTION)
-    links = Action.pilots.through.objects.filter(action__plan=plan).select_related(
-        "action", "user").order_by("action__code_key", *french_order("user__last_name"))
-    if export := requested_export(request, lambda: PilotResource(plan), links,
-                                  f"pilotes-{plan.slug}",
-                                  subject=f"Pilotes des actions du plan « {plan.title} »"):
+    links = (
+        Action.pilots.through.objects.filter(action__plan=plan)
+        .select_related("action", "user")
+        .order_by("action__code_key", *french_order("user__last_name"))
+    )
+    if export := requested_export(
+        request,
+        lambda: PilotResource(plan),
+        links,
+        f"pilotes-{plan.slug}",
+        subject=f"Pilotes des actions du plan « {plan.title} »",
+    ):
         return export
-    actions = (plan.actions.order_by("code_key").select_related("plan")
-               .prefetch_related(Prefetch("pilots", queryset=pilots.candidates(),
-                                          to_attr="named_pilots")))
-    return render(request, "actions/pilot_table.html",
-                  {"plan": plan, "actions": actions, "formats": FORMATS})
+    actions = (
+        plan.actions.order_by("code_key")
+        .select_related("plan")
+        .prefetch_related(Prefetch("pilots", queryset=pilots.candidates(), to_attr="named_pilots"))
+    )
+    return render(
+        request, "actions/pilot_table.html", {"plan": plan, "actions": actions, "formats": FORMATS}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def pilot_import(request, slug):
     plan = get_plan(request, slug, perm=EDIT_ACTION)
-    return import_check(request, PilotResource(plan), namespace=PILOT_STAGING,
-                        template=PILOT_IMPORT_TEMPLATE, context={"plan": plan})
+    return import_check(
+        request,
+        PilotResource(plan),
+        namespace=PILOT_STAGING,
+        template=PILOT_IMPORT_TEMPLATE,
+        context={"plan": plan},
+    )
 
 
 @require_POST
 def pilot_import_confirm(request, slug):
     plan = get_plan(request, slug, perm=EDIT_ACTION)
     return import_confirm(
-        request, PilotResource(plan), namespace=PILOT_STAGING, template=PILOT_IMPORT_TEMPLATE,
-        context={"plan": plan}, retry_url=reverse("actions:pilot_import", kwargs={"slug": slug}),
+        request,
+        PilotResource(plan),
+        namespace=PILOT_STAGING,
+        template=PILOT_IMPORT_TEMPLATE,
+        context={"plan": plan},
+        retry_url=reverse("actions:pilot_import", kwargs={"slug": slug}),
         done_url=reverse("actions:pilot_table", kwargs={"slug": slug}),
         created=("pilote nommé", "pilotes nommés"),
     )

@@ -13,15 +13,19 @@ from ..resources import BudgetLineResource
 
 @require_safe
 def plan_list(request):
-    context = {"plans": plans(request).select_related("lead_direction")
-               .order_by("-first_year", "title")}
+    context = {
+        "plans": plans(request).select_related("lead_direction").order_by("-first_year", "title")
+    }
     return render(request, "actions/plan_list.html", context)
 
 
 @require_safe
 def plan_detail(request, slug):
-    plan = get_plan(request, slug, queryset=Plan.objects.select_related("lead_direction", "previous")
-                    .with_tree())
+    plan = get_plan(
+        request,
+        slug,
+        queryset=Plan.objects.select_related("lead_direction", "previous").with_tree(),
+    )
     axes = plan.axes.all()
     objectives = [objective for axis in axes for objective in axis.objectives.all()]
     totals = budget_totals(plan, levels=["axis", "plan"])
@@ -35,8 +39,9 @@ def plan_detail(request, slug):
         "objective_count": len(objectives),
         "action_count": sum(len(objective.actions.all()) for objective in objectives),
         "budget": budget_summary(plan, axes, totals),
-        "publication": PublicationForm(initial={
-            "is_public": plan.is_public, "public_point_fields": plan.public_point_fields}),
+        "publication": PublicationForm(
+            initial={"is_public": plan.is_public, "public_point_fields": plan.public_point_fields}
+        ),
     }
     return render(request, "actions/plan_detail.html", context)
 
@@ -54,19 +59,30 @@ def plan_publication(request, slug):
         messages.error(request, "Choix de publication invalide : rien n'a changé.")
         return redirect(plan)
     Plan.objects.filter(pk=plan.pk).update(**form.cleaned_data)
-    messages.success(request, f"« {plan.title} » est publié sur le site public."
-                     if form.cleaned_data["is_public"] else
-                     f"« {plan.title} » n'est pas publié sur le site public.")
+    messages.success(
+        request,
+        f"« {plan.title} » est publié sur le site public."
+        if form.cleaned_data["is_public"]
+        else f"« {plan.title} » n'est pas publié sur le site public.",
+    )
     return redirect(plan)
 
 
 @require_safe
 def plan_budget(request, slug):
     plan = get_plan(request, slug, queryset=Plan.objects.with_tree())
-    lines = (BudgetLine.objects.filter(action__plan=plan).select_related("action")
-             .order_by("action__code_key", "year", "section", "flow", "chapter", "label"))
-    if export := requested_export(request, BudgetLineResource, lines, f"budget-{plan.slug}",
-                                  subject=f"Lignes budgétaires du plan « {plan.title} »"):
+    lines = (
+        BudgetLine.objects.filter(action__plan=plan)
+        .select_related("action")
+        .order_by("action__code_key", "year", "section", "flow", "chapter", "label")
+    )
+    if export := requested_export(
+        request,
+        BudgetLineResource,
+        lines,
+        f"budget-{plan.slug}",
+        subject=f"Lignes budgétaires du plan « {plan.title} »",
+    ):
         return export
     axes = plan.axes.all()
     totals = budget_totals(plan)
@@ -74,9 +90,15 @@ def plan_budget(request, slug):
     budget = budget_summary(plan, axes, totals)
     # Cut by section as the axis table is (one group when it is not).
     tree = [(group["label"], _budget_tree(group, totals, years)) for group in budget["sections"]]
-    context = {"plan": plan, "years": years, "tree": tree, "council": council_budget(plan),
-               "deliberation": deliberation_budget(plan), "export_formats": FORMATS,
-               "budget": budget}
+    context = {
+        "plan": plan,
+        "years": years,
+        "tree": tree,
+        "council": council_budget(plan),
+        "deliberation": deliberation_budget(plan),
+        "export_formats": FORMATS,
+        "budget": budget,
+    }
     return render(request, "actions/plan_budget.html", context)
 
 
@@ -87,12 +109,23 @@ def _budget_tree(group, totals, years):
     for axis, by_year, total in group["rows"]:
         rows.append(("axis", axis, by_year, total))
         for objective in axis.objectives.all():
-            rows.append(("objective", objective,
-                         totals.by_year("objective", objective.pk, years, section),
-                         totals.get("objective", objective.pk, section=section)))
+            rows.append(
+                (
+                    "objective",
+                    objective,
+                    totals.by_year("objective", objective.pk, years, section),
+                    totals.get("objective", objective.pk, section=section),
+                )
+            )
             for action in objective.actions.all():
                 total = totals.get("action", action.pk, section=section)
                 if not total.is_empty:
-                    rows.append(("action", action,
-                                 totals.by_year("action", action.pk, years, section), total))
+                    rows.append(
+                        (
+                            "action",
+                            action,
+                            totals.by_year("action", action.pk, years, section),
+                            total,
+                        )
+                    )
     return rows

@@ -28,8 +28,9 @@ def review_queue(request, slug, year):
     campaign.plan = plan  # its link: not read again
     pagination = paginate(request, review.queue(plan, year), QUEUE_PAGE)
     name_pilots([point.action for point in pagination["page"]], plan)
-    return render(request, "actions/review_queue.html",
-                  {"plan": plan, "campaign": campaign, **pagination})
+    return render(
+        request, "actions/review_queue.html", {"plan": plan, "campaign": campaign, **pagination}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,24 +47,40 @@ def point_review(request, slug, code, year):
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
         try:
-            campaigns.review_point(point.pk, version=form.cleaned_data["version"],
-                                   decision=decision, text=form.cleaned_data["text"].strip(),
-                                   user=request.user)
+            campaigns.review_point(
+                point.pk,
+                version=form.cleaned_data["version"],
+                decision=decision,
+                text=form.cleaned_data["text"].strip(),
+                user=request.user,
+            )
         except campaigns.ReviewConflict:
             conflict = True
-            point.refresh_from_db(fields=["version", "review", "status", "progress", "date",
-                                          "achievements", "difficulties", "next_steps",
-                                          "author"])
-            form = ReviewForm(initial={"version": point.version,
-                                       "text": form.cleaned_data["text"]})
+            point.refresh_from_db(
+                fields=[
+                    "version",
+                    "review",
+                    "status",
+                    "progress",
+                    "date",
+                    "achievements",
+                    "difficulties",
+                    "next_steps",
+                    "author",
+                ]
+            )
+            form = ReviewForm(initial={"version": point.version, "text": form.cleaned_data["text"]})
         else:
             outcome = "validé" if decision == Review.VALIDATED else "renvoyé au pilote"
             messages.success(request, f"Le point {year} de l'action {code} est {outcome}.")
             return redirect(after_decision(request, point))
     context = point_context(point, decides=decides, pilot=pilot)
-    return render(request, "actions/point_review.html",
-                  {**context, "form": form, "conflict": conflict},
-                  status=409 if conflict else 200)
+    return render(
+        request,
+        "actions/point_review.html",
+        {**context, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 def point_context(point, *, decides, pilot):
@@ -72,19 +89,24 @@ def point_context(point, *, decides, pilot):
     action = point.action
     name_pilots([action], action.plan)
     comments = list(point.comments.select_related("author"))
-    submissions = [comment.created_at for comment in comments
-                   if comment.review == Review.SUBMITTED]
+    submissions = [comment.created_at for comment in comments if comment.review == Review.SUBMITTED]
     refusal = review.reply_refusal(action, point) if pilot else None
     campaign = Campaign.objects.filter(plan=action.plan, year=point.year).first()
     if campaign is not None:
         campaign.plan = action.plan  # its link: not read again
     return {
-        "action": action, "plan": action.plan, "point": point, "year": point.year,
+        "action": action,
+        "plan": action.plan,
+        "point": point,
+        "year": point.year,
         "attachments": point.attachments.select_related("uploaded_by"),
         "comments": comments,
         "submitted_at": submissions[-1] if submissions else None,
-        "previous": (ProgressUpdate.objects.filter(action=action, year=point.year - 1)
-                     .select_related("author").first()),
+        "previous": (
+            ProgressUpdate.objects.filter(action=action, year=point.year - 1)
+            .select_related("author")
+            .first()
+        ),
         "campaign": campaign,
         "decides": decides and point.review == Review.SUBMITTED,
         "team": decides,
@@ -100,8 +122,10 @@ def after_decision(request, point):
     action = point.action
     code = review.next_in_queue(point)
     if code is not None:
-        return reverse("actions:point_review",
-                       kwargs={"slug": action.plan.slug, "code": code, "year": point.year})
+        return reverse(
+            "actions:point_review",
+            kwargs={"slug": action.plan.slug, "code": code, "year": point.year},
+        )
     if not Campaign.objects.filter(plan_id=action.plan_id, year=point.year).exists():
         return action.get_absolute_url()
     messages.info(request, ALL_READ)
@@ -126,8 +150,11 @@ def point_reply(request, slug, code, year):
     try:
         review.reply(point.pk, text=text, user=request.user)
     except review.ReplyConflict:
-        messages.error(request, "Ce point n'est plus à revoir : votre réponse n'est pas "
-                                f"envoyée. La voici, pour la reprendre si besoin : « {text} »")
+        messages.error(
+            request,
+            "Ce point n'est plus à revoir : votre réponse n'est pas "
+            f"envoyée. La voici, pour la reprendre si besoin : « {text} »",
+        )
         return redirect(url)
     messages.success(request, "Votre réponse est envoyée à l'équipe ESS.")
     return redirect(url)

@@ -23,9 +23,13 @@ def _campaign(request, slug, year):
 @require_safe
 def campaign_sending(request, slug, year):
     campaign = _campaign(request, slug, year)
-    context = {"plan": campaign.plan, "campaign": campaign, **sending.upcoming(campaign),
-               "notifications": sending.pending_notifications(),
-               "reminder_days": sorted(settings.REMINDER_DAYS_BEFORE, reverse=True)}
+    context = {
+        "plan": campaign.plan,
+        "campaign": campaign,
+        **sending.upcoming(campaign),
+        "notifications": sending.pending_notifications(),
+        "reminder_days": sorted(settings.REMINDER_DAYS_BEFORE, reverse=True),
+    }
     return render(request, "actions/campaign_sending.html", context)
 
 
@@ -35,8 +39,9 @@ def campaign_send_due(request, slug, year):
     whose page shows them go."""
     campaign = _campaign(request, slug, year)
     if not campaign.is_open():
-        messages.error(request, "La campagne n'est pas ouverte aux pilotes : aucune relance "
-                                "n'est due.")
+        messages.error(
+            request, "La campagne n'est pas ouverte aux pilotes : aucune relance n'est due."
+        )
         return redirect("actions:campaign_sending", slug=slug, year=year)
     return redirect(start_reminders(campaign, request.user, due=True))
 
@@ -47,8 +52,11 @@ def notifications_send(request, slug, year):
     _campaign(request, slug, year)
     queued = notify.queue_pending()
     if queued:
-        messages.success(request, f"{count(queued, 'avis confié', 'avis confiés')} à l'envoi : "
-                                  "rechargez la page dans un instant pour voir ce qui est parti.")
+        messages.success(
+            request,
+            f"{count(queued, 'avis confié', 'avis confiés')} à l'envoi : "
+            "rechargez la page dans un instant pour voir ce qui est parti.",
+        )
     else:
         messages.info(request, "Aucun avis en attente d'envoi.")
     return redirect("actions:campaign_sending", slug=slug, year=year)

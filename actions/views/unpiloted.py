@@ -21,14 +21,18 @@ def campaign_name_pilot(request, slug, year):
     action = get_object_or_404(plan.actions, code=request.POST.get("action", ""))
     back = campaign.get_absolute_url() + ANCHOR
     if not request.POST.get("user"):
-        messages.error(request, f"Choisissez la personne à nommer pilote de l'action "
-                                f"{action.code}.")
+        messages.error(
+            request, f"Choisissez la personne à nommer pilote de l'action {action.code}."
+        )
         return redirect(back)
     person = get_object_or_404(pilots.candidates(), pk=as_id(request.POST.get("user")))
     pilots.name_pilot(action, person)
     name = person.get_full_name() or person.get_username()
-    told = (" Un courriel le lui dit ; les relances de la campagne le lui rappelleront."
-            if person.email else " Son compte n'a pas d'adresse électronique : prévenez-le "
-                                 "vous-même, aucune relance ne lui parviendra.")
+    told = (
+        " Un courriel le lui dit ; les relances de la campagne le lui rappelleront."
+        if person.email
+        else " Son compte n'a pas d'adresse électronique : prévenez-le "
+        "vous-même, aucune relance ne lui parviendra."
+    )
     messages.success(request, f"{name} est pilote de l'action {action.code}.{told}")
     return redirect(back)

@@ -21,7 +21,6 @@ END $$;
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("essplan", "0003_staged_import"),
         ("auth", "0012_alter_user_first_name_max_length"),

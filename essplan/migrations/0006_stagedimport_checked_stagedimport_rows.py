@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('essplan', '0005_session_version'),
+        ("essplan", "0005_session_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='stagedimport',
-            name='checked',
-            field=models.BooleanField(default=True, verbose_name='vérifié'),
+            model_name="stagedimport",
+            name="checked",
+            field=models.BooleanField(default=True, verbose_name="vérifié"),
         ),
         migrations.AddField(
-            model_name='stagedimport',
-            name='rows',
-            field=models.PositiveIntegerField(default=0, verbose_name='lignes'),
+            model_name="stagedimport",
+            name="rows",
+            field=models.PositiveIntegerField(default=0, verbose_name="lignes"),
         ),
     ]

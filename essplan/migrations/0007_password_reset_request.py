@@ -5,25 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('essplan', '0006_stagedimport_checked_stagedimport_rows'),
+        ("essplan", "0006_stagedimport_checked_stagedimport_rows"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PasswordResetRequest',
+            name="PasswordResetRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address_key', models.CharField(editable=False, max_length=64, verbose_name='adresse (empreinte)')),
-                ('client_key', models.CharField(editable=False, max_length=64, verbose_name='client (empreinte)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='demandé le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "address_key",
+                    models.CharField(
+                        editable=False, max_length=64, verbose_name="adresse (empreinte)"
+                    ),
+                ),
+                (
+                    "client_key",
+                    models.CharField(
+                        editable=False, max_length=64, verbose_name="client (empreinte)"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="demandé le"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demande de mot de passe',
-                'verbose_name_plural': 'demandes de mot de passe',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['address_key', 'created_at'], name='reset_request_address'), models.Index(fields=['client_key', 'created_at'], name='reset_request_client')],
+                "verbose_name": "demande de mot de passe",
+                "verbose_name_plural": "demandes de mot de passe",
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["address_key", "created_at"], name="reset_request_address"
+                    ),
+                    models.Index(fields=["client_key", "created_at"], name="reset_request_client"),
+                ],
             },
         ),
     ]

@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('essplan', '0008_versions_at_commit'),
+        ("essplan", "0008_versions_at_commit"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='stagedimport',
-            name='data_version',
+            model_name="stagedimport",
+            name="data_version",
         ),
         migrations.AddField(
-            model_name='stagedimport',
-            name='versions',
-            field=models.JSONField(default=dict, verbose_name='versions des données vérifiées'),
+            model_name="stagedimport",
+            name="versions",
+            field=models.JSONField(default=dict, verbose_name="versions des données vérifiées"),
         ),
     ]

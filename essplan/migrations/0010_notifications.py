@@ -7,32 +7,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('essplan', '0009_staged_import_versions'),
+        ("essplan", "0009_staged_import_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('point_soumis', 'Point soumis'), ('point_renvoye', 'Point renvoyé'), ('point_valide', 'Point validé'), ('pilote_nomme', 'Pilote nommé'), ('demande_recue', "Demande d'inscription reçue"), ('demande_traitee', "Demande d'inscription traitée")], max_length=20, verbose_name='événement')),
-                ('object_id', models.PositiveBigIntegerField(help_text="La clé de l'objet dont l'événement parle (selon l'événement : commentaire de revue, nomination, demande d'inscription).", verbose_name='objet')),
-                ('address', models.EmailField(max_length=254, verbose_name='adresse')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='créée le')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='envoyée le')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name="essais d'envoi")),
-                ('last_error', models.TextField(blank=True, verbose_name='dernière erreur')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='destinataire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("point_soumis", "Point soumis"),
+                            ("point_renvoye", "Point renvoyé"),
+                            ("point_valide", "Point validé"),
+                            ("pilote_nomme", "Pilote nommé"),
+                            ("demande_recue", "Demande d'inscription reçue"),
+                            ("demande_traitee", "Demande d'inscription traitée"),
+                        ],
+                        max_length=20,
+                        verbose_name="événement",
+                    ),
+                ),
+                (
+                    "object_id",
+                    models.PositiveBigIntegerField(
+                        help_text="La clé de l'objet dont l'événement parle (selon l'événement : commentaire de revue, nomination, demande d'inscription).",
+                        verbose_name="objet",
+                    ),
+                ),
+                ("address", models.EmailField(max_length=254, verbose_name="adresse")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="créée le"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="envoyée le")),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="essais d'envoi"),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="dernière erreur")),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="destinataire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['created_at'], name='notification_pending')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id', 'address'), name='one_notification_per_hand_off', violation_error_message='Cette personne en est déjà avertie.')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("sent_at__isnull", True)),
+                        fields=["created_at"],
+                        name="notification_pending",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "object_id", "address"),
+                        name="one_notification_per_hand_off",
+                        violation_error_message="Cette personne en est déjà avertie.",
+                    )
+                ],
             },
         ),
     ]

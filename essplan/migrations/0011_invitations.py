@@ -7,36 +7,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('essplan', '0010_notifications'),
+        ("essplan", "0010_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('point_soumis', 'Point soumis'), ('point_renvoye', 'Point renvoyé'), ('point_valide', 'Point validé'), ('pilote_nomme', 'Pilote nommé'), ('demande_recue', "Demande d'inscription reçue"), ('demande_traitee', "Demande d'inscription traitée"), ('invitation_acceptee', 'Invitation acceptée')], max_length=30, verbose_name='événement'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("point_soumis", "Point soumis"),
+                    ("point_renvoye", "Point renvoyé"),
+                    ("point_valide", "Point validé"),
+                    ("pilote_nomme", "Pilote nommé"),
+                    ("demande_recue", "Demande d'inscription reçue"),
+                    ("demande_traitee", "Demande d'inscription traitée"),
+                    ("invitation_acceptee", "Invitation acceptée"),
+                ],
+                max_length=30,
+                verbose_name="événement",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='object_id',
-            field=models.PositiveBigIntegerField(help_text="La clé de l'objet dont l'événement parle (selon l'événement : commentaire de revue, nomination, demande d'inscription, invitation).", verbose_name='objet'),
+            model_name="notification",
+            name="object_id",
+            field=models.PositiveBigIntegerField(
+                help_text="La clé de l'objet dont l'événement parle (selon l'événement : commentaire de revue, nomination, demande d'inscription, invitation).",
+                verbose_name="objet",
+            ),
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='invité(e) le')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='acceptée le')),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invité(e) par')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='invitation', to=settings.AUTH_USER_MODEL, verbose_name='compte')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="invité(e) le"
+                    ),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acceptée le"),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="invité(e) par",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitation",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="compte",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['-created_at'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["-created_at"],
             },
         ),
     ]

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('essplan', '0011_invitations'),
+        ("essplan", "0011_invitations"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('point_soumis', 'Point soumis'), ('point_renvoye', 'Point renvoyé'), ('point_valide', 'Point validé'), ('point_reponse', 'Réponse du pilote sur un point renvoyé'), ('pilote_nomme', 'Pilote nommé'), ('demande_recue', "Demande d'inscription reçue"), ('demande_traitee', "Demande d'inscription traitée"), ('invitation_acceptee', 'Invitation acceptée')], max_length=30, verbose_name='événement'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("point_soumis", "Point soumis"),
+                    ("point_renvoye", "Point renvoyé"),
+                    ("point_valide", "Point validé"),
+                    ("point_reponse", "Réponse du pilote sur un point renvoyé"),
+                    ("pilote_nomme", "Pilote nommé"),
+                    ("demande_recue", "Demande d'inscription reçue"),
+                    ("demande_traitee", "Demande d'inscription traitée"),
+                    ("invitation_acceptee", "Invitation acceptée"),
+                ],
+                max_length=30,
+                verbose_name="événement",
+            ),
         ),
     ]

@@ -5,18 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('essplan', '0012_notification_pilot_reply'),
+        ("essplan", "0012_notification_pilot_reply"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitation',
-            name='sent_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, help_text='Le dernier envoi du lien : son délai de validité court à partir de là.', verbose_name='envoyée le'),
+            model_name="invitation",
+            name="sent_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now,
+                help_text="Le dernier envoi du lien : son délai de validité court à partir de là.",
+                verbose_name="envoyée le",
+            ),
         ),
         # The invitations made so far were sent once, when made.
-        migrations.RunSQL("UPDATE essplan_invitation SET sent_at = created_at",
-                          migrations.RunSQL.noop),
+        migrations.RunSQL(
+            "UPDATE essplan_invitation SET sent_at = created_at", migrations.RunSQL.noop
+        ),
     ]

@@ -7,23 +7,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('essplan', '0013_invitation_sent_at'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("essplan", "0013_invitation_sent_at"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LinkRevocation',
+            name="LinkRevocation",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='link_revocation', serialize=False, to=settings.AUTH_USER_MODEL, verbose_name='compte')),
-                ('revoked_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='liens révoqués le')),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="link_revocation",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="compte",
+                    ),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="liens révoqués le"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'révocation des liens personnels',
-                'verbose_name_plural': 'révocations des liens personnels',
-                'ordering': ['-revoked_at'],
+                "verbose_name": "révocation des liens personnels",
+                "verbose_name_plural": "révocations des liens personnels",
+                "ordering": ["-revoked_at"],
             },
         ),
     ]

@@ -8,162 +8,527 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('actions', '0006_partners_and_participants'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("actions", "0006_partners_and_participants"),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=250, verbose_name='intitulé')),
-                ('definition', models.TextField(blank=True, verbose_name='définition')),
-                ('unit', models.CharField(choices=[('nombre', 'nombre'), ('pourcentage', '%'), ('euros', '€'), ('etp', 'ETP'), ('personnes', 'personnes')], default='nombre', max_length=20, verbose_name='unité')),
-                ('kind', models.CharField(choices=[('contexte', 'Contexte territorial'), ('resultat', 'Résultat'), ('realisation', 'Réalisation')], default='realisation', max_length=20, verbose_name='type')),
-                ('direction', models.CharField(choices=[('hausse', 'Hausse'), ('baisse', 'Baisse'), ('stabilite', 'Stabilité')], default='hausse', max_length=20, verbose_name='sens souhaité')),
-                ('source', models.CharField(blank=True, max_length=250, verbose_name='source')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='valeur de référence')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='année de référence')),
-                ('computation', models.CharField(blank=True, help_text="Laissé vide, les valeurs sont saisies ; sinon elles sont calculées à partir des données de l'application.", max_length=40, verbose_name='calcul')),
-                ('actions', models.ManyToManyField(blank=True, related_name='indicators', to='actions.action', verbose_name='actions liées')),
-                ('objectives', models.ManyToManyField(blank=True, related_name='indicators', to='actions.objective', verbose_name='objectifs liés')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='actions.plan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("name", models.CharField(max_length=250, verbose_name="intitulé")),
+                ("definition", models.TextField(blank=True, verbose_name="définition")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("nombre", "nombre"),
+                            ("pourcentage", "%"),
+                            ("euros", "€"),
+                            ("etp", "ETP"),
+                            ("personnes", "personnes"),
+                        ],
+                        default="nombre",
+                        max_length=20,
+                        verbose_name="unité",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("contexte", "Contexte territorial"),
+                            ("resultat", "Résultat"),
+                            ("realisation", "Réalisation"),
+                        ],
+                        default="realisation",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("hausse", "Hausse"),
+                            ("baisse", "Baisse"),
+                            ("stabilite", "Stabilité"),
+                        ],
+                        default="hausse",
+                        max_length=20,
+                        verbose_name="sens souhaité",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=250, verbose_name="source")),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="valeur de référence",
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="année de référence"
+                    ),
+                ),
+                (
+                    "computation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Laissé vide, les valeurs sont saisies ; sinon elles sont calculées à partir des données de l'application.",
+                        max_length=40,
+                        verbose_name="calcul",
+                    ),
+                ),
+                (
+                    "actions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="indicators",
+                        to="actions.action",
+                        verbose_name="actions liées",
+                    ),
+                ),
+                (
+                    "objectives",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="indicators",
+                        to="actions.objective",
+                        verbose_name="objectifs liés",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="actions.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicateur',
-                'verbose_name_plural': 'indicateurs',
-                'ordering': ['plan', 'code'],
+                "verbose_name": "indicateur",
+                "verbose_name_plural": "indicateurs",
+                "ordering": ["plan", "code"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorHistory',
+            name="IndicatorHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=250, verbose_name='intitulé')),
-                ('definition', models.TextField(blank=True, verbose_name='définition')),
-                ('unit', models.CharField(choices=[('nombre', 'nombre'), ('pourcentage', '%'), ('euros', '€'), ('etp', 'ETP'), ('personnes', 'personnes')], default='nombre', max_length=20, verbose_name='unité')),
-                ('kind', models.CharField(choices=[('contexte', 'Contexte territorial'), ('resultat', 'Résultat'), ('realisation', 'Réalisation')], default='realisation', max_length=20, verbose_name='type')),
-                ('direction', models.CharField(choices=[('hausse', 'Hausse'), ('baisse', 'Baisse'), ('stabilite', 'Stabilité')], default='hausse', max_length=20, verbose_name='sens souhaité')),
-                ('source', models.CharField(blank=True, max_length=250, verbose_name='source')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='valeur de référence')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='année de référence')),
-                ('computation', models.CharField(blank=True, help_text="Laissé vide, les valeurs sont saisies ; sinon elles sont calculées à partir des données de l'application.", max_length=40, verbose_name='calcul')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='indicators.indicator')),
-                ('plan', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='actions.plan', verbose_name='plan')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("name", models.CharField(max_length=250, verbose_name="intitulé")),
+                ("definition", models.TextField(blank=True, verbose_name="définition")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("nombre", "nombre"),
+                            ("pourcentage", "%"),
+                            ("euros", "€"),
+                            ("etp", "ETP"),
+                            ("personnes", "personnes"),
+                        ],
+                        default="nombre",
+                        max_length=20,
+                        verbose_name="unité",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("contexte", "Contexte territorial"),
+                            ("resultat", "Résultat"),
+                            ("realisation", "Réalisation"),
+                        ],
+                        default="realisation",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("hausse", "Hausse"),
+                            ("baisse", "Baisse"),
+                            ("stabilite", "Stabilité"),
+                        ],
+                        default="hausse",
+                        max_length=20,
+                        verbose_name="sens souhaité",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=250, verbose_name="source")),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="valeur de référence",
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="année de référence"
+                    ),
+                ),
+                (
+                    "computation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Laissé vide, les valeurs sont saisies ; sinon elles sont calculées à partir des données de l'application.",
+                        max_length=40,
+                        verbose_name="calcul",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="history",
+                        to="indicators.indicator",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="actions.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Measurement',
+            name="Measurement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='valeur')),
-                ('source', models.CharField(blank=True, max_length=250, verbose_name='source')),
-                ('comment', models.TextField(blank=True, verbose_name='commentaire')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measurements', to='indicators.indicator', verbose_name='indicateur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="valeur"),
+                ),
+                ("source", models.CharField(blank=True, max_length=250, verbose_name="source")),
+                ("comment", models.TextField(blank=True, verbose_name="commentaire")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measurements",
+                        to="indicators.indicator",
+                        verbose_name="indicateur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "valeur d'indicateur",
-                'verbose_name_plural': "valeurs d'indicateurs",
-                'ordering': ['indicator', 'year'],
+                "verbose_name": "valeur d'indicateur",
+                "verbose_name_plural": "valeurs d'indicateurs",
+                "ordering": ["indicator", "year"],
             },
         ),
         migrations.CreateModel(
-            name='MeasurementHistory',
+            name="MeasurementHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='valeur')),
-                ('source', models.CharField(blank=True, max_length=250, verbose_name='source')),
-                ('comment', models.TextField(blank=True, verbose_name='commentaire')),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('indicator', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='indicators.indicator', verbose_name='indicateur')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='indicators.measurement')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="valeur"),
+                ),
+                ("source", models.CharField(blank=True, max_length=250, verbose_name="source")),
+                ("comment", models.TextField(blank=True, verbose_name="commentaire")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="indicators.indicator",
+                        verbose_name="indicateur",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="history",
+                        to="indicators.measurement",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='cible')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='indicators.indicator', verbose_name='indicateur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="cible"),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="indicators.indicator",
+                        verbose_name="indicateur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cible',
-                'verbose_name_plural': 'cibles',
-                'ordering': ['indicator', 'year'],
+                "verbose_name": "cible",
+                "verbose_name_plural": "cibles",
+                "ordering": ["indicator", "year"],
             },
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('plan', 'code'), name='unique_indicator_code_per_plan', violation_error_message='Ce plan a déjà un indicateur portant ce code.'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "code"),
+                name="unique_indicator_code_per_plan",
+                violation_error_message="Ce plan a déjà un indicateur portant ce code.",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='indicator',
-            trigger=pgtrigger.compiler.Trigger(name='bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(func='NEW.version := OLD.version + 1; RETURN NEW;', hash='4520263e1659297e2a21a1aa0d6ccb8893c09af8', operation='UPDATE', pgid='pgtrigger_bump_version_8ca5a', table='indicators_indicator', when='BEFORE')),
+            model_name="indicator",
+            trigger=pgtrigger.compiler.Trigger(
+                name="bump_version",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="NEW.version := OLD.version + 1; RETURN NEW;",
+                    hash="4520263e1659297e2a21a1aa0d6ccb8893c09af8",
+                    operation="UPDATE",
+                    pgid="pgtrigger_bump_version_8ca5a",
+                    table="indicators_indicator",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='indicator',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "indicators_indicatorhistory" ("baseline_value", "baseline_year", "code", "computation", "definition", "direction", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "source", "unit", "version") VALUES (NEW."baseline_value", NEW."baseline_year", NEW."code", NEW."computation", NEW."definition", NEW."direction", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."plan_id", NEW."source", NEW."unit", NEW."version"); RETURN NULL;', hash='ada03f256f07372af6f3e5c5dbe9dc6b375636f7', operation='INSERT', pgid='pgtrigger_insert_insert_6ab67', table='indicators_indicator', when='AFTER')),
+            model_name="indicator",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "indicators_indicatorhistory" ("baseline_value", "baseline_year", "code", "computation", "definition", "direction", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "source", "unit", "version") VALUES (NEW."baseline_value", NEW."baseline_year", NEW."code", NEW."computation", NEW."definition", NEW."direction", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."plan_id", NEW."source", NEW."unit", NEW."version"); RETURN NULL;',
+                    hash="ada03f256f07372af6f3e5c5dbe9dc6b375636f7",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_6ab67",
+                    table="indicators_indicator",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='indicator',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "indicators_indicatorhistory" ("baseline_value", "baseline_year", "code", "computation", "definition", "direction", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "source", "unit", "version") VALUES (NEW."baseline_value", NEW."baseline_year", NEW."code", NEW."computation", NEW."definition", NEW."direction", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."plan_id", NEW."source", NEW."unit", NEW."version"); RETURN NULL;', hash='a3add76ea0734027f238fb8d352fff415db20ab4', operation='UPDATE', pgid='pgtrigger_update_update_4281e', table='indicators_indicator', when='AFTER')),
+            model_name="indicator",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "indicators_indicatorhistory" ("baseline_value", "baseline_year", "code", "computation", "definition", "direction", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "source", "unit", "version") VALUES (NEW."baseline_value", NEW."baseline_year", NEW."code", NEW."computation", NEW."definition", NEW."direction", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."plan_id", NEW."source", NEW."unit", NEW."version"); RETURN NULL;',
+                    hash="a3add76ea0734027f238fb8d352fff415db20ab4",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_4281e",
+                    table="indicators_indicator",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='indicator',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "indicators_indicatorhistory" ("baseline_value", "baseline_year", "code", "computation", "definition", "direction", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "source", "unit", "version") VALUES (OLD."baseline_value", OLD."baseline_year", OLD."code", OLD."computation", OLD."definition", OLD."direction", OLD."id", OLD."kind", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."plan_id", OLD."source", OLD."unit", OLD."version"); RETURN NULL;', hash='7659bcffc7f2b628e050549cb13cd6aad648bf73', operation='DELETE', pgid='pgtrigger_delete_delete_f068f', table='indicators_indicator', when='AFTER')),
+            model_name="indicator",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "indicators_indicatorhistory" ("baseline_value", "baseline_year", "code", "computation", "definition", "direction", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_id", "source", "unit", "version") VALUES (OLD."baseline_value", OLD."baseline_year", OLD."code", OLD."computation", OLD."definition", OLD."direction", OLD."id", OLD."kind", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."plan_id", OLD."source", OLD."unit", OLD."version"); RETURN NULL;',
+                    hash="7659bcffc7f2b628e050549cb13cd6aad648bf73",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_f068f",
+                    table="indicators_indicator",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measurement',
-            constraint=models.UniqueConstraint(fields=('indicator', 'year'), name='unique_measurement_per_year', violation_error_message='Une valeur existe déjà pour cette année.'),
+            model_name="measurement",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "year"),
+                name="unique_measurement_per_year",
+                violation_error_message="Une valeur existe déjà pour cette année.",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='measurement',
-            trigger=pgtrigger.compiler.Trigger(name='bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(func='NEW.version := OLD.version + 1; RETURN NEW;', hash='202147eb8c249a7439518e313e5a571d608eb9b4', operation='UPDATE', pgid='pgtrigger_bump_version_a4684', table='indicators_measurement', when='BEFORE')),
+            model_name="measurement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="bump_version",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="NEW.version := OLD.version + 1; RETURN NEW;",
+                    hash="202147eb8c249a7439518e313e5a571d608eb9b4",
+                    operation="UPDATE",
+                    pgid="pgtrigger_bump_version_a4684",
+                    table="indicators_measurement",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='measurement',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "indicators_measurementhistory" ("author_id", "comment", "id", "indicator_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "source", "value", "version", "year") VALUES (NEW."author_id", NEW."comment", NEW."id", NEW."indicator_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."source", NEW."value", NEW."version", NEW."year"); RETURN NULL;', hash='207b02f39f16935997790f42a9a0ba7efe2dfaa0', operation='INSERT', pgid='pgtrigger_insert_insert_82dde', table='indicators_measurement', when='AFTER')),
+            model_name="measurement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "indicators_measurementhistory" ("author_id", "comment", "id", "indicator_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "source", "value", "version", "year") VALUES (NEW."author_id", NEW."comment", NEW."id", NEW."indicator_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."source", NEW."value", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="207b02f39f16935997790f42a9a0ba7efe2dfaa0",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_82dde",
+                    table="indicators_measurement",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='measurement',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "indicators_measurementhistory" ("author_id", "comment", "id", "indicator_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "source", "value", "version", "year") VALUES (NEW."author_id", NEW."comment", NEW."id", NEW."indicator_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."source", NEW."value", NEW."version", NEW."year"); RETURN NULL;', hash='b94ea3b8e3286738afb3c1f7b69c7e6dcee4b433', operation='UPDATE', pgid='pgtrigger_update_update_e8425', table='indicators_measurement', when='AFTER')),
+            model_name="measurement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "indicators_measurementhistory" ("author_id", "comment", "id", "indicator_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "source", "value", "version", "year") VALUES (NEW."author_id", NEW."comment", NEW."id", NEW."indicator_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."source", NEW."value", NEW."version", NEW."year"); RETURN NULL;',
+                    hash="b94ea3b8e3286738afb3c1f7b69c7e6dcee4b433",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_e8425",
+                    table="indicators_measurement",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='measurement',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "indicators_measurementhistory" ("author_id", "comment", "id", "indicator_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "source", "value", "version", "year") VALUES (OLD."author_id", OLD."comment", OLD."id", OLD."indicator_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."source", OLD."value", OLD."version", OLD."year"); RETURN NULL;', hash='c639ad29fb2ae22990f857bb13faf2e4c13ccb30', operation='DELETE', pgid='pgtrigger_delete_delete_56f75', table='indicators_measurement', when='AFTER')),
+            model_name="measurement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "indicators_measurementhistory" ("author_id", "comment", "id", "indicator_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "source", "value", "version", "year") VALUES (OLD."author_id", OLD."comment", OLD."id", OLD."indicator_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."source", OLD."value", OLD."version", OLD."year"); RETURN NULL;',
+                    hash="c639ad29fb2ae22990f857bb13faf2e4c13ccb30",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_56f75",
+                    table="indicators_measurement",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('indicator', 'year'), name='unique_target_per_year', violation_error_message='Une cible existe déjà pour cette année.'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "year"),
+                name="unique_target_per_year",
+                violation_error_message="Une cible existe déjà pour cette année.",
+            ),
         ),
     ]

@@ -24,5 +24,9 @@ def action_indicators(action):
 def fictitious_indicators(rows, css="fictitious"):
     """ROWS: indicators.computations.rows_for's or reports' rows ("indicator", "fictitious")."""
     marked = [row for row in rows if row["fictitious"]]
-    return {"codes": listing(row["indicator"].code for row in marked), "many": len(marked) > 1,
-            "fictitious": marked[0]["fictitious"] if marked else 0, "css": css}
+    return {
+        "codes": listing(row["indicator"].code for row in marked),
+        "many": len(marked) > 1,
+        "fictitious": marked[0]["fictitious"] if marked else 0,
+        "css": css,
+    }

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,31 +16,78 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(max_length=40, verbose_name='travail')),
-                ('label', models.CharField(max_length=300, verbose_name='intitulé')),
-                ('arguments', models.JSONField(default=dict, verbose_name='paramètres')),
-                ('status', models.CharField(choices=[('en_attente', "En attente d'un processus de travail"), ('en_cours', 'En cours'), ('termine', 'Terminé'), ('echec', 'Échec'), ('annule', 'Annulé')], default='en_attente', max_length=20, verbose_name='état')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='fait')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='à faire')),
-                ('unit', models.CharField(blank=True, max_length=40, verbose_name='unité')),
-                ('step', models.CharField(blank=True, max_length=200, verbose_name='étape')),
-                ('message', models.TextField(blank=True, verbose_name='résultat')),
-                ('result_url', models.CharField(blank=True, max_length=500, verbose_name='adresse du résultat')),
-                ('error', models.TextField(blank=True, verbose_name='erreur')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='demandé le')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='commencé le')),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True, verbose_name='dernier signe du processus')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminé le')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='demandé par')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="travail")),
+                ("label", models.CharField(max_length=300, verbose_name="intitulé")),
+                ("arguments", models.JSONField(default=dict, verbose_name="paramètres")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("en_attente", "En attente d'un processus de travail"),
+                            ("en_cours", "En cours"),
+                            ("termine", "Terminé"),
+                            ("echec", "Échec"),
+                            ("annule", "Annulé"),
+                        ],
+                        default="en_attente",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="fait")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="à faire")),
+                ("unit", models.CharField(blank=True, max_length=40, verbose_name="unité")),
+                ("step", models.CharField(blank=True, max_length=200, verbose_name="étape")),
+                ("message", models.TextField(blank=True, verbose_name="résultat")),
+                (
+                    "result_url",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="adresse du résultat"
+                    ),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="erreur")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="demandé le")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="commencé le"),
+                ),
+                (
+                    "heartbeat_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="dernier signe du processus"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="terminé le"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="demandé par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'travail en arrière-plan',
-                'verbose_name_plural': 'travaux en arrière-plan',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['status', 'created_at'], name='job_status_created')],
+                "verbose_name": "travail en arrière-plan",
+                "verbose_name_plural": "travaux en arrière-plan",
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["status", "created_at"], name="job_status_created")
+                ],
             },
         ),
     ]

@@ -8,34 +8,82 @@ import reports.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('actions', '0006_partners_and_participants'),
+        ("actions", "0006_partners_and_participants"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnnualReport',
+            name="AnnualReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('generated_at', models.DateTimeField(auto_now_add=True, verbose_name='généré le')),
-                ('file', models.FileField(max_length=300, upload_to=reports.models.report_path, verbose_name='fichier PDF')),
-                ('sha256', models.CharField(editable=False, max_length=64, verbose_name='empreinte SHA-256')),
-                ('size', models.PositiveIntegerField(verbose_name='taille (octets)')),
-                ('page_count', models.PositiveSmallIntegerField(verbose_name='nombre de pages')),
-                ('published', models.BooleanField(default=False, help_text='La version présentée au conseil ; le comité de suivi peut la télécharger.', verbose_name='publié')),
-                ('generated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='généré par')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='actions.plan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                ("generated_at", models.DateTimeField(auto_now_add=True, verbose_name="généré le")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300,
+                        upload_to=reports.models.report_path,
+                        verbose_name="fichier PDF",
+                    ),
+                ),
+                (
+                    "sha256",
+                    models.CharField(
+                        editable=False, max_length=64, verbose_name="empreinte SHA-256"
+                    ),
+                ),
+                ("size", models.PositiveIntegerField(verbose_name="taille (octets)")),
+                ("page_count", models.PositiveSmallIntegerField(verbose_name="nombre de pages")),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=False,
+                        help_text="La version présentée au conseil ; le comité de suivi peut la télécharger.",
+                        verbose_name="publié",
+                    ),
+                ),
+                (
+                    "generated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="généré par",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="actions.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rapport annuel',
-                'verbose_name_plural': 'rapports annuels',
-                'ordering': ['-year', '-generated_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('published', True)), fields=('plan', 'year'), name='one_published_report_per_plan_year', violation_error_message='Une autre version de ce rapport est déjà publiée.')],
+                "verbose_name": "rapport annuel",
+                "verbose_name_plural": "rapports annuels",
+                "ordering": ["-year", "-generated_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("published", True)),
+                        fields=("plan", "year"),
+                        name="one_published_report_per_plan_year",
+                        violation_error_message="Une autre version de ce rapport est déjà publiée.",
+                    )
+                ],
             },
         ),
     ]

@@ -5,29 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0012_attachments'),
-        ('reports', '0001_annual_report'),
+        ("actions", "0012_attachments"),
+        ("reports", "0001_annual_report"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='annualreport',
-            options={'ordering': ['-year', '-generated_at'], 'verbose_name': 'rapport', 'verbose_name_plural': 'rapports'},
+            name="annualreport",
+            options={
+                "ordering": ["-year", "-generated_at"],
+                "verbose_name": "rapport",
+                "verbose_name_plural": "rapports",
+            },
         ),
         migrations.RemoveConstraint(
-            model_name='annualreport',
-            name='one_published_report_per_plan_year',
+            model_name="annualreport",
+            name="one_published_report_per_plan_year",
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='kind',
-            field=models.CharField(choices=[('annuel', 'Rapport annuel'), ('bilan', 'Bilan du plan')], default='annuel', max_length=10, verbose_name='document'),
+            model_name="annualreport",
+            name="kind",
+            field=models.CharField(
+                choices=[("annuel", "Rapport annuel"), ("bilan", "Bilan du plan")],
+                default="annuel",
+                max_length=10,
+                verbose_name="document",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annualreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('published', True)), fields=('plan', 'kind', 'year'), name='one_published_report_per_plan_year', violation_error_message='Une autre version de ce rapport est déjà publiée.'),
+            model_name="annualreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("published", True)),
+                fields=("plan", "kind", "year"),
+                name="one_published_report_per_plan_year",
+                violation_error_message="Une autre version de ce rapport est déjà publiée.",
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_report_kinds'),
+        ("reports", "0002_report_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='annualreport',
-            name='published',
-            field=models.BooleanField(default=False, help_text="La version présentée au conseil, que tous les comptes de l'application peuvent télécharger ; jamais mise sur le site public.", verbose_name='publié'),
+            model_name="annualreport",
+            name="published",
+            field=models.BooleanField(
+                default=False,
+                help_text="La version présentée au conseil, que tous les comptes de l'application peuvent télécharger ; jamais mise sur le site public.",
+                verbose_name="publié",
+            ),
         ),
     ]

@@ -14,188 +14,641 @@ import structures.validators
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('pghistory', '0007_auto_20250421_0444'),
-        ('essplan', '0001_unaccent'),
+        ("pghistory", "0007_auto_20250421_0444"),
+        ("essplan", "0001_unaccent"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('insee_code', models.CharField(max_length=5, unique=True, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('postal_codes', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=5), blank=True, default=list, verbose_name='codes postaux')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('svg_path', models.TextField(blank=True, verbose_name='contour (chemin SVG)')),
-                ('small_town', models.BooleanField(default=False, verbose_name='Petites Villes de demain')),
-                ('priority_district', models.BooleanField(default=False, verbose_name='quartier prioritaire de la ville')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "insee_code",
+                    models.CharField(max_length=5, unique=True, verbose_name="code INSEE"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "postal_codes",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=5),
+                        blank=True,
+                        default=list,
+                        verbose_name="codes postaux",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                ("svg_path", models.TextField(blank=True, verbose_name="contour (chemin SVG)")),
+                (
+                    "small_town",
+                    models.BooleanField(default=False, verbose_name="Petites Villes de demain"),
+                ),
+                (
+                    "priority_district",
+                    models.BooleanField(
+                        default=False, verbose_name="quartier prioritaire de la ville"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'verbose_name_plural': 'communes',
-                'ordering': ['name'],
+                "verbose_name": "commune",
+                "verbose_name_plural": "communes",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='LegalForm',
+            name="LegalForm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=4, unique=True, verbose_name='code INSEE')),
-                ('label', models.CharField(max_length=200, verbose_name='libellé')),
-                ('family', models.CharField(choices=[('association', 'Association'), ('cooperative', 'Coopérative'), ('mutuelle', 'Mutuelle'), ('fondation', 'Fondation'), ('societe_commerciale', "Société commerciale de l'ESS"), ('autre', 'Autre')], default='autre', help_text='Famille proposée aux structures de cette forme juridique.', max_length=30, verbose_name="famille de l'ESS")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=4, unique=True, verbose_name="code INSEE")),
+                ("label", models.CharField(max_length=200, verbose_name="libellé")),
+                (
+                    "family",
+                    models.CharField(
+                        choices=[
+                            ("association", "Association"),
+                            ("cooperative", "Coopérative"),
+                            ("mutuelle", "Mutuelle"),
+                            ("fondation", "Fondation"),
+                            ("societe_commerciale", "Société commerciale de l'ESS"),
+                            ("autre", "Autre"),
+                        ],
+                        default="autre",
+                        help_text="Famille proposée aux structures de cette forme juridique.",
+                        max_length=30,
+                        verbose_name="famille de l'ESS",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'forme juridique',
-                'verbose_name_plural': 'formes juridiques',
-                'ordering': ['code'],
+                "verbose_name": "forme juridique",
+                "verbose_name_plural": "formes juridiques",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='NafCode',
+            name="NafCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='code NAF')),
-                ('label', models.CharField(max_length=300, verbose_name='libellé')),
-                ('section', models.CharField(max_length=1, verbose_name='section')),
-                ('section_label', models.CharField(max_length=200, verbose_name='secteur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=6, unique=True, verbose_name="code NAF")),
+                ("label", models.CharField(max_length=300, verbose_name="libellé")),
+                ("section", models.CharField(max_length=1, verbose_name="section")),
+                ("section_label", models.CharField(max_length=200, verbose_name="secteur")),
             ],
             options={
-                'verbose_name': 'code NAF',
-                'verbose_name_plural': 'codes NAF',
-                'ordering': ['code'],
+                "verbose_name": "code NAF",
+                "verbose_name_plural": "codes NAF",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Structure',
+            name="Structure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('name', models.CharField(max_length=250, verbose_name='nom')),
-                ('acronym', models.CharField(blank=True, max_length=50, verbose_name='sigle')),
-                ('siret', models.CharField(blank=True, help_text='14 chiffres ; la clé de contrôle est vérifiée.', max_length=14, validators=[structures.validators.validate_siret], verbose_name='SIRET')),
-                ('siren', models.CharField(blank=True, help_text="9 chiffres ; déduit du SIRET s'il est laissé vide.", max_length=9, validators=[structures.validators.validate_siren], verbose_name='SIREN')),
-                ('rna', models.CharField(blank=True, max_length=10, validators=[django.core.validators.RegexValidator('^W\\d{9}$', "Un numéro RNA s'écrit W suivi de 9 chiffres.")], verbose_name='numéro RNA')),
-                ('family', models.CharField(choices=[('association', 'Association'), ('cooperative', 'Coopérative'), ('mutuelle', 'Mutuelle'), ('fondation', 'Fondation'), ('societe_commerciale', "Société commerciale de l'ESS"), ('autre', 'Autre')], default='autre', max_length=30, verbose_name="famille de l'ESS")),
-                ('is_scop', models.BooleanField(default=False, verbose_name='SCOP')),
-                ('is_scic', models.BooleanField(default=False, verbose_name='SCIC')),
-                ('is_cae', models.BooleanField(default=False, verbose_name="coopérative d'activité et d'emploi (CAE)")),
-                ('is_cuma', models.BooleanField(default=False, verbose_name='CUMA')),
-                ('siae_type', models.CharField(blank=True, choices=[('ACI', "Atelier et chantier d'insertion (ACI)"), ('EI', "Entreprise d'insertion (EI)"), ('ETTI', "Entreprise de travail temporaire d'insertion (ETTI)"), ('AI', 'Association intermédiaire (AI)'), ('EITI', "Entreprise d'insertion par le travail indépendant (EITI)")], max_length=4, verbose_name="structure d'insertion (SIAE)")),
-                ('disability_type', models.CharField(blank=True, choices=[('EA', 'Entreprise adaptée (EA)'), ('ESAT', 'ESAT')], max_length=4, verbose_name='EA / ESAT')),
-                ('esus_approved', models.BooleanField(default=False, verbose_name='agrément ESUS')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='adresse')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='salariés')),
-                ('fte', models.DecimalField(blank=True, decimal_places=1, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='équivalents temps plein')),
-                ('volunteers', models.PositiveIntegerField(blank=True, null=True, verbose_name='bénévoles')),
-                ('founding_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1800), django.core.validators.MaxValueValidator(2100)], verbose_name='année de création')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('contact_name', models.CharField(blank=True, max_length=150, verbose_name='personne contact')),
-                ('committee_member', models.BooleanField(default=False, verbose_name='membre du comité de suivi')),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='source')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='dernière mise à jour')),
-                ('archived', models.BooleanField(default=False, verbose_name='archivée')),
-                ('search_document', models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector(essplan.search.Unaccent('name'), essplan.search.Unaccent('acronym'), config='french'), output_field=django.contrib.postgres.search.SearchVectorField())),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='structures', to='structures.commune', verbose_name='commune')),
-                ('legal_form', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='structures.legalform', verbose_name='forme juridique')),
-                ('naf', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='structures.nafcode', verbose_name='code NAF')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("name", models.CharField(max_length=250, verbose_name="nom")),
+                ("acronym", models.CharField(blank=True, max_length=50, verbose_name="sigle")),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        help_text="14 chiffres ; la clé de contrôle est vérifiée.",
+                        max_length=14,
+                        validators=[structures.validators.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                (
+                    "siren",
+                    models.CharField(
+                        blank=True,
+                        help_text="9 chiffres ; déduit du SIRET s'il est laissé vide.",
+                        max_length=9,
+                        validators=[structures.validators.validate_siren],
+                        verbose_name="SIREN",
+                    ),
+                ),
+                (
+                    "rna",
+                    models.CharField(
+                        blank=True,
+                        max_length=10,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^W\\d{9}$", "Un numéro RNA s'écrit W suivi de 9 chiffres."
+                            )
+                        ],
+                        verbose_name="numéro RNA",
+                    ),
+                ),
+                (
+                    "family",
+                    models.CharField(
+                        choices=[
+                            ("association", "Association"),
+                            ("cooperative", "Coopérative"),
+                            ("mutuelle", "Mutuelle"),
+                            ("fondation", "Fondation"),
+                            ("societe_commerciale", "Société commerciale de l'ESS"),
+                            ("autre", "Autre"),
+                        ],
+                        default="autre",
+                        max_length=30,
+                        verbose_name="famille de l'ESS",
+                    ),
+                ),
+                ("is_scop", models.BooleanField(default=False, verbose_name="SCOP")),
+                ("is_scic", models.BooleanField(default=False, verbose_name="SCIC")),
+                (
+                    "is_cae",
+                    models.BooleanField(
+                        default=False, verbose_name="coopérative d'activité et d'emploi (CAE)"
+                    ),
+                ),
+                ("is_cuma", models.BooleanField(default=False, verbose_name="CUMA")),
+                (
+                    "siae_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ACI", "Atelier et chantier d'insertion (ACI)"),
+                            ("EI", "Entreprise d'insertion (EI)"),
+                            ("ETTI", "Entreprise de travail temporaire d'insertion (ETTI)"),
+                            ("AI", "Association intermédiaire (AI)"),
+                            ("EITI", "Entreprise d'insertion par le travail indépendant (EITI)"),
+                        ],
+                        max_length=4,
+                        verbose_name="structure d'insertion (SIAE)",
+                    ),
+                ),
+                (
+                    "disability_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[("EA", "Entreprise adaptée (EA)"), ("ESAT", "ESAT")],
+                        max_length=4,
+                        verbose_name="EA / ESAT",
+                    ),
+                ),
+                ("esus_approved", models.BooleanField(default=False, verbose_name="agrément ESUS")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="adresse")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="salariés"),
+                ),
+                (
+                    "fte",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=8,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="équivalents temps plein",
+                    ),
+                ),
+                (
+                    "volunteers",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="bénévoles"),
+                ),
+                (
+                    "founding_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1800),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année de création",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="courriel")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="personne contact"),
+                ),
+                (
+                    "committee_member",
+                    models.BooleanField(default=False, verbose_name="membre du comité de suivi"),
+                ),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="source")),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="dernière mise à jour"),
+                ),
+                ("archived", models.BooleanField(default=False, verbose_name="archivée")),
+                (
+                    "search_document",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.contrib.postgres.search.SearchVector(
+                            essplan.search.Unaccent("name"),
+                            essplan.search.Unaccent("acronym"),
+                            config="french",
+                        ),
+                        output_field=django.contrib.postgres.search.SearchVectorField(),
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="structures",
+                        to="structures.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "legal_form",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="structures.legalform",
+                        verbose_name="forme juridique",
+                    ),
+                ),
+                (
+                    "naf",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="structures.nafcode",
+                        verbose_name="code NAF",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'structure',
-                'verbose_name_plural': 'structures',
-                'ordering': ['name'],
+                "verbose_name": "structure",
+                "verbose_name_plural": "structures",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='StructureHistory',
+            name="StructureHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('name', models.CharField(max_length=250, verbose_name='nom')),
-                ('acronym', models.CharField(blank=True, max_length=50, verbose_name='sigle')),
-                ('siret', models.CharField(blank=True, help_text='14 chiffres ; la clé de contrôle est vérifiée.', max_length=14, validators=[structures.validators.validate_siret], verbose_name='SIRET')),
-                ('siren', models.CharField(blank=True, help_text="9 chiffres ; déduit du SIRET s'il est laissé vide.", max_length=9, validators=[structures.validators.validate_siren], verbose_name='SIREN')),
-                ('rna', models.CharField(blank=True, max_length=10, validators=[django.core.validators.RegexValidator('^W\\d{9}$', "Un numéro RNA s'écrit W suivi de 9 chiffres.")], verbose_name='numéro RNA')),
-                ('family', models.CharField(choices=[('association', 'Association'), ('cooperative', 'Coopérative'), ('mutuelle', 'Mutuelle'), ('fondation', 'Fondation'), ('societe_commerciale', "Société commerciale de l'ESS"), ('autre', 'Autre')], default='autre', max_length=30, verbose_name="famille de l'ESS")),
-                ('is_scop', models.BooleanField(default=False, verbose_name='SCOP')),
-                ('is_scic', models.BooleanField(default=False, verbose_name='SCIC')),
-                ('is_cae', models.BooleanField(default=False, verbose_name="coopérative d'activité et d'emploi (CAE)")),
-                ('is_cuma', models.BooleanField(default=False, verbose_name='CUMA')),
-                ('siae_type', models.CharField(blank=True, choices=[('ACI', "Atelier et chantier d'insertion (ACI)"), ('EI', "Entreprise d'insertion (EI)"), ('ETTI', "Entreprise de travail temporaire d'insertion (ETTI)"), ('AI', 'Association intermédiaire (AI)'), ('EITI', "Entreprise d'insertion par le travail indépendant (EITI)")], max_length=4, verbose_name="structure d'insertion (SIAE)")),
-                ('disability_type', models.CharField(blank=True, choices=[('EA', 'Entreprise adaptée (EA)'), ('ESAT', 'ESAT')], max_length=4, verbose_name='EA / ESAT')),
-                ('esus_approved', models.BooleanField(default=False, verbose_name='agrément ESUS')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='adresse')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='salariés')),
-                ('fte', models.DecimalField(blank=True, decimal_places=1, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='équivalents temps plein')),
-                ('volunteers', models.PositiveIntegerField(blank=True, null=True, verbose_name='bénévoles')),
-                ('founding_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1800), django.core.validators.MaxValueValidator(2100)], verbose_name='année de création')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('contact_name', models.CharField(blank=True, max_length=150, verbose_name='personne contact')),
-                ('committee_member', models.BooleanField(default=False, verbose_name='membre du comité de suivi')),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='source')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='dernière mise à jour')),
-                ('archived', models.BooleanField(default=False, verbose_name='archivée')),
-                ('commune', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='structures.commune', verbose_name='commune')),
-                ('legal_form', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='structures.legalform', verbose_name='forme juridique')),
-                ('naf', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='structures.nafcode', verbose_name='code NAF')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='structures.structure')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("name", models.CharField(max_length=250, verbose_name="nom")),
+                ("acronym", models.CharField(blank=True, max_length=50, verbose_name="sigle")),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        help_text="14 chiffres ; la clé de contrôle est vérifiée.",
+                        max_length=14,
+                        validators=[structures.validators.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                (
+                    "siren",
+                    models.CharField(
+                        blank=True,
+                        help_text="9 chiffres ; déduit du SIRET s'il est laissé vide.",
+                        max_length=9,
+                        validators=[structures.validators.validate_siren],
+                        verbose_name="SIREN",
+                    ),
+                ),
+                (
+                    "rna",
+                    models.CharField(
+                        blank=True,
+                        max_length=10,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^W\\d{9}$", "Un numéro RNA s'écrit W suivi de 9 chiffres."
+                            )
+                        ],
+                        verbose_name="numéro RNA",
+                    ),
+                ),
+                (
+                    "family",
+                    models.CharField(
+                        choices=[
+                            ("association", "Association"),
+                            ("cooperative", "Coopérative"),
+                            ("mutuelle", "Mutuelle"),
+                            ("fondation", "Fondation"),
+                            ("societe_commerciale", "Société commerciale de l'ESS"),
+                            ("autre", "Autre"),
+                        ],
+                        default="autre",
+                        max_length=30,
+                        verbose_name="famille de l'ESS",
+                    ),
+                ),
+                ("is_scop", models.BooleanField(default=False, verbose_name="SCOP")),
+                ("is_scic", models.BooleanField(default=False, verbose_name="SCIC")),
+                (
+                    "is_cae",
+                    models.BooleanField(
+                        default=False, verbose_name="coopérative d'activité et d'emploi (CAE)"
+                    ),
+                ),
+                ("is_cuma", models.BooleanField(default=False, verbose_name="CUMA")),
+                (
+                    "siae_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ACI", "Atelier et chantier d'insertion (ACI)"),
+                            ("EI", "Entreprise d'insertion (EI)"),
+                            ("ETTI", "Entreprise de travail temporaire d'insertion (ETTI)"),
+                            ("AI", "Association intermédiaire (AI)"),
+                            ("EITI", "Entreprise d'insertion par le travail indépendant (EITI)"),
+                        ],
+                        max_length=4,
+                        verbose_name="structure d'insertion (SIAE)",
+                    ),
+                ),
+                (
+                    "disability_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[("EA", "Entreprise adaptée (EA)"), ("ESAT", "ESAT")],
+                        max_length=4,
+                        verbose_name="EA / ESAT",
+                    ),
+                ),
+                ("esus_approved", models.BooleanField(default=False, verbose_name="agrément ESUS")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="adresse")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="salariés"),
+                ),
+                (
+                    "fte",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=8,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="équivalents temps plein",
+                    ),
+                ),
+                (
+                    "volunteers",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="bénévoles"),
+                ),
+                (
+                    "founding_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1800),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année de création",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="courriel")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="personne contact"),
+                ),
+                (
+                    "committee_member",
+                    models.BooleanField(default=False, verbose_name="membre du comité de suivi"),
+                ),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="source")),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="dernière mise à jour"),
+                ),
+                ("archived", models.BooleanField(default=False, verbose_name="archivée")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="structures.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "legal_form",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="structures.legalform",
+                        verbose_name="forme juridique",
+                    ),
+                ),
+                (
+                    "naf",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="structures.nafcode",
+                        verbose_name="code NAF",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="history",
+                        to="structures.structure",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='structure',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_document'], name='structure_search_gin'),
+            model_name="structure",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_document"], name="structure_search_gin"
+            ),
         ),
         migrations.AddIndex(
-            model_name='structure',
-            index=models.Index(fields=['commune', 'name'], name='structure_commune_name'),
+            model_name="structure",
+            index=models.Index(fields=["commune", "name"], name="structure_commune_name"),
         ),
         migrations.AddIndex(
-            model_name='structure',
-            index=models.Index(fields=['family', 'name'], name='structure_family_name'),
+            model_name="structure",
+            index=models.Index(fields=["family", "name"], name="structure_family_name"),
         ),
         migrations.AddIndex(
-            model_name='structure',
-            index=models.Index(fields=['siret'], name='structure_siret', opclasses=['varchar_pattern_ops']),
+            model_name="structure",
+            index=models.Index(
+                fields=["siret"], name="structure_siret", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddConstraint(
-            model_name='structure',
-            constraint=models.UniqueConstraint(condition=models.Q(('siret', ''), _negated=True), fields=('siret',), name='unique_structure_siret', violation_error_message='Une structure porte déjà ce SIRET.'),
+            model_name="structure",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("siret", ""), _negated=True),
+                fields=("siret",),
+                name="unique_structure_siret",
+                violation_error_message="Une structure porte déjà ce SIRET.",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='structure',
-            trigger=pgtrigger.compiler.Trigger(name='bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(func='NEW.version := OLD.version + 1; RETURN NEW;', hash='626f427b664d93802390aaf79ec0fbbc1b7ba767', operation='UPDATE', pgid='pgtrigger_bump_version_e3423', table='structures_structure', when='BEFORE')),
+            model_name="structure",
+            trigger=pgtrigger.compiler.Trigger(
+                name="bump_version",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="NEW.version := OLD.version + 1; RETURN NEW;",
+                    hash="626f427b664d93802390aaf79ec0fbbc1b7ba767",
+                    operation="UPDATE",
+                    pgid="pgtrigger_bump_version_e3423",
+                    table="structures_structure",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='structure',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (NEW."acronym", NEW."address", NEW."archived", NEW."committee_member", NEW."commune_id", NEW."contact_name", NEW."description", NEW."disability_type", NEW."email", NEW."employees", NEW."esus_approved", NEW."family", NEW."founding_year", NEW."fte", NEW."id", NEW."is_cae", NEW."is_cuma", NEW."is_scic", NEW."is_scop", NEW."latitude", NEW."legal_form_id", NEW."longitude", NEW."naf_id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."rna", NEW."siae_type", NEW."siren", NEW."siret", NEW."source", NEW."updated_at", NEW."version", NEW."volunteers", NEW."website"); RETURN NULL;', hash='24c172a49556fa30b68534a8706248d42405d54b', operation='INSERT', pgid='pgtrigger_insert_insert_3c931', table='structures_structure', when='AFTER')),
+            model_name="structure",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (NEW."acronym", NEW."address", NEW."archived", NEW."committee_member", NEW."commune_id", NEW."contact_name", NEW."description", NEW."disability_type", NEW."email", NEW."employees", NEW."esus_approved", NEW."family", NEW."founding_year", NEW."fte", NEW."id", NEW."is_cae", NEW."is_cuma", NEW."is_scic", NEW."is_scop", NEW."latitude", NEW."legal_form_id", NEW."longitude", NEW."naf_id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."rna", NEW."siae_type", NEW."siren", NEW."siret", NEW."source", NEW."updated_at", NEW."version", NEW."volunteers", NEW."website"); RETURN NULL;',
+                    hash="24c172a49556fa30b68534a8706248d42405d54b",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_3c931",
+                    table="structures_structure",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='structure',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."acronym" IS DISTINCT FROM (NEW."acronym") OR OLD."address" IS DISTINCT FROM (NEW."address") OR OLD."archived" IS DISTINCT FROM (NEW."archived") OR OLD."committee_member" IS DISTINCT FROM (NEW."committee_member") OR OLD."commune_id" IS DISTINCT FROM (NEW."commune_id") OR OLD."contact_name" IS DISTINCT FROM (NEW."contact_name") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."disability_type" IS DISTINCT FROM (NEW."disability_type") OR OLD."email" IS DISTINCT FROM (NEW."email") OR OLD."employees" IS DISTINCT FROM (NEW."employees") OR OLD."esus_approved" IS DISTINCT FROM (NEW."esus_approved") OR OLD."family" IS DISTINCT FROM (NEW."family") OR OLD."founding_year" IS DISTINCT FROM (NEW."founding_year") OR OLD."fte" IS DISTINCT FROM (NEW."fte") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."is_cae" IS DISTINCT FROM (NEW."is_cae") OR OLD."is_cuma" IS DISTINCT FROM (NEW."is_cuma") OR OLD."is_scic" IS DISTINCT FROM (NEW."is_scic") OR OLD."is_scop" IS DISTINCT FROM (NEW."is_scop") OR OLD."latitude" IS DISTINCT FROM (NEW."latitude") OR OLD."legal_form_id" IS DISTINCT FROM (NEW."legal_form_id") OR OLD."longitude" IS DISTINCT FROM (NEW."longitude") OR OLD."naf_id" IS DISTINCT FROM (NEW."naf_id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."phone" IS DISTINCT FROM (NEW."phone") OR OLD."rna" IS DISTINCT FROM (NEW."rna") OR OLD."siae_type" IS DISTINCT FROM (NEW."siae_type") OR OLD."siren" IS DISTINCT FROM (NEW."siren") OR OLD."siret" IS DISTINCT FROM (NEW."siret") OR OLD."source" IS DISTINCT FROM (NEW."source") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."version" IS DISTINCT FROM (NEW."version") OR OLD."volunteers" IS DISTINCT FROM (NEW."volunteers") OR OLD."website" IS DISTINCT FROM (NEW."website"))', func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (NEW."acronym", NEW."address", NEW."archived", NEW."committee_member", NEW."commune_id", NEW."contact_name", NEW."description", NEW."disability_type", NEW."email", NEW."employees", NEW."esus_approved", NEW."family", NEW."founding_year", NEW."fte", NEW."id", NEW."is_cae", NEW."is_cuma", NEW."is_scic", NEW."is_scop", NEW."latitude", NEW."legal_form_id", NEW."longitude", NEW."naf_id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."rna", NEW."siae_type", NEW."siren", NEW."siret", NEW."source", NEW."updated_at", NEW."version", NEW."volunteers", NEW."website"); RETURN NULL;', hash='46e26f1e037d0d76679580ec844aa5a208cdd0dd', operation='UPDATE', pgid='pgtrigger_update_update_412c5', table='structures_structure', when='AFTER')),
+            model_name="structure",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."acronym" IS DISTINCT FROM (NEW."acronym") OR OLD."address" IS DISTINCT FROM (NEW."address") OR OLD."archived" IS DISTINCT FROM (NEW."archived") OR OLD."committee_member" IS DISTINCT FROM (NEW."committee_member") OR OLD."commune_id" IS DISTINCT FROM (NEW."commune_id") OR OLD."contact_name" IS DISTINCT FROM (NEW."contact_name") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."disability_type" IS DISTINCT FROM (NEW."disability_type") OR OLD."email" IS DISTINCT FROM (NEW."email") OR OLD."employees" IS DISTINCT FROM (NEW."employees") OR OLD."esus_approved" IS DISTINCT FROM (NEW."esus_approved") OR OLD."family" IS DISTINCT FROM (NEW."family") OR OLD."founding_year" IS DISTINCT FROM (NEW."founding_year") OR OLD."fte" IS DISTINCT FROM (NEW."fte") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."is_cae" IS DISTINCT FROM (NEW."is_cae") OR OLD."is_cuma" IS DISTINCT FROM (NEW."is_cuma") OR OLD."is_scic" IS DISTINCT FROM (NEW."is_scic") OR OLD."is_scop" IS DISTINCT FROM (NEW."is_scop") OR OLD."latitude" IS DISTINCT FROM (NEW."latitude") OR OLD."legal_form_id" IS DISTINCT FROM (NEW."legal_form_id") OR OLD."longitude" IS DISTINCT FROM (NEW."longitude") OR OLD."naf_id" IS DISTINCT FROM (NEW."naf_id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."phone" IS DISTINCT FROM (NEW."phone") OR OLD."rna" IS DISTINCT FROM (NEW."rna") OR OLD."siae_type" IS DISTINCT FROM (NEW."siae_type") OR OLD."siren" IS DISTINCT FROM (NEW."siren") OR OLD."siret" IS DISTINCT FROM (NEW."siret") OR OLD."source" IS DISTINCT FROM (NEW."source") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."version" IS DISTINCT FROM (NEW."version") OR OLD."volunteers" IS DISTINCT FROM (NEW."volunteers") OR OLD."website" IS DISTINCT FROM (NEW."website"))',
+                    func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (NEW."acronym", NEW."address", NEW."archived", NEW."committee_member", NEW."commune_id", NEW."contact_name", NEW."description", NEW."disability_type", NEW."email", NEW."employees", NEW."esus_approved", NEW."family", NEW."founding_year", NEW."fte", NEW."id", NEW."is_cae", NEW."is_cuma", NEW."is_scic", NEW."is_scop", NEW."latitude", NEW."legal_form_id", NEW."longitude", NEW."naf_id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."rna", NEW."siae_type", NEW."siren", NEW."siret", NEW."source", NEW."updated_at", NEW."version", NEW."volunteers", NEW."website"); RETURN NULL;',
+                    hash="46e26f1e037d0d76679580ec844aa5a208cdd0dd",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_412c5",
+                    table="structures_structure",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='structure',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (OLD."acronym", OLD."address", OLD."archived", OLD."committee_member", OLD."commune_id", OLD."contact_name", OLD."description", OLD."disability_type", OLD."email", OLD."employees", OLD."esus_approved", OLD."family", OLD."founding_year", OLD."fte", OLD."id", OLD."is_cae", OLD."is_cuma", OLD."is_scic", OLD."is_scop", OLD."latitude", OLD."legal_form_id", OLD."longitude", OLD."naf_id", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."rna", OLD."siae_type", OLD."siren", OLD."siret", OLD."source", OLD."updated_at", OLD."version", OLD."volunteers", OLD."website"); RETURN NULL;', hash='1a6b82a943bed594096cf1f182f665ed892e3580', operation='DELETE', pgid='pgtrigger_delete_delete_82fa1', table='structures_structure', when='AFTER')),
+            model_name="structure",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (OLD."acronym", OLD."address", OLD."archived", OLD."committee_member", OLD."commune_id", OLD."contact_name", OLD."description", OLD."disability_type", OLD."email", OLD."employees", OLD."esus_approved", OLD."family", OLD."founding_year", OLD."fte", OLD."id", OLD."is_cae", OLD."is_cuma", OLD."is_scic", OLD."is_scop", OLD."latitude", OLD."legal_form_id", OLD."longitude", OLD."naf_id", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."rna", OLD."siae_type", OLD."siren", OLD."siret", OLD."source", OLD."updated_at", OLD."version", OLD."volunteers", OLD."website"); RETURN NULL;',
+                    hash="1a6b82a943bed594096cf1f182f665ed892e3580",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_82fa1",
+                    table="structures_structure",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

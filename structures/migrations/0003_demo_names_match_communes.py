@@ -20,11 +20,11 @@ def to_their_place(apps, schema_editor):
     for row in rows:
         if row["commune"] in communes:
             Structure.objects.filter(siret=row["siret"], name=row["name"], version=1).exclude(
-                commune_id=communes[row["commune"]]).update(commune_id=communes[row["commune"]])
+                commune_id=communes[row["commune"]]
+            ).update(commune_id=communes[row["commune"]])
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("structures", "0002_initial"),
     ]

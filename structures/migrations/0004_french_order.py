@@ -7,22 +7,45 @@ import essplan.search
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('structures', '0003_demo_names_match_communes'),
+        ("structures", "0003_demo_names_match_communes"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='commune',
-            options={'ordering': [models.OrderBy(django.db.models.functions.text.Lower(essplan.search.Unaccent('name'))), models.OrderBy(models.F('name'))], 'verbose_name': 'commune', 'verbose_name_plural': 'communes'},
+            name="commune",
+            options={
+                "ordering": [
+                    models.OrderBy(
+                        django.db.models.functions.text.Lower(essplan.search.Unaccent("name"))
+                    ),
+                    models.OrderBy(models.F("name")),
+                ],
+                "verbose_name": "commune",
+                "verbose_name_plural": "communes",
+            },
         ),
         migrations.AlterModelOptions(
-            name='structure',
-            options={'ordering': [models.OrderBy(django.db.models.functions.text.Lower(essplan.search.Unaccent('name'))), models.OrderBy(models.F('name'))], 'verbose_name': 'structure', 'verbose_name_plural': 'structures'},
+            name="structure",
+            options={
+                "ordering": [
+                    models.OrderBy(
+                        django.db.models.functions.text.Lower(essplan.search.Unaccent("name"))
+                    ),
+                    models.OrderBy(models.F("name")),
+                ],
+                "verbose_name": "structure",
+                "verbose_name_plural": "structures",
+            },
         ),
         migrations.AddIndex(
-            model_name='structure',
-            index=models.Index(django.db.models.functions.text.Lower(essplan.search.Unaccent('name')), models.F('name'), models.F('id'), condition=models.Q(('archived', False)), name='structure_french_name'),
+            model_name="structure",
+            index=models.Index(
+                django.db.models.functions.text.Lower(essplan.search.Unaccent("name")),
+                models.F("name"),
+                models.F("id"),
+                condition=models.Q(("archived", False)),
+                name="structure_french_name",
+            ),
         ),
     ]

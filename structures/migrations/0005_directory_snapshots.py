@@ -5,29 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('structures', '0004_french_order'),
+        ("structures", "0004_french_order"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DirectorySnapshot',
+            name="DirectorySnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('family', models.CharField(choices=[('association', 'Association'), ('cooperative', 'Coopérative'), ('mutuelle', 'Mutuelle'), ('fondation', 'Fondation'), ('societe_commerciale', "Société commerciale de l'ESS"), ('autre', 'Autre')], max_length=30, verbose_name="famille de l'ESS")),
-                ('structures', models.PositiveIntegerField(verbose_name='structures')),
-                ('employees', models.PositiveIntegerField(verbose_name='salariés')),
-                ('taken_on', models.DateField(verbose_name='relevé le')),
-                ('source', models.CharField(choices=[('annuaire', "l'annuaire du jour"), ('historique', "l'historique des modifications")], max_length=20, verbose_name='source')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='structures.commune', verbose_name='commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                (
+                    "family",
+                    models.CharField(
+                        choices=[
+                            ("association", "Association"),
+                            ("cooperative", "Coopérative"),
+                            ("mutuelle", "Mutuelle"),
+                            ("fondation", "Fondation"),
+                            ("societe_commerciale", "Société commerciale de l'ESS"),
+                            ("autre", "Autre"),
+                        ],
+                        max_length=30,
+                        verbose_name="famille de l'ESS",
+                    ),
+                ),
+                ("structures", models.PositiveIntegerField(verbose_name="structures")),
+                ("employees", models.PositiveIntegerField(verbose_name="salariés")),
+                ("taken_on", models.DateField(verbose_name="relevé le")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("annuaire", "l'annuaire du jour"),
+                            ("historique", "l'historique des modifications"),
+                        ],
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="structures.commune",
+                        verbose_name="commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "instantané de l'annuaire",
-                'verbose_name_plural': "instantanés de l'annuaire",
-                'ordering': ['year', 'commune', 'family'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'commune', 'family'), name='one_snapshot_row_per_year_commune_family')],
+                "verbose_name": "instantané de l'annuaire",
+                "verbose_name_plural": "instantanés de l'annuaire",
+                "ordering": ["year", "commune", "family"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "commune", "family"),
+                        name="one_snapshot_row_per_year_commune_family",
+                    )
+                ],
             },
         ),
     ]

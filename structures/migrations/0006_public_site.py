@@ -11,69 +11,131 @@ import essplan.search
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('structures', '0005_directory_snapshots'),
+        ("structures", "0005_directory_snapshots"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='structure',
-            name='insert_insert',
+            model_name="structure",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='structure',
-            name='update_update',
+            model_name="structure",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='structure',
-            name='delete_delete',
+            model_name="structure",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='structure',
-            name='public_contact',
-            field=models.CharField(blank=True, help_text="Seulement si la structure a choisi d'en donner un : courriel, téléphone ou page de contact. Les autres coordonnées ne sont jamais publiées.", max_length=200, verbose_name='contact public'),
+            model_name="structure",
+            name="public_contact",
+            field=models.CharField(
+                blank=True,
+                help_text="Seulement si la structure a choisi d'en donner un : courriel, téléphone ou page de contact. Les autres coordonnées ne sont jamais publiées.",
+                max_length=200,
+                verbose_name="contact public",
+            ),
         ),
         migrations.AddField(
-            model_name='structure',
-            name='public_recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='consentement enregistré par'),
+            model_name="structure",
+            name="public_recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="consentement enregistré par",
+            ),
         ),
         migrations.AddField(
-            model_name='structure',
-            name='public_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='publiée depuis le'),
+            model_name="structure",
+            name="public_since",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="publiée depuis le"),
         ),
         migrations.AddField(
-            model_name='structurehistory',
-            name='public_contact',
-            field=models.CharField(blank=True, help_text="Seulement si la structure a choisi d'en donner un : courriel, téléphone ou page de contact. Les autres coordonnées ne sont jamais publiées.", max_length=200, verbose_name='contact public'),
+            model_name="structurehistory",
+            name="public_contact",
+            field=models.CharField(
+                blank=True,
+                help_text="Seulement si la structure a choisi d'en donner un : courriel, téléphone ou page de contact. Les autres coordonnées ne sont jamais publiées.",
+                max_length=200,
+                verbose_name="contact public",
+            ),
         ),
         migrations.AddField(
-            model_name='structurehistory',
-            name='public_recorded_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='consentement enregistré par'),
+            model_name="structurehistory",
+            name="public_recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="consentement enregistré par",
+            ),
         ),
         migrations.AddField(
-            model_name='structurehistory',
-            name='public_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='publiée depuis le'),
+            model_name="structurehistory",
+            name="public_since",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="publiée depuis le"),
         ),
         migrations.AddIndex(
-            model_name='structure',
-            index=models.Index(django.db.models.functions.text.Lower(essplan.search.Unaccent('name')), models.F('name'), models.F('id'), condition=models.Q(('archived', False), ('public_since__isnull', False)), name='structure_public_name'),
+            model_name="structure",
+            index=models.Index(
+                django.db.models.functions.text.Lower(essplan.search.Unaccent("name")),
+                models.F("name"),
+                models.F("id"),
+                condition=models.Q(("archived", False), ("public_since__isnull", False)),
+                name="structure_public_name",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='structure',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "public_contact", "public_recorded_by_id", "public_since", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (NEW."acronym", NEW."address", NEW."archived", NEW."committee_member", NEW."commune_id", NEW."contact_name", NEW."description", NEW."disability_type", NEW."email", NEW."employees", NEW."esus_approved", NEW."family", NEW."founding_year", NEW."fte", NEW."id", NEW."is_cae", NEW."is_cuma", NEW."is_scic", NEW."is_scop", NEW."latitude", NEW."legal_form_id", NEW."longitude", NEW."naf_id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."public_contact", NEW."public_recorded_by_id", NEW."public_since", NEW."rna", NEW."siae_type", NEW."siren", NEW."siret", NEW."source", NEW."updated_at", NEW."version", NEW."volunteers", NEW."website"); RETURN NULL;', hash='2e831a5523db0715d5f4583ccc793469f1cf1df7', operation='INSERT', pgid='pgtrigger_insert_insert_3c931', table='structures_structure', when='AFTER')),
+            model_name="structure",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "public_contact", "public_recorded_by_id", "public_since", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (NEW."acronym", NEW."address", NEW."archived", NEW."committee_member", NEW."commune_id", NEW."contact_name", NEW."description", NEW."disability_type", NEW."email", NEW."employees", NEW."esus_approved", NEW."family", NEW."founding_year", NEW."fte", NEW."id", NEW."is_cae", NEW."is_cuma", NEW."is_scic", NEW."is_scop", NEW."latitude", NEW."legal_form_id", NEW."longitude", NEW."naf_id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."public_contact", NEW."public_recorded_by_id", NEW."public_since", NEW."rna", NEW."siae_type", NEW."siren", NEW."siret", NEW."source", NEW."updated_at", NEW."version", NEW."volunteers", NEW."website"); RETURN NULL;',
+                    hash="2e831a5523db0715d5f4583ccc793469f1cf1df7",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_3c931",
+                    table="structures_structure",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='structure',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."acronym" IS DISTINCT FROM (NEW."acronym") OR OLD."address" IS DISTINCT FROM (NEW."address") OR OLD."archived" IS DISTINCT FROM (NEW."archived") OR OLD."committee_member" IS DISTINCT FROM (NEW."committee_member") OR OLD."commune_id" IS DISTINCT FROM (NEW."commune_id") OR OLD."contact_name" IS DISTINCT FROM (NEW."contact_name") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."disability_type" IS DISTINCT FROM (NEW."disability_type") OR OLD."email" IS DISTINCT FROM (NEW."email") OR OLD."employees" IS DISTINCT FROM (NEW."employees") OR OLD."esus_approved" IS DISTINCT FROM (NEW."esus_approved") OR OLD."family" IS DISTINCT FROM (NEW."family") OR OLD."founding_year" IS DISTINCT FROM (NEW."founding_year") OR OLD."fte" IS DISTINCT FROM (NEW."fte") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."is_cae" IS DISTINCT FROM (NEW."is_cae") OR OLD."is_cuma" IS DISTINCT FROM (NEW."is_cuma") OR OLD."is_scic" IS DISTINCT FROM (NEW."is_scic") OR OLD."is_scop" IS DISTINCT FROM (NEW."is_scop") OR OLD."latitude" IS DISTINCT FROM (NEW."latitude") OR OLD."legal_form_id" IS DISTINCT FROM (NEW."legal_form_id") OR OLD."longitude" IS DISTINCT FROM (NEW."longitude") OR OLD."naf_id" IS DISTINCT FROM (NEW."naf_id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."phone" IS DISTINCT FROM (NEW."phone") OR OLD."public_contact" IS DISTINCT FROM (NEW."public_contact") OR OLD."public_recorded_by_id" IS DISTINCT FROM (NEW."public_recorded_by_id") OR OLD."public_since" IS DISTINCT FROM (NEW."public_since") OR OLD."rna" IS DISTINCT FROM (NEW."rna") OR OLD."siae_type" IS DISTINCT FROM (NEW."siae_type") OR OLD."siren" IS DISTINCT FROM (NEW."siren") OR OLD."siret" IS DISTINCT FROM (NEW."siret") OR OLD."source" IS DISTINCT FROM (NEW."source") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."version" IS DISTINCT FROM (NEW."version") OR OLD."volunteers" IS DISTINCT FROM (NEW."volunteers") OR OLD."website" IS DISTINCT FROM (NEW."website"))', func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "public_contact", "public_recorded_by_id", "public_since", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (NEW."acronym", NEW."address", NEW."archived", NEW."committee_member", NEW."commune_id", NEW."contact_name", NEW."description", NEW."disability_type", NEW."email", NEW."employees", NEW."esus_approved", NEW."family", NEW."founding_year", NEW."fte", NEW."id", NEW."is_cae", NEW."is_cuma", NEW."is_scic", NEW."is_scop", NEW."latitude", NEW."legal_form_id", NEW."longitude", NEW."naf_id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."public_contact", NEW."public_recorded_by_id", NEW."public_since", NEW."rna", NEW."siae_type", NEW."siren", NEW."siret", NEW."source", NEW."updated_at", NEW."version", NEW."volunteers", NEW."website"); RETURN NULL;', hash='c7bb7a01904c28f59df3e3c32729a4eab93d066a', operation='UPDATE', pgid='pgtrigger_update_update_412c5', table='structures_structure', when='AFTER')),
+            model_name="structure",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."acronym" IS DISTINCT FROM (NEW."acronym") OR OLD."address" IS DISTINCT FROM (NEW."address") OR OLD."archived" IS DISTINCT FROM (NEW."archived") OR OLD."committee_member" IS DISTINCT FROM (NEW."committee_member") OR OLD."commune_id" IS DISTINCT FROM (NEW."commune_id") OR OLD."contact_name" IS DISTINCT FROM (NEW."contact_name") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."disability_type" IS DISTINCT FROM (NEW."disability_type") OR OLD."email" IS DISTINCT FROM (NEW."email") OR OLD."employees" IS DISTINCT FROM (NEW."employees") OR OLD."esus_approved" IS DISTINCT FROM (NEW."esus_approved") OR OLD."family" IS DISTINCT FROM (NEW."family") OR OLD."founding_year" IS DISTINCT FROM (NEW."founding_year") OR OLD."fte" IS DISTINCT FROM (NEW."fte") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."is_cae" IS DISTINCT FROM (NEW."is_cae") OR OLD."is_cuma" IS DISTINCT FROM (NEW."is_cuma") OR OLD."is_scic" IS DISTINCT FROM (NEW."is_scic") OR OLD."is_scop" IS DISTINCT FROM (NEW."is_scop") OR OLD."latitude" IS DISTINCT FROM (NEW."latitude") OR OLD."legal_form_id" IS DISTINCT FROM (NEW."legal_form_id") OR OLD."longitude" IS DISTINCT FROM (NEW."longitude") OR OLD."naf_id" IS DISTINCT FROM (NEW."naf_id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."phone" IS DISTINCT FROM (NEW."phone") OR OLD."public_contact" IS DISTINCT FROM (NEW."public_contact") OR OLD."public_recorded_by_id" IS DISTINCT FROM (NEW."public_recorded_by_id") OR OLD."public_since" IS DISTINCT FROM (NEW."public_since") OR OLD."rna" IS DISTINCT FROM (NEW."rna") OR OLD."siae_type" IS DISTINCT FROM (NEW."siae_type") OR OLD."siren" IS DISTINCT FROM (NEW."siren") OR OLD."siret" IS DISTINCT FROM (NEW."siret") OR OLD."source" IS DISTINCT FROM (NEW."source") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."version" IS DISTINCT FROM (NEW."version") OR OLD."volunteers" IS DISTINCT FROM (NEW."volunteers") OR OLD."website" IS DISTINCT FROM (NEW."website"))',
+                    func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "public_contact", "public_recorded_by_id", "public_since", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (NEW."acronym", NEW."address", NEW."archived", NEW."committee_member", NEW."commune_id", NEW."contact_name", NEW."description", NEW."disability_type", NEW."email", NEW."employees", NEW."esus_approved", NEW."family", NEW."founding_year", NEW."fte", NEW."id", NEW."is_cae", NEW."is_cuma", NEW."is_scic", NEW."is_scop", NEW."latitude", NEW."legal_form_id", NEW."longitude", NEW."naf_id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."public_contact", NEW."public_recorded_by_id", NEW."public_since", NEW."rna", NEW."siae_type", NEW."siren", NEW."siret", NEW."source", NEW."updated_at", NEW."version", NEW."volunteers", NEW."website"); RETURN NULL;',
+                    hash="c7bb7a01904c28f59df3e3c32729a4eab93d066a",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_412c5",
+                    table="structures_structure",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='structure',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "public_contact", "public_recorded_by_id", "public_since", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (OLD."acronym", OLD."address", OLD."archived", OLD."committee_member", OLD."commune_id", OLD."contact_name", OLD."description", OLD."disability_type", OLD."email", OLD."employees", OLD."esus_approved", OLD."family", OLD."founding_year", OLD."fte", OLD."id", OLD."is_cae", OLD."is_cuma", OLD."is_scic", OLD."is_scop", OLD."latitude", OLD."legal_form_id", OLD."longitude", OLD."naf_id", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."public_contact", OLD."public_recorded_by_id", OLD."public_since", OLD."rna", OLD."siae_type", OLD."siren", OLD."siret", OLD."source", OLD."updated_at", OLD."version", OLD."volunteers", OLD."website"); RETURN NULL;', hash='5ab9103e8fa52c7a1bf6214ac586da1a4c904b45', operation='DELETE', pgid='pgtrigger_delete_delete_82fa1', table='structures_structure', when='AFTER')),
+            model_name="structure",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "structures_structurehistory" ("acronym", "address", "archived", "committee_member", "commune_id", "contact_name", "description", "disability_type", "email", "employees", "esus_approved", "family", "founding_year", "fte", "id", "is_cae", "is_cuma", "is_scic", "is_scop", "latitude", "legal_form_id", "longitude", "naf_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "public_contact", "public_recorded_by_id", "public_since", "rna", "siae_type", "siren", "siret", "source", "updated_at", "version", "volunteers", "website") VALUES (OLD."acronym", OLD."address", OLD."archived", OLD."committee_member", OLD."commune_id", OLD."contact_name", OLD."description", OLD."disability_type", OLD."email", OLD."employees", OLD."esus_approved", OLD."family", OLD."founding_year", OLD."fte", OLD."id", OLD."is_cae", OLD."is_cuma", OLD."is_scic", OLD."is_scop", OLD."latitude", OLD."legal_form_id", OLD."longitude", OLD."naf_id", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."public_contact", OLD."public_recorded_by_id", OLD."public_since", OLD."rna", OLD."siae_type", OLD."siren", OLD."siret", OLD."source", OLD."updated_at", OLD."version", OLD."volunteers", OLD."website"); RETURN NULL;',
+                    hash="5ab9103e8fa52c7a1bf6214ac586da1a4c904b45",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_82fa1",
+                    table="structures_structure",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -10,91 +10,287 @@ import structures.validators
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pghistory', '0007_auto_20250421_0444'),
-        ('structures', '0006_public_site'),
+        ("pghistory", "0007_auto_20250421_0444"),
+        ("structures", "0006_public_site"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ListingRequest',
+            name="ListingRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=250, verbose_name='nom de la structure')),
-                ('siret', models.CharField(max_length=14, validators=[structures.validators.validate_siret], verbose_name='SIRET')),
-                ('activity', models.TextField(blank=True, verbose_name='activité')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('contact_name', models.CharField(max_length=150, verbose_name='nom de la personne à contacter')),
-                ('email', models.EmailField(max_length=254, verbose_name='courriel de la personne à contacter')),
-                ('public_contact', models.CharField(blank=True, max_length=200, verbose_name='contact public')),
-                ('consent', models.BooleanField(verbose_name="accord pour paraître dans l'annuaire public")),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='reçue le')),
-                ('client_key', models.CharField(blank=True, editable=False, max_length=64)),
-                ('state', models.CharField(choices=[('en_attente', 'en attente'), ('acceptee', 'acceptée'), ('refusee', 'refusée')], default='en_attente', max_length=12, verbose_name='état')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='traitée le')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='structures.commune', verbose_name='commune')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='traitée par')),
-                ('structure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='listing_requests', to='structures.structure', verbose_name='structure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=250, verbose_name="nom de la structure")),
+                (
+                    "siret",
+                    models.CharField(
+                        max_length=14,
+                        validators=[structures.validators.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                ("activity", models.TextField(blank=True, verbose_name="activité")),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                (
+                    "contact_name",
+                    models.CharField(max_length=150, verbose_name="nom de la personne à contacter"),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        max_length=254, verbose_name="courriel de la personne à contacter"
+                    ),
+                ),
+                (
+                    "public_contact",
+                    models.CharField(blank=True, max_length=200, verbose_name="contact public"),
+                ),
+                (
+                    "consent",
+                    models.BooleanField(verbose_name="accord pour paraître dans l'annuaire public"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="reçue le")),
+                ("client_key", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("en_attente", "en attente"),
+                            ("acceptee", "acceptée"),
+                            ("refusee", "refusée"),
+                        ],
+                        default="en_attente",
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="traitée le"),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="structures.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="traitée par",
+                    ),
+                ),
+                (
+                    "structure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="listing_requests",
+                        to="structures.structure",
+                        verbose_name="structure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "demande d'inscription",
-                'verbose_name_plural': "demandes d'inscription",
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "demande d'inscription",
+                "verbose_name_plural": "demandes d'inscription",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ListingRequestHistory',
+            name="ListingRequestHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('name', models.CharField(max_length=250, verbose_name='nom de la structure')),
-                ('siret', models.CharField(max_length=14, validators=[structures.validators.validate_siret], verbose_name='SIRET')),
-                ('activity', models.TextField(blank=True, verbose_name='activité')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('contact_name', models.CharField(max_length=150, verbose_name='nom de la personne à contacter')),
-                ('email', models.EmailField(max_length=254, verbose_name='courriel de la personne à contacter')),
-                ('public_contact', models.CharField(blank=True, max_length=200, verbose_name='contact public')),
-                ('consent', models.BooleanField(verbose_name="accord pour paraître dans l'annuaire public")),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='reçue le')),
-                ('client_key', models.CharField(blank=True, editable=False, max_length=64)),
-                ('state', models.CharField(choices=[('en_attente', 'en attente'), ('acceptee', 'acceptée'), ('refusee', 'refusée')], default='en_attente', max_length=12, verbose_name='état')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='traitée le')),
-                ('commune', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='structures.commune', verbose_name='commune')),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='traitée par')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='structures.listingrequest')),
-                ('structure', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='structures.structure', verbose_name='structure')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("name", models.CharField(max_length=250, verbose_name="nom de la structure")),
+                (
+                    "siret",
+                    models.CharField(
+                        max_length=14,
+                        validators=[structures.validators.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                ("activity", models.TextField(blank=True, verbose_name="activité")),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                (
+                    "contact_name",
+                    models.CharField(max_length=150, verbose_name="nom de la personne à contacter"),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        max_length=254, verbose_name="courriel de la personne à contacter"
+                    ),
+                ),
+                (
+                    "public_contact",
+                    models.CharField(blank=True, max_length=200, verbose_name="contact public"),
+                ),
+                (
+                    "consent",
+                    models.BooleanField(verbose_name="accord pour paraître dans l'annuaire public"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="reçue le")),
+                ("client_key", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("en_attente", "en attente"),
+                            ("acceptee", "acceptée"),
+                            ("refusee", "refusée"),
+                        ],
+                        default="en_attente",
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="traitée le"),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="structures.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="traitée par",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="history",
+                        to="structures.listingrequest",
+                    ),
+                ),
+                (
+                    "structure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="structures.structure",
+                        verbose_name="structure",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='listingrequest',
-            index=models.Index(condition=models.Q(('client_key', ''), _negated=True), fields=['client_key', 'created_at'], name='listing_request_client'),
+            model_name="listingrequest",
+            index=models.Index(
+                condition=models.Q(("client_key", ""), _negated=True),
+                fields=["client_key", "created_at"],
+                name="listing_request_client",
+            ),
         ),
         migrations.AddIndex(
-            model_name='listingrequest',
-            index=models.Index(condition=models.Q(('state', 'en_attente')), fields=['created_at'], name='listing_request_pending'),
+            model_name="listingrequest",
+            index=models.Index(
+                condition=models.Q(("state", "en_attente")),
+                fields=["created_at"],
+                name="listing_request_pending",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listingrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('consent', True)), name='listing_request_consent'),
+            model_name="listingrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("consent", True)), name="listing_request_consent"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='listingrequest',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (NEW."activity", NEW."client_key", NEW."commune_id", NEW."consent", NEW."contact_name", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."email", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."public_contact", NEW."siret", NEW."state", NEW."structure_id", NEW."website"); RETURN NULL;', hash='901efdf7759b3b49dca2a6c01e7ea05b5e8c628f', operation='INSERT', pgid='pgtrigger_insert_insert_91caf', table='structures_listingrequest', when='AFTER')),
+            model_name="listingrequest",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (NEW."activity", NEW."client_key", NEW."commune_id", NEW."consent", NEW."contact_name", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."email", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."public_contact", NEW."siret", NEW."state", NEW."structure_id", NEW."website"); RETURN NULL;',
+                    hash="901efdf7759b3b49dca2a6c01e7ea05b5e8c628f",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_91caf",
+                    table="structures_listingrequest",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='listingrequest',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (NEW."activity", NEW."client_key", NEW."commune_id", NEW."consent", NEW."contact_name", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."email", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."public_contact", NEW."siret", NEW."state", NEW."structure_id", NEW."website"); RETURN NULL;', hash='2c045f9887fcc5c92f55d6c6f67dc96048f9e9b6', operation='UPDATE', pgid='pgtrigger_update_update_743c1', table='structures_listingrequest', when='AFTER')),
+            model_name="listingrequest",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (NEW."activity", NEW."client_key", NEW."commune_id", NEW."consent", NEW."contact_name", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."email", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."public_contact", NEW."siret", NEW."state", NEW."structure_id", NEW."website"); RETURN NULL;',
+                    hash="2c045f9887fcc5c92f55d6c6f67dc96048f9e9b6",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_743c1",
+                    table="structures_listingrequest",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='listingrequest',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (OLD."activity", OLD."client_key", OLD."commune_id", OLD."consent", OLD."contact_name", OLD."created_at", OLD."decided_at", OLD."decided_by_id", OLD."email", OLD."id", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."public_contact", OLD."siret", OLD."state", OLD."structure_id", OLD."website"); RETURN NULL;', hash='613885072f3f16b46d64b708aa668f1131ecd0de', operation='DELETE', pgid='pgtrigger_delete_delete_0c55d', table='structures_listingrequest', when='AFTER')),
+            model_name="listingrequest",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (OLD."activity", OLD."client_key", OLD."commune_id", OLD."consent", OLD."contact_name", OLD."created_at", OLD."decided_at", OLD."decided_by_id", OLD."email", OLD."id", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."public_contact", OLD."siret", OLD."state", OLD."structure_id", OLD."website"); RETURN NULL;',
+                    hash="613885072f3f16b46d64b708aa668f1131ecd0de",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_0c55d",
+                    table="structures_listingrequest",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -17,16 +17,20 @@ def refuse_later_twins(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('structures', '0007_listing_requests'),
+        ("structures", "0007_listing_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RunPython(refuse_later_twins, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='listingrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'en_attente')), fields=('siret',), name='one_pending_listing_request_per_siret', violation_error_message="Une demande pour ce SIRET attend déjà la réponse de l'équipe ESS."),
+            model_name="listingrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "en_attente")),
+                fields=("siret",),
+                name="one_pending_listing_request_per_siret",
+                violation_error_message="Une demande pour ce SIRET attend déjà la réponse de l'équipe ESS.",
+            ),
         ),
     ]

@@ -5,20 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('structures', '0008_one_pending_request_per_siret'),
+        ("structures", "0008_one_pending_request_per_siret"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='structure',
-            name='fte',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='équivalents temps plein'),
+            model_name="structure",
+            name="fte",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=9,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="équivalents temps plein",
+            ),
         ),
         migrations.AlterField(
-            model_name='structurehistory',
-            name='fte',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='équivalents temps plein'),
+            model_name="structurehistory",
+            name="fte",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=9,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="équivalents temps plein",
+            ),
         ),
     ]

@@ -7,54 +7,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('structures', '0009_fte_two_decimals'),
+        ("structures", "0009_fte_two_decimals"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='listingrequest',
-            name='insert_insert',
+            model_name="listingrequest",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='listingrequest',
-            name='update_update',
+            model_name="listingrequest",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='listingrequest',
-            name='delete_delete',
+            model_name="listingrequest",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='listingrequest',
-            name='family',
-            field=models.CharField(blank=True, choices=[('association', 'Association'), ('cooperative', 'Coopérative'), ('mutuelle', 'Mutuelle'), ('fondation', 'Fondation'), ('societe_commerciale', "Société commerciale de l'ESS"), ('autre', 'Autre')], max_length=30, verbose_name="famille de l'ESS"),
+            model_name="listingrequest",
+            name="family",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("association", "Association"),
+                    ("cooperative", "Coopérative"),
+                    ("mutuelle", "Mutuelle"),
+                    ("fondation", "Fondation"),
+                    ("societe_commerciale", "Société commerciale de l'ESS"),
+                    ("autre", "Autre"),
+                ],
+                max_length=30,
+                verbose_name="famille de l'ESS",
+            ),
         ),
         migrations.AddField(
-            model_name='listingrequest',
-            name='legal_form',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='structures.legalform', verbose_name='forme juridique'),
+            model_name="listingrequest",
+            name="legal_form",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="structures.legalform",
+                verbose_name="forme juridique",
+            ),
         ),
         migrations.AddField(
-            model_name='listingrequesthistory',
-            name='family',
-            field=models.CharField(blank=True, choices=[('association', 'Association'), ('cooperative', 'Coopérative'), ('mutuelle', 'Mutuelle'), ('fondation', 'Fondation'), ('societe_commerciale', "Société commerciale de l'ESS"), ('autre', 'Autre')], max_length=30, verbose_name="famille de l'ESS"),
+            model_name="listingrequesthistory",
+            name="family",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("association", "Association"),
+                    ("cooperative", "Coopérative"),
+                    ("mutuelle", "Mutuelle"),
+                    ("fondation", "Fondation"),
+                    ("societe_commerciale", "Société commerciale de l'ESS"),
+                    ("autre", "Autre"),
+                ],
+                max_length=30,
+                verbose_name="famille de l'ESS",
+            ),
         ),
         migrations.AddField(
-            model_name='listingrequesthistory',
-            name='legal_form',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='structures.legalform', verbose_name='forme juridique'),
+            model_name="listingrequesthistory",
+            name="legal_form",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="structures.legalform",
+                verbose_name="forme juridique",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='listingrequest',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "family", "id", "legal_form_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (NEW."activity", NEW."client_key", NEW."commune_id", NEW."consent", NEW."contact_name", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."email", NEW."family", NEW."id", NEW."legal_form_id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."public_contact", NEW."siret", NEW."state", NEW."structure_id", NEW."website"); RETURN NULL;', hash='176a8cf4fec7c0f0acc2ed36d671fc2e803ada8e', operation='INSERT', pgid='pgtrigger_insert_insert_91caf', table='structures_listingrequest', when='AFTER')),
+            model_name="listingrequest",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "family", "id", "legal_form_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (NEW."activity", NEW."client_key", NEW."commune_id", NEW."consent", NEW."contact_name", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."email", NEW."family", NEW."id", NEW."legal_form_id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."public_contact", NEW."siret", NEW."state", NEW."structure_id", NEW."website"); RETURN NULL;',
+                    hash="176a8cf4fec7c0f0acc2ed36d671fc2e803ada8e",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_91caf",
+                    table="structures_listingrequest",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='listingrequest',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "family", "id", "legal_form_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (NEW."activity", NEW."client_key", NEW."commune_id", NEW."consent", NEW."contact_name", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."email", NEW."family", NEW."id", NEW."legal_form_id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."public_contact", NEW."siret", NEW."state", NEW."structure_id", NEW."website"); RETURN NULL;', hash='f7cb1c2cf9eccc4d6ecb36481103b1a9933c43dc', operation='UPDATE', pgid='pgtrigger_update_update_743c1', table='structures_listingrequest', when='AFTER')),
+            model_name="listingrequest",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "family", "id", "legal_form_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (NEW."activity", NEW."client_key", NEW."commune_id", NEW."consent", NEW."contact_name", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."email", NEW."family", NEW."id", NEW."legal_form_id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."public_contact", NEW."siret", NEW."state", NEW."structure_id", NEW."website"); RETURN NULL;',
+                    hash="f7cb1c2cf9eccc4d6ecb36481103b1a9933c43dc",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_743c1",
+                    table="structures_listingrequest",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='listingrequest',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "family", "id", "legal_form_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (OLD."activity", OLD."client_key", OLD."commune_id", OLD."consent", OLD."contact_name", OLD."created_at", OLD."decided_at", OLD."decided_by_id", OLD."email", OLD."family", OLD."id", OLD."legal_form_id", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."public_contact", OLD."siret", OLD."state", OLD."structure_id", OLD."website"); RETURN NULL;', hash='043f33269d551088bc8c20feda854379fbb7b986', operation='DELETE', pgid='pgtrigger_delete_delete_0c55d', table='structures_listingrequest', when='AFTER')),
+            model_name="listingrequest",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "structures_listingrequesthistory" ("activity", "client_key", "commune_id", "consent", "contact_name", "created_at", "decided_at", "decided_by_id", "email", "family", "id", "legal_form_id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_contact", "siret", "state", "structure_id", "website") VALUES (OLD."activity", OLD."client_key", OLD."commune_id", OLD."consent", OLD."contact_name", OLD."created_at", OLD."decided_at", OLD."decided_by_id", OLD."email", OLD."family", OLD."id", OLD."legal_form_id", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."public_contact", OLD."siret", OLD."state", OLD."structure_id", OLD."website"); RETURN NULL;',
+                    hash="043f33269d551088bc8c20feda854379fbb7b986",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_0c55d",
+                    table="structures_listingrequest",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -24,14 +24,20 @@ class ListingRequest(models.Model):
 
     name = models.CharField("nom de la structure", max_length=250)
     siret = models.CharField("SIRET", max_length=14, validators=[validate_siret])
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+",
-                                verbose_name="commune")
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="+", verbose_name="commune"
+    )
     activity = models.TextField("activité", blank=True)
-    legal_form = models.ForeignKey(LegalForm, on_delete=models.PROTECT, related_name="+",
-                                   null=True, blank=True, verbose_name="forme juridique")
+    legal_form = models.ForeignKey(
+        LegalForm,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="forme juridique",
+    )
     # Empty for the requests received before the form asked it.
-    family = models.CharField("famille de l'ESS", max_length=30, choices=EssFamily,
-                              blank=True)
+    family = models.CharField("famille de l'ESS", max_length=30, choices=EssFamily, blank=True)
     website = models.URLField("site web", blank=True)
     contact_name = models.CharField("nom de la personne à contacter", max_length=150)
     email = models.EmailField("courriel de la personne à contacter")
@@ -42,28 +48,49 @@ class ListingRequest(models.Model):
     client_key = models.CharField(max_length=64, blank=True, editable=False)
     state = models.CharField("état", max_length=12, choices=State, default=State.PENDING)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="traitée par")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="traitée par",
+    )
     decided_at = models.DateTimeField("traitée le", null=True, blank=True)
-    structure = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="listing_requests", verbose_name="structure")
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="listing_requests",
+        verbose_name="structure",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "demande d'inscription"
         verbose_name_plural = "demandes d'inscription"
         indexes = [
-            models.Index(fields=["client_key", "created_at"], name="listing_request_client",
-                         condition=~models.Q(client_key="")),
-            models.Index(fields=["created_at"], name="listing_request_pending",
-                         condition=models.Q(state="en_attente")),
+            models.Index(
+                fields=["client_key", "created_at"],
+                name="listing_request_client",
+                condition=~models.Q(client_key=""),
+            ),
+            models.Index(
+                fields=["created_at"],
+                name="listing_request_pending",
+                condition=models.Q(state="en_attente"),
+            ),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(consent=True),
-                                   name="listing_request_consent"),
-            models.UniqueConstraint(fields=["siret"], condition=models.Q(state="en_attente"),
-                                    name="one_pending_listing_request_per_siret",
-                                    violation_error_message=PENDING_SIRET),
+            models.CheckConstraint(
+                condition=models.Q(consent=True), name="listing_request_consent"
+            ),
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=models.Q(state="en_attente"),
+                name="one_pending_listing_request_per_siret",
+                violation_error_message=PENDING_SIRET,
+            ),
         ]
 
     def __str__(self):

@@ -39,7 +39,10 @@ class LegalForm(models.Model):
     code = models.CharField("code INSEE", max_length=4, unique=True)
     label = models.CharField("libellé", max_length=200)
     family = models.CharField(
-        "famille de l'ESS", max_length=30, choices=EssFamily, default=EssFamily.OTHER,
+        "famille de l'ESS",
+        max_length=30,
+        choices=EssFamily,
+        default=EssFamily.OTHER,
         help_text="Famille proposée aux structures de cette forme juridique.",
     )
 

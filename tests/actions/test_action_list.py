@@ -107,7 +107,8 @@ def test_csv_export_is_the_filtered_list_byte_for_byte(client):
     response = client.get(URL, {"q": "3.4", "format": "csv"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="actions-{COTENTIN}-{timezone.localdate():%Y-%m-%d}.csv"')
+        f'attachment; filename="actions-{COTENTIN}-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
     expected = (
         # The late column says its date, today's; without a point, the progress is unknown.
         "\ufeffCode;Action;Axe;Objectif;Direction pilote;Statut;Avancement (%);"
@@ -124,14 +125,25 @@ def test_csv_export_is_the_filtered_list_byte_for_byte(client):
 
 
 def test_xlsx_and_ods_exports_hold_the_same_rows(client):
-    xlsx = client.get(URL, {"axis": Plan.objects.get(slug=COTENTIN).axes.get(number=2).pk,
-                            "format": "xlsx"})
+    xlsx = client.get(
+        URL, {"axis": Plan.objects.get(slug=COTENTIN).axes.get(number=2).pk, "format": "xlsx"}
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.values)
     assert rows[0][:2] == ("Code", "Action")
     assert [row[0] for row in rows[1:]] == [
-        "2.1.1", "2.1.2", "2.1.3", "2.1.4", "2.2.1", "2.2.2", "2.3.1", "2.3.2", "2.3.3",
-        "2.4.1", "2.4.2"]
+        "2.1.1",
+        "2.1.2",
+        "2.1.3",
+        "2.1.4",
+        "2.2.1",
+        "2.2.2",
+        "2.3.1",
+        "2.3.2",
+        "2.3.3",
+        "2.4.1",
+        "2.4.2",
+    ]
     ods = client.get(URL, {"q": "3.6", "format": "ods"})
     assert ods["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
     sheet = odf.sheets(ods.content)["Actions"]
@@ -154,15 +166,23 @@ def make_actions(count):
     """Add COUNT actions to the plan, spread over new objectives of a fourth axis, with updates."""
     plan = Plan.objects.get(slug=COTENTIN)
     axis = plan.axes.create(number=4, title="Axe de charge")
-    objectives = [Objective.objects.create(axis=axis, code=f"4.{n}", title=f"Objectif {n}")
-                  for n in range(1, count // 50 + 2)]
+    objectives = [
+        Objective.objects.create(axis=axis, code=f"4.{n}", title=f"Objectif {n}")
+        for n in range(1, count // 50 + 2)
+    ]
     actions = Action.objects.bulk_create(
-        Action(plan=plan, objective=objectives[n // 50], code=f"4.{n // 50 + 1}.{n % 50 + 1}",
-               title=f"Action de charge {n}") for n in range(count)
+        Action(
+            plan=plan,
+            objective=objectives[n // 50],
+            code=f"4.{n // 50 + 1}.{n % 50 + 1}",
+            title=f"Action de charge {n}",
+        )
+        for n in range(count)
     )
     ProgressUpdate.objects.bulk_create(
         ProgressUpdate(action=action, year=year, status=Status.IN_PROGRESS, progress=10)
-        for action in actions for year in (2023, 2024)
+        for action in actions
+        for year in (2023, 2024)
     )
 
 
@@ -174,7 +194,9 @@ LIST_QUERIES = 11
 
 
 @pytest.mark.parametrize("extra", [0, 405])
-def test_list_query_budget_holds_at_45_and_450_actions(client, extra, django_assert_max_num_queries):
+def test_list_query_budget_holds_at_45_and_450_actions(
+    client, extra, django_assert_max_num_queries
+):
     make_actions(extra)
     with django_assert_max_num_queries(LIST_QUERIES):
         response = client.get(URL, {"q": "action", "status": "en_cours"})

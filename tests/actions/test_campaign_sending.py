@@ -35,36 +35,46 @@ def campaign(plan):
 @pytest.fixture
 def today_campaign(plan):
     """A campaign opening today: its opening reminders are due now."""
-    return Campaign.objects.create(plan=plan, year=2025, opens_on=TODAY,
-                                   due_on=TODAY + datetime.timedelta(days=40))
+    return Campaign.objects.create(
+        plan=plan, year=2025, opens_on=TODAY, due_on=TODAY + datetime.timedelta(days=40)
+    )
 
 
 def text(response):
     return unescape(response.content.decode())
 
 
-def test_on_the_opening_day_the_opening_reminder_and_the_digest_are_due(campaign, action,
-                                                                        pilot, editor):
+def test_on_the_opening_day_the_opening_reminder_and_the_digest_are_due(
+    campaign, action, pilot, editor
+):
     found = sending.upcoming(campaign, OPENS)
     [paul] = found["pilots"]
     assert (paul.reminder.recipient, paul.when, paul.now) == (pilot, OPENS, True)
-    assert paul.reminder.subject == ("[essplan] Ouverture · campagne de suivi 2025 : 1 point "
-                                     "d'avancement à saisir avant le 15/12/2025")
+    assert paul.reminder.subject == (
+        "[essplan] Ouverture · campagne de suivi 2025 : 1 point "
+        "d'avancement à saisir avant le 15/12/2025"
+    )
     [digest] = found["team"]
     assert (digest.reminder.recipient, digest.now) == (editor, True)
-    assert digest.reminder.subject == ("[essplan] Campagne 2025 : 44 actions sans pilote, "
-                                       "1 point attendu des pilotes, 0 point à valider")
+    assert digest.reminder.subject == (
+        "[essplan] Campagne 2025 : 44 actions sans pilote, "
+        "1 point attendu des pilotes, 0 point à valider"
+    )
     assert found["due"] == 2
 
 
-def test_once_sent_the_next_stage_is_shown_as_send_reminders_will_send_it(campaign, action,
-                                                                          pilot, editor):
+def test_once_sent_the_next_stage_is_shown_as_send_reminders_will_send_it(
+    campaign, action, pilot, editor
+):
     reminders.send(reminders.due(OPENS)[0])
     found = sending.upcoming(campaign, OPENS)
     [paul] = found["pilots"]
     # 14 days before the due date (settings: 14 and 3): 01/12; the digest next Monday.
-    assert (paul.when, paul.now, paul.reminder.stage) == (datetime.date(2025, 12, 1), False,
-                                                          "avant-14")
+    assert (paul.when, paul.now, paul.reminder.stage) == (
+        datetime.date(2025, 12, 1),
+        False,
+        "avant-14",
+    )
     assert paul.reminder.subject.startswith("[essplan] Rappel · campagne de suivi 2025")
     [digest] = found["team"]
     assert (digest.when, digest.now) == (datetime.date(2025, 11, 3), False)
@@ -72,8 +82,10 @@ def test_once_sent_the_next_stage_is_shown_as_send_reminders_will_send_it(campai
     # That is what send_reminders does on those days, and nothing to the pilot between them.
     assert [r for r in reminders.due(datetime.date(2025, 11, 30))[0] if r.kind == "pilot"] == []
     on_day = reminders.due(datetime.date(2025, 12, 1))[0]
-    assert [(r.recipient, r.stage) for r in on_day] == [(pilot, "avant-14"),
-                                                       (editor, "resume-2025-49")]
+    assert [(r.recipient, r.stage) for r in on_day] == [
+        (pilot, "avant-14"),
+        (editor, "resume-2025-49"),
+    ]
     # After the due date: weekly, the subject says how late.
     late = sending.upcoming(campaign, datetime.date(2025, 12, 16))["pilots"][0]
     assert late.now is True  # the due date's reminder was never sent
@@ -91,16 +103,17 @@ def test_a_closed_campaign_sends_nothing_more(campaign, action, pilot, editor):
     assert found["team"] == [] and found["due"] == 0
 
 
-def test_the_page_says_who_gets_what_and_when(client_for, today_campaign, action, pilot,
-                                              editor):
+def test_the_page_says_who_gets_what_and_when(client_for, today_campaign, action, pilot, editor):
     nobody = make_user("sans-adresse", roles.PILOT)
     nobody.email, nobody.first_name, nobody.last_name = "", "Sans", "Adresse"
     nobody.save()
     action.plan.actions.get(code="1.4.6").pilots.add(nobody)
     page = text(client_for("editor").get(url("actions:campaign_sending")))
     assert "Relances aux pilotes" in page and "Paul Pilote" in page
-    assert (f"[essplan] Ouverture · campagne de suivi 2025 : 1 point d'avancement à saisir "
-            f"avant le {today_campaign.due_on:%d/%m/%Y}") in page
+    assert (
+        f"[essplan] Ouverture · campagne de suivi 2025 : 1 point d'avancement à saisir "
+        f"avant le {today_campaign.due_on:%d/%m/%Y}"
+    ) in page
     assert "2 courriels sont dus aujourd'hui" in page
     assert "Sans adresse électronique, donc jamais relancé : Sans Adresse." in page
     assert url("actions:campaign_send_due") in page
@@ -108,13 +121,15 @@ def test_the_page_says_who_gets_what_and_when(client_for, today_campaign, action
     # Linked from the campaign page, for the team only.
     sending_url = url("actions:campaign_sending")
     assert sending_url in client_for("editor").get(url("actions:campaign_detail")).content.decode()
-    assert sending_url not in client_for("viewer").get(
-        url("actions:campaign_detail")).content.decode()
+    assert (
+        sending_url not in client_for("viewer").get(url("actions:campaign_detail")).content.decode()
+    )
 
 
 @pytest.mark.parametrize("extra", [0, 30])
 def test_the_page_reads_the_same_rows_whatever_the_number_of_pilots(
-        client_for, today_campaign, plan, pilot, editor, extra, django_assert_num_queries):
+    client_for, today_campaign, plan, pilot, editor, extra, django_assert_num_queries
+):
     """EXTRA pilots more, each of an action of its own, and as many pending notifications."""
     people = [make_user(f"pilote-{n}", roles.PILOT) for n in range(extra)]
     for person, action in zip(people, plan.actions.order_by("code_key")):
@@ -129,34 +144,35 @@ def test_the_page_reads_the_same_rows_whatever_the_number_of_pilots(
     assert len(response.context["notifications"]) == extra
 
 
-def test_envoyer_maintenant_sends_what_is_due_through_a_job_once(client_for, today_campaign,
-                                                                 action, pilot, editor):
+def test_envoyer_maintenant_sends_what_is_due_through_a_job_once(
+    client_for, today_campaign, action, pilot, editor
+):
     client = client_for("editor")
     response = client.post(url("actions:campaign_send_due"))
     job = Job.objects.get(kind="reminders")
     assert response.url == job.get_absolute_url()
     assert job.status == Status.DONE, job.error
     assert job.message == "2 relances envoyées."
-    assert sorted(message.to[0] for message in mail.outbox) == sorted([pilot.email,
-                                                                       editor.email])
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([pilot.email, editor.email])
     assert sorted(ReminderSent.objects.values_list("stage", flat=True))[0] == "ouverture"
     # Recorded under their stages: the hourly run and a second click send nothing more.
     assert reminders.due(TODAY) == ([], [])
     client.post(url("actions:campaign_send_due"))
     assert Job.objects.order_by("created_at").last().message == (
-        "Rien n'était dû : chaque relance du jour est déjà partie.")
+        "Rien n'était dû : chaque relance du jour est déjà partie."
+    )
     assert len(mail.outbox) == 2
     page = text(client.get(url("actions:campaign_sending")))
     assert "courriels sont dus" not in page and url("actions:campaign_send_due") not in page
 
 
-def test_envoyer_maintenant_is_refused_for_a_closed_campaign(client_for, today_campaign,
-                                                             action, pilot):
+def test_envoyer_maintenant_is_refused_for_a_closed_campaign(
+    client_for, today_campaign, action, pilot
+):
     today_campaign.closed_on = TODAY
     today_campaign.save()
     response = client_for("editor").post(url("actions:campaign_send_due"), follow=True)
-    assert "La campagne n'est pas ouverte aux pilotes : aucune relance n'est due." in text(
-        response)
+    assert "La campagne n'est pas ouverte aux pilotes : aucune relance n'est due." in text(response)
     assert not Job.objects.exists() and not mail.outbox
 
 
@@ -178,8 +194,9 @@ def test_pending_notifications_are_listed_and_sent_now(client_for, campaign, pla
     assert "Aucun avis en attente d'envoi." in text(response)
 
 
-@pytest.mark.parametrize("name", ["actions:campaign_sending", "actions:campaign_send_due",
-                                  "actions:notifications_send"])
+@pytest.mark.parametrize(
+    "name", ["actions:campaign_sending", "actions:campaign_send_due", "actions:notifications_send"]
+)
 def test_refusals(client_for, campaign, plan, name):
     post = name != "actions:campaign_sending"
     for persona in ("viewer", "pilot", "outsider"):

@@ -20,8 +20,12 @@ PAGE = reverse("actions:campaign_detail", kwargs={"slug": COTENTIN, "year": 2025
 
 @pytest.fixture
 def campaign(plan):
-    return Campaign.objects.create(plan=plan, year=2025, opens_on=datetime.date(2025, 11, 1),
-                                   due_on=datetime.date(2025, 12, 15))
+    return Campaign.objects.create(
+        plan=plan,
+        year=2025,
+        opens_on=datetime.date(2025, 11, 1),
+        due_on=datetime.date(2025, 12, 15),
+    )
 
 
 @pytest.fixture
@@ -37,16 +41,21 @@ def text(response):
 
 
 def test_opening_says_how_many_actions_have_no_pilot_and_lands_on_their_list(
-        client_for, plan, pilot):
+    client_for, plan, pilot
+):
     client = client_for("editor")
-    response = client.post(reverse("actions:campaign_create", kwargs={"slug": COTENTIN}),
-                           {"year": "2025", "opens_on": "2025-11-01", "due_on": "2025-12-15"})
+    response = client.post(
+        reverse("actions:campaign_create", kwargs={"slug": COTENTIN}),
+        {"year": "2025", "opens_on": "2025-11-01", "due_on": "2025-12-15"},
+    )
     assert response.status_code == 302
     assert response.url == f"{PAGE}#sans-pilote"
     page = text(client.get(PAGE))
     # 45 actions, 1.4.7 piloted by Paul.
-    assert ("44 actions sur 45 n'ont pas de pilote : personne ne sera relancé pour elles ; "
-            "nommez leurs pilotes ci-dessous.") in page
+    assert (
+        "44 actions sur 45 n'ont pas de pilote : personne ne sera relancé pour elles ; "
+        "nommez leurs pilotes ci-dessous."
+    ) in page
     assert '<section id="sans-pilote"' in page
     assert "44 actions sans pilote" in page
     assert page.count('name="action" value="') == 44
@@ -76,8 +85,10 @@ def test_nommer_names_the_pilot_tells_them_and_comes_back(client_for, plan, camp
     told = Notification.objects.get(kind=Notification.Kind.PILOT_NAMED)
     assert (told.address, told.recipient) == (nina.email, nina)
     page = text(client.get(PAGE))
-    assert ("Nina Lefèvre est pilote de l'action 1.4.6. Un courriel le lui dit ; les relances "
-            "de la campagne le lui rappelleront.") in page
+    assert (
+        "Nina Lefèvre est pilote de l'action 1.4.6. Un courriel le lui dit ; les relances "
+        "de la campagne le lui rappelleront."
+    ) in page
     assert 'name="action" value="1.4.6"' not in page
     # Naming again (a second click, another tab) changes nothing and tells no one twice.
     client.post(NAME, {"action": "1.4.6", "user": nina.pk})
@@ -95,16 +106,18 @@ def test_nommer_refusals(client_for, plan, campaign, nina, outsider):
     other = reverse("actions:campaign_name_pilot", kwargs={"slug": COTENTIN, "year": 2024})
     assert client.post(other, {"action": "1.4.6", "user": nina.pk}).status_code == 404
     for persona in ("viewer", "pilot"):
-        assert client_for(persona).post(NAME, {"action": "1.4.6",
-                                               "user": nina.pk}).status_code == 403
+        assert (
+            client_for(persona).post(NAME, {"action": "1.4.6", "user": nina.pk}).status_code == 403
+        )
     assert client_for("editor").get(NAME).status_code == 405
     assert not plan.actions.get(code="1.4.6").pilots.exists()
     assert not Notification.objects.exists()
 
 
 def test_a_closed_plan_names_no_pilot(client_for, plan, campaign, nina):
-    draft = drafting.draft_next_plan(plan, slug="cotentin-ess-2026-2028", first_year=2026,
-                                     last_year=2028, codes=["1.4.7"])
+    draft = drafting.draft_next_plan(
+        plan, slug="cotentin-ess-2026-2028", first_year=2026, last_year=2028, codes=["1.4.7"]
+    )
     Plan.objects.filter(pk=draft.pk).update(state=Plan.State.ADOPTED)
     Plan.objects.filter(pk=plan.pk).update(state=Plan.State.CLOSED)
     client = client_for("editor")
@@ -114,9 +127,10 @@ def test_a_closed_plan_names_no_pilot(client_for, plan, campaign, nina):
     assert reverse("actions:pilot_table", kwargs={"slug": COTENTIN}) not in plan_page
 
 
-@pytest.mark.parametrize(("persona", "linked"), [("viewer", False), ("pilot", False),
-                                                 ("editor", True), ("admin_user", True)])
-def test_the_plan_links_the_pilots_page_for_those_who_may_use_it(client_for, plan, persona,
-                                                                 linked):
+@pytest.mark.parametrize(
+    ("persona", "linked"),
+    [("viewer", False), ("pilot", False), ("editor", True), ("admin_user", True)],
+)
+def test_the_plan_links_the_pilots_page_for_those_who_may_use_it(client_for, plan, persona, linked):
     page = text(client_for(persona).get(reverse("actions:plan_detail", kwargs={"slug": COTENTIN})))
     assert (reverse("actions:pilot_table", kwargs={"slug": COTENTIN}) in page) is linked

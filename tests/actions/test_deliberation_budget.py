@@ -33,10 +33,14 @@ pytestmark = pytest.mark.django_db
 
 CAEN = "caen-la-mer-ess-2013-2015"
 GENERATED = datetime.datetime(2026, 11, 30, 10, 15, tzinfo=datetime.UTC)
-PTCE = ("Action 4 · Forum ESS, petits déjeuners, visites d'entreprises, soutien à la création "
-        "d'un Pôle territorial de coopération économique (PTCE)")
-CDC = ("Action 6 · Appel à projets. Somme versée par la caisse des dépôts. Cette somme est "
-       "susceptible d'évoluer et 20 000 euros est la fourchette basse")
+PTCE = (
+    "Action 4 · Forum ESS, petits déjeuners, visites d'entreprises, soutien à la création "
+    "d'un Pôle territorial de coopération économique (PTCE)"
+)
+CDC = (
+    "Action 6 · Appel à projets. Somme versée par la caisse des dépôts. Cette somme est "
+    "susceptible d'évoluer et 20 000 euros est la fourchette basse"
+)
 THOUSAND = ["1 000", "1 000", "1 000"]
 
 # (label, chapter, 2013, 2014, 2015, comment); a heading alone in its row.
@@ -55,8 +59,14 @@ SOURCE_TABLE = [
     ("Sous total action 3", "", "2 000", "0", "1 000", ""),
     (PTCE, "011", "15 000", "10 000", "10 000", ""),
     ("Sous total action 4", "", "15 000", "10 000", "10 000", ""),
-    ("Action 5 · Soutien aux entreprises de l'Economie Sociale et Solidaire", "65",
-     "30 000", "15 000", "30 000", ""),
+    (
+        "Action 5 · Soutien aux entreprises de l'Economie Sociale et Solidaire",
+        "65",
+        "30 000",
+        "15 000",
+        "30 000",
+        "",
+    ),
     ("Sous total action 5", "", "30 000", "15 000", "30 000", ""),
     ("Action 6 · Appel à projets", "65", "0", "70 000", "0", ""),
     ("Total section de fonctionnement-Dépenses", "", "73 000", "121 000", "67 000", ""),
@@ -68,10 +78,22 @@ SOURCE_TABLE = [
     ("Section d'investissement-Dépenses",),
     ("Action 5 · Soutien Basse Normandie Active (BNA)", "", "30 000", "30 000", "30 000", ""),
     ("Bilan de la section d'investissement", "", "-30 000", "-30 000", "-30 000", ""),
-    ("Côté total des actions-Budget dévéco, RH, Communication", "",
-     "103 000", "131 000", "97 000", ""),
-    ("Total budget communication + RH *", "", "23 000", "22 000", "23 000",
-     "Pris en charge par autres services Dévéco"),
+    (
+        "Côté total des actions-Budget dévéco, RH, Communication",
+        "",
+        "103 000",
+        "131 000",
+        "97 000",
+        "",
+    ),
+    (
+        "Total budget communication + RH *",
+        "",
+        "23 000",
+        "22 000",
+        "23 000",
+        "Pris en charge par autres services Dévéco",
+    ),
     ("Total budget Dévéco *", "", "80 000", "109 000", "74 000", "Pris en charge par dévéco"),
 ]
 
@@ -85,12 +107,16 @@ def plain(fragment):
 def table(html, css_class):
     """The rows of the table of CSS_CLASS, each a tuple of its cells' text (amounts without
     their « € »)."""
-    start = html.index(f"{css_class}\"")
-    fragment = html[start:html.index("</table>", start)]
-    body = fragment[fragment.index("</thead>"):]
-    return [tuple(plain(cell).removesuffix(" €")
-                  for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S))
-            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)]
+    start = html.index(f'{css_class}"')
+    fragment = html[start : html.index("</table>", start)]
+    body = fragment[fragment.index("</thead>") :]
+    return [
+        tuple(
+            plain(cell).removesuffix(" €")
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
+        )
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    ]
 
 
 def budget_page(client_for):
@@ -107,8 +133,11 @@ def evaluation(client_for):
     return evaluation_html(Plan.objects.get(slug=CAEN), generated_at=GENERATED)
 
 
-RENDERINGS = pytest.mark.parametrize("render", [budget_page, annual_report, evaluation],
-                                     ids=["page budget", "rapport annuel", "bilan"])
+RENDERINGS = pytest.mark.parametrize(
+    "render",
+    [budget_page, annual_report, evaluation],
+    ids=["page budget", "rapport annuel", "bilan"],
+)
 
 
 def to_the_cent(row):
@@ -132,20 +161,26 @@ def test_caen_la_mer_table_is_the_deliberations_line_by_line(client_for, render)
 def test_the_table_follows_the_budget_lines_but_the_stated_totals():
     # 1 000 € more on Action 2's flyer in 2014: its sub-total, the operating total and balance
     # and the net cost move by 1 000 €; the two totals the deliberation states do not.
-    BudgetLine.objects.filter(action__plan__slug=CAEN, label="Création flyer",
-                              year=2014).update(planned=2000)
-    rows = {row.label: row.by_year for _, rows in
-            deliberation_budget(Plan.objects.get(slug=CAEN))["groups"] for row in rows}
+    BudgetLine.objects.filter(action__plan__slug=CAEN, label="Création flyer", year=2014).update(
+        planned=2000
+    )
+    rows = {
+        row.label: row.by_year
+        for _, rows in deliberation_budget(Plan.objects.get(slug=CAEN))["groups"]
+        for row in rows
+    }
     assert rows["Sous total action 2"] == [4000, 5000, 4000]
     assert rows["Bilan de la section de fonctionnement"] == [-73000, -102000, -67000]
     assert rows["Côté total des actions-Budget dévéco, RH, Communication"] == [
-        103000, 132000, 97000]
+        103000,
+        132000,
+        97000,
+    ]
     assert rows["Total budget communication + RH"] == [23000, 22000, 23000]
 
 
 def test_a_plan_without_a_deliberation_table_shows_none(client_for):
-    response = client_for("viewer").get(reverse("actions:plan_budget",
-                                                kwargs={"slug": COTENTIN}))
+    response = client_for("viewer").get(reverse("actions:plan_budget", kwargs={"slug": COTENTIN}))
     assert response.context["deliberation"] is None
     assert "deliberation-budget" not in response.content.decode()
 
@@ -153,8 +188,9 @@ def test_a_plan_without_a_deliberation_table_shows_none(client_for):
 # Axis × year tables: « Sous total action 5 » is 30 000 / 15 000 / 30 000 € of operating
 # (seed 002, section de fonctionnement-Dépenses), the 30 000 € a year of investment (BNA) in
 # the investment section, never added to it.
-@pytest.mark.parametrize("render", [budget_page, annual_report],
-                         ids=["page budget", "rapport annuel"])
+@pytest.mark.parametrize(
+    "render", [budget_page, annual_report], ids=["page budget", "rapport annuel"]
+)
 def test_the_axis_table_keeps_the_two_sections_apart(client_for, render):
     html = render(client_for)
     if render is budget_page:
@@ -162,20 +198,46 @@ def test_the_axis_table_keeps_the_two_sections_apart(client_for, render):
         operating = rows.index(("Section de fonctionnement",))
         investment = rows.index(("Section d'investissement",))
         # Axe, 2013, 2014, 2015, prévu, engagé, réalisé, recettes
-        assert rows[operating + 5] == ("Axe 5", "30 000,00", "15 000,00", "30 000,00",
-                                       "75 000,00", "0,00", "0,00", "0,00")
-        assert rows[operating + 7] == ("Total de la section", "73 000,00", "121 000,00",
-                                       "67 000,00", "261 000,00", "0,00", "0,00", "20 000,00")
-        assert rows[investment + 1:investment + 3] == [
-            ("Axe 5", "30 000,00", "30 000,00", "30 000,00", "90 000,00", "0,00", "0,00",
-             "0,00"),
-            ("Total de la section", "30 000,00", "30 000,00", "30 000,00", "90 000,00", "0,00",
-             "0,00", "0,00")]
+        assert rows[operating + 5] == (
+            "Axe 5",
+            "30 000,00",
+            "15 000,00",
+            "30 000,00",
+            "75 000,00",
+            "0,00",
+            "0,00",
+            "0,00",
+        )
+        assert rows[operating + 7] == (
+            "Total de la section",
+            "73 000,00",
+            "121 000,00",
+            "67 000,00",
+            "261 000,00",
+            "0,00",
+            "0,00",
+            "20 000,00",
+        )
+        assert rows[investment + 1 : investment + 3] == [
+            ("Axe 5", "30 000,00", "30 000,00", "30 000,00", "90 000,00", "0,00", "0,00", "0,00"),
+            (
+                "Total de la section",
+                "30 000,00",
+                "30 000,00",
+                "30 000,00",
+                "90 000,00",
+                "0,00",
+                "0,00",
+                "0,00",
+            ),
+        ]
     else:
         text = plain(html)
-        assert ("Section de fonctionnement Axe 1 2013 22 000,00 € 0,00 € 0,00 € 0,00 €"
-                in text)
-        assert ("Axe 5 2013 30 000,00 € 0,00 € 0,00 € 0,00 € 2014 15 000,00 € 0,00 € 0,00 € "
-                "0,00 € 2015 30 000,00 € 0,00 € 0,00 € 0,00 € Total 75 000,00 €") in text
-        assert ("Section d'investissement Axe 5 2013 30 000,00 € 0,00 € 0,00 € 0,00 € "
-                "2014 30 000,00 €") in text
+        assert "Section de fonctionnement Axe 1 2013 22 000,00 € 0,00 € 0,00 € 0,00 €" in text
+        assert (
+            "Axe 5 2013 30 000,00 € 0,00 € 0,00 € 0,00 € 2014 15 000,00 € 0,00 € 0,00 € "
+            "0,00 € 2015 30 000,00 € 0,00 € 0,00 € 0,00 € Total 75 000,00 €"
+        ) in text
+        assert (
+            "Section d'investissement Axe 5 2013 30 000,00 € 0,00 € 0,00 € 0,00 € 2014 30 000,00 €"
+        ) in text

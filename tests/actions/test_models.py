@@ -17,8 +17,11 @@ def test_action_code_is_unique_within_a_plan():
 
 def test_same_code_is_allowed_in_another_plan():
     other = Plan.objects.create(
-        title="Programme ESS 2013-2015", slug="caen-2013-2015", territory="Caen la mer",
-        first_year=2013, last_year=2015,
+        title="Programme ESS 2013-2015",
+        slug="caen-2013-2015",
+        territory="Caen la mer",
+        first_year=2013,
+        last_year=2015,
     )
     axis = Axis.objects.create(plan=other, number=1, title="Axe")
     objective = Objective.objects.create(axis=axis, code="1.1", title="Objectif")

@@ -25,13 +25,21 @@ def draft(plan, codes=None, slug=NEW):
 
 
 def codes_of(plan):
-    return list(Action.objects.filter(plan=plan).order_by("code_key").values_list("code", flat=True))
+    return list(
+        Action.objects.filter(plan=plan).order_by("code_key").values_list("code", flat=True)
+    )
 
 
 def snapshot():
     """Row counts of every table the drafting writes or must leave alone."""
-    return (Plan.objects.count(), Action.objects.count(), Objective.objects.count(),
-            Indicator.objects.count(), ProgressUpdate.objects.count(), BudgetLine.objects.count())
+    return (
+        Plan.objects.count(),
+        Action.objects.count(),
+        Objective.objects.count(),
+        Indicator.objects.count(),
+        ProgressUpdate.objects.count(),
+        BudgetLine.objects.count(),
+    )
 
 
 @pytest.fixture
@@ -59,7 +67,11 @@ def test_the_draft_carries_the_actions_not_realised_and_nothing_of_the_follow_up
     before = (ProgressUpdate.objects.count(), BudgetLine.objects.count(), Event.objects.count())
     new = draft(followed)
     assert new.state == Plan.State.DRAFT and new.previous == followed
-    assert (new.title, new.first_year, new.last_year) == ("Plan d'actions ESS 2026-2028", 2026, 2028)
+    assert (new.title, new.first_year, new.last_year) == (
+        "Plan d'actions ESS 2026-2028",
+        2026,
+        2028,
+    )
     carried = codes_of(new)
     assert len(carried) == 44 and "1.1.1" not in carried  # 45 less the one réalisée
     copy = new.actions.get(code="1.4.7")
@@ -68,7 +80,11 @@ def test_the_draft_carries_the_actions_not_realised_and_nothing_of_the_follow_up
     assert list(copy.pilots.all()) == [pilot]
     assert copy.partners_text == "CRESS Normandie"
     assert list(copy.partner_structures.all()) == list(original.partner_structures.all())
-    assert (ProgressUpdate.objects.count(), BudgetLine.objects.count(), Event.objects.count()) == before
+    assert (
+        ProgressUpdate.objects.count(),
+        BudgetLine.objects.count(),
+        Event.objects.count(),
+    ) == before
     assert not ProgressUpdate.objects.filter(action__plan=new).exists()
     # Every indicator of the seed plan is plan-wide: all carried, C1 from its last value.
     assert new.indicators.count() == followed.indicators.count() == 21
@@ -82,23 +98,37 @@ def test_the_draft_carries_the_actions_not_realised_and_nothing_of_the_follow_up
 def test_the_draft_carries_exactly_the_actions_chosen_with_their_objectives(plan):
     new = draft(plan, codes=["1.4.7", "3.6.1", "1.4.2"])
     assert codes_of(new) == ["1.4.2", "1.4.7", "3.6.1"]
-    assert list(Objective.objects.filter(axis__plan=new).values_list("code", flat=True)
-                .order_by("code_key")) == ["1.4", "3.6"]
+    assert list(
+        Objective.objects.filter(axis__plan=new).values_list("code", flat=True).order_by("code_key")
+    ) == ["1.4", "3.6"]
     assert list(new.axes.values_list("number", flat=True)) == [1, 3]
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"first_year": 2025, "last_year": 2027},
-     "La période 2025-2027 chevauche celle du plan « Plan d'actions ESS 2023-2025 » (2023-2025) "
-     ": le nouveau plan doit commencer en 2026 ou après."),
-    ({"first_year": 2028, "last_year": 2026}, "La dernière année (2026) précède la première (2028)."),
-    ({"slug": COTENTIN}, f"L'identifiant « {COTENTIN} » est déjà celui du plan « Plan d'actions "
-                         "ESS 2023-2025 »."),
-    ({"slug": "Plan 2026"}, "Identifiant d'URL invalide : « Plan 2026 »."),
-    ({"codes": ["1.4.7", "9.9.9"]}, "Codes inconnus dans le plan « Plan d'actions ESS 2023-2025 » "
-                                    ": 9.9.9."),
-    ({"codes": []}, "Choisissez au moins une action à reconduire."),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"first_year": 2025, "last_year": 2027},
+            "La période 2025-2027 chevauche celle du plan « Plan d'actions ESS 2023-2025 » (2023-2025) "
+            ": le nouveau plan doit commencer en 2026 ou après.",
+        ),
+        (
+            {"first_year": 2028, "last_year": 2026},
+            "La dernière année (2026) précède la première (2028).",
+        ),
+        (
+            {"slug": COTENTIN},
+            f"L'identifiant « {COTENTIN} » est déjà celui du plan « Plan d'actions "
+            "ESS 2023-2025 ».",
+        ),
+        ({"slug": "Plan 2026"}, "Identifiant d'URL invalide : « Plan 2026 »."),
+        (
+            {"codes": ["1.4.7", "9.9.9"]},
+            "Codes inconnus dans le plan « Plan d'actions ESS 2023-2025 » : 9.9.9.",
+        ),
+        ({"codes": []}, "Choisissez au moins une action à reconduire."),
+    ],
+)
 def test_bad_input_is_refused_in_french_and_writes_nothing(plan, kwargs, message):
     arguments = {"slug": NEW, "first_year": 2026, "last_year": 2028, "codes": None, **kwargs}
     before = snapshot()
@@ -115,8 +145,17 @@ def test_drafting_from_a_draft_is_refused(plan):
 
 
 def test_the_command_drafts_and_refuses_in_french(plan):
-    call_command("draft_next_plan", "--from", COTENTIN, "--slug", NEW, "--years", "2026-2028",
-                 "--actions", "1.4.7, 2.1.1")
+    call_command(
+        "draft_next_plan",
+        "--from",
+        COTENTIN,
+        "--slug",
+        NEW,
+        "--years",
+        "2026-2028",
+        "--actions",
+        "1.4.7, 2.1.1",
+    )
     assert codes_of(Plan.objects.get(slug=NEW)) == ["1.4.7", "2.1.1"]
     with pytest.raises(CommandError, match="Période illisible : « 2026 »"):
         call_command("draft_next_plan", "--from", COTENTIN, "--slug", "x", "--years", "2026")
@@ -166,17 +205,25 @@ def test_recoding_an_objective_moves_its_actions(small_draft):
     assert codes_of(small_draft) == ["1.2.1", "1.2.2", "1.2.3", "1.7.1", "1.7.2"]
 
 
-@pytest.mark.parametrize(("code", "message"), [
-    ("1.2.3", "Le code 1.2.3 serait porté par deux actions du brouillon"),
-    ("1.3.1", "Le code « 1.3.1 » ne commence pas par celui de son parent (1.2)."),
-    ("1.2.x", "Code invalide pour un action : « 1.2.x »."),
-])
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("1.2.3", "Le code 1.2.3 serait porté par deux actions du brouillon"),
+        ("1.3.1", "Le code « 1.3.1 » ne commence pas par celui de son parent (1.2)."),
+        ("1.2.x", "Code invalide pour un action : « 1.2.x »."),
+    ],
+)
 def test_a_code_that_collides_or_breaks_the_tree_is_refused(small_draft, code, message):
     action = small_draft.actions.get(code="1.2.1")
-    with pytest.raises(drafting.DraftRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(
+        drafting.DraftRefused, match=message.replace("(", r"\(").replace(")", r"\)")
+    ):
         drafting.edit_node(small_draft, "action", action.pk, title="Changé", code=code)
     action.refresh_from_db()
-    assert (action.code, action.title) == ("1.2.1", Action.objects.get(pk=action.predecessor_id).title)
+    assert (action.code, action.title) == (
+        "1.2.1",
+        Action.objects.get(pk=action.predecessor_id).title,
+    )
 
 
 def test_swapping_two_codes_through_a_third_collides_with_nothing(small_draft):
@@ -188,9 +235,18 @@ def test_swapping_two_codes_through_a_third_collides_with_nothing(small_draft):
 
 
 def adopt(plan, **changes):
-    return drafting.adopt(plan, **{
-        "reference": "DEL2026_101", "adopted_on": datetime.date(2026, 2, 12), "votes_for": 150,
-        "votes_against": 2, "abstentions": 10, "envelope": Decimal("90000"), **changes})
+    return drafting.adopt(
+        plan,
+        **{
+            "reference": "DEL2026_101",
+            "adopted_on": datetime.date(2026, 2, 12),
+            "votes_for": 150,
+            "votes_against": 2,
+            "abstentions": 10,
+            "envelope": Decimal("90000"),
+            **changes,
+        },
+    )
 
 
 def test_adopting_closes_the_previous_plan_and_twice_is_refused(plan, small_draft):
@@ -219,8 +275,12 @@ def test_an_empty_draft_is_not_adopted(plan, small_draft):
 def test_the_comite_sees_the_draft_only_once_adopted(client_for, plan, small_draft):
     viewer = client_for("viewer")
     assert viewer.get(reverse("actions:plan_detail", kwargs={"slug": NEW})).status_code == 404
-    assert viewer.get(reverse("actions:action_detail",
-                              kwargs={"slug": NEW, "code": "1.2.1"})).status_code == 404
+    assert (
+        viewer.get(
+            reverse("actions:action_detail", kwargs={"slug": NEW, "code": "1.2.1"})
+        ).status_code
+        == 404
+    )
     assert "2026-2028" not in viewer.get(reverse("actions:plan_list")).content.decode()
     assert "2026-2028" not in viewer.get(reverse("reports:home")).content.decode()
     adopt(small_draft)
@@ -236,9 +296,12 @@ def test_the_comite_sees_the_draft_only_once_adopted(client_for, plan, small_dra
 def test_a_closed_plan_is_read_only_but_for_administrators(client_for, plan, small_draft):
     adopt(small_draft)
     edit = reverse("actions:action_edit", kwargs={"slug": COTENTIN, "code": "1.4.7"})
-    point = reverse("actions:progress_edit", kwargs={"slug": COTENTIN, "code": "1.4.7", "year": 2025})
-    indicator = reverse("indicators:measurement_edit",
-                        kwargs={"slug": COTENTIN, "code": "C1", "year": 2025})
+    point = reverse(
+        "actions:progress_edit", kwargs={"slug": COTENTIN, "code": "1.4.7", "year": 2025}
+    )
+    indicator = reverse(
+        "indicators:measurement_edit", kwargs={"slug": COTENTIN, "code": "C1", "year": 2025}
+    )
     editor = client_for("editor")
     for url in (edit, point, indicator):
         response = editor.get(url)
@@ -257,17 +320,34 @@ def test_the_browser_pages_draft_edit_and_adopt(client_for, plan):
     create = reverse("actions:draft_create", kwargs={"slug": COTENTIN})
     form = admin.get(create).content.decode()
     assert form.count('name="actions"') == 45 and form.count("checked") == 45
-    response = admin.post(create, {"slug": NEW, "title": "Plan d'actions ESS 2026-2028",
-                                   "first_year": 2026, "last_year": 2028,
-                                   "actions": ["1.2.1", "1.2.2", "1.2.3"]})
+    response = admin.post(
+        create,
+        {
+            "slug": NEW,
+            "title": "Plan d'actions ESS 2026-2028",
+            "first_year": 2026,
+            "last_year": 2028,
+            "actions": ["1.2.1", "1.2.2", "1.2.3"],
+        },
+    )
     assert response.status_code == 302
     new = Plan.objects.get(slug=NEW)
-    refused = admin.post(create, {"slug": NEW, "title": "Encore", "first_year": 2026,
-                                  "last_year": 2028, "actions": ["1.2.1"]})
+    refused = admin.post(
+        create,
+        {
+            "slug": NEW,
+            "title": "Encore",
+            "first_year": 2026,
+            "last_year": 2028,
+            "actions": ["1.2.1"],
+        },
+    )
     assert refused.status_code == 400
     assert "est déjà celui du plan" in unescape(refused.content.decode())
     removed = new.actions.get(code="1.2.2")
-    remove = reverse("actions:draft_remove", kwargs={"slug": NEW, "kind": "action", "pk": removed.pk})
+    remove = reverse(
+        "actions:draft_remove", kwargs={"slug": NEW, "kind": "action", "pk": removed.pk}
+    )
     assert "Retirer du brouillon l'action 1.2.2" in unescape(admin.get(remove).content.decode())
     admin.post(remove)
     detail = admin.get(reverse("actions:draft_detail", kwargs={"slug": NEW})).content.decode()
@@ -276,16 +356,25 @@ def test_the_browser_pages_draft_edit_and_adopt(client_for, plan):
     assert codes_of(new) == ["1.1.1", "1.1.2"]
     adopt_url = reverse("actions:plan_adopt", kwargs={"slug": NEW})
     assert admin.post(adopt_url, {"reference": "DEL2026_101"}).status_code == 400
-    response = admin.post(adopt_url, {
-        "reference": "DEL2026_101", "adopted_on": "2026-02-12", "votes_for": "150",
-        "votes_against": "0", "abstentions": "3", "envelope": "90 000"})
+    response = admin.post(
+        adopt_url,
+        {
+            "reference": "DEL2026_101",
+            "adopted_on": "2026-02-12",
+            "votes_for": "150",
+            "votes_against": "0",
+            "abstentions": "3",
+            "envelope": "90 000",
+        },
+    )
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.state == Plan.State.CLOSED
 
 
-def test_the_draft_page_runs_a_fixed_number_of_queries(client_for, plan,
-                                                        django_assert_max_num_queries):
+def test_the_draft_page_runs_a_fixed_number_of_queries(
+    client_for, plan, django_assert_max_num_queries
+):
     draft(plan)
     admin = client_for("admin_user")
     with django_assert_max_num_queries(14):
@@ -328,7 +417,8 @@ def opened_form(client, url):
 
 @pytest.mark.parametrize("meanwhile", ["title", "renumber", "move"])
 def test_an_element_changed_by_another_administrator_is_a_conflict_with_the_input_kept(
-        client_for, small_draft, meanwhile):
+    client_for, small_draft, meanwhile
+):
     action = small_draft.actions.get(code="1.2.3")
     url = reverse("actions:draft_node", kwargs={"slug": NEW, "kind": "action", "pk": action.pk})
     first, second = client_for("admin_user"), client_for("admin_user")
@@ -337,8 +427,9 @@ def test_an_element_changed_by_another_administrator_is_a_conflict_with_the_inpu
     objective = Objective.objects.get(axis__plan=small_draft, code="1.2")
     other = Objective.objects.get(axis__plan=small_draft, code="1.4")
     if meanwhile == "title":
-        saved = first.post(url, {**first_form, "title": "Titre d'Alice", "code": "1.2.3",
-                                 "parent": objective.pk})
+        saved = first.post(
+            url, {**first_form, "title": "Titre d'Alice", "code": "1.2.3", "parent": objective.pk}
+        )
         assert saved.status_code == 302
         expected = f"Intitulé</th><td>{action.title}</td><td>Titre d'Alice</td>"
     elif meanwhile == "renumber":
@@ -346,13 +437,15 @@ def test_an_element_changed_by_another_administrator_is_a_conflict_with_the_inpu
         first.post(reverse("actions:draft_renumber", kwargs={"slug": NEW}))
         expected = "Code</th><td>1.2.3</td><td>1.1.2</td>"
     else:
-        saved = first.post(url, {**first_form, "title": action.title, "code": "1.2.3",
-                                 "parent": other.pk})
+        saved = first.post(
+            url, {**first_form, "title": action.title, "code": "1.2.3", "parent": other.pk}
+        )
         assert saved.status_code == 302
         expected = f"Rattachement</th><td>1.2 · {objective.title}</td><td>1.4 · {other.title}</td>"
     stored = Action.objects.values_list("code", "objective", "title").get(pk=action.pk)
-    refused = second.post(url, {**second_form, "title": "Titre de Bérénice", "code": "1.2.3",
-                                "parent": objective.pk})
+    refused = second.post(
+        url, {**second_form, "title": "Titre de Bérénice", "code": "1.2.3", "parent": objective.pk}
+    )
     assert refused.status_code == 409
     page = unescape(refused.content.decode())
     assert "Modification concurrente : votre enregistrement est refusé" in page

@@ -88,8 +88,11 @@ def test_each_action_sits_under_the_objective_of_its_code(plan):
 def test_directions_named_in_the_deliberation_exist():
     names = " | ".join(Direction.objects.values_list("name", flat=True)).lower()
     for expected in [
-        "développement économique", "commande publique", "communication",
-        "développement durable", "transversalité et coordination des politiques territoriales",
+        "développement économique",
+        "commande publique",
+        "communication",
+        "développement durable",
+        "transversalité et coordination des politiques territoriales",
     ]:
         assert expected in names
 
@@ -98,11 +101,21 @@ def test_loading_the_seed_twice_duplicates_nothing_and_keeps_edits(plan):
     action = plan.actions.get(code="1.4.7")
     action.title = "Titre modifié par l'équipe"
     action.save(update_fields=["title"])
-    counts = (Plan.objects.count(), Action.objects.count(), Objective.objects.count(),
-              Direction.objects.count(), BudgetLine.objects.count())
+    counts = (
+        Plan.objects.count(),
+        Action.objects.count(),
+        Objective.objects.count(),
+        Direction.objects.count(),
+        BudgetLine.objects.count(),
+    )
     call_command("load_seed", verbosity=0)
-    assert (Plan.objects.count(), Action.objects.count(), Objective.objects.count(),
-            Direction.objects.count(), BudgetLine.objects.count()) == counts
+    assert (
+        Plan.objects.count(),
+        Action.objects.count(),
+        Objective.objects.count(),
+        Direction.objects.count(),
+        BudgetLine.objects.count(),
+    ) == counts
     assert plan.actions.count() == 45
     action.refresh_from_db()
     assert action.title == "Titre modifié par l'équipe"
@@ -119,7 +132,15 @@ def test_caen_la_mer_programme_is_the_second_plan():
     # Seed 002: actions 1, 1.1, 2, 3, 3.1, 4, 5, 6 declared of community interest.
     caen = Plan.objects.get(slug="caen-la-mer-ess-2013-2015")
     assert list(caen.actions.values_list("code", flat=True)) == [
-        "1", "1.1", "2", "3", "3.1", "4", "5", "6"]
+        "1",
+        "1.1",
+        "2",
+        "3",
+        "3.1",
+        "4",
+        "5",
+        "6",
+    ]
     assert caen.deliberation_reference == "C-12-05-01"
     charte = caen.actions.get(code="1.1")
     assert charte.title == "Constitution d'une charte ESS pour Caen la mer"

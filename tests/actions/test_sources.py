@@ -24,8 +24,10 @@ SOURCES = FIXTURES / "sources"
 COTENTIN_SOURCE = "deliberation_cotentin_DEL2023_012A.txt"
 CAEN_SOURCE = "deliberation_caen_la_mer_C-12-05-01.txt"
 CAEN = "caen-la-mer-ess-2013-2015"
-LEAD = ("Direction du développement économique, emploi, et de l'enseignement supérieur, "
-        "recherche et innovation")
+LEAD = (
+    "Direction du développement économique, emploi, et de l'enseignement supérieur, "
+    "recherche et innovation"
+)
 
 # « Calendrier souhaité » of each fiche of seed 002, and the years it gives.
 CAEN_CALENDARS = {
@@ -94,8 +96,12 @@ def test_every_cotentin_title_is_the_annex_wording_or_a_listed_deviation():
 def test_caen_fiches_carry_the_seed_word_for_word():
     seed = seed_text(CAEN_SOURCE)
     data = fixture("plan_caen_la_mer_2013_2015.json")
-    fiches = [fiche for axis in data["axes"] for objective in axis["objectives"]
-              for fiche in objective["actions"]]
+    fiches = [
+        fiche
+        for axis in data["axes"]
+        for objective in axis["objectives"]
+        for fiche in objective["actions"]
+    ]
     assert [fiche["code"] for fiche in fiches] == list(CAEN_CALENDARS)
     for fiche in fiches:
         for field in ["expected_impacts", "description", "target_publics", "partners_text"]:
@@ -104,14 +110,18 @@ def test_caen_fiches_carry_the_seed_word_for_word():
                 assert flat(line) in seed, (fiche["code"], line)
         # The title is the fiche's « Titre de l'action », capitalised (a listed deviation).
         title = fiche["title"]
-        assert f"Titre de l'action : {title}" in seed or \
-            f"Titre de l'action : {title[0].lower()}{title[1:]}" in seed
+        assert (
+            f"Titre de l'action : {title}" in seed
+            or f"Titre de l'action : {title[0].lower()}{title[1:]}" in seed
+        )
 
 
 def test_fiche_6_context_proposes_the_date_as_the_seed_does(client_for):
     text = page_text(client_for("viewer"), f"/plans/{CAEN}/actions/6/")
-    assert ("Ce dernier pourrait être effectué tous les 2 ans. Ainsi le prochain appel à projet "
-            "n'interviendra qu'en octobre 2013") in text
+    assert (
+        "Ce dernier pourrait être effectué tous les 2 ans. Ainsi le prochain appel à projet "
+        "n'interviendra qu'en octobre 2013"
+    ) in text
     assert "Titre de l'action" not in text
 
 
@@ -144,4 +154,5 @@ def test_the_lead_direction_has_the_deliberation_words(client_for):
     text = page_text(client_for("viewer"), f"/plans/{COTENTIN}/")
     assert LEAD in text
     assert LEAD.replace("’", "'") in seed_text(COTENTIN_SOURCE).replace(
-        "la direction du développement", "la Direction du développement")
+        "la direction du développement", "la Direction du développement"
+    )

@@ -66,7 +66,7 @@ def test_unknown_action_code_is_a_french_404(client_for):
     assert response.status_code == 404
     html = response.content.decode()
     assert '<html lang="fr">' in html
-    assert "<h1 class=\"h2\">Page introuvable</h1>" in html
+    assert '<h1 class="h2">Page introuvable</h1>' in html
     assert "L'adresse demandée ne correspond à aucune page de l'application." in html
 
 
@@ -90,7 +90,8 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client_for, django_assert_m
             for a in range(1, 46)
         )
         ProgressUpdate.objects.bulk_create(
-            ProgressUpdate(action=action, year=2024, status=Status.IN_PROGRESS) for action in actions
+            ProgressUpdate(action=action, year=2024, status=Status.IN_PROGRESS)
+            for action in actions
         )
         BudgetLine.objects.bulk_create(
             BudgetLine(action=action, year=2024, label="L", planned=10) for action in actions
@@ -117,7 +118,9 @@ def test_action_page_query_budget(client_for, django_assert_max_num_queries):
         assert client.get(url).status_code == 200
 
 
-def test_action_page_queries_do_not_grow_with_its_follow_up(client_for, django_assert_max_num_queries):
+def test_action_page_queries_do_not_grow_with_its_follow_up(
+    client_for, django_assert_max_num_queries
+):
     action = Action.objects.get(plan__slug=COTENTIN, code="3.6.1")
     for year in action.plan.years:
         ProgressUpdateFactory(action=action, year=year)
@@ -142,8 +145,13 @@ def test_plan_list_query_budget(client_for, django_assert_max_num_queries):
 
 
 def test_the_plan_page_shows_the_deliberation_as_adopted(client_for):
-    html = client_for("viewer").get(
-        reverse("actions:plan_detail", kwargs={"slug": COTENTIN})).content.decode()
-    assert ("N° DEL2023_012A (date non précisée dans le texte de la délibération) · vote : "
-            "167 pour, 0 contre, 9 abstentions") in html
+    html = (
+        client_for("viewer")
+        .get(reverse("actions:plan_detail", kwargs={"slug": COTENTIN}))
+        .content.decode()
+    )
+    assert (
+        "N° DEL2023_012A (date non précisée dans le texte de la délibération) · vote : "
+        "167 pour, 0 contre, 9 abstentions"
+    ) in html
     assert "environ 85\xa0000\xa0€ (Budget principal, compte 6188, LdC n°77592)" in html

@@ -24,8 +24,14 @@ from tests.conftest import PASSWORD  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -43,8 +49,10 @@ expect.set_options(timeout=UI_TIMEOUT)
 def submit_and_wait(page, button, path):
     """Click BUTTON and wait for the server's answer to the POST to PATH, however long its
     work takes (bounded by SERVER_WORK), and for the page it leads to."""
-    with page.expect_response(lambda response: response.request.method == "POST"
-                              and path in response.url, timeout=SERVER_WORK):
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and path in response.url,
+        timeout=SERVER_WORK,
+    ):
         button.click(no_wait_after=True)
     page.wait_for_load_state(timeout=SERVER_WORK)
 
@@ -57,7 +65,9 @@ def live_server(django_db_setup):
     are set here rather than per test.
     """
     with override_settings(
-        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False,
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
         WHITENOISE_AUTOREFRESH=True,
     ):
         server = LiveServer("localhost")
@@ -77,7 +87,9 @@ def page(live_server, transactional_db, request):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         # axe-core is injected as an inline script: only its tests bypass the page's CSP.
         context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, locale="fr-FR", base_url=live_server.url,
+            viewport={"width": 1280, "height": 900},
+            locale="fr-FR",
+            base_url=live_server.url,
             bypass_csp=request.node.get_closest_marker("axe") is not None,
         )
         page = context.new_page()

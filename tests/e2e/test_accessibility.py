@@ -24,37 +24,86 @@ ACTION = f"{PLAN}/actions/1.4.7"
 STRUCTURE = "/structures/{structure}"
 DRAFT = "/plans/cotentin-ess-2026-2028"
 READ_PAGES = [
-    "/", "/?plan=caen-la-mer-ess-2013-2015&annee=2014", "/plans/", f"{PLAN}/", f"{PLAN}/actions/", f"{PLAN}/actions/?q=achats&status=a_venir",
-    f"{ACTION}/", f"{PLAN}/budget/", f"{PLAN}/evenements/", "/plans/caen-la-mer-ess-2013-2015/budget/",
-    "/page-inexistante/", "/structures/", "/structures/?q=recyclerie&sort=-employees",
-    "/structures/carte/", "/structures/carte/?mesure=emplois", f"{STRUCTURE}/",
-    f"{PLAN}/indicateurs/", f"{PLAN}/indicateurs/C1/", f"{PLAN}/indicateurs/K8/", "/rapports/",
-    f"{PLAN}/campagnes/", f"{PLAN}/campagnes/2025/", f"{PLAN}/campagnes/2025/?waiting=on",
-    "/mes-actions/", "/recherche/?q=cafe",
+    "/",
+    "/?plan=caen-la-mer-ess-2013-2015&annee=2014",
+    "/plans/",
+    f"{PLAN}/",
+    f"{PLAN}/actions/",
+    f"{PLAN}/actions/?q=achats&status=a_venir",
+    f"{ACTION}/",
+    f"{PLAN}/budget/",
+    f"{PLAN}/evenements/",
+    "/plans/caen-la-mer-ess-2013-2015/budget/",
+    "/page-inexistante/",
+    "/structures/",
+    "/structures/?q=recyclerie&sort=-employees",
+    "/structures/carte/",
+    "/structures/carte/?mesure=emplois",
+    f"{STRUCTURE}/",
+    f"{PLAN}/indicateurs/",
+    f"{PLAN}/indicateurs/C1/",
+    f"{PLAN}/indicateurs/K8/",
+    "/rapports/",
+    f"{PLAN}/campagnes/",
+    f"{PLAN}/campagnes/2025/",
+    f"{PLAN}/campagnes/2025/?waiting=on",
+    "/mes-actions/",
+    "/recherche/?q=cafe",
 ]
 EDIT_PAGES = [
-    f"{ACTION}/modifier/", f"{ACTION}/avancement/2025/", f"{ACTION}/budget/ajouter/",
-    f"{PLAN}/evenements/ajouter/", f"{ACTION}/historique/", f"{ACTION}/partenaires/?q=cuma",
-    "/structures/ajouter/", f"{STRUCTURE}/modifier/", "/structures/importer/",
-    f"{PLAN}/indicateurs/ajouter/", f"{PLAN}/indicateurs/C1/modifier/",
-    f"{PLAN}/indicateurs/C3/valeurs/2024/", f"{PLAN}/indicateurs/importer/",
-    f"{PLAN}/indicateurs/C1/historique/", f"{PLAN}/campagnes/ouvrir/",
-    f"{PLAN}/campagnes/2025/modifier/", f"{ACTION}/pilotes/?q=a", f"{PLAN}/saisie-groupee/2025/",
-    f"{PLAN}/pilotes/", f"{PLAN}/pilotes/importer/", "/structures/demandes/",
+    f"{ACTION}/modifier/",
+    f"{ACTION}/avancement/2025/",
+    f"{ACTION}/budget/ajouter/",
+    f"{PLAN}/evenements/ajouter/",
+    f"{ACTION}/historique/",
+    f"{ACTION}/partenaires/?q=cuma",
+    "/structures/ajouter/",
+    f"{STRUCTURE}/modifier/",
+    "/structures/importer/",
+    f"{PLAN}/indicateurs/ajouter/",
+    f"{PLAN}/indicateurs/C1/modifier/",
+    f"{PLAN}/indicateurs/C3/valeurs/2024/",
+    f"{PLAN}/indicateurs/importer/",
+    f"{PLAN}/indicateurs/C1/historique/",
+    f"{PLAN}/campagnes/ouvrir/",
+    f"{PLAN}/campagnes/2025/modifier/",
+    f"{ACTION}/pilotes/?q=a",
+    f"{PLAN}/saisie-groupee/2025/",
+    f"{PLAN}/pilotes/",
+    f"{PLAN}/pilotes/importer/",
+    "/structures/demandes/",
 ]
 PAGES_BY_ROLE = {
-    None: ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/choisir/MQ/abc-def/",
-           "/public/", f"/public{PLAN}/", f"/public{ACTION}/", "/public/annuaire/",
-           "/public/annuaire/?q=recyclerie", "/public/annuaire/{structure}/", "/public/donnees/",
-           "/public/annuaire/carte/", "/public/annuaire/inscription/",
-           "/public/annuaire/inscription/envoyee/"],
+    None: [
+        "/connexion/",
+        "/mot-de-passe/oubli/",
+        "/mot-de-passe/choisir/MQ/abc-def/",
+        "/public/",
+        f"/public{PLAN}/",
+        f"/public{ACTION}/",
+        "/public/annuaire/",
+        "/public/annuaire/?q=recyclerie",
+        "/public/annuaire/{structure}/",
+        "/public/donnees/",
+        "/public/annuaire/carte/",
+        "/public/annuaire/inscription/",
+        "/public/annuaire/inscription/envoyee/",
+    ],
     "sans rôle": ["/plans/"],
     roles.VIEWER: READ_PAGES,
     roles.EDITOR: READ_PAGES + EDIT_PAGES,
-    roles.ADMIN: EDIT_PAGES + ["/rapports/", "/comptes/", "/comptes/inviter/",
-                               f"{PLAN}/preparer-le-suivant/", f"{DRAFT}/brouillon/",
-                               f"{DRAFT}/brouillon/action/{{draft_action}}/",
-                               f"{DRAFT}/adopter/", f"{DRAFT}/", "/travaux/{job}/"],
+    roles.ADMIN: EDIT_PAGES
+    + [
+        "/rapports/",
+        "/comptes/",
+        "/comptes/inviter/",
+        f"{PLAN}/preparer-le-suivant/",
+        f"{DRAFT}/brouillon/",
+        f"{DRAFT}/brouillon/action/{{draft_action}}/",
+        f"{DRAFT}/adopter/",
+        f"{DRAFT}/",
+        "/travaux/{job}/",
+    ],
     roles.PILOT: ["/mes-actions/", f"{ACTION}/", f"{ACTION}/avancement/2025/"],
 }
 
@@ -62,41 +111,62 @@ PAGES_BY_ROLE = {
 def add_follow_up():
     action = seeded_action()
     BudgetLineFactory(action=action, year=2025, label="Location de salle", planned=1200)
-    Event.objects.create(plan=action.plan, date=datetime.date(2025, 3, 14), kind="cafe_projet",
-                         title="Café des ASSOS", participants=27).actions.add(action)
+    Event.objects.create(
+        plan=action.plan,
+        date=datetime.date(2025, 3, 14),
+        kind="cafe_projet",
+        title="Café des ASSOS",
+        participants=27,
+    ).actions.add(action)
     for published in (True, False):
-        report = AnnualReport(plan=action.plan, year=2024, published=published, size=9,
-                              page_count=1, sha256="0" * 64)
+        report = AnnualReport(
+            plan=action.plan, year=2024, published=published, size=9, page_count=1, sha256="0" * 64
+        )
         report.file.save("rapport.pdf", ContentFile(b"%PDF-1.7\n"))
     # Published on the public site, with the first structure of the directory.
     Plan.objects.filter(pk=action.plan_id).update(is_public=True)
     first = Structure.objects.order_by("pk").first()
     Structure.objects.filter(pk=first.pk).update(
-        public_since=timezone.now(), public_contact="contact@structure.example")
+        public_since=timezone.now(), public_contact="contact@structure.example"
+    )
     # A structure asked to be listed; another request was refused.
     for state in ("en_attente", "refusee"):
         ListingRequest.objects.create(
-            name=f"Atelier du réemploi ({state})", siret="73282932000074", state=state,
-            commune=first.commune, contact_name="Paule Martin", email="paule@example.org",
-            consent=True, decided_at=None if state == "en_attente" else timezone.now())
+            name=f"Atelier du réemploi ({state})",
+            siret="73282932000074",
+            state=state,
+            commune=first.commune,
+            contact_name="Paule Martin",
+            email="paule@example.org",
+            consent=True,
+            decided_at=None if state == "en_attente" else timezone.now(),
+        )
     # The 2025 campaign is open; the 2024 point, submitted, awaits the ESS team's review.
-    Campaign.objects.create(plan=action.plan, year=2025, opens_on=datetime.date(2025, 11, 1),
-                            due_on=datetime.date(2025, 12, 15), message="Merci.")
-    point = ProgressUpdate.objects.create(action=action, year=2024, status="en_cours",
-                                          progress=30, review=Review.SUBMITTED)
+    Campaign.objects.create(
+        plan=action.plan,
+        year=2025,
+        opens_on=datetime.date(2025, 11, 1),
+        due_on=datetime.date(2025, 12, 15),
+        message="Merci.",
+    )
+    point = ProgressUpdate.objects.create(
+        action=action, year=2024, status="en_cours", progress=30, review=Review.SUBMITTED
+    )
     ReviewComment.objects.create(point=point, review=Review.SUBMITTED)
     return action
 
 
 @e2e
 @pytest.mark.axe
-@pytest.mark.parametrize("role", list(PAGES_BY_ROLE), ids=["anonyme", "sans-role", "comite",
-                                                            "equipe", "admin", "pilote"])
+@pytest.mark.parametrize(
+    "role", list(PAGES_BY_ROLE), ids=["anonyme", "sans-role", "comite", "equipe", "admin", "pilote"]
+)
 def test_no_wcag_a_or_aa_violation(page, role):
     action = add_follow_up()
     if role is not None:
-        user = make_user("personne", None if role == "sans rôle" else role,
-                         staff=role == roles.ADMIN)
+        user = make_user(
+            "personne", None if role == "sans rôle" else role, staff=role == roles.ADMIN
+        )
         action.pilots.add(user)
         log_in(page, user.username) if role != "sans rôle" else None
         if role == "sans rôle":
@@ -106,11 +176,19 @@ def test_no_wcag_a_or_aa_violation(page, role):
             page.get_by_role("button", name="Se connecter").click()
     found, too_wide = {}, {}
     structure = Structure.objects.order_by("pk").first().pk
-    draft = draft_next_plan(action.plan, slug=DRAFT.rsplit("/", 1)[1], first_year=2026,
-                            last_year=2028, codes=["1.4.6", "1.4.7"])
+    draft = draft_next_plan(
+        action.plan,
+        slug=DRAFT.rsplit("/", 1)[1],
+        first_year=2026,
+        last_year=2028,
+        codes=["1.4.6", "1.4.7"],
+    )
     draft_action = draft.actions.get(code="1.4.7").pk
-    job = Job.objects.create(kind="report", label="Rapport annuel 2024 · Plan d'actions ESS",
-                             created_by=user if role not in (None, "sans rôle") else None)
+    job = Job.objects.create(
+        kind="report",
+        label="Rapport annuel 2024 · Plan d'actions ESS",
+        created_by=user if role not in (None, "sans rôle") else None,
+    )
     for url in PAGES_BY_ROLE[role]:
         page.set_viewport_size(DESKTOP)
         page.goto(url.format(structure=structure, draft_action=draft_action, job=job.pk))

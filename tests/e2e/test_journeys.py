@@ -42,7 +42,9 @@ def test_editor_records_the_2025_follow_up_of_action_1_4_7(page, action):
     page.get_by_label("Avancement (%)").fill("40")
     page.get_by_label("Réalisations").fill("Deux Cafés des ASSOS à Valognes et Cherbourg.")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Le point d'avancement 2025 de l'action 1.4.7 est enregistré.")).to_be_visible()
+    expect(
+        page.get_by_text("Le point d'avancement 2025 de l'action 1.4.7 est enregistré.")
+    ).to_be_visible()
 
     page.get_by_role("link", name="Ajouter une ligne budgétaire").click()
     page.get_by_label("Année").select_option("2025")
@@ -88,11 +90,17 @@ def test_viewer_reads_without_any_edit_control_and_a_forged_post_is_refused(page
     expect(page.get_by_test_id("overall")).to_have_text("—")
     page.get_by_role("link", name="Plans d'actions").click()
     page.get_by_role("link", name="Plan d'actions ESS 2023-2025").click()
-    expect(page.get_by_text("3 axes stratégiques, 17 objectifs opérationnels, 45 actions")).to_be_visible()
+    expect(
+        page.get_by_text("3 axes stratégiques, 17 objectifs opérationnels, 45 actions")
+    ).to_be_visible()
     page.get_by_role("link", name=re.compile("Se doter d'outils et d'indicateurs")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("3.6.1")
-    for label in ["Modifier la fiche", "Historique", "Ajouter une ligne budgétaire",
-                  "Ajouter un événement"]:
+    for label in [
+        "Modifier la fiche",
+        "Historique",
+        "Ajouter une ligne budgétaire",
+        "Ajouter un événement",
+    ]:
         expect(page.get_by_role("link", name=label)).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("^Saisir"))).to_have_count(0)
     expect(page.locator("main form")).to_have_count(0)
@@ -158,18 +166,26 @@ def test_editor_imports_a_spreadsheet_fixes_the_bad_row_and_finds_it_on_the_map(
     page.get_by_role("link", name="Importer un fichier").click()
 
     page.get_by_label("Fichier à importer").set_input_files(
-        {"name": "structures.csv", "mimeType": "text/csv", "buffer": IMPORT.encode("cp1252")})
-    submit_and_wait(page, page.get_by_role("button", name="Vérifier le fichier"), "/structures/importer/")
+        {"name": "structures.csv", "mimeType": "text/csv", "buffer": IMPORT.encode("cp1252")}
+    )
+    submit_and_wait(
+        page, page.get_by_role("button", name="Vérifier le fichier"), "/structures/importer/"
+    )
     expect(page.get_by_role("alert")).to_contain_text("rien n'a été importé")
     expect(page.get_by_role("row", name=re.compile("^3 SIRET : SIRET invalide"))).to_be_visible()
     expect(page.get_by_role("button", name="Confirmer l'import")).to_have_count(0)
 
     fixed = IMPORT.replace("12000101100011", "")
     page.get_by_label("Fichier à importer").set_input_files(
-        {"name": "structures.csv", "mimeType": "text/csv", "buffer": fixed.encode("cp1252")})
-    submit_and_wait(page, page.get_by_role("button", name="Vérifier le fichier"), "/structures/importer/")
+        {"name": "structures.csv", "mimeType": "text/csv", "buffer": fixed.encode("cp1252")}
+    )
+    submit_and_wait(
+        page, page.get_by_role("button", name="Vérifier le fichier"), "/structures/importer/"
+    )
     expect(page.get_by_role("status").first).to_contain_text("2 structures à créer")
-    submit_and_wait(page, page.get_by_role("button", name="Confirmer l'import"), "/importer/confirmer/")
+    submit_and_wait(
+        page, page.get_by_role("button", name="Confirmer l'import"), "/importer/confirmer/"
+    )
     expect(page.get_by_text("Import terminé : 2 structures créées, 0 mise à jour.")).to_be_visible()
 
     page.get_by_role("link", name="Carte").first.click()
@@ -184,6 +200,7 @@ def test_editor_imports_a_spreadsheet_fixes_the_bad_row_and_finds_it_on_the_map(
     brix.click()
     expect(page.get_by_role("link", name="Repair café de Brix")).to_be_visible()
     from structures.models import Structure
+
     count = Structure.objects.filter(commune__name="Brix").count()
     assert label.startswith(f"Brix : {count} structures")
 
@@ -197,10 +214,14 @@ def test_admin_generates_and_publishes_the_2024_report_and_the_committee_downloa
     page.get_by_label("Plan").select_option(label="Plan d'actions ESS 2023-2025")
     page.get_by_label("Année").select_option("2024")
     submit_and_wait(page, page.get_by_role("button", name="Générer le PDF"), "/rapports/generer/")
-    expect(page.get_by_text("Rapport annuel 2024 du « Plan d'actions ESS 2023-2025 » : généré")).to_be_visible()
+    expect(
+        page.get_by_text("Rapport annuel 2024 du « Plan d'actions ESS 2023-2025 » : généré")
+    ).to_be_visible()
     page.get_by_role("link", name="Voir le résultat").click()
     page.get_by_role("button", name="Publier cette version").click()
-    expect(page.get_by_text("Cette version du document « Rapport annuel 2024 » est publiée")).to_be_visible()
+    expect(
+        page.get_by_text("Cette version du document « Rapport annuel 2024 » est publiée")
+    ).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
     log_in(page, "camille")
@@ -220,8 +241,12 @@ def mails_to(smtp_server, address):
         if message["To"] != address:
             continue
         text = next(part for part in message.walk() if part.get_content_type() == "text/plain")
-        found.append((str(make_header(decode_header(message["Subject"]))),
-                      text.get_payload(decode=True).decode(text.get_content_charset())))
+        found.append(
+            (
+                str(make_header(decode_header(message["Subject"]))),
+                text.get_payload(decode=True).decode(text.get_content_charset()),
+            )
+        )
     return found
 
 
@@ -267,8 +292,9 @@ def test_the_2025_campaign_through_its_e_mails(page, action, smtp_server, settin
     assert "ouverture · campagne 2025 · paul@lecotentin.test" in out.getvalue()
     # Paul was told once when named pilot, then the campaign's opening reminder came.
     to_paul = mails_to(smtp_server, "paul@lecotentin.test")
-    assert [subject.startswith("[essplan] Vous êtes pilote de l'action 1.4.7")
-            for subject, _ in to_paul] == [True, False]
+    assert [
+        subject.startswith("[essplan] Vous êtes pilote de l'action 1.4.7") for subject, _ in to_paul
+    ] == [True, False]
     opening = to_paul[1][1]
     assert "Merci de faire le point avant le comité." in opening
 
@@ -280,9 +306,15 @@ def test_the_2025_campaign_through_its_e_mails(page, action, smtp_server, settin
     page.get_by_label("Avancement (%)").fill("40")
     page.get_by_label("Réalisations").fill("Deux Cafés des ASSOS.")
     # The document goes with the text, in the same submission.
-    page.get_by_label("Joindre des justificatifs").set_input_files(files=[{
-        "name": "feuille-de-presence.pdf", "mimeType": "application/pdf",
-        "buffer": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"}])
+    page.get_by_label("Joindre des justificatifs").set_input_files(
+        files=[
+            {
+                "name": "feuille-de-presence.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
+            }
+        ]
+    )
     page.get_by_role("button", name="Soumettre à l'équipe ESS").click()
     expect(page.get_by_text("est soumis à l'équipe ESS")).to_be_visible()
     # The link opens this campaign's pages only: the dashboard asks for the password.
@@ -291,8 +323,11 @@ def test_the_2025_campaign_through_its_e_mails(page, action, smtp_server, settin
     page.context.clear_cookies()
 
     # The ESS team: the submission notice leads to the review page (after its password).
-    [submitted] = [body for subject, body in mails_to(smtp_server, "emile@lecotentin.test")
-                   if subject.startswith("[essplan] Point 2025 soumis")]
+    [submitted] = [
+        body
+        for subject, body in mails_to(smtp_server, "emile@lecotentin.test")
+        if subject.startswith("[essplan] Point 2025 soumis")
+    ]
     page.goto(link_after(submitted, "Relire et valider le point"))
     page.get_by_label("Identifiant").fill("emile")
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -301,7 +336,9 @@ def test_the_2025_campaign_through_its_e_mails(page, action, smtp_server, settin
     expect(page.get_by_text("Deux Cafés des ASSOS.")).to_be_visible()
     page.get_by_label("Commentaire au pilote").fill("Combien de participants ?")
     page.get_by_role("button", name="Renvoyer au pilote").click()
-    expect(page.get_by_text("Le point 2025 de l'action 1.4.7 est renvoyé au pilote.")).to_be_visible()
+    expect(
+        page.get_by_text("Le point 2025 de l'action 1.4.7 est renvoyé au pilote.")
+    ).to_be_visible()
     expect(page.get_by_text("Tous les points soumis sont relus.")).to_be_visible()
     page.context.clear_cookies()
 
@@ -318,8 +355,11 @@ def test_the_2025_campaign_through_its_e_mails(page, action, smtp_server, settin
 
     # The ESS team: the digest lists the point to validate and leads to the queue.
     call_command("send_reminders", "--date", "2026-12-14", "--send", stdout=io.StringIO())
-    digest = [body for subject, body in mails_to(smtp_server, "emile@lecotentin.test")
-              if subject.startswith("[essplan] Campagne 2025")][-1]
+    digest = [
+        body
+        for subject, body in mails_to(smtp_server, "emile@lecotentin.test")
+        if subject.startswith("[essplan] Campagne 2025")
+    ][-1]
     assert "Points soumis, à valider (1)" in digest
     page.goto(link_after(digest, "Les relire l'un après l'autre"))
     page.get_by_label("Identifiant").fill("emile")
@@ -331,7 +371,8 @@ def test_the_2025_campaign_through_its_e_mails(page, action, smtp_server, settin
     expect(page.get_by_text("Le point 2025 de l'action 1.4.7 est validé.")).to_be_visible()
     page.goto("/?annee=2025")
     expect(page.get_by_role("region", name=re.compile("Campagne de suivi 2025"))).to_contain_text(
-        "1 point soumis ou validé sur 45 actions, dont 1 validé")
+        "1 point soumis ou validé sur 45 actions, dont 1 validé"
+    )
     page.context.clear_cookies()
 
     # The pilot: told of the validation, its link opens the action, the point validated.
@@ -340,7 +381,10 @@ def test_the_2025_campaign_through_its_e_mails(page, action, smtp_server, settin
     page.goto(link_after(validated, "Voir l'action"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("1.4.7")
     point = ProgressUpdate.objects.get(action=action, year=2025)
-    assert (point.review, point.achievements) == ("valide", "Deux Cafés des ASSOS, 35 participants.")
+    assert (point.review, point.achievements) == (
+        "valide",
+        "Deux Cafés des ASSOS, 35 participants.",
+    )
     assert point.attachments.get().name == "feuille-de-presence.pdf"
 
 
@@ -378,8 +422,9 @@ def test_admin_drafts_2026_2028_renumbers_adopts_and_the_committee_sees_both_pla
     page.get_by_role("link", name="Préparer le plan suivant").click()
     expect(page.get_by_label("Intitulé")).to_have_value("Plan d'actions ESS 2026-2028")
     expect(page.get_by_label("Identifiant d'URL")).to_have_value("cotentin-ess-2026-2028")
-    submit_and_wait(page, page.get_by_role("button", name="Créer le brouillon"),
-                    "/preparer-le-suivant/")
+    submit_and_wait(
+        page, page.get_by_role("button", name="Créer le brouillon"), "/preparer-le-suivant/"
+    )
     expect(page.get_by_text("45 actions reconduites")).to_be_visible()
     page.get_by_role("link", name="Modifier l'action 1.2.2").click()
     page.get_by_role("link", name="Retirer l'action du brouillon").click()
@@ -405,7 +450,8 @@ def test_admin_drafts_2026_2028_renumbers_adopts_and_the_committee_sees_both_pla
     expect(rows.filter(has_text="Plan d'actions ESS 2023-2025")).to_contain_text("Clos")
     page.get_by_role("link", name="Plan d'actions ESS 2026-2028").click()
     expect(page.get_by_test_id("plan-counts")).to_have_text(
-        "3 axes stratégiques, 17 objectifs opérationnels, 44 actions")
+        "3 axes stratégiques, 17 objectifs opérationnels, 44 actions"
+    )
 
 
 @e2e
@@ -418,21 +464,27 @@ def test_a_large_import_waits_for_the_worker_then_shows_its_result_by_itself(pag
     log_in(page, "emile")
     page.goto("/structures/importer/")
     page.get_by_label("Fichier à importer").set_input_files(
-        {"name": "annuaire.csv", "mimeType": "text/csv", "buffer": THREE.encode()})
-    submit_and_wait(page, page.get_by_role("button", name="Vérifier le fichier"),
-                    "/structures/importer/")
+        {"name": "annuaire.csv", "mimeType": "text/csv", "buffer": THREE.encode()}
+    )
+    submit_and_wait(
+        page, page.get_by_role("button", name="Vérifier le fichier"), "/structures/importer/"
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Vérification de « annuaire.csv » (3 lignes)")
+        "Vérification de « annuaire.csv » (3 lignes)"
+    )
     expect(page.get_by_text("Ce travail attend un processus de travail")).to_be_visible()
     with running_worker():
-        expect(page.get_by_text("Le fichier est valide : 3 à créer, 0 à mettre à jour.")
-               ).to_be_visible(timeout=WORKER_WAIT)
+        expect(
+            page.get_by_text("Le fichier est valide : 3 à créer, 0 à mettre à jour.")
+        ).to_be_visible(timeout=WORKER_WAIT)
         page.get_by_role("link", name="Voir le résultat").click()
         expect(page.get_by_role("status").first).to_contain_text("3 structures à créer")
-        submit_and_wait(page, page.get_by_role("button", name="Confirmer l'import"),
-                        "/importer/confirmer/")
-        expect(page.get_by_text("Import terminé : 3 structures créées, 0 mise à jour.")
-               ).to_be_visible(timeout=WORKER_WAIT)
+        submit_and_wait(
+            page, page.get_by_role("button", name="Confirmer l'import"), "/importer/confirmer/"
+        )
+        expect(
+            page.get_by_text("Import terminé : 3 structures créées, 0 mise à jour.")
+        ).to_be_visible(timeout=WORKER_WAIT)
     page.get_by_role("link", name="Voir le résultat").click()
     page.get_by_label("Recherche", exact=True).fill("Garage solidaire")
     page.get_by_role("button", name="Filtrer").click()
@@ -457,19 +509,26 @@ def test_the_public_sees_what_was_published_and_a_withdrawal_at_once(page):
     from structures.models import Structure
 
     structure = Structure.objects.order_by("pk").first()
-    Structure.objects.filter(pk=structure.pk).update(email="direction@interne.example",
-                                                     contact_name="Mireille Interne")
+    Structure.objects.filter(pk=structure.pk).update(
+        email="direction@interne.example", contact_name="Mireille Interne"
+    )
     action = Action.objects.get(plan__slug=COTENTIN, code="1.4.7")
-    ProgressUpdate.objects.create(action=action, year=2024, status="en_cours", progress=40,
-                                  achievements="Deux Cafés des ASSOS.",
-                                  difficulties="Salle trop petite (interne).")
+    ProgressUpdate.objects.create(
+        action=action,
+        year=2024,
+        status="en_cours",
+        progress=40,
+        achievements="Deux Cafés des ASSOS.",
+        difficulties="Salle trop petite (interne).",
+    )
     make_user("alice", roles.ADMIN, staff=True)
     log_in(page, "alice")
     page.goto(PLAN)
     page.get_by_label("Publier ce plan sur le site public").check()
     page.get_by_role("button", name="Enregistrer la publication").click()
-    expect(page.get_by_text("« Plan d'actions ESS 2023-2025 » est publié sur le site public."
-                            )).to_be_visible()
+    expect(
+        page.get_by_text("« Plan d'actions ESS 2023-2025 » est publié sur le site public.")
+    ).to_be_visible()
     page.goto(f"/structures/{structure.pk}/modifier/")
     page.get_by_label("Publiée dans l'annuaire public").check()
     page.get_by_label("Contact public").fill("bonjour@recyclerie.example")
@@ -529,7 +588,9 @@ def test_a_structure_asks_to_be_listed_and_the_team_publishes_it(page):
     page.get_by_label("La structure accepte").check()
     page.get_by_role("button", name="Envoyer la demande").click()
     expect(page.get_by_text("SIRET invalide")).to_be_visible()
-    expect(page.get_by_label("Nom de la structure")).to_have_value("Atelier du réemploi de Valognes")
+    expect(page.get_by_label("Nom de la structure")).to_have_value(
+        "Atelier du réemploi de Valognes"
+    )
     page.get_by_label("SIRET").fill("732 829 320 00074")
     page.get_by_label("La structure accepte").check()
     page.get_by_role("button", name="Envoyer la demande").click()
@@ -540,8 +601,9 @@ def test_a_structure_asks_to_be_listed_and_the_team_publishes_it(page):
     page.goto("/structures/")
     page.get_by_role("link", name=re.compile("Demandes d'inscription 1")).click()
     page.get_by_role("button", name="Accepter et publier : Atelier du réemploi de Valognes").click()
-    expect(page.get_by_text("« Atelier du réemploi de Valognes » paraît dans l'annuaire public"
-                            )).to_be_visible()
+    expect(
+        page.get_by_text("« Atelier du réemploi de Valognes » paraît dans l'annuaire public")
+    ).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
     page.goto("/public/annuaire/")
     page.get_by_role("link", name="Atelier du réemploi de Valognes").click()

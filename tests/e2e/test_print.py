@@ -22,24 +22,35 @@ def fill_the_plan():
     (several late), a budget line each, the 2025 campaign, the key indicators' values."""
     plan = seeded_action().plan
     for n, action in enumerate(plan.actions.order_by("code_key")):
-        BudgetLine.objects.create(action=action, year=2025, label="Prestation",
-                                  planned=1500, committed=900, spent=600)
+        BudgetLine.objects.create(
+            action=action, year=2025, label="Prestation", planned=1500, committed=900, spent=600
+        )
         if n >= 40:
             continue
         for year in (2024, 2025):
             status = STATUSES[(n + year) % len(STATUSES)]
             ProgressUpdate.objects.create(
-                action=action, year=year, status=status,
+                action=action,
+                year=year,
+                status=status,
                 progress=100 if status == Status.DONE else 10 * (n % 9),
-                review=Review.VALIDATED if n % 3 else Review.SUBMITTED)
-    Campaign.objects.create(plan=plan, year=2025, opens_on=datetime.date(2025, 11, 1),
-                            due_on=datetime.date(2025, 12, 15))
+                review=Review.VALIDATED if n % 3 else Review.SUBMITTED,
+            )
+    Campaign.objects.create(
+        plan=plan,
+        year=2025,
+        opens_on=datetime.date(2025, 11, 1),
+        due_on=datetime.date(2025, 12, 15),
+    )
     for indicator in plan.indicators.filter(code__in=["C1", "C2", "K1", "K2"]):
         for year, value in ((2023, 100), (2024, 120), (2025, 150)):
             Measurement.objects.create(indicator=indicator, year=year, value=value)
     for day in range(1, 7):
-        Event.objects.create(plan=plan, date=timezone.localdate() + datetime.timedelta(days=day),
-                             title=f"Café projets n° {day}")
+        Event.objects.create(
+            plan=plan,
+            date=timezone.localdate() + datetime.timedelta(days=day),
+            title=f"Café projets n° {day}",
+        )
 
 
 @e2e

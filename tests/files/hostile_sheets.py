@@ -19,7 +19,7 @@ ODS_HEAD = (
     '<office:body><office:spreadsheet><table:table table:name="Feuille1">'
     '<table:table-row><table:table-cell office:value-type="string"><text:p>Nom</text:p>'
     '</table:table-cell><table:table-cell office:value-type="string"><text:p>Code commune'
-    '</text:p></table:table-cell></table:table-row>'
+    "</text:p></table:table-cell></table:table-row>"
 )
 ODS_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>"
 
@@ -30,7 +30,7 @@ def write_long(member, text, size):
     member.write(before.encode())
     for _ in range(size // len(CHUNK)):
         member.write(CHUNK.encode())
-    member.write(CHUNK[:size % len(CHUNK)].encode())
+    member.write(CHUNK[: size % len(CHUNK)].encode())
     member.write(after.encode())
 
 
@@ -53,17 +53,22 @@ def ods(rows_xml, *, long_cell=0):
 
 def ods_repeated_cell(count):
     """One cell holding « x », repeated COUNT times across its row."""
-    return ods(f'<table:table-row><table:table-cell table:number-columns-repeated="{count}" '
-               'office:value-type="string"><text:p>x</text:p></table:table-cell>'
-               '</table:table-row>')
+    return ods(
+        f'<table:table-row><table:table-cell table:number-columns-repeated="{count}" '
+        'office:value-type="string"><text:p>x</text:p></table:table-cell>'
+        "</table:table-row>"
+    )
 
 
 def ods_long_cell(size):
     """A data row whose first cell holds SIZE letters."""
-    return ods('<table:table-row><table:table-cell office:value-type="string"><text:p>{x}'
-               '</text:p></table:table-cell><table:table-cell office:value-type="float" '
-               'office:value="50129"><text:p>50129</text:p></table:table-cell>'
-               '</table:table-row>', long_cell=size)
+    return ods(
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>{x}'
+        '</text:p></table:table-cell><table:table-cell office:value-type="float" '
+        'office:value="50129"><text:p>50129</text:p></table:table-cell>'
+        "</table:table-row>",
+        long_cell=size,
+    )
 
 
 def xlsx(rows, *, stray=None):
@@ -87,22 +92,36 @@ def xlsx_long_shared_string(size):
             data = source.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
                 # openpyxl writes inline strings: make A2 a shared string, as Excel does.
-                data = data.replace(b'<c r="A2" t="inlineStr"><is><t>{x}</t></is></c>',
-                                    b'<c r="A2" t="s"><v>0</v></c>')
+                data = data.replace(
+                    b'<c r="A2" t="inlineStr"><is><t>{x}</t></is></c>',
+                    b'<c r="A2" t="s"><v>0</v></c>',
+                )
                 assert b't="s"' in data, "openpyxl changed how it writes cells"
             elif info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", (
-                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-                    b"</Types>"))
+                data = data.replace(
+                    b"</Types>",
+                    (
+                        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                        b"</Types>"
+                    ),
+                )
             elif info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", (
-                    b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/'
-                    b'officeDocument/2006/relationships/sharedStrings" '
-                    b'Target="sharedStrings.xml"/></Relationships>'))
+                data = data.replace(
+                    b"</Relationships>",
+                    (
+                        b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/'
+                        b'officeDocument/2006/relationships/sharedStrings" '
+                        b'Target="sharedStrings.xml"/></Relationships>'
+                    ),
+                )
             target.writestr(info, data)
         with target.open(deflated("xl/sharedStrings.xml"), "w", force_zip64=True) as member:
-            write_long(member, '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas'
-                               '.openxmlformats.org/spreadsheetml/2006/main" count="1" '
-                               'uniqueCount="1"><si><t>{x}</t></si></sst>', size)
+            write_long(
+                member,
+                '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas'
+                '.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+                'uniqueCount="1"><si><t>{x}</t></si></sst>',
+                size,
+            )
     return buffer.getvalue()

@@ -29,10 +29,16 @@ def libreoffice(csv_text, stem):
         source.write_text(csv_text, encoding="utf-8")
         for extension, target in FILTERS.items():
             subprocess.run(
-                f'soffice --headless --norestore -env:UserInstallation=file://{work}/profile '
+                f"soffice --headless --norestore -env:UserInstallation=file://{work}/profile "
                 f'--infilter="CSV:59,34,76,1" --convert-to {target} --outdir {work} {source}',
-                shell=True, check=True, capture_output=True, timeout=180)
-            shutil.copy(Path(work) / f"{stem}.{extension}", HERE / f"{stem}-libreoffice.{extension}")
+                shell=True,
+                check=True,
+                capture_output=True,
+                timeout=180,
+            )
+            shutil.copy(
+                Path(work) / f"{stem}.{extension}", HERE / f"{stem}-libreoffice.{extension}"
+            )
 
 
 def stray_cell():

@@ -12,25 +12,42 @@ NBSP = "\u00a0"
 
 def people_chart(**kwargs):
     """Employees 6 847 (2022, the baseline) to 7 123, targets 6 950 to 7 250."""
-    return str(trend_chart(**{
-        "title": "Salariés de l'ESS", "years": [2022, 2023, 2024, 2025],
-        "values": {2022: Decimal(6847), 2023: Decimal(6900), 2024: Decimal(7000),
-                   2025: Decimal(7123)},
-        "targets": {2023: Decimal(6950), 2024: Decimal(7100), 2025: Decimal(7250)},
-        "baseline": (2022, Decimal(6847)), "unit": "personnes", **kwargs}))
+    return str(
+        trend_chart(
+            **{
+                "title": "Salariés de l'ESS",
+                "years": [2022, 2023, 2024, 2025],
+                "values": {
+                    2022: Decimal(6847),
+                    2023: Decimal(6900),
+                    2024: Decimal(7000),
+                    2025: Decimal(7123),
+                },
+                "targets": {2023: Decimal(6950), 2024: Decimal(7100), 2025: Decimal(7250)},
+                "baseline": (2022, Decimal(6847)),
+                "unit": "personnes",
+                **kwargs,
+            }
+        )
+    )
 
 
 def share_chart():
     """A share of 11,2 % (2023) then 11,34 %, a target of 7,8 % (2025)."""
-    return str(trend_chart(
-        title="Part de l'ESS", years=[2023, 2024, 2025],
-        values={2023: Decimal("11.2"), 2024: Decimal("11.34")}, targets={2025: Decimal("7.8")},
-        unit="%"))
+    return str(
+        trend_chart(
+            title="Part de l'ESS",
+            years=[2023, 2024, 2025],
+            values={2023: Decimal("11.2"), 2024: Decimal("11.34")},
+            targets={2025: Decimal("7.8")},
+            unit="%",
+        )
+    )
 
 
 def y_labels(svg):
     """The value axis's labels, bottom to top."""
-    axis = svg[svg.index('<g class="axis y'):svg.index('<g class="axis x')]
+    axis = svg[svg.index('<g class="axis y') : svg.index('<g class="axis x')]
     return re.findall(r"<text [^>]*>([^<]*)</text>", axis)
 
 
@@ -42,15 +59,21 @@ def point_values(svg):
 def test_trend_chart_points_carry_french_figures_and_their_unit():
     assert point_values(share_chart()) == [f"11,2{NBSP}%", f"11,34{NBSP}%", f"7,8{NBSP}%"]
     people = point_values(people_chart())
-    assert people[:4] == [f"6{NBSP}847{NBSP}personnes", f"6{NBSP}900{NBSP}personnes",
-                          f"7{NBSP}000{NBSP}personnes", f"7{NBSP}123{NBSP}personnes"]
+    assert people[:4] == [
+        f"6{NBSP}847{NBSP}personnes",
+        f"6{NBSP}900{NBSP}personnes",
+        f"7{NBSP}000{NBSP}personnes",
+        f"7{NBSP}123{NBSP}personnes",
+    ]
     assert not any(re.search(r"\d\.\d|\d{4}", value) for value in people)
 
 
 def test_trend_chart_text_alternative_has_french_figures():
     svg = share_chart()
-    assert (f"<desc>Valeurs : 2023 : 11,2{NBSP}%, 2024 : 11,34{NBSP}% ; "
-            f"cibles : 2025 : 7,8{NBSP}%.</desc>") in svg
+    assert (
+        f"<desc>Valeurs : 2023 : 11,2{NBSP}%, 2024 : 11,34{NBSP}% ; "
+        f"cibles : 2025 : 7,8{NBSP}%.</desc>"
+    ) in svg
     assert "11.34" not in svg
 
 
@@ -86,12 +109,15 @@ def test_an_assumed_baseline_is_marked_in_the_legend_and_the_description():
 
 
 def test_budget_bars_round_to_the_euro_and_say_so():
-    amounts = SimpleNamespace(planned=Decimal("22810.75"), committed=Decimal("1000.50"),
-                              spent=Decimal("999.49"))
+    amounts = SimpleNamespace(
+        planned=Decimal("22810.75"), committed=Decimal("1000.50"), spent=Decimal("999.49")
+    )
     plan = SimpleNamespace(budget_envelope=None)
     svg = str(budget_bars(amounts=amounts, plan=plan))
-    assert (f'aria-label="Budget, montants arrondis à l&#x27;euro : Prévu 22{NBSP}811{NBSP}€, '
-            f'Engagé 1{NBSP}001{NBSP}€, Réalisé 999{NBSP}€"') in svg
+    assert (
+        f'aria-label="Budget, montants arrondis à l&#x27;euro : Prévu 22{NBSP}811{NBSP}€, '
+        f'Engagé 1{NBSP}001{NBSP}€, Réalisé 999{NBSP}€"'
+    ) in svg
     assert point_values(svg) == [f"999{NBSP}€", f"1{NBSP}001{NBSP}€", f"22{NBSP}811{NBSP}€"]
 
 

@@ -51,8 +51,10 @@ def test_a_large_file_is_checked_by_a_job_whose_result_the_import_page_shows(edi
     assert job.label == "Vérification de « annuaire.csv » (3 lignes)"
     assert job.status == Status.DONE, job.error
     assert (job.done, job.total, job.unit) == (3, 3, "lignes")
-    assert job.message == ("Le fichier est valide : 3 à créer, 0 à mettre à jour. Rien n'est "
-                           "encore enregistré : ouvrez le résultat pour confirmer.")
+    assert job.message == (
+        "Le fichier est valide : 3 à créer, 0 à mettre à jour. Rien n'est "
+        "encore enregistré : ouvrez le résultat pour confirmer."
+    )
     assert job.result_url == f"{URL}?travail={job.pk}"
     assert Structure.objects.count() == before
     page = editor_client.get(job.result_url)
@@ -79,13 +81,19 @@ def test_the_confirmation_of_a_large_file_is_a_job_and_imports_once(editor_clien
 def test_a_second_confirmation_job_of_the_same_file_finds_it_done(editor_client):
     upload(editor_client, THREE)
     check = only_job()
-    arguments = {**check.arguments, "step": "confirm", "token": check.result["token"],
-                 "done_url": LIST, "created": ["structure créée", "structures créées"]}
+    arguments = {
+        **check.arguments,
+        "step": "confirm",
+        "token": check.result["token"],
+        "done_url": LIST,
+        "created": ["structure créée", "structures créées"],
+    }
     user = check.created_by
     jobs = [imports_job(arguments, user) for _ in range(2)]
     assert [job.message for job in jobs] == [
         "Import terminé : 3 structures créées, 0 mise à jour.",
-        "Cet import était déjà fait (« annuaire.csv »)."]
+        "Cet import était déjà fait (« annuaire.csv »).",
+    ]
     assert Structure.objects.filter(name="Garage solidaire de la Hague").count() == 1
 
 
@@ -99,8 +107,10 @@ def test_a_large_file_with_errors_shows_them_and_offers_no_confirmation(editor_c
     before = Structure.objects.count()
     upload(editor_client, THREE + "12000101100011;Clé fausse;9220;50129;;;;\n")
     job = only_job()
-    assert job.message == ("Le fichier contient 1 erreur : rien n'a été importé. Ouvrez le "
-                           "résultat pour les voir ligne par ligne.")
+    assert job.message == (
+        "Le fichier contient 1 erreur : rien n'a été importé. Ouvrez le "
+        "résultat pour les voir ligne par ligne."
+    )
     page = editor_client.get(job.result_url)
     assert [line for line, _ in page.context["report"].errors] == [5]
     assert page.context["token"] is None
@@ -117,8 +127,10 @@ def test_a_change_between_check_and_confirmation_checks_again(editor_client):
     structure.save()
     editor_client.post(CONFIRM, {"token": old})
     confirm = Job.objects.get(kind="import", arguments__step="confirm")
-    assert confirm.message.startswith("Les données ont changé depuis la vérification du "
-                                      "fichier : il vient d'être vérifié à nouveau")
+    assert confirm.message.startswith(
+        "Les données ont changé depuis la vérification du "
+        "fichier : il vient d'être vérifié à nouveau"
+    )
     assert not Structure.objects.filter(name="Garage solidaire de la Hague").exists()
     page = editor_client.get(confirm.result_url)
     assert page.context["token"] not in (None, old)
@@ -128,7 +140,8 @@ def test_an_expired_file_makes_the_confirmation_job_fail_in_french(editor_client
     upload(editor_client, THREE)
     token = only_job().result["token"]
     StagedImport.objects.filter(token=token).update(
-        created_at=timezone.now() - datetime.timedelta(hours=2))
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
     editor_client.post(CONFIRM, {"token": token})
     confirm = Job.objects.get(kind="import", arguments__step="confirm")
     assert confirm.status == Status.FAILED
@@ -156,11 +169,16 @@ def test_the_rows_read_are_reported_as_the_import_goes(db, monkeypatch):
     monkeypatch.setattr(imports, "PROGRESS_EVERY", 0)
     seen = []
     dataset = imports.read_sheet("a.csv", THREE.encode()).dataset
-    report = imports.run_import(StructureResource(), dataset, dry_run=True,
-                                progress=lambda **fields: seen.append(fields))
+    report = imports.run_import(
+        StructureResource(), dataset, dry_run=True, progress=lambda **fields: seen.append(fields)
+    )
     assert report.ok, report.errors
-    assert seen == [{"done": 0, "total": 3, "unit": "lignes"}, {"done": 1}, {"done": 2},
-                    {"done": 3}]
+    assert seen == [
+        {"done": 0, "total": 3, "unit": "lignes"},
+        {"done": 1},
+        {"done": 2},
+        {"done": 3},
+    ]
 
 
 def test_headers_only_keep_the_large_path_out(editor_client):
@@ -176,12 +194,24 @@ def test_two_confirmations_at_the_same_moment_start_one_job(settings):
     settings.JOBS_BACKEND = "default"  # queued, not run: both requests look for a job
     user = make_user("emile", roles.EDITOR)
     dataset = imports.read_sheet("a.csv", THREE.encode()).dataset
-    token = imports.stage(dataset, namespace="structures", user=user, file_name="a.csv",
-                          read=imports.read_versions(StructureResource()))
+    token = imports.stage(
+        dataset,
+        namespace="structures",
+        user=user,
+        file_name="a.csv",
+        read=imports.read_versions(StructureResource()),
+    )
 
     def confirm():
-        return start_confirmation(token, StructureResource(), namespace="structures", user=user,
-                                  page_url=URL, done_url=LIST, created=("créée", "créées")).pk
+        return start_confirmation(
+            token,
+            StructureResource(),
+            namespace="structures",
+            user=user,
+            page_url=URL,
+            done_url=LIST,
+            created=("créée", "créées"),
+        ).pk
 
     first, second = at_once(confirm, confirm)
     assert first == second

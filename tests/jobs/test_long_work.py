@@ -35,6 +35,7 @@ def until(condition):
 
 def in_thread(target):
     """Run TARGET in a thread that closes its database connection when done: the thread."""
+
     def run():
         try:
             target()
@@ -47,17 +48,29 @@ def in_thread(target):
 
 
 def test_an_import_paused_in_its_transaction_beats_counts_rows_and_its_page_answers(
-        client, settings, monkeypatch):
+    client, settings, monkeypatch
+):
     settings.JOBS_BACKEND = "default"  # queued only: the test runs it in a thread of its own
     monkeypatch.setattr(imports, "PROGRESS_EVERY", 0)
     monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 0.01)
     user = make_user("emile", roles.EDITOR)
     dataset = imports.read_sheet("a.csv", THREE.encode()).dataset
-    token = imports.stage(dataset, namespace="structures", user=user, file_name="a.csv",
-                          read=imports.read_versions(StructureResource()))
-    job = start_confirmation(token, StructureResource(), namespace="structures", user=user,
-                             page_url=URL, done_url=LIST,
-                             created=("structure créée", "structures créées"))
+    token = imports.stage(
+        dataset,
+        namespace="structures",
+        user=user,
+        file_name="a.csv",
+        read=imports.read_versions(StructureResource()),
+    )
+    job = start_confirmation(
+        token,
+        StructureResource(),
+        namespace="structures",
+        user=user,
+        page_url=URL,
+        done_url=LIST,
+        created=("structure créée", "structures créées"),
+    )
     inside, release, rows = threading.Event(), threading.Event(), []
     before_import_row = StructureResource.before_import_row
 
@@ -95,8 +108,14 @@ def test_the_job_page_never_waits_for_a_lock_on_the_job(client):
     page reaping it): the page answers at once, « en cours »; the next look marks it failed."""
     user = make_user("alice")
     long_ago = timezone.now() - STALE_AFTER - datetime.timedelta(seconds=1)
-    job = Job.objects.create(kind="essai", label="Essai", created_by=user, status=Status.RUNNING,
-                             started_at=long_ago, heartbeat_at=long_ago)
+    job = Job.objects.create(
+        kind="essai",
+        label="Essai",
+        created_by=user,
+        status=Status.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+    )
     locked, release, released = threading.Event(), threading.Event(), []
 
     def hold():

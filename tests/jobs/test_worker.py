@@ -45,13 +45,27 @@ def database_url():
 
 def worker(*options):
     """A db_worker process on the test database, writing files where the test reads them."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DATABASE_URL"}}
-    env.update(PRODUCTION_ENV, DATABASE_URL=database_url(), JOBS_BACKEND="default",
-               MEDIA_ROOT=str(settings.MEDIA_ROOT), DJANGO_SETTINGS_MODULE="essplan.settings")
-    return subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", "0.2",
-                             *options], cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DATABASE_URL"}
+    }
+    env.update(
+        PRODUCTION_ENV,
+        DATABASE_URL=database_url(),
+        JOBS_BACKEND="default",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        DJANGO_SETTINGS_MODULE="essplan.settings",
+    )
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.2", *options],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def finish(*processes):
@@ -85,8 +99,9 @@ def test_two_workers_run_a_job_queued_twice_once(queued):
     assert finish(worker("--batch"), worker("--batch")) == [0, 0]
     queued.refresh_from_db()
     assert queued.status == Status.DONE, queued.error
-    assert queued.message.startswith("Rapport annuel 2024 du « Plan d'actions ESS 2023-2025 » "
-                                     ": généré (")
+    assert queued.message.startswith(
+        "Rapport annuel 2024 du « Plan d'actions ESS 2023-2025 » : généré ("
+    )
     assert queued.done == queued.total == 3
     report = AnnualReport.objects.get()  # once, although two tasks and two workers
     assert report.file.read().startswith(b"%PDF-")

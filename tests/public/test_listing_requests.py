@@ -31,20 +31,28 @@ def accept_url(item):
 
 
 def request_data(**changes):
-    return {"name": "Atelier du réemploi de Valognes", "siret": "732 829 320 00074",
-            "commune": Commune.objects.get(name="Valognes").pk,
-            "activity": "Collecte et revente d'objets de seconde main.",
-            "website": "https://recyclerie.example", "public_contact": "bonjour@recyclerie.example",
-            "contact_name": "Paule Martin", "email": "paule.martin@example.org",
-            "consent": "on", "fax": "", **changes}
+    return {
+        "name": "Atelier du réemploi de Valognes",
+        "siret": "732 829 320 00074",
+        "commune": Commune.objects.get(name="Valognes").pk,
+        "activity": "Collecte et revente d'objets de seconde main.",
+        "website": "https://recyclerie.example",
+        "public_contact": "bonjour@recyclerie.example",
+        "contact_name": "Paule Martin",
+        "email": "paule.martin@example.org",
+        "consent": "on",
+        "fax": "",
+        **changes,
+    }
 
 
 def page(response):
     return html.unescape(response.content.decode())
 
 
-def test_a_request_waits_then_an_editor_publishes_it(client, client_for, editor,
-                                                     django_assert_max_num_queries):
+def test_a_request_waits_then_an_editor_publishes_it(
+    client, client_for, editor, django_assert_max_num_queries
+):
     response = client.post(FORM, request_data())
     assert response.status_code == 302 and response.url == SENT
     item = ListingRequest.objects.get()
@@ -62,17 +70,28 @@ def test_a_request_waits_then_an_editor_publishes_it(client, client_for, editor,
 
     structure = Structure.objects.get(siret=SIRET)
     assert (structure.siren, structure.commune.name, structure.public_recorded_by) == (
-        "732829320", "Valognes", editor)
+        "732829320",
+        "Valognes",
+        editor,
+    )
     assert structure.public_since is not None and structure.source == listing.PUBLIC_REQUEST_SOURCE
-    assert (structure.public_contact, structure.email) == ("bonjour@recyclerie.example",
-                                                          "paule.martin@example.org")
+    assert (structure.public_contact, structure.email) == (
+        "bonjour@recyclerie.example",
+        "paule.martin@example.org",
+    )
     item.refresh_from_db()
     assert (item.state, item.decided_by, item.structure, item.client_key) == (
-        "acceptee", editor, structure, "")
+        "acceptee",
+        editor,
+        structure,
+        "",
+    )
     public = page(client.get(DIRECTORY))
     assert "Atelier du réemploi de Valognes" in public and "paule.martin@example.org" not in public
     assert list(item.history.values_list("state", flat=True).order_by("pgh_id")) == [
-        "en_attente", "acceptee"]
+        "en_attente",
+        "acceptee",
+    ]
 
 
 def known_structure(**values):
@@ -83,16 +102,28 @@ def known_structure(**values):
     return known
 
 
-STRUCTURE_FIELDS = ["name", "commune_id", "description", "website", "public_contact",
-                    "contact_name", "email", "public_since", "public_recorded_by_id", "archived",
-                    "version"]
+STRUCTURE_FIELDS = [
+    "name",
+    "commune_id",
+    "description",
+    "website",
+    "public_contact",
+    "contact_name",
+    "email",
+    "public_since",
+    "public_recorded_by_id",
+    "archived",
+    "version",
+]
 
 
 @pytest.mark.parametrize("archived", [False, True])
 def test_accepting_a_request_for_a_known_structure_neither_publishes_nor_changes_it(
-        client, client_for, editor, archived):
-    known = known_structure(email="interne@example.org", website="", public_contact="",
-                            archived=archived)
+    client, client_for, editor, archived
+):
+    known = known_structure(
+        email="interne@example.org", website="", public_contact="", archived=archived
+    )
     before = Structure.objects.values(*STRUCTURE_FIELDS).get(pk=known.pk)
     client.post(FORM, request_data(website="https://evil.example/phish"))
     item = ListingRequest.objects.get()
@@ -107,9 +138,11 @@ def test_accepting_a_request_for_a_known_structure_neither_publishes_nor_changes
 
 
 def test_the_team_takes_a_known_structures_proposed_values_field_by_field(
-        client, client_for, editor, django_assert_max_num_queries):
-    known = known_structure(email="interne@example.org", website="", public_contact="",
-                            contact_name="Paule Martin")
+    client, client_for, editor, django_assert_max_num_queries
+):
+    known = known_structure(
+        email="interne@example.org", website="", public_contact="", contact_name="Paule Martin"
+    )
     client.post(FORM, request_data())
     item = ListingRequest.objects.get()
     staff = client_for("editor")
@@ -119,8 +152,10 @@ def test_the_team_takes_a_known_structures_proposed_values_field_by_field(
     assert f'<a href="{known.get_absolute_url()}">' in listed
     assert "l'accepter ne la publie pas" in listed
     # Each proposed value beside the fiche's, a box to tick where they differ.
-    assert ('<td>—</td><td>https://recyclerie.example</td>\n              <td><input '
-            'class="form-check-input" type="checkbox" name="champs" value="website"') in listed
+    assert (
+        "<td>—</td><td>https://recyclerie.example</td>\n              <td><input "
+        'class="form-check-input" type="checkbox" name="champs" value="website"'
+    ) in listed
     assert 'value="contact_name"' not in listed  # the same on both sides
     assert 'value="email"' in listed and 'value="name"' in listed
     # Only what is ticked is taken; a forged field name is not a proposal.
@@ -131,7 +166,8 @@ def test_the_team_takes_a_known_structures_proposed_values_field_by_field(
     assert known.name != "Atelier du réemploi de Valognes"
     assert known.public_since is None and known.public_recorded_by is None
     assert list(known.history.values_list("website", flat=True).order_by("pgh_id"))[-1] == (
-        "https://recyclerie.example")
+        "https://recyclerie.example"
+    )
 
 
 def test_a_refusal_publishes_nothing(client, client_for, editor):
@@ -148,13 +184,16 @@ def test_a_refusal_publishes_nothing(client, client_for, editor):
     assert not Structure.objects.filter(siret=SIRET).exists()
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"siret": "73282932000075"}, "siret", "SIRET invalide : il faut 14 chiffres"),
-    ({"siret": "7328293200007"}, "siret", "SIRET invalide"),
-    ({"consent": ""}, "consent", "Sans cet accord, la structure ne peut pas paraître"),
-    ({"email": "pas-un-courriel"}, "email", "Saisissez une adresse de courriel valide"),
-    ({"name": ""}, "name", "Ce champ est obligatoire"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"siret": "73282932000075"}, "siret", "SIRET invalide : il faut 14 chiffres"),
+        ({"siret": "7328293200007"}, "siret", "SIRET invalide"),
+        ({"consent": ""}, "consent", "Sans cet accord, la structure ne peut pas paraître"),
+        ({"email": "pas-un-courriel"}, "email", "Saisissez une adresse de courriel valide"),
+        ({"name": ""}, "name", "Ce champ est obligatoire"),
+    ],
+)
 def test_bad_input_gets_a_french_error_and_nothing_is_saved(client, changes, field, message):
     response = client.post(FORM, request_data(**changes))
     assert response.status_code == 200
@@ -167,11 +206,13 @@ def test_a_listed_or_pending_siret_is_refused(client):
     client.post(FORM, request_data())
     again = client.post(FORM, request_data(name="Autre nom"))
     assert again.context["form"].errors["siret"] == [
-        "Une demande pour ce SIRET attend déjà la réponse de l'équipe ESS."]
+        "Une demande pour ce SIRET attend déjà la réponse de l'équipe ESS."
+    ]
     listing.accept(ListingRequest.objects.get().pk, make_user("emile", roles.EDITOR))
     listed = client.post(FORM, request_data())
     assert listed.context["form"].errors["siret"] == [
-        "Cette structure figure déjà dans l'annuaire public."]
+        "Cette structure figure déjà dans l'annuaire public."
+    ]
     assert ListingRequest.objects.count() == 1
 
 
@@ -193,8 +234,9 @@ def test_an_address_sending_too_many_requests_is_stopped_for_an_hour(client, set
     stopped = client.post(FORM, request_data(siret=sirets[2]))
     assert "Trop de demandes sont parties de votre connexion" in page(stopped)
     # Another address is not stopped; an hour later, the first one is not either.
-    assert client.post(FORM, request_data(siret=sirets[2]),
-                       REMOTE_ADDR="192.0.2.7").status_code == 302
+    assert (
+        client.post(FORM, request_data(siret=sirets[2]), REMOTE_ADDR="192.0.2.7").status_code == 302
+    )
     ListingRequest.objects.update(created_at="2020-01-01T00:00:00Z")
     assert client.post(FORM, request_data(siret="73282932000157")).status_code == 302
 
@@ -210,8 +252,13 @@ def test_two_editors_accepting_at_once_publish_one_structure(settings):
     """The request is locked first: the second editor is told it is decided."""
     first, second = make_user("emile", roles.EDITOR), make_user("elsa", roles.EDITOR)
     item = ListingRequest.objects.create(
-        name="Atelier du réemploi de Valognes", siret=SIRET, commune=Commune.objects.first(),
-        contact_name="Paule Martin", email="paule.martin@example.org", consent=True)
+        name="Atelier du réemploi de Valognes",
+        siret=SIRET,
+        commune=Commune.objects.first(),
+        contact_name="Paule Martin",
+        email="paule.martin@example.org",
+        consent=True,
+    )
 
     def accept(user):
         def call():
@@ -219,6 +266,7 @@ def test_two_editors_accepting_at_once_publish_one_structure(settings):
                 return listing.accept(item.pk, user).decided_by.username
             except listing.AlreadyDecided:
                 return "déjà traitée"
+
         return call
 
     results = at_once(accept(first), accept(second))
@@ -231,8 +279,10 @@ def test_requests_sent_at_once_from_one_address_count_one_after_the_other(settin
     """Without the sender's lock, both would count none before them and pass a limit of 1
     (each save is slowed down to hold that window open)."""
     settings.LISTING_REQUESTS_PER_HOUR = 1
-    forms = [ListingRequestForm(request_data(siret=siret))
-             for siret in ("73282932000074", "55208131766522")]
+    forms = [
+        ListingRequestForm(request_data(siret=siret))
+        for siret in ("73282932000074", "55208131766522")
+    ]
     assert all(form.is_valid() for form in forms)
 
     def send(form):
@@ -249,6 +299,7 @@ def test_requests_sent_at_once_from_one_address_count_one_after_the_other(settin
                 return listing.receive(form, "same-address").siret
             except listing.TooManyRequests:
                 return "arrêtée"
+
         return call
 
     results = at_once(*(send(form) for form in forms))
@@ -274,16 +325,20 @@ def test_two_requests_for_one_siret_sent_at_once_record_one(monkeypatch):
             response = Client().post(FORM, request_data(), REMOTE_ADDR=address)
             errors = response.context["form"].errors["siret"] if response.status_code == 200 else []
             return response.status_code, errors
+
         return call
 
     results = at_once(send("192.0.2.1"), send("192.0.2.2"))
     assert sorted(results) == [
-        (200, ["Une demande pour ce SIRET attend déjà la réponse de l'équipe ESS."]), (302, [])]
+        (200, ["Une demande pour ce SIRET attend déjà la réponse de l'équipe ESS."]),
+        (302, []),
+    ]
     assert ListingRequest.objects.count() == 1
 
 
 def test_the_request_asks_the_family_and_its_acceptance_publishes_it(
-        client, client_for, editor, django_assert_max_num_queries):
+    client, client_for, editor, django_assert_max_num_queries
+):
     """Chosen on the form, the family is the published one; the team sees it beforehand."""
     response = client.post(FORM, request_data(family="cooperative"))
     assert response.status_code == 302
@@ -313,8 +368,13 @@ def test_without_a_family_the_legal_forms_is_proposed_as_on_the_staff_form(clien
 
 def test_a_request_received_before_the_family_was_asked_falls_back_on_the_legal_form(editor):
     item = ListingRequest.objects.create(
-        name="Ancienne demande", siret=SIRET, commune=Commune.objects.get(name="Valognes"),
-        contact_name="Paule Martin", email="paule.martin@example.org", consent=True,
-        legal_form=LegalForm.objects.get(code="9220"))
+        name="Ancienne demande",
+        siret=SIRET,
+        commune=Commune.objects.get(name="Valognes"),
+        contact_name="Paule Martin",
+        email="paule.martin@example.org",
+        consent=True,
+        legal_form=LegalForm.objects.get(code="9220"),
+    )
     listing.accept(item.pk, editor)
     assert Structure.objects.get(siret=SIRET).family == "association"

@@ -38,28 +38,49 @@ def published(plan, action, pilot, editor):
     2025 one, an internal comment and a budget line; one structure that consented."""
     Plan.objects.filter(pk=plan.pk).update(is_public=True)
     point = ProgressUpdate.objects.create(
-        action=action, year=2024, status="en_cours", progress=40, review=Review.VALIDATED,
+        action=action,
+        year=2024,
+        status="en_cours",
+        progress=40,
+        review=Review.VALIDATED,
         achievements="Deux Cafés des ASSOS à Valognes et Cherbourg.",
-        difficulties=SECRETS["difficulties"])
-    ReviewComment.objects.create(point=point, author=editor, review=Review.VALIDATED,
-                                 text=SECRETS["comment"])
-    ProgressUpdate.objects.create(action=action, year=2025, status="realisee", progress=100,
-                                  review=Review.SUBMITTED, achievements=SECRETS["draft"])
-    BudgetLine.objects.create(action=action, year=2024, label=SECRETS["budget"], planned=1200,
-                              section="fonctionnement", flow="depense")
+        difficulties=SECRETS["difficulties"],
+    )
+    ReviewComment.objects.create(
+        point=point, author=editor, review=Review.VALIDATED, text=SECRETS["comment"]
+    )
+    ProgressUpdate.objects.create(
+        action=action,
+        year=2025,
+        status="realisee",
+        progress=100,
+        review=Review.SUBMITTED,
+        achievements=SECRETS["draft"],
+    )
+    BudgetLine.objects.create(
+        action=action,
+        year=2024,
+        label=SECRETS["budget"],
+        planned=1200,
+        section="fonctionnement",
+        flow="depense",
+    )
     structures = list(Structure.objects.select_related("commune").order_by("pk")[:2])
     consenting, other = structures
     Structure.objects.filter(pk=consenting.pk).update(
-        public_since=timezone.now(), public_recorded_by=editor,
-        public_contact="bonjour@recyclerie.example", email="direction.interne@example.org",
-        phone="02 33 00 00 01", contact_name="Mireille Interne")
+        public_since=timezone.now(),
+        public_recorded_by=editor,
+        public_contact="bonjour@recyclerie.example",
+        email="direction.interne@example.org",
+        phone="02 33 00 00 01",
+        contact_name="Mireille Interne",
+    )
     consenting.refresh_from_db()
     return {"plan": plan, "point": point, "structure": consenting, "other": other}
 
 
 def text(response):
-    content = (b"".join(response.streaming_content) if response.streaming
-               else response.content)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
     return html.unescape(content.decode())
 
 
@@ -71,10 +92,10 @@ def read(response):
 
 
 def pdf_text(response):
-    content = (b"".join(response.streaming_content) if response.streaming
-               else response.content)
-    return " ".join(" ".join(page.extract_text().split())
-                    for page in PdfReader(io.BytesIO(content)).pages)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages
+    )
 
 
 def test_the_home_lists_the_published_plans_only(client, published):
@@ -85,8 +106,9 @@ def test_the_home_lists_the_published_plans_only(client, published):
     assert "1 structure de l'économie sociale et solidaire" in page
 
 
-def test_the_plan_page_shows_statuses_from_validated_points_only(client, published,
-                                                                 django_assert_max_num_queries):
+def test_the_plan_page_shows_statuses_from_validated_points_only(
+    client, published, django_assert_max_num_queries
+):
     # The data version, then once per data version: the plan and its tree (4), the key
     # indicators (3) and their five computations, the directory's fictitious structures, the
     # reports.
@@ -100,8 +122,7 @@ def test_the_plan_page_shows_statuses_from_validated_points_only(client, publish
     assert set(nonces.findall(again.content)) == {header.encode()}  # the key indicators' bars
     assert nonces.sub(b"", again.content) == nonces.sub(b"", response.content)
     assert again["Content-Security-Policy"] != response["Content-Security-Policy"]
-    row = re.search(r"<tr>\s*<td class=\"code\">1\.4\.7</td>.*?</tr>", text(response),
-                    re.S)[0]
+    row = re.search(r"<tr>\s*<td class=\"code\">1\.4\.7</td>.*?</tr>", text(response), re.S)[0]
     assert "En cours" in row and 'value="40"' in row  # 2024 validated, not 2025 submitted
     assert "Réalisée" not in row
 
@@ -109,31 +130,47 @@ def test_the_plan_page_shows_statuses_from_validated_points_only(client, publish
 def test_the_plan_page_shows_the_key_indicators_and_marks_the_fictitious_ones(client, published):
     def section():
         page = text(client.get(PLAN))
-        return page[page.index('id="indicateurs"'):page.index('id="axe-1"')]
+        return page[page.index('id="indicateurs"') : page.index('id="axe-1"')]
 
     # C1's reference is the seed's 488 establishments. K8 counts the directory: the plan has
     # ended and no year has its record, so « pas de relevé », never the 60 structures of the
     # day (which it printed as 2025 before issue #29).
     shown = section()
-    assert re.search(r"C1 · Établissements de l'ESS sur le territoire</th>\s*"
-                     r'<td class="text-end">488 </td>', shown)
-    assert re.search(r'K8 · Structures de l\'annuaire</th>\s*<td class="text-end">—</td>\s*'
-                     r'<td class="text-end">pas de relevé</td>', shown)
+    assert re.search(
+        r"C1 · Établissements de l'ESS sur le territoire</th>\s*"
+        r'<td class="text-end">488 </td>',
+        shown,
+    )
+    assert re.search(
+        r'K8 · Structures de l\'annuaire</th>\s*<td class="text-end">—</td>\s*'
+        r'<td class="text-end">pas de relevé</td>',
+        shown,
+    )
     assert "Données fictives" not in shown
     assert "<svg" in shown and "/indicateurs/" not in shown  # no link to the staff pages
     # A 2025 record taken from the seeded directory, whose 60 structures
     # (fixtures/demo_structures.json) are all invented: marked, and said.
-    DirectorySnapshot.objects.create(year=2025, commune=Commune.objects.first(),
-                                     family="association", structures=60, employees=900,
-                                     taken_on=datetime.date(2025, 12, 31), source="annuaire")
+    DirectorySnapshot.objects.create(
+        year=2025,
+        commune=Commune.objects.first(),
+        family="association",
+        structures=60,
+        employees=900,
+        taken_on=datetime.date(2025, 12, 31),
+        source="annuaire",
+    )
     shown = section()
-    assert re.search(r'K8 · Structures de l\'annuaire</th>\s*<td class="text-end">—</td>\s*'
-                     r'<td class="text-end">60<sup>\*</sup> ', shown)
+    assert re.search(
+        r'K8 · Structures de l\'annuaire</th>\s*<td class="text-end">—</td>\s*'
+        r'<td class="text-end">60<sup>\*</sup> ',
+        shown,
+    )
     assert "K8 est calculé sur l'annuaire, qui compte 60 structures de démonstration" in shown
 
 
-def test_an_action_shows_the_public_fields_of_its_validated_points(client, published,
-                                                                   django_assert_max_num_queries):
+def test_an_action_shows_the_public_fields_of_its_validated_points(
+    client, published, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(5):
         page = text(client.get(ACTION))
     assert "Deux Cafés des ASSOS à Valognes et Cherbourg." in page
@@ -141,7 +178,8 @@ def test_an_action_shows_the_public_fields_of_its_validated_points(client, publi
     for secret in SECRETS.values():
         assert secret not in page
     Plan.objects.filter(pk=published["plan"].pk).update(
-        public_point_fields=["achievements", "difficulties"])
+        public_point_fields=["achievements", "difficulties"]
+    )
     assert SECRETS["difficulties"] in text(client.get(ACTION))
 
 
@@ -155,8 +193,14 @@ def test_an_unpublished_or_draft_plan_is_not_found(client, published, url):
 
 def test_public_pages_are_cacheable_and_set_no_cookie(client_for, published):
     client = client_for("editor")  # even a logged-in visitor gets the proxy's page
-    for url in [HOME, PLAN, ACTION, DIRECTORY, MAP,
-                reverse("public:structure_detail", kwargs={"pk": published["structure"].pk})]:
+    for url in [
+        HOME,
+        PLAN,
+        ACTION,
+        DIRECTORY,
+        MAP,
+        reverse("public:structure_detail", kwargs={"pk": published["structure"].pk}),
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["Cache-Control"] == "public, max-age=0, s-maxage=60", url
@@ -165,8 +209,9 @@ def test_public_pages_are_cacheable_and_set_no_cookie(client_for, published):
         assert "csrfmiddlewaretoken" not in text(response), url
 
 
-def test_the_directory_lists_consenting_structures_only(client, published,
-                                                        django_assert_max_num_queries):
+def test_the_directory_lists_consenting_structures_only(
+    client, published, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(6):
         page = text(client.get(DIRECTORY))
     with django_assert_max_num_queries(1):  # the data version
@@ -181,7 +226,8 @@ def test_the_directory_lists_consenting_structures_only(client, published,
 
 
 def test_the_map_counts_the_public_structures_of_each_commune_and_links_to_them(
-        client, published, django_assert_max_num_queries):
+    client, published, django_assert_max_num_queries
+):
     structure, other = published["structure"], published["other"]
     Structure.objects.filter(pk=other.pk).update(commune=structure.commune)  # not public
     with django_assert_max_num_queries(4):
@@ -190,8 +236,9 @@ def test_the_map_counts_the_public_structures_of_each_commune_and_links_to_them(
         client.get(MAP)
     commune = structure.commune
     assert "1 structure de l'annuaire dans" in page
-    assert (f'<a href="{DIRECTORY}?commune={commune.pk}" aria-label="{commune.name} : '
-            f'1 structure">') in page
+    assert (
+        f'<a href="{DIRECTORY}?commune={commune.pk}" aria-label="{commune.name} : 1 structure">'
+    ) in page
     # One structure in its commune: its employees would be its own, so none are shown.
     assert "salarié" not in page
     assert f'<a href="{DIRECTORY}?commune={commune.pk}">{commune.name}</a>' in page
@@ -200,7 +247,8 @@ def test_the_map_counts_the_public_structures_of_each_commune_and_links_to_them(
 
 
 def test_a_structure_card_shows_its_public_contact_never_the_staff_ones(
-        client, published, django_assert_max_num_queries):
+    client, published, django_assert_max_num_queries
+):
     structure = published["structure"]
     url = reverse("public:structure_detail", kwargs={"pk": structure.pk})
     with django_assert_max_num_queries(3):
@@ -214,21 +262,30 @@ def test_a_structure_card_shows_its_public_contact_never_the_staff_ones(
     assert client.get(url).status_code == 404
 
 
-def test_a_withdrawal_in_the_staff_form_removes_the_structure_at_once(client_for, client,
-                                                                     published, editor):
+def test_a_withdrawal_in_the_staff_form_removes_the_structure_at_once(
+    client_for, client, published, editor
+):
     structure = published["structure"]
     card = reverse("public:structure_detail", kwargs={"pk": structure.pk})
     assert client.get(card).status_code == 200
     assert structure.name in text(client.get(DIRECTORY))
     staff = client_for("editor")
-    form = staff.get(reverse("structures:structure_edit", kwargs={"pk": structure.pk})
-                     ).context["form"]
+    form = staff.get(reverse("structures:structure_edit", kwargs={"pk": structure.pk})).context[
+        "form"
+    ]
     assert form["published"].value() is True
-    data = {name: value for name, value in form.initial.items()
-            if value is not None and name != "published"}
-    data.update(version=structure.version, family=structure.family,
-                commune=structure.commune_id, legal_form=structure.legal_form_id or "",
-                naf=structure.naf_id or "")
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name != "published"
+    }
+    data.update(
+        version=structure.version,
+        family=structure.family,
+        commune=structure.commune_id,
+        legal_form=structure.legal_form_id or "",
+        naf=structure.naf_id or "",
+    )
     response = staff.post(reverse("structures:structure_edit", kwargs={"pk": structure.pk}), data)
     assert response.status_code == 302, response.context["form"].errors
     assert client.get(card).status_code == 404
@@ -240,15 +297,22 @@ def test_a_withdrawal_in_the_staff_form_removes_the_structure_at_once(client_for
     assert since[-1] is None and since[-2] is not None
 
 
-def test_consent_recorded_in_the_staff_form_names_who_and_when(client_for, client, published,
-                                                               editor):
+def test_consent_recorded_in_the_staff_form_names_who_and_when(
+    client_for, client, published, editor
+):
     other = published["other"]
     staff = client_for("editor")
     form = staff.get(reverse("structures:structure_edit", kwargs={"pk": other.pk})).context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update(version=other.version, published="on", public_contact="contact@atelier.example",
-                family=other.family, commune=other.commune_id,
-                legal_form=other.legal_form_id or "", naf=other.naf_id or "")
+    data.update(
+        version=other.version,
+        published="on",
+        public_contact="contact@atelier.example",
+        family=other.family,
+        commune=other.commune_id,
+        legal_form=other.legal_form_id or "",
+        naf=other.naf_id or "",
+    )
     before = timezone.now()
     response = staff.post(reverse("structures:structure_edit", kwargs={"pk": other.pk}), data)
     assert response.status_code == 302, response.context["form"].errors
@@ -268,7 +332,9 @@ def test_an_administrator_publishes_and_withdraws_a_plan(client_for, client, pla
     admin.post(url, {"public_point_fields": ["achievements"]})
     assert client.get(PLAN).status_code == 404
     assert list(plan.history.order_by("pgh_id").values_list("is_public", flat=True))[-2:] == [
-        True, False]
+        True,
+        False,
+    ]
 
 
 def test_a_draft_is_never_published(client_for, plan):
@@ -281,24 +347,27 @@ def test_a_draft_is_never_published(client_for, plan):
 
 
 def test_a_published_report_stays_with_the_accounts_never_on_the_public_site(
-        client, client_for, published, admin_user):
+    client, client_for, published, admin_user
+):
     """The staff edition prints what the plan keeps private (here the difficulties of the
     validated 2024 point, a text the plan does not make public): publishing it lets the
     accounts download it, never the public site."""
     report = generate_report(published["plan"], 2024, user=admin_user)
     response = client_for("admin_user").post(
-        reverse("reports:report_publish", kwargs={"pk": report.pk}), {"published": "1"},
-        follow=True)
+        reverse("reports:report_publish", kwargs={"pk": report.pk}), {"published": "1"}, follow=True
+    )
     assert "Elle n'est jamais mise sur le site public" in text(response)
-    staff_copy = client_for("viewer").get(reverse("reports:report_download",
-                                                  kwargs={"pk": report.pk}))
+    staff_copy = client_for("viewer").get(
+        reverse("reports:report_download", kwargs={"pk": report.pk})
+    )
     assert SECRETS["difficulties"] in pdf_text(staff_copy)
     assert "Rapport annuel" not in text(client.get(PLAN))
     assert client.get(f"/public/plans/{COTENTIN}/rapports/{report.pk}/pdf/").status_code == 404
 
 
-def test_a_public_answer_is_kept_whole_until_the_data_changes(client, client_for, published,
-                                                              django_assert_num_queries):
+def test_a_public_answer_is_kept_whole_until_the_data_changes(
+    client, client_for, published, django_assert_num_queries
+):
     """The middleware answers from the kept copy with one query (the data version): for a
     visitor, a logged-in user or an API client alike; a write makes a new copy."""
     api = "/public/api/v1/structures"
@@ -329,16 +398,19 @@ def test_a_public_answer_is_kept_whole_until_the_data_changes(client, client_for
     # The communes and the legal forms of the form (a page never kept).
     with django_assert_num_queries(2):
         assert "csrfmiddlewaretoken" in text(client.get(form))
-    assert client.get(reverse("public:structure_detail", kwargs={"pk": structure.pk})
-                      ).status_code == 404
+    assert (
+        client.get(reverse("public:structure_detail", kwargs={"pk": structure.pk})).status_code
+        == 404
+    )
     home = text(client.get(HOME))
     staff = client_for("viewer")  # the same copy, without reading the session
     with django_assert_num_queries(1):
         assert text(staff.get(HOME)) == home
 
 
-def test_nothing_personal_leaves_through_the_public_pages(client, published, other_pilot,
-                                                          viewer, admin_user):
+def test_nothing_personal_leaves_through_the_public_pages(
+    client, published, other_pilot, viewer, admin_user
+):
     """Every public page of the test data, and every page or file they link to (a PDF read as
     its text), with an annual report generated and published: no account's e-mail or name, no
     structure's staff-side contact, no structure that did not consent, no internal text, no
@@ -348,24 +420,42 @@ def test_nothing_personal_leaves_through_the_public_pages(client, published, oth
     for user in (other_pilot, viewer, admin_user):
         user.first_name, user.last_name = "Prénom" + user.username, "Nom" + user.username
         user.save()
-    urls = [HOME, PLAN, DIRECTORY, f"{DIRECTORY}?page=2", MAP,
-            *(reverse("public:action_detail", kwargs={"slug": COTENTIN, "code": code})
-              for code in plan.actions.values_list("code", flat=True)),
-            *(reverse("public:structure_detail", kwargs={"pk": pk})
-              for pk in Structure.objects.public().values_list("pk", flat=True)),
-            # The open data: files, documentation, API.
-            reverse("public:open_data"), reverse("public:structures_csv"),
-            reverse("public:actions_csv", kwargs={"slug": COTENTIN}),
-            reverse("public:measurements_csv", kwargs={"slug": COTENTIN}),
-            "/public/api/v1/structures", "/public/api/v1/plans",
-            f"/public/api/v1/plans/{COTENTIN}/actions?page=1",
-            f"/public/api/v1/plans/{COTENTIN}/actions?page=2",
-            f"/public/api/v1/plans/{COTENTIN}/indicateurs",
-            *(f"/public/api/v1/structures/{pk}"
-              for pk in Structure.objects.public().values_list("pk", flat=True))]
+    urls = [
+        HOME,
+        PLAN,
+        DIRECTORY,
+        f"{DIRECTORY}?page=2",
+        MAP,
+        *(
+            reverse("public:action_detail", kwargs={"slug": COTENTIN, "code": code})
+            for code in plan.actions.values_list("code", flat=True)
+        ),
+        *(
+            reverse("public:structure_detail", kwargs={"pk": pk})
+            for pk in Structure.objects.public().values_list("pk", flat=True)
+        ),
+        # The open data: files, documentation, API.
+        reverse("public:open_data"),
+        reverse("public:structures_csv"),
+        reverse("public:actions_csv", kwargs={"slug": COTENTIN}),
+        reverse("public:measurements_csv", kwargs={"slug": COTENTIN}),
+        "/public/api/v1/structures",
+        "/public/api/v1/plans",
+        f"/public/api/v1/plans/{COTENTIN}/actions?page=1",
+        f"/public/api/v1/plans/{COTENTIN}/actions?page=2",
+        f"/public/api/v1/plans/{COTENTIN}/indicateurs",
+        *(
+            f"/public/api/v1/structures/{pk}"
+            for pk in Structure.objects.public().values_list("pk", flat=True)
+        ),
+    ]
     pages = {url: read(client.get(url)) for url in urls}
-    linked = {link for page in pages.values() for link in re.findall(r'href="(/[^"#]*)"', page)
-              if not link.startswith("/static/")} - set(pages)
+    linked = {
+        link
+        for page in pages.values()
+        for link in re.findall(r'href="(/[^"#]*)"', page)
+        if not link.startswith("/static/")
+    } - set(pages)
     pages |= {url: read(client.get(url)) for url in linked}
     assert all(page for page in pages.values())
     forbidden = set()
@@ -381,5 +471,7 @@ def test_nothing_personal_leaves_through_the_public_pages(client, published, oth
     for url, page in pages.items():
         leaked = sorted(value for value in forbidden if value in page)
         assert not leaked, (url, leaked)
-        assert set(re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", page)) <= {"bonjour@recyclerie.example"}, url
+        assert set(re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", page)) <= {
+            "bonjour@recyclerie.example"
+        }, url
         assert not re.search(r"\b0\d(?:[ .]?\d\d){4}\b", page), url

@@ -21,8 +21,11 @@ from tests.test_settings import SETUP
 pytestmark = pytest.mark.django_db
 
 
-def test_unknown_parameters_get_the_kept_copy_of_the_bare_url(client, published,  # noqa: F811
-                                                              django_assert_num_queries):
+def test_unknown_parameters_get_the_kept_copy_of_the_bare_url(
+    client,
+    published,  # noqa: F811
+    django_assert_num_queries,
+):
     bare = client.get(MAP)
     with django_assert_num_queries(1):  # the data version: the copy of the bare URL
         busted = client.get(MAP, {"v": "1"})
@@ -34,8 +37,11 @@ def test_unknown_parameters_get_the_kept_copy_of_the_bare_url(client, published,
     assert again.content == searched.content
 
 
-def test_a_page_never_prints_a_parameter_it_does_not_read(client, published,  # noqa: F811
-                                                          editor):
+def test_a_page_never_prints_a_parameter_it_does_not_read(
+    client,
+    published,  # noqa: F811
+    editor,
+):
     """The directory's page links carry its filters, never what was added to its URL: the
     copy kept for ?page=1 is good for whoever asks for it."""
     Structure.objects.update(public_since=timezone.now(), public_recorded_by=editor)
@@ -44,7 +50,11 @@ def test_a_page_never_prints_a_parameter_it_does_not_read(client, published,  # 
 
 
 def test_a_flood_of_public_pages_leaves_the_sessions_and_permissions_cached(
-        client, published, viewer, settings):  # noqa: F811
+    client,
+    published,  # noqa: F811 - the fixture imported above
+    viewer,
+    settings,
+):
     """The public copies have a cache of their own: varying the directory's search 30 times
     evicts nothing of what a logged-in user's pages keep (here in a memo of 64 KB)."""
     settings.DATACACHE_MAX_BYTES = 64 * 1024
@@ -61,8 +71,12 @@ def test_a_flood_of_public_pages_leaves_the_sessions_and_permissions_cached(
     assert len(after) == len(warm), [query["sql"] for query in after]
 
 
-def test_an_answer_larger_than_the_bound_is_not_kept(client, published,  # noqa: F811
-                                                     monkeypatch, django_assert_num_queries):
+def test_an_answer_larger_than_the_bound_is_not_kept(
+    client,
+    published,  # noqa: F811
+    monkeypatch,
+    django_assert_num_queries,
+):
     size = len(client.get(MAP).content)
     monkeypatch.setattr(kept_answers, "MAX_KEPT_BYTES", size - 1)
     client.get(DIRECTORY)
@@ -76,8 +90,9 @@ def test_an_answer_larger_than_the_bound_is_not_kept(client, published,  # noqa:
 
 
 def test_the_local_cache_is_bounded_in_bytes_and_drops_the_least_recently_read():
-    store = BoundedLocMemCache("test-bounded", {"OPTIONS": {"MAX_BYTES": 10_000,
-                                                           "MAX_ENTRIES": 1000}})
+    store = BoundedLocMemCache(
+        "test-bounded", {"OPTIONS": {"MAX_BYTES": 10_000, "MAX_ENTRIES": 1000}}
+    )
     store.clear()
     value = b"x" * 1000
     store.set("k00", value)
@@ -109,29 +124,45 @@ def test_every_api_route_declares_the_query_parameters_of_its_openapi_document(c
     document = client.get("/public/api/v1/openapi.json").json()
     declared = {}
     for route, operations in document["paths"].items():
-        names = {parameter["name"] for parameter in operations["get"].get("parameters", [])
-                 if parameter["in"] == "query"}
-        match = get_resolver().resolve(route.replace("{structure_id}", "1")
-                                       .replace("{slug}", "plan"))
+        names = {
+            parameter["name"]
+            for parameter in operations["get"].get("parameters", [])
+            if parameter["in"] == "query"
+        }
+        match = get_resolver().resolve(
+            route.replace("{structure_id}", "1").replace("{slug}", "plan")
+        )
         declared[route] = (getattr(match.func, kept_answers.PARAMETERS), names)
     assert all(reads == names for reads, names in declared.values()), declared
     assert {name for names in QUERY_PARAMETERS.values() for name in names} == {
-        name for _, names in declared.values() for name in names}
+        name for _, names in declared.values() for name in names
+    }
 
 
 def test_the_kept_answers_have_a_cache_of_their_own_alone_or_with_redis():
-    shown = ("c = settings.CACHES; print(c['public']['BACKEND'], c['public'].get('KEY_PREFIX'),"
-             "c['default'].get('KEY_PREFIX'), c['public']['TIMEOUT'],"
-             "c['public'].get('OPTIONS', {}).get('MAX_BYTES'))")
+    shown = (
+        "c = settings.CACHES; print(c['public']['BACKEND'], c['public'].get('KEY_PREFIX'),"
+        "c['default'].get('KEY_PREFIX'), c['public']['TIMEOUT'],"
+        "c['public'].get('OPTIONS', {}).get('MAX_BYTES'))"
+    )
     alone = run_python(SETUP + shown, CACHE_URL="")
     assert alone.stdout.split() == [
-        "essplan.boundedcache.BoundedLocMemCache", "None", "None", "3600", str(32 * 2**20)
+        "essplan.boundedcache.BoundedLocMemCache",
+        "None",
+        "None",
+        "3600",
+        str(32 * 2**20),
     ], alone.stderr
-    shared = run_python(SETUP + shown, CACHE_URL="redis://cache.internal:6379/1",
-                        RELEASE="v2026.12")
+    shared = run_python(
+        SETUP + shown, CACHE_URL="redis://cache.internal:6379/1", RELEASE="v2026.12"
+    )
     assert shared.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache", "essplan-v2026.12-public",
-        "essplan-v2026.12", "3600", "None"], shared.stderr
+        "django.core.cache.backends.redis.RedisCache",
+        "essplan-v2026.12-public",
+        "essplan-v2026.12",
+        "3600",
+        "None",
+    ], shared.stderr
 
 
 def test_a_shared_cache_key_names_the_code_it_was_rendered_by(tmp_path):
@@ -152,8 +183,7 @@ def test_a_shared_cache_key_names_the_code_it_was_rendered_by(tmp_path):
     assert fingerprint(tmp_path) != before
 
 
-def test_a_browser_that_has_the_current_answer_gets_304_until_the_data_change(
-        client, published):  # noqa: F811
+def test_a_browser_that_has_the_current_answer_gets_304_until_the_data_change(client, published):  # noqa: F811
     first = client.get(MAP)
     etag = first["ETag"]
     assert first.status_code == 200 and etag.startswith('"')

@@ -33,12 +33,22 @@ def validated(plan, editor):
     Plan.objects.filter(pk=plan.pk).update(is_public=True)
     actions = list(plan.actions.order_by("code_key")[:5])
     for action, year, status, progress in [
-            (actions[0], 2023, Status.DONE, 100), (actions[1], 2024, Status.IN_PROGRESS, 40),
-            (actions[2], 2023, Status.IN_PROGRESS, 30), (actions[2], 2024, Status.DONE, 100)]:
+        (actions[0], 2023, Status.DONE, 100),
+        (actions[1], 2024, Status.IN_PROGRESS, 40),
+        (actions[2], 2023, Status.IN_PROGRESS, 30),
+        (actions[2], 2024, Status.DONE, 100),
+    ]:
         point = ProgressUpdate.objects.create(
-            action=action, year=year, status=status, progress=progress, author=editor,
-            review=Review.VALIDATED, achievements=f"Validé {action.code} {year}",
-            difficulties="Difficultés validées", next_steps="Suite validée")
+            action=action,
+            year=year,
+            status=status,
+            progress=progress,
+            author=editor,
+            review=Review.VALIDATED,
+            achievements=f"Validé {action.code} {year}",
+            difficulties="Difficultés validées",
+            next_steps="Suite validée",
+        )
         ReviewComment.objects.create(point=point, author=editor, review=Review.VALIDATED)
     return actions
 
@@ -49,18 +59,26 @@ def unvalidated_points(actions, pilot):
     (« Réalisée », 100 %), in progress, paused, abandoned."""
     first, second, third, fourth, fifth = actions
     for action, year, status, progress, review in [
-            (first, 2024, Status.ABANDONED, 100, Review.DRAFT),
-            (first, 2025, Status.DONE, 100, Review.SUBMITTED),
-            (second, 2025, Status.DONE, 100, Review.SUBMITTED),
-            (second, 2023, Status.IN_PROGRESS, 10, Review.TO_REVISE),
-            (third, 2025, Status.PAUSED, 90, Review.TO_REVISE),
-            (fourth, 2023, Status.IN_PROGRESS, 20, Review.DRAFT),
-            (fourth, 2024, Status.DONE, 100, Review.SUBMITTED),
-            (fifth, 2025, Status.IN_PROGRESS, 70, Review.TO_REVISE)]:
+        (first, 2024, Status.ABANDONED, 100, Review.DRAFT),
+        (first, 2025, Status.DONE, 100, Review.SUBMITTED),
+        (second, 2025, Status.DONE, 100, Review.SUBMITTED),
+        (second, 2023, Status.IN_PROGRESS, 10, Review.TO_REVISE),
+        (third, 2025, Status.PAUSED, 90, Review.TO_REVISE),
+        (fourth, 2023, Status.IN_PROGRESS, 20, Review.DRAFT),
+        (fourth, 2024, Status.DONE, 100, Review.SUBMITTED),
+        (fifth, 2025, Status.IN_PROGRESS, 70, Review.TO_REVISE),
+    ]:
         point = ProgressUpdate.objects.create(
-            action=action, year=year, status=status, progress=progress, author=pilot,
-            review=review, achievements=f"Non validé {action.code} {year}",
-            difficulties="Difficultés non validées", next_steps="Suite non validée")
+            action=action,
+            year=year,
+            status=status,
+            progress=progress,
+            author=pilot,
+            review=review,
+            achievements=f"Non validé {action.code} {year}",
+            difficulties="Difficultés non validées",
+            next_steps="Suite non validée",
+        )
         ReviewComment.objects.create(point=point, author=pilot, review=review)
 
 
@@ -74,12 +92,14 @@ def public_urls(plan):
     return {
         "public:home": [reverse("public:home")],
         "public:plan_detail": [reverse("public:plan_detail", kwargs=slug)],
-        "public:action_detail": [reverse("public:action_detail", kwargs={**slug, "code": code})
-                                 for code in codes],
+        "public:action_detail": [
+            reverse("public:action_detail", kwargs={**slug, "code": code}) for code in codes
+        ],
         "public:structure_list": [reverse("public:structure_list")],
         "public:structure_map": [reverse("public:structure_map")],
-        "public:structure_detail": [reverse("public:structure_detail", kwargs={"pk": pk})
-                                    for pk in structures],
+        "public:structure_detail": [
+            reverse("public:structure_detail", kwargs={"pk": pk}) for pk in structures
+        ],
         "public:open_data": [reverse("public:open_data")],
         "public:structures_csv": [reverse("public:structures_csv")],
         "public:actions_csv": [reverse("public:actions_csv", kwargs=slug)],
@@ -88,11 +108,12 @@ def public_urls(plan):
         "public-api:structures": [f"{API}/structures"],
         "public-api:structure": [f"{API}/structures/{pk}" for pk in structures],
         "public-api:plans": [f"{API}/plans"],
-        "public-api:actions": [
-            f"{API}/plans/{plan.slug}/actions?page={page}" for page in (1, 2)] + [
+        "public-api:actions": [f"{API}/plans/{plan.slug}/actions?page={page}" for page in (1, 2)]
+        + [
             f"{API}/plans/{plan.slug}/actions?status={status}"
-            for status in ("sans_point", *Status.values)] + [
-            f"{API}/plans/{plan.slug}/actions?axis={axis}" for axis in axes],
+            for status in ("sans_point", *Status.values)
+        ]
+        + [f"{API}/plans/{plan.slug}/actions?axis={axis}" for axis in axes],
         "public-api:measurements": [f"{API}/plans/{plan.slug}/indicateurs"],
     }
 
@@ -106,8 +127,7 @@ def read_all(client, urls):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        content = (b"".join(response.streaming_content) if response.streaming
-                   else response.content)
+        content = b"".join(response.streaming_content) if response.streaming else response.content
         answers[url] = CHART_ID.sub(b"chart", NONCE.sub(b"", content))
     return answers
 
@@ -123,8 +143,11 @@ def test_unvalidated_points_change_no_public_figure(client, validated, pilot):
     plan_page = before[reverse("public:plan_detail", kwargs={"slug": COTENTIN})].decode()
     # K5 counts the actions whose status at the end of the year is « Réalisée »: the first
     # from 2023 on, the third from 2024 on.
-    assert re.search(r'K5 · Actions réalisées</th>\s*<td[^>]*>—</td>\s*'
-                     r'<td class="text-end">2\s*<span[^>]*>\(2025\)</span>', plan_page)
+    assert re.search(
+        r"K5 · Actions réalisées</th>\s*<td[^>]*>—</td>\s*"
+        r'<td class="text-end">2\s*<span[^>]*>\(2025\)</span>',
+        plan_page,
+    )
     assert "Actions réalisées — 2023 : 1, 2024 : 2, 2025 : 2" in plan_page
     unvalidated_points(validated, pilot)
     after = read_all(client, urls)
@@ -133,10 +156,11 @@ def test_unvalidated_points_change_no_public_figure(client, validated, pilot):
     # Once the ESS team validates the submitted 2025 point of the second action (« Réalisée »),
     # it shows.
     ProgressUpdate.objects.filter(action=validated[1], year=2025).update(review=Review.VALIDATED)
-    shown = [reverse("public:plan_detail", kwargs={"slug": COTENTIN}),
-             reverse("public:actions_csv", kwargs={"slug": COTENTIN}),
-             reverse("public:action_detail", kwargs={"slug": COTENTIN,
-                                                     "code": validated[1].code})]
+    shown = [
+        reverse("public:plan_detail", kwargs={"slug": COTENTIN}),
+        reverse("public:actions_csv", kwargs={"slug": COTENTIN}),
+        reverse("public:action_detail", kwargs={"slug": COTENTIN, "code": validated[1].code}),
+    ]
     validated_later = read_all(client, shown)
     assert all(validated_later[url] != before[url] for url in shown)
     assert "2023 : 1, 2024 : 2, 2025 : 3" in validated_later[shown[0]].decode()

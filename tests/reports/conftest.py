@@ -29,8 +29,9 @@ def assert_chapters_start_on_their_pages(data, openings):
 
 
 def add_action(objective, code, title, **fields):
-    return Action.objects.create(plan=objective.axis.plan, objective=objective, code=code,
-                                 title=title, **fields)
+    return Action.objects.create(
+        plan=objective.axis.plan, objective=objective, code=code, title=title, **fields
+    )
 
 
 @pytest.fixture
@@ -49,9 +50,15 @@ def small_plan(db):
     35 participants; one 2023 event is not in the 2024 report.
     """
     plan = Plan.objects.create(
-        title="Plan de test ESS", slug="plan-test", territory="Territoire de test",
-        first_year=2023, last_year=2024, deliberation_reference="DEL-TEST-1",
-        budget_envelope=Decimal("5000"), state=Plan.State.ADOPTED)
+        title="Plan de test ESS",
+        slug="plan-test",
+        territory="Territoire de test",
+        first_year=2023,
+        last_year=2024,
+        deliberation_reference="DEL-TEST-1",
+        budget_envelope=Decimal("5000"),
+        state=Plan.State.ADOPTED,
+    )
     axis1 = Axis.objects.create(plan=plan, number=1, title="Entreprendre autrement")
     axis2 = Axis.objects.create(plan=plan, number=2, title="Faire connaître l'ESS")
     o11 = Objective.objects.create(axis=axis1, code="1.1", title="Accompagner les porteurs")
@@ -62,30 +69,72 @@ def small_plan(db):
     silent = add_action(o12, "1.2.1", "Créer un fonds de prêts d'honneur")
     add_action(o21, "2.1.1", "Publier un guide de l'ESS", end_date=datetime.date(2024, 6, 30))
     ProgressUpdate.objects.create(
-        action=done, year=2024, status=Status.DONE, progress=100,
+        action=done,
+        year=2024,
+        status=Status.DONE,
+        progress=100,
         achievements="Guichet ouvert à Cherbourg-en-Cotentin en mars.",
         difficulties="Recrutement de l'animateur retardé.",
-        next_steps="Étendre les permanences à Valognes.")
-    ProgressUpdate.objects.create(action=running, year=2024, status=Status.IN_PROGRESS, progress=60,
-                                  achievements="Quatre cafés projets tenus.")
+        next_steps="Étendre les permanences à Valognes.",
+    )
+    ProgressUpdate.objects.create(
+        action=running,
+        year=2024,
+        status=Status.IN_PROGRESS,
+        progress=60,
+        achievements="Quatre cafés projets tenus.",
+    )
     ProgressUpdate.objects.create(action=silent, year=2023, status=Status.IN_PROGRESS, progress=20)
-    BudgetLine.objects.create(action=done, year=2024, label="Animation", planned=Decimal("1234.50"),
-                              committed=Decimal("1000.00"), spent=Decimal("999.99"))
-    BudgetLine.objects.create(action=running, year=2024, label="Location de salles",
-                              planned=Decimal("500.25"))
+    BudgetLine.objects.create(
+        action=done,
+        year=2024,
+        label="Animation",
+        planned=Decimal("1234.50"),
+        committed=Decimal("1000.00"),
+        spent=Decimal("999.99"),
+    )
+    BudgetLine.objects.create(
+        action=running, year=2024, label="Location de salles", planned=Decimal("500.25")
+    )
     BudgetLine.objects.create(action=silent, year=2023, label="Étude", planned=Decimal("100"))
-    BudgetLine.objects.create(action=done, year=2024, label="Subvention régionale",
-                              flow=BudgetLine.Flow.REVENUE, planned=Decimal("300"))
-    Event.objects.create(plan=plan, date=datetime.date(2024, 3, 5), kind=Event.Kind.PROJECT_CAFE,
-                         title="Café projet de printemps", participants=20)
-    Event.objects.create(plan=plan, date=datetime.date(2024, 10, 8), kind=Event.Kind.PROJECT_CAFE,
-                         title="Café projet d'automne", participants=15)
-    Event.objects.create(plan=plan, date=datetime.date(2024, 11, 20), kind=Event.Kind.FORUM,
-                         title="Forum de l'ESS")
-    Event.objects.create(plan=plan, date=datetime.date(2023, 11, 20), kind=Event.Kind.FORUM,
-                         title="Forum 2023", participants=99)
-    indicator = Indicator.objects.create(plan=plan, code="C1", name="Établissements de l'ESS",
-                                         baseline_value=Decimal("488"), baseline_year=2022)
+    BudgetLine.objects.create(
+        action=done,
+        year=2024,
+        label="Subvention régionale",
+        flow=BudgetLine.Flow.REVENUE,
+        planned=Decimal("300"),
+    )
+    Event.objects.create(
+        plan=plan,
+        date=datetime.date(2024, 3, 5),
+        kind=Event.Kind.PROJECT_CAFE,
+        title="Café projet de printemps",
+        participants=20,
+    )
+    Event.objects.create(
+        plan=plan,
+        date=datetime.date(2024, 10, 8),
+        kind=Event.Kind.PROJECT_CAFE,
+        title="Café projet d'automne",
+        participants=15,
+    )
+    Event.objects.create(
+        plan=plan, date=datetime.date(2024, 11, 20), kind=Event.Kind.FORUM, title="Forum de l'ESS"
+    )
+    Event.objects.create(
+        plan=plan,
+        date=datetime.date(2023, 11, 20),
+        kind=Event.Kind.FORUM,
+        title="Forum 2023",
+        participants=99,
+    )
+    indicator = Indicator.objects.create(
+        plan=plan,
+        code="C1",
+        name="Établissements de l'ESS",
+        baseline_value=Decimal("488"),
+        baseline_year=2022,
+    )
     Measurement.objects.create(indicator=indicator, year=2023, value=Decimal("500"))
     Measurement.objects.create(indicator=indicator, year=2024, value=Decimal("512.5"))
     Target.objects.create(indicator=indicator, year=2024, value=Decimal("510"))

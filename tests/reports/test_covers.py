@@ -28,27 +28,33 @@ GENERATED = datetime.datetime(2026, 11, 30, 10, 15, tzinfo=datetime.UTC)
 
 def cover_facts(html):
     """{term: description} of the cover's facts, as plain text."""
-    cover = html[html.index('<section class="cover"'):]
-    cover = cover[:cover.index("</section>")]
+    cover = html[html.index('<section class="cover"') :]
+    cover = cover[: cover.index("</section>")]
 
     def plain(fragment):
-        return re.sub(r"\s+", " ", html_text.unescape(re.sub(r"<[^>]+>", "", fragment))
-                      .replace("\xa0", " ")).strip()
+        return re.sub(
+            r"\s+", " ", html_text.unescape(re.sub(r"<[^>]+>", "", fragment)).replace("\xa0", " ")
+        ).strip()
 
-    return {plain(term): plain(description) for term, description in
-            re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", cover, flags=re.S)}
+    return {
+        plain(term): plain(description)
+        for term, description in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", cover, flags=re.S)
+    }
 
 
 def covers(slug, year):
     plan = Plan.objects.get(slug=slug)
-    return {"rapport annuel": cover_facts(report_html(plan, year, generated_at=GENERATED)),
-            "bilan": cover_facts(evaluation_html(plan, generated_at=GENERATED))}
+    return {
+        "rapport annuel": cover_facts(report_html(plan, year, generated_at=GENERATED)),
+        "bilan": cover_facts(evaluation_html(plan, generated_at=GENERATED)),
+    }
 
 
 def test_the_cotentin_cover_says_the_deliberation_gives_no_date():
     for kind, facts in covers(COTENTIN, 2024).items():
         assert facts["Délibération"] == (
-            "N° DEL2023_012A (date non précisée dans le texte de la délibération)"), kind
+            "N° DEL2023_012A (date non précisée dans le texte de la délibération)"
+        ), kind
         assert facts["Vote"] == "167 pour, 0 contre, 9 abstentions", kind
 
 
@@ -56,7 +62,8 @@ def test_the_caen_cover_says_its_deliberation_is_a_draft_without_a_vote():
     for kind, facts in covers(CAEN, 2014).items():
         assert facts["Délibération"] == (
             "Projet de délibération n° C-12-05-01, séance du 7 décembre 2012 (le résultat du "
-            "vote n'y figure pas)"), kind
+            "vote n'y figure pas)"
+        ), kind
         assert "Vote" not in facts, kind
 
 

@@ -71,8 +71,14 @@ def test_the_summary_is_written_from_the_figures_of_the_whole_period(small_evalu
 def test_the_cover_names_the_period_and_the_deliberation(small_evaluation):
     reader = PdfReader(BytesIO(small_evaluation.data))
     cover = reader.pages[0].extract_text()
-    for fact in ["TERRITOIRE DE TEST", "Bilan du plan d'actions", "Plan de test ESS",
-                 "Évaluation de la période 2023-2024", "DEL-TEST-1", "31 décembre 2024"]:
+    for fact in [
+        "TERRITOIRE DE TEST",
+        "Bilan du plan d'actions",
+        "Plan de test ESS",
+        "Évaluation de la période 2023-2024",
+        "DEL-TEST-1",
+        "31 décembre 2024",
+    ]:
         assert fact in cover
     assert reader.metadata.title == "Bilan du plan 2023-2024 · Plan de test ESS"
     assert small_evaluation.page_count == len(reader.pages)
@@ -84,8 +90,9 @@ def test_each_action_shows_its_points_year_by_year(small_evaluation):
     assert "2023 · En cours, 20 %." in text
     assert "2024 · En cours, 60 %. Réalisations : Quatre cafés projets tenus." in text
     assert text.count("Aucun point d'avancement sur la période.") == 0
-    assert ("Aucun point validé pour 2023 et 2024 : aucun point d'avancement validé sur la "
-            "période.") in text
+    assert (
+        "Aucun point validé pour 2023 et 2024 : aucun point d'avancement validé sur la période."
+    ) in text
 
 
 def test_each_year_of_the_plan_without_a_point_is_flagged_in_the_actions_section(small_plan):
@@ -94,18 +101,27 @@ def test_each_year_of_the_plan_without_a_point_is_flagged_in_the_actions_section
     small_plan.last_year = 2025
     small_plan.save()
     text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=GENERATED)).data)
-    assert ("Aucun point validé pour 2023. 2024 · Réalisée, 100 %. Réalisations : Guichet ouvert"
-            in text)
+    assert (
+        "Aucun point validé pour 2023. 2024 · Réalisée, 100 %. Réalisations : Guichet ouvert"
+        in text
+    )
     assert "Étendre les permanences à Valognes. Aucun point validé pour 2025." in text
-    assert ("Aucun point validé pour 2023. 2024 · En cours, 60 %. Réalisations : Quatre cafés "
-            "projets tenus. Aucun point validé pour 2025." in text)
-    assert ("2023 · En cours, 20 %. Aucun point validé pour 2024. Aucun point validé pour "
-            "2025.") in text
-    assert ("Aucun point validé pour 2023, 2024 et 2025 : aucun point d'avancement validé sur "
-            "la période.") in text
+    assert (
+        "Aucun point validé pour 2023. 2024 · En cours, 60 %. Réalisations : Quatre cafés "
+        "projets tenus. Aucun point validé pour 2025." in text
+    )
+    assert (
+        "2023 · En cours, 20 %. Aucun point validé pour 2024. Aucun point validé pour 2025."
+    ) in text
+    assert (
+        "Aucun point validé pour 2023, 2024 et 2025 : aucun point d'avancement validé sur "
+        "la période."
+    ) in text
     assert text.count("Aucun point validé pour 2025") == 4
-    assert ("Chaque année du plan sans point pour l'action est signalée (« Aucun point validé "
-            "pour 2025 »)") in text
+    assert (
+        "Chaque année du plan sans point pour l'action est signalée (« Aucun point validé "
+        "pour 2025 »)"
+    ) in text
 
 
 def test_a_final_status_from_an_earlier_point_gives_its_year(small_plan):
@@ -114,15 +130,21 @@ def test_a_final_status_from_an_earlier_point_gives_its_year(small_plan):
     longer heads it « Statut fin 2025 », and gives the year of the last point beside it."""
     small_plan.last_year = 2025
     small_plan.save()
-    ProgressUpdate.objects.create(action=Action.objects.get(plan=small_plan, code="1.1.1"),
-                                  year=2025, status=Status.DONE, progress=100)
+    ProgressUpdate.objects.create(
+        action=Action.objects.get(plan=small_plan, code="1.1.1"),
+        year=2025,
+        status=Status.DONE,
+        progress=100,
+    )
     text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=GENERATED)).data)
     assert "Réalisée · avancement 100 % fin 2025" in text
     assert "En cours (point 2024) · avancement 60 % au dernier point, 2024" in text
     assert "En cours (point 2023) · avancement 20 % au dernier point, 2023" in text
-    assert ("2 actions ont pour statut celui de leur dernier point, antérieur à 2025 : "
-            "1.1.2 (2024) et 1.2.1 (2023).") in text
-    annex = text[text.index("Annexe · Les actions candidates au prochain plan Les actions"):]
+    assert (
+        "2 actions ont pour statut celui de leur dernier point, antérieur à 2025 : "
+        "1.1.2 (2024) et 1.2.1 (2023)."
+    ) in text
+    annex = text[text.index("Annexe · Les actions candidates au prochain plan Les actions") :]
     assert "Statut fin 2025" not in annex  # the status of the last point, whose year follows
     assert re.search(r"1\.1\.2 Animer des cafés projets .*?En cours 60 % 2024", annex)
 
@@ -132,19 +154,29 @@ def test_the_summary_counts_and_names_the_unvalidated_points_of_the_last_year(sm
     for 1.2.1 (its 2023 point is validated): 3 unvalidated points of 2024."""
     actions = {action.code: action for action in Action.objects.filter(plan=small_plan)}
     ProgressUpdate.objects.filter(action=actions["1.1.2"]).update(review=Review.SUBMITTED)
-    ProgressUpdate.objects.create(action=actions["2.1.1"], year=2024, status=Status.PLANNED,
-                                  review=Review.DRAFT)
-    ProgressUpdate.objects.create(action=actions["1.2.1"], year=2024, status=Status.IN_PROGRESS,
-                                  progress=30, review=Review.TO_REVISE)
+    ProgressUpdate.objects.create(
+        action=actions["2.1.1"], year=2024, status=Status.PLANNED, review=Review.DRAFT
+    )
+    ProgressUpdate.objects.create(
+        action=actions["1.2.1"],
+        year=2024,
+        status=Status.IN_PROGRESS,
+        progress=30,
+        review=Review.TO_REVISE,
+    )
     text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=GENERATED)).data)
-    assert ("3 points d'avancement 2024 (1.1.2, 1.2.1 et 2.1.1) ne sont pas validés par "
-            "l'équipe ESS (brouillon, soumis ou à revoir) ; les chiffres de ce bilan ne "
-            "comptent que les points validés.") in text
+    assert (
+        "3 points d'avancement 2024 (1.1.2, 1.2.1 et 2.1.1) ne sont pas validés par "
+        "l'équipe ESS (brouillon, soumis ou à revoir) ; les chiffres de ce bilan ne "
+        "comptent que les points validés."
+    ) in text
     ProgressUpdate.objects.filter(action=actions["1.1.2"]).update(review=Review.VALIDATED)
     ProgressUpdate.objects.filter(action=actions["1.2.1"]).delete()
     text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=GENERATED)).data)
-    assert ("1 point d'avancement 2024 (2.1.1) n’est pas validé par l'équipe ESS (brouillon, "
-            "soumis ou à revoir)") in text
+    assert (
+        "1 point d'avancement 2024 (2.1.1) n’est pas validé par l'équipe ESS (brouillon, "
+        "soumis ou à revoir)"
+    ) in text
 
 
 def test_the_summary_names_the_indicators_reached_missed_and_not_judged(small_plan):
@@ -159,20 +191,26 @@ def test_the_summary_names_the_indicators_reached_missed_and_not_judged(small_pl
     small_plan.save()
     c1 = small_plan.indicators.get(code="C1")
     Target.objects.create(indicator=c1, year=2025, value=Decimal("520"))
-    for code, direction, year, value, target in [("R1", Trend.UP, 2025, "12", "10"),
-                                                 ("R2", Trend.DOWN, 2025, "30", "25"),
-                                                 ("R3", Trend.UP, 2024, "45", "40"),
-                                                 ("R4", Trend.UP, 2025, "7", None)]:
-        indicator = Indicator.objects.create(plan=small_plan, code=code, name=f"Résultat {code}",
-                                             direction=direction)
+    for code, direction, year, value, target in [
+        ("R1", Trend.UP, 2025, "12", "10"),
+        ("R2", Trend.DOWN, 2025, "30", "25"),
+        ("R3", Trend.UP, 2024, "45", "40"),
+        ("R4", Trend.UP, 2025, "7", None),
+    ]:
+        indicator = Indicator.objects.create(
+            plan=small_plan, code=code, name=f"Résultat {code}", direction=direction
+        )
         Measurement.objects.create(indicator=indicator, year=year, value=Decimal(value))
         if target:
             Target.objects.create(indicator=indicator, year=year, value=Decimal(target))
     text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=GENERATED)).data)
-    assert ("2 indicateurs sur 3 atteignent la cible fixée pour la dernière année du plan qui "
-            "en a une (R1 et R3) ; R2 ne l’atteint pas.") in text
-    assert ("Non jugés : C1, non mesuré en 2025 (année de sa dernière cible) ; R4, sans cible."
-            in text)
+    assert (
+        "2 indicateurs sur 3 atteignent la cible fixée pour la dernière année du plan qui "
+        "en a une (R1 et R3) ; R2 ne l’atteint pas."
+    ) in text
+    assert (
+        "Non jugés : C1, non mesuré en 2025 (année de sa dernière cible) ; R4, sans cible." in text
+    )
 
 
 def test_at_the_plans_end_the_summary_gives_the_envelopes_use(small_plan):
@@ -181,12 +219,18 @@ def test_at_the_plans_end_the_summary_gives_the_envelopes_use(small_plan):
     small_plan.budget_envelope = Decimal("85000")
     small_plan.envelope_is_estimate = True
     small_plan.save()
-    BudgetLine.objects.create(action=Action.objects.get(plan=small_plan, code="1.1.2"), year=2024,
-                              label="Prestations", planned=Decimal("30000"),
-                              spent=Decimal("21810.76"))
+    BudgetLine.objects.create(
+        action=Action.objects.get(plan=small_plan, code="1.1.2"),
+        year=2024,
+        label="Prestations",
+        planned=Decimal("30000"),
+        spent=Decimal("21810.76"),
+    )
     text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=GENERATED)).data)
-    assert ("À la fin du plan, l'enveloppe d'environ 85 000 € est dépensée à environ 26,8 % : "
-            "22 810,75 € dépensés, environ 62 189,25 € non dépensés.") in text
+    assert (
+        "À la fin du plan, l'enveloppe d'environ 85 000 € est dépensée à environ 26,8 % : "
+        "22 810,75 € dépensés, environ 62 189,25 € non dépensés."
+    ) in text
     assert "26,8 % de l'enveloppe estimée dépensée" in text
     assert "Non dépensé (enveloppe − réalisé) environ 62 189,25 €" in text
     assert "Part de l'enveloppe dépensée environ 26,8 %" in text
@@ -198,8 +242,10 @@ def test_at_the_plans_end_without_any_amount_entered_the_envelopes_use_is_unknow
     « non renseigné », never « 0,0 % » nor the whole envelope « non dépensé »."""
     BudgetLine.objects.filter(action__plan=small_plan).update(committed=0, spent=0)
     text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=GENERATED)).data)
-    assert ("À la fin du plan, l'usage de l'enveloppe de 5 000,00 € est non renseigné : aucun "
-            "montant engagé ni réalisé n'est saisi.") in text
+    assert (
+        "À la fin du plan, l'usage de l'enveloppe de 5 000,00 € est non renseigné : aucun "
+        "montant engagé ni réalisé n'est saisi."
+    ) in text
     assert "Part de l'enveloppe dépensée non renseigné" in text
     assert "0,0 %" not in text and "non dépensés" not in text
 
@@ -209,8 +255,10 @@ def test_before_the_plans_end_the_summary_gives_what_remains_to_program(small_pl
     = 3 465,25 € remain to program; the envelope's use is not given yet."""
     during = datetime.datetime(2024, 6, 1, 9, 0, tzinfo=datetime.UTC)
     text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=during)).data)
-    assert ("soit un taux de réalisation de 54,5 %, pour une enveloppe de 5 000,00 € (reste à "
-            "programmer : 3 465,25 €).") in text
+    assert (
+        "soit un taux de réalisation de 54,5 %, pour une enveloppe de 5 000,00 € (reste à "
+        "programmer : 3 465,25 €)."
+    ) in text
     assert "Reste à programmer 3 465,25 €" in text
     assert "non dépensés" not in text and "Part de l'enveloppe dépensée" not in text
 
@@ -230,7 +278,7 @@ def test_events_per_year_and_kind(small_evaluation):
 
 def test_the_annex_lists_the_actions_not_realised_with_their_last_point(small_evaluation):
     text = pdf_text(small_evaluation.data)
-    annex = text[text.index("Annexe · Les actions candidates au prochain plan Les actions"):]
+    annex = text[text.index("Annexe · Les actions candidates au prochain plan Les actions") :]
     assert "1.1.2 Animer des cafés projets" in annex and "1.2.1 Créer un fonds" in annex
     assert "2.1.1 Publier un guide de l'ESS" in annex
     assert "1.1.1 Ouvrir un guichet unique" not in annex
@@ -241,12 +289,28 @@ def test_the_directory_year_by_year_from_the_snapshots(small_plan):
     """2023: 3 associations (10 employees) + 1 cooperative (5) = 4 structures, 15 employees;
     2024 not taken."""
     commune = Commune.objects.first()
-    DirectorySnapshot.objects.bulk_create([
-        DirectorySnapshot(year=2023, commune=commune, family="association", structures=3,
-                          employees=10, taken_on=datetime.date(2023, 12, 31), source="annuaire"),
-        DirectorySnapshot(year=2023, commune=commune, family="cooperative", structures=1,
-                          employees=5, taken_on=datetime.date(2023, 12, 31), source="annuaire"),
-    ])
+    DirectorySnapshot.objects.bulk_create(
+        [
+            DirectorySnapshot(
+                year=2023,
+                commune=commune,
+                family="association",
+                structures=3,
+                employees=10,
+                taken_on=datetime.date(2023, 12, 31),
+                source="annuaire",
+            ),
+            DirectorySnapshot(
+                year=2023,
+                commune=commune,
+                family="cooperative",
+                structures=1,
+                employees=5,
+                taken_on=datetime.date(2023, 12, 31),
+                source="annuaire",
+            ),
+        ]
+    )
     text = pdf_text(render_pdf(evaluation_html(small_plan, generated_at=GENERATED)).data)
     assert "Relevé le 31/12/2023 pas de relevé" in text
     assert "Association 3 / 10 —" in text and "Coopérative 1 / 5 —" in text
@@ -255,11 +319,14 @@ def test_the_directory_year_by_year_from_the_snapshots(small_plan):
 
 
 def test_the_table_of_contents_gives_the_page_of_each_chapter(small_evaluation):
-    assert_chapters_start_on_their_pages(small_evaluation.data, {
-        "Synthèse du plan 2023-2024": "L'avancement moyen des 3 actions",
-        "Événements, année par année": "Nombre d'événements et de participants",
-        "Annexe · Les actions candidates au prochain plan": "avec leur dernier point",
-    })
+    assert_chapters_start_on_their_pages(
+        small_evaluation.data,
+        {
+            "Synthèse du plan 2023-2024": "L'avancement moyen des 3 actions",
+            "Événements, année par année": "Nombre d'événements et de participants",
+            "Annexe · Les actions candidates au prochain plan": "avec leur dernier point",
+        },
+    )
 
 
 def test_the_seed_plans_evaluation_holds_its_45_actions_3_years_and_4_baselines():
@@ -268,17 +335,23 @@ def test_the_seed_plans_evaluation_holds_its_45_actions_3_years_and_4_baselines(
     text = pdf_text(pdf.data)
     codes = list(Action.objects.filter(plan=plan).values_list("code", flat=True))
     assert len(codes) == 45
-    annex = text[text.index("Annexe · Les actions candidates au prochain plan Les actions"):]
+    annex = text[text.index("Annexe · Les actions candidates au prochain plan Les actions") :]
     assert all(f" {code} " in annex for code in codes)  # no follow-up: none is réalisée
     assert "sur 45 actions : 0 réalisée, 0 en cours" in text
     assert "Aucun relevé de l'annuaire pour 2023, 2024 et 2025." in text
     assert "2023 valeur / cible 2024 valeur / cible 2025 valeur / cible" in text
-    for baseline in ("488 (2022, année supposée)", "6 847 (2022, année supposée)",
-                     "11,2 (2022, année supposée)", "14,1 (2022, année supposée)"):
+    for baseline in (
+        "488 (2022, année supposée)",
+        "6 847 (2022, année supposée)",
+        "11,2 (2022, année supposée)",
+        "14,1 (2022, année supposée)",
+    ):
         assert baseline in text
     # No budget line: the envelope's use is unknown, not « 0,0 % ».
-    assert ("À la fin du plan, l'usage de l'enveloppe d'environ 85 000 € est non renseigné : "
-            "aucun montant engagé ni réalisé n'est saisi.") in text
+    assert (
+        "À la fin du plan, l'usage de l'enveloppe d'environ 85 000 € est non renseigné : "
+        "aucun montant engagé ni réalisé n'est saisi."
+    ) in text
 
 
 def test_generation_queries_do_not_grow_with_the_plan(small_plan):
@@ -291,14 +364,24 @@ def test_generation_queries_do_not_grow_with_the_plan(small_plan):
     small = queries()
     objective = small_plan.axes.get(number=2).objectives.get()
     for index in range(2, 32):
-        action = Action.objects.create(plan=small_plan, objective=objective, code=f"2.1.{index}",
-                                       title=f"Action {index}")
+        action = Action.objects.create(
+            plan=small_plan, objective=objective, code=f"2.1.{index}", title=f"Action {index}"
+        )
         for year in (2023, 2024):
-            ProgressUpdate.objects.create(action=action, year=year, status=Status.IN_PROGRESS,
-                                          progress=index, achievements="Fait.")
+            ProgressUpdate.objects.create(
+                action=action,
+                year=year,
+                status=Status.IN_PROGRESS,
+                progress=index,
+                achievements="Fait.",
+            )
         BudgetLine.objects.create(action=action, year=2023, label="Ligne", planned=Decimal(index))
-        Event.objects.create(plan=small_plan, date=datetime.date(2023, 5, index % 28 + 1),
-                             title=f"Événement {index}", participants=index)
+        Event.objects.create(
+            plan=small_plan,
+            date=datetime.date(2023, 5, index % 28 + 1),
+            title=f"Événement {index}",
+            participants=index,
+        )
     assert queries() == small
     assert small <= 30
 

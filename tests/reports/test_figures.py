@@ -18,8 +18,11 @@ GENERATED = datetime.datetime(2026, 11, 30, 10, 15, tzinfo=datetime.UTC)
 
 def amounts_without_cents(text):
     """The amounts in euros of TEXT not written to the cent: « 1 000 € », not « 999,99 € »."""
-    return [amount for amount in re.findall(r"\d[\d ]*(?:,\d+)? €", text)
-            if not re.search(r",\d\d €$", amount)]
+    return [
+        amount
+        for amount in re.findall(r"\d[\d ]*(?:,\d+)? €", text)
+        if not re.search(r",\d\d €$", amount)
+    ]
 
 
 def test_the_annual_report_prints_every_amount_to_the_cent(small_plan):
@@ -45,10 +48,17 @@ def test_an_estimated_envelope_keeps_the_deliberations_words(small_plan):
 
 def test_counts_in_the_reports_are_grouped_by_thousands(small_plan):
     """A forum of 1 312 participants in 2024, beside the two cafés (20 + 15): 1 347 in all."""
-    Event.objects.create(plan=small_plan, date=datetime.date(2024, 11, 20), kind=Event.Kind.FORUM,
-                         title="Forum de l'ESS", participants=1312)
-    for html in [report_html(small_plan, 2024, generated_at=GENERATED),
-                 evaluation_html(small_plan, generated_at=GENERATED)]:
+    Event.objects.create(
+        plan=small_plan,
+        date=datetime.date(2024, 11, 20),
+        kind=Event.Kind.FORUM,
+        title="Forum de l'ESS",
+        participants=1312,
+    )
+    for html in [
+        report_html(small_plan, 2024, generated_at=GENERATED),
+        evaluation_html(small_plan, generated_at=GENERATED),
+    ]:
         text = strip_tags(html).replace("\u00a0", " ")
         assert "1 312" in text and "1 347" in text
         assert not re.search(r"\b(1312|1347)\b", text)

@@ -14,13 +14,17 @@ from reports.services import evaluation_html, report_html
 
 pytestmark = pytest.mark.django_db
 GENERATED = datetime.datetime(2026, 11, 30, 10, 15, tzinfo=datetime.UTC)
-FILLER = ("Rencontres avec les porteurs de projet du territoire, ateliers tenus à Valognes et à "
-          "Cherbourg-en-Cotentin, partenariat avec la chambre régionale de l'ESS. ")
+FILLER = (
+    "Rencontres avec les porteurs de projet du territoire, ateliers tenus à Valognes et à "
+    "Cherbourg-en-Cotentin, partenariat avec la chambre régionale de l'ESS. "
+)
 
 
 def page_texts(data):
-    return [re.sub(r"\s+", " ", page.extract_text().replace("\u00a0", " ").replace("\u202f", " "))
-            for page in PdfReader(BytesIO(data)).pages]
+    return [
+        re.sub(r"\s+", " ", page.extract_text().replace("\u00a0", " ").replace("\u202f", " "))
+        for page in PdfReader(BytesIO(data)).pages
+    ]
 
 
 def page_of(pages, text):
@@ -32,8 +36,11 @@ def page_of(pages, text):
 
 def heading_page(pages, code):
     """The page of action CODE's heading in the actions chapter (the annex lists it again)."""
-    return next(number for number, page in enumerate(pages, 1)
-                if f"{code} Action longue numéro {code.split('.')[-1]}" in page)
+    return next(
+        number
+        for number, page in enumerate(pages, 1)
+        if f"{code} Action longue numéro {code.split('.')[-1]}" in page
+    )
 
 
 @pytest.fixture
@@ -44,13 +51,18 @@ def long_actions(small_plan):
     codes = []
     for n in range(3, 17):
         code = f"1.1.{n}"
-        action = Action.objects.create(plan=small_plan, objective=objective, code=code,
-                                       title=f"Action longue numéro {n}")
+        action = Action.objects.create(
+            plan=small_plan, objective=objective, code=code, title=f"Action longue numéro {n}"
+        )
         for year in (2023, 2024):
             repeat = 1 + (n * 7 + year) % 13
             ProgressUpdate.objects.create(
-                action=action, year=year, status=Status.IN_PROGRESS, progress=50,
-                achievements=f"Début {code} {year}. {FILLER * repeat}Fin {code} {year}.")
+                action=action,
+                year=year,
+                status=Status.IN_PROGRESS,
+                progress=50,
+                achievements=f"Début {code} {year}. {FILLER * repeat}Fin {code} {year}.",
+            )
         codes.append(code)
     return codes
 

@@ -36,19 +36,27 @@ DOCUMENTS = {
     "annual": {
         "title": "Rapport annuel 2024 · Plan d'actions ESS 2023-2025",
         "subject": "Bilan de l'année 2024 du Plan d'actions ESS 2023-2025, présenté au conseil "
-                   "communautaire",
+        "communautaire",
         # K5 (a key indicator): 0 actions done at the end of 2023 and of 2024, a value; K8 from
         # the 2024 record. No map: it draws the directory of the day, which a year gone by does
         # not print (issue #29).
-        "figures": ["Évolution de Actions réalisées — 2023 : 0, 2024 : 0",
-                    "K5 · Actions réalisées", "K8 · Structures de l'annuaire"],
+        "figures": [
+            "Évolution de Actions réalisées — 2023 : 0, 2024 : 0",
+            "K5 · Actions réalisées",
+            "K8 · Structures de l'annuaire",
+        ],
     },
     "evaluation": {
         "title": "Bilan du plan 2023-2025 · Plan d'actions ESS 2023-2025",
         "subject": "Évaluation du Plan d'actions ESS 2023-2025 sur toute sa période, 2023-2025",
-        "figures": ["K5 · Actions réalisées", "K8 · Structures de l'annuaire",
-                    "K6 · Actions en cours", "K9 · Salariés des structures de l'annuaire",
-                    "K10 · Associations de l'annuaire", "K11 · Coopératives de l'annuaire"],
+        "figures": [
+            "K5 · Actions réalisées",
+            "K8 · Structures de l'annuaire",
+            "K6 · Actions en cours",
+            "K9 · Salariés des structures de l'annuaire",
+            "K10 · Associations de l'annuaire",
+            "K11 · Coopératives de l'annuaire",
+        ],
     },
 }
 
@@ -60,9 +68,16 @@ def seeded_pdf(kind):
     plan = Plan.objects.get(slug=COTENTIN)
     # A 2024 record of the directory: its figures and the charts of the indicators on it.
     DirectorySnapshot.objects.get_or_create(
-        year=2024, commune=Commune.objects.first(), family="association",
-        defaults={"structures": 36, "employees": 700, "taken_on": datetime.date(2024, 12, 31),
-                  "source": "annuaire"})
+        year=2024,
+        commune=Commune.objects.first(),
+        family="association",
+        defaults={
+            "structures": 36,
+            "employees": 700,
+            "taken_on": datetime.date(2024, 12, 31),
+            "source": "annuaire",
+        },
+    )
     if kind == "evaluation":
         return render_pdf(evaluation_html(plan, generated_at=GENERATED)).data
     return render_pdf(report_html(plan, 2024, generated_at=GENERATED)).data
@@ -121,8 +136,11 @@ def test_the_reports_are_pdf_a_3b_identified_as_pdf_ua_1_too(document):
     assert (properties["pdfaid:part"], properties["pdfaid:conformance"]) == ("3", "B")
     assert properties["pdfuaid:part"] == "1"
     # pdfuaid is no schema PDF/A knows: an extension schema declares it.
-    schema = next(item for item in tree.iterfind(".//rdf:li", NS)
-                  if item.findtext("pdfaSchema:namespaceURI", namespaces=NS) == NS["pdfuaid"])
+    schema = next(
+        item
+        for item in tree.iterfind(".//rdf:li", NS)
+        if item.findtext("pdfaSchema:namespaceURI", namespaces=NS) == NS["pdfuaid"]
+    )
     assert schema.findtext("pdfaSchema:prefix", namespaces=NS) == "pdfuaid"
     (intent,) = catalog["/OutputIntents"]
     assert intent["/S"] == "/GTS_PDFA1" and intent["/OutputConditionIdentifier"].endswith("sRGB")
@@ -137,7 +155,10 @@ def test_the_metadata_give_title_author_subject_date_and_language(document):
     assert info["/CreationDate"] == "D:20261130111500+01'00"
     _, properties = xmp(reader)
     assert (properties["dc:title"], properties["dc:creator"], properties["dc:description"]) == (
-        [title], [AUTHOR], [subject])
+        [title],
+        [AUTHOR],
+        [subject],
+    )
     assert properties["xmp:CreateDate"] == "2026-11-30T11:15:00+01:00"
     assert properties["dc:language"] == ["fr"] and catalog["/Lang"] == "fr"
     assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
@@ -156,22 +177,28 @@ def test_the_reports_are_tagged_from_their_html(document):
     # The charts and the map say what they show.
     figures = [element.get("/Alt") for element in elements if element["/S"] == "/Figure"]
     assert figures == DOCUMENTS[kind]["figures"]
-    links = [annotation.get_object() for page in reader.pages
-             for annotation in page.get("/Annots", [])]
+    links = [
+        annotation.get_object() for page in reader.pages for annotation in page.get("/Annots", [])
+    ]
     assert links and all("/StructParent" in link and link["/Contents"] for link in links)
 
 
 def test_every_font_is_embedded(document):
     kind, reader, _ = document
-    found = {font["/BaseFont"]: font for page in reader.pages
-             for font in fonts(page.get("/Resources"))}
+    found = {
+        font["/BaseFont"]: font for page in reader.pages for font in fonts(page.get("/Resources"))
+    }
     assert any("Report-Sans" in name for name in found)
     for name, font in found.items():
-        descriptors = [descendant.get_object()["/FontDescriptor"]
-                       for descendant in font.get("/DescendantFonts", [])]
+        descriptors = [
+            descendant.get_object()["/FontDescriptor"]
+            for descendant in font.get("/DescendantFonts", [])
+        ]
         descriptors = descriptors or [font["/FontDescriptor"]]
-        assert all({"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object())
-                   for descriptor in descriptors), name
+        assert all(
+            {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object())
+            for descriptor in descriptors
+        ), name
 
 
 def test_the_author_is_the_plans_authority():

@@ -30,8 +30,10 @@ def download(client, report):
 
 
 def publish(client, report, published=True):
-    return client.post(reverse("reports:report_publish", kwargs={"pk": report.pk}),
-                       {"published": "1" if published else "0"})
+    return client.post(
+        reverse("reports:report_publish", kwargs={"pk": report.pk}),
+        {"published": "1" if published else "0"},
+    )
 
 
 def test_an_administrator_generates_the_report_in_one_click(client_for, admin_user, small_plan):
@@ -41,7 +43,11 @@ def test_an_administrator_generates_the_report_in_one_click(client_for, admin_us
     assert response.status_code == 302 and response.url == job.get_absolute_url()
     report = AnnualReport.objects.get()
     assert (report.plan, report.year, report.generated_by, report.published) == (
-        small_plan, 2024, admin_user, False)
+        small_plan,
+        2024,
+        admin_user,
+        False,
+    )
     stored = report.file.read()
     assert stored.startswith(b"%PDF-") and report.size == len(stored)
     assert report.sha256 == hashlib.sha256(stored).hexdigest()
@@ -60,8 +66,13 @@ def test_the_archived_pdf_stays_as_presented_when_the_data_moves_on(client_for, 
     report = AnnualReport.objects.get()
     _, before = download(client, report)
     action = small_plan.actions.get(code="2.1.1")
-    ProgressUpdate.objects.create(action=action, year=2024, status=Status.DONE, progress=100,
-                                  achievements="Guide publié en décembre.")
+    ProgressUpdate.objects.create(
+        action=action,
+        year=2024,
+        status=Status.DONE,
+        progress=100,
+        achievements="Guide publié en décembre.",
+    )
     response, after = download(client, report)
     assert after == before and hashlib.sha256(after).hexdigest() == report.sha256
     assert response["Content-Type"] == "application/pdf"
@@ -115,12 +126,15 @@ def test_only_administrators_generate_and_publish(client_for, small_plan, person
 def test_a_year_outside_the_plan_is_refused_in_french(client_for, small_plan):
     response = generate(client_for("admin_user"), small_plan, year=2025)
     assert response.status_code == 400
-    assert "Le plan « Plan de test ESS » couvre les années 2023 à 2024." in response.content.decode()
+    assert (
+        "Le plan « Plan de test ESS » couvre les années 2023 à 2024." in response.content.decode()
+    )
     assert not AnnualReport.objects.exists()
 
 
-def test_the_list_runs_a_fixed_number_of_queries(client_for, small_plan,
-                                                 django_assert_max_num_queries):
+def test_the_list_runs_a_fixed_number_of_queries(
+    client_for, small_plan, django_assert_max_num_queries
+):
     client = client_for("admin_user")
     for _ in range(3):
         generate(client, small_plan)
@@ -136,7 +150,10 @@ def test_the_management_command_writes_the_same_report(tmp_path, small_plan):
     output = tmp_path / "rapport.pdf"
     call_command("annual_report", plan="plan-test", year=2024, output=output)
     text = pdf_text(output.read_bytes())
-    assert "Plan de test ESS" in text and "3 événements en 2024, avec 35 participants (1 événement sans effectif connu)." in text
+    assert (
+        "Plan de test ESS" in text
+        and "3 événements en 2024, avec 35 participants (1 événement sans effectif connu)." in text
+    )
     with pytest.raises(CommandError, match="Plan inconnu : « inconnu »"):
         call_command("annual_report", plan="inconnu", year=2024, output=output)
     with pytest.raises(CommandError, match="couvre les années 2023 à 2025, pas 2022"):

@@ -18,11 +18,17 @@ SEARCH = reverse("reports:search")
 def results(response):
     """{section title: [labels]} of a results page."""
     html = response.content.decode()
-    sections = re.findall(r'<h2 class="h4" id="resultats-\d+">([^(]+) \(.*?</h2>\s*<ul[^>]*>(.*?)</ul>',
-                          html, flags=re.S)
-    return {unescape(title.strip()): [unescape(label) for label in
-                                      re.findall(r'<a href="[^"]+">([^<]+)</a>', body)]
-            for title, body in sections}
+    sections = re.findall(
+        r'<h2 class="h4" id="resultats-\d+">([^(]+) \(.*?</h2>\s*<ul[^>]*>(.*?)</ul>',
+        html,
+        flags=re.S,
+    )
+    return {
+        unescape(title.strip()): [
+            unescape(label) for label in re.findall(r'<a href="[^"]+">([^<]+)</a>', body)
+        ]
+        for title, body in sections
+    }
 
 
 def test_a_word_finds_actions_indicators_and_structures_accents_aside(client_for):
@@ -30,17 +36,22 @@ def test_a_word_finds_actions_indicators_and_structures_accents_aside(client_for
     assert found["Actions"] == [
         "1.1.1 · Organiser des « cafés projets ESS »",
         "1.4.7 · Organiser et soutenir des événements favorisant l'interconnaissance "
-        "(Café des ASSOS, …)"]
+        "(Café des ASSOS, …)",
+    ]
     assert found["Indicateurs"] == ["K3 · Cafés projets ESS organisés"]
     assert found["Structures de l'annuaire"] == [
-        "Café associatif de la Saire", "Café associatif des Marais", "Café associatif du Bocage"]
+        "Café associatif de la Saire",
+        "Café associatif des Marais",
+        "Café associatif du Bocage",
+    ]
 
 
 def test_codes_find_their_action_and_indicator(client_for):
     client = client_for("viewer")
     assert results(client.get(SEARCH, {"q": "1.4.7"}))["Actions"][0].startswith("1.4.7 · ")
     assert results(client.get(SEARCH, {"q": "c1"}))["Indicateurs"] == [
-        "C1 · Établissements de l'ESS sur le territoire"]
+        "C1 · Établissements de l'ESS sur le territoire"
+    ]
 
 
 def test_nothing_found_says_so_and_the_box_keeps_the_text(client_for):
@@ -51,8 +62,9 @@ def test_nothing_found_says_so_and_the_box_keeps_the_text(client_for):
 
 def test_more_structures_than_shown_lead_to_the_directory(client_for):
     commune = Commune.objects.first()
-    Structure.objects.bulk_create(Structure(name=f"Recyclerie n° {n}", commune=commune)
-                                  for n in range(12))
+    Structure.objects.bulk_create(
+        Structure(name=f"Recyclerie n° {n}", commune=commune) for n in range(12)
+    )
     html = client_for("viewer").get(SEARCH, {"q": "recyclerie"}).content.decode()
     assert "Structures de l&#x27;annuaire (plus de 10)" in html
     assert 'href="/structures/?q=recyclerie"' in html

@@ -26,12 +26,14 @@ def text_of(html):
 
 def chapter(html, anchor):
     start = html.index(f'<section id="{anchor}"')
-    return html[start:html.index("</section>", start)]
+    return html[start : html.index("</section>", start)]
 
 
 def indicator_row(html, code):
     table = chapter(html, "indicateurs")
-    return text_of(re.search(rf"<tr>\s*<th scope=\"row\">{code} · .*?</tr>", table, re.S)[0]).strip()
+    return text_of(
+        re.search(rf"<tr>\s*<th scope=\"row\">{code} · .*?</tr>", table, re.S)[0]
+    ).strip()
 
 
 def test_the_bilan_of_an_ended_plan_without_records_never_prints_the_directory_of_the_day():
@@ -44,7 +46,8 @@ def test_the_bilan_of_an_ended_plan_without_records_never_prints_the_directory_o
     assert active.count() == 60
     html = evaluation_html(plan, generated_at=GENERATED)
     assert indicator_row(html, "K8").endswith(
-        "— pas de relevé / — pas de relevé / — pas de relevé / —")
+        "— pas de relevé / — pas de relevé / — pas de relevé / —"
+    )
     assert "pas de relevé / — pas de relevé / — pas de relevé / —" in indicator_row(html, "K9")
     directory = text_of(chapter(html, "annuaire"))
     assert "Relevé pas de relevé pas de relevé pas de relevé" in directory
@@ -60,8 +63,9 @@ def test_a_year_with_points_none_done_reads_0_done_actions():
     """K5 (actions done, status at each year's end): 1.1.1 is « En cours » from 2023 on, no
     action is done: 0 each year, printed « 0 », never « — » (2023 read « — » before #29)."""
     plan = Plan.objects.get(slug=COTENTIN)
-    ProgressUpdate.objects.create(action=plan.actions.get(code="1.1.1"), year=2023,
-                                  status=Status.IN_PROGRESS, progress=30)
+    ProgressUpdate.objects.create(
+        action=plan.actions.get(code="1.1.1"), year=2023, status=Status.IN_PROGRESS, progress=30
+    )
     html = evaluation_html(plan, generated_at=GENERATED)
     assert indicator_row(html, "K5").endswith("— 0 / — 0 / — 0 / —")
     assert indicator_row(html, "K6").endswith("— 1 / — 1 / — 1 / —")
@@ -79,7 +83,9 @@ def test_the_annual_report_dates_the_directory_of_the_day_for_the_year_in_progre
 def test_the_report_of_the_year_in_progress_gives_the_directory_at_its_date(small_plan):
     """The small plan runs 2023-2024: its 2024 report generated on 1 June 2024 gives the
     directory as it stands, said to be « au 1 juin 2024 », and marked as fictitious."""
-    html = report_html(small_plan, 2024, generated_at=datetime.datetime(2024, 6, 1, 9, tzinfo=datetime.UTC))
+    html = report_html(
+        small_plan, 2024, generated_at=datetime.datetime(2024, 6, 1, 9, tzinfo=datetime.UTC)
+    )
     directory = text_of(chapter(html, "annuaire"))
     assert "voici l'annuaire au 1 juin 2024, 60 structures actives" in directory
     assert "Données fictives : 60 de ces structures" in directory
@@ -100,8 +106,11 @@ def test_unknown_attendance_is_not_counted_as_0_participants(small_plan):
 
 
 def test_the_event_list_says_unknown_attendance(client_for, small_plan):
-    page = text_of(client_for("viewer").get(
-        reverse("actions:event_list", kwargs={"slug": small_plan.slug})).content.decode())
+    page = text_of(
+        client_for("viewer")
+        .get(reverse("actions:event_list", kwargs={"slug": small_plan.slug}))
+        .content.decode()
+    )
     assert "Forum de l'ESS — non renseigné" in page
     assert "Forum 2 99 (1 év. n. r.)" in page  # 2023: 99 counted; 2024: unknown
 
@@ -111,5 +120,7 @@ def test_a_plan_whose_execution_was_never_entered_has_no_0_percent_rate():
     bilan printed « taux de réalisation de 0,0 % »; the rate is unknown, and said so."""
     html = evaluation_html(Plan.objects.get(slug=CAEN), generated_at=GENERATED)
     assert "0,0\u00a0%" not in html and "0,0 %" not in html
-    assert ("Sur la période, 351 000,00 € de dépenses ont été prévues ; aucun montant engagé ni "
-            "réalisé n'est saisi pour le plan : taux de réalisation non renseigné.") in text_of(html)
+    assert (
+        "Sur la période, 351 000,00 € de dépenses ont été prévues ; aucun montant engagé ni "
+        "réalisé n'est saisi pour le plan : taux de réalisation non renseigné."
+    ) in text_of(html)

@@ -53,12 +53,20 @@ def test_confirmation_imports_all_rows(editor_client):
     response = editor_client.post(CONFIRM, {"token": token})
     assert response.status_code == 302
     velo = Structure.objects.get(siret="12000101100010")
-    assert (velo.name, velo.commune.insee_code, velo.employees, velo.fte, velo.siren,
-            velo.family) == ("Atelier vélo solidaire", "50129", 3, Decimal("2.5"), "120001011",
-                             "association")
+    assert (
+        velo.name,
+        velo.commune.insee_code,
+        velo.employees,
+        velo.fte,
+        velo.siren,
+        velo.family,
+    ) == ("Atelier vélo solidaire", "50129", 3, Decimal("2.5"), "120001011", "association")
     epicerie = Structure.objects.get(name="Épicerie coopérative de Valognes")
     assert (epicerie.is_scop, epicerie.family, epicerie.commune.name) == (
-        True, "cooperative", "Valognes")
+        True,
+        "cooperative",
+        "Valognes",
+    )
     # The same confirmation cannot run twice.
     again = editor_client.post(CONFIRM, {"token": token}, follow=True)
     assert "Cet import est déjà fait (« structures.csv »)." in again.content.decode()
@@ -93,7 +101,9 @@ def test_utf8_with_bom_and_xlsx_are_accepted(editor_client):
 
 def test_an_existing_structure_is_updated_not_duplicated(editor_client):
     existing = Structure.objects.order_by("pk").first()
-    content = HEADER + f"{existing.siret};{existing.name};9220;{existing.commune.insee_code};999;;non;\n"
+    content = (
+        HEADER + f"{existing.siret};{existing.name};9220;{existing.commune.insee_code};999;;non;\n"
+    )
     token = upload(editor_client, content).context["token"]
     editor_client.post(CONFIRM, {"token": token})
     existing.refresh_from_db()
@@ -101,18 +111,29 @@ def test_an_existing_structure_is_updated_not_duplicated(editor_client):
     assert Structure.objects.filter(siret=existing.siret).count() == 1
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("12000101100011;Clé fausse;9220;50129;;;;", "SIRET invalide"),
-    ("12000101100010;Commune inconnue;9220;99999;;;;", "Commune (code INSEE) inconnu(e) : « 99999 »"),
-    ("12000101100010;Forme inconnue;1234;50129;;;;", "Forme juridique inconnu(e) : « 1234 »"),
-    ("12000101100010;Salariés faux;9220;50129;beaucoup;;;", "« beaucoup » n'est pas un nombre."),
-    ("12000101100010;Oui ou non;9220;50129;;;peut-être;", "« peut-être » n'est ni oui ni non."),
-    (";;9220;50129;;;;", "Nom"),
-    ("12000101100010;Sans commune;9220;;;;;", "La commune (code INSEE) est obligatoire."),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("12000101100011;Clé fausse;9220;50129;;;;", "SIRET invalide"),
+        (
+            "12000101100010;Commune inconnue;9220;99999;;;;",
+            "Commune (code INSEE) inconnu(e) : « 99999 »",
+        ),
+        ("12000101100010;Forme inconnue;1234;50129;;;;", "Forme juridique inconnu(e) : « 1234 »"),
+        (
+            "12000101100010;Salariés faux;9220;50129;beaucoup;;;",
+            "« beaucoup » n'est pas un nombre.",
+        ),
+        ("12000101100010;Oui ou non;9220;50129;;;peut-être;", "« peut-être » n'est ni oui ni non."),
+        (";;9220;50129;;;;", "Nom"),
+        ("12000101100010;Sans commune;9220;;;;;", "La commune (code INSEE) est obligatoire."),
+    ],
+)
 def test_one_bad_row_rejects_the_whole_file_with_a_french_message(editor_client, line, message):
     before = Structure.objects.count()
-    content = HEADER + "00000001800010;Recyclerie du Val de Saire;9220;50618;2;;non;\n" + line + "\n"
+    content = (
+        HEADER + "00000001800010;Recyclerie du Val de Saire;9220;50618;2;;non;\n" + line + "\n"
+    )
     response = upload(editor_client, content)
     report = response.context["report"]
     assert not report.ok
@@ -130,20 +151,32 @@ def test_duplicate_rows_in_the_file_are_rejected(editor_client):
 
 def test_missing_required_column_is_a_file_error(editor_client):
     report = upload(editor_client, "SIRET;Nom\n12000101100010;Sans commune\n").context["report"]
-    assert report.errors == [(None, "Colonne(s) obligatoire(s) absente(s) : Code commune. La "
-                                    "première ligne doit porter les noms de colonnes (voir le "
-                                    "modèle d'export).")]
+    assert report.errors == [
+        (
+            None,
+            "Colonne(s) obligatoire(s) absente(s) : Code commune. La "
+            "première ligne doit porter les noms de colonnes (voir le "
+            "modèle d'export).",
+        )
+    ]
 
 
-@pytest.mark.parametrize(("content", "name", "message"), [
-    (b"", "vide.csv", "Le fichier soumis est vide."),
-    (b"Nom;Code commune\n", "entete.csv", "Le fichier ne contient aucune ligne de données."),
-    (b"Nom;Code commune\nA;50129;en trop\n", "colonnes.csv", "la ligne 2 a 3 colonnes au lieu de 2"),
-    (b"\x00\x01\x02binaire", "binaire.csv", "Fichier illisible"),
-    (b"PK\x03\x04pas un classeur", "faux.xlsx", "Fichier illisible"),
-    ("Nom;Code commune\nA;50129\n".encode("utf-16"), "utf16.csv", "Fichier illisible"),
-    (b"col\n1\n", "structures.pdf", "Format non pris en charge"),
-])
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "vide.csv", "Le fichier soumis est vide."),
+        (b"Nom;Code commune\n", "entete.csv", "Le fichier ne contient aucune ligne de données."),
+        (
+            b"Nom;Code commune\nA;50129;en trop\n",
+            "colonnes.csv",
+            "la ligne 2 a 3 colonnes au lieu de 2",
+        ),
+        (b"\x00\x01\x02binaire", "binaire.csv", "Fichier illisible"),
+        (b"PK\x03\x04pas un classeur", "faux.xlsx", "Fichier illisible"),
+        ("Nom;Code commune\nA;50129\n".encode("utf-16"), "utf16.csv", "Fichier illisible"),
+        (b"col\n1\n", "structures.pdf", "Format non pris en charge"),
+    ],
+)
 def test_unreadable_files_get_a_clear_french_error(editor_client, content, name, message):
     response = upload(editor_client, content, name=name)
     html = response.content.decode()
@@ -161,21 +194,27 @@ def test_ten_megabytes_of_text_garbage_are_rejected_cleanly(editor_client):
     garbage = (b"n'importe quoi;" * 700_000)[: 10 * 1024 * 1024 - 1]
     response = upload(editor_client, garbage, name="bruit.csv")
     assert response.status_code == 200
-    assert ("la ligne d&#x27;en-tête répète la colonne « n&#x27;importe quoi »"
-            in response.content.decode())
+    assert (
+        "la ligne d&#x27;en-tête répète la colonne « n&#x27;importe quoi »"
+        in response.content.decode()
+    )
 
 
 def test_export_then_import_changes_nothing(editor_client):
-    exported = editor_client.get(reverse("structures:structure_list"), {"format": "csv"}).content.decode("utf-8")
+    exported = editor_client.get(
+        reverse("structures:structure_list"), {"format": "csv"}
+    ).content.decode("utf-8")
     before = list(Structure.objects.order_by("pk").values())
     report = upload(editor_client, exported).context["report"]
     assert report.ok, report.errors[:3]
     assert (report.new, report.updated) == (0, 60)
     editor_client.post(CONFIRM, {"token": upload(editor_client, exported).context["token"]})
     after = list(Structure.objects.order_by("pk").values())
+
     def strip(rows):
-        return [{k: v for k, v in row.items() if k not in {"updated_at", "version"}}
-                for row in rows]
+        return [
+            {k: v for k, v in row.items() if k not in {"updated_at", "version"}} for row in rows
+        ]
 
     assert strip(after) == strip(before)
 

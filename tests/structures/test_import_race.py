@@ -31,8 +31,11 @@ WITH_SIRET = HEADER + (
     f"{SIRETS[1]};Garage solidaire de la Hague;9220;50041;1;;non;\n"
     f"{SIRETS[2]};Atelier vélo partagé de la Saire;9220;50129;4;;non;\n"
 )
-NAMES = ["Atelier vélo partagé de la Saire", "Garage solidaire de la Hague",
-         "Épicerie coopérative de Valognes"]  # in Python's order
+NAMES = [
+    "Atelier vélo partagé de la Saire",
+    "Garage solidaire de la Hague",
+    "Épicerie coopérative de Valognes",
+]  # in Python's order
 FILES = pytest.mark.parametrize("content", [NO_SIRET, WITH_SIRET], ids=["no-siret", "siret"])
 STALE = "Les données ont changé depuis la vérification du fichier"
 
@@ -40,8 +43,10 @@ STALE = "Les données ont changé depuis la vérification du fichier"
 def someone_waits_for_a_lock():
     """Whether a session of the test database waits for a lock another one holds."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks JOIN pg_stat_activity USING (pid) "
-                       "WHERE NOT granted AND datname = current_database())")
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks JOIN pg_stat_activity USING (pid) "
+            "WHERE NOT granted AND datname = current_database())"
+        )
         return cursor.fetchone()[0]
 
 
@@ -82,6 +87,7 @@ def confirm(client, token):
     def call():
         response = client.post(CONFIRM, {"token": token})
         return response.status_code, response.content.decode()
+
     return call
 
 
@@ -102,7 +108,8 @@ def test_two_editors_confirming_the_same_rows_at_once_create_them_once(content, 
 
 @FILES
 def test_two_import_jobs_confirming_the_same_rows_at_once_create_them_once(
-        content, side_by_side, settings):
+    content, side_by_side, settings
+):
     checked = two_editors_checked(content)
     settings.IMPORT_JOB_ROWS = 1  # the confirmations of these three rows are jobs
     answers = at_once(*(confirm(client, token) for client, token in checked))
@@ -117,8 +124,7 @@ def test_two_import_jobs_confirming_the_same_rows_at_once_create_them_once(
 
 
 @pytest.mark.django_db
-def test_a_siret_recorded_by_someone_else_during_the_import_is_a_french_error(
-        monkeypatch, editor):
+def test_a_siret_recorded_by_someone_else_during_the_import_is_a_french_error(monkeypatch, editor):
     """A form (or an accepted listing request) does not wait for imports: a structure it
     records after the import read the directory makes the import's new row a duplicate of
     its SIRET. The import is refused with the reason, all or nothing, never a 500."""
@@ -130,13 +136,17 @@ def test_a_siret_recorded_by_someone_else_during_the_import_is_a_french_error(
     def then_someone_records_one(resource, dataset, **kwargs):
         read_directory(resource, dataset, **kwargs)
         if not kwargs.get("dry_run"):
-            Structure.objects.create(siret=SIRETS[1], name="Garage de la Hague (saisi à la main)",
-                                     commune_id=Structure.objects.first().commune_id)
+            Structure.objects.create(
+                siret=SIRETS[1],
+                name="Garage de la Hague (saisi à la main)",
+                commune_id=Structure.objects.first().commune_id,
+            )
 
     monkeypatch.setattr(StructureResource, "before_import", then_someone_records_one)
     response = client.post(CONFIRM, {"token": token})
     assert response.status_code == 200
     assert [message for _, message in response.context["report"].errors] == [
         "Une structure porte déjà ce SIRET : elle a été enregistrée par quelqu'un d'autre "
-        "pendant l'import. Rien n'a été importé ; chargez le fichier à nouveau pour le vérifier."]
+        "pendant l'import. Rien n'a été importé ; chargez le fichier à nouveau pour le vérifier."
+    ]
     assert not Structure.objects.filter(siret__in=[SIRETS[0], SIRETS[2]]).exists()

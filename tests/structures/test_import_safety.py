@@ -40,14 +40,21 @@ def notes(response):
 
 # Spreadsheets as offices save them
 
+
 @pytest.mark.parametrize("name", ["flags-libreoffice.ods", "flags-libreoffice.xlsx"])
 def test_flags_saved_by_libreoffice_land_in_their_own_columns(editor_client, name):
     response = upload(editor_client, (FILES / name).read_bytes(), name=name)
     assert response.context["report"].ok, response.context["report"].errors
     confirm(editor_client, response)
     three = Structure.objects.get(name="Coopérative des trois oui")
-    assert (three.is_scop, three.is_scic, three.is_cae, three.is_cuma, three.esus_approved,
-            three.committee_member) == (True, True, True, False, False, False)
+    assert (
+        three.is_scop,
+        three.is_scic,
+        three.is_cae,
+        three.is_cuma,
+        three.esus_approved,
+        three.committee_member,
+    ) == (True, True, True, False, False, False)
     bare = Structure.objects.get(name="Association sans statut")
     assert (bare.is_scop, bare.committee_member) == (False, True)
     no = Structure.objects.get(name="Coopérative tout non")
@@ -62,8 +69,10 @@ def test_a_stray_cell_on_the_last_row_of_an_xlsx_costs_no_memory():
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert list(sheet.dataset) == [("Atelier du bout du monde", "50129"),
-                                   ("Ressourcerie des marais", "50129")]
+    assert list(sheet.dataset) == [
+        ("Atelier du bout du monde", "50129"),
+        ("Ressourcerie des marais", "50129"),
+    ]
     assert peak < 32 * 1024 * 1024  # the whole-sheet reader took gigabytes
 
 
@@ -85,24 +94,30 @@ def test_a_cell_repeated_twenty_million_times_in_an_ods_is_refused_by_name():
     assert message.startswith("la cellule GS2 est au-delà de la colonne GR")
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("s.ods", hostile_sheets.ods_long_cell(20_000_000)),
-    ("s.xlsx", hostile_sheets.xlsx_long_shared_string(20_000_000)),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("s.ods", hostile_sheets.ods_long_cell(20_000_000)),
+        ("s.xlsx", hostile_sheets.xlsx_long_shared_string(20_000_000)),
+    ],
+)
 def test_a_twenty_megabyte_cell_is_refused_without_being_loaded(name, content):
-    assert read_within(name, content) == ("la cellule A2 dépasse 10 000 caractères : "
-                                          "raccourcissez-la.")
+    assert read_within(name, content) == (
+        "la cellule A2 dépasse 10 000 caractères : raccourcissez-la."
+    )
 
 
 def test_a_stray_value_at_the_sheets_last_cell_is_refused_at_once():
-    content = hostile_sheets.xlsx([["Nom", "Code commune"], ["A", "50129"]],
-                                  stray=("XFD1048576", "x"))
+    content = hostile_sheets.xlsx(
+        [["Nom", "Code commune"], ["A", "50129"]], stray=("XFD1048576", "x")
+    )
     assert read_within("s.xlsx", content).startswith("la cellule XFD1048576 est au-delà")
 
 
 def test_a_stray_blank_at_the_sheets_last_cell_is_ignored():
-    content = hostile_sheets.xlsx([["Nom", "Code commune"], ["A", "50129"]],
-                                  stray=("XFD1048576", " "))
+    content = hostile_sheets.xlsx(
+        [["Nom", "Code commune"], ["A", "50129"]], stray=("XFD1048576", " ")
+    )
     assert list(read_sheet("s.xlsx", content).dataset) == [("A", "50129")]
 
 
@@ -120,9 +135,12 @@ def test_a_file_over_the_row_limit_is_refused_with_its_reason(monkeypatch):
 
 # Encodings
 
+
 def test_a_utf8_file_with_one_windows_row_is_refused_not_renamed(editor_client):
-    content = ("Nom;Code commune\nAide à domicile;50129\n".encode()
-               + "Café associatif;50129\n".encode("cp1252"))
+    content = (
+        "Nom;Code commune\nAide à domicile;50129\n".encode()
+        + "Café associatif;50129\n".encode("cp1252")
+    )
     response = upload(editor_client, content)
     html = response.content.decode()
     assert "la ligne 3 n&#x27;est pas en UTF-8 alors que le reste du fichier l&#x27;est" in html
@@ -130,36 +148,53 @@ def test_a_utf8_file_with_one_windows_row_is_refused_not_renamed(editor_client):
 
 
 def test_a_windows_file_is_read_and_the_dry_run_says_so_with_a_sample(editor_client):
-    response = upload(editor_client, "Nom;Code commune\nCafé des échanges;50129\n",
-                      encoding="cp1252")
+    response = upload(
+        editor_client, "Nom;Code commune\nCafé des échanges;50129\n", encoding="cp1252"
+    )
     assert response.context["report"].ok
-    assert any("lu comme un fichier Windows (Windows-1252) (exemple : « Café »)" in note
-               for note in notes(response))
+    assert any(
+        "lu comme un fichier Windows (Windows-1252) (exemple : « Café »)" in note
+        for note in notes(response)
+    )
     assert response.context["report"].rows[0][2].startswith("Café des échanges")
 
 
-@pytest.mark.parametrize("line", ["Épicerie santé\u00a0: bio;50129", "Café–Théâtre;50129",
-                                  "Voilà…;50129", "« Chez René\u00a0»;50129",
-                                  "L’atelier à 20\u00a0°C;50129", "Pressé’s;50129"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Épicerie santé\u00a0: bio;50129",
+        "Café–Théâtre;50129",
+        "Voilà…;50129",
+        "« Chez René\u00a0»;50129",
+        "L’atelier à 20\u00a0°C;50129",
+        "Pressé’s;50129",
+    ],
+)
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
 def test_french_typography_is_read_in_either_encoding(line, encoding):
     content = f"Nom;Code commune\n{line}\n".encode(encoding)
     assert list(read_sheet("s.csv", content).dataset) == [tuple(line.split(";"))]
 
 
-@pytest.mark.parametrize(("content", "kind"), [
-    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "d'un PDF"),
-    ((FILES / "flags-libreoffice.xlsx").read_bytes(), "d'une archive ZIP"),
-])
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "d'un PDF"),
+        ((FILES / "flags-libreoffice.xlsx").read_bytes(), "d'une archive ZIP"),
+    ],
+)
 def test_a_binary_file_renamed_csv_is_told_it_is_not_a_csv(content, kind):
-    with pytest.raises(UnreadableFile, match=f"n'est pas un fichier CSV \\(texte\\) : son "
-                                             f"contenu est celui {kind}"):
+    with pytest.raises(
+        UnreadableFile, match=f"n'est pas un fichier CSV \\(texte\\) : son contenu est celui {kind}"
+    ):
         read_sheet("s.csv", content)
 
 
 def test_a_bom_never_becomes_part_of_the_first_header(editor_client):
-    response = upload(editor_client, b"\xef\xbb\xbf" + "SIRET;Nom;Code commune\n"
-                      "12000101100010;Atelier vélo;50129\n".encode())
+    response = upload(
+        editor_client,
+        b"\xef\xbb\xbf" + "SIRET;Nom;Code commune\n12000101100010;Atelier vélo;50129\n".encode(),
+    )
     assert response.context["report"].ok
     confirm(editor_client, response)
     assert Structure.objects.get(name="Atelier vélo").siret == "12000101100010"
@@ -172,11 +207,14 @@ def test_a_bom_before_windows_text_is_refused():
 
 # Columns
 
+
 def test_unknown_columns_are_named_on_the_dry_run(editor_client):
-    response = upload(editor_client, "Nom;Code commune;Salaries;Courriel contact\n"
-                                     "Atelier vélo;50129;3;a@b.fr\n")
+    response = upload(
+        editor_client, "Nom;Code commune;Salaries;Courriel contact\nAtelier vélo;50129;3;a@b.fr\n"
+    )
     assert "Colonnes ignorées (nom inconnu) : « Salaries » et « Courriel contact »." in (
-        notes(response))
+        notes(response)
+    )
 
 
 def test_a_repeated_column_is_refused():
@@ -185,26 +223,32 @@ def test_a_repeated_column_is_refused():
 
 
 def test_a_commune_name_that_contradicts_its_code_is_flagged(editor_client):
-    response = upload(editor_client, "Nom;Code commune;Commune\nAtelier vélo;50129;Valognes\n"
-                                     "Épicerie;50615;valognes\n")
+    response = upload(
+        editor_client,
+        "Nom;Code commune;Commune\nAtelier vélo;50129;Valognes\nÉpicerie;50615;valognes\n",
+    )
     assert notes(response) == [
         "Ligne 2 : la commune « Valognes » ne correspond pas au code INSEE 50129 (Cherbourg-en-Cotentin) ; "
-        "c'est le code qui est retenu."]
+        "c'est le code qui est retenu."
+    ]
 
 
 def test_a_row_without_siret_like_a_structure_with_one_is_a_probable_duplicate(editor_client):
     existing = Structure.objects.exclude(siret="").select_related("commune").first()
-    response = upload(editor_client, f"Nom;Code commune\n{existing.name};"
-                                     f"{existing.commune.insee_code}\n")
+    response = upload(
+        editor_client, f"Nom;Code commune\n{existing.name};{existing.commune.insee_code}\n"
+    )
     assert notes(response) == [
         f"Ligne 2 : « {existing.name} » n'a pas de SIRET, mais une structure de même nom existe "
-        f"dans cette commune (SIRET {existing.siret}) : doublon probable."]
+        f"dans cette commune (SIRET {existing.siret}) : doublon probable."
+    ]
 
 
 def test_our_own_export_comes_back_exactly_even_with_formula_like_text(editor_client):
     structure = Structure.objects.order_by("pk").first()
-    Structure.objects.filter(pk=structure.pk).update(phone="+33 2 33 00 00 00",
-                                                     address="-12 rue du Port")
+    Structure.objects.filter(pk=structure.pk).update(
+        phone="+33 2 33 00 00 00", address="-12 rue du Port"
+    )
     exported = editor_client.get(reverse("structures:structure_list"), {"format": "csv"})
     text = exported.content.decode("utf-8-sig")
     assert "'+33 2 33 00 00 00" in text and "'-12 rue du Port" in text
@@ -214,6 +258,7 @@ def test_our_own_export_comes_back_exactly_even_with_formula_like_text(editor_cl
 
 
 # Confirmations
+
 
 def test_a_staged_import_belongs_to_who_uploaded_it(editor_client):
     checked = upload(editor_client, GOOD)
@@ -229,7 +274,8 @@ def test_a_staged_import_expires_and_its_content_is_erased(editor_client, settin
     staged = StagedImport.objects.get(token=checked.context["token"])
     assert "Atelier vélo solidaire" in staged.content
     StagedImport.objects.filter(pk=staged.pk).update(
-        created_at=timezone.now() - settings.IMPORT_STAGING_TTL - datetime.timedelta(minutes=1))
+        created_at=timezone.now() - settings.IMPORT_STAGING_TTL - datetime.timedelta(minutes=1)
+    )
     refused = confirm(editor_client, checked)
     assert "Cet import a expiré ou n&#x27;existe pas" in refused.content.decode()
     assert not StagedImport.objects.filter(pk=staged.pk).exists()
@@ -245,8 +291,11 @@ def test_a_confirmed_import_keeps_no_contact_data(editor_client):
 
 def test_a_dry_run_made_stale_by_an_edit_is_checked_again_instead_of_overwriting(editor_client):
     structure = Structure.objects.exclude(siret="").select_related("commune").first()
-    checked = upload(editor_client, f"SIRET;Nom;Code commune;Salariés\n{structure.siret};"
-                                    f"{structure.name};{structure.commune.insee_code};7\n")
+    checked = upload(
+        editor_client,
+        f"SIRET;Nom;Code commune;Salariés\n{structure.siret};"
+        f"{structure.name};{structure.commune.insee_code};7\n",
+    )
     assert checked.context["report"].ok
     Structure.objects.filter(pk=structure.pk).update(employees=42)  # someone's edit meanwhile
     stale = editor_client.post(CONFIRM, {"token": checked.context["token"]})
@@ -266,9 +315,14 @@ def test_two_simultaneous_confirmations_import_once(editor):
         clients.append(client)
     token = upload(clients[0], GOOD).context["token"]
     before = Structure.objects.count()
-    answers = at_once(*(
-        lambda client=client: client.post(CONFIRM, {"token": token}, follow=True).content.decode()
-        for client in clients))
+    answers = at_once(
+        *(
+            lambda client=client: client.post(
+                CONFIRM, {"token": token}, follow=True
+            ).content.decode()
+            for client in clients
+        )
+    )
     assert Structure.objects.count() == before + 2
     assert sum("Import terminé : 2 structures créées" in answer for answer in answers) == 1
     assert sum("Cet import est déjà fait" in answer for answer in answers) == 1
@@ -312,21 +366,27 @@ def test_a_confirmation_waits_for_another_one_of_the_same_file(editor, monkeypat
     assert not Structure.objects.filter(siret="12000101100010").exists()
 
 
-def test_a_dry_run_stays_valid_through_writes_elsewhere_than_the_directory(editor_client, action,
-                                                                           editor):
+def test_a_dry_run_stays_valid_through_writes_elsewhere_than_the_directory(
+    editor_client, action, editor
+):
     """During a campaign, points, budget lines and listing requests are written all day: none
     of them is what a directory import matches its rows against."""
     from actions.models import BudgetLine, ProgressUpdate, Status
     from structures.models import ListingRequest
 
     checked = upload(editor_client, GOOD)
-    ProgressUpdate.objects.create(action=action, year=2025, status=Status.IN_PROGRESS,
-                                  progress=40, author=editor)
+    ProgressUpdate.objects.create(
+        action=action, year=2025, status=Status.IN_PROGRESS, progress=40, author=editor
+    )
     BudgetLine.objects.create(action=action, year=2025, label="Salle", planned=1200)
-    ListingRequest.objects.create(siret="12000101100010", name="Atelier vélo solidaire",
-                                  commune=Structure.objects.first().commune,
-                                  contact_name="Inès Marie", email="contact@atelier.test",
-                                  consent=True)
+    ListingRequest.objects.create(
+        siret="12000101100010",
+        name="Atelier vélo solidaire",
+        commune=Structure.objects.first().commune,
+        contact_name="Inès Marie",
+        email="contact@atelier.test",
+        consent=True,
+    )
     editor.first_name = "Émile"
     editor.save()
     done = confirm(editor_client, checked)

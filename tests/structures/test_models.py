@@ -18,8 +18,16 @@ def test_reference_data_holds_the_129_communes_of_the_cotentin():
     assert "50100" in cherbourg.postal_codes
     assert cherbourg.svg_path.startswith("M")
     # DATA.md: the 129 communes share 22 postal codes.
-    assert len({code for codes in Commune.objects.values_list("postal_codes", flat=True)
-                for code in codes}) == 22
+    assert (
+        len(
+            {
+                code
+                for codes in Commune.objects.values_list("postal_codes", flat=True)
+                for code in codes
+            }
+        )
+        == 22
+    )
 
 
 def test_reference_data_holds_naf_and_legal_forms():
@@ -47,8 +55,12 @@ def test_siret_is_unique_when_present():
 
 
 def form_data(**changes):
-    data = {"name": "Ressourcerie test", "commune": Commune.objects.get(insee_code="50129").pk,
-            "legal_form": LegalForm.objects.get(code="9220").pk, "family": ""}
+    data = {
+        "name": "Ressourcerie test",
+        "commune": Commune.objects.get(insee_code="50129").pk,
+        "legal_form": LegalForm.objects.get(code="9220").pk,
+        "family": "",
+    }
     data.update(changes)
     return data
 

@@ -37,8 +37,10 @@ def test_this_years_snapshot_is_the_directory_of_the_day_and_a_rerun_replaces_it
 
 
 def test_a_year_the_history_does_not_reach_is_refused_in_french():
-    with pytest.raises(CommandError, match=f"L'historique des modifications ne couvre pas "
-                                           f"{THIS_YEAR - 1} \\(il commence le "):
+    with pytest.raises(
+        CommandError,
+        match=f"L'historique des modifications ne couvre pas {THIS_YEAR - 1} \\(il commence le ",
+    ):
         call_command("snapshot_directory", year=THIS_YEAR - 1)
     with pytest.raises(SnapshotRefused, match="n'a pas commencé"):
         take(THIS_YEAR + 1)
@@ -47,8 +49,9 @@ def test_a_year_the_history_does_not_reach_is_refused_in_french():
 
 def at(moment, where="", params=()):
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE structures_structurehistory SET pgh_created_at = %s {where}",
-                       [moment, *params])
+        cursor.execute(
+            f"UPDATE structures_structurehistory SET pgh_created_at = %s {where}", [moment, *params]
+        )
 
 
 def test_past_years_are_rebuilt_from_the_change_history():
@@ -59,10 +62,16 @@ def test_past_years_are_rebuilt_from_the_change_history():
     grown, archived = Structure.objects.filter(employees__gt=0).order_by("pk")[:2]
     Structure.objects.filter(pk=grown.pk).update(employees=grown.employees + 10)
     Structure.objects.filter(pk=archived.pk).update(archived=True)
-    at(datetime.datetime(2025, 2, 1, tzinfo=datetime.UTC),
-       "WHERE pgh_label = 'update' AND pgh_obj_id = %s", [grown.pk])
-    at(datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC),
-       "WHERE pgh_label = 'update' AND pgh_obj_id = %s", [archived.pk])
+    at(
+        datetime.datetime(2025, 2, 1, tzinfo=datetime.UTC),
+        "WHERE pgh_label = 'update' AND pgh_obj_id = %s",
+        [grown.pk],
+    )
+    at(
+        datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC),
+        "WHERE pgh_label = 'update' AND pgh_obj_id = %s",
+        [archived.pk],
+    )
     assert take(2024)["source"] == "historique"
     assert totals(2024) == (60, jobs)
     take(2025)
@@ -79,16 +88,28 @@ def test_computed_indicators_of_an_ended_plan_read_only_each_years_snapshot(plan
     assert timezone.localdate().year > plan.last_year
     assert REGISTRY["structures_total"](plan) == {}
     assert REGISTRY["employees_total"](plan) == {}
-    DirectorySnapshot.objects.create(year=2024, commune=commune, family="association",
-                                     structures=7, employees=70, taken_on=datetime.date(2024, 12, 31),
-                                     source="annuaire")
+    DirectorySnapshot.objects.create(
+        year=2024,
+        commune=commune,
+        family="association",
+        structures=7,
+        employees=70,
+        taken_on=datetime.date(2024, 12, 31),
+        source="annuaire",
+    )
     assert REGISTRY["structures_total"](plan) == {2024: 7}
     assert REGISTRY["employees_total"](plan)[2024] == 70
     # That snapshot has no cooperative: none in 2024, not an unknown figure.
     assert REGISTRY["structures_cooperative"](plan)[2024] == 0
-    DirectorySnapshot.objects.create(year=2025, commune=commune, family="cooperative",
-                                     structures=3, employees=12, taken_on=datetime.date(2025, 12, 31),
-                                     source="annuaire")
+    DirectorySnapshot.objects.create(
+        year=2025,
+        commune=commune,
+        family="cooperative",
+        structures=3,
+        employees=12,
+        taken_on=datetime.date(2025, 12, 31),
+        source="annuaire",
+    )
     assert REGISTRY["structures_total"](plan) == {2024: 7, 2025: 3}
     assert REGISTRY["structures_cooperative"](plan) == {2024: 0, 2025: 3}
 
@@ -100,7 +121,13 @@ def test_computed_indicators_read_the_directory_of_the_day_for_the_year_in_progr
     plan.first_year, plan.last_year = this_year - 1, this_year + 1  # not saved
     assert REGISTRY["structures_total"](plan) == {this_year: 60}
     commune = Structure.objects.first().commune
-    DirectorySnapshot.objects.create(year=this_year, commune=commune, family="association",
-                                     structures=5, employees=9,
-                                     taken_on=datetime.date(this_year, 6, 30), source="annuaire")
+    DirectorySnapshot.objects.create(
+        year=this_year,
+        commune=commune,
+        family="association",
+        structures=5,
+        employees=9,
+        taken_on=datetime.date(this_year, 6, 30),
+        source="annuaire",
+    )
     assert REGISTRY["structures_total"](plan) == {this_year: 5}

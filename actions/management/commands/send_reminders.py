@@ -26,13 +26,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Lister ce qui partirait, sans rien envoyer.")
-        parser.add_argument("--date", type=day,
-                            help="Faire comme si l'on était ce jour-là (AAAA-MM-JJ) : simule "
-                                 "seulement, rien n'est envoyé ni noté, sauf avec --send.")
-        parser.add_argument("--send", action="store_true",
-                            help="Avec --date : envoyer vraiment les relances de ce jour-là.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Lister ce qui partirait, sans rien envoyer."
+        )
+        parser.add_argument(
+            "--date",
+            type=day,
+            help="Faire comme si l'on était ce jour-là (AAAA-MM-JJ) : simule "
+            "seulement, rien n'est envoyé ni noté, sauf avec --send.",
+        )
+        parser.add_argument(
+            "--send",
+            action="store_true",
+            help="Avec --date : envoyer vraiment les relances de ce jour-là.",
+        )
 
     def handle(self, *args, dry_run=False, date=None, send=False, **options):
         if dry_run and send:
@@ -42,33 +49,45 @@ class Command(BaseCommand):
         due, unreachable = reminders.due(today)
         for campaign, pilot, actions in unreachable:
             name = pilot.get_full_name() or pilot.get_username()
-            self.stdout.write(f"Injoignable (pas d'adresse électronique) : {name}, pilote de "
-                              f"{', '.join(action.code for action in actions)} "
-                              f"(campagne {campaign.year}).")
+            self.stdout.write(
+                f"Injoignable (pas d'adresse électronique) : {name}, pilote de "
+                f"{', '.join(action.code for action in actions)} "
+                f"(campagne {campaign.year})."
+            )
         if dry_run:
             for reminder in due:
                 self.stdout.write(f"Partirait : {describe(reminder)}")
-            self.stdout.write(f"{count(len(due), 'relance', 'relances')} à envoyer le "
-                              f"{today:%d/%m/%Y} (essai : rien n'est envoyé).")
+            self.stdout.write(
+                f"{count(len(due), 'relance', 'relances')} à envoyer le "
+                f"{today:%d/%m/%Y} (essai : rien n'est envoyé)."
+            )
             return
         notified, refused = notify.send_pending()
         if notified or refused:
-            self.stdout.write(f"Avis en attente : {count(notified, 'envoyé', 'envoyés')}, "
-                              f"{count(refused, 'refusé', 'refusés')} par le serveur de courrier.")
+            self.stdout.write(
+                f"Avis en attente : {count(notified, 'envoyé', 'envoyés')}, "
+                f"{count(refused, 'refusé', 'refusés')} par le serveur de courrier."
+            )
         outcome = reminders.send(due)
         for reminder in outcome.sent:
             self.stdout.write(f"Envoyée : {describe(reminder)}")
         for reminder, error in outcome.failed:
             self.stderr.write(f"Non envoyée : {describe(reminder)} ({error})")
-        self.stdout.write(f"{count(len(outcome.sent), 'relance envoyée', 'relances envoyées')} "
-                          f"le {today:%d/%m/%Y}.")
+        self.stdout.write(
+            f"{count(len(outcome.sent), 'relance envoyée', 'relances envoyées')} "
+            f"le {today:%d/%m/%Y}."
+        )
         if outcome.failed:
             failed = len(outcome.failed)
             again = "elle repartira" if failed == 1 else "elles repartiront"
-            raise CommandError(f"{count(failed, 'relance non envoyée', 'relances non envoyées')}"
-                               f" : {again} au prochain lancement.")
+            raise CommandError(
+                f"{count(failed, 'relance non envoyée', 'relances non envoyées')}"
+                f" : {again} au prochain lancement."
+            )
 
 
 def describe(reminder):
-    return (f"{reminder.stage} · campagne {reminder.campaign.year} · {reminder.recipient.email}"
-            f" · {count(len(reminder.actions), 'action', 'actions')}")
+    return (
+        f"{reminder.stage} · campagne {reminder.campaign.year} · {reminder.recipient.email}"
+        f" · {count(len(reminder.actions), 'action', 'actions')}"
+    )

@@ -34,8 +34,12 @@ class Command(BaseCommand):
         for username, first, last, role, staff in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last, "is_staff": staff,
-                          "email": f"{username}@essplan.invalid"},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "is_staff": staff,
+                    "email": f"{username}@essplan.invalid",
+                },
             )
             if not user.email:
                 user.email = f"{username}@essplan.invalid"
@@ -45,7 +49,9 @@ class Command(BaseCommand):
                 user.set_password(known[username])
                 user.save(update_fields=["password"])
             user.groups.add(Group.objects.get(name=role))
-            self.stdout.write(f"  {role:<16} identifiant {username:<8} mot de passe {known[username]}")
+            self.stdout.write(
+                f"  {role:<16} identifiant {username:<8} mot de passe {known[username]}"
+            )
         PASSWORDS_FILE.parent.mkdir(parents=True, exist_ok=True)
         PASSWORDS_FILE.write_text(json.dumps(known, indent=2))
         PASSWORDS_FILE.chmod(0o600)

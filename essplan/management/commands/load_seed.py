@@ -26,8 +26,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--no-demo", action="store_true",
-                            help="Ne pas créer les structures fictives de démonstration.")
+        parser.add_argument(
+            "--no-demo",
+            action="store_true",
+            help="Ne pas créer les structures fictives de démonstration.",
+        )
 
     @transaction.atomic
     def handle(self, *args: str, **options: Any) -> None:

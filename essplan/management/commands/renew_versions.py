@@ -12,9 +12,13 @@ from essplan import datacache
 
 
 class Command(BaseCommand):
-    help = "Donne une nouvelle version à toutes les données : tout ce qui est en cache est recalculé."
+    help = (
+        "Donne une nouvelle version à toutes les données : tout ce qui est en cache est recalculé."
+    )
 
     def handle(self, *args: str, **options: Any) -> None:
         datacache.renew()
-        self.stdout.write("Versions renouvelées : les pages et les chiffres en cache seront "
-                          "recalculés à leur prochain affichage.")
+        self.stdout.write(
+            "Versions renouvelées : les pages et les chiffres en cache seront "
+            "recalculés à leur prochain affichage."
+        )

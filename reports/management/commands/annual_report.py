@@ -19,8 +19,10 @@ class Command(BaseCommand):
     def handle(self, *, plan, year, output, html=None, **options):
         plan = find_plan(plan)
         if year not in plan.years:
-            raise CommandError(f"Le plan « {plan.title} » couvre les années {plan.first_year} "
-                               f"à {plan.last_year}, pas {year}.")
+            raise CommandError(
+                f"Le plan « {plan.title} » couvre les années {plan.first_year} "
+                f"à {plan.last_year}, pas {year}."
+            )
         document = report_html(plan, year)
         if html:
             html.write_text(document, encoding="utf-8")

@@ -8,8 +8,10 @@ from reports.services import evaluation_html
 
 
 class Command(BaseCommand):
-    help = ("Écrit le bilan d'un plan (toute sa période) en PDF (le même que celui de la page "
-            "Rapports).")
+    help = (
+        "Écrit le bilan d'un plan (toute sa période) en PDF (le même que celui de la page "
+        "Rapports)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", required=True, help="Identifiant d'URL du plan (slug).")
