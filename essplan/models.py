@@ -79,6 +79,10 @@ class Notification(models.Model):
         LISTING_RECEIVED = "demande_recue", "Demande d'inscription reçue"
         LISTING_DECIDED = "demande_traitee", "Demande d'inscription traitée"
         INVITATION_ACCEPTED = "invitation_acceptee", "Invitation acceptée"
+        AGENDA_SENT = "ordre_du_jour", "Ordre du jour d'une séance du comité envoyé"
+        ITEM_PROPOSED = "point_propose", "Point proposé par un membre du comité"
+        ITEM_DECIDED = "point_examine", "Point proposé examiné par l'équipe"
+        DECISION_RECORDED = "decision", "Décision du comité à porter"
 
     kind = models.CharField("événement", max_length=30, choices=Kind)
     object_id = models.PositiveBigIntegerField(

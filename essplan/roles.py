@@ -46,6 +46,9 @@ FOLLOWUP = (
 )
 DIRECTORY_REFERENCE = verbs("commune", "legalform", "nafcode", only=["view"])
 INDICATORS = ("indicator", "target", "measurement")
+# The comité de suivi's sessions: the team prepares and records them (administrators hold
+# every permission of the app); the comité reads them and proposes agenda items.
+COMMITTEE = ("session", "member", "agendaitem", "decision", "discussionrequest")
 
 # {role: {app label: [codename, …] or ALL}}
 GRANTS: dict[str, dict[str, list[str] | str]] = {
@@ -58,23 +61,35 @@ GRANTS: dict[str, dict[str, list[str] | str]] = {
         "jobs": verbs("job", only=["view"]),
     },
     EDITOR: {
-        "actions": [*PLAN_READ, "change_action", *verbs(*FOLLOWUP)],
+        "actions": [*PLAN_READ, "change_action", *verbs(*FOLLOWUP), *verbs(*COMMITTEE)],
         "structures": [*verbs("structure", "listingrequest"), *DIRECTORY_REFERENCE],
         "indicators": verbs(*INDICATORS),
         "reports": ["view_annualreport"],
     },
     VIEWER: {
-        "actions": [*PLAN_READ, *verbs(*FOLLOWUP, only=["view"])],
+        "actions": [
+            *PLAN_READ,
+            *verbs(*FOLLOWUP, only=["view"]),
+            *verbs(*COMMITTEE, only=["view"]),
+            "propose_agendaitem",
+        ],
         "structures": ["view_structure", *DIRECTORY_REFERENCE],
         "indicators": verbs(*INDICATORS, only=["view"]),
         "reports": ["view_annualreport"],
     },
 }
-# A pilot reads what the comité reads, and records the follow-up of the actions it pilots
-# (the object-level rule is actions.access.may_follow).
+# A pilot reads what the comité reads but its sessions, and records the follow-up of the
+# actions it pilots (the object-level rule is actions.access.may_follow): there, it reads the
+# comité's decisions and asks for a discussion (« À discuter »).
 GRANTS[PILOT] = {
     **GRANTS[VIEWER],
-    "actions": [*GRANTS[VIEWER]["actions"], "follow_own_action"],
+    "actions": [
+        *PLAN_READ,
+        *verbs(*FOLLOWUP, only=["view"]),
+        "follow_own_action",
+        "view_decision",
+        "add_discussionrequest",
+    ],
 }
 
 

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "structures",
     "actions",
     "indicators",
+    "committee",
     "reports",
     "jobs",
     "publicsite",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("structures/", include("structures.urls")),
     path("", include("indicators.urls")),
+    path("", include("committee.urls")),
     path("", include("jobs.urls")),
     path("public/api/v1/", include("publicsite.api_urls")),
     path("public/", include("publicsite.urls")),

@@ -29,7 +29,13 @@ def test_the_migrated_database_holds_the_three_roles_as_declared():
         "indicators.view_measurement",
         "reports.view_annualreport",
     } <= viewer
-    assert not {name for name in viewer if not name.split(".")[1].startswith("view_")}
+    # The comité reads, and writes one thing only: an item proposed for a session's agenda.
+    assert {n for n in viewer if not n.split(".")[1].startswith("view_")} == {
+        "actions.propose_agendaitem"
+    }
+    pilot = codenames(roles.PILOT)
+    assert {"actions.view_decision", "actions.add_discussionrequest"} <= pilot
+    assert not pilot & {"actions.view_session", "actions.propose_agendaitem"}
     editor = codenames(roles.EDITOR)
     assert {
         "actions.change_action",

@@ -1,5 +1,6 @@
 from .budget_table import DeliberationBudgetRow
 from .campaign import Campaign, ReminderSent
+from .committee import AgendaItem, Decision, DiscussionRequest, Member, Session
 from .followup import (
     CURRENT_STATUSES,
     NO_POINT,
@@ -19,6 +20,11 @@ from .followup import (
 from .plan import Action, Axis, Direction, Objective, Plan
 
 __all__ = [
+    "AgendaItem",
+    "Decision",
+    "DiscussionRequest",
+    "Member",
+    "Session",
     "CURRENT_STATUSES",
     "NO_POINT",
     "REVIEW_LABELS",
