@@ -19,6 +19,7 @@ from django.utils import timezone
 from essplan import links
 from essplan.accounts import ROLE_CHOICES, send_invitation
 from essplan.forms import FilterForm
+from essplan.french import person_name
 from essplan.models import Invitation
 from essplan.search import PEOPLE_ORDER, people_matching
 
@@ -108,7 +109,7 @@ def row(user, now):
     state = invitation.state(now) if invitation is not None else None
     return {
         "user": user,
-        "name": user.get_full_name() or user.get_username(),
+        "name": person_name(user),
         "roles": user.role_names,
         "invitation": invitation,
         "invitation_state": state,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essplan import links, roles
-from essplan.french import count
+from essplan.french import count, person_name
 
 from .models import WAITING, Action, Campaign, ReminderSent, Review
 
@@ -306,8 +306,8 @@ def remind_action(campaign, action):
     ]
     outcome = send(reminders)
     return ActionReminder(
-        sent_to=", ".join(_name(reminder.recipient) for reminder in outcome.sent),
-        unreachable=", ".join(_name(pilot) for pilot in pilots if not pilot.email),
+        sent_to=", ".join(person_name(reminder.recipient) for reminder in outcome.sent),
+        unreachable=", ".join(person_name(pilot) for pilot in pilots if not pilot.email),
         failed=bool(outcome.failed),
     )
 
@@ -319,7 +319,7 @@ def send_due(campaign, progress, today=None):
     found = campaign_due(campaign, today or timezone.localdate())
     progress(total=len(found.reminders), unit="courriels", step="Envoi des relances")
     outcome = send(found.reminders, progress=progress)
-    return outcome, sorted(_name(pilot) for _, pilot, _ in found.unreachable)
+    return outcome, sorted(person_name(pilot) for _, pilot, _ in found.unreachable)
 
 
 def remind_all(campaign, stage, progress):
@@ -334,8 +334,4 @@ def remind_all(campaign, stage, progress):
     ]
     progress(total=len(reminders), unit="courriels", step="Envoi des relances")
     outcome = send(reminders, progress=progress)
-    return outcome, sorted(_name(pilot) for pilot in pilots if not pilot.email)
-
-
-def _name(user):
-    return user.get_full_name() or user.get_username()
+    return outcome, sorted(person_name(pilot) for pilot in pilots if not pilot.email)

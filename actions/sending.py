@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from essplan import notify
+from essplan.french import person_name
 from essplan.models import Notification
 
 from . import reminders
@@ -70,17 +71,13 @@ def upcoming(campaign, today=None):
     return {
         "pilots": sorted(pilots, key=_by_name),
         "team": sorted(team, key=_by_name),
-        "unreachable": sorted(_name(pilot) for pilot in found.waiting if not pilot.email),
+        "unreachable": sorted(person_name(pilot) for pilot in found.waiting if not pilot.email),
         "due": sum(send.now for send in pilots + team),
     }
 
 
 def _by_name(send):
-    return _name(send.reminder.recipient).lower()
-
-
-def _name(user):
-    return user.get_full_name() or user.get_username()
+    return person_name(send.reminder.recipient).lower()
 
 
 def pending_notifications():

@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import links, notify, roles, throttle
 from .forms import StyledFormMixin
-from .french import count
+from .french import count, person_name
 from .models import Invitation, LinkRevocation, PasswordResetRequest
 
 ROLE_CHOICES = [(role, role) for role in (roles.PILOT, roles.VIEWER, roles.EDITOR, roles.ADMIN)]
@@ -143,7 +143,7 @@ def send_invitation(user: User, role: str, inviter: User) -> None:
         "user": user,
         "role": role,
         "link": password_link(user),
-        "inviter": inviter.get_full_name() or inviter.get_username(),
+        "inviter": person_name(inviter),
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
         "login_url": settings.SITE_URL + reverse("login"),
     }

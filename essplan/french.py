@@ -109,6 +109,11 @@ def count(n: float, singular: str, plural: str) -> str:
     return f"{number(n)} {noun(n, singular, plural)}"
 
 
+def person_name(user: Any) -> str:
+    """How pages and mails name an account: its full name, or its login when it has none."""
+    return user.get_full_name() or user.get_username()
+
+
 def listing(items: Iterable[Any]) -> str:
     """['a', 'b', 'c'] -> 'a, b et c'."""
     return str(get_text_list([str(item) for item in items], "et"))

@@ -19,7 +19,7 @@ from django.utils.formats import localize
 from django.utils.functional import Promise
 from pghistory.models import Events
 
-from .french import figure, listing
+from .french import figure, listing, person_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
@@ -55,7 +55,7 @@ def display(field: Any, value: Any, related: dict[tuple[type[Model], Any], Model
         return "—"
     if field.is_relation:
         target = related.get((field.related_model, value), value)
-        return _person(target) if isinstance(target, get_user_model()) else target
+        return person_name(target) if isinstance(target, get_user_model()) else target
     if isinstance(value, list):
         return listing(display(field.base_field, item, related) for item in value)
     try:
@@ -92,10 +92,6 @@ def _related_objects(events: list[Any]) -> dict[tuple[type[Model], Any], Model]:
     }
 
 
-def _person(user: "AbstractUser") -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def for_object(obj: Model, limit: int = 200) -> list[Entry]:
     events = list(Events.objects.references(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids: set[Any] = {(event.pgh_context or {}).get("user") for event in events} - {None}
@@ -127,7 +123,7 @@ def for_object(obj: Model, limit: int = 200) -> list[Entry]:
         entries.append(
             Entry(
                 when=event.pgh_created_at,
-                who=_person(user) if user else "Système (import, script)",
+                who=person_name(user) if user else "Système (import, script)",
                 what=str(model._meta.verbose_name).capitalize(),
                 label=LABELS.get(event.pgh_label, event.pgh_label),
                 changes=changes,

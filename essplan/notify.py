@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from . import links, roles
+from .french import person_name
 from .models import Notification
 
 if TYPE_CHECKING:
@@ -232,7 +233,7 @@ def _listing_decided(listing: Any) -> Mail:
 
 def _invitation_accepted(invitation: Any) -> Mail:
     user = invitation.user
-    name = user.get_full_name() or user.get_username()
+    name = person_name(user)
     return Mail(
         subject=f"[essplan] {name} a activé son compte",
         template="invitation_accepted",

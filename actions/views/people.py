@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from essplan.access import get_account, require_inviter, require_people_manager
 from essplan.accounts import TAKEN, InviteForm, invite, send_invitation
+from essplan.french import person_name
 from essplan.security import as_id
 from essplan.views import filtered, paginate
 
@@ -46,16 +47,14 @@ def back_to_list(request):
     return redirect(reverse("people") + (f"?{query}" if query else ""))
 
 
-def name_of(user):
-    return user.get_full_name() or user.get_username()
-
-
 @require_POST
 def person_resend(request, pk):
     user = get_account(request, pk)
     invitation = getattr(user, "invitation", None)
     if not user.is_active or invitation is None or invitation.accepted_at is not None:
-        messages.error(request, f"{name_of(user)} n'attend pas d'invitation : rien n'est envoyé.")
+        messages.error(
+            request, f"{person_name(user)} n'attend pas d'invitation : rien n'est envoyé."
+        )
         return back_to_list(request)
     try:
         people.resend_invitation(user, request.user)
@@ -65,7 +64,9 @@ def person_resend(request, pk):
             f"Le courriel à {user.email} n'a pas pu partir : réessayez dans quelques minutes.",
         )
     else:
-        messages.success(request, f"Un nouveau lien a été envoyé à {name_of(user)} ({user.email}).")
+        messages.success(
+            request, f"Un nouveau lien a été envoyé à {person_name(user)} ({user.email})."
+        )
     return back_to_list(request)
 
 
@@ -80,14 +81,14 @@ def person_deactivate(request, pk):
         people.set_active(user.pk, False)
         messages.success(
             request,
-            f"Le compte de {name_of(user)} est désactivé : il ne peut plus "
+            f"Le compte de {person_name(user)} est désactivé : il ne peut plus "
             "se connecter et ne reçoit plus de courriels.",
         )
         return back_to_list(request)
     return render(
         request,
         "people/person_deactivate.html",
-        {"person": user, "name": name_of(user), "query": request.GET.urlencode()},
+        {"person": user, "name": person_name(user), "query": request.GET.urlencode()},
     )
 
 
@@ -95,7 +96,7 @@ def person_deactivate(request, pk):
 def person_reactivate(request, pk):
     user = get_account(request, pk)
     people.set_active(user.pk, True)
-    messages.success(request, f"Le compte de {name_of(user)} est réactivé.")
+    messages.success(request, f"Le compte de {person_name(user)} est réactivé.")
     return back_to_list(request)
 
 

@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from essplan.exports import FORMATS, requested_export
+from essplan.french import person_name
 from essplan.search import PEOPLE_ORDER, french_order
 from essplan.security import as_id
 from essplan.views import import_check, import_confirm
@@ -25,7 +26,7 @@ def action_pilots(request, slug, code):
     query = request.GET.get("q", "").strip()
     if request.method == "POST":
         person = get_object_or_404(pilots.candidates(), pk=as_id(request.POST.get("user")))
-        name = person.get_full_name() or person.get_username()
+        name = person_name(person)
         if request.POST.get("remove"):
             action.pilots.remove(person)
             messages.success(request, f"{name} n'est plus pilote de l'action {action.code}.")

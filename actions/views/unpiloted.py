@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from essplan.french import person_name
 from essplan.security import as_id
 
 from .. import pilots
@@ -27,7 +28,7 @@ def campaign_name_pilot(request, slug, year):
         return redirect(back)
     person = get_object_or_404(pilots.candidates(), pk=as_id(request.POST.get("user")))
     pilots.name_pilot(action, person)
-    name = person.get_full_name() or person.get_username()
+    name = person_name(person)
     told = (
         " Un courriel le lui dit ; les relances de la campagne le lui rappelleront."
         if person.email

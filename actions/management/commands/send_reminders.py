@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from actions import reminders
 from essplan import notify
-from essplan.french import count
+from essplan.french import count, person_name
 
 
 def day(text):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         dry_run = dry_run or (date is not None and not send)
         due, unreachable = reminders.due(today)
         for campaign, pilot, actions in unreachable:
-            name = pilot.get_full_name() or pilot.get_username()
+            name = person_name(pilot)
             self.stdout.write(
                 f"Injoignable (pas d'adresse électronique) : {name}, pilote de "
                 f"{', '.join(action.code for action in actions)} "
