@@ -8,6 +8,7 @@ export DEBUG="${DEBUG:-true}"
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py load_seed
 .venv/bin/python manage.py create_demo_users
+.venv/bin/python manage.py create_demo_sessions
 # The worker that runs long jobs (reports, large imports), stopped with the server.
 .venv/bin/python manage.py db_worker &
 worker=$!
