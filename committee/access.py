@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from actions.access import check_plan, get_plan
 from actions.models import Plan, Session
-from essplan.roles import Someone, require
+from essplan.roles import VIEW_PLAN, Someone, require
 
 READ = "actions.view_session"
 PREPARE = "actions.change_session"
@@ -55,7 +55,7 @@ def get_session(request: HttpRequest, slug: str, pk: int, perm: str = READ) -> S
     (PERM other than reading) to a closed plan's session only for those who manage plans."""
     require(request.user, perm)
     session = get_object_or_404(Session.objects.select_related("plan"), plan__slug=slug, pk=pk)
-    check_plan(request.user, session.plan, READ if perm == READ else perm)
+    check_plan(request.user, session.plan, VIEW_PLAN if perm == READ else perm)
     return session
 
 
