@@ -247,6 +247,24 @@ def _invitation_accepted(invitation: Any) -> Mail:
     )
 
 
+def _decision_recorded(decision: Any) -> Mail:
+    """The mail of a decision of the comité to its carrier and the pilots of its action."""
+    session, action = decision.session, decision.action
+    about = f"{action.code} {_short(action.title)}" if action else _short(decision.text)
+    return Mail(
+        subject=f"[essplan] Décision du comité de suivi du {session.date:%d/%m/%Y} · {about}",
+        template="decision_recorded",
+        context={
+            "decision": decision,
+            "session": session,
+            "plan": session.plan,
+            "action": action,
+            "action_url": settings.SITE_URL + action.get_absolute_url() if action else None,
+            "my_actions_url": _link("actions:my_actions"),
+        },
+    )
+
+
 def _model(label: str) -> Callable[[], type["Model"]]:
     return lambda: apps.get_model(label)
 
@@ -277,4 +295,5 @@ KINDS: dict[str, tuple[Callable[[], type["Model"]], Callable[[Any], Mail]]] = {
     Kind.LISTING_RECEIVED: (_model("structures.ListingRequest"), _listing_received),
     Kind.LISTING_DECIDED: (_model("structures.ListingRequest"), _listing_decided),
     Kind.INVITATION_ACCEPTED: (_model("essplan.Invitation"), _invitation_accepted),
+    Kind.DECISION_RECORDED: (_model("actions.Decision"), _decision_recorded),
 }
