@@ -9,7 +9,16 @@ import datetime
 import factory
 from django.contrib.auth.models import Group, User
 
-from actions.models import Action, BudgetLine, Event, ProgressUpdate, Status
+from actions.models import (
+    Action,
+    AgendaItem,
+    BudgetLine,
+    Decision,
+    Event,
+    ProgressUpdate,
+    Session,
+    Status,
+)
 
 PASSWORD = "mot-de-passe-de-test-2025"
 COTENTIN = "cotentin-ess-2023-2025"
@@ -73,3 +82,33 @@ class EventFactory(factory.django.DjangoModelFactory):
     def actions(event, create, extracted, **kwargs):
         if create and extracted:
             event.actions.add(*extracted)
+
+
+# --- Comité de suivi: sessions, agenda items and decisions (issue #32, the recording) ---
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session of the seeded Cotentin plan, held on a past day unless told."""
+
+    class Meta:
+        model = Session
+
+    plan = factory.LazyFunction(lambda: seeded_action().plan)
+    date = factory.Sequence(lambda n: datetime.date(2025, 6, 1) + datetime.timedelta(days=n))
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    session = factory.SubFactory(SessionFactory)
+    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Point {n}")
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    session = factory.SubFactory(SessionFactory)
+    text = factory.Sequence(lambda n: f"Décision {n}")

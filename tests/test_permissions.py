@@ -16,15 +16,18 @@ from django.utils import timezone
 from actions.drafting import draft_next_plan
 from actions.models import (
     Action,
+    AgendaItem,
     Attachment,
     BudgetLine,
     Campaign,
+    Decision,
     Event,
     Plan,
     ProgressUpdate,
     ReminderSent,
     Review,
     ReviewComment,
+    Session,
 )
 from essplan import accounts, roles
 from essplan.models import Invitation
@@ -32,7 +35,13 @@ from jobs.models import Job
 from reports.models import AnnualReport
 from structures.models import ListingRequest, Structure
 from tests.conftest import COTENTIN, PERSONAS, make_user
-from tests.factories import BudgetLineFactory, EventFactory
+from tests.factories import (
+    AgendaItemFactory,
+    BudgetLineFactory,
+    DecisionFactory,
+    EventFactory,
+    SessionFactory,
+)
 from tests.helpers import named_urls
 
 LOGIN = "/connexion/"
@@ -55,6 +64,7 @@ ACTION = {"slug": COTENTIN, "code": "1.4.7"}
 LINE = {**ACTION, "pk": "line"}
 EVENT = {"slug": COTENTIN, "pk": "event"}
 CAMPAIGN = {"slug": COTENTIN, "year": 2025}
+SESSION = {"slug": COTENTIN, "pk": "session"}
 
 # url name -> (kwargs, {persona: expected status, or the path a 302 leads to}).
 # "line" and "event" stand for the budget line and the event of the fixture below.
@@ -204,6 +214,14 @@ EXPECTED = {
     "public-api:measurements": ({"slug": COTENTIN}, dict.fromkeys(PERSONAS, 200)),
     # The API's root has no page of its own (no interactive documentation is served).
     "public-api:api-root": ({}, dict.fromkeys(PERSONAS, 404)),
+    # The comité's relevé de décisions: recorded by the ESS team, read by the comité, not
+    # by the pilots (they read the decisions of their actions on the actions' pages).
+    "committee:session_record": (SESSION, {**EDITORS_ONLY, "viewer": 200}),
+    "committee:item_summary": ({**SESSION, "item": "item"}, POST_ONLY),
+    "committee:decision_add": (SESSION, POST_ONLY),
+    "committee:decision_edit": ({**SESSION, "decision": "decision"}, EDITORS_ONLY),
+    "committee:decision_delete": ({**SESSION, "decision": "decision"}, POST_ONLY),
+    "committee:session_close": (SESSION, POST_ONLY),
 }
 
 
@@ -264,7 +282,13 @@ def objects(action):
         email="paule@example.org",
         consent=True,
     )
+    session = SessionFactory(plan=action.plan, date=datetime.date(2025, 6, 2))
+    item = AgendaItemFactory(session=session, action=action)
+    decision = DecisionFactory(session=session, item=item, action=action)
     return {
+        "session": session.pk,
+        "item": item.pk,
+        "decision": decision.pk,
         "line": line.pk,
         "event": event.pk,
         "structure": structure.pk,
@@ -367,6 +391,11 @@ WRITE_URLS = [
     "indicators:measurement_import_confirm",
     "reports:report_generate",
     "reports:report_publish",
+    "committee:item_summary",
+    "committee:decision_add",
+    "committee:decision_edit",
+    "committee:decision_delete",
+    "committee:session_close",
     *(
         DRAFT_WRITES := [
             "actions:draft_create",
@@ -433,6 +462,9 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(
             list(ListingRequest.objects.values_list("pk", "state")),
             sorted(User.objects.values_list("pk", "is_active")),
             sorted(Invitation.objects.values_list("pk", "sent_at")),
+            sorted(Session.objects.values_list("pk", "state")),
+            sorted(AgendaItem.objects.values_list("pk", "summary")),
+            sorted(Decision.objects.values_list("pk", "text", "action", "due_on")),
         )
 
     client = client_for(persona)
@@ -469,6 +501,9 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(
         "email": "faux@example.org",
         "role": roles.ADMIN,
         "file": SimpleUploadedFile("forge.pdf", b"%PDF-1.4\n%%EOF\n"),
+        "text": "forgée",
+        "d-text": "forgée",
+        "summary": "forgée",
     }
     response = client.post(url_for(name, objects), data)
     assert response.status_code == 403
