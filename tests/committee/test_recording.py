@@ -12,8 +12,9 @@ from django.utils import timezone
 from actions.models import AgendaItem, Decision, Plan, Session
 from committee import recording
 from committee.record_forms import BOTH_CARRIERS, TEXT_REQUIRED
+from essplan import roles
 from essplan.models import Notification
-from tests.conftest import COTENTIN
+from tests.conftest import COTENTIN, make_user
 from tests.factories import AgendaItemFactory, DecisionFactory, SessionFactory
 from tests.test_notifications import parts, subject
 
@@ -402,3 +403,23 @@ def test_the_record_page_reads_a_constant_number_of_queries(
     grow(session, action, editor, items=5, decisions=8)
     with django_assert_num_queries(expected):
         assert client.get(url("session_record", session)).status_code == 200
+
+
+def test_carriers_are_the_active_team_pilots_and_comite_in_french_order(client_for, session):
+    people = {
+        "faure": ("Faure", roles.EDITOR),
+        "etienne": ("Étienne", roles.PILOT),
+        "dupont": ("Dupont", roles.VIEWER),
+        "sans_role": ("Aubert", None),
+        "parti": ("Bernard", roles.EDITOR),
+    }
+    for username, (last_name, role) in people.items():
+        user = make_user(username, role)
+        user.last_name = last_name
+        user.is_active = username != "parti"
+        user.save()
+    content = client_for("editor").get(url("session_record", session)).content.decode()
+    select = re.search(r'<select name="d-carrier".*?</select>', content, re.S).group(0)
+    names = re.findall(r"<option value=\"\d+\">([^<]+)</option>", select)
+    # emile: the editor who reads the page, named by his login (no last name: first).
+    assert names == ["emile", "Dupont", "Étienne", "Faure"]
