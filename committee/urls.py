@@ -1,12 +1,23 @@
 from django.urls import path
 
-from .views import record
+from .views import agenda, record
 
 app_name = "committee"
 
 SESSION = "plans/<slug:slug>/comite/<int:pk>/"
+ITEM = f"{SESSION}ordre-du-jour/<int:item>/"
 
 urlpatterns: list = [
+    path(f"{SESSION}ordre-du-jour/", agenda.agenda_page, name="agenda"),
+    path(f"{SESSION}ordre-du-jour/ajouter/", agenda.agenda_add, name="agenda_add"),
+    path(f"{SESSION}ordre-du-jour/envoyer/", agenda.agenda_send, name="agenda_send"),
+    path(f"{ITEM}retirer/", agenda.item_remove, name="agenda_item_remove"),
+    path(f"{ITEM}deplacer/", agenda.item_move, name="agenda_item_move"),
+    path(f"{ITEM}document/", agenda.item_document, name="agenda_item_document"),
+    path(f"{ITEM}document/telecharger/", agenda.item_download, name="agenda_item_download"),
+    path(f"{ITEM}retenir/", agenda.item_keep, name="item_keep"),
+    path(f"{ITEM}ecarter/", agenda.item_refuse, name="item_refuse"),
+    path(f"{SESSION}proposer/", agenda.item_propose, name="item_propose"),
     path(f"{SESSION}releve/", record.session_record, name="session_record"),
     path(f"{SESSION}releve/points/<int:item>/synthese/", record.item_summary, name="item_summary"),
     path(f"{SESSION}releve/decisions/", record.decision_add, name="decision_add"),

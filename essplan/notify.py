@@ -265,6 +265,55 @@ def _decision_recorded(decision: Any) -> Mail:
     )
 
 
+def _agenda_sent(sending: Any) -> Mail:
+    """The agenda of a session, as it stands when the mail is written; a second sending says
+    the agenda changed."""
+    session = sending.session
+    items = session.items.filter(state="retenu").select_related("action").order_by("position", "pk")
+    changed = " modifié" if sending.is_change else ""
+    return Mail(
+        subject=f"[essplan] Comité de suivi du {session.date:%d/%m/%Y} : ordre du jour{changed}",
+        template="agenda_sent",
+        context={
+            "session": session,
+            "plan": session.plan,
+            "items": list(items),
+            "changed": sending.is_change,
+            "session_url": _link("committee:agenda", slug=session.plan.slug, pk=session.pk),
+        },
+    )
+
+
+def _item_proposed(item: Any) -> Mail:
+    session = item.session
+    return Mail(
+        subject=f"[essplan] Point proposé pour le comité du {session.date:%d/%m/%Y} : "
+        f"{_short(item.title)}",
+        template="item_proposed",
+        context={
+            "item": item,
+            "session": session,
+            "proposer": person_name(item.proposed_by) if item.proposed_by else "",
+            "agenda_url": _link("committee:agenda", slug=session.plan.slug, pk=session.pk),
+        },
+    )
+
+
+def _item_decided(item: Any) -> Mail:
+    session = item.session
+    outcome = "retenu" if item.state == "retenu" else "écarté"
+    return Mail(
+        subject=f"[essplan] Votre point pour le comité du {session.date:%d/%m/%Y} : {outcome}",
+        template="item_decided",
+        context={
+            "item": item,
+            "session": session,
+            "kept": item.state == "retenu",
+            "agenda_url": _link("committee:agenda", slug=session.plan.slug, pk=session.pk),
+        },
+    )
+
+
 def _model(label: str) -> Callable[[], type["Model"]]:
     return lambda: apps.get_model(label)
 
@@ -296,4 +345,7 @@ KINDS: dict[str, tuple[Callable[[], type["Model"]], Callable[[Any], Mail]]] = {
     Kind.LISTING_DECIDED: (_model("structures.ListingRequest"), _listing_decided),
     Kind.INVITATION_ACCEPTED: (_model("essplan.Invitation"), _invitation_accepted),
     Kind.DECISION_RECORDED: (_model("actions.Decision"), _decision_recorded),
+    Kind.AGENDA_SENT: (_model("committee.AgendaSending"), _agenda_sent),
+    Kind.ITEM_PROPOSED: (_model("actions.AgendaItem"), _item_proposed),
+    Kind.ITEM_DECIDED: (_model("actions.AgendaItem"), _item_decided),
 }
