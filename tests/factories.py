@@ -84,7 +84,7 @@ class EventFactory(factory.django.DjangoModelFactory):
             event.actions.add(*extracted)
 
 
-# --- Comité de suivi: sessions, agenda items and decisions (issue #32, the recording) ---
+# --- Comité de suivi: sessions, agenda items and decisions (issue #32) ---
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

@@ -64,7 +64,11 @@ ACTION = {"slug": COTENTIN, "code": "1.4.7"}
 LINE = {**ACTION, "pk": "line"}
 EVENT = {"slug": COTENTIN, "pk": "event"}
 CAMPAIGN = {"slug": COTENTIN, "year": 2025}
+# "session" is a session of the Cotentin plan to come, "item" a point of its agenda with a
+# document; the comité reads sessions, the pilots do not.
 SESSION = {"slug": COTENTIN, "pk": "session"}
+ITEM = {**SESSION, "item": "item"}
+COMITE = {**EDITORS_ONLY, "viewer": 200}
 
 # url name -> (kwargs, {persona: expected status, or the path a 302 leads to}).
 # "line" and "event" stand for the budget line and the event of the fixture below.
@@ -212,6 +216,18 @@ EXPECTED = {
     "public-api:plans": ({}, dict.fromkeys(PERSONAS, 200)),
     "public-api:actions": ({"slug": COTENTIN}, dict.fromkeys(PERSONAS, 200)),
     "public-api:measurements": ({"slug": COTENTIN}, dict.fromkeys(PERSONAS, 200)),
+    # A session's agenda: the comité and the team read it, the team prepares and sends it; a
+    # comité member (and an administrator) proposes an item before the session.
+    "committee:agenda": (SESSION, COMITE),
+    "committee:agenda_add": (SESSION, POST_ONLY),
+    "committee:agenda_send": (SESSION, POST_ONLY),
+    "committee:agenda_item_remove": (ITEM, POST_ONLY),
+    "committee:agenda_item_move": (ITEM, POST_ONLY),
+    "committee:agenda_item_document": (ITEM, POST_ONLY),
+    "committee:agenda_item_download": (ITEM, COMITE),
+    "committee:item_keep": (ITEM, POST_ONLY),
+    "committee:item_refuse": (ITEM, POST_ONLY),
+    "committee:item_propose": (SESSION, {**COMITE, "editor": 403}),
     # The API's root has no page of its own (no interactive documentation is served).
     "public-api:api-root": ({}, dict.fromkeys(PERSONAS, 404)),
     # The comité's relevé de décisions: recorded by the ESS team, read by the comité, not
@@ -282,8 +298,9 @@ def objects(action):
         email="paule@example.org",
         consent=True,
     )
-    session = SessionFactory(plan=action.plan, date=datetime.date(2025, 6, 2))
+    session = SessionFactory(plan=action.plan, date=datetime.date(2027, 1, 15))
     item = AgendaItemFactory(session=session, action=action)
+    item.document.save("ordre.pdf", ContentFile(b"%PDF-1.7\n"))
     decision = DecisionFactory(session=session, item=item, action=action)
     return {
         "session": session.pk,
