@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actions import attachments
+from actions.access import writable
 from essplan.french import count
 
 from .. import agenda, agenda_edit
@@ -30,7 +31,7 @@ def _agenda_url(session):
     return redirect("committee:agenda", slug=session.plan.slug, pk=session.pk)
 
 
-def _team_context(session, form):
+def _team_context(request, session, form):
     members = list(session.members.select_related("user", "structure"))
     pending = session.items.filter(state=PROPOSED).select_related("proposed_by", "action")
     return {
@@ -40,7 +41,7 @@ def _team_context(session, form):
         "member_count": len(members),
         "unreachable": agenda_edit.unreachable(members),
         "last_sending": session.agenda_sendings.order_by("-number").first(),
-        "editable": session.state != session.State.HELD,
+        "editable": session.state != session.State.HELD and writable(request.user, session.plan),
     }
 
 
@@ -67,7 +68,7 @@ def agenda_page(request, slug, pk):
         "items": list(agenda_edit.kept(session)),
         "team": team,
         "can_propose": request.user.has_perm(PROPOSE) and proposal_refusal(session) is None,
-        **(_team_context(session, form) if team else {}),
+        **(_team_context(request, session, form) if team else {}),
     }
     return render(
         request, "committee/agenda.html", context, status=400 if form and form.errors else 200

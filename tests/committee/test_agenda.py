@@ -310,6 +310,9 @@ def test_a_held_session_keeps_its_agenda(client_for, session):
     )
     assert "ne change plus" in response.content.decode()
     assert session.items.exists()
+    page = client_for("editor").get(url("agenda", session)).content.decode()
+    assert "Cette séance est tenue" in page
+    assert "Retirer" not in page and "Envoyer l" not in page
 
 
 def subject(message):
