@@ -488,11 +488,16 @@ def test_the_comite_reads_only_the_kept_agenda(client_for, session, plan_state):
 
 @pytest.mark.parametrize("count", [1, 8])
 def test_the_agenda_page_costs_the_same_whatever_its_length(
-    client_for, session, plan_state, members, django_assert_num_queries, count
+    client_for, session, plan_state, members, viewer, django_assert_num_queries, count
 ):
     for _ in range(count):
         AgendaItemFactory(session=session, action=session.plan.actions.get(code="1.4.7"))
-        AgendaItemFactory(session=session, state=AgendaItem.State.PROPOSED, proposed_by=None)
+        AgendaItemFactory(
+            session=session,
+            state=AgendaItem.State.PROPOSED,
+            proposed_by=viewer,
+            action=session.plan.actions.get(code="1.4.6"),
+        )
     team = client_for("editor")
     team.get(url("agenda", session))  # the indicators' computations are cached
     # 19 queries: the login session, the data versions; the session, its kept items, its
