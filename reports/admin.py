@@ -7,11 +7,22 @@ from .models import AnnualReport
 class AnnualReportAdmin(admin.ModelAdmin):
     """The archive is read-only here: reports are generated from the Rapports page."""
 
-    list_display = ["year", "plan", "generated_at", "generated_by", "page_count", "published"]
-    list_filter = ["published", "year", "plan"]
-    list_select_related = ["plan", "generated_by"]
-    readonly_fields = [
+    list_display = [
+        "kind",
+        "year",
         "plan",
+        "session",
+        "generated_at",
+        "generated_by",
+        "page_count",
+        "published",
+    ]
+    list_filter = ["kind", "published", "year", "plan"]
+    list_select_related = ["plan", "session", "generated_by"]
+    readonly_fields = [
+        "kind",
+        "plan",
+        "session",
         "year",
         "generated_at",
         "generated_by",

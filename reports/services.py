@@ -1,4 +1,5 @@
-"""Writes of the report archive: generating a report, publishing a version."""
+"""Writes of the report archive: generating a report or a session's minutes, publishing a
+version."""
 
 import datetime
 import hashlib
@@ -10,12 +11,17 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from actions.models import Plan
+from actions.models import Plan, Session
 
 from .annual import report_context
 from .evaluation import evaluation_context
+from .minutes import minutes_html, minutes_refusal
 from .models import AnnualReport, Kind
-from .pdf import render_pdf
+from .pdf import Pdf, render_pdf
+
+
+class MinutesRefused(Exception):
+    """The session has no minutes yet: the French message says why."""
 
 
 def report_html(
@@ -64,15 +70,41 @@ def generate_report(
     else:
         html = report_html(plan, year, generated_at=now, generated_by=user)
     pdf = render_pdf(html, progress)
+    return archive(AnnualReport(plan=plan, kind=kind, year=year, generated_by=user), pdf, now)
+
+
+def generate_minutes(
+    session: Session,
+    *,
+    user: User | None = None,
+    progress: Callable[..., object] | None = None,
+) -> AnnualReport:
+    """Render the minutes (« relevé de décisions ») of SESSION, held, and archive them as the
+    reports are; MinutesRefused when the session is not held."""
+    refusal = minutes_refusal(session)
+    if refusal:
+        raise MinutesRefused(refusal)
+    now = timezone.now()
+    if progress:
+        progress(
+            step="Rassemblement des présences et des décisions", done=0, total=3, unit="étapes"
+        )
+    pdf = render_pdf(minutes_html(session, generated_at=now, generated_by=user), progress)
     report = AnnualReport(
-        plan=plan,
-        kind=kind,
-        year=year,
+        plan=session.plan,
+        kind=Kind.MINUTES,
+        session=session,
+        year=session.date.year,
         generated_by=user,
-        size=len(pdf.data),
-        page_count=pdf.page_count,
-        sha256=hashlib.sha256(pdf.data).hexdigest(),
     )
+    return archive(report, pdf, now)
+
+
+def archive(report: AnnualReport, pdf: Pdf, now: datetime.datetime) -> AnnualReport:
+    """Store PDF in the media storage and REPORT's record (size, SHA-256, pages) with it."""
+    report.size = len(pdf.data)
+    report.page_count = pdf.page_count
+    report.sha256 = hashlib.sha256(pdf.data).hexdigest()
     name = f"{report.filename.removesuffix('.pdf')}-{timezone.localtime(now):%Y%m%d-%H%M%S}.pdf"
     report.file.save(name, ContentFile(pdf.data), save=False)
     try:
@@ -86,11 +118,16 @@ def generate_report(
 
 @transaction.atomic
 def set_published(report: AnnualReport, published: bool) -> AnnualReport:
-    """Publish REPORT (the one version of its plan, kind and year shown to the comité de
-    suivi), or withdraw it."""
-    siblings = AnnualReport.objects.filter(plan=report.plan_id, kind=report.kind, year=report.year)
-    # Lock every version of the plan and year (evaluated: a lazy queryset locks nothing), so
-    # that two publications at once leave exactly one published version.
+    """Publish REPORT (the one version of its plan, kind and year, or of its session for the
+    minutes, shown to its readers), or withdraw it."""
+    if report.session_id is not None:
+        siblings = AnnualReport.objects.filter(session=report.session_id)
+    else:
+        siblings = AnnualReport.objects.documents().filter(
+            plan=report.plan_id, kind=report.kind, year=report.year
+        )
+    # Lock every version of the plan and year, or of the session (evaluated: a lazy queryset
+    # locks nothing), so that two publications at once leave exactly one published version.
     list(siblings.select_for_update().order_by("pk").values_list("pk", flat=True))
     if published:
         siblings.exclude(pk=report.pk).filter(published=True).update(published=False)

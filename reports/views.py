@@ -5,13 +5,23 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from actions.access import can_edit, can_manage, plans, shared_copy
+from committee.access import can_prepare
 from essplan.datacache import PLANS, cached_value
 
-from .access import GENERATE, PUBLISH, can_generate, get_report, reports
+from .access import (
+    GENERATE,
+    can_generate,
+    get_report,
+    report_to_publish,
+    reports,
+    session_minutes,
+    session_to_minute,
+)
 from .dashboard import dashboard_body
 from .forms import GenerateReportForm
-from .jobs import start_report
-from .models import PUBLISHED_AUDIENCE
+from .jobs import start_minutes, start_report
+from .minutes import minutes_refusal
+from .models import MINUTES_AUDIENCE, PUBLISHED_AUDIENCE, minutes_title
 from .search import search_everything
 from .services import set_published
 
@@ -64,7 +74,7 @@ def search(request):
 
 def report_list_page(request, form, status=200):
     context = {
-        "reports": reports(request).select_related("plan", "generated_by"),
+        "reports": reports(request).documents().select_related("plan", "generated_by"),
         "form": form,
         "can_generate": can_generate(request.user),
         "audience": PUBLISHED_AUDIENCE,
@@ -109,14 +119,45 @@ def report_download(request, pk):
 
 @require_POST
 def report_publish(request, pk):
-    report = get_report(request, pk, perm=PUBLISH)
+    report = report_to_publish(request, pk)
     published = request.POST.get("published") == "1"
     set_published(report, published)
     if published:
         messages.success(
-            request,
-            f"Cette version du document « {report.title} » est publiée : {PUBLISHED_AUDIENCE}",
+            request, f"Cette version du document « {report.title} » est publiée : {report.audience}"
         )
     else:
         messages.success(request, f"Le document « {report.title} » n'est plus publié.")
+    if report.session_id is not None:
+        return redirect("reports:minutes", slug=report.plan.slug, pk=report.session_id)
     return redirect("reports:report_list")
+
+
+@require_safe
+def minutes(request, slug, pk):
+    """The minutes of session PK: every version for the team, which generates and publishes
+    them; the published one for the comité."""
+    session, versions = session_minutes(request, slug, pk)
+    prepares = can_prepare(request.user)
+    context = {
+        "session": session,
+        "plan": session.plan,
+        "title": minutes_title(session),
+        "versions": versions.select_related("generated_by"),
+        "can_prepare": prepares,
+        "refusal": minutes_refusal(session) if prepares else None,
+        "audience": MINUTES_AUDIENCE,
+    }
+    return render(request, "reports/minutes.html", context)
+
+
+@require_POST
+def minutes_generate(request, slug, pk):
+    """Generate the minutes of session PK in a worker: a held session only."""
+    session = session_to_minute(request, slug, pk)
+    refusal = minutes_refusal(session)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("reports:minutes", slug=slug, pk=pk)
+    job = start_minutes(session, request.user)
+    return redirect(job.get_absolute_url())

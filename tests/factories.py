@@ -15,6 +15,7 @@ from actions.models import (
     BudgetLine,
     Decision,
     Event,
+    Member,
     ProgressUpdate,
     Session,
     Status,
@@ -112,3 +113,21 @@ class DecisionFactory(factory.django.DjangoModelFactory):
 
     session = factory.SubFactory(SessionFactory)
     text = factory.Sequence(lambda n: f"Décision {n}")
+
+
+class HeldSessionFactory(SessionFactory):
+    """A session already held (its minutes may be generated), by default from 01/03/2025."""
+
+    date = factory.Sequence(lambda n: datetime.date(2025, 3, 1) + datetime.timedelta(days=n))
+    state = Session.State.HELD
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """An account invited to SESSION (pass structure=… and user=None for a structure)."""
+
+    class Meta:
+        model = Member
+
+    session = factory.SubFactory(HeldSessionFactory)
+    user = factory.SubFactory(UserFactory)
+    attendance = Member.Attendance.PRESENT

@@ -69,6 +69,8 @@ CAMPAIGN = {"slug": COTENTIN, "year": 2025}
 SESSION = {"slug": COTENTIN, "pk": "session"}
 ITEM = {**SESSION, "item": "item"}
 COMITE = {**EDITORS_ONLY, "viewer": 200}
+# Who reads the comité's sessions (and their minutes): not the pilots.
+SESSION_READERS = {**ROLE_REQUIRED, "pilot": 403, "other_pilot": 403}
 
 # url name -> (kwargs, {persona: expected status, or the path a 302 leads to}).
 # "line" and "event" stand for the budget line and the event of the fixture below.
@@ -180,6 +182,9 @@ EXPECTED = {
     ),
     "jobs:job_cancel": ({"pk": "job"}, POST_ONLY),
     "reports:report_publish": ({"pk": "report"}, POST_ONLY),
+    # The minutes of a held session: generated and published by the team, read by the comité.
+    "reports:minutes": (SESSION, SESSION_READERS),
+    "reports:minutes_generate": (SESSION, POST_ONLY),
     "login": ({}, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
     # « Mot de passe oublié ? » is open to all; a made-up link shows « Ce lien ne sert plus ».
     "password_reset": ({}, dict.fromkeys(PERSONAS, 200)),
@@ -413,6 +418,7 @@ WRITE_URLS = [
     "committee:decision_edit",
     "committee:decision_delete",
     "committee:session_close",
+    "reports:minutes_generate",
     *(
         DRAFT_WRITES := [
             "actions:draft_create",
