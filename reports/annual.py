@@ -23,6 +23,7 @@ from indicators.models import attainment
 from structures.figures import directory_figures, snapshot_figures
 from structures.map import commune_map
 
+from .committee import committee_chapter
 from .dashboard import budget_figures
 
 SUMMARY_INDICATORS = 5
@@ -393,6 +394,7 @@ def report_context(plan, year, *, generated_at, generated_by=None):
         "indicators": indicators,
         "summary_indicators": [row for row in indicators if row["key"]][:SUMMARY_INDICATORS],
         "events": events,
+        "committee": committee_chapter(plan, year, today=generated_at.date()),
         **directory_of_year(year, generated_at.date()),
         "summary": summary_sentences(
             year=year,

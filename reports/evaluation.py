@@ -32,6 +32,7 @@ from .annual import (
     indicator_rows,
     participants_clause,
 )
+from .committee import committee_chapter
 from .dashboard import budget_figures
 
 
@@ -321,6 +322,7 @@ def evaluation_context(plan, *, generated_at, generated_by=None):
         "council": council_budget(plan),
         "deliberation": deliberation_budget(plan),
         "events": events,
+        "committee": committee_chapter(plan, today=generated_at.date()),
         "indicators": indicators,
         "directory": directory,
         "fictitious": directory_figures()["fictitious"],
