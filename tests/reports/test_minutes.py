@@ -411,3 +411,11 @@ def test_the_minutes_page_runs_a_fixed_number_of_queries(
         generate_minutes(session, user=make_user("gilles"))
     with django_assert_max_num_queries(count):
         assert client.get(minutes_url(session)).content.decode().count("Télécharger") == 5
+
+
+def test_the_admin_lists_the_minutes_with_their_session(session, client_for):
+    generate_minutes(session)
+    response = client_for("admin_user").get(reverse("admin:reports_annualreport_changelist"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Relevé de décisions du comité de suivi" in page and str(session) in page
