@@ -13,7 +13,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from actions.models import AgendaItem, Member, Session
-from jobs.models import Job
+from jobs.models import Job, Status
+from reports.jobs import start_minutes
 from reports.minutes import minutes_html
 from reports.models import AnnualReport, Kind
 from reports.pdf import render_pdf
@@ -419,3 +420,13 @@ def test_the_admin_lists_the_minutes_with_their_session(session, client_for):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Relevé de décisions du comité de suivi" in page and str(session) in page
+
+
+def test_a_job_queued_before_the_session_was_reopened_fails_with_the_reason(session, editor):
+    """The worker checks again: a session no longer held when its job runs gets no minutes."""
+    Session.objects.filter(pk=session.pk).update(state=Session.State.CONVENED)
+    job = start_minutes(session, editor)
+    job.refresh_from_db()
+    assert job.status == Status.FAILED
+    assert "ne se génère qu'une fois la séance tenue" in job.error
+    assert not AnnualReport.objects.exists()
