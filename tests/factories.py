@@ -119,6 +119,7 @@ class HeldSessionFactory(SessionFactory):
     """A session already held (its minutes may be generated), by default from 01/03/2025."""
 
     date = factory.Sequence(lambda n: datetime.date(2025, 3, 1) + datetime.timedelta(days=n))
+    place = "Hôtel d'agglomération, Cherbourg-en-Cotentin"
     state = Session.State.HELD
 
 

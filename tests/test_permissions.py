@@ -419,6 +419,13 @@ WRITE_URLS = [
     "committee:decision_delete",
     "committee:session_close",
     "reports:minutes_generate",
+    "committee:agenda_add",
+    "committee:agenda_send",
+    "committee:agenda_item_remove",
+    "committee:agenda_item_move",
+    "committee:agenda_item_document",
+    "committee:item_keep",
+    "committee:item_refuse",
     *(
         DRAFT_WRITES := [
             "actions:draft_create",
