@@ -4,6 +4,7 @@ its plan and proposes items before a session; pilots read, on their actions' pag
 decisions that concern them (actions.access)."""
 
 from datetime import date
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -11,8 +12,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from actions.access import check_plan, get_plan
+from actions.access import check_plan, get_plan, readable_plans
 from actions.models import Plan, Session
+from actions.models.plan import PlanQuerySet
 from essplan.roles import VIEW_PLAN, Someone, require
 
 READ = "actions.view_session"
@@ -48,6 +50,21 @@ def sessions(request: HttpRequest, slug: str) -> tuple[Plan, QuerySet[Session]]:
     require(request.user, READ)
     plan = get_plan(request, slug)
     return plan, plan.sessions.all()
+
+
+def current_plan(request: HttpRequest) -> Plan | None:
+    """The plan whose sessions the header's « Comité » opens, for those who read sessions
+    (403 otherwise): as the dashboard's, the adopted plan that started last among those the
+    user reads (None when there is none)."""
+    require(request.user, READ)
+    plans = cast(PlanQuerySet, readable_plans(request.user))
+    return plans.current()
+
+
+def plan_to_prepare(request: HttpRequest, slug: str) -> Plan:
+    """Plan SLUG, to which the user creates a session (403 without the right, or on a closed
+    plan but for administrators)."""
+    return get_plan(request, slug, perm=CREATE)
 
 
 def get_session(request: HttpRequest, slug: str, pk: int, perm: str = READ) -> Session:

@@ -1,13 +1,21 @@
 from django.urls import path
 
-from .views import agenda, record
+from .views import agenda, record, sessions
 
 app_name = "committee"
 
-SESSION = "plans/<slug:slug>/comite/<int:pk>/"
+SESSIONS = "plans/<slug:slug>/comite/"
+SESSION = f"{SESSIONS}seances/<int:pk>/"
 ITEM = f"{SESSION}ordre-du-jour/<int:item>/"
 
-urlpatterns: list = [
+urlpatterns = [
+    path("comite/", sessions.committee_home, name="home"),
+    path(SESSIONS, sessions.session_list, name="sessions"),
+    path(f"{SESSIONS}seances/nouvelle/", sessions.session_create, name="session_create"),
+    path(SESSION, sessions.session_detail, name="session"),
+    path(f"{SESSION}modifier/", sessions.session_edit, name="session_edit"),
+    path(f"{SESSION}membres/", sessions.session_members, name="session_members"),
+    path(f"{SESSION}presences/", sessions.session_attendance, name="session_attendance"),
     path(f"{SESSION}ordre-du-jour/", agenda.agenda_page, name="agenda"),
     path(f"{SESSION}ordre-du-jour/ajouter/", agenda.agenda_add, name="agenda_add"),
     path(f"{SESSION}ordre-du-jour/envoyer/", agenda.agenda_send, name="agenda_send"),

@@ -1,5 +1,5 @@
 """Numbers and words as French documents write them: 85 000, 11,2, 1 734,75 €, 65,8 %,
-« a, b et c », « 1 structure », « 3 structures ».
+« a, b et c », « 1 structure », « 3 structures », « mardi 16 juin 2026 », « 14 h 30 ».
 
 Zero, unknown and not applicable each have their form: 0 is printed « 0 »; a value nobody
 entered « non renseigné » (UNKNOWN); a figure that has no meaning (a rate without a base)
@@ -12,11 +12,13 @@ filters (``euros``, ``percent``, ``figure``, ``integer``) are available in every
 (TEMPLATES builtins).
 """
 
+import datetime
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
+from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
 from django.utils.text import get_text_list
 from django.utils.translation import ngettext
@@ -112,6 +114,25 @@ def count(n: float, singular: str, plural: str) -> str:
 def person_name(user: Any) -> str:
     """How pages and mails name an account: its full name, or its login when it has none."""
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def long_date(value: datetime.date | None) -> str:
+    """A day as a letter or a convocation writes it: 'mardi 16 juin 2026', 'lundi 1er juin
+    2026'. None -> ''."""
+    if value is None or value == "":
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{date_format(value, 'l')} {day} {date_format(value, 'F Y')}"
+
+
+@register.filter
+def clock(value: datetime.time | None) -> str:
+    """A time of day: '14 h 30', '9 h', '14 h 05' (non-breaking spaces). None -> ''."""
+    if value is None or value == "":
+        return ""
+    minutes = f"{NBSP}{value.minute:02d}" if value.minute else ""
+    return f"{value.hour}{NBSP}h{minutes}"
 
 
 def listing(items: Iterable[Any]) -> str:

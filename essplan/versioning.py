@@ -16,6 +16,7 @@ from typing import Any
 
 import pghistory
 import pgtrigger
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Model
 from django.forms import ModelForm
@@ -194,11 +195,15 @@ def save_or_conflict(
     form: "ModelForm[Any]", saver: Callable[..., Any] | None = None, **extra: Any
 ) -> list[Change] | None:
     """Save FORM (with SAVER, save_form by default); return the changes that make it a
-    conflict, or None once saved."""
+    conflict, or None once saved. A SAVER that refuses with a ValidationError (a unique
+    constraint met by a concurrent write) has its message shown on the form."""
     try:
         (saver or save_form)(form=form, **extra)
     except ConcurrentEdit as exc:
         return exc.changes
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return []
     except IntegrityError:
         form.add_error(None, CONFLICT_MESSAGE)
         return []

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
 from actions.access import can_read_plans, has_own_actions
+from committee.access import can_read_sessions
 from essplan.access import can_manage_people
 from structures.access import can_read_directory
 
@@ -16,10 +17,12 @@ from .access import can_read_reports
 
 def navigation(user):
     """What the header offers USER: the plans (with the dashboard and the search), « Mes
-    actions », the directory and its map, the reports, « Équipe »."""
+    actions », the comité de suivi's sessions, the directory and its map, the reports,
+    « Équipe »."""
     return SimpleNamespace(
         plans=can_read_plans(user),
         own_actions=has_own_actions(user),
+        committee=can_read_sessions(user),
         directory=can_read_directory(user),
         reports=can_read_reports(user),
         people=can_manage_people(user),

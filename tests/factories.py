@@ -123,12 +123,25 @@ class HeldSessionFactory(SessionFactory):
     state = Session.State.HELD
 
 
+class ScheduledSessionFactory(SessionFactory):
+    """A session with its time and place, one day after the other from 1 June 2026."""
+
+    date = factory.Sequence(lambda n: datetime.date(2026, 6, 1) + datetime.timedelta(days=n))
+    starts_at = datetime.time(14, 30)
+    place = "Cherbourg-en-Cotentin, salle du conseil"
+
+
+class ActionDecisionFactory(DecisionFactory):
+    """A decision about action 1.4.7 of the seeded plan."""
+
+    action = factory.LazyFunction(seeded_action)
+
+
 class MemberFactory(factory.django.DjangoModelFactory):
-    """An account invited to SESSION (pass structure=… and user=None for a structure)."""
+    """An account invited to a session; MemberFactory(user=None, structure=…) a structure."""
 
     class Meta:
         model = Member
 
-    session = factory.SubFactory(HeldSessionFactory)
+    session = factory.SubFactory(SessionFactory)
     user = factory.SubFactory(UserFactory)
-    attendance = Member.Attendance.PRESENT

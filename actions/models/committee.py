@@ -23,6 +23,16 @@ class SessionQuerySet(models.QuerySet):
     def held(self):
         return self.filter(state=Session.State.HELD)
 
+    def with_counts(self):
+        """Each session's number of agenda items kept (item_count) and of decisions
+        (decision_count)."""
+        return self.annotate(
+            item_count=models.Count(
+                "items", filter=Q(items__state=AgendaItem.State.KEPT), distinct=True
+            ),
+            decision_count=models.Count("decisions", distinct=True),
+        )
+
 
 @tracked("SessionHistory")
 class Session(Versioned):

@@ -66,8 +66,8 @@ def session(plan):
         video_link="https://visio.example.org/comite-ess",
         notes="Le comité salue l'avancement du plan.",
     )
-    MemberFactory(session=held, user=claire)
-    MemberFactory(session=held, user=None, structure=first)
+    MemberFactory(session=held, user=claire, attendance=Member.Attendance.PRESENT)
+    MemberFactory(session=held, user=None, structure=first, attendance=Member.Attendance.PRESENT)
     MemberFactory(
         session=held,
         user=None,
