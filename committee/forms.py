@@ -11,7 +11,7 @@ from essplan.forms import PlainSelect, StyledFormMixin, VersionedForm
 from essplan.search import PEOPLE_ORDER
 from structures.models import Structure
 
-from .services import FIELDS, Presence, same_day_error
+from .services import FIELDS, Presence, member_name, same_day_error
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 Attendance = Member.Attendance
@@ -112,18 +112,18 @@ class AttendanceForm(StyledFormMixin, forms.Form):
         self.members = members
         self.new_members = set()
         for member in members:
-            prefix = f"m{member.pk}"
+            prefix, name = f"m{member.pk}", member_name(member)
             sent = not self.is_bound or f"{prefix}-seen_attendance" in self.data
             if not sent:
                 self.new_members.add(member.pk)
             self.fields[f"{prefix}-attendance"] = forms.ChoiceField(
-                label=f"Présence : {member}",
+                label=f"Présence : {name}",
                 choices=Attendance.choices,
                 initial=member.attendance,
                 required=sent,
             )
             self.fields[f"{prefix}-represented_by"] = forms.CharField(
-                label=f"Représenté par (pour {member})",
+                label=f"Représenté par (pour {name})",
                 max_length=200,
                 required=False,
                 initial=member.represented_by,

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from actions.models import Member, Plan, Session
 from essplan import roles
+from essplan.french import person_name
 from essplan.history import Change
 from essplan.search import PEOPLE_ORDER
 from essplan.versioning import ConcurrentEdit, save_form, violated_constraint
@@ -135,7 +136,7 @@ def record_attendance(*, session: Session, rows: Mapping[int, Presence]) -> int:
         row = rows[member.pk]
         stored = (member.attendance, member.represented_by)
         if stored != row.seen:
-            changed.append((str(member), _label(*row.seen), _label(*stored)))
+            changed.append((member_name(member), _label(*row.seen), _label(*stored)))
             continue
         wanted = (
             row.attendance,
@@ -148,6 +149,13 @@ def record_attendance(*, session: Session, rows: Mapping[int, Presence]) -> int:
         raise ConcurrentEdit(changed)
     Member.objects.bulk_update(updated, ["attendance", "represented_by"])
     return len(updated)
+
+
+def member_name(member: Member) -> str:
+    """A member as the pages name it: its structure's name, or the account's person_name."""
+    if member.structure is not None:
+        return member.structure.name
+    return person_name(member.user)
 
 
 def _label(attendance: str, represented_by: str) -> str:

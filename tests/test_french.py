@@ -1,5 +1,6 @@
 """French formatting: one path for every figure, rounded half up to the precision printed."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -93,3 +94,29 @@ def test_people_are_listed_in_french_order_of_their_names():
         user.save()
     names = [u.last_name for u in candidates().filter(username__in=["z", "e", "d", "l"])]
     assert names == ["dupont", "Étienne", "Leroy", "Zola"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime.date(2026, 6, 16), "mardi 16 juin 2026"),
+        (datetime.date(2026, 6, 1), "lundi 1er juin 2026"),
+        (datetime.date(2025, 12, 31), "mercredi 31 décembre 2025"),
+        (None, ""),
+    ],
+)
+def test_a_day_as_a_convocation_writes_it(value, expected):
+    assert french.long_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime.time(14, 30), f"14{NBSP}h{NBSP}30"),
+        (datetime.time(9, 0), f"9{NBSP}h"),
+        (datetime.time(14, 5), f"14{NBSP}h{NBSP}05"),
+        (None, ""),
+    ],
+)
+def test_a_time_of_day_in_french(value, expected):
+    assert french.clock(value) == expected

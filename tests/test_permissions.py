@@ -22,6 +22,7 @@ from actions.models import (
     Campaign,
     Decision,
     Event,
+    Member,
     Plan,
     ProgressUpdate,
     ReminderSent,
@@ -40,6 +41,7 @@ from tests.factories import (
     BudgetLineFactory,
     DecisionFactory,
     EventFactory,
+    MemberFactory,
     SessionFactory,
 )
 from tests.helpers import named_urls
@@ -71,6 +73,9 @@ ITEM = {**SESSION, "item": "item"}
 COMITE = {**EDITORS_ONLY, "viewer": 200}
 # Who reads the comité's sessions (and their minutes): not the pilots.
 SESSION_READERS = {**ROLE_REQUIRED, "pilot": 403, "other_pilot": 403}
+# The comité de suivi's sessions: read by the comité, the ESS team and administrators (not by
+# pilots); prepared by the team and administrators.
+COMMITTEE_READERS = {**EDITORS_ONLY, "viewer": 200}
 
 # url name -> (kwargs, {persona: expected status, or the path a 302 leads to}).
 # "line" and "event" stand for the budget line and the event of the fixture below.
@@ -133,6 +138,20 @@ EXPECTED = {
     "actions:draft_renumber": ({"slug": "draft"}, POST_ONLY),
     "actions:plan_adopt": ({"slug": "draft"}, ADMINS_ONLY),
     "actions:plan_publication": ({"slug": COTENTIN}, POST_ONLY),
+    # The header's « Comité »: the sessions of the current plan.
+    "committee:home": (
+        {},
+        {
+            **COMMITTEE_READERS,
+            **dict.fromkeys(["viewer", "editor", "admin_user"], "/plans/" + COTENTIN + "/comite/"),
+        },
+    ),
+    "committee:sessions": ({"slug": COTENTIN}, COMMITTEE_READERS),
+    "committee:session": (SESSION, COMMITTEE_READERS),
+    "committee:session_create": ({"slug": COTENTIN}, EDITORS_ONLY),
+    "committee:session_edit": (SESSION, EDITORS_ONLY),
+    "committee:session_members": (SESSION, EDITORS_ONLY),
+    "committee:session_attendance": (SESSION, EDITORS_ONLY),
     "indicators:indicator_list": ({"slug": COTENTIN}, ROLE_REQUIRED),
     "indicators:indicator_detail": ({"slug": COTENTIN, "code": "C1"}, ROLE_REQUIRED),
     "indicators:indicator_create": ({"slug": COTENTIN}, EDITORS_ONLY),
@@ -304,6 +323,7 @@ def objects(action):
         consent=True,
     )
     session = SessionFactory(plan=action.plan, date=datetime.date(2027, 1, 15))
+    MemberFactory(session=session)
     item = AgendaItemFactory(session=session, action=action)
     item.document.save("ordre.pdf", ContentFile(b"%PDF-1.7\n"))
     decision = DecisionFactory(session=session, item=item, action=action)
@@ -367,6 +387,9 @@ def test_no_role_account_sees_a_french_no_access_page(client_for):
         "actions:campaign_detail",
         "actions:my_actions",
         "actions:draft_detail",
+        "committee:home",
+        "committee:sessions",
+        "committee:session",
     ],
 )
 def test_read_only_pages_refuse_post(client_for, objects, persona, name):
@@ -426,6 +449,10 @@ WRITE_URLS = [
     "committee:agenda_item_document",
     "committee:item_keep",
     "committee:item_refuse",
+    "committee:session_create",
+    "committee:session_edit",
+    "committee:session_members",
+    "committee:session_attendance",
     *(
         DRAFT_WRITES := [
             "actions:draft_create",
@@ -492,7 +519,8 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(
             list(ListingRequest.objects.values_list("pk", "state")),
             sorted(User.objects.values_list("pk", "is_active")),
             sorted(Invitation.objects.values_list("pk", "sent_at")),
-            sorted(Session.objects.values_list("pk", "state")),
+            sorted(Session.objects.values_list("pk", "state", "date", "place", "version")),
+            sorted(Member.objects.values_list("pk", "session", "user", "attendance")),
             sorted(AgendaItem.objects.values_list("pk", "summary")),
             sorted(Decision.objects.values_list("pk", "text", "action", "due_on")),
         )
@@ -534,6 +562,8 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(
         "text": "forgée",
         "d-text": "forgée",
         "summary": "forgée",
+        "place": "forgé",
+        "retirer": Member.objects.order_by("pk").first().pk,
     }
     response = client.post(url_for(name, objects), data)
     assert response.status_code == 403

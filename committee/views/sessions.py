@@ -131,7 +131,9 @@ def session_members(request, slug, pk):
         removed = member_id and services.remove(session=session, member_id=member_id)
         if not removed:
             raise Http404
-        messages.success(request, f"« {removed} » n'est plus invité à cette séance.")
+        messages.success(
+            request, f"« {services.member_name(removed)} » n'est plus invité à cette séance."
+        )
         return redirect("committee:session_members", slug=slug, pk=pk)
     form = InviteForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():

@@ -13,7 +13,7 @@ from essplan import roles
 from essplan.versioning import ConcurrentEdit
 from structures.models import Structure
 from tests.conftest import make_user
-from tests.factories import MemberFactory, SessionFactory
+from tests.factories import MemberFactory, ScheduledSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +71,10 @@ def test_a_second_session_of_a_plan_on_one_day_is_refused_in_french(plan, editor
 def test_moving_a_session_onto_a_day_taken_meanwhile_is_refused_in_french(plan):
     from committee.forms import SessionForm
 
-    moved = SessionFactory(plan=plan, date=DAY + datetime.timedelta(days=7))
+    moved = ScheduledSessionFactory(plan=plan, date=DAY + datetime.timedelta(days=7))
     form = SessionForm({"date": DAY.isoformat(), "version": "1"}, instance=moved)
     assert form.is_valid()  # the day is free when the form is checked…
-    SessionFactory(plan=plan, date=DAY)  # …and taken before it is saved
+    ScheduledSessionFactory(plan=plan, date=DAY)  # …and taken before it is saved
     with pytest.raises(ValidationError) as refused:
         services.update_session(form=form)
     assert refused.value.message_dict == {"date": [SAME_DAY]}
@@ -83,7 +83,7 @@ def test_moving_a_session_onto_a_day_taken_meanwhile_is_refused_in_french(plan):
 
 
 def test_a_member_is_invited_once(viewer):
-    session = SessionFactory()
+    session = ScheduledSessionFactory()
     structure = Structure.objects.order_by("pk").first()
     assert services.invite(session=session, users=[viewer], structures=[structure]) == 2
     assert services.invite(session=session, users=[viewer], structures=[structure]) == 0
@@ -109,7 +109,7 @@ def invited(member):
 
 
 def test_recording_the_attendance_of_every_member():
-    session = SessionFactory()
+    session = ScheduledSessionFactory()
     present, excused, represented, absent = (MemberFactory(session=session) for _ in range(4))
     rows = {
         present.pk: Presence(seen=invited(present), attendance="present", represented_by="X"),
@@ -137,7 +137,7 @@ def test_recording_the_attendance_of_every_member():
 
 
 def test_attendance_recorded_meanwhile_by_someone_else_refuses_the_whole_form(viewer):
-    session = SessionFactory()
+    session = ScheduledSessionFactory()
     first = MemberFactory(session=session, user=viewer)
     second = MemberFactory(session=session)
     opened = {m.pk: invited(m) for m in (first, second)}
@@ -158,7 +158,7 @@ def test_attendance_recorded_meanwhile_by_someone_else_refuses_the_whole_form(vi
 
 
 def test_attendance_of_a_member_of_another_session_is_not_recorded():
-    session, elsewhere = SessionFactory(), MemberFactory()
+    session, elsewhere = ScheduledSessionFactory(), MemberFactory()
     row = Presence(seen=invited(elsewhere), attendance="present")
     assert services.record_attendance(session=session, rows={elsewhere.pk: row}) == 0
     elsewhere.refresh_from_db()
