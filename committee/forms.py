@@ -105,7 +105,8 @@ class AttendanceForm(StyledFormMixin, forms.Form):
     """The attendance of every member of a session, in one form. Each row carries, hidden,
     what was stored when the form was opened: a row someone else changed meanwhile makes the
     save a conflict (services.record_attendance). A member invited meanwhile, absent from the
-    form sent, is left as is."""
+    form sent, is left as is. The fields are made after StyledFormMixin's __init__: their
+    classes are given here."""
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,12 +122,14 @@ class AttendanceForm(StyledFormMixin, forms.Form):
                 choices=Attendance.choices,
                 initial=member.attendance,
                 required=sent,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.fields[f"{prefix}-represented_by"] = forms.CharField(
                 label=f"Représenté par (pour {name})",
                 max_length=200,
                 required=False,
                 initial=member.represented_by,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
             for name, value in [
                 ("seen_attendance", member.attendance),
