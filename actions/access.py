@@ -13,7 +13,7 @@ from essplan.datacache import PLANS, cached_value
 from essplan.roles import VIEW_PLAN, Someone, require
 
 from .campaigns import campaign_refusal
-from .models import Action, BudgetLine, Event, Plan, ProgressUpdate
+from .models import Action, BudgetLine, Decision, Event, Plan, ProgressUpdate
 from .models.plan import PlanQuerySet
 
 EDIT_ACTION = "actions.change_action"
@@ -36,6 +36,14 @@ CLOSED_MESSAGE = (
 FOLLOW_OWN = "actions.follow_own_action"
 PILOT_MAY = {EDIT_PROGRESS, ADD_BUDGET, EDIT_BUDGET, DELETE_BUDGET}
 MANAGE_CAMPAIGN = "actions.change_campaign"
+# The comité de suivi's decisions and the « À discuter » flag, on the action's page, « Mes
+# actions » and the point's form: the comité and the team read every decision (they read the
+# sessions); a pilot reads and closes those of the actions it pilots, and raises their flag.
+READ_SESSIONS = "actions.view_session"
+READ_DECISIONS = "actions.view_decision"
+CLOSE_DECISION = "actions.change_decision"
+FLAG = "actions.add_discussionrequest"
+LOWER_FLAG = "actions.change_discussionrequest"
 # What a closed plan still accepts from those who do not manage plans: the follow-up of the
 # year of its campaign still running (Campaign.is_open: to its due date), that campaign's
 # pages and the review of its points. Budget lines say ANY_YEAR: their years are those of
@@ -293,3 +301,85 @@ def get_event(request: HttpRequest, slug: str, pk: int, *, perm: str = EDIT_EVEN
     event = get_object_or_404(Event, pk=pk, plan=plan)
     event.plan = plan
     return event
+
+
+def pilots(user: Someone, action: Action) -> bool:
+    """Whether USER is a pilot (role « Pilote ») named on ACTION."""
+    return (
+        user.is_authenticated
+        and user.has_perm(FOLLOW_OWN)
+        and action.pilots.filter(pk=user.pk).exists()
+    )
+
+
+def reads_sessions(user: Someone) -> bool:
+    """Whether USER reads the comité's sessions, and so every decision: the comité, the team,
+    administrators (the dashboard's « Comité de suivi » block)."""
+    return user.has_perm(READ_SESSIONS)
+
+
+def may_read_decisions(user: Someone, action: Action) -> bool:
+    """Whether USER reads the comité's decisions on ACTION and its « À discuter » flag: who
+    reads the sessions, or a pilot of ACTION."""
+    return reads_sessions(user) or (user.has_perm(READ_DECISIONS) and pilots(user, action))
+
+
+def may_close_decisions(user: Someone, action: Action) -> bool:
+    """Whether USER may say that the comité's decisions on ACTION are carried out: the team,
+    or a pilot of ACTION; on a closed plan, only those who manage plans."""
+    if not writable(user, action.plan):
+        return False
+    return user.has_perm(CLOSE_DECISION) or pilots(user, action)
+
+
+def may_close_decision(user: Someone, decision: Decision) -> bool:
+    """Whether USER may mark DECISION carried out (may_close_decisions on its action); a
+    decision tied to no action, only the team."""
+    if decision.action is None:
+        return user.has_perm(CLOSE_DECISION) and writable(user, decision.session.plan)
+    return may_close_decisions(user, decision.action)
+
+
+def may_flag(user: Someone, action: Action) -> bool:
+    """Whether USER may propose ACTION to the comité (« À discuter »): the team, or a pilot of
+    ACTION; not on a closed plan (but for those who manage plans)."""
+    if not (user.has_perm(FLAG) and writable(user, action.plan)):
+        return False
+    return user.has_perm(LOWER_FLAG) or pilots(user, action)
+
+
+def may_lower_flag(user: Someone, action: Action) -> bool:
+    """Whether USER may take the « À discuter » flag off ACTION: the team only."""
+    return user.has_perm(LOWER_FLAG) and writable(user, action.plan)
+
+
+def action_to_write(request: HttpRequest, slug: str, code: str) -> Action:
+    """The action SLUG/CODE for a write about the comité (404 if none, or a draft for whom
+    does not manage plans); 403 with the reason on a closed plan."""
+    require(request.user, VIEW_PLAN)
+    action = get_object_or_404(Action.objects.select_related("plan"), plan__slug=slug, code=code)
+    check_plan(request.user, action.plan, VIEW_PLAN)
+    if not writable(request.user, action.plan):
+        raise PermissionDenied(CLOSED_MESSAGE)
+    return action
+
+
+def decision_to_close(request: HttpRequest, slug: str, code: str, pk: int) -> Decision:
+    """Decision PK of the action SLUG/CODE, if the user may mark it carried out (403)."""
+    action = action_to_write(request, slug, code)
+    decision = get_object_or_404(
+        Decision.objects.select_related("session", "done_by"), pk=pk, action=action
+    )
+    decision.action = action
+    if not may_close_decision(request.user, decision):
+        raise PermissionDenied
+    return decision
+
+
+def action_to_flag(request: HttpRequest, slug: str, code: str, *, lower: bool = False) -> Action:
+    """The action SLUG/CODE, if the user may raise its « À discuter » flag (LOWER: take it
+    off); 403 otherwise."""
+    action = action_to_write(request, slug, code)
+    if not (may_lower_flag if lower else may_flag)(request.user, action):
+        raise PermissionDenied
+    return action

@@ -68,6 +68,9 @@ urlpatterns = [
         views.attachment_delete,
         name="attachment_delete",
     ),
+    path(f"{ACTION}a-discuter/", views.action_flag, name="action_flag"),
+    path(f"{ACTION}a-discuter/retirer/", views.action_flag_lower, name="action_flag_lower"),
+    path(f"{ACTION}decisions/<int:pk>/realisee/", views.decision_close, name="decision_close"),
     path(f"{ACTION}budget/ajouter/", views.budget_line_edit, name="budget_line_create"),
     path(f"{ACTION}budget/<int:pk>/modifier/", views.budget_line_edit, name="budget_line_edit"),
     path(

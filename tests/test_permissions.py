@@ -21,6 +21,7 @@ from actions.models import (
     BudgetLine,
     Campaign,
     Decision,
+    DiscussionRequest,
     Event,
     Member,
     Plan,
@@ -118,6 +119,9 @@ EXPECTED = {
     "actions:action_partners": (ACTION, EDITORS_ONLY),
     "actions:action_pilots": (ACTION, EDITORS_ONLY),
     "actions:progress_edit": ({**ACTION, "year": 2025}, FOLLOWUP),
+    "actions:decision_close": ({**ACTION, "pk": "decision"}, FOLLOWUP),
+    "actions:action_flag": (ACTION, FOLLOWUP),
+    "actions:action_flag_lower": (ACTION, POST_ONLY),
     # While the 2025 campaign is open; "line" was entered by the ESS team, not by the pilot.
     "actions:budget_line_create": (ACTION, FOLLOWUP),
     "actions:budget_line_edit": (LINE, EDITORS_ONLY),
@@ -327,6 +331,7 @@ def objects(action):
     item = AgendaItemFactory(session=session, action=action)
     item.document.save("ordre.pdf", ContentFile(b"%PDF-1.7\n"))
     decision = DecisionFactory(session=session, item=item, action=action)
+    DiscussionRequest.objects.create(action=action, reason="Bloquée depuis l'été")
     return {
         "session": session.pk,
         "item": item.pk,
@@ -424,6 +429,9 @@ WRITE_URLS = [
     "actions:point_review",
     "actions:point_reply",
     "actions:attachment_delete",
+    "actions:decision_close",
+    "actions:action_flag",
+    "actions:action_flag_lower",
     "actions:bulk_entry",
     "actions:pilot_import",
     "actions:pilot_import_confirm",
@@ -469,7 +477,12 @@ WRITE_URLS = [
 
 # What "pilot" may write: the follow-up of the action it pilots (1.4.7), but not the ESS
 # team's budget line.
-PILOT_WRITES = {"actions:progress_edit", "actions:budget_line_create"}
+PILOT_WRITES = {
+    "actions:progress_edit",
+    "actions:budget_line_create",
+    "actions:decision_close",
+    "actions:action_flag",
+}
 
 
 @pytest.mark.django_db
@@ -523,6 +536,8 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(
             sorted(Member.objects.values_list("pk", "session", "user", "attendance")),
             sorted(AgendaItem.objects.values_list("pk", "summary")),
             sorted(Decision.objects.values_list("pk", "text", "action", "due_on")),
+            sorted(Decision.objects.values_list("pk", "done_at", "done_note", "text")),
+            sorted(DiscussionRequest.objects.values_list("pk", "closed_at")),
         )
 
     client = client_for(persona)
@@ -564,6 +579,8 @@ def test_forged_posts_without_the_role_get_403_and_change_nothing(
         "summary": "forgée",
         "place": "forgé",
         "retirer": Member.objects.order_by("pk").first().pk,
+        "note": "forgée",
+        "reason": "forgée",
     }
     response = client.post(url_for(name, objects), data)
     assert response.status_code == 403

@@ -8,6 +8,7 @@ from .campaigns import (
     campaign_remind_all,
     my_actions,
 )
+from .decisions import action_flag, action_flag_lower, decision_close
 from .drafting import (
     draft_add,
     draft_create,
@@ -34,6 +35,9 @@ from .sending import campaign_send_due, campaign_sending, notifications_send
 from .unpiloted import campaign_name_pilot
 
 __all__ = [
+    "action_flag",
+    "action_flag_lower",
+    "decision_close",
     "bulk_entry",
     "pilot_import",
     "pilot_import_confirm",

@@ -11,7 +11,7 @@ from essplan.exports import FORMATS, applied_filters, requested_export
 from essplan.search import PEOPLE_ORDER
 from essplan.views import cached_body, edit_versioned, filtered, paginate
 
-from .. import campaigns
+from .. import campaigns, decisions
 from ..access import (
     DELETE_BUDGET,
     EDIT_ACTION,
@@ -23,7 +23,11 @@ from ..access import (
     get_plan,
     is_team,
     may_change_line,
+    may_close_decisions,
+    may_flag,
     may_follow,
+    may_lower_flag,
+    may_read_decisions,
     plans,
     read_action,
     writable,
@@ -140,8 +144,26 @@ def action_detail(request, slug, code):
         "pilot_editable": campaigns.PILOT_EDITABLE,
         "entry_years": years,
         "can_add_budget": bool(years),
+        **committee_follow_up(request.user, action),
     }
     return render(request, "actions/action_detail.html", context)
+
+
+def committee_follow_up(user, action):
+    """The comité's decisions on ACTION and its « À discuter » flag, for who reads them (not
+    cached: the forms carry CSRF tokens): 2 queries, whatever the number of decisions."""
+    if not may_read_decisions(user, action):
+        return {"reads_decisions": False}
+    found = list(decisions.of_action(action))
+    return {
+        "reads_decisions": True,
+        "open_decisions": [decision for decision in found if not decision.is_done],
+        "done_decisions": [decision for decision in found if decision.is_done],
+        "flag": decisions.open_flag(action),
+        "can_close_decisions": may_close_decisions(user, action),
+        "can_flag": may_flag(user, action),
+        "can_lower_flag": may_lower_flag(user, action),
+    }
 
 
 @require_http_methods(["GET", "POST"])

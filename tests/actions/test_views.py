@@ -2,12 +2,14 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import (
     Action,
     Axis,
     BudgetLine,
     Direction,
+    DiscussionRequest,
     Objective,
     Plan,
     ProgressUpdate,
@@ -16,7 +18,7 @@ from actions.models import (
 from structures.models import Structure
 from tests.actions.test_seed import ANNEX_CODES
 from tests.conftest import COTENTIN
-from tests.factories import EventFactory, ProgressUpdateFactory
+from tests.factories import DecisionFactory, EventFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,18 +104,19 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client_for, django_assert_m
         assert client.get(PLAN_URL).status_code == 200
 
 
-ACTION_PAGE_QUERIES = 18
+ACTION_PAGE_QUERIES = 20
 
 
 def test_action_page_query_budget(client_for, django_assert_max_num_queries):
     client = client_for("viewer")
     url = reverse("actions:action_detail", kwargs={"slug": COTENTIN, "code": "3.6.1"})
-    # 17 queries: session, user, user permissions, group permissions,
+    # session, user, user permissions, group permissions,
     # action (+ plan, objective, axis, pilot direction, latest status), updates (+ author),
     # their review comments (+ author), their attachments, budget lines, versions (data and auth), budget totals by
     # year and overall (cached with the data), events, associated directions, pilots, partner
     # structures (+ commune), linked indicators (+ latest value), the actions that carry it
-    # into a later plan
+    # into a later plan, the comité's decisions on it (+ session, carrier, who closed), its
+    # open « À discuter » flag (+ who raised it): 20 for the comité, which reads them
     with django_assert_max_num_queries(ACTION_PAGE_QUERIES):
         assert client.get(url).status_code == 200
 
@@ -130,6 +133,11 @@ def test_action_page_queries_do_not_grow_with_its_follow_up(
     EventFactory.create_batch(10, plan=action.plan, actions=[action])
     action.associated_directions.set(Direction.objects.all())
     action.partner_structures.set(Structure.objects.all()[:20])
+    DecisionFactory.create_batch(5, action=action, carrier=UserFactory())
+    DecisionFactory.create_batch(
+        5, action=action, done_at=timezone.now(), done_by=UserFactory(), done_note="Fait."
+    )
+    DiscussionRequest.objects.create(action=action, reason="Bloquée", raised_by=UserFactory())
     client = client_for("viewer")
     with django_assert_max_num_queries(ACTION_PAGE_QUERIES):
         assert client.get(action.get_absolute_url()).status_code == 200
