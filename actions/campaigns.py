@@ -11,7 +11,7 @@ from essplan import notify
 from essplan.french import rounded
 from essplan.versioning import save_form
 
-from . import attachments
+from . import attachments, decisions
 from .models import REVIEW_STATES, WAITING, Action, ProgressUpdate, Review, ReviewComment
 
 # The states of a point a pilot may still change; submitted or validated, it waits for the
@@ -82,6 +82,7 @@ def save_point(*, form, user, review):
     with attachments.removed_on_failure() as written, transaction.atomic():
         point = save_form(form=form, author=user, review=review)
         attachments.attach(point, form.cleaned_data["attachments"], user, written)
+        decisions.close_all(form.cleaned_data.get("closings", []), user=user)
         if review == Review.SUBMITTED:
             comment = ReviewComment.objects.create(point=point, author=user, review=review)
             notify.notify(notify.Kind.POINT_SUBMITTED, comment, notify.team())

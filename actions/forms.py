@@ -14,6 +14,7 @@ from essplan.forms import (
 )
 
 from .attachments import AttachmentsField
+from .decision_forms import add_closing_fields, clean_closings
 from .models import Action, BudgetLine, Campaign, Direction, Event, ProgressUpdate, Review, Status
 from .models.followup import amount_validators
 from .models.plan import PUBLIC_POINT_FIELDS
@@ -134,8 +135,11 @@ class ProgressUpdateForm(VersionedForm):
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, decisions=(), **kwargs):
+        """DECISIONS: the comité's decisions on the action the user may close with the point
+        (a « réalisée » box and a « suite donnée » field each)."""
         super().__init__(*args, **kwargs)
+        add_closing_fields(self, decisions)
         plan = self.instance.action.plan
         for name, text in POINT_HELP.items():
             self.fields[name].help_text = (
@@ -147,6 +151,11 @@ class ProgressUpdateForm(VersionedForm):
         if progress is not None and not 0 <= progress <= 100:
             raise ValidationError("L'avancement est un pourcentage entre 0 et 100.")
         return progress
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["closings"] = clean_closings(self)
+        return cleaned
 
 
 class BudgetLineForm(VersionedForm):

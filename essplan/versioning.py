@@ -207,4 +207,8 @@ def save_or_conflict(
     except IntegrityError:
         form.add_error(None, CONFLICT_MESSAGE)
         return []
+    except ValidationError as exc:
+        # The saver refused what it found on saving (a decision someone closed meanwhile).
+        form.add_error(None, exc)
+        return []
     return None

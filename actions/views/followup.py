@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from essplan.french import count, percent
 from essplan.views import delete_confirmed, edit_versioned
 
-from .. import campaigns
+from .. import campaigns, decisions
 from ..access import (
     DELETE_BUDGET,
     EDIT_BUDGET,
@@ -19,8 +19,10 @@ from ..access import (
     get_action,
     get_budget_line,
     is_team,
+    may_close_decisions,
 )
 from ..attachments import display_name
+from ..decision_forms import ticked
 from ..forms import BudgetLineForm, ProgressUpdateForm
 from ..models import Attachment, BudgetLine, ProgressUpdate, Review
 
@@ -64,6 +66,11 @@ def progress_edit(request, slug, code, year):
         request.POST or None,
         request.FILES or None,
         instance=update or ProgressUpdate(action=action, year=year),
+        decisions=(
+            decisions.to_close(action, ticked(request.POST))
+            if may_close_decisions(request.user, action)
+            else ()
+        ),
     )
     if team:
         # The ESS team's own entry needs no validation; a pilot's point keeps its state.

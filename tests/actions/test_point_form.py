@@ -128,10 +128,11 @@ def test_the_form_page_reads_the_same_rows_whatever_its_documents_and_comments(
             point=point, author=editor, review=Review.TO_REVISE, text=f"Précisez {n}."
         )
     client = client_for("pilot")
-    # 11 queries: session, data versions, user, permissions (user's, group's), action (with
+    # 13 queries: session, data versions, user, permissions (user's, group's), action (with
     # its plan), the pilot's link to it, this year's and last year's points (one query), the
-    # campaign, the thread with its authors, the documents with who joined them.
-    with django_assert_num_queries(11):
+    # campaign, the thread with its authors, the documents with who joined them, the pilot's
+    # link again (may it close the comité's decisions?), the open decisions (+ session).
+    with django_assert_num_queries(13):
         response = client.get(URL)
     page = text_of(response)
     assert page.count("Précisez") == 3 and page.count("déposé le") == 3
