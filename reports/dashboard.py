@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from actions.budget import budget_summary, budget_totals
 from actions.campaigns import completion
+from actions.decisions import decision_figures
 from actions.figures import (
     actions_of_year,
     late_actions,
@@ -115,12 +116,15 @@ def budget_figures(plan):
     return {**summary, "spent_share": summary["total"].spent * 100 / envelope if envelope else None}
 
 
-def dashboard(plan, year):
-    """Every figure of the dashboard; its charts' style elements carry NONCE_SLOT."""
+def dashboard(plan, year, *, committee=False):
+    """Every figure of the dashboard; its charts' style elements carry NONCE_SLOT. COMMITTEE:
+    with the comité's block (its next session, its decisions open and late), for who reads
+    the sessions."""
     progress = progress_figures(plan, year)
     budget = budget_figures(plan)
     return {
         **progress,
+        "committee": decision_figures(plan) if committee else None,
         **campaign_figures(plan, year),
         "status_chart": status_donut(statuses=progress["statuses"], nonce=NONCE_SLOT),
         "budget": budget,
@@ -139,16 +143,21 @@ def dashboard(plan, year):
     }
 
 
-def dashboard_body(plan, year, *, can_edit, nonce=None):
+def dashboard_body(plan, year, *, can_edit, committee=False, nonce=None):
     """The dashboard below its title, as HTML rendered once per version of what a page prints
     (the plans, the directory's figures, the accounts: the latest points name their authors,
-    the waiting actions their pilots), per plan, year, day and whether the reader edits (the to-do line); given the NONCE of the page (None: no nonce)."""
+    the waiting actions their pilots), per plan, year, day, whether the reader edits (the to-do line) and reads the comité's sessions (COMMITTEE); given the NONCE of the page (None: no nonce)."""
     html = cached_value(
         "dashboard-body",
-        (plan.pk, year, can_edit),
+        (plan.pk, year, can_edit, committee),
         lambda: render_to_string(
             "reports/includes/dashboard_body.html",
-            {"plan": plan, "year": year, "can_edit": can_edit, **dashboard(plan, year)},
+            {
+                "plan": plan,
+                "year": year,
+                "can_edit": can_edit,
+                **dashboard(plan, year, committee=committee),
+            },
         ),
         scopes=PAGE,
     )

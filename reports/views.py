@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from actions.access import can_edit, can_manage, plans, shared_copy
-from committee.access import can_prepare
+from committee.access import can_prepare, can_read_sessions
 from essplan.datacache import PLANS, cached_value
 
 from .access import (
@@ -53,7 +53,11 @@ def home(request):
         "year": year,
         "years": list(plan.years),
         "body": dashboard_body(
-            plan, year, can_edit=can_edit(request.user), nonce=get_nonce(request)
+            plan,
+            year,
+            can_edit=can_edit(request.user),
+            committee=can_read_sessions(request.user),
+            nonce=get_nonce(request),
         ),
     }
     return render(request, "reports/dashboard.html", context)

@@ -13,10 +13,12 @@ from actions.models import (
     Action,
     BudgetLine,
     Campaign,
+    Decision,
     Event,
     Objective,
     ProgressUpdate,
     Review,
+    Session,
     Status,
 )
 from structures.models import Commune, Structure
@@ -160,15 +162,31 @@ def grow(plan, actions, structures):
     Event.objects.bulk_create(
         Event(plan=plan, date=datetime.date(2026, 12, 1), title="e") for _ in range(50)
     )
+    if actions:
+        # The comité's decisions on them, half of them late, and two sessions to come.
+        session = Session.objects.create(plan=plan, date=datetime.date(2025, 3, 1))
+        Session.objects.create(plan=plan, date=datetime.date(2099, 3, 1), place="Cherbourg")
+        Session.objects.create(plan=plan, date=datetime.date(2099, 9, 1))
+        Decision.objects.bulk_create(
+            Decision(
+                session=session,
+                action=action,
+                text="d",
+                due_on=datetime.date(2025, 6, 1) if n % 2 else datetime.date(2099, 6, 1),
+            )
+            for n, action in enumerate(created[:500])
+        )
 
 
 # session, user, 2 permissions, plans, current plan, data version, overall, axes, objectives,
 # statuses, late count, the 10 most overdue, without-update count, points not validated, the
 # year's campaign, indicators, their targets, their values, computed indicators
 # (K1, K2, K5, K7, K8: 5), axes, budget totals (4), directory by family, map (counts by
-# commune, communes), latest updates (+ action, plan, author), upcoming events = 34, the same
-# with 4 500 actions and 5 060 structures (on a cold cache: every figure is computed).
-DASHBOARD_QUERIES = 34
+# commune, communes), latest updates (+ action, plan, author), upcoming events, the comité's
+# open and late decisions (counts), the most overdue (+ action, plan), the next session = 37,
+# the same with 4 500 actions and 5 060 structures, 500 decisions (on a cold cache: every
+# figure is computed).
+DASHBOARD_QUERIES = 37
 
 
 @pytest.mark.parametrize(("actions", "structures"), [(0, 0), (4455, 5000)])

@@ -14,10 +14,11 @@ from essplan.search import french_order
 from essplan.security import as_id
 from essplan.views import edit_versioned, filtered, paginate
 
-from .. import campaigns, pilots, reminders
+from .. import campaigns, decisions, pilots, reminders
 from ..access import (
     EDIT_PROGRESS,
     MANAGE_CAMPAIGN,
+    READ_DECISIONS,
     can_edit,
     can_manage_campaigns,
     can_review,
@@ -234,7 +235,16 @@ def my_actions(request):
                 ),
             }
         )
-    return render(request, "actions/my_actions.html", {"rows": rows, **pagination})
+    context = {
+        "rows": rows,
+        "decisions": (
+            decisions.of_pilot(request.user, plans(request))
+            if request.user.has_perm(READ_DECISIONS)
+            else []
+        ),
+        **pagination,
+    }
+    return render(request, "actions/my_actions.html", context)
 
 
 BULK_PAGE = 50
