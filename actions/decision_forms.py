@@ -17,7 +17,7 @@ NOTE_UNTICKED = (
     "Cochez « réalisée » pour déclarer la décision réalisée avec cette suite donnée, ou videz "
     "le champ."
 )
-TICKED = re.compile(r"^decision-(\d{1,18})-done$")
+TICKED = re.compile(r"^decision-(\d{1,18})-done$", re.ASCII)
 
 
 class DecisionCloseForm(StyledFormMixin, forms.Form):

@@ -512,3 +512,22 @@ def test_hostile_notes_and_reasons_are_bounded_and_escaped(client_for, action, d
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "decision-99999999999999999999-done",
+        "decision-٣-done",
+        "decision--1-done",
+        "decision-abc-done",
+        "decision-1\x00-done",
+    ],
+)
+def test_hostile_decision_boxes_in_the_point_form_are_ignored(
+    client_for, action, campaign, pilot, decision, key
+):
+    response = client_for("pilot").post(FORM, {**point_entry(), key: "on"})
+    assert response.status_code in (302, 400)
+    decision.refresh_from_db()
+    assert decision.done_at is None
