@@ -82,9 +82,10 @@ def test_my_actions_reads_the_same_rows_whatever_the_number_of_actions(
 ):
     grow(plan, pilot, extra)
     client = client_for("pilot")
-    # 7 queries: session, user, data versions, permissions (user's, group's), count and page
-    # of the actions (+ plan, the open campaign of their plan and the state of their point)
-    with django_assert_num_queries(7):
+    # 8 queries: session, user, data versions, permissions (user's, group's), count and page
+    # of the actions (+ plan, the open campaign of their plan and the state of their point),
+    # the open decisions of the comité on them (+ action, plan, session)
+    with django_assert_num_queries(8):
         response = client.get(reverse("actions:my_actions"))
     rows = response.context["rows"]
     # A pilot of one action in seven or so: 62 actions at the large size, on two pages.
