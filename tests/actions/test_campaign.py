@@ -259,8 +259,8 @@ def test_my_actions_lists_the_users_actions_with_their_campaign_state(
     ProgressUpdate.objects.create(action=action, year=2025, review=Review.TO_REVISE)
     client = client_for("pilot")
     # session, user, data versions, permissions (2), count and page of the actions (with
-    # their open campaign and the state of their point)
-    with django_assert_max_num_queries(7):
+    # their open campaign and the state of their point), the comité's open decisions on them
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("actions:my_actions"))
     rows = response.context["rows"]
     assert [row["action"].code for row in rows] == ["1.4.7", "3.5.1"]
