@@ -196,7 +196,8 @@ def save_or_conflict(
 ) -> list[Change] | None:
     """Save FORM (with SAVER, save_form by default); return the changes that make it a
     conflict, or None once saved. A SAVER that refuses with a ValidationError (a unique
-    constraint met by a concurrent write) has its message shown on the form."""
+    constraint met by a concurrent write, a decision someone closed meanwhile) has its
+    message shown on the form."""
     try:
         (saver or save_form)(form=form, **extra)
     except ConcurrentEdit as exc:
@@ -206,9 +207,5 @@ def save_or_conflict(
         return []
     except IntegrityError:
         form.add_error(None, CONFLICT_MESSAGE)
-        return []
-    except ValidationError as exc:
-        # The saver refused what it found on saving (a decision someone closed meanwhile).
-        form.add_error(None, exc)
         return []
     return None

@@ -28,7 +28,7 @@ from actions.models import (
     Review,
 )
 from tests.conftest import COTENTIN
-from tests.factories import DecisionFactory, SessionFactory, UserFactory
+from tests.factories import OpenDecisionFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def campaign(plan):
 
 @pytest.fixture
 def decision(action):
-    return DecisionFactory(action=action, text="Relancer la CRESS", due_on=YESTERDAY)
+    return OpenDecisionFactory(action=action, text="Relancer la CRESS", due_on=YESTERDAY)
 
 
 def point_entry(**changes):
@@ -136,15 +136,15 @@ def test_the_pilot_reads_open_decisions_first_late_marked_then_done_ones(
 ):
     carrier = UserFactory(first_name="Camille", last_name="Porteuse")
     session = SessionFactory(plan=action.plan, date=datetime.date(2025, 3, 4))
-    DecisionFactory(
+    OpenDecisionFactory(
         action=action,
         session=session,
         text="Ouvrir un second café",
         due_on=TOMORROW,
         carrier=carrier,
     )
-    DecisionFactory(action=action, session=session, text="Relancer la CRESS", due_on=YESTERDAY)
-    DecisionFactory(
+    OpenDecisionFactory(action=action, session=session, text="Relancer la CRESS", due_on=YESTERDAY)
+    OpenDecisionFactory(
         action=action,
         session=session,
         text="Trouver une salle",
@@ -217,7 +217,7 @@ def test_a_stale_copy_cannot_close_a_decision_closed_meanwhile(decision, pilot, 
 
 
 def test_a_decision_of_another_action_is_not_found(client_for, action, pilot):
-    elsewhere = DecisionFactory(action=action.plan.actions.get(code="1.4.6"))
+    elsewhere = OpenDecisionFactory(action=action.plan.actions.get(code="1.4.6"))
     response = client_for("pilot").post(close_url(elsewhere), {"note": "Fait."})
     assert response.status_code == 404
     elsewhere.refresh_from_db()
@@ -226,10 +226,10 @@ def test_a_decision_of_another_action_is_not_found(client_for, action, pilot):
 
 def test_late_marking(action):
     today = timezone.localdate()
-    late = DecisionFactory(action=action, due_on=today - datetime.timedelta(days=1))
-    due_today = DecisionFactory(action=action, due_on=today)
-    undated = DecisionFactory(action=action, due_on=None)
-    DecisionFactory(
+    late = OpenDecisionFactory(action=action, due_on=today - datetime.timedelta(days=1))
+    due_today = OpenDecisionFactory(action=action, due_on=today)
+    undated = OpenDecisionFactory(action=action, due_on=None)
+    OpenDecisionFactory(
         action=action,
         due_on=today - datetime.timedelta(days=9),
         done_at=timezone.now(),
@@ -280,7 +280,7 @@ def test_a_flag_needs_a_reason_and_the_comite_cannot_raise_it(client_for, action
 
 
 def test_ticked_decisions_close_with_the_point(client_for, action, campaign, pilot, decision):
-    kept = DecisionFactory(action=action, text="Pas encore")
+    kept = OpenDecisionFactory(action=action, text="Pas encore")
     client = client_for("pilot")
     assert "Décisions du comité à traiter" in text_of(client.get(FORM))
     response = client.post(
@@ -300,7 +300,7 @@ def test_ticked_decisions_close_with_the_point(client_for, action, campaign, pil
 def test_a_ticked_decision_without_its_note_refuses_everything_and_keeps_the_input(
     client_for, action, campaign, pilot, decision
 ):
-    other = DecisionFactory(action=action)
+    other = OpenDecisionFactory(action=action)
     response = client_for("pilot").post(
         FORM,
         {
@@ -402,7 +402,7 @@ def test_a_decision_closed_between_the_check_and_the_save_rolls_the_point_back(
 
 
 def test_forged_decision_boxes_of_another_action_close_nothing(client_for, action, campaign, pilot):
-    elsewhere = DecisionFactory(action=action.plan.actions.get(code="1.4.6"))
+    elsewhere = OpenDecisionFactory(action=action.plan.actions.get(code="1.4.6"))
     client_for("pilot").post(
         FORM,
         point_entry(
@@ -419,9 +419,9 @@ def test_forged_decision_boxes_of_another_action_close_nothing(client_for, actio
 def test_my_actions_lists_the_pilots_open_decisions_late_marked(
     client_for, action, pilot, decision, django_assert_num_queries
 ):
-    DecisionFactory(action=action, text="À venir", due_on=TOMORROW)
-    DecisionFactory(action=action, text="Close", done_at=timezone.now(), done_note="Fait.")
-    DecisionFactory(action=action.plan.actions.get(code="1.4.6"), text="Pas la sienne")
+    OpenDecisionFactory(action=action, text="À venir", due_on=TOMORROW)
+    OpenDecisionFactory(action=action, text="Close", done_at=timezone.now(), done_note="Fait.")
+    OpenDecisionFactory(action=action.plan.actions.get(code="1.4.6"), text="Pas la sienne")
     client = client_for("pilot")
     page = text_of(client.get(reverse("actions:my_actions")))
     section = page[page.index("Décisions du comité à traiter") :]
@@ -441,9 +441,9 @@ def test_my_actions_queries_do_not_grow_with_decisions(
     client_for, action, pilot, django_assert_max_num_queries
 ):
     client = client_for("pilot")
-    DecisionFactory(action=action)
+    OpenDecisionFactory(action=action)
     few = my_actions_queries(client, django_assert_max_num_queries, 20)
-    DecisionFactory.create_batch(20, action=action, carrier=UserFactory())
+    OpenDecisionFactory.create_batch(20, action=action, carrier=UserFactory())
     assert my_actions_queries(client, django_assert_max_num_queries, few) == few
 
 
@@ -451,11 +451,11 @@ def test_the_action_page_queries_do_not_grow_with_decisions(
     client_for, action, pilot, django_assert_max_num_queries
 ):
     client = client_for("pilot")
-    DecisionFactory(action=action)
+    OpenDecisionFactory(action=action)
     with django_assert_max_num_queries(40) as first:
         client.get(PAGE)
-    DecisionFactory.create_batch(10, action=action, carrier=UserFactory())
-    DecisionFactory.create_batch(
+    OpenDecisionFactory.create_batch(10, action=action, carrier=UserFactory())
+    OpenDecisionFactory.create_batch(
         10, action=action, done_at=timezone.now(), done_by=UserFactory(), done_note="Fait."
     )
     DiscussionRequest.objects.create(action=action, reason="x", raised_by=UserFactory())
@@ -467,10 +467,10 @@ def test_the_point_form_queries_do_not_grow_with_decisions(
     client_for, action, campaign, pilot, django_assert_max_num_queries
 ):
     client = client_for("pilot")
-    DecisionFactory(action=action)
+    OpenDecisionFactory(action=action)
     with django_assert_max_num_queries(40) as first:
         client.get(FORM)
-    DecisionFactory.create_batch(10, action=action, carrier=UserFactory())
+    OpenDecisionFactory.create_batch(10, action=action, carrier=UserFactory())
     with django_assert_max_num_queries(len(first)):
         assert client.get(FORM).status_code == 200
 
@@ -479,7 +479,7 @@ def test_the_dashboard_shows_the_next_session_and_the_late_decisions(
     client_for, action, decision, pilot
 ):
     SessionFactory(plan=action.plan, date=TOMORROW, place="Salle du conseil")
-    DecisionFactory(action=action, due_on=TOMORROW)
+    OpenDecisionFactory(action=action, due_on=TOMORROW)
     page = text_of(client_for("viewer").get(reverse("reports:home")))
     block = page[page.index("Comité de suivi Prochaine séance") :]
     assert f"Prochaine séance : le {TOMORROW:%-d}" in block and "Salle du conseil" in block

@@ -18,7 +18,7 @@ from actions.models import (
 from structures.models import Structure
 from tests.actions.test_seed import ANNEX_CODES
 from tests.conftest import COTENTIN
-from tests.factories import DecisionFactory, EventFactory, ProgressUpdateFactory, UserFactory
+from tests.factories import EventFactory, OpenDecisionFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +133,8 @@ def test_action_page_queries_do_not_grow_with_its_follow_up(
     EventFactory.create_batch(10, plan=action.plan, actions=[action])
     action.associated_directions.set(Direction.objects.all())
     action.partner_structures.set(Structure.objects.all()[:20])
-    DecisionFactory.create_batch(5, action=action, carrier=UserFactory())
-    DecisionFactory.create_batch(
+    OpenDecisionFactory.create_batch(5, action=action, carrier=UserFactory())
+    OpenDecisionFactory.create_batch(
         5, action=action, done_at=timezone.now(), done_by=UserFactory(), done_note="Fait."
     )
     DiscussionRequest.objects.create(action=action, reason="Bloquée", raised_by=UserFactory())
