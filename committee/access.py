@@ -12,12 +12,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from actions.access import check_plan, get_plan, readable_plans
+from actions.access import READ_SESSIONS, check_plan, get_plan, readable_plans, reads_sessions
 from actions.models import Plan, Session
 from actions.models.plan import PlanQuerySet
 from essplan.roles import VIEW_PLAN, Someone, require
 
-READ = "actions.view_session"
+READ = READ_SESSIONS
 PREPARE = "actions.change_session"
 CREATE = "actions.add_session"
 PROPOSE = "actions.propose_agendaitem"
@@ -37,7 +37,7 @@ PROPOSALS_CLOSED = (
 def can_read_sessions(user: Someone) -> bool:
     """Whether USER reads the sessions (the header's « Comité » link): the comité, the team,
     administrators; not the pilots."""
-    return user.has_perm(READ)
+    return reads_sessions(user)
 
 
 def can_prepare(user: Someone) -> bool:

@@ -279,7 +279,7 @@ def _agenda_sent(sending: Any) -> Mail:
             "plan": session.plan,
             "items": list(items),
             "changed": sending.is_change,
-            "session_url": _link("committee:agenda", slug=session.plan.slug, pk=session.pk),
+            "session_url": settings.SITE_URL + session.get_absolute_url(),
         },
     )
 
