@@ -12,8 +12,8 @@ run:
 # test suite (embedded PostgreSQL, or DATABASE_URL when set).
 test:
 	scripts/bootstrap.sh
-	.venv/bin/ruff check .
-	.venv/bin/ruff format --check .
+	.venv/bin/ruff check --no-cache .
+	.venv/bin/ruff format --check --no-cache .
 	.venv/bin/lint-imports
 	.venv/bin/djlint templates --lint
 	SECRET_KEY=mypy-only-never-used .venv/bin/mypy

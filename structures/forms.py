@@ -162,11 +162,10 @@ class ListingRequestForm(StyledFormMixin, forms.ModelForm):
             *french_order("name")
         )
         self.fields["fax"].widget.attrs.update(tabindex="-1", autocomplete="off")
-        self.fields["legal_form"].queryset = LegalForm.objects.only("pk", "code", "label")
-        self.fields["legal_form"].empty_label = "Je ne sais pas"
-        self.fields["legal_form"].help_text = (
-            "Facultatif : la catégorie juridique de l'avis de situation Sirene."
-        )
+        legal_form = self.fields["legal_form"]
+        legal_form.queryset = LegalForm.objects.only("pk", "code", "label")
+        legal_form.empty_label = "Je ne sais pas"
+        legal_form.help_text = "Facultatif : la catégorie juridique de l'avis de situation Sirene."
 
     def is_robot(self):
         return bool(self.data.get("fax"))
