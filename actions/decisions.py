@@ -107,7 +107,9 @@ def decision_figures(plan: Plan, today: datetime.date | None = None) -> Decision
         open=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today))
     )
     most_late = list(
-        decisions.late(today).select_related("action__plan").order_by("due_on", "pk")[:LATE_LISTED]
+        decisions.late(today)
+        .select_related("action__plan", "session")
+        .order_by("due_on", "pk")[:LATE_LISTED]
     )
     return DecisionFigures(
         as_of=today,

@@ -4,6 +4,7 @@ from django import forms
 
 from actions import attachments
 from actions.models import Action, Plan
+from essplan.forms import StyledFormMixin
 
 TITLE_LENGTH = 300
 DETAIL_LENGTH = 5000
@@ -20,20 +21,27 @@ class DocumentField(forms.FileField):
         return attachments.checked(upload) if upload else None
 
 
-def _action_field(plan: Plan) -> forms.ModelChoiceField:
+def _action_field() -> forms.ModelChoiceField:
+    """The action an item concerns, among its plan's (set by the form: _of_plan)."""
     return forms.ModelChoiceField(
-        queryset=Action.objects.filter(plan=plan).order_by("code_key"),
+        queryset=Action.objects.none(),
         required=False,
         label="Action concernée",
         empty_label="Aucune action en particulier",
     )
 
 
-class ItemForm(forms.Form):
+def _of_plan(field: forms.Field, plan: Plan) -> None:
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = Action.objects.filter(plan=plan).order_by("code_key")
+
+
+class ItemForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="Intitulé", max_length=TITLE_LENGTH)
     detail = forms.CharField(
         label="Présentation", max_length=DETAIL_LENGTH, required=False, widget=forms.Textarea
     )
+    action = _action_field()
     document = DocumentField(
         label="Document joint",
         required=False,
@@ -42,21 +50,21 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"] = _action_field(plan)
-        self.order_fields(["title", "detail", "action", "document"])
+        _of_plan(self.fields["action"], plan)
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="Point proposé", max_length=TITLE_LENGTH)
     detail = forms.CharField(
         label="Pourquoi en parler en comité",
         max_length=WHY_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    action = _action_field()
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"] = _action_field(plan)
+        _of_plan(self.fields["action"], plan)
 
 
 class RefuseForm(forms.Form):

@@ -531,3 +531,37 @@ def test_hostile_decision_boxes_in_the_point_form_are_ignored(
     assert response.status_code in (302, 400)
     decision.refresh_from_db()
     assert decision.done_at is None
+
+
+# Demonstration data ------------------------------------------------------------------------
+
+FICTITIOUS = "Décision fictive (données de démonstration)"
+
+
+def test_a_fictitious_sessions_decisions_are_marked_wherever_they_show(
+    client_for, action, campaign, pilot, decision
+):
+    demo = SessionFactory(plan=action.plan, is_fictitious=True)
+    OpenDecisionFactory(action=action, session=demo, text="Exemple ouvert", due_on=YESTERDAY)
+    OpenDecisionFactory(
+        action=action,
+        session=demo,
+        text="Exemple clos",
+        done_at=timezone.now(),
+        done_note="Fait pour l'exemple.",
+    )
+    client = client_for("pilot")
+    mark = f"{FICTITIOUS} Comité"
+    # The action's page: the open decision and the closed one; the real one is not marked.
+    page = text_of(client.get(PAGE))
+    assert f"Exemple ouvert en retard {mark}" in page
+    assert f"Exemple clos (comité du {demo.date:%-d}" in page
+    assert page.count(FICTITIOUS) == 2
+    # « Mes actions », the point's form and the dashboard: once each, on the demo decision.
+    mine = text_of(client.get(reverse("actions:my_actions")))
+    assert f"Exemple ouvert en retard {mark}" in mine and mine.count(FICTITIOUS) == 1
+    form = text_of(client.get(FORM))
+    assert f"Exemple ouvert {mark}" in form and form.count(FICTITIOUS) == 1
+    board = text_of(client_for("viewer").get(reverse("reports:home")))
+    assert f"Exemple ouvert {FICTITIOUS} échéance" in board
+    assert board.count(FICTITIOUS) == 1
