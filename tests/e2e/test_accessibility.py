@@ -8,14 +8,31 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from actions.drafting import draft_next_plan
-from actions.models import Campaign, Event, Plan, ProgressUpdate, Review, ReviewComment
+from actions.models import (
+    AgendaItem,
+    Campaign,
+    DiscussionRequest,
+    Event,
+    Plan,
+    ProgressUpdate,
+    Review,
+    ReviewComment,
+)
 from essplan import roles
 from jobs.models import Job
 from reports.models import AnnualReport
 from structures.models import ListingRequest, Structure
 from tests.conftest import COTENTIN, make_user
 from tests.e2e.conftest import axe_violations, e2e, log_in
-from tests.factories import BudgetLineFactory, seeded_action
+from tests.factories import (
+    AgendaItemFactory,
+    BudgetLineFactory,
+    DecisionFactory,
+    HeldSessionFactory,
+    MemberFactory,
+    ScheduledSessionFactory,
+    seeded_action,
+)
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -174,7 +191,6 @@ def test_no_wcag_a_or_aa_violation(page, role):
             page.get_by_label("Identifiant").fill(user.username)
             page.get_by_label("Mot de passe").fill("mot-de-passe-de-test-2025")
             page.get_by_role("button", name="Se connecter").click()
-    found, too_wide = {}, {}
     structure = Structure.objects.order_by("pk").first().pk
     draft = draft_next_plan(
         action.plan,
@@ -189,9 +205,20 @@ def test_no_wcag_a_or_aa_violation(page, role):
         label="Rapport annuel 2024 · Plan d'actions ESS",
         created_by=user if role not in (None, "sans rôle") else None,
     )
-    for url in PAGES_BY_ROLE[role]:
+    found, too_wide = sweep(
+        page, PAGES_BY_ROLE[role], structure=structure, draft_action=draft_action, job=job.pk
+    )
+    assert found == {}
+    assert too_wide == {}
+
+
+def sweep(page, urls, **values):
+    """The axe-core violations of each of URLS (filled in with VALUES) on a desktop, and the
+    width of those that scroll sideways on a phone."""
+    found, too_wide = {}, {}
+    for url in urls:
         page.set_viewport_size(DESKTOP)
-        page.goto(url.format(structure=structure, draft_action=draft_action, job=job.pk))
+        page.goto(url.format(**values))
         violations = axe_violations(page)
         if violations:
             found[url] = violations
@@ -199,5 +226,99 @@ def test_no_wcag_a_or_aa_violation(page, role):
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             too_wide[url] = width
+    return found, too_wide
+
+
+def add_committee_sessions(action, member):
+    """A session to come (three items kept, one proposed by MEMBER, who is invited), a held one
+    whose decisions on ACTION are open, late and done, and a fictitious one with its own."""
+    today = timezone.localdate()
+    upcoming = ScheduledSessionFactory(
+        plan=action.plan,
+        date=today + datetime.timedelta(days=20),
+        video_link="https://visio.example.org/comite-de-suivi-ess-rencontre-annuelle",
+        proposals_until=today + datetime.timedelta(days=10),
+    )
+    MemberFactory(session=upcoming, user=member)
+    first = Structure.objects.order_by("pk").first()
+    MemberFactory(session=upcoming, user=None, structure=first, attendance="excuse")
+    for title in ("Décisions encore ouvertes", "Action 1.4.7 en retard", "Indicateur C1"):
+        AgendaItemFactory(session=upcoming, title=title, action=action)
+    AgendaItemFactory(
+        session=upcoming,
+        title="Une journée de l'ESS dans chaque pôle",
+        source=AgendaItem.Source.MEMBER,
+        state=AgendaItem.State.PROPOSED,
+        proposed_by=member,
+        detail="Proposé par un membre du comité.",
+    )
+    DiscussionRequest.objects.create(action=action, reason="Le marché tarde.", raised_by=member)
+    held = HeldSessionFactory(plan=action.plan, date=today - datetime.timedelta(days=40))
+    MemberFactory(session=held, user=member, attendance="represente", represented_by="Jeanne D.")
+    item = AgendaItemFactory(session=held, title="Action 1.4.7", action=action, summary="Retard.")
+    decision = DecisionFactory(
+        session=held,
+        item=item,
+        action=action,
+        text="Présenter un calendrier révisé du marché, avec ses jalons trimestriels.",
+        carrier_name="Direction de la commande publique",
+        due_on=today - datetime.timedelta(days=5),
+    )
+    DecisionFactory(session=held, item=item, action=action, due_on=today)
+    demo = HeldSessionFactory(plan=action.plan, is_fictitious=True, notes="Séance fictive.")
+    DecisionFactory(session=demo, action=action, text="Exemple fictif : un café projets.")
+    DecisionFactory(
+        session=demo,
+        action=action,
+        text="Exemple fictif : deux dates.",
+        done_at=timezone.now(),
+        done_note="Exemple fictif : fait.",
+    )
+    return {"session": upcoming.pk, "held": held.pk, "demo": demo.pk, "decision": decision.pk}
+
+
+COMMITTEE = f"{PLAN}/comite"
+SESSION = COMMITTEE + "/seances/{session}"
+HELD = COMMITTEE + "/seances/{held}"
+COMMITTEE_READ = [
+    "/",
+    f"{COMMITTEE}/",
+    f"{SESSION}/",
+    f"{HELD}/",
+    COMMITTEE + "/seances/{demo}/",
+    f"{SESSION}/ordre-du-jour/",
+    f"{HELD}/releve/",
+    f"/rapports/releves/{COTENTIN}" + "/seances/{held}/",
+    f"{ACTION}/",
+]
+COMMITTEE_PREPARE = [
+    *COMMITTEE_READ,
+    f"{COMMITTEE}/seances/nouvelle/",
+    f"{SESSION}/modifier/",
+    f"{SESSION}/membres/",
+    f"{HELD}/presences/",
+    f"{SESSION}/releve/",
+    HELD + "/releve/decisions/{decision}/",
+]
+COMMITTEE_PAGES_BY_ROLE = {
+    roles.VIEWER: [*COMMITTEE_READ, f"{SESSION}/proposer/"],
+    roles.EDITOR: COMMITTEE_PREPARE,
+    roles.ADMIN: COMMITTEE_PREPARE,
+    roles.PILOT: ["/mes-actions/", f"{ACTION}/", f"{ACTION}/avancement/2025/"],
+}
+
+
+@e2e
+@pytest.mark.axe
+@pytest.mark.parametrize(
+    "role", list(COMMITTEE_PAGES_BY_ROLE), ids=["comite", "equipe", "admin", "pilote"]
+)
+def test_committee_pages_have_no_wcag_a_or_aa_violation_and_fit_a_phone(page, role):
+    action = add_follow_up()
+    user = make_user("personne", role, staff=role == roles.ADMIN)
+    action.pilots.add(user)
+    values = add_committee_sessions(action, user)
+    log_in(page, user.username)
+    found, too_wide = sweep(page, COMMITTEE_PAGES_BY_ROLE[role], **values)
     assert found == {}
     assert too_wide == {}

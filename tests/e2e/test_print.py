@@ -1,7 +1,9 @@
-"""The dashboard printed on A4 from Chromium: three pages at most, dated and numbered."""
+"""The dashboard printed on A4 from Chromium: three pages at most, dated and numbered; the
+comité's pages printed without their editing controls."""
 
 import datetime
 import re
+import unicodedata
 from io import BytesIO
 
 from django.utils import timezone
@@ -10,8 +12,9 @@ from pypdf import PdfReader
 from actions.models import BudgetLine, Campaign, Event, ProgressUpdate, Review, Status
 from essplan import roles
 from indicators.models import Measurement
-from tests.conftest import make_user
+from tests.conftest import COTENTIN, make_user
 from tests.e2e.conftest import e2e, log_in
+from tests.e2e.test_accessibility import add_committee_sessions
 from tests.factories import seeded_action
 
 STATUSES = [Status.IN_PROGRESS, Status.DONE, Status.PLANNED, Status.PAUSED]
@@ -71,3 +74,44 @@ def test_the_dashboard_prints_on_three_a4_pages_at_most_with_date_and_page_numbe
     assert "Afficher" not in everything and "Carte des structures" not in everything
     assert "Se déconnecter" not in everything
     assert "Où en est le plan ?" in pages[0] and "Structures et salariés par famille" in everything
+
+
+def printed(page, url):
+    """The text of URL printed on A4, whitespace and ligatures (« ﬁ ») folded."""
+    page.goto(url)
+    page.emulate_media(media="print")
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(page.pdf(format="A4"))).pages)
+    page.emulate_media(media="screen")
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
+
+
+@e2e
+def test_the_comites_pages_print_what_they_show_without_their_editing_controls(page):
+    action = seeded_action()
+    team = make_user("equipe-impression", roles.EDITOR)
+    action.pilots.add(team)
+    made = add_committee_sessions(action, team)
+    log_in(page, team.username)
+    committee = f"/plans/{COTENTIN}/comite"
+    every_page = ("Se déconnecter", "Tableau de bord Plans d'actions")
+    sessions = printed(page, f"{committee}/")
+    assert "Séances du comité de suivi" in sessions and "Séance fictive" in sessions
+    assert "Nouvelle séance" not in sessions
+    session = printed(page, f"{committee}/seances/{made['session']}/")
+    assert "Membres invités" in session and "Action 1.4.7 en retard" in session
+    assert "Modifier la séance" not in session and "Préparer l'ordre du jour" not in session
+    agenda = printed(page, f"{committee}/seances/{made['session']}/ordre-du-jour/")
+    assert "Indicateur C1" in agenda
+    for control in ("Monter", "Retirer", "Joindre un document", "Envoyer l'ordre du jour"):
+        assert control not in agenda
+    assert "Ajouter un point" not in agenda and "Points proposés par les membres" not in agenda
+    demo = printed(page, f"{committee}/seances/{made['demo']}/")
+    assert "Séance fictive (données de démonstration)" in demo
+    minutes = printed(page, f"/rapports/releves/{COTENTIN}/seances/{made['held']}/")
+    assert "Relevé de décisions" in minutes and "Générer le PDF" not in minutes
+    decisions = printed(page, f"/plans/{COTENTIN}/actions/1.4.7/")
+    assert "Présenter un calendrier révisé du marché" in decisions
+    assert "Décision fictive (données de démonstration)" in decisions
+    assert "Marquer réalisée" not in decisions and "Retirer « À discuter »" not in decisions
+    for text in (sessions, session, agenda, demo, minutes, decisions):
+        assert not any(chrome in text for chrome in every_page)
