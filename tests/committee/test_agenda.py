@@ -360,7 +360,7 @@ def test_the_agenda_is_sent_once_per_address_and_again_as_modified(
     assert "vendredi 15 janvier 2027 à 14h30" in text
     assert "Visioconférence : https://visio.example.org/comite" in text
     assert "1. Décisions encore ouvertes\n2. Bilan du forum" in text
-    assert "http://127.0.0.1:8000" + url("agenda", session) in text
+    assert "http://127.0.0.1:8000" + session.get_absolute_url() in text
     with django_capture_on_commit_callbacks(execute=True):
         team.post(url("agenda_send", session))
     assert len(smtp_server) == 4
