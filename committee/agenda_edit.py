@@ -33,6 +33,10 @@ HELD = "Cette séance est tenue : son ordre du jour ne change plus."
 GONE = "Ce point n'est plus à l'ordre du jour : la page a été rechargée."
 DECIDED = "Cette proposition a déjà été examinée : la page a été rechargée."
 EMPTY = "L'ordre du jour est vide : ajoutez au moins un point avant de l'envoyer."
+SENT_MEANWHILE = (
+    "L'ordre du jour vient d'être envoyé (la page a été rechargée) : rien n'est envoyé une "
+    "seconde fois. Renvoyez-le seulement si vous l'avez modifié depuis."
+)
 TOO_MANY = (
     f"Vous avez déjà {MAX_PENDING} propositions en attente pour cette séance : attendez que "
     "l'équipe ESS les examine avant d'en proposer d'autres."
@@ -192,12 +196,17 @@ def unreachable(members: Iterable[Member]) -> int:
 
 
 @transaction.atomic
-def send(session: Session, user: User) -> AgendaSending:
-    """SESSION's agenda sent to its members, each address once: the session is convened."""
+def send(session: Session, user: User, seen: int) -> AgendaSending:
+    """SESSION's agenda sent to its members, each address once: the session is convened.
+    SEEN: how many sendings the page showed; another one made since (a second click, another
+    member of the team) is not repeated."""
     session = _locked(session)
     if not session.items.filter(state=KEPT).exists():
         raise AgendaRefused(EMPTY)
-    number = session.agenda_sendings.count() + 1
+    sent = session.agenda_sendings.count()
+    if sent != seen:
+        raise AgendaRefused(SENT_MEANWHILE)
+    number = sent + 1
     sending = AgendaSending.objects.create(session=session, number=number, sent_by=user)
     session.state = Session.State.CONVENED
     session.agenda_sent_at = sending.sent_at

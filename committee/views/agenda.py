@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from actions import attachments
 from actions.access import writable
 from essplan.french import count
+from essplan.security import as_id
 
 from .. import agenda, agenda_edit
 from ..access import (
@@ -159,11 +160,12 @@ def item_download(request, slug, pk, item):
 
 @require_POST
 def agenda_send(request, slug, pk):
+    seen = as_id(request.POST.get("envois")) or 0
     return _team_write(
         request,
         slug,
         pk,
-        lambda session: agenda_edit.send(session, request.user),
+        lambda session: agenda_edit.send(session, request.user, seen),
         lambda sending: (
             "L'ordre du jour modifié est envoyé aux membres."
             if sending.is_change

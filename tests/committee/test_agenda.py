@@ -362,12 +362,32 @@ def test_the_agenda_is_sent_once_per_address_and_again_as_modified(
     assert "1. Décisions encore ouvertes\n2. Bilan du forum" in text
     assert "http://127.0.0.1:8000" + session.get_absolute_url() in text
     with django_capture_on_commit_callbacks(execute=True):
-        team.post(url("agenda_send", session))
+        team.post(url("agenda_send", session), {"envois": "1"})
     assert len(smtp_server) == 4
     assert subject(smtp_server[-1]) == (
         "[essplan] Comité de suivi du 15/01/2027 : ordre du jour modifié"
     )
     assert AgendaSending.objects.filter(session=session).count() == 2
+
+
+def test_a_second_click_on_send_does_not_send_the_agenda_again(
+    client_for, session, members, smtp_server, django_capture_on_commit_callbacks
+):
+    """Two posts of the same page (a double click, two members of the team): the second one
+    saw no sending, and one has been made since: nobody gets a second mail saying the agenda
+    changed when it did not."""
+    AgendaItemFactory(session=session, title="Bilan du forum", position=1)
+    team = client_for("editor")
+    page = team.get(url("agenda", session)).content.decode()
+    assert 'name="envois" value="0"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        team.post(url("agenda_send", session), {"envois": "0"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = team.post(url("agenda_send", session), {"envois": "0"}, follow=True)
+    assert "vient d&#x27;être envoyé" in response.content.decode()
+    assert AgendaSending.objects.filter(session=session).count() == 1
+    assert len(smtp_server) == 2
+    assert 'name="envois" value="1"' in team.get(url("agenda", session)).content.decode()
 
 
 def test_an_empty_agenda_is_not_sent(client_for, session, members):
