@@ -99,10 +99,10 @@ class DecisionFigures:
 
 
 def decision_figures(plan: Plan, today: datetime.date | None = None) -> DecisionFigures:
-    """PLAN's open and late decisions on TODAY (default: the local date), the LATE_LISTED most
+    """PLAN's open and late decisions (of its sessions held, as committee.figures) on TODAY (default: the local date), the LATE_LISTED most
     overdue, and its next session (3 queries)."""
     today = today or timezone.localdate()
-    decisions = Decision.objects.filter(session__plan=plan)
+    decisions = Decision.objects.taken().filter(session__plan=plan)
     counts = decisions.open().aggregate(
         open=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today))
     )

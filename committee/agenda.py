@@ -61,8 +61,10 @@ def _listed(lines: list[str], total: int) -> str:
 
 
 def _open_decisions(session: Session) -> list[Proposal]:
-    earlier = Decision.objects.open().filter(
-        session__plan=session.plan, session__date__lt=session.date
+    earlier = (
+        Decision.objects.taken()
+        .open()
+        .filter(session__plan=session.plan, session__date__lt=session.date)
     )
     decisions = list(
         earlier.select_related("session", "action", "carrier").order_by("session__date", "pk")[

@@ -112,7 +112,8 @@ def committee_figures(
     counted = {held_session.session.pk for held_session in sessions}
     decisions, earlier_open = [], []
     for decision in (
-        Decision.objects.filter(session__in=held)
+        Decision.objects.taken()
+        .filter(session__in=held)
         .select_related("session", "action", "carrier")
         .order_by("session__date", "pk")
     ):

@@ -98,7 +98,8 @@ def earlier_open_decisions(session: Session) -> list[Decision]:
     """The decisions of the plan's sessions before SESSION not carried out before its day
     (those of fictitious sessions only in the minutes of a fictitious session). One query."""
     decisions = (
-        Decision.objects.filter(session__plan=session.plan_id, session__date__lt=session.date)
+        Decision.objects.taken()
+        .filter(session__plan=session.plan_id, session__date__lt=session.date)
         .filter(Q(done_at__isnull=True) | Q(done_at__date__gte=session.date))
         .select_related("session", "action", "carrier")
         .order_by("session__date", "pk")

@@ -148,9 +148,10 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
 
 class OpenDecisionFactory(ActionDecisionFactory):
-    """An open decision on the seeded action, taken at a new session of its plan, due in 2030."""
+    """An open decision on the seeded action, taken at a new session of its plan (held), due in
+    2030."""
 
-    session = factory.LazyAttribute(lambda decision: SessionFactory(plan=decision.action.plan))
+    session = factory.LazyAttribute(lambda decision: HeldSessionFactory(plan=decision.action.plan))
     text = factory.Sequence(lambda n: f"Décision {n} : relancer les partenaires")
     carrier_name = "Direction du développement économique"
     due_on = datetime.date(2030, 6, 30)

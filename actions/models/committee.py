@@ -264,6 +264,11 @@ class DiscussionRequest(models.Model):
 
 
 class DecisionQuerySet(models.QuerySet):
+    def taken(self):
+        """The decisions of sessions held: until « Séance tenue » a session's decisions may
+        still be deleted, and no figure counts them."""
+        return self.filter(session__state=Session.State.HELD)
+
     def open(self):
         return self.filter(done_at__isnull=True)
 

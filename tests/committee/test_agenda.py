@@ -94,7 +94,7 @@ def plan_state(plan, editor):
     reached = plan.indicators.get(code="C2")
     Target.objects.create(indicator=reached, year=2025, value=100)
     Measurement.objects.create(indicator=reached, year=2025, value=120)
-    earlier = SessionFactory(plan=plan, date=datetime.date(2026, 6, 15))
+    earlier = SessionFactory(plan=plan, date=datetime.date(2026, 6, 15), state=Session.State.HELD)
     Decision.objects.create(
         session=earlier,
         action=late,

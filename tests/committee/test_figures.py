@@ -7,8 +7,10 @@ from html import unescape
 
 import pytest
 
+from actions.decisions import decision_figures
 from actions.models import Member, Session
 from committee.figures import committee_figures
+from reports.minutes import earlier_open_decisions
 from reports.services import evaluation_html, report_html
 from tests.factories import DecisionFactory, HeldSessionFactory, MemberFactory
 
@@ -86,6 +88,18 @@ def test_the_figures_of_the_whole_plan(plan, sessions):
     assert texts(figures.done) == ["Annuaire", "Forum"]
     assert texts(figures.late) == ["Liste", "Guide"]
     assert figures.earlier_open == []
+
+
+def test_the_dashboard_and_the_minutes_count_the_decisions_the_chapter_counts(plan, sessions):
+    """One definition: the decisions taken are those of a session held; the session of
+    20/11/2025, not held, has taken none yet (« Pas encore » is on no page's count)."""
+    day = datetime.date(2025, 12, 31)
+    chapter = committee_figures(plan, today=day)
+    dashboard = decision_figures(plan, day)
+    assert (dashboard.open, dashboard.late) == (len(chapter.open), len(chapter.late)) == (3, 2)
+    assert texts(dashboard.most_late) == ["Liste", "Guide"]
+    after = HeldSessionFactory(plan=plan, date=datetime.date(2025, 12, 15))
+    assert texts(earlier_open_decisions(after)) == ["Liste", "Guide", "Budget"]
 
 
 def test_the_figures_speak_of_their_date_of_reference(plan, sessions):
