@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from essplan.french import person_name
+
 from .models import Decision, DiscussionRequest, Plan, Session
 
 LATE_LISTED = 10  # the most overdue, on the dashboard
@@ -25,10 +27,7 @@ class AlreadyDone(ValidationError):
 
     def __init__(self, decision):
         self.decision = decision
-        done_by = decision.done_by
-        who = (
-            (done_by.get_full_name() or done_by.get_username()) if done_by else "un compte supprimé"
-        )
+        who = person_name(decision.done_by) if decision.done_by else "un compte supprimé"
         when = timezone.localtime(decision.done_at)
         super().__init__(
             f"La décision « {decision.text[:80]} » a déjà été déclarée réalisée le "

@@ -18,6 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from actions.models import AgendaItem, Decision, Member, Session
+from committee.agenda_edit import kept
+from essplan.french import person_name
 
 from .models import minutes_title
 
@@ -44,19 +46,15 @@ def minutes_refusal(session: Session) -> str | None:
     return NOT_HELD.format(date=f"{session.date:%d/%m/%Y}", state=session.get_state_display())
 
 
-def person(user: User) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def member_name(member: Member) -> str:
     """An account by its name, a structure of the directory by its name (and acronym)."""
-    return str(member.structure) if member.structure_id else person(member.user)
+    return str(member.structure) if member.structure_id else person_name(member.user)
 
 
 def carrier(decision: Decision) -> str:
     """Who carries DECISION: its account's name, the name typed in, or « — »."""
     if decision.carrier_id:
-        return person(decision.carrier)
+        return person_name(decision.carrier)
     return decision.carrier_name or "—"
 
 
@@ -115,11 +113,7 @@ def earlier_open_decisions(session: Session) -> list[Decision]:
 def agenda(session: Session) -> tuple[list[AgendaItem], list[Decision]]:
     """The items kept on SESSION's agenda in their order, each with its decisions
     (``item.taken``), and the session's decisions attached to no kept item. Two queries."""
-    items = list(
-        session.items.filter(state=AgendaItem.State.KEPT)
-        .select_related("action")
-        .order_by("position", "pk")
-    )
+    items = list(kept(session))
     by_item = {item.pk: item for item in items}
     for item in items:
         item.taken = []

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from actions.models import AgendaItem, Decision, Session
 
-from .. import recording
+from .. import agenda_edit, recording
 from ..access import PREPARE, RECORD, can_prepare, get_session
 from ..record_forms import DecisionForm, SummaryForm, choices
 
@@ -30,14 +30,6 @@ def record_url(session: Session, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def kept_items(session):
-    return (
-        session.items.filter(state=AgendaItem.State.KEPT)
-        .select_related("action")
-        .order_by("position", "pk")
-    )
-
-
 def decision_form(session, data=None, *, prefix, shared=None, **kwargs):
     held = session.state == Session.State.HELD
     return DecisionForm(data, session=session, held=held, prefix=prefix, **(shared or {}), **kwargs)
@@ -50,7 +42,7 @@ def record_page(request, session, *, bound=None, conflict=None, status=200):
     bound = bound or {}
     editable = can_prepare(request.user)
     held = session.state == Session.State.HELD
-    items = list(kept_items(session))
+    items = list(agenda_edit.kept(session))
     decisions = list(session.decisions.select_related("action", "carrier").order_by("pk"))
     kept = {item.pk for item in items}
     by_item: dict[int, list[Decision]] = {}

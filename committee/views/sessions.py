@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.access import writable
-from actions.models import AgendaItem, Member, Session
+from actions.models import Member, Session
 from essplan.french import count
 from essplan.roles import signed_in
 from essplan.security import as_id
 from essplan.versioning import ConcurrentEdit
 from essplan.views import edit_versioned
 
-from .. import access, services
+from .. import access, agenda_edit, services
 from ..forms import AttendanceForm, InviteForm, SessionForm
 
 
@@ -76,11 +76,7 @@ def session_detail(request, slug, pk):
     session = access.get_session(request, slug, pk)
     plan = session.plan
     members = list(session.members.select_related("user", "structure"))
-    items = list(
-        session.items.filter(state=AgendaItem.State.KEPT)
-        .select_related("action__plan")
-        .order_by("position", "pk")
-    )
+    items = list(agenda_edit.kept(session))
     by_item = defaultdict(list)
     for decision in session.decisions.select_related("action__plan", "carrier", "done_by"):
         by_item[decision.item_id].append(decision)
