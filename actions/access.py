@@ -368,7 +368,7 @@ def decision_to_close(request: HttpRequest, slug: str, code: str, pk: int) -> De
     """Decision PK of the action SLUG/CODE, if the user may mark it carried out (403)."""
     action = action_to_write(request, slug, code)
     decision = get_object_or_404(
-        Decision.objects.select_related("session", "done_by"), pk=pk, action=action
+        Decision.objects.taken().select_related("session", "done_by"), pk=pk, action=action
     )
     decision.action = action
     if not may_close_decision(request.user, decision):

@@ -2,7 +2,9 @@
 flag: what the action's page, « Mes actions », the point's form, the dashboard and the annual
 report read, and the writes that close a decision or raise and lower the flag.
 
-- **Open** decision: not yet marked carried out (done_at empty).
+- **Taken** decision: of a session held (« Séance tenue »); before, the team may still change
+  or delete it, and only the session's pages show it.
+- **Open** decision: taken, not yet marked carried out (done_at empty).
 - **Late** on a date: open, and its due date (échéance) is before that date.
 """
 
@@ -43,7 +45,8 @@ def of_action(action):
     """ACTION's decisions, the open ones first (the nearest due date first), then those carried
     out (the latest first), with their session, carrier and who closed them."""
     return (
-        Decision.objects.filter(action=action)
+        Decision.objects.taken()
+        .filter(action=action)
         .select_related("session", "carrier", "done_by")
         .order_by(
             F("done_at").desc(nulls_first=True),
@@ -58,7 +61,8 @@ def of_pilot(user, plans):
     """The open decisions on the actions USER pilots in PLANS (those it reads), the nearest
     due date first: its « Décisions du comité à traiter »."""
     return (
-        Decision.objects.open()
+        Decision.objects.taken()
+        .open()
         .filter(action__pilots=user, action__plan__in=plans)
         .select_related("action__plan", "session")
         .order_by(F("due_on").asc(nulls_last=True), "action__plan", "action__code_key", "pk")
@@ -69,7 +73,8 @@ def to_close(action, ticked=()):
     """ACTION's open decisions, the nearest due date first, and those TICKED (ids a form
     sent) that someone closed meanwhile: the form says so rather than forget them."""
     return (
-        Decision.objects.filter(action=action)
+        Decision.objects.taken()
+        .filter(action=action)
         .filter(Q(done_at__isnull=True) | Q(pk__in=list(ticked)))
         .select_related("session", "carrier", "done_by")
         .order_by(F("due_on").asc(nulls_last=True), "session__date", "pk")

@@ -42,6 +42,7 @@ from tests.factories import (
     BudgetLineFactory,
     DecisionFactory,
     EventFactory,
+    HeldSessionFactory,
     MemberFactory,
     SessionFactory,
 )
@@ -119,7 +120,7 @@ EXPECTED = {
     "actions:action_partners": (ACTION, EDITORS_ONLY),
     "actions:action_pilots": (ACTION, EDITORS_ONLY),
     "actions:progress_edit": ({**ACTION, "year": 2025}, FOLLOWUP),
-    "actions:decision_close": ({**ACTION, "pk": "decision"}, FOLLOWUP),
+    "actions:decision_close": ({**ACTION, "pk": "taken_decision"}, FOLLOWUP),
     "actions:action_flag": (ACTION, FOLLOWUP),
     "actions:action_flag_lower": (ACTION, POST_ONLY),
     # While the 2025 campaign is open; "line" was entered by the ESS team, not by the pilot.
@@ -331,11 +332,13 @@ def objects(action):
     item = AgendaItemFactory(session=session, action=action)
     item.document.save("ordre.pdf", ContentFile(b"%PDF-1.7\n"))
     decision = DecisionFactory(session=session, item=item, action=action)
+    taken = DecisionFactory(session=HeldSessionFactory(plan=action.plan), action=action)
     DiscussionRequest.objects.create(action=action, reason="Bloquée depuis l'été")
     return {
         "session": session.pk,
         "item": item.pk,
         "decision": decision.pk,
+        "taken_decision": taken.pk,
         "line": line.pk,
         "event": event.pk,
         "structure": structure.pk,

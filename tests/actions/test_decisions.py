@@ -28,7 +28,7 @@ from actions.models import (
     Review,
 )
 from tests.conftest import COTENTIN
-from tests.factories import OpenDecisionFactory, SessionFactory, UserFactory
+from tests.factories import HeldSessionFactory, OpenDecisionFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +135,7 @@ def test_the_pilot_reads_open_decisions_first_late_marked_then_done_ones(
     client_for, action, pilot, editor
 ):
     carrier = UserFactory(first_name="Camille", last_name="Porteuse")
-    session = SessionFactory(plan=action.plan, date=datetime.date(2025, 3, 4))
+    session = HeldSessionFactory(plan=action.plan, date=datetime.date(2025, 3, 4))
     OpenDecisionFactory(
         action=action,
         session=session,
@@ -429,6 +429,21 @@ def test_my_actions_lists_the_pilots_open_decisions_late_marked(
     assert "Action 1.4.7 · À venir Comité" in section
     assert "Close" not in section and "Pas la sienne" not in section
     assert f'href="{PAGE}#decisions"' in client.get(reverse("actions:my_actions")).content.decode()
+
+
+def test_a_decision_is_followed_once_its_session_is_held(client_for, action, pilot, campaign):
+    """Until « Séance tenue » the team may still change a decision's action or delete it:
+    its pilot neither reads nor closes it, on the action's page, in « Mes actions » or with
+    the point."""
+    recording = SessionFactory(plan=action.plan, date=timezone.localdate())
+    draft = OpenDecisionFactory(action=action, session=recording, text="Encore au relevé")
+    client = client_for("pilot")
+    assert "Encore au relevé" not in text_of(client.get(reverse("actions:my_actions")))
+    assert "Encore au relevé" not in text_of(client.get(PAGE))
+    assert client.post(close_url(draft), {"note": "Fait."}).status_code == 404
+    assert decisions.to_close(action, [draft.pk]).count() == 0
+    draft.refresh_from_db()
+    assert draft.done_at is None
 
 
 def my_actions_queries(client, django_assert_max_num_queries, budget):
