@@ -556,7 +556,7 @@ FICTITIOUS = "Décision fictive (données de démonstration)"
 def test_a_fictitious_sessions_decisions_are_marked_wherever_they_show(
     client_for, action, campaign, pilot, decision
 ):
-    demo = SessionFactory(plan=action.plan, is_fictitious=True)
+    demo = HeldSessionFactory(plan=action.plan, is_fictitious=True)
     OpenDecisionFactory(action=action, session=demo, text="Exemple ouvert", due_on=YESTERDAY)
     OpenDecisionFactory(
         action=action,
