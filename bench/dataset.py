@@ -18,15 +18,19 @@ from stdnum import luhn
 
 from actions.models import (
     Action,
+    AgendaItem,
     Axis,
     BudgetLine,
     Campaign,
+    Decision,
     Direction,
     Event,
+    Member,
     Objective,
     Plan,
     ProgressUpdate,
     Review,
+    Session,
     Status,
 )
 from indicators.models import Indicator, Measurement, Target
@@ -366,3 +370,174 @@ def publish(plan):
     Structure.objects.annotate(tenth=F("id") % 10).filter(tenth=0).update(
         public_since=timezone.now()
     )
+
+
+# The sources of a session's items drawn from the plan (each names an action), then the others.
+ITEM_SOURCES = [
+    AgendaItem.Source.LATE,
+    AgendaItem.Source.LATE,
+    AgendaItem.Source.PAUSED,
+    AgendaItem.Source.ABANDONED,
+    AgendaItem.Source.TO_DISCUSS,
+    AgendaItem.Source.MISSING_POINTS,
+    AgendaItem.Source.INDICATOR,
+    AgendaItem.Source.TEAM,
+    AgendaItem.Source.MEMBER,
+]
+ATTENDANCE = [
+    *[Member.Attendance.PRESENT] * 6,
+    *[Member.Attendance.EXCUSED] * 2,
+    Member.Attendance.REPRESENTED,
+    Member.Attendance.ABSENT,
+]
+
+
+def add_committee(
+    plan, group, *, sessions=8, accounts=15, structures=25, items=15, decisions=6, seed=2025
+):
+    """A comité history for PLAN: SESSIONS sessions spread over its years, all held but the
+    last, convened three weeks from today; each with ACCOUNTS comité accounts (new, in GROUP)
+    and STRUCTURES structures of the directory (flagged as sitting on the comité) invited,
+    ITEMS agenda items, and, once held, DECISIONS decisions on its items' actions, carried by
+    their pilots. The older the session, the more of its decisions are carried out; of those
+    still open, about half are late today. Returns the sessions, the oldest first."""
+    from django.contrib.auth.models import User
+
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"banc-comite-{plan.pk}-{n}",
+                email=f"banc-comite-{plan.pk}-{n}@banc.essplan.test",
+                first_name="Membre",
+                last_name=f"n° {n}",
+            )
+            for n in range(accounts)
+        ]
+    )
+    group.user_set.add(*users)
+    seats = list(Structure.objects.order_by("pk").values_list("pk", flat=True)[:structures])
+    Structure.objects.filter(pk__in=seats).update(committee_member=True)
+    actions = list(plan.actions.order_by("code_key"))
+    carriers = dict(
+        Action.pilots.through.objects.filter(action__plan=plan).values_list("action", "user")
+    )
+    first = datetime.date(plan.first_year, 3, 1)
+    span = (datetime.date(plan.last_year, 12, 1) - first).days
+    held = max(sessions - 1, 1)
+    made = []
+    for n in range(sessions):
+        last = n == sessions - 1
+        date = (
+            today + datetime.timedelta(days=21)
+            if last
+            else first + datetime.timedelta(days=span * n // held)
+        )
+        session = Session.objects.create(
+            plan=plan,
+            date=date,
+            starts_at=datetime.time(14, 30),
+            place="Salle du conseil, hôtel de l'agglomération",
+            state=Session.State.CONVENED if last else Session.State.HELD,
+            agenda_sent_at=timezone.make_aware(
+                datetime.datetime.combine(date - datetime.timedelta(days=15), datetime.time(9))
+            ),
+            notes="" if last else f"Séance n° {n + 1} du comité de suivi (banc d'essai).",
+        )
+        made.append(session)
+        Member.objects.bulk_create(
+            [
+                Member(
+                    session=session,
+                    user=user,
+                    attendance=Member.Attendance.INVITED if last else rng.choice(ATTENDANCE),
+                )
+                for user in users
+            ]
+            + [
+                Member(
+                    session=session,
+                    structure_id=structure,
+                    attendance=Member.Attendance.INVITED if last else rng.choice(ATTENDANCE),
+                )
+                for structure in seats
+            ]
+        )
+        Member.objects.filter(session=session, attendance=Member.Attendance.REPRESENTED).update(
+            represented_by="Son suppléant"
+        )
+        agenda = []
+        for position in range(items):
+            source = (
+                AgendaItem.Source.OPEN_DECISIONS
+                if position == 0 and n
+                else rng.choice(ITEM_SOURCES)
+            )
+            action = (
+                None
+                if source in {AgendaItem.Source.OPEN_DECISIONS, AgendaItem.Source.TEAM}
+                else rng.choice(actions)
+            )
+            title = f"Action {action.code} : {source.label.lower()}" if action else source.label
+            agenda.append(
+                AgendaItem(
+                    session=session,
+                    position=position,
+                    source=source,
+                    # One member's proposal in ten is set aside by the team.
+                    state=AgendaItem.State.REFUSED
+                    if source == AgendaItem.Source.MEMBER and rng.random() < 0.1
+                    else AgendaItem.State.KEPT,
+                    title=title,
+                    detail=f"Point présenté par l'équipe ESS : {title.lower()}.",
+                    action=action,
+                    summary=""
+                    if last
+                    else "Le comité a entendu le pilote et échangé sur les suites.",
+                )
+            )
+        agenda = AgendaItem.objects.bulk_create(agenda)
+        if last:
+            continue
+        on_actions = [
+            item for item in agenda if item.action and item.state == AgendaItem.State.KEPT
+        ]
+        done_share = 0.85 - 0.7 * n / held  # the first session's nearly all done, the last's few
+        rows = []
+        for d in range(decisions):
+            item = on_actions[d % len(on_actions)] if on_actions else None
+            action = item.action if item else None
+            carrier = carriers.get(action.pk) if action else None
+            due_on = date + datetime.timedelta(days=rng.randint(60, 240))
+            done = rng.random() < done_share
+            if not done and rng.random() < 0.5:
+                due_on = max(due_on, today + datetime.timedelta(days=rng.randint(15, 240)))
+            done_at = (
+                timezone.make_aware(
+                    datetime.datetime.combine(
+                        min(due_on, today) - datetime.timedelta(days=rng.randint(0, 30)),
+                        datetime.time(11),
+                    )
+                )
+                if done
+                else None
+            )
+            rows.append(
+                Decision(
+                    session=session,
+                    item=item,
+                    action=action,
+                    text=f"Décision {d + 1} de la séance n° {n + 1} : "
+                    + (f"relancer l'action {action.code}" if action else "préciser le calendrier")
+                    + " et en rendre compte au prochain comité.",
+                    carrier_id=carrier,
+                    carrier_name="" if carrier else "Équipe ESS",
+                    due_on=due_on,
+                    done_at=done_at,
+                    done_by_id=carrier if done else None,
+                    done_note="Fait, présenté au comité suivant." if done else "",
+                )
+            )
+        Decision.objects.bulk_create(rows)
+    return made

@@ -103,13 +103,15 @@ def page_headers(name, cookies):
     return cookies[PAGE_CLIENTS.get(name, "viewer")]
 
 
-def pages(slug, code):
+def pages(slug, code, session):
+    """The measured pages of plan SLUG: its action CODE, its comité's SESSION (an id)."""
     from bench.dataset import CAMPAIGN_YEAR as year
 
     return {
         "healthz": "/healthz",
         # The lightest page behind the login (session, user, permissions, base layout).
         "plan_list": "/plans/",
+        # With the comité's block: its next session, its open and late decisions.
         "dashboard": f"/?plan={slug}",
         "action_list": f"/plans/{slug}/actions/",
         "action_detail": f"/plans/{slug}/actions/{code}/",
@@ -117,6 +119,8 @@ def pages(slug, code):
         "structure_search": "/structures/?q=recyclerie+saire&family=association",
         "map": "/structures/carte/",
         "indicator_list": f"/plans/{slug}/indicateurs/",
+        # A held session: its members and their attendance, its agenda, its decisions.
+        "committee_session": f"/plans/{slug}/comite/seances/{session}/",
         "admin_changelist": "/admin/structures/structure/?family__exact=association",
         "my_actions": "/mes-actions/",
         "campaign_waiting": f"/plans/{slug}/campagnes/{year}/?waiting=on",
@@ -150,6 +154,23 @@ def query_counts(clients, urls):
             raise RuntimeError(f"{url} : HTTP {response.status_code}")
         counts[name] = len(captured)
     return counts, cold
+
+
+def committee_figures(plan):
+    """PLAN's comité history as the session page and the dashboard's block read it."""
+    from actions.decisions import decision_figures
+    from actions.models import AgendaItem, Decision, Member
+
+    figures = decision_figures(plan)
+    return {
+        "sessions": plan.sessions.count(),
+        "members": Member.objects.filter(session__plan=plan).count(),
+        "items": AgendaItem.objects.filter(session__plan=plan).count(),
+        "decisions": Decision.objects.filter(session__plan=plan).count(),
+        "open": figures.open,
+        "late": figures.late,
+        "next_session": str(figures.next_session.date) if figures.next_session else None,
+    }
 
 
 def run_import(mode, rows, env):
@@ -368,6 +389,13 @@ def print_tables(results):
             f"\n{label} ({report['pages']} pages) : génération {report['generation_s']:.2f} s, "
             f"WeasyPrint nu {report['bare_weasyprint_s']:.2f} s"
         )
+    held = results["committee"]
+    print(
+        f"\nComité de suivi du grand plan : {held['sessions']} séances, {held['members']} "
+        f"membres invités, {held['items']} points, {held['decisions']} décisions dont "
+        f"{held['open']} ouvertes et {held['late']} en retard ; prochaine séance le "
+        f"{held['next_session']}"
+    )
     sent = results["reminders"]
     print(
         f"\nRelances : {sent['sent']} courriels envoyés en {sent['seconds']:.2f} s pour "
@@ -463,6 +491,11 @@ def main():
     pilot_group = Group.objects.get(name=roles.PILOT)
     seed_pilots = [users["pilot"], *dataset.make_pilots(2, pilot_group, "banc-pilote-essai")]
     dataset.add_campaign(cotentin, seed_pilots)
+    # The comité's history, small at this size: one held session, then the next one.
+    viewer_group = Group.objects.get(name=roles.VIEWER)
+    seed_sessions = dataset.add_committee(
+        cotentin, viewer_group, sessions=2, accounts=3, structures=3, items=4, decisions=2
+    )
     results = {
         "settings": vars(args) | {"output": str(args.output)},
         "queries": {},
@@ -470,7 +503,7 @@ def main():
         "cold_ms": {},
     }
     results["queries"]["seed"], results["cold_ms"]["seed"] = query_counts(
-        clients, pages(cotentin.slug, "1.4.7")
+        clients, pages(cotentin.slug, "1.4.7", seed_sessions[-2].pk)
     )
     step("requêtes comptées à la taille du jeu d'essai de départ")
 
@@ -500,13 +533,15 @@ def main():
         *dataset.make_pilots(max(args.actions // 3, 3) - 1, pilot_group, "banc-pilote"),
     ]
     dataset.add_campaign(plan, large_pilots)
+    large_sessions = dataset.add_committee(plan, viewer_group)
+    results["committee"] = committee_figures(plan)
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     step("plan de charge créé, statistiques PostgreSQL à jour")
     code = plan.actions.order_by("-code_key").values_list("code", flat=True).first()
-    urls = pages(plan.slug, code)
+    urls = pages(plan.slug, code, large_sessions[-2].pk)
     results["queries"]["large"], results["cold_ms"]["large"] = query_counts(clients, urls)
     step("requêtes comptées à grande taille")
 

@@ -77,6 +77,7 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
         "structure_search",
         "map",
         "indicator_list",
+        "committee_session",
         "admin_changelist",
         "my_actions",
         "campaign_waiting",
@@ -96,6 +97,14 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(tmp_path):
         "rowwise": 50,
         "copy": 400,
     }
+    # The large plan's comité: 7 sessions held and the next one; 40 members, 15 items each,
+    # 6 decisions per held session, some still open, some of them late (dashboard, session page).
+    committee = results["committee"]
+    assert (committee["sessions"], committee["members"], committee["items"]) == (8, 320, 120)
+    assert committee["decisions"] == 42
+    assert committee["decisions"] > committee["open"] > committee["late"] > 0
+    assert committee["next_session"] is not None
+    assert "Comité de suivi du grand plan : 8 séances" in stdout
     assert results["report"]["pages"] > 3
     assert results["evaluation"]["pages"] > 3
     assert "bilan du plan / WeasyPrint nu" in stdout
