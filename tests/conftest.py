@@ -35,6 +35,22 @@ def transactional(item):
     return bool(marker and marker.kwargs.get("transaction"))
 
 
+def pytest_collection_modifyitems(items):
+    """A transactional test must restore the seeded database (serialized_rollback): without
+    it, its closing flush recreates the roles, and the next transactional test, reloading
+    them, breaks on their keys (an error far from its cause)."""
+    bare = [
+        item.nodeid
+        for item in items
+        if transactional(item)
+        and not item.get_closest_marker("django_db").kwargs.get("serialized_rollback")
+    ]
+    if bare:
+        raise pytest.UsageError(
+            "django_db(transaction=True) sans serialized_rollback=True : " + ", ".join(bare)
+        )
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """Once the flush of a transactional test is done, give the tests that follow the

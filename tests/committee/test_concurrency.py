@@ -15,7 +15,7 @@ from tests.helpers import at_once
 DAY = datetime.date(2026, 6, 16)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sessions_created_at_once_on_one_day_record_one():
     plan = Plan.objects.get(slug=COTENTIN)
     first, second = make_user("emile", roles.EDITOR), make_user("berenice", roles.EDITOR)
