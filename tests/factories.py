@@ -89,13 +89,16 @@ class EventFactory(factory.django.DjangoModelFactory):
 
 
 class SessionFactory(factory.django.DjangoModelFactory):
-    """A session of the seeded Cotentin plan, held on a past day unless told."""
+    """A session of the seeded Cotentin plan, on a past day unless told. The days of the
+    session factories run from dates long before any a test names (2014 onwards): a plan has
+    one session a day, and a sequence grown by hundreds of tests in one process must never
+    reach a day a test chose."""
 
     class Meta:
         model = Session
 
     plan = factory.LazyFunction(lambda: seeded_action().plan)
-    date = factory.Sequence(lambda n: datetime.date(2025, 6, 1) + datetime.timedelta(days=n))
+    date = factory.Sequence(lambda n: datetime.date(2010, 1, 1) + datetime.timedelta(days=n))
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
@@ -116,17 +119,17 @@ class DecisionFactory(factory.django.DjangoModelFactory):
 
 
 class HeldSessionFactory(SessionFactory):
-    """A session already held (its minutes may be generated), by default from 01/03/2025."""
+    """A session already held (its minutes may be generated)."""
 
-    date = factory.Sequence(lambda n: datetime.date(2025, 3, 1) + datetime.timedelta(days=n))
+    date = factory.Sequence(lambda n: datetime.date(2000, 1, 1) + datetime.timedelta(days=n))
     place = "Hôtel d'agglomération, Cherbourg-en-Cotentin"
     state = Session.State.HELD
 
 
 class ScheduledSessionFactory(SessionFactory):
-    """A session with its time and place, one day after the other from 1 June 2026."""
+    """A session with its time and place."""
 
-    date = factory.Sequence(lambda n: datetime.date(2026, 6, 1) + datetime.timedelta(days=n))
+    date = factory.Sequence(lambda n: datetime.date(1990, 1, 1) + datetime.timedelta(days=n))
     starts_at = datetime.time(14, 30)
     place = "Cherbourg-en-Cotentin, salle du conseil"
 
